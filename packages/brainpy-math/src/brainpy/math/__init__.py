@@ -1,0 +1,22 @@
+"""brainpy.math: NumPy-like arrays, Variables, BrainPyObject and object-oriented JAX transformations.
+
+Import it as ``import brainpy.math as bm``.
+"""
+
+__version__ = "0.1.0"
+
+from brainpy.math.ndarray import *  # noqa: F401,F403
+from brainpy.math.object_base import *  # noqa: F401,F403
+from brainpy.math.environment import *  # noqa: F401,F403
+from brainpy.math.numpy_ops import *  # noqa: F401,F403
+from brainpy.math import linalg, fft, random  # noqa: F401
+from brainpy.math.jit import *  # noqa: F401,F403
+from brainpy.math.autograd import *  # noqa: F401,F403
+from brainpy.math.controls import *  # noqa: F401,F403
+from brainpy.math.parallels import *  # noqa: F401,F403
+from brainpy.math.delayvars import *  # noqa: F401,F403
+from brainpy.math.operators import *  # noqa: F401,F403
+from brainpy.math import activations  # noqa: F401
+from brainpy.math.activations import *  # noqa: F401,F403
+from brainpy.math.io import *  # noqa: F401,F403
+from brainpy.math import plugins  # noqa: F401

@@ -1,0 +1,632 @@
+"""`BrainPyObject` (alias `Base`), unique naming, collectors and the Variable/node containers.
+
+A `BrainPyObject` finds every `Variable` and child object reachable through its attributes (and
+through `NodeList`/`NodeDict`/`VarList`/`VarDict` containers), by absolute names such as
+``Linear0.W`` or by relative paths such as ``l1.W``.  Objects need not call
+``super().__init__()``: a name is given to them on first use.
+"""
+
+import warnings
+from collections import namedtuple
+from typing import Any, Dict, Optional, Tuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.errors import MathError, UniqueNameError
+from brainpy.math.ndarray import Array, TrainVar, Variable
+
+__all__ = [
+    "BrainPyObject",
+    "Base",
+    "Collector",
+    "ArrayCollector",
+    "TensorCollector",
+    "NodeList",
+    "NodeDict",
+    "VarList",
+    "VarDict",
+    "FunAsObject",
+    "StateLoadResult",
+    "unique_name",
+    "clear_name_cache",
+    "check_name_uniqueness",
+    "get_unique_name",
+]
+
+# ---------------------------------------------------------------------------
+# naming
+# ---------------------------------------------------------------------------
+
+_name2id: Dict[str, int] = {}
+_typed_names: Dict[str, int] = {}
+
+
+def check_name_uniqueness(name: str, obj: Any) -> None:
+    """Raise `UniqueNameError` if ``name`` is already used by another live object."""
+    if not name.isidentifier():
+        raise UniqueNameError(
+            f'"{name}" is not a valid name for {type(obj).__name__}: a name must be a Python identifier.'
+        )
+    if name in _name2id and _name2id[name] != id(obj):
+        raise UniqueNameError(
+            f'The name "{name}" is already used by another object. Choose another name for '
+            f'{type(obj).__name__}, or call brainpy.math.clear_name_cache() to forget old names.'
+        )
+    _name2id[name] = id(obj)
+
+
+def get_unique_name(type_: str) -> str:
+    """Return the next default name ``<type_><n>`` of objects of class ``type_``."""
+    n = _typed_names.get(type_, 0)
+    name = f"{type_}{n}"
+    while name in _name2id:
+        n += 1
+        name = f"{type_}{n}"
+    _typed_names[type_] = n + 1
+    return name
+
+
+def unique_name(name: Optional[str] = None, type_: Optional[str] = None, obj: Any = None) -> str:
+    """A unique object name: ``name`` checked for uniqueness, or a fresh default name."""
+    if name is None:
+        if type_ is None:
+            raise ValueError("unique_name: give `name` or `type_`.")
+        name = get_unique_name(type_)
+        _name2id[name] = id(obj)
+        return name
+    check_name_uniqueness(name, obj)
+    return name
+
+
+def clear_name_cache(ignore_warn: bool = False) -> None:
+    """Forget every name given so far, so that names can be reused (e.g. between tests)."""
+    _name2id.clear()
+    _typed_names.clear()
+    if not ignore_warn:
+        warnings.warn("All named models and their ids are cleared.", UserWarning, stacklevel=2)
+
+
+# ---------------------------------------------------------------------------
+# collectors
+# ---------------------------------------------------------------------------
+
+
+class Collector(dict):
+    """A dict of named objects that refuses two different objects under one name."""
+
+    def __setitem__(self, key, value):
+        if key in self and id(self[key]) != id(value):
+            raise ValueError(
+                f'Name "{key}" conflicts: the collector already holds a different object under it.'
+            )
+        dict.__setitem__(self, key, value)
+
+    def replace(self, key, new_value):
+        """Put ``new_value`` under ``key`` even if another object is there."""
+        dict.__setitem__(self, key, new_value)
+
+    def update(self, other=(), **kwargs):
+        items = other.items() if isinstance(other, dict) else other
+        for k, v in items:
+            self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+        return self
+
+    def __add__(self, other):
+        gather = type(self)(self)
+        gather.update(other)
+        return gather
+
+    def __sub__(self, other):
+        """Remove keys (a dict, a list of keys or a list of objects) from a copy."""
+        gather = type(self)(self)
+        if isinstance(other, dict):
+            for k, v in other.items():
+                if k in gather and id(gather[k]) == id(v):
+                    dict.__delitem__(gather, k)
+        else:
+            ids = {id(o) for o in other if not isinstance(o, str)}
+            for k in [k for k, v in gather.items() if k in other or id(v) in ids]:
+                dict.__delitem__(gather, k)
+        return gather
+
+    def subset(self, var_type):
+        """The entries whose values are instances of ``var_type``."""
+        gather = type(self)()
+        for key, value in self.items():
+            if isinstance(value, var_type):
+                gather[key] = value
+        return gather
+
+    def not_subset(self, var_type):
+        gather = type(self)()
+        for key, value in self.items():
+            if not isinstance(value, var_type):
+                gather[key] = value
+        return gather
+
+    def include(self, *types):
+        return self.subset(types)
+
+    def exclude(self, *types):
+        return self.not_subset(types)
+
+    def unique(self):
+        """A copy holding each object once (the first name it appears under)."""
+        gather = type(self)()
+        seen = set()
+        for k, v in self.items():
+            if id(v) not in seen:
+                seen.add(id(v))
+                gather[k] = v
+        return gather
+
+    def dict(self):
+        return dict(self)
+
+
+class ArrayCollector(Collector):
+    """A `Collector` of arrays/variables with helpers to read and assign their data."""
+
+    def __setitem__(self, key, value):
+        if not isinstance(value, (Array, jax.Array, np.ndarray)):
+            raise MathError(f'ArrayCollector["{key}"]: expected an array or Variable, got {type(value).__name__}.')
+        super().__setitem__(key, value)
+
+    def assign(self, inputs: Dict[str, Any]):
+        """Assign data to the collected variables by name."""
+        for key, value in inputs.items():
+            if key not in self:
+                raise KeyError(f'ArrayCollector.assign: no variable named "{key}".')
+            self[key].value = value
+
+    def data(self):
+        """The data of every entry, in order."""
+        return [x.value if isinstance(x, Array) else x for x in self.values()]
+
+    def dict(self):
+        return {k: (v.value if isinstance(v, Array) else v) for k, v in self.items()}
+
+    @classmethod
+    def from_other(cls, other):
+        return cls(other)
+
+
+TensorCollector = ArrayCollector
+
+# ---------------------------------------------------------------------------
+# containers
+# ---------------------------------------------------------------------------
+
+
+def _check_node(obj, where):
+    if not isinstance(obj, BrainPyObject):
+        raise TypeError(f"{where}: expected a BrainPyObject, got {type(obj).__name__}.")
+    return obj
+
+
+def _check_var(obj, where):
+    if not isinstance(obj, Variable):
+        raise TypeError(f"{where}: expected a brainpy.math.Variable, got {type(obj).__name__}.")
+    return obj
+
+
+class NodeList(list):
+    """A list of `BrainPyObject` whose members are found by ``nodes()`` and ``vars()``."""
+
+    def __init__(self, seq=()):
+        super().__init__()
+        self.extend(seq)
+
+    def append(self, element):
+        super().append(_check_node(element, "NodeList.append"))
+        return self
+
+    def extend(self, iterable):
+        for e in iterable:
+            self.append(e)
+        return self
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, _check_node(value, "NodeList[...] ="))
+
+
+class NodeDict(dict):
+    """A dict of `BrainPyObject` whose members are found by ``nodes()`` and ``vars()``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        self.update(*args, **kwargs)
+
+    def update(self, *args, **kwargs):
+        for arg in args:
+            items = arg.items() if isinstance(arg, dict) else arg
+            for k, v in items:
+                self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+        return self
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, _check_node(value, f"NodeDict[{key!r}]"))
+
+
+class VarList(list):
+    """A list of `Variable` found by ``vars()`` under ``<attr>-<index>``."""
+
+    def __init__(self, seq=()):
+        super().__init__()
+        self.extend(seq)
+
+    def append(self, element):
+        super().append(_check_var(element, "VarList.append"))
+        return self
+
+    def extend(self, iterable):
+        for e in iterable:
+            self.append(e)
+        return self
+
+    def __setitem__(self, key, value):
+        if isinstance(key, int) and not isinstance(value, Variable):
+            self[key].value = value
+            return
+        super().__setitem__(key, _check_var(value, "VarList[...] ="))
+
+
+class VarDict(dict):
+    """A dict of `Variable` found by ``vars()`` under ``<attr>-<key>``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        self.update(*args, **kwargs)
+
+    def update(self, *args, **kwargs):
+        for arg in args:
+            items = arg.items() if isinstance(arg, dict) else arg
+            for k, v in items:
+                self[k] = v
+        for k, v in kwargs.items():
+            self[k] = v
+        return self
+
+    def __setitem__(self, key, value):
+        if key in self and not isinstance(value, Variable):
+            self[key].value = value
+            return
+        super().__setitem__(key, _check_var(value, f"VarDict[{key!r}]"))
+
+
+StateLoadResult = namedtuple("StateLoadResult", ["missing_keys", "unexpected_keys"])
+
+# ---------------------------------------------------------------------------
+# the base class
+# ---------------------------------------------------------------------------
+
+
+class BrainPyObject:
+    """The base class of BrainPy objects: a named container of Variables and child objects.
+
+    Args:
+      name: the unique name of the object; a default ``<ClassName><n>`` is given when omitted.
+
+    A `Variable` stored as an attribute is never replaced by assigning a non-Variable to it:
+    ``self.a = x`` then means ``self.a.value = x`` (with its shape and dtype checks).
+    """
+
+    _excluded_vars: Tuple[str, ...] = ()
+
+    def __init__(self, name: Optional[str] = None):
+        object.__setattr__(self, "_name", self.unique_name(name=name))
+        if "implicit_vars" not in self.__dict__:
+            object.__setattr__(self, "implicit_vars", ArrayCollector())
+        if "implicit_nodes" not in self.__dict__:
+            object.__setattr__(self, "implicit_nodes", Collector())
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        jax.tree_util.register_pytree_node(
+            cls,
+            lambda obj: obj.tree_flatten(),
+            lambda aux, children, cls=cls: cls.tree_unflatten(aux, children),
+        )
+
+    # ----- naming -----
+    @property
+    def name(self) -> str:
+        name = self.__dict__.get("_name")
+        if name is None:
+            name = self.unique_name()
+            object.__setattr__(self, "_name", name)
+        return name
+
+    @name.setter
+    def name(self, name: Optional[str] = None):
+        object.__setattr__(self, "_name", self.unique_name(name=name))
+
+    def unique_name(self, name: Optional[str] = None, type_: Optional[str] = None) -> str:
+        """Check ``name`` for uniqueness, or make a default name from ``type_``/the class name."""
+        return unique_name(name=name, type_=type_ or type(self).__name__, obj=self)
+
+    def __setattr__(self, key, value):
+        existing = self.__dict__.get(key)
+        if isinstance(existing, Variable) and not isinstance(value, Variable):
+            existing.value = value
+            return
+        object.__setattr__(self, key, value)
+
+    # ----- implicit containers -----
+    def _implicit(self, attr, factory):
+        obj = self.__dict__.get(attr)
+        if obj is None:
+            obj = factory()
+            object.__setattr__(self, attr, obj)
+        return obj
+
+    def register_implicit_vars(self, *variables, **named_variables):
+        """Register Variables not stored as attributes, so ``vars()`` finds them."""
+        coll = self._implicit("implicit_vars", ArrayCollector)
+        for v in variables:
+            if isinstance(v, dict):
+                for k, vv in v.items():
+                    coll[k] = _check_var(vv, "register_implicit_vars")
+            else:
+                raise ValueError("register_implicit_vars: pass variables as a dict or as keywords.")
+        for k, v in named_variables.items():
+            coll[k] = _check_var(v, "register_implicit_vars")
+
+    def register_implicit_nodes(self, *nodes, node_cls=None, **named_nodes):
+        """Register child objects not stored as attributes, so ``nodes()`` finds them."""
+        node_cls = node_cls or BrainPyObject
+        coll = self._implicit("implicit_nodes", Collector)
+        for n in nodes:
+            if isinstance(n, (list, tuple)):
+                for nn in n:
+                    coll[_check_node(nn, "register_implicit_nodes").name] = nn
+            elif isinstance(n, dict):
+                for k, nn in n.items():
+                    coll[k] = _check_node(nn, "register_implicit_nodes")
+            else:
+                coll[_check_node(n, "register_implicit_nodes").name] = n
+        for k, n in named_nodes.items():
+            if not isinstance(n, node_cls):
+                raise TypeError(f"register_implicit_nodes: {k} must be a {node_cls.__name__}.")
+            coll[k] = n
+
+    # ----- discovery -----
+    def _direct_vars(self):
+        """(attribute path, Variable) pairs stored directly on this object."""
+        out = []
+        for key, val in self.__dict__.items():
+            if key in self._excluded_vars:
+                continue
+            if isinstance(val, Variable):
+                out.append((key, val))
+            elif isinstance(val, VarList):
+                out.extend((f"{key}-{i}", v) for i, v in enumerate(val))
+            elif isinstance(val, VarDict):
+                out.extend((f"{key}-{k}", v) for k, v in val.items())
+        implicit = self.__dict__.get("implicit_vars")
+        if implicit:
+            out.extend(implicit.items())
+        return out
+
+    def _direct_nodes(self):
+        """(attribute path, child) pairs stored directly on this object."""
+        out = []
+        for key, val in self.__dict__.items():
+            if isinstance(val, BrainPyObject):
+                out.append((key, val))
+            elif isinstance(val, NodeList):
+                out.extend((f"{key}-{i}", v) for i, v in enumerate(val))
+            elif isinstance(val, NodeDict):
+                out.extend((f"{key}-{k}", v) for k, v in val.items())
+        implicit = self.__dict__.get("implicit_nodes")
+        if implicit:
+            out.extend(implicit.items())
+        return out
+
+    def nodes(self, method: str = "absolute", level: int = -1, include_self: bool = True) -> Collector:
+        """Collect this object and every child object.
+
+        Args:
+          method: ``'absolute'`` keys nodes by their unique names; ``'relative'`` by the
+            attribute path from this object (``''`` for the object itself).
+          level: how many levels of children to descend (``-1``: all).
+          include_self: whether this object is included.
+        """
+        if method not in ("absolute", "relative"):
+            raise ValueError(f"nodes(method={method!r}): expected 'absolute' or 'relative'.")
+        gather = Collector()
+        visited = {id(self)}
+        if include_self:
+            gather["" if method == "relative" else self.name] = self
+        frontier = [("", self)]
+        depth = 0
+        while frontier and (level < 0 or depth < level):
+            depth += 1
+            next_frontier = []
+            for path, node in frontier:
+                for key, child in node._direct_nodes():
+                    if id(child) in visited:
+                        continue
+                    visited.add(id(child))
+                    child_path = f"{path}.{key}" if path else key
+                    gather[child_path if method == "relative" else child.name] = child
+                    next_frontier.append((child_path, child))
+            frontier = next_frontier
+        return gather
+
+    def vars(
+        self,
+        method: str = "absolute",
+        level: int = -1,
+        include_self: bool = True,
+        exclude_types=None,
+    ) -> ArrayCollector:
+        """Collect the Variables of this object and of its children.
+
+        Keys are ``<node name>.<attribute>`` (absolute) or ``<attribute path>`` (relative).
+        ``exclude_types`` drops Variables of the given type(s).
+        """
+        gather = ArrayCollector()
+        seen = set()
+        for path, node in self.nodes(method=method, level=level, include_self=True).items():
+            if node is self and not include_self:
+                continue
+            for key, var in node._direct_vars():
+                if id(var) in seen:
+                    continue
+                if exclude_types is not None and isinstance(var, exclude_types):
+                    continue
+                seen.add(id(var))
+                if method == "relative":
+                    gather[f"{path}.{key}" if path else key] = var
+                else:
+                    gather[f"{path}.{key}"] = var
+        return gather
+
+    def train_vars(self, method: str = "absolute", level: int = -1, include_self: bool = True) -> ArrayCollector:
+        """The `TrainVar` instances among ``vars()``."""
+        return self.vars(method=method, level=level, include_self=include_self).subset(TrainVar)
+
+    # ----- persistence -----
+    def state_dict(self, **kwargs) -> Dict[str, Dict[str, Any]]:
+        """The data of every Variable, grouped by node name: ``{node: {attr: data}}``."""
+        return {name: node.save_state(**kwargs) for name, node in self.nodes().items()}
+
+    def save_state(self, **kwargs) -> Dict[str, Any]:
+        """The data of this object's own Variables, keyed by attribute path."""
+        return {k: v.value for k, v in self.vars(method="relative", level=0).items()}
+
+    def load_state(self, state_dict: Dict[str, Any], **kwargs):
+        """Load this object's own Variables; returns ``(missing_keys, unexpected_keys)``."""
+        own = self.vars(method="relative", level=0)
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        for k, v in own.items():
+            if k in state_dict:
+                v.value = jnp.asarray(state_dict[k], dtype=v.dtype)
+        return missing, unexpected
+
+    def load_state_dict(self, state_dict: Dict[str, Any], warn: bool = True, compatible: str = "v2", **kwargs):
+        """Load data saved by ``state_dict()``.
+
+        Returns:
+          `StateLoadResult` with the ``missing_keys`` (expected but not given) and
+          ``unexpected_keys`` (given but unknown), as ``<node>.<attr>`` strings.
+        """
+        missing, unexpected = [], []
+        nodes = self.nodes()
+        for name, node in nodes.items():
+            if name in state_dict:
+                m, u = node.load_state(state_dict[name], **kwargs)
+                missing.extend(f"{name}.{k}" for k in m)
+                unexpected.extend(f"{name}.{k}" for k in u)
+            else:
+                missing.extend(f"{name}.{k}" for k in node.vars(method="relative", level=0))
+        unexpected.extend(k for k in state_dict if k not in nodes)
+        if warn and (missing or unexpected):
+            warnings.warn(
+                f"{self.name}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return StateLoadResult(missing, unexpected)
+
+    # ----- devices -----
+    def to(self, device: Optional[Any]):
+        """Move the data of every Variable onto ``device`` (a `jax.Device`, or None for the default)."""
+        for var in self.vars().unique().values():
+            var._value = jax.device_put(var._value, device)
+        return self
+
+    def _to_platform(self, platform):
+        try:
+            devices = jax.devices(platform)
+        except RuntimeError as e:
+            raise RuntimeError(f"{self.name}: no {platform} device is available ({e}).") from None
+        return self.to(devices[0])
+
+    def cpu(self):
+        """Move every Variable onto the CPU."""
+        return self._to_platform("cpu")
+
+    def cuda(self):
+        """Move every Variable onto the first GPU."""
+        return self._to_platform("gpu")
+
+    def tpu(self):
+        """Move every Variable onto the first TPU."""
+        return self._to_platform("tpu")
+
+    # ----- pytree -----
+    def tree_flatten(self):
+        """Flatten into (dynamic Variables, static attributes) in attribute order."""
+        dynamic_names, dynamic_values, static = [], [], []
+        for k, v in self.__dict__.items():
+            if isinstance(v, (Variable, BrainPyObject)):
+                dynamic_names.append(k)
+                dynamic_values.append(v)
+            else:
+                static.append((k, v))
+        return tuple(dynamic_values), (tuple(dynamic_names), tuple(static))
+
+    @classmethod
+    def tree_unflatten(cls, aux, dynamic_values):
+        obj = object.__new__(cls)
+        names, static = aux
+        for k, v in static:
+            object.__setattr__(obj, k, v)
+        for k, v in zip(names, dynamic_values):
+            object.__setattr__(obj, k, v)
+        return obj
+
+    def __repr__(self):
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+Base = BrainPyObject
+
+
+class FunAsObject(BrainPyObject):
+    """Wrap a function with the Variables and objects it uses, so transformations can find them.
+
+    Args:
+      target: the function.
+      child_objs: objects (or a dict/list of them) whose Variables the function uses.
+      dyn_vars: Variables (or a dict/list of them) the function reads or writes.
+    """
+
+    def __init__(self, target, child_objs=None, dyn_vars=None, name=None):
+        super().__init__(name=name)
+        if not callable(target):
+            raise TypeError(f"FunAsObject: target must be callable, got {type(target).__name__}.")
+        object.__setattr__(self, "target", target)
+        if child_objs is not None:
+            self.register_implicit_nodes(_as_named(child_objs, BrainPyObject))
+        if dyn_vars is not None:
+            self.register_implicit_vars(_as_named(dyn_vars, Variable))
+
+    def __call__(self, *args, **kwargs):
+        return self.target(*args, **kwargs)
+
+
+def _as_named(objs, cls) -> Dict[str, Any]:
+    if isinstance(objs, cls):
+        return {getattr(objs, "name", f"var{id(objs)}"): objs}
+    if isinstance(objs, dict):
+        return dict(objs)
+    if isinstance(objs, (list, tuple)):
+        out = {}
+        for o in objs:
+            if isinstance(o, dict):
+                out.update(o)
+            else:
+                out[getattr(o, "name", None) if cls is BrainPyObject else f"_var{id(o)}"] = o
+        return out
+    raise TypeError(f"expected {cls.__name__}, a dict or a sequence of them, got {type(objs).__name__}.")
+

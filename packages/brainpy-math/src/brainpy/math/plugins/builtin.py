@@ -1,0 +1,1 @@
+"""Built-in records of brainpy-math."""
