@@ -1,0 +1,13 @@
+"""The records brainpy-dyn provides, registered through its ``brainpy.plugins`` entry point."""
+
+from brainpy.math.plugins import hookimpl
+
+
+@hookimpl
+def brainpy_models():
+    return []
+
+
+@hookimpl
+def brainpy_connectors():
+    return []

@@ -1,0 +1,8 @@
+"""The records brainpy-integrators provides, registered through its ``brainpy.plugins`` entry point."""
+
+from brainpy.math.plugins import hookimpl
+
+
+@hookimpl
+def brainpy_integrators():
+    return []

@@ -1,0 +1,161 @@
+"""The typed, frozen records that plugin hooks yield.
+
+Each record names one thing (an integration method, a model, a connector, ...) and says how to
+build it: ``factory`` is either the object itself or a lazy ``"module:attribute"`` string that is
+imported only when the thing is first used, so discovering plugins stays cheap.
+"""
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Optional, Tuple, Union
+
+__all__ = [
+    "Record",
+    "IntegratorSpec",
+    "ModelSpec",
+    "ConnectorSpec",
+    "InitializerSpec",
+    "TrainingAlgorithmSpec",
+    "TrainerSpec",
+    "INTEGRATOR_KINDS",
+    "MODEL_CATEGORIES",
+    "TRAINING_MODES",
+]
+
+INTEGRATOR_KINDS = ("ode", "sde", "fde")
+MODEL_CATEGORIES = ("neuron", "synapse", "channel", "rate", "coupling", "noise", "input", "other")
+TRAINING_MODES = ("online", "offline")
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_LAZY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+Factory = Union[Callable[..., Any], str]
+
+
+def _load_lazy(path: str):
+    module_name, _, attr = path.partition(":")
+    obj = importlib.import_module(module_name)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@dataclass(frozen=True)
+class Record:
+    """Common fields of every record.
+
+    Attributes:
+      name: the name users select the thing by (``method='rk4'``, ``bp.dyn.LIF``).
+      factory: the class/function, or a lazy ``"package.module:attribute"`` string.
+      aliases: other names that resolve to the same thing.
+      description: one line shown by ``brainpy.math.plugins.describe_plugins()``.
+    """
+
+    name: str
+    factory: Factory
+    aliases: Tuple[str, ...] = field(default=())
+    description: str = ""
+
+    kind_field: ClassVar[Optional[str]] = None
+    kind_values: ClassVar[Tuple[str, ...]] = ()
+
+    def __post_init__(self):
+        cls = type(self).__name__
+        if not isinstance(self.name, str) or not _NAME.match(self.name):
+            raise ValueError(f"{cls}.name: expected an identifier-like string, got {self.name!r}.")
+        if isinstance(self.aliases, str):
+            raise TypeError(f"{cls}({self.name!r}).aliases: expected a sequence of names, got the string {self.aliases!r}.")
+        aliases = tuple(self.aliases)
+        for alias in aliases:
+            if not isinstance(alias, str) or not _NAME.match(alias):
+                raise ValueError(f"{cls}({self.name!r}).aliases: {alias!r} is not an identifier-like string.")
+        object.__setattr__(self, "aliases", aliases)
+        if isinstance(self.factory, str):
+            if not _LAZY.match(self.factory):
+                raise ValueError(
+                    f"{cls}({self.name!r}).factory: a lazy factory must look like 'package.module:attr', "
+                    f"got {self.factory!r}."
+                )
+        elif not callable(self.factory):
+            raise TypeError(
+                f"{cls}({self.name!r}).factory: expected a callable or a 'module:attr' string, "
+                f"got {type(self.factory).__name__}."
+            )
+        if self.kind_field is not None:
+            value = getattr(self, self.kind_field)
+            if value not in self.kind_values:
+                raise ValueError(
+                    f"{cls}({self.name!r}).{self.kind_field}: expected one of {self.kind_values}, got {value!r}."
+                )
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """The name followed by the aliases."""
+        return (self.name,) + self.aliases
+
+    def load(self):
+        """The factory object itself (importing a lazy ``"module:attr"`` factory on first use)."""
+        if isinstance(self.factory, str):
+            return _load_lazy(self.factory)
+        return self.factory
+
+
+@dataclass(frozen=True)
+class IntegratorSpec(Record):
+    """A numerical integration method.
+
+    Attributes:
+      kind: ``'ode'``, ``'sde'`` or ``'fde'``.
+      factory: an integrator class called as ``factory(f, var_type=..., dt=..., name=..., **kw)``
+        (the ``bp.odeint``/``bp.sdeint``/``bp.fdeint`` keyword arguments are passed through).
+    """
+
+    kind: str = "ode"
+
+    kind_field = "kind"
+    kind_values = INTEGRATOR_KINDS
+
+
+@dataclass(frozen=True)
+class ModelSpec(Record):
+    """A dynamical model class (neuron, synapse, channel, rate model, coupling, noise, input).
+
+    The class becomes an attribute of ``brainpy.dyn`` (and of the matching ``bp.neurons``,
+    ``bp.synapses``, ``bp.channels``, ``bp.rates`` namespaces) under ``name`` and ``aliases``.
+    """
+
+    category: str = "neuron"
+
+    kind_field = "category"
+    kind_values = MODEL_CATEGORIES
+
+
+@dataclass(frozen=True)
+class ConnectorSpec(Record):
+    """A connector class, reachable as ``bp.conn.<name>``."""
+
+
+@dataclass(frozen=True)
+class InitializerSpec(Record):
+    """A weight initializer class, reachable as ``bp.init.<name>``."""
+
+
+@dataclass(frozen=True)
+class TrainingAlgorithmSpec(Record):
+    """A training algorithm selected by ``fit_method=<name>`` or ``fit_method=dict(name=<name>, ...)``.
+
+    Attributes:
+      mode: ``'online'`` (updated sample by sample, e.g. RLS) or ``'offline'`` (fit once on all
+        data, e.g. ridge regression).
+    """
+
+    mode: str = "offline"
+
+    kind_field = "mode"
+    kind_values = TRAINING_MODES
+
+
+@dataclass(frozen=True)
+class TrainerSpec(Record):
+    """A trainer class (e.g. ``RidgeTrainer``), reachable as ``bp.nn.<name>``."""
