@@ -20,3 +20,4 @@ from brainpy.math import activations  # noqa: F401
 from brainpy.math.activations import *  # noqa: F401,F403
 from brainpy.math.io import *  # noqa: F401,F403
 from brainpy.math import plugins  # noqa: F401
+from brainpy import optimizers  # noqa: E402,F401  (the 2.1 docs write bm.optimizers)

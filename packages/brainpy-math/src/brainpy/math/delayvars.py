@@ -96,7 +96,7 @@ def _check(bad, message: Callable[..., str], *values) -> None:
     """Raise ``ValueError(message(*values))`` where ``bad`` holds.
 
     A concrete ``bad`` raises now.  A traced one installs a host callback that raises when the
-    compiled program runs; the callback sits in a ``cond`` so that it costs nothing while
+    compiled program runs; the callback sits in a ``cond`` so that it costs little while
     requests are valid (``bad`` is passed along because a batched ``cond`` runs both branches).
     """
     if not isinstance(bad, jax.core.Tracer):
@@ -147,10 +147,12 @@ class TimeDelay(AbstractDelay):
 
     The delay stores the values of a target at the times
     :math:`t_c, t_c - dt, \dots, t_c - (n-1)\,dt`, where :math:`t_c` is the current time and
-    :math:`n = \lceil \mathrm{delay\_len}/dt \rceil + 1`.  Calling the delay with a time
+    :math:`n = \lceil \mathrm{delay\_len}/dt \rceil + 2`.  Calling the delay with a time
     :math:`t \in [t_c - \mathrm{delay\_len}, t_c]` returns the value of the target at :math:`t`,
     read from the stored grid by linear interpolation (``'linear_interp'``) or by taking the
     nearest grid point (``'round'``).  Values at times before ``t0`` come from ``before_t0``.
+    One value more than ``delay_len`` needs is kept, so that ``delay(t - delay_len)`` still works
+    after the delay was updated to the end ``t + dt`` of a step (as monitors do).
 
     Args:
       delay_target: the delayed array (any shape); its value is the value at time ``t0``.
@@ -236,7 +238,7 @@ class TimeDelay(AbstractDelay):
         self.t0 = float(t0)
         steps = self.delay_len / self.dt
         nearest = round(steps)
-        self.num_delay_step = (nearest if abs(steps - nearest) < 1e-6 else int(np.ceil(steps))) + 1
+        self.num_delay_step = (nearest if abs(steps - nearest) < 1e-6 else int(np.ceil(steps))) + 2
 
         history = self._history(before_t0, target)
         data = jnp.concatenate([history, target[None]], axis=0)
@@ -286,13 +288,20 @@ class TimeDelay(AbstractDelay):
 
     # ----- reading -----
     def __call__(self, time, indices=None):
-        """The delayed value at ``time`` (any shape of times; the result has shape
-        ``time.shape + target.shape``), optionally indexed by ``indices``."""
+        """The delayed value at ``time``, optionally indexed by ``indices`` (see `retrieve`)."""
         res = self.retrieve(time)
         return res if indices is None else res[indices]
 
     def retrieve(self, time):
-        """The delayed value at ``time``, in ``[current_time - delay_len, current_time]``."""
+        """The delayed value at ``time``.
+
+        Args:
+          time: a time in ``[current_time - delay_len, current_time]`` (a scalar, or an array of
+            times: the result then has shape ``time.shape + target.shape``).
+
+        Raises:
+          ValueError: a time outside the stored history (at run time when it is traced).
+        """
         time = jnp.asarray(_unwrap(time), dtype=_float_dtype())
         current = self.current_time.value[0]
         last = self.num_delay_step - 1
@@ -312,7 +321,8 @@ class TimeDelay(AbstractDelay):
             steps_back > last + tol,
             lambda t, c: (
                 f"{self.name}: the requested time {t!s} is earlier than the stored history "
-                f"(delay_len={self.delay_len}); expected a time in [{c - self.delay_len!s}, {c!s}]."
+                f"(delay_len={self.delay_len}, dt={self.dt}); expected a time in "
+                f"[{c - last * self.dt!s}, {c!s}]."
             ),
             time,
             current,

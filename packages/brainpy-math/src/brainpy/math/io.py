@@ -329,7 +329,8 @@ def load(filename, target=None, verbose: bool = False, check_missing: bool = Fal
     """Load a file written by `save`, optionally into the Variables of an object.
 
     Args:
-      filename: the file path; its extension picks the format.
+      filename: the file path; its extension picks the format.  Only load ``.pkl`` files from
+        trusted sources: unpickling can run arbitrary code.
       target: None to return the data; or a `BrainPyObject` or a dict of Variables to load into.
         A flat file is matched against ``target.vars(method='relative')`` (or the dict keys); a
         file holding ``state_dict()`` (``{node name: {attribute: data}}``) is matched against
@@ -346,6 +347,10 @@ def load(filename, target=None, verbose: bool = False, check_missing: bool = Fal
       MathError: for an unknown extension; or, before any Variable is changed, for data whose
         shape or dtype cannot go into its Variable, and in ``strict`` mode for key mismatches.
     """
+    return _load(filename, target, verbose, check_missing, strict, stacklevel=3)
+
+
+def _load(filename, target, verbose, check_missing, strict, stacklevel):
     flat = _read(filename)
     if target is None:
         return _unflatten(flat)
@@ -374,21 +379,20 @@ def load(filename, target=None, verbose: bool = False, check_missing: bool = Fal
             var = variables[key]
             var.value = jnp.asarray(arr, dtype=var.dtype)
     if check_missing and missing:
-        warnings.warn(f'"{filename}" holds no data for the Variables {missing}.', UserWarning, stacklevel=2)
+        warnings.warn(f'"{filename}" holds no data for the Variables {missing}.', UserWarning, stacklevel=stacklevel)
     if unexpected:
         warnings.warn(f'"{filename}" holds data for unknown Variables {unexpected}; they were ignored.',
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=stacklevel)
     return StateLoadResult(missing, unexpected)
 
 
-def save_states(target: BrainPyObject, filename, all_vars: Optional[Mapping] = None, **kwargs) -> None:
+def save_states(target: BrainPyObject, filename, all_vars: Optional[Mapping] = None) -> None:
     """Save the Variables of ``target`` (the backend of ``BrainPyObject.save_states``).
 
     Args:
       target: the object.
       filename: the file path; its extension picks the format.
       all_vars: the Variables to save, as a dict; by default ``target.vars(method='relative')``.
-      **kwargs: ignored; accepted for compatibility with older signatures.
     """
     if not isinstance(target, BrainPyObject):
         raise MathError(f"save_states: expected a BrainPyObject, got {type(target).__name__}.")
@@ -403,4 +407,4 @@ def load_states(target: BrainPyObject, filename, verbose: bool = False, check_mi
     """
     if not isinstance(target, BrainPyObject):
         raise MathError(f"load_states: expected a BrainPyObject, got {type(target).__name__}.")
-    return load(filename, target, verbose=verbose, check_missing=check_missing)
+    return _load(filename, target, verbose, check_missing, strict=False, stacklevel=4)

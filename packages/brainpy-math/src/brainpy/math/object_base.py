@@ -537,6 +537,18 @@ class BrainPyObject:
             )
         return StateLoadResult(missing, unexpected)
 
+    def save_states(self, filename: str, all_vars=None):
+        """Save the Variables to ``filename`` (.h5, .npz, .pkl or .mat, written atomically)."""
+        from brainpy.math.io import save_states
+
+        save_states(self, filename, all_vars)
+
+    def load_states(self, filename: str, verbose: bool = False, check_missing: bool = False):
+        """Load Variables saved by `save_states` in place; returns the missing/unexpected keys."""
+        from brainpy.math.io import load_states
+
+        return load_states(self, filename, verbose=verbose, check_missing=check_missing)
+
     # ----- devices -----
     def to(self, device: Optional[Any]):
         """Move the data of every Variable onto ``device`` (a `jax.Device`, or None for the default)."""

@@ -8,7 +8,7 @@ JAX operations only, so it can run inside ``jit`` and ``grad`` transformations.
 """
 
 from numbers import Real
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Union
 
 import jax.numpy as jnp
 

@@ -1,0 +1,173 @@
+"""Every session of the BrainPy monorepo: tests, lint, wheels, demo and benchmarks.
+
+The package list is read from ``packages/*/pyproject.toml``; a package's BrainPy dependencies are
+the ones it declares, so ``nox -s "tests(package='brainpy-nn')"`` installs brainpy-nn with only
+brainpy-math beside it, and a missing declaration fails there.
+"""
+
+import pathlib
+import re
+import shutil
+import tomllib
+import zipfile
+
+import nox
+
+ROOT = pathlib.Path(__file__).parent
+PACKAGES_DIR = ROOT / "packages"
+PLUGIN_FIXTURES = ROOT / "tests" / "plugins"
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = False
+nox.options.sessions = ["lint", "tests", "tests_all", "wheels"]
+
+PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--import-mode=importlib"]
+# JAX versions at both ends of the supported window.
+JAX_FLOOR = "0.10.0"
+
+
+def _read_packages():
+    packages = {}
+    for pyproject in sorted(PACKAGES_DIR.glob("*/pyproject.toml")):
+        meta = tomllib.loads(pyproject.read_text())["project"]
+        packages[meta["name"]] = {
+            "dir": pyproject.parent,
+            "version": meta["version"],
+            "dependencies": meta.get("dependencies", []),
+        }
+    return packages
+
+
+PACKAGES = _read_packages()
+PACKAGE_NAMES = list(PACKAGES)
+
+
+def _requirement_name(req: str) -> str:
+    return re.split(r"[\s<>=!~;\[]", req.strip(), maxsplit=1)[0].lower()
+
+
+def _local_closure(name: str):
+    """The package and every BrainPy package it depends on, dependencies first."""
+    order, seen = [], set()
+
+    def visit(pkg):
+        if pkg in seen:
+            return
+        seen.add(pkg)
+        for req in PACKAGES[pkg]["dependencies"]:
+            dep = _requirement_name(req)
+            if dep in PACKAGES:
+                visit(dep)
+        order.append(pkg)
+
+    visit(name)
+    return order
+
+
+def _strict_env(**extra):
+    env = {"BRAINPY_STRICT_PLUGINS": "1", "JAX_PLATFORMS": "cpu"}
+    env.update(extra)
+    return env
+
+
+def _install_packages(session, names, editable=False):
+    args = []
+    for name in names:
+        path = str(PACKAGES[name]["dir"])
+        args.extend(["-e", path] if editable else [path])
+    session.install("pytest>=8", *args)
+
+
+@nox.session
+@nox.parametrize("package", PACKAGE_NAMES)
+def tests(session, package):
+    """One package's tests, in an environment holding only what that package declares."""
+    _install_packages(session, _local_closure(package))
+    tests_dir = PACKAGES[package]["dir"] / "tests"
+    session.chdir(tests_dir)
+    session.run("python", "-m", "pytest", str(tests_dir), *PYTEST_ARGS, *session.posargs, env=_strict_env())
+
+
+@nox.session
+def tests_all(session):
+    """Every package (editable) plus the example plugin: all package suites and the cross-package tests.
+
+    Then a deliberately broken plugin is installed and the isolation tests run without strict mode.
+    """
+    _install_packages(session, PACKAGE_NAMES, editable=True)
+    session.install(str(PLUGIN_FIXTURES / "brainpy-example-plugin"))
+    dirs = [str(PACKAGES[name]["dir"] / "tests") for name in PACKAGE_NAMES]
+    session.chdir(ROOT)
+    session.run(
+        "python", "-m", "pytest", *dirs, "tests", *PYTEST_ARGS,
+        "--ignore", "tests/test_broken_plugins.py", *session.posargs, env=_strict_env(),
+    )
+    session.install(str(PLUGIN_FIXTURES / "brainpy-broken-plugin"))
+    session.run(
+        "python", "-m", "pytest", "tests/test_broken_plugins.py", "-q", "-p", "no:cacheprovider",
+        "--import-mode=importlib", env={"JAX_PLATFORMS": "cpu", "BRAINPY_RUN_BROKEN_PLUGIN_TESTS": "1"},
+    )
+
+
+@nox.session
+def tests_jax_floor(session):
+    """The whole suite on the oldest supported JAX."""
+    _install_packages(session, PACKAGE_NAMES)
+    session.install(f"jax=={JAX_FLOOR}", f"jaxlib=={JAX_FLOOR}")
+    dirs = [str(PACKAGES[name]["dir"] / "tests") for name in PACKAGE_NAMES]
+    session.chdir(ROOT)
+    session.run("python", "-m", "pytest", *dirs, *PYTEST_ARGS, *session.posargs, env=_strict_env())
+
+
+@nox.session
+def lint(session):
+    """ruff over every package, the tests, the examples and the benchmarks."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", str(ROOT))
+
+
+@nox.session
+def wheels(session):
+    """Build every wheel; only the meta-package's wheel may contain brainpy/__init__.py."""
+    session.install("build>=1.0")
+    out = ROOT / "dist"
+    shutil.rmtree(out, ignore_errors=True)
+    for name in PACKAGE_NAMES:
+        session.run("python", "-m", "build", "--wheel", "--outdir", str(out), str(PACKAGES[name]["dir"]))
+    problems = []
+    for name, info in PACKAGES.items():
+        stem = name.replace("-", "_")
+        found = sorted(out.glob(f"{stem}-{info['version']}-*.whl"))
+        if len(found) != 1:
+            problems.append(f"{name}: expected one wheel {stem}-{info['version']}-*.whl, found {len(found)}")
+            continue
+        with zipfile.ZipFile(found[0]) as whl:
+            members = set(whl.namelist())
+        has_init = "brainpy/__init__.py" in members
+        if name == "brainpy" and not has_init:
+            problems.append("brainpy: the meta wheel lacks brainpy/__init__.py")
+        if name != "brainpy" and has_init:
+            problems.append(f"{name}: ships brainpy/__init__.py, which would break the namespace")
+        session.log(f"{found[0].name}: {len(members)} files")
+    if problems:
+        session.error("; ".join(problems))
+
+
+@nox.session
+def demo(session):
+    """Install everything (as a user would) and run the demo."""
+    _install_packages(session, PACKAGE_NAMES)
+    session.chdir(ROOT)
+    session.run("python", "examples/demo.py", *session.posargs, env={"JAX_PLATFORMS": "cpu"})
+
+
+@nox.session
+def bench(session):
+    """Run the benchmarks side by side and record their results (see benchmarks/README.md)."""
+    _install_packages(session, PACKAGE_NAMES)
+    session.chdir(ROOT)
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    if not scripts:
+        session.error("no benchmarks/bench_*.py scripts found")
+    for script in scripts:
+        session.run("python", str(script), *session.posargs, env={"JAX_PLATFORMS": "cpu"})

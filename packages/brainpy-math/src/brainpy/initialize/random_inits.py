@@ -1,0 +1,482 @@
+"""Initializers drawing weights from random distributions.
+
+Fan-based initializers (Xavier/Glorot, Kaiming/He, LeCun) are all `VarianceScaling` with a
+particular scale, fan mode and distribution.  For a weight of shape ``(..., fan_in, fan_out)``
+the receptive field size is the product of the leading axes, and
+
+* ``fan_in = shape[in_axis] * receptive_field``, ``fan_out = shape[out_axis] * receptive_field``,
+* the target variance is ``scale / n`` with ``n`` the fan selected by ``mode``.
+"""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.initialize.base import RandomInitializer, as_result, float_dtype, format_shape
+
+__all__ = [
+    "Normal",
+    "Uniform",
+    "VarianceScaling",
+    "KaimingUniform",
+    "KaimingNormal",
+    "XavierUniform",
+    "XavierNormal",
+    "LecunUniform",
+    "LecunNormal",
+    "Orthogonal",
+    "DeltaOrthogonal",
+    "TruncatedNormal",
+    "Gamma",
+    "Exponential",
+]
+
+# Standard deviation of a standard normal variable truncated to [-2, 2].
+_TRUNCATED_STD = 0.87962566103423978
+
+
+def _check_positive(who, name, value):
+    if not np.all(np.asarray(value) > 0):
+        raise ValueError(f"{who}: {name} must be positive, got {value!r}.")
+
+
+class Normal(RandomInitializer):
+    r"""Draw weights from a normal distribution :math:`\mathcal{N}(\mu, \sigma^2)`.
+
+    ``scale`` is the standard deviation :math:`\sigma`.  Positional arguments follow both
+    spellings of the documentation: a single positional number is the standard deviation
+    (``Normal(0.01)``), unless ``scale`` is also given by keyword, in which case it is the mean;
+    two or three positional numbers are ``(mean, scale[, seed])``.
+
+    Args:
+      mean: the mean :math:`\mu` (keyword).
+      scale: the standard deviation :math:`\sigma > 0` (keyword).
+      seed: an integer seed for reproducible draws, or None.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> w = bp.init.Normal(scale=0.01, seed=0)((20, 100))
+      >>> w.shape
+      (20, 100)
+    """
+
+    def __init__(self, *args, mean=None, scale=None, seed=None):
+        if len(args) > 3:
+            raise TypeError(f"Normal: expected at most 3 positional arguments, got {len(args)}.")
+        if len(args) == 1:
+            if scale is None:
+                scale = args[0]
+            elif mean is None:
+                mean = args[0]
+            else:
+                raise TypeError("Normal: got a positional argument besides both mean and scale.")
+        elif len(args) >= 2:
+            if mean is not None or scale is not None:
+                raise TypeError("Normal: mean or scale given both by position and by keyword.")
+            mean, scale = args[0], args[1]
+            if len(args) == 3:
+                if seed is not None:
+                    raise TypeError("Normal: seed given both by position and by keyword.")
+                seed = args[2]
+        self.mean = 0.0 if mean is None else mean
+        self.scale = 1.0 if scale is None else scale
+        _check_positive("Normal", "scale", self.scale)
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        dt = float_dtype()
+        w = jax.random.normal(self._next_key(), shape, dtype=dt)
+        return as_result(w * jnp.asarray(self.scale, dt) + jnp.asarray(self.mean, dt), dtype)
+
+
+class Uniform(RandomInitializer):
+    """Draw weights uniformly from ``[min_val, max_val)``.
+
+    Args:
+      min_val: the lower bound.
+      max_val: the upper bound (``max_val >= min_val``).
+      seed: an integer seed for reproducible draws, or None.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> bp.init.Uniform(min_val=0., max_val=1.)(((4, 4), (3, 3))).shape
+      (16, 9)
+    """
+
+    def __init__(self, min_val=0.0, max_val=1.0, seed=None):
+        if not np.all(np.asarray(max_val) >= np.asarray(min_val)):
+            raise ValueError(
+                f"Uniform: expected max_val >= min_val, got min_val={min_val!r}, "
+                f"max_val={max_val!r}."
+            )
+        self.min_val = min_val
+        self.max_val = max_val
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        dt = float_dtype()
+        w = jax.random.uniform(
+            self._next_key(), shape, dtype=dt,
+            minval=jnp.asarray(self.min_val, dt), maxval=jnp.asarray(self.max_val, dt),
+        )
+        return as_result(w, dtype)
+
+
+def _compute_fans(who, shape, in_axis, out_axis):
+    if len(shape) < 2:
+        raise ValueError(
+            f"{who}: fan-in and fan-out need a weight shape with at least 2 axes, got {shape}."
+        )
+    try:
+        n_in, n_out = shape[in_axis], shape[out_axis]
+    except IndexError:
+        raise ValueError(
+            f"{who}: in_axis={in_axis} or out_axis={out_axis} is out of range for shape {shape}."
+        ) from None
+    receptive_field = math.prod(shape) / n_in / n_out if n_in and n_out else 0.0
+    return n_in * receptive_field, n_out * receptive_field
+
+
+class VarianceScaling(RandomInitializer):
+    r"""Draw weights with a variance scaled by the fan-in and/or fan-out of the weight.
+
+    The target variance is ``scale / n``, where ``n`` is ``fan_in``, ``fan_out`` or
+    ``(fan_in + fan_out) / 2`` for ``mode`` equal to ``'fan_in'``, ``'fan_out'``, ``'fan_avg'``.
+    The samples come from
+
+    * ``'truncated_normal'``: a normal truncated to two standard deviations, rescaled so that
+      the samples have exactly the target variance;
+    * ``'normal'``: :math:`\mathcal{N}(0, \mathrm{scale}/n)`;
+    * ``'uniform'``: :math:`U(-\sqrt{3\,\mathrm{scale}/n}, \sqrt{3\,\mathrm{scale}/n})`.
+
+    Args:
+      scale: the positive scaling factor.
+      mode: ``'fan_in'``, ``'fan_out'`` or ``'fan_avg'``.
+      distribution: ``'truncated_normal'``, ``'normal'`` or ``'uniform'``.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    modes = ("fan_in", "fan_out", "fan_avg")
+    distributions = ("truncated_normal", "normal", "uniform")
+
+    def __init__(self, scale, mode, distribution, in_axis=-2, out_axis=-1, seed=None):
+        who = type(self).__name__
+        _check_positive(who, "scale", scale)
+        if mode not in self.modes:
+            raise ValueError(f"{who}: mode must be one of {self.modes}, got {mode!r}.")
+        if distribution not in self.distributions:
+            raise ValueError(
+                f"{who}: distribution must be one of {self.distributions}, got {distribution!r}."
+            )
+        self.scale = scale
+        self.mode = mode
+        self.distribution = distribution
+        self.in_axis = in_axis
+        self.out_axis = out_axis
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        who = type(self).__name__
+        shape = format_shape(shape, who)
+        fan_in, fan_out = _compute_fans(who, shape, self.in_axis, self.out_axis)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        if n <= 0:
+            raise ValueError(f"{who}: the {self.mode} of shape {shape} is zero.")
+        variance = self.scale / n
+        dt = float_dtype()
+        key = self._next_key()
+        if self.distribution == "truncated_normal":
+            w = jax.random.truncated_normal(key, -2.0, 2.0, shape, dt)
+            w = w * (math.sqrt(variance) / _TRUNCATED_STD)
+        elif self.distribution == "normal":
+            w = jax.random.normal(key, shape, dt) * math.sqrt(variance)
+        else:
+            limit = math.sqrt(3.0 * variance)
+            w = jax.random.uniform(key, shape, dt, -limit, limit)
+        return as_result(w, dtype)
+
+
+class KaimingUniform(VarianceScaling):
+    """Kaiming (He) uniform initializer: variance ``2 / fan_in``, uniform samples.
+
+    Args:
+      scale: the scaling factor (2 for ReLU networks).
+      mode: the fan used, ``'fan_in'`` by default.
+      distribution: the distribution, ``'uniform'`` by default.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=2.0, mode="fan_in", distribution="uniform", in_axis=-2,
+                 out_axis=-1, seed=None):
+        super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
+
+
+class KaimingNormal(VarianceScaling):
+    """Kaiming (He) normal initializer: variance ``2 / fan_in``, truncated-normal samples.
+
+    Args:
+      scale: the scaling factor (2 for ReLU networks).
+      mode: the fan used, ``'fan_in'`` by default.
+      distribution: the distribution, ``'truncated_normal'`` by default.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=2.0, mode="fan_in", distribution="truncated_normal", in_axis=-2,
+                 out_axis=-1, seed=None):
+        super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
+
+
+class XavierUniform(VarianceScaling):
+    """Xavier (Glorot) uniform initializer: variance ``2 / (fan_in + fan_out)``, uniform samples.
+
+    Args:
+      scale: the scaling factor.
+      mode: the fan used, ``'fan_avg'`` by default.
+      distribution: the distribution, ``'uniform'`` by default.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_avg", distribution="uniform", in_axis=-2,
+                 out_axis=-1, seed=None):
+        super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
+
+
+class XavierNormal(VarianceScaling):
+    """Xavier (Glorot) normal initializer: variance ``2 / (fan_in + fan_out)``.
+
+    Args:
+      scale: the scaling factor.
+      mode: the fan used, ``'fan_avg'`` by default.
+      distribution: the distribution, ``'truncated_normal'`` by default.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> bp.init.XavierNormal(seed=1)((100, 20)).shape
+      (100, 20)
+    """
+
+    def __init__(self, scale=1.0, mode="fan_avg", distribution="truncated_normal", in_axis=-2,
+                 out_axis=-1, seed=None):
+        super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
+
+
+class LecunUniform(VarianceScaling):
+    """LeCun uniform initializer: variance ``1 / fan_in``, uniform samples.
+
+    Args:
+      scale: the scaling factor.
+      mode: the fan used, ``'fan_in'`` by default.
+      distribution: the distribution, ``'uniform'`` by default.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="uniform", in_axis=-2,
+                 out_axis=-1, seed=None):
+        super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
+
+
+class LecunNormal(VarianceScaling):
+    """LeCun normal initializer: variance ``1 / fan_in``, truncated-normal samples.
+
+    Args:
+      scale: the scaling factor.
+      mode: the fan used, ``'fan_in'`` by default.
+      distribution: the distribution, ``'truncated_normal'`` by default.
+      in_axis: the axis of the input units.
+      out_axis: the axis of the output units.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", in_axis=-2,
+                 out_axis=-1, seed=None):
+        super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
+
+
+def _orthogonal(key, shape, axis, dt):
+    """A uniformly distributed (Haar) orthogonal array of ``shape`` with ``shape[axis]`` rows."""
+    axis = axis % len(shape)
+    n_rows = shape[axis]
+    n_cols = math.prod(shape) // n_rows
+    big, small = max(n_rows, n_cols), min(n_rows, n_cols)
+    q, r = jnp.linalg.qr(jax.random.normal(key, (big, small), dt))
+    # Fixing the signs of diag(R) makes the distribution of Q uniform.
+    q = q * jnp.where(jnp.diag(r) < 0, -1.0, 1.0).astype(dt)
+    if n_rows < n_cols:
+        q = q.T
+    rest = tuple(s for i, s in enumerate(shape) if i != axis)
+    return jnp.moveaxis(q.reshape((n_rows,) + rest), 0, axis)
+
+
+def _check_axis(who, axis, shape):
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError(f"{who}: axis={axis} is out of range for shape {shape}.")
+
+
+class Orthogonal(RandomInitializer):
+    """Draw a uniformly distributed orthogonal matrix.
+
+    The weight is seen as a matrix with ``shape[axis]`` rows and the product of the other axes
+    as columns; that matrix has orthonormal columns when it has at least as many rows as
+    columns, and orthonormal rows otherwise.  It is then multiplied by ``scale``.
+
+    Args:
+      scale: the scaling factor.
+      axis: the axis seen as rows.
+      seed: an integer seed for reproducible draws, or None.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> w = bp.init.Orthogonal(seed=0)((4, 4))
+      >>> bool(abs(w.T @ w - bp.math.eye(4)).max() < 1e-5)
+      True
+    """
+
+    def __init__(self, scale=1.0, axis=-1, seed=None):
+        self.scale = scale
+        self.axis = axis
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        who = type(self).__name__
+        shape = format_shape(shape, who)
+        if len(shape) < 2:
+            raise ValueError(f"{who}: expected a shape with at least 2 axes, got {shape}.")
+        _check_axis(who, self.axis, shape)
+        dt = float_dtype()
+        q = _orthogonal(self._next_key(), shape, self.axis, dt)
+        return as_result(q * jnp.asarray(self.scale, dt), dtype)
+
+
+class DeltaOrthogonal(RandomInitializer):
+    """Delta-orthogonal initializer of convolution kernels (Xiao et al., arXiv:1806.05393).
+
+    For a kernel of shape ``(*spatial, in_channels, out_channels)`` with 1 to 3 spatial axes,
+    every entry is zero except the spatial centre, which holds an orthogonal
+    ``(in_channels, out_channels)`` matrix (orthonormal rows) times ``scale``.
+
+    Args:
+      scale: the scaling factor.
+      axis: the axis seen as rows of the orthogonal centre matrix.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=1.0, axis=-1, seed=None):
+        self.scale = scale
+        self.axis = axis
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        who = type(self).__name__
+        shape = format_shape(shape, who)
+        if len(shape) not in (3, 4, 5):
+            raise ValueError(
+                f"{who}: expected a 3-D, 4-D or 5-D kernel shape, got {shape}."
+            )
+        if shape[-2] > shape[-1]:
+            raise ValueError(
+                f"{who}: expected in_channels <= out_channels (shape[-2] <= shape[-1]), "
+                f"got shape {shape}."
+            )
+        dt = float_dtype()
+        _check_axis(who, self.axis, shape[-2:])
+        centre_matrix = _orthogonal(self._next_key(), shape[-2:], self.axis, dt) * self.scale
+        centre = tuple(s // 2 for s in shape[:-2])
+        w = jnp.zeros(shape, dt).at[centre].set(centre_matrix)
+        return as_result(w, dtype)
+
+
+class TruncatedNormal(RandomInitializer):
+    r"""Draw weights from a normal distribution truncated to ``[lower, upper]``.
+
+    Args:
+      loc: the mean of the (untruncated) normal distribution.
+      scale: its standard deviation (positive).
+      lower: the lower bound of the values; ``loc - 2 * scale`` when omitted.
+      upper: the upper bound of the values; ``loc + 2 * scale`` when omitted.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, loc=0.0, scale=1.0, lower=None, upper=None, seed=None):
+        _check_positive("TruncatedNormal", "scale", scale)
+        lo = loc - 2.0 * scale if lower is None else lower
+        hi = loc + 2.0 * scale if upper is None else upper
+        if not np.all(np.asarray(hi) > np.asarray(lo)):
+            raise ValueError(
+                f"TruncatedNormal: expected upper > lower, got lower={lo!r}, upper={hi!r}."
+            )
+        self.loc = loc
+        self.scale = scale
+        self.lower = lower
+        self.upper = upper
+        self._bounds = (lo, hi)
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        dt = float_dtype()
+        lo, hi = self._bounds
+        a = (jnp.asarray(lo, dt) - self.loc) / self.scale
+        b = (jnp.asarray(hi, dt) - self.loc) / self.scale
+        w = jax.random.truncated_normal(self._next_key(), a, b, shape, dt)
+        return as_result(w * self.scale + self.loc, dtype)
+
+
+class Gamma(RandomInitializer):
+    r"""Draw weights from a Gamma distribution with density
+    :math:`x^{k-1} e^{-x/\theta} / (\Gamma(k) \theta^k)`.
+
+    Args:
+      shape: the shape parameter :math:`k > 0` of the distribution (not the weight shape).
+      scale: the scale parameter :math:`\theta > 0`.
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, shape, scale=1.0, seed=None):
+        _check_positive("Gamma", "shape", shape)
+        _check_positive("Gamma", "scale", scale)
+        self.shape = shape
+        self.scale = scale
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        dt = float_dtype()
+        w = jax.random.gamma(self._next_key(), jnp.asarray(self.shape, dt), shape, dt)
+        return as_result(w * jnp.asarray(self.scale, dt), dtype)
+
+
+class Exponential(RandomInitializer):
+    r"""Draw weights from an exponential distribution with mean ``scale``.
+
+    Args:
+      scale: the mean :math:`\beta > 0` (density :math:`e^{-x/\beta} / \beta`).
+      seed: an integer seed for reproducible draws, or None.
+    """
+
+    def __init__(self, scale=1.0, seed=None):
+        _check_positive("Exponential", "scale", scale)
+        self.scale = scale
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        dt = float_dtype()
+        w = jax.random.exponential(self._next_key(), shape, dt)
+        return as_result(w * jnp.asarray(self.scale, dt), dtype)

@@ -1,0 +1,79 @@
+"""Initializers giving deterministic weights: zeros, a constant, an identity matrix."""
+
+import jax.numpy as jnp
+
+from brainpy.initialize.base import InterLayerInitializer, as_result, float_dtype, format_shape
+from brainpy.math.ndarray import _unwrap
+
+__all__ = ["ZeroInit", "OneInit", "Identity"]
+
+
+class ZeroInit(InterLayerInitializer):
+    """Initialize every weight to zero.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> bp.init.ZeroInit()((2, 3)).shape
+      (2, 3)
+    """
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        return as_result(jnp.zeros(shape, dtype=float_dtype(dtype)), dtype)
+
+
+class OneInit(InterLayerInitializer):
+    """Initialize every weight to the same value.
+
+    Args:
+      value: the value (a scalar, or an array broadcastable to the requested shape).
+
+    Examples:
+      >>> import brainpy as bp
+      >>> bp.init.OneInit(value=2.5)((2, 3))
+      Array(value=[[2.5, 2.5, 2.5],
+                   [2.5, 2.5, 2.5]], dtype=float32)
+    """
+
+    def __init__(self, value=1.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        value = jnp.asarray(_unwrap(self.value), dtype=float_dtype(dtype))
+        try:
+            return as_result(jnp.broadcast_to(value, shape), dtype)
+        except ValueError:
+            raise ValueError(
+                f"{type(self).__name__}: the value of shape {value.shape} cannot be broadcast "
+                f"to the requested shape {shape}."
+            ) from None
+
+
+class Identity(InterLayerInitializer):
+    """Initialize a (possibly rectangular) identity matrix scaled by ``value``.
+
+    A 2-D shape ``(m, n)`` gives ones on the main diagonal of an ``(m, n)`` matrix; a 1-D shape
+    ``(n,)`` gives the square ``(n, n)`` matrix.
+
+    Args:
+      value: the value on the diagonal.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> bp.init.Identity(2.)((2, 3))
+      Array(value=[[2., 0., 0.],
+                   [0., 2., 0.]], dtype=float32)
+    """
+
+    def __init__(self, value=1.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        shape = format_shape(shape, type(self).__name__)
+        if len(shape) not in (1, 2):
+            raise ValueError(
+                f"{type(self).__name__}: expected a 1-D or 2-D shape, got {shape}."
+            )
+        eye = jnp.eye(*shape, dtype=float_dtype(dtype))
+        return as_result(eye * jnp.asarray(_unwrap(self.value), dtype=eye.dtype), dtype)

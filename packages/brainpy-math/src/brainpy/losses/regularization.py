@@ -1,0 +1,34 @@
+"""Penalties on the size of parameters, used as regularization terms of a loss."""
+
+import jax
+import jax.numpy as jnp
+
+from brainpy.losses._utils import as_jax, is_tree
+
+__all__ = ["l2_norm"]
+
+
+def l2_norm(x, axis=None):
+    r"""Euclidean norm :math:`\sqrt{\sum_i x_i^2}`.
+
+    Args:
+      x: an array, or a container of arrays (e.g. the dict of ``model.train_vars()``), whose
+        entries are all included in one global norm.
+      axis: the axis (or axes) of an array to take the norm over; all axes when None.
+        Only None is accepted for containers.
+
+    Returns:
+      The norm as a JAX array.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> float(bp.losses.l2_norm({'a': [3.], 'b': [4.]}))
+      5.0
+    """
+    if is_tree(x):
+        if axis is not None:
+            raise ValueError(f"l2_norm: axis must be None for a container of arrays, got {axis!r}.")
+        leaves = [jnp.asarray(leaf) for leaf in jax.tree_util.tree_leaves(x)]
+        return jnp.sqrt(sum(jnp.sum(leaf ** 2) for leaf in leaves))
+    x = as_jax(x)
+    return jnp.sqrt(jnp.sum(x ** 2, axis=axis))

@@ -1,0 +1,267 @@
+"""Matrix-vector products with random connectivity generated just in time.
+
+The matrix of shape ``(num_rows, num_cols)`` is never stored.  Row ``i`` is regenerated whenever it
+is needed from the key ``jax.random.fold_in(jax.random.PRNGKey(seed), i)``: entry ``(i, j)``
+exists with probability ``conn_prob`` and carries a homogeneous, uniformly distributed or normally
+distributed weight.  The matrix is therefore a deterministic function of ``seed`` (and of
+``conn_prob``, ``shape`` and the weight parameters): the same arguments give the same
+connectivity, whether the product is transposed or not, and `get_prob_conn_matrix` returns it
+densely for inspection.  Random draws are made in ``float32`` so the connectivity does not
+depend on the 64-bit mode.  Rows are produced in chunks inside a `jax.lax.scan`, so memory stays
+bounded by one chunk of rows.
+"""
+
+import math
+
+import jax
+import jax.numpy as jnp
+
+from brainpy.errors import MathError
+from brainpy.math.ndarray import _unwrap
+from brainpy.math.operators.backend import brainpylib_kernel
+from brainpy.math.operators.utils import static_shape, to_float, to_jax, wrap
+
+__all__ = [
+    "matvec_prob_conn_homo_weight",
+    "matvec_prob_conn_uniform_weight",
+    "matvec_prob_conn_normal_weight",
+    "event_matvec_prob_conn_homo_weight",
+    "event_matvec_prob_conn_uniform_weight",
+    "event_matvec_prob_conn_normal_weight",
+    "get_prob_conn_matrix",
+]
+
+# Upper bound on the number of matrix entries materialized at once.
+_CHUNK_ENTRIES = 1 << 18
+
+
+def _check_prob(fn, conn_prob):
+    conn_prob = _unwrap(conn_prob)
+    if not isinstance(conn_prob, jax.core.Tracer):
+        value = float(conn_prob)
+        if not 0. <= value <= 1.:
+            raise MathError(f"{fn}(): 'conn_prob' must lie in [0, 1], got {value}.")
+    return conn_prob
+
+
+def _make_row(kind, params, conn_prob, num_cols, dtype):
+    """Return ``row(key, i)`` computing row ``i`` of the weighted random matrix."""
+
+    def row(key, i):
+        conn_key, weight_key = jax.random.split(jax.random.fold_in(key, i))
+        mask = jax.random.uniform(conn_key, (num_cols,), jnp.float32) < conn_prob
+        if kind == "homo":
+            weights = jnp.broadcast_to(params[0].astype(dtype), (num_cols,))
+        elif kind == "uniform":
+            low, high = params
+            u = jax.random.uniform(weight_key, (num_cols,), jnp.float32).astype(dtype)
+            weights = low + (high - low) * u
+        else:
+            mu, sigma = params
+            weights = mu + sigma * jax.random.normal(weight_key, (num_cols,), jnp.float32).astype(dtype)
+        return jnp.where(mask, weights.astype(dtype), jnp.zeros((), dtype))
+
+    return row
+
+
+def _prepare(fn, kind, vector, params, conn_prob, shape, event):
+    num_rows, num_cols = static_shape(shape, fn)
+    conn_prob = _check_prob(fn, conn_prob)
+    params = [to_float(p, fn, name) for name, p in params]
+    for p in params:
+        if p.ndim != 0:
+            raise MathError(f"{fn}(): weight parameters must be scalars, got shape {p.shape}.")
+    if event:
+        vector = to_jax(vector, fn, "events")
+        dtype = jnp.result_type(*params)
+        vector = (vector != 0).astype(dtype)
+    else:
+        vector = to_float(vector, fn, "vector")
+        dtype = jnp.result_type(vector, *params)
+        vector = vector.astype(dtype)
+    params = [p.astype(dtype) for p in params]
+    return _make_row(kind, params, conn_prob, num_cols, dtype), vector, num_rows, num_cols, dtype
+
+
+def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
+    row, vector, num_rows, num_cols, dtype = _prepare(fn, kind, vector, params, conn_prob, shape,
+                                                      event)
+    name = "events" if event else "vector"
+    expected = num_rows if transpose else num_cols
+    if vector.ndim != 1 or vector.shape[0] != expected:
+        side = "num_rows (transpose=True)" if transpose else "num_cols (transpose=False)"
+        raise MathError(f"{fn}(): '{name}' must be a vector of length {expected}, the {side} of "
+                        f"'shape' {(num_rows, num_cols)}, got shape {vector.shape}.")
+    key = jax.random.PRNGKey(_unwrap(seed))
+    chunk = max(1, min(num_rows, _CHUNK_ENTRIES // max(num_cols, 1)))
+    num_chunks = math.ceil(num_rows / chunk) if num_rows else 0
+    row_ids = jnp.arange(num_chunks * chunk).reshape(num_chunks, chunk)
+    rows_of = jax.vmap(row, in_axes=(None, 0))
+    precision = jax.lax.Precision.HIGHEST
+    if transpose:
+        padded = jnp.pad(vector, (0, num_chunks * chunk - num_rows)).reshape(num_chunks, chunk)
+
+        def accumulate(total, xs):
+            ids, v = xs
+            return total + jnp.matmul(v, rows_of(key, ids), precision=precision), None
+
+        out, _ = jax.lax.scan(accumulate, jnp.zeros(num_cols, dtype), (row_ids, padded))
+        return wrap(out)
+
+    def product(_, ids):
+        return None, jnp.matmul(rows_of(key, ids), vector, precision=precision)
+
+    _, out = jax.lax.scan(product, None, row_ids)
+    return wrap(out.reshape(-1)[:num_rows])
+
+
+def _dispatch(fn, args):
+    kernel = brainpylib_kernel(fn)
+    return None if kernel is None else wrap(kernel(*_unwrap(args)))
+
+
+_MATVEC_ARGS = """
+    Args:
+      {name}: {what}, of length ``num_cols`` (``num_rows`` when ``transpose``).
+      {weights}
+      conn_prob: probability that an entry of the matrix exists.
+      seed: integer seed of the connectivity (and weights).
+      shape: ``(num_rows, num_cols)`` of the implied matrix.
+      transpose: multiply by the transposed matrix instead.
+
+    Returns:
+      An `Array` of length ``num_rows`` (``num_cols`` when ``transpose``).
+"""
+
+
+def matvec_prob_conn_homo_weight(vector, weight, conn_prob, seed, shape, transpose=False):
+    """Product of a dense vector with a random matrix whose existing entries all equal ``weight``.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> y = bm.matvec_prob_conn_homo_weight(bm.ones(100), 0.5, 0.1, seed=42, shape=(50, 100))
+      >>> y.shape
+      (50,)
+    """
+    fn = "matvec_prob_conn_homo_weight"
+    out = _dispatch(fn, (vector, weight, conn_prob, seed, shape, transpose))
+    if out is not None:
+        return out
+    return _matvec(fn, "homo", vector, [("weight", weight)], conn_prob, seed, shape, transpose,
+                   False)
+
+
+def matvec_prob_conn_uniform_weight(vector, w_low, w_high, conn_prob, seed, shape,
+                                    transpose=False):
+    """Product of a dense vector with a random matrix with weights uniform on ``[w_low, w_high)``."""
+    fn = "matvec_prob_conn_uniform_weight"
+    out = _dispatch(fn, (vector, w_low, w_high, conn_prob, seed, shape, transpose))
+    if out is not None:
+        return out
+    return _matvec(fn, "uniform", vector, [("w_low", w_low), ("w_high", w_high)], conn_prob, seed,
+                   shape, transpose, False)
+
+
+def matvec_prob_conn_normal_weight(vector, w_mu, w_sigma, conn_prob, seed, shape,
+                                   transpose=False):
+    """Product of a dense vector with a random matrix with normal weights ``N(w_mu, w_sigma**2)``."""
+    fn = "matvec_prob_conn_normal_weight"
+    out = _dispatch(fn, (vector, w_mu, w_sigma, conn_prob, seed, shape, transpose))
+    if out is not None:
+        return out
+    return _matvec(fn, "normal", vector, [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed,
+                   shape, transpose, False)
+
+
+def event_matvec_prob_conn_homo_weight(events, weight, conn_prob, seed, shape, transpose=False):
+    """`matvec_prob_conn_homo_weight` for a binary event vector (non-zero means an event)."""
+    fn = "event_matvec_prob_conn_homo_weight"
+    out = _dispatch(fn, (events, weight, conn_prob, seed, shape, transpose))
+    if out is not None:
+        return out
+    return _matvec(fn, "homo", events, [("weight", weight)], conn_prob, seed, shape, transpose,
+                   True)
+
+
+def event_matvec_prob_conn_uniform_weight(events, w_low, w_high, conn_prob, seed, shape,
+                                          transpose=False):
+    """`matvec_prob_conn_uniform_weight` for a binary event vector (non-zero means an event)."""
+    fn = "event_matvec_prob_conn_uniform_weight"
+    out = _dispatch(fn, (events, w_low, w_high, conn_prob, seed, shape, transpose))
+    if out is not None:
+        return out
+    return _matvec(fn, "uniform", events, [("w_low", w_low), ("w_high", w_high)], conn_prob, seed,
+                   shape, transpose, True)
+
+
+def event_matvec_prob_conn_normal_weight(events, w_mu, w_sigma, conn_prob, seed, shape,
+                                         transpose=False):
+    """`matvec_prob_conn_normal_weight` for a binary event vector (non-zero means an event)."""
+    fn = "event_matvec_prob_conn_normal_weight"
+    out = _dispatch(fn, (events, w_mu, w_sigma, conn_prob, seed, shape, transpose))
+    if out is not None:
+        return out
+    return _matvec(fn, "normal", events, [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed,
+                   shape, transpose, True)
+
+
+for _f, _name, _what, _weights in (
+        (matvec_prob_conn_homo_weight, "vector", "dense vector",
+         "weight: the value of every existing entry."),
+        (matvec_prob_conn_uniform_weight, "vector", "dense vector",
+         "w_low, w_high: bounds of the uniform weight distribution."),
+        (matvec_prob_conn_normal_weight, "vector", "dense vector",
+         "w_mu, w_sigma: mean and standard deviation of the weights."),
+        (event_matvec_prob_conn_homo_weight, "events", "boolean (or 0/1) events",
+         "weight: the value of every existing entry."),
+        (event_matvec_prob_conn_uniform_weight, "events", "boolean (or 0/1) events",
+         "w_low, w_high: bounds of the uniform weight distribution."),
+        (event_matvec_prob_conn_normal_weight, "events", "boolean (or 0/1) events",
+         "w_mu, w_sigma: mean and standard deviation of the weights."),
+):
+    _f.__doc__ += _MATVEC_ARGS.format(name=_name, what=_what, weights=_weights)
+
+
+def get_prob_conn_matrix(conn_prob, seed, shape, weight=None, *, w_low=None, w_high=None,
+                         w_mu=None, w_sigma=None, dtype=None):
+    """The dense matrix that the just-in-time connectivity operators imply for ``seed``.
+
+    Pass ``weight`` for homogeneous weights, ``w_low``/``w_high`` for uniform ones or
+    ``w_mu``/``w_sigma`` for normal ones (the same values as given to the matvec functions);
+    with none of them the boolean connectivity mask is returned.  Meant for testing and
+    inspection: it builds the whole ``shape`` matrix.
+
+    Args:
+      conn_prob: probability that an entry exists.
+      seed: integer seed.
+      shape: ``(num_rows, num_cols)``.
+      weight: homogeneous weight.
+      w_low, w_high: bounds of uniform weights.
+      w_mu, w_sigma: mean and standard deviation of normal weights.
+      dtype: float dtype of the weights (default: the promoted dtype of the weight parameters).
+
+    Returns:
+      An `Array` of shape ``shape``; ``matvec_prob_conn_*_weight(v, ..., seed, shape)`` equals
+      ``get_prob_conn_matrix(..., seed, shape, ...) @ v``.
+    """
+    fn = "get_prob_conn_matrix"
+    groups = {"homo": (("weight", weight),),
+              "uniform": (("w_low", w_low), ("w_high", w_high)),
+              "normal": (("w_mu", w_mu), ("w_sigma", w_sigma))}
+    given = [kind for kind, ps in groups.items() if any(p is not None for _, p in ps)]
+    if len(given) > 1:
+        raise MathError(f"{fn}(): give the parameters of one weight distribution only, got "
+                        f"parameters of {given}.")
+    kind = given[0] if given else "homo"
+    params = list(groups[kind]) if given else [("weight", 1.)]
+    for name, p in params:
+        if p is None:
+            raise MathError(f"{fn}(): '{name}' is missing for the {kind} weight distribution.")
+    num_rows, num_cols = static_shape(shape, fn)
+    conn_prob = _check_prob(fn, conn_prob)
+    params = [to_float(p, fn, name) for name, p in params]
+    dtype = jnp.result_type(*params) if dtype is None else jnp.dtype(dtype)
+    row = _make_row(kind, [p.astype(dtype) for p in params], conn_prob, num_cols, dtype)
+    matrix = jax.vmap(row, in_axes=(None, 0))(jax.random.PRNGKey(_unwrap(seed)),
+                                               jnp.arange(num_rows))
+    return wrap(matrix != 0 if not given else matrix)

@@ -1,0 +1,387 @@
+"""Synaptic operators: move values between the pre-synaptic, synaptic and post-synaptic axes.
+
+A projection with ``num_syn`` synapses is described either by the synapse lists ``pre_ids`` and
+``post_ids`` (synapse ``k`` connects neuron ``pre_ids[k]`` to ``post_ids[k]``) or by the CSR
+structure ``pre2post = (post_ids, indptr)``, where the targets of pre-synaptic neuron ``i`` are
+``post_ids[indptr[i]:indptr[i + 1]]``.  All operators are pure JAX, jittable and differentiable
+with respect to the floating-point values they move.
+
+Reductions onto post-synaptic neurons that receive no synapse give the identity of the
+reduction: 0 for sums and means, 1 for products, ``-inf``/``+inf`` for maxima/minima (the
+dtype's extreme values for integers).
+"""
+
+import jax
+import jax.numpy as jnp
+
+from brainpy.errors import MathError
+from brainpy.math.ndarray import _unwrap
+from brainpy.math.operators.backend import brainpylib_kernel
+from brainpy.math.operators.sparse_matmul import csr_event_transpose
+from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, index_vector,
+                                          static_int, to_float, to_jax, wrap)
+
+__all__ = [
+    "pre2post_sum",
+    "pre2post_prod",
+    "pre2post_max",
+    "pre2post_min",
+    "pre2post_mean",
+    "pre2post_softmax",
+    "pre2syn",
+    "syn2post",
+    "syn2post_sum",
+    "syn2post_prod",
+    "syn2post_max",
+    "syn2post_min",
+    "syn2post_mean",
+    "syn2post_softmax",
+    "pre2post_event_sum",
+    "pre2post_event_prod",
+    "pre2post_coo_event_sum",
+]
+
+
+# ----------------------------------------------------------------------------------------------
+# pre -> syn and syn -> post
+# ----------------------------------------------------------------------------------------------
+
+def _gather_pre(fn, pre_values, pre_ids, num_syn=None):
+    """Values per synapse: a scalar is shared by all synapses, a vector is indexed by pre_ids."""
+    pre_values = to_jax(pre_values, fn, "pre_values")
+    if pre_values.ndim == 0:
+        if num_syn is None:
+            num_syn = index_vector(pre_ids, fn, "pre_ids").shape[0]
+        return jnp.broadcast_to(pre_values, (num_syn,))
+    if pre_ids is None:
+        raise MathError(
+            f"{fn}(): 'pre_ids' is required when 'pre_values' is not a scalar "
+            f"(got 'pre_values' of shape {pre_values.shape}).")
+    pre_ids = index_vector(pre_ids, fn, "pre_ids")
+    if num_syn is not None:
+        check_length(pre_ids, num_syn, fn, "pre_ids", "one per synapse, as 'post_ids'")
+    return pre_values[pre_ids]
+
+
+def pre2syn(pre_values, pre_ids):
+    """Give every synapse the value of its pre-synaptic neuron.
+
+    Args:
+      pre_values: values of the pre-synaptic neurons, shape ``(num_pre, ...)``, or a scalar.
+      pre_ids: pre-synaptic neuron index of every synapse, shape ``(num_syn,)``.
+
+    Returns:
+      An `Array` of shape ``(num_syn, ...)`` with ``out[k] = pre_values[pre_ids[k]]``.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> bm.pre2syn(bm.array([10., 20.]), bm.array([0, 0, 1]))
+      Array(value=[10., 10., 20.], dtype=float32)
+    """
+    return wrap(_gather_pre("pre2syn", pre_values, pre_ids))
+
+
+def _syn_args(fn, syn_values, post_ids, post_num):
+    syn_values = to_jax(syn_values, fn, "syn_values")
+    post_ids = index_vector(post_ids, fn, "post_ids")
+    check_length(syn_values, post_ids.shape[0], fn, "syn_values", "one per synapse")
+    return syn_values, post_ids, static_int(post_num, fn, "post_num")
+
+
+def syn2post_sum(syn_values, post_ids, post_num, indices_are_sorted=False):
+    """Sum the synaptic values onto their post-synaptic neurons.
+
+    ``out[i] = sum(syn_values[k] for k where post_ids[k] == i)``.
+
+    Args:
+      syn_values: values of the synapses, shape ``(num_syn, ...)``.
+      post_ids: post-synaptic neuron index of every synapse, shape ``(num_syn,)``.
+      post_num: number of post-synaptic neurons (a concrete int).
+      indices_are_sorted: whether ``post_ids`` is sorted, allowing a faster lowering.
+
+    Returns:
+      An `Array` of shape ``(post_num, ...)``.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> bm.syn2post(bm.array([1., 2., 3.]), bm.array([0, 2, 0]), 3)
+      Array(value=[4., 0., 2.], dtype=float32)
+    """
+    syn_values, post_ids, post_num = _syn_args("syn2post_sum", syn_values, post_ids, post_num)
+    return wrap(jax.ops.segment_sum(syn_values, post_ids, post_num, indices_are_sorted))
+
+
+syn2post = syn2post_sum
+
+
+def syn2post_prod(syn_values, post_ids, post_num, indices_are_sorted=False):
+    """Multiply the synaptic values arriving at each post-synaptic neuron (1 where none arrive).
+
+    The arguments are those of `syn2post_sum`.
+    """
+    syn_values, post_ids, post_num = _syn_args("syn2post_prod", syn_values, post_ids, post_num)
+    return wrap(jax.ops.segment_prod(syn_values, post_ids, post_num, indices_are_sorted))
+
+
+def syn2post_max(syn_values, post_ids, post_num, indices_are_sorted=False):
+    """Maximum of the synaptic values arriving at each post-synaptic neuron (``-inf`` where none).
+
+    The arguments are those of `syn2post_sum`.
+    """
+    syn_values, post_ids, post_num = _syn_args("syn2post_max", syn_values, post_ids, post_num)
+    return wrap(jax.ops.segment_max(syn_values, post_ids, post_num, indices_are_sorted))
+
+
+def syn2post_min(syn_values, post_ids, post_num, indices_are_sorted=False):
+    """Minimum of the synaptic values arriving at each post-synaptic neuron (``+inf`` where none).
+
+    The arguments are those of `syn2post_sum`.
+    """
+    syn_values, post_ids, post_num = _syn_args("syn2post_min", syn_values, post_ids, post_num)
+    return wrap(jax.ops.segment_min(syn_values, post_ids, post_num, indices_are_sorted))
+
+
+def _segment_mean(values, post_ids, post_num, indices_are_sorted):
+    values = to_float(values, "syn2post", "values")
+    total = jax.ops.segment_sum(values, post_ids, post_num, indices_are_sorted)
+    count = jax.ops.segment_sum(jnp.ones(post_ids.shape, values.dtype), post_ids, post_num,
+                                indices_are_sorted)
+    count = count.reshape(count.shape + (1,) * (values.ndim - 1))
+    return total / jnp.maximum(count, 1)
+
+
+def syn2post_mean(syn_values, post_ids, post_num, indices_are_sorted=False):
+    """Mean of the synaptic values arriving at each post-synaptic neuron (0 where none arrive).
+
+    The arguments are those of `syn2post_sum`.
+    """
+    syn_values, post_ids, post_num = _syn_args("syn2post_mean", syn_values, post_ids, post_num)
+    return wrap(_segment_mean(syn_values, post_ids, post_num, indices_are_sorted))
+
+
+def _segment_softmax(values, post_ids, post_num, indices_are_sorted):
+    values = to_float(values, "syn2post", "values")
+    maxima = jax.ops.segment_max(values, post_ids, post_num, indices_are_sorted)
+    # Shifting by the group maximum keeps exp() finite; it cancels in the ratio.
+    shifted = jnp.exp(values - jax.lax.stop_gradient(maxima)[post_ids])
+    normalizer = jax.ops.segment_sum(shifted, post_ids, post_num, indices_are_sorted)
+    return shifted / normalizer[post_ids]
+
+
+def syn2post_softmax(syn_values, post_ids, post_num, indices_are_sorted=False):
+    """Softmax of the synaptic values among the synapses sharing a post-synaptic neuron.
+
+    .. math:: \\mathrm{out}_k = \\frac{e^{s_k}}{\\sum_{l:\\,\\mathrm{post}_l=\\mathrm{post}_k} e^{s_l}}
+
+    Args:
+      syn_values: values of the synapses, shape ``(num_syn, ...)``.
+      post_ids: post-synaptic neuron index of every synapse.
+      post_num: number of post-synaptic neurons (a concrete int).
+      indices_are_sorted: whether ``post_ids`` is sorted.
+
+    Returns:
+      An `Array` with the shape of ``syn_values``: the weights of the synapses converging onto
+      one neuron sum to 1.
+    """
+    syn_values, post_ids, post_num = _syn_args("syn2post_softmax", syn_values, post_ids, post_num)
+    return wrap(_segment_softmax(syn_values, post_ids, post_num, indices_are_sorted))
+
+
+# ----------------------------------------------------------------------------------------------
+# pre -> post through the synapse lists
+# ----------------------------------------------------------------------------------------------
+
+def _pre2post_args(fn, pre_values, post_num, post_ids, pre_ids):
+    post_ids = index_vector(post_ids, fn, "post_ids")
+    syn_values = _gather_pre(fn, pre_values, pre_ids, num_syn=post_ids.shape[0])
+    return syn_values, post_ids, static_int(post_num, fn, "post_num")
+
+
+def pre2post_sum(pre_values, post_num, post_ids, pre_ids=None):
+    """Sum, for every post-synaptic neuron, the values of the pre-synaptic neurons projecting to it.
+
+    ``out[i] = sum(pre_values[pre_ids[k]] for k where post_ids[k] == i)``; a scalar
+    ``pre_values`` is the value of every synapse (``pre_ids`` is then not needed).
+
+    Args:
+      pre_values: values of the pre-synaptic neurons, shape ``(num_pre, ...)``, or a scalar.
+      post_num: number of post-synaptic neurons (a concrete int).
+      post_ids: post-synaptic neuron index of every synapse.
+      pre_ids: pre-synaptic neuron index of every synapse; required unless ``pre_values`` is a
+        scalar.
+
+    Returns:
+      An `Array` of shape ``(post_num, ...)``.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> bm.pre2post_sum(bm.array([1., 2.]), 3, post_ids=bm.array([0, 2, 2]),
+      ...                 pre_ids=bm.array([0, 0, 1]))
+      Array(value=[1., 0., 3.], dtype=float32)
+    """
+    values, post_ids, post_num = _pre2post_args("pre2post_sum", pre_values, post_num, post_ids,
+                                                pre_ids)
+    return wrap(jax.ops.segment_sum(values, post_ids, post_num))
+
+
+def pre2post_prod(pre_values, post_num, post_ids, pre_ids=None):
+    """Product of the pre-synaptic values projecting to each post-synaptic neuron (1 where none).
+
+    The arguments are those of `pre2post_sum`.
+    """
+    values, post_ids, post_num = _pre2post_args("pre2post_prod", pre_values, post_num, post_ids,
+                                                pre_ids)
+    return wrap(jax.ops.segment_prod(values, post_ids, post_num))
+
+
+def pre2post_max(pre_values, post_num, post_ids, pre_ids=None):
+    """Maximum of the pre-synaptic values projecting to each post-synaptic neuron (``-inf`` where
+    none). The arguments are those of `pre2post_sum`.
+    """
+    values, post_ids, post_num = _pre2post_args("pre2post_max", pre_values, post_num, post_ids,
+                                                pre_ids)
+    return wrap(jax.ops.segment_max(values, post_ids, post_num))
+
+
+def pre2post_min(pre_values, post_num, post_ids, pre_ids=None):
+    """Minimum of the pre-synaptic values projecting to each post-synaptic neuron (``+inf`` where
+    none). The arguments are those of `pre2post_sum`.
+    """
+    values, post_ids, post_num = _pre2post_args("pre2post_min", pre_values, post_num, post_ids,
+                                                pre_ids)
+    return wrap(jax.ops.segment_min(values, post_ids, post_num))
+
+
+def pre2post_mean(pre_values, post_num, post_ids, pre_ids=None):
+    """Mean of the pre-synaptic values projecting to each post-synaptic neuron (0 where none).
+
+    The arguments are those of `pre2post_sum`.
+    """
+    values, post_ids, post_num = _pre2post_args("pre2post_mean", pre_values, post_num, post_ids,
+                                                pre_ids)
+    return wrap(_segment_mean(values, post_ids, post_num, False))
+
+
+def pre2post_softmax(pre_values, post_num, post_ids, pre_ids=None):
+    """Softmax, per synapse, of the pre-synaptic values among synapses sharing a post neuron.
+
+    Equal to ``syn2post_softmax(pre2syn(pre_values, pre_ids), post_ids, post_num)``; the
+    arguments are those of `pre2post_sum` and the result has one entry per synapse.
+    """
+    values, post_ids, post_num = _pre2post_args("pre2post_softmax", pre_values, post_num,
+                                                post_ids, pre_ids)
+    return wrap(_segment_softmax(values, post_ids, post_num, False))
+
+
+# ----------------------------------------------------------------------------------------------
+# event-driven pre -> post
+# ----------------------------------------------------------------------------------------------
+
+def _event_csr_args(fn, events, pre2post, post_num, values):
+    try:
+        indices, indptr = _unwrap(tuple(pre2post))
+    except (TypeError, ValueError) as err:
+        raise MathError(f"{fn}(): 'pre2post' must be the pair (post_ids, indptr), got "
+                        f"{type(pre2post).__name__}.") from err
+    indices = index_vector(indices, fn, "pre2post[0] (post_ids)")
+    indptr = index_vector(indptr, fn, "pre2post[1] (indptr)")
+    events = to_jax(events, fn, "events")
+    if events.ndim != 1:
+        raise MathError(f"{fn}(): 'events' must be a 1-D vector over the pre-synaptic neurons, "
+                        f"got shape {events.shape}.")
+    check_length(indptr, events.shape[0] + 1, fn, "pre2post[1] (indptr)", "len(events) + 1")
+    values = to_float(values, fn, "values")
+    check_values(values, indices.shape[0], fn)
+    return events, indices, indptr, static_int(post_num, fn, "post_num"), values
+
+
+def pre2post_event_sum(events, pre2post, post_num, values=1.):
+    """Event-driven synaptic summation from pre-synaptic spikes to post-synaptic neurons.
+
+    For every pre-synaptic neuron ``i`` with ``events[i]`` set, the weight of each of its
+    synapses ``j`` (``indptr[i] <= j < indptr[i + 1]``) is added to the post-synaptic neuron
+    ``post_ids[j]``:
+
+    .. math:: \\mathrm{out}_p = \\sum_{i:\\,e_i} \\sum_{j:\\,\\mathrm{post\\_ids}_j = p} w_j
+
+    Only the synapses of active neurons contribute and no dense matrix is built: the pre-synaptic
+    id of every synapse is read off ``indptr``, inactive synapses are masked and the rest summed
+    per target with `jax.ops.segment_sum`.
+
+    Args:
+      events: boolean (or 0/1) spikes of the pre-synaptic neurons, shape ``(num_pre,)``.
+      pre2post: the CSR connection ``(post_ids, indptr)``, as given by
+        ``conn.require('pre2post')``.
+      post_num: number of post-synaptic neurons (a concrete int).
+      values: the synaptic weight, a scalar (homogeneous) or one value per synapse
+        (heterogeneous, shape ``(len(post_ids),)``).
+
+    Returns:
+      An `Array` of shape ``(post_num,)``, differentiable with respect to ``values``.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> post_ids, indptr = bm.array([0, 1, 1, 2]), bm.array([0, 2, 4])
+      >>> bm.pre2post_event_sum(bm.array([True, False]), (post_ids, indptr), 3, 0.5)
+      Array(value=[0.5, 0.5, 0. ], dtype=float32)
+    """
+    fn = "pre2post_event_sum"
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None:
+        return wrap(kernel(*_unwrap((events, tuple(pre2post), post_num, values))))
+    events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, post_num,
+                                                                values)
+    return wrap(csr_event_transpose(values, indices, indptr, events, post_num))
+
+
+def pre2post_event_prod(events, pre2post, post_num, values=1.):
+    """Event-driven synaptic product from pre-synaptic spikes to post-synaptic neurons.
+
+    Every post-synaptic neuron starts at 1 and is multiplied by the weight of each synapse whose
+    pre-synaptic neuron has an event. The arguments are those of `pre2post_event_sum`.
+
+    Returns:
+      An `Array` of shape ``(post_num,)``.
+    """
+    fn = "pre2post_event_prod"
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None:
+        return wrap(kernel(*_unwrap((events, tuple(pre2post), post_num, values))))
+    events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, post_num,
+                                                                values)
+    rows = csr_row_ids(indptr, indices.shape[0])
+    factors = jnp.where(events[rows] != 0, values, jnp.ones((), values.dtype))
+    return wrap(jax.ops.segment_prod(factors, indices, post_num))
+
+
+def pre2post_coo_event_sum(events, pre_ids, post_ids, post_num, values=1.):
+    """Event-driven synaptic summation with the connection given as synapse lists.
+
+    Synapse ``k`` adds its weight to ``post_ids[k]`` when ``events[pre_ids[k]]`` is set.
+
+    Args:
+      events: boolean (or 0/1) spikes of the pre-synaptic neurons.
+      pre_ids: pre-synaptic neuron index of every synapse.
+      post_ids: post-synaptic neuron index of every synapse.
+      post_num: number of post-synaptic neurons (a concrete int).
+      values: a scalar weight or one weight per synapse.
+
+    Returns:
+      An `Array` of shape ``(post_num,)``, differentiable with respect to ``values``.
+    """
+    fn = "pre2post_coo_event_sum"
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None:
+        return wrap(kernel(*_unwrap((events, pre_ids, post_ids, post_num, values))))
+    events = to_jax(events, fn, "events")
+    if events.ndim != 1:
+        raise MathError(f"{fn}(): 'events' must be a 1-D vector over the pre-synaptic neurons, "
+                        f"got shape {events.shape}.")
+    pre_ids = index_vector(pre_ids, fn, "pre_ids")
+    post_ids = index_vector(post_ids, fn, "post_ids")
+    check_length(pre_ids, post_ids.shape[0], fn, "pre_ids", "one per synapse, as 'post_ids'")
+    values = to_float(values, fn, "values")
+    check_values(values, post_ids.shape[0], fn)
+    post_num = static_int(post_num, fn, "post_num")
+    weights = jnp.where(events[pre_ids] != 0, values, jnp.zeros((), values.dtype))
+    return wrap(jax.ops.segment_sum(weights, post_ids, post_num))

@@ -1,0 +1,100 @@
+"""Argument checking shared by the synaptic and sparse operators of `brainpy.math`."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.errors import MathError
+from brainpy.math.ndarray import Array, _unwrap
+
+__all__ = []
+
+
+def to_jax(x, fn: str, name: str):
+    """Return ``x`` (an `Array`, a NumPy/JAX array or a Python number) as a JAX array."""
+    x = _unwrap(x)
+    try:
+        return jnp.asarray(x)
+    except TypeError as err:
+        raise MathError(f"{fn}(): '{name}' must be array-like, got {type(x).__name__}.") from err
+
+
+def to_float(x, fn: str, name: str):
+    """Return ``x`` as a JAX array, converting booleans and integers to the default float type."""
+    x = to_jax(x, fn, name)
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        x = x.astype(jax.dtypes.canonicalize_dtype(jnp.float64))
+    return x
+
+
+def index_vector(x, fn: str, name: str):
+    """Return an integer index vector (e.g. ``post_ids`` or ``indptr``) as a 1-D JAX array."""
+    x = to_jax(x, fn, name)
+    if x.ndim != 1:
+        raise MathError(f"{fn}(): '{name}' must be a 1-D index vector, got shape {x.shape}.")
+    if not jnp.issubdtype(x.dtype, jnp.integer):
+        raise MathError(f"{fn}(): '{name}' must hold integers, got dtype {x.dtype}.")
+    return x
+
+
+def static_int(x, fn: str, name: str) -> int:
+    """Return ``x`` as a Python ``int``; the value must be known when the function is traced."""
+    x = _unwrap(x)
+    if isinstance(x, jax.core.Tracer):
+        raise MathError(
+            f"{fn}(): '{name}' sets an output shape, so it must be a concrete integer, "
+            f"got a traced value {x}.")
+    try:
+        value = int(np.asarray(x))
+    except (TypeError, ValueError) as err:
+        raise MathError(f"{fn}(): '{name}' must be an integer, got {x!r}.") from err
+    if np.ndim(x) != 0 or value != np.asarray(x) or value < 0:
+        raise MathError(f"{fn}(): '{name}' must be a non-negative integer, got {x!r}.")
+    return value
+
+
+def static_shape(shape, fn: str, name: str = "shape") -> tuple:
+    """Return a 2-D matrix shape ``(num_rows, num_cols)`` as a tuple of Python ints."""
+    try:
+        dims = tuple(shape)
+    except TypeError as err:
+        raise MathError(f"{fn}(): '{name}' must be a pair (num_rows, num_cols), got {shape!r}.") from err
+    if len(dims) != 2:
+        raise MathError(f"{fn}(): '{name}' must be a pair (num_rows, num_cols), got {shape!r}.")
+    return tuple(static_int(d, fn, name) for d in dims)
+
+
+def check_length(x, length: int, fn: str, name: str, expected: str):
+    """Raise `MathError` unless the leading dimension of ``x`` is ``length``."""
+    if x.ndim == 0 or x.shape[0] != length:
+        raise MathError(
+            f"{fn}(): '{name}' must have {length} elements along axis 0 ({expected}), "
+            f"got shape {x.shape}.")
+
+
+def check_values(values, num_syn: int, fn: str, name: str = "values"):
+    """Check that ``values`` is a scalar (homogeneous) or has one entry per synapse."""
+    if values.ndim != 0:
+        check_length(values, num_syn, fn, name, "one per synapse, or a scalar")
+
+
+def csr_row_ids(indptr, num_nnz: int):
+    """The row of every stored entry of a CSR structure, i.e. the pre-synaptic id of each synapse.
+
+    Args:
+      indptr: row pointer of length ``num_rows + 1``.
+      num_nnz: number of stored entries (``len(indices)``), a static integer.
+
+    Returns:
+      An int vector of length ``num_nnz`` whose entry ``j`` is the ``i`` with
+      ``indptr[i] <= j < indptr[i + 1]``.
+    """
+    num_rows = indptr.shape[0] - 1
+    counts = jnp.diff(indptr.astype(jax.dtypes.canonicalize_dtype(jnp.int64)))
+    rows = jnp.arange(num_rows, dtype=counts.dtype)
+    return jnp.repeat(rows, counts, total_repeat_length=num_nnz)
+
+
+def wrap(x):
+    """Wrap a JAX array result as a brainpy `Array`."""
+    return Array(x)

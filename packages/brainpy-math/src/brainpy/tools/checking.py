@@ -1,0 +1,217 @@
+"""Checks of user arguments; each raises an error naming the argument, the value and what was expected."""
+
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+__all__ = [
+    "check_shape_consistency",
+    "check_shape_broadcastable",
+    "check_shape_except_batch",
+    "check_shape",
+    "check_dict_data",
+    "check_callable",
+    "check_initializer",
+    "check_connector",
+    "check_float",
+    "check_integer",
+    "check_string",
+    "check_sequence",
+    "serialize_kwargs",
+]
+
+
+def _as_shapes(shapes) -> Tuple[Tuple[int, ...], ...]:
+    out = []
+    for s in shapes:
+        if isinstance(s, int):
+            out.append((s,))
+        else:
+            out.append(tuple(s))
+    return tuple(out)
+
+
+def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes: Union[int, Sequence[int]] = -1,
+                            return_format_shapes: bool = False):
+    """Check that shapes agree on every axis except the ``free_axes``.
+
+    ``None`` in a shape matches any size (a batch axis, say).
+
+    Returns:
+      ``(fixed_shape, free_shapes)``: the common size of the fixed axes (in order) and, for each
+      shape, its sizes on the free axes; with ``return_format_shapes`` also the shapes as tuples.
+    """
+    shapes = _as_shapes(shapes)
+    if not shapes:
+        raise ValueError("check_shape_consistency: expected at least one shape.")
+    ndims = {len(s) for s in shapes}
+    if len(ndims) != 1:
+        raise ValueError(f"check_shape_consistency: shapes {shapes} have different numbers of dimensions.")
+    ndim = ndims.pop()
+    free = [free_axes] if isinstance(free_axes, int) else list(free_axes)
+    free = sorted({a % ndim for a in free}) if ndim else []
+    fixed_axes = [a for a in range(ndim) if a not in free]
+    fixed = []
+    for a in fixed_axes:
+        sizes = {s[a] for s in shapes if s[a] is not None}
+        if len(sizes) > 1:
+            raise ValueError(
+                f"check_shape_consistency: shapes {shapes} differ on axis {a} ({sorted(sizes)}), which must agree."
+            )
+        fixed.append(sizes.pop() if sizes else None)
+    free_shapes = [tuple(s[a] for a in free) for s in shapes]
+    if return_format_shapes:
+        return tuple(fixed), free_shapes, shapes
+    return tuple(fixed), free_shapes
+
+
+def check_shape_broadcastable(shapes: Sequence[Sequence[int]]) -> Tuple[int, ...]:
+    """Return the broadcast shape of ``shapes`` or raise a ValueError naming them."""
+    try:
+        return tuple(np.broadcast_shapes(*_as_shapes(shapes)))
+    except ValueError:
+        raise ValueError(f"check_shape_broadcastable: shapes {list(shapes)} cannot be broadcast together.") from None
+
+
+def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch_idx: int = 0, mode: str = "raise"):
+    """Check that two shapes agree on every axis except the batch axis ``batch_idx``."""
+    s1, s2 = list(shape1), list(shape2)
+    ok = len(s1) == len(s2)
+    if ok:
+        s1.pop(batch_idx)
+        s2.pop(batch_idx)
+        ok = s1 == s2
+    if not ok and mode == "raise":
+        raise ValueError(
+            f"check_shape_except_batch: shapes {tuple(shape1)} and {tuple(shape2)} must agree except on "
+            f"the batch axis {batch_idx}."
+        )
+    return ok
+
+
+def check_shape(name: str, value, expected: Sequence[int]):
+    """Raise ``ValueError('<name>: expected shape (...), got (...)')`` on a mismatch."""
+    got = tuple(np.shape(value))
+    if got != tuple(expected):
+        raise ValueError(f"{name}: expected shape {tuple(expected)}, got {got}.")
+    return value
+
+
+def check_dict_data(a_dict: Dict, key_type: Any = None, val_type: Any = None, name: Optional[str] = None) -> Dict:
+    """Check that ``a_dict`` is a dict whose keys and values have the given types."""
+    name = name or "data"
+    if not isinstance(a_dict, dict):
+        raise TypeError(f"{name}: expected a dict, got {type(a_dict).__name__}.")
+    for key, value in a_dict.items():
+        if key_type is not None and not isinstance(key, key_type):
+            raise TypeError(f"{name}: key {key!r} should be {_type_names(key_type)}, got {type(key).__name__}.")
+        if val_type is not None and not isinstance(value, val_type):
+            raise TypeError(
+                f"{name}[{key!r}]: expected {_type_names(val_type)}, got {type(value).__name__}."
+            )
+    return a_dict
+
+
+def _type_names(types) -> str:
+    if isinstance(types, tuple):
+        return " or ".join(t.__name__ for t in types)
+    return types.__name__
+
+
+def check_callable(fun, name: Optional[str] = None, allow_none: bool = False):
+    """Check that ``fun`` is callable (or None when allowed)."""
+    if fun is None and allow_none:
+        return None
+    if not callable(fun):
+        raise TypeError(f"{name or 'function'}: expected a callable, got {type(fun).__name__}.")
+    return fun
+
+
+def check_initializer(initializer, name: str = "", allow_none: bool = False):
+    """Check that ``initializer`` is a `brainpy.initialize.Initializer`, an array, a scalar or a callable."""
+    if initializer is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name or 'initializer'}: must not be None.")
+    if callable(initializer) or np.isscalar(initializer) or hasattr(initializer, "shape"):
+        return initializer
+    raise TypeError(
+        f"{name or 'initializer'}: expected an Initializer, an array, a scalar or a callable, "
+        f"got {type(initializer).__name__}."
+    )
+
+
+def check_connector(connector, name: str = "", allow_none: bool = False):
+    """Check that ``connector`` is a connector object (something with ``require``), or None when allowed."""
+    if connector is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name or 'connector'}: must not be None.")
+    if not hasattr(connector, "require"):
+        raise TypeError(f"{name or 'connector'}: expected a brainpy.connect connector, got {type(connector).__name__}.")
+    return connector
+
+
+def _check_number(value, name, kind, types, allow_none, min_bound, max_bound, allow_int=True):
+    if value is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name or 'value'}: expected {kind}, got None.")
+    if isinstance(value, bool) or not isinstance(value, types):
+        if not (allow_int and kind == "a float" and isinstance(value, (int, np.integer)) and not isinstance(value, bool)):
+            raise TypeError(f"{name or 'value'}: expected {kind}, got {type(value).__name__} {value!r}.")
+    if min_bound is not None and value < min_bound:
+        raise ValueError(f"{name or 'value'}: must be >= {min_bound}, got {value!r}.")
+    if max_bound is not None and value > max_bound:
+        raise ValueError(f"{name or 'value'}: must be <= {max_bound}, got {value!r}.")
+    return value
+
+
+def check_float(value, name=None, min_bound=None, max_bound=None, allow_none=False, allow_int=True):
+    """Check a float argument (integers are accepted unless ``allow_int=False``) and its bounds."""
+    return _check_number(value, name, "a float", (float, np.floating), allow_none, min_bound, max_bound, allow_int)
+
+
+def check_integer(value, name=None, min_bound=None, max_bound=None, allow_none=False):
+    """Check an integer argument and its bounds."""
+    return _check_number(value, name, "an integer", (int, np.integer), allow_none, min_bound, max_bound)
+
+
+def check_string(value, name=None, candidates: Optional[Sequence[str]] = None, allow_none=False):
+    """Check a string argument, optionally one of ``candidates``."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name or 'value'}: expected a string, got {type(value).__name__}.")
+    if candidates is not None and value not in candidates:
+        raise ValueError(f"{name or 'value'}: expected one of {list(candidates)}, got {value!r}.")
+    return value
+
+
+def check_sequence(value, name=None, elem_type=None, allow_none=False):
+    """Check a list/tuple argument, optionally of ``elem_type`` elements."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name or 'value'}: expected a list or tuple, got {type(value).__name__}.")
+    if elem_type is not None:
+        for i, v in enumerate(value):
+            if not isinstance(v, elem_type):
+                raise TypeError(f"{name or 'value'}[{i}]: expected {_type_names(elem_type)}, got {type(v).__name__}.")
+    return value
+
+
+def serialize_kwargs(shared_kwargs: Optional[Dict]) -> str:
+    """A stable string key for a dict of hashable keyword arguments (used to cache compiled code)."""
+    if shared_kwargs is None:
+        return ""
+    check_dict_data(shared_kwargs, key_type=str, name="shared_kwargs")
+    items = []
+    for k in sorted(shared_kwargs):
+        v = shared_kwargs[k]
+        try:
+            hash(v)
+        except TypeError:
+            raise TypeError(f"serialize_kwargs: the value of {k!r} must be hashable, got {type(v).__name__}.") from None
+        items.append(f"{k}={v!r}")
+    return ",".join(items)

@@ -1,0 +1,75 @@
+"""brainpylib's compiled event-driven CSR sum against a NumPy loop."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import brainpylib
+from brainpylib.event_ops import _numpy_event_csr_sum
+
+
+def _random_csr(rng, num_pre, num_post, max_fanout, index_dtype):
+    counts = rng.integers(0, max_fanout + 1, num_pre)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(index_dtype)
+    indices = rng.integers(0, num_post, indptr[-1]).astype(index_dtype)
+    return indices, indptr
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("homogeneous", [True, False])
+@pytest.mark.parametrize("event_kind", ["bool", "float"])
+def test_matches_numpy_loop(index_dtype, homogeneous, event_kind):
+    rng = np.random.default_rng(42)
+    num_pre, num_post = 50, 30
+    with jax.enable_x64(index_dtype == np.int64):
+        indices, indptr = _random_csr(rng, num_pre, num_post, 8, index_dtype)
+        events = rng.random(num_pre) < 0.3
+        if event_kind == "float":
+            events = events.astype(np.float32)
+        weights = np.float32(0.7) if homogeneous else rng.random(indices.size).astype(np.float32)
+        got = brainpylib.event_csr_sum(events, indices, indptr, weights, num_post)
+        want = _numpy_event_csr_sum(events, indices, indptr, weights, num_post)
+        assert got.shape == (num_post,) and got.dtype == jnp.float32
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
+
+
+def test_float64_weights():
+    rng = np.random.default_rng(1)
+    with jax.enable_x64(True):
+        indices, indptr = _random_csr(rng, 20, 10, 5, np.int64)
+        events = rng.random(20) < 0.5
+        weights = rng.random(indices.size)
+        got = brainpylib.event_csr_sum(events, indices, indptr, weights, 10)
+        assert got.dtype == jnp.float64
+        np.testing.assert_allclose(np.asarray(got), _numpy_event_csr_sum(events, indices, indptr, weights, 10), rtol=1e-12)
+
+
+def test_under_jit_and_vmap():
+    rng = np.random.default_rng(3)
+    indices, indptr = _random_csr(rng, 16, 12, 4, np.int32)
+    weights = rng.random(indices.size).astype(np.float32)
+    events = rng.random((5, 16)) < 0.5
+    f = jax.jit(lambda ev: brainpylib.event_csr_sum(ev, indices, indptr, weights, 12))
+    batched = jax.vmap(f)(events)
+    for b in range(5):
+        want = _numpy_event_csr_sum(events[b], indices, indptr, weights, 12)
+        np.testing.assert_allclose(np.asarray(batched[b]), want, rtol=1e-6)
+
+
+def test_bad_input_is_named():
+    indices = np.array([0, 1], np.int32)
+    indptr = np.array([0, 1, 2], np.int32)
+    with pytest.raises(TypeError, match="int32/int64"):
+        brainpylib.event_csr_sum(np.ones(2, bool), indices, indptr.astype(np.int16), 1.0, 2)
+    with pytest.raises(ValueError, match=r"events must have shape \(2,\)"):
+        brainpylib.event_csr_sum(np.ones(3, bool), indices, indptr, 1.0, 2)
+    with pytest.raises(ValueError, match="one per synapse"):
+        brainpylib.event_csr_sum(np.ones(2, bool), indices, indptr, np.ones(3, np.float32), 2)
+
+
+def test_targets_are_prefixed():
+    from brainpylib import _cpu_kernels
+
+    names = list(_cpu_kernels.registrations())
+    assert names and all(n.startswith("brainpylib_") for n in names)

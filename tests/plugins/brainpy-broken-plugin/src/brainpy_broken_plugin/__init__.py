@@ -1,0 +1,1 @@
+"""Test fixture: plugins that misbehave, to show BrainPy keeps working around them."""

@@ -1,0 +1,1 @@
+"""An example third-party BrainPy plugin, used as a test fixture and as a template."""
