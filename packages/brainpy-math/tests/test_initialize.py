@@ -12,6 +12,10 @@ import brainpy.initialize as init
 import brainpy.math as bm
 
 
+# One shape for the statistical checks, so that each sampler is compiled once.
+S = (300, 100)
+
+
 def arr(x):
     assert isinstance(x, bm.Array)
     return np.asarray(x.value)
@@ -35,10 +39,10 @@ def test_zero_one_identity():
 
 
 def test_dtype_argument_and_shape_forms():
-    assert init.ZeroInit()((2, 2), dtype=jnp.float16).dtype == jnp.float16
-    assert init.Normal(seed=0)((3,), dtype=jnp.bfloat16).dtype == jnp.bfloat16
-    assert init.Uniform(0., 1.)(((4, 4), (3, 3))).shape == (16, 9)
-    assert init.Uniform(0., 1.)([2, 3]).shape == (2, 3)
+    assert init.ZeroInit()((2, 3), dtype=jnp.float16).dtype == jnp.float16
+    assert init.Normal(seed=0)((4, 5), dtype=jnp.bfloat16).dtype == jnp.bfloat16
+    assert init.Uniform(0., 1.)(((4, 2), (3, 3))).shape == (8, 9)
+    assert init.ZeroInit()([2, 3]).shape == (2, 3)
     with pytest.raises(ValueError, match="Uniform: expected a shape"):
         init.Uniform()("abc")
     with pytest.raises(ValueError, match="non-negative"):
@@ -48,7 +52,7 @@ def test_dtype_argument_and_shape_forms():
 # ----- random initializers -----
 
 def test_uniform_bounds_and_moments():
-    w = arr(init.Uniform(min_val=-80., max_val=-60., seed=1)((200, 100)))
+    w = arr(init.Uniform(min_val=-80., max_val=-60., seed=1)(S))
     assert w.min() >= -80. and w.max() < -60.
     assert abs(w.mean() + 70.) < 0.1
     assert abs(w.std() - 20 / np.sqrt(12)) < 0.05
@@ -57,10 +61,10 @@ def test_uniform_bounds_and_moments():
 
 
 def test_normal_parameters_and_spellings():
-    w = arr(init.Normal(mean=1., scale=2., seed=0)((200, 200)))
-    assert abs(w.mean() - 1.) < 0.03 and abs(w.std() - 2.) < 0.03
+    w = arr(init.Normal(mean=1., scale=2., seed=0)(S))
+    assert abs(w.mean() - 1.) < 0.04 and abs(w.std() - 2.) < 0.04
     # The documentation's Normal(0.01): a single positional number is the standard deviation.
-    w = arr(init.Normal(0.01, seed=0)((200, 200)))
+    w = arr(init.Normal(0.01, seed=0)(S))
     assert abs(w.std() - 0.01) < 2e-4 and abs(w.mean()) < 2e-4
     n = init.Normal(0.5, scale=3.)
     assert (n.mean, n.scale) == (0.5, 3.)
@@ -80,10 +84,10 @@ def test_seed_reproducibility():
     first = arr(a((4, 5)))
     np.testing.assert_array_equal(first, arr(b((4, 5))))
     assert not np.array_equal(first, arr(a((4, 5))))      # successive calls differ
-    np.testing.assert_array_equal(arr(init.XavierNormal(seed=5)((6, 4))),
-                                  arr(init.XavierNormal(seed=5)((6, 4))))
+    np.testing.assert_array_equal(arr(init.XavierNormal(seed=5)((4, 5))),
+                                  arr(init.XavierNormal(seed=5)((4, 5))))
     u = init.Uniform()
-    assert not np.array_equal(arr(u((10,))), arr(u((10,))))  # seed=None draws fresh keys
+    assert not np.array_equal(arr(u((4, 5))), arr(u((4, 5))))  # seed=None draws fresh keys
     with pytest.raises(ValueError, match="seed must be an integer"):
         init.Normal(seed=1.5)
 
@@ -106,7 +110,7 @@ FAN_CASES = [
 
 @pytest.mark.parametrize("cls,std_formula", FAN_CASES, ids=[c[0].__name__ for c in FAN_CASES])
 def test_variance_scaling_std(cls, std_formula):
-    fan_in, fan_out = 300, 100
+    fan_in, fan_out = S
     w = arr(cls(seed=2)((fan_in, fan_out)))
     std = std_formula(fan_in, fan_out)
     assert abs(w.std() / std - 1.) < 0.03
@@ -129,7 +133,7 @@ def test_variance_scaling_receptive_field_and_modes():
         init.XavierNormal()(5)
 
 
-@pytest.mark.parametrize("shape", [(3, 5), (6, 4), (4, 4)])
+@pytest.mark.parametrize("shape", [(3, 5), (6, 4)])
 def test_orthogonal_2d(shape):
     w = arr(init.Orthogonal(scale=2., seed=0)(shape))
     assert w.shape == shape
@@ -147,29 +151,29 @@ def test_orthogonal_nd_axis():
 
 
 def test_delta_orthogonal():
-    w = arr(init.DeltaOrthogonal(seed=0)((3, 3, 2, 4)))
+    w = arr(init.DeltaOrthogonal(seed=0)((3, 3, 3, 5)))
     centre = w[1, 1]
-    np.testing.assert_allclose(centre @ centre.T, np.eye(2), atol=1e-5)
+    np.testing.assert_allclose(centre @ centre.T, np.eye(3), atol=1e-5)
     mask = np.ones(w.shape, bool)
     mask[1, 1] = False
     assert np.all(w[mask] == 0)
     with pytest.raises(ValueError, match="in_channels <= out_channels"):
-        init.DeltaOrthogonal()((3, 3, 4, 2))
+        init.DeltaOrthogonal()((3, 3, 5, 3))
     with pytest.raises(ValueError, match="3-D, 4-D or 5-D"):
         init.DeltaOrthogonal()((2, 2))
 
 
 def test_truncated_normal_gamma_exponential():
-    w = arr(init.TruncatedNormal(loc=1., scale=2., lower=0., upper=3., seed=0)((100, 100)))
+    w = arr(init.TruncatedNormal(loc=1., scale=2., lower=0., upper=3., seed=0)(S))
     assert w.min() >= 0. and w.max() <= 3.
     a, b = (0. - 1.) / 2., (3. - 1.) / 2.
     ref_mean = 1. + 2. * (norm.pdf(a) - norm.pdf(b)) / (norm.cdf(b) - norm.cdf(a))
     assert abs(w.mean() - ref_mean) < 0.02
-    w = arr(init.TruncatedNormal(seed=0)((100, 100)))
+    w = arr(init.TruncatedNormal(seed=0)(S))
     assert np.abs(w).max() <= 2.
-    g = arr(init.Gamma(3., scale=2., seed=0)((100, 100)))
+    g = arr(init.Gamma(3., scale=2., seed=0)(S))
     assert g.min() > 0 and abs(g.mean() - 6.) < 0.15 and abs(g.var() - 12.) < 0.8
-    e = arr(init.Exponential(scale=0.5, seed=0)((100, 100)))
+    e = arr(init.Exponential(scale=0.5, seed=0)(S))
     assert e.min() >= 0 and abs(e.mean() - 0.5) < 0.02
     with pytest.raises(ValueError, match="Gamma: shape must be positive"):
         init.Gamma(0.)

@@ -225,7 +225,6 @@ CASES = [
     ("linspace", (0.0, 1.0, 7), {}, np.linspace),
     ("logspace", (0.0, 2.0, 5), {}, np.logspace),
     ("eye", (3, 4), {"k": 1}, np.eye),
-    ("identity", (3,), {}, np.identity),
     ("tri", (3, 4), {}, np.tri),
     ("copy", (X,), {}, np.copy),
 ]
@@ -301,6 +300,12 @@ def test_named_tuple_results_keep_their_fields():
     assert isinstance(result.values, bm.Array)
     np.testing.assert_array_equal(np.asarray(result.values), expected_values)
     np.testing.assert_array_equal(np.asarray(result.counts), expected_counts)
+
+
+def test_numpy_identity_in_numpy_ops():
+    # ``bm.identity`` is the activation function of brainpy.math.activations; NumPy's identity
+    # matrix stays reachable as brainpy.math.numpy_ops.identity and as ``bm.eye``.
+    _check_same(numpy_ops.identity(3, dtype=bm.int32), np.identity(3, dtype=np.int32))
 
 
 def test_constants():
