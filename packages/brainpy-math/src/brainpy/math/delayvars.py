@@ -8,6 +8,7 @@ times and delay steps may be traced.  Out-of-range requests raise `ValueError` i
 the request is concrete, and at run time (through a host callback) when it is traced.
 """
 
+import functools
 import inspect
 import numbers
 from typing import Any, Callable, Optional, Union
@@ -113,6 +114,55 @@ def _check(bad, message: Callable[..., str], *values) -> None:
         lambda: jax.debug.callback(_host, bad, *values),
         lambda: None,
     )
+
+
+@functools.partial(jax.jit, static_argnames=("dt", "last", "linear"))
+def _time_lookup(data, newest, current, time, dt, last, linear):
+    """Read a ring buffer of values ``dt`` apart (``data[newest]`` at time ``current``) at ``time``.
+
+    Returns the value (interpolated linearly, or at the nearest stored time) and the flags
+    ``too_late``/``too_early`` of a time outside the stored span.  Compiled once per buffer
+    shape, so that reads outside a transformation are a single dispatch.
+    """
+    steps_back = (current - time) / dt
+    # float rounding of times far from 0 must not make grid requests look out of range
+    tol = 1e-4 + 8 * jnp.finfo(time.dtype).eps * (jnp.abs(current) + jnp.abs(time)) / dt
+    too_late = steps_back < -tol
+    too_early = steps_back > last + tol
+    steps_back = jnp.clip(steps_back, 0, last)
+    n = last + 1
+    if not linear:
+        k = jnp.round(steps_back).astype(jnp.int32)
+        return data[(newest - k) % n], too_late, too_early
+    k0 = jnp.floor(steps_back).astype(jnp.int32)
+    k1 = jnp.minimum(k0 + 1, last)
+    out_dtype = jnp.result_type(data.dtype, _float_dtype())
+    v0 = data[(newest - k0) % n].astype(out_dtype)
+    v1 = data[(newest - k1) % n].astype(out_dtype)
+    w = (steps_back - k0).astype(out_dtype)
+    w = jnp.reshape(w, w.shape + (1,) * (data.ndim - 1))
+    return v0 + w * (v1 - v0), too_late, too_early
+
+
+@functools.partial(jax.jit, static_argnames=("step",))
+def _ring_push(data, idx, value, step):
+    """Move the ring pointer ``idx`` by ``step`` and write ``value`` into its new row."""
+    idx = (idx + step) % data.shape[0]
+    value = jnp.broadcast_to(jnp.asarray(value, dtype=data.dtype), data.shape[1:])
+    return data.at[idx[0]].set(value), idx
+
+
+@jax.jit
+def _shift_in(data, value):
+    """Shift the rows of ``data`` by one (dropping the last) and put ``value`` in row 0."""
+    value = jnp.broadcast_to(jnp.asarray(value, dtype=data.dtype), data.shape[1:])
+    return jnp.concatenate([value[None], data[:-1]], axis=0)
+
+
+@functools.partial(jax.jit, static_argnames=("last",))
+def _length_slots(newest, steps, last):
+    """The rows holding the values delayed by ``steps`` and the flags of out-of-range delays."""
+    return (newest + steps) % (last + 1), (steps < 0) | (steps > last)
 
 
 class AbstractDelay(BrainPyObject):
@@ -305,11 +355,12 @@ class TimeDelay(AbstractDelay):
         time = jnp.asarray(_unwrap(time), dtype=_float_dtype())
         current = self.current_time.value[0]
         last = self.num_delay_step - 1
-        steps_back = (current - time) / self.dt
-        # float rounding of times far from 0 must not make grid requests look out of range
-        tol = 1e-4 + 8 * jnp.finfo(time.dtype).eps * (jnp.abs(current) + jnp.abs(time)) / self.dt
+        value, too_late, too_early = _time_lookup(
+            self.data.value, self.idx.value[0], current, time,
+            dt=self.dt, last=last, linear=self.interp_method == _INTERP_LINEAR,
+        )
         _check(
-            steps_back < -tol,
+            too_late,
             lambda t, c: (
                 f"{self.name}: the requested time {t!s} is later than the current time {c!s}; "
                 f"expected a time in [{c - self.delay_len!s}, {c!s}]."
@@ -318,7 +369,7 @@ class TimeDelay(AbstractDelay):
             current,
         )
         _check(
-            steps_back > last + tol,
+            too_early,
             lambda t, c: (
                 f"{self.name}: the requested time {t!s} is earlier than the stored history "
                 f"(delay_len={self.delay_len}, dt={self.dt}); expected a time in "
@@ -327,21 +378,7 @@ class TimeDelay(AbstractDelay):
             time,
             current,
         )
-        steps_back = jnp.clip(steps_back, 0, last)
-        data = self.data.value
-        newest = self.idx.value[0]
-        n = self.num_delay_step
-        if self.interp_method == _INTERP_ROUND:
-            k = jnp.round(steps_back).astype(jnp.int32)
-            return Array(data[(newest - k) % n])
-        k0 = jnp.floor(steps_back).astype(jnp.int32)
-        k1 = jnp.minimum(k0 + 1, last)
-        out_dtype = jnp.result_type(data.dtype, _float_dtype())
-        v0 = data[(newest - k0) % n].astype(out_dtype)
-        v1 = data[(newest - k1) % n].astype(out_dtype)
-        w = (steps_back - k0).astype(out_dtype)
-        w = jnp.reshape(w, w.shape + (1,) * (data.ndim - 1))
-        return Array(v0 + w * (v1 - v0))
+        return Array(value)
 
     # ----- writing -----
     def update(self, time_or_value, value=None):
@@ -355,11 +392,7 @@ class TimeDelay(AbstractDelay):
             value, time = time_or_value, self.current_time.value + self.dt
         else:
             time = jnp.reshape(jnp.asarray(_unwrap(time_or_value), dtype=_float_dtype()), (1,))
-        data = self.data.value
-        value = jnp.broadcast_to(jnp.asarray(_unwrap(value), dtype=data.dtype), data.shape[1:])
-        idx = (self.idx.value + 1) % self.num_delay_step
-        self.idx.value = idx
-        self.data.value = data.at[idx[0]].set(value)
+        self.data.value, self.idx.value = _ring_push(self.data.value, self.idx.value, _unwrap(value), step=1)
         self.current_time.value = time.astype(self.current_time.dtype)
 
     def __repr__(self):
@@ -527,23 +560,21 @@ class LengthDelay(AbstractDelay):
                 f"dtype {steps.dtype}."
             )
         last = self.num_delay_step - 1
+        slots, bad = _length_slots(self.idx.value[0], steps, last=last)
         _check(
-            (steps < 0) | (steps > last),
+            bad,
             lambda s: (
                 f"{self.name}: the requested delay {s!s} is out of range; expected integers in "
                 f"[0, {last}] (delay_len={last})."
             ),
             steps,
         )
-        slots = (self.idx.value[0] + steps) % self.num_delay_step
         data = self.data.value
         if indices:
-            index = (slots,) + tuple(_unwrap(i) for i in indices)
-        elif steps.ndim > 0 and tuple(steps.shape) == self.delay_target_shape:
-            index = (slots,) + tuple(jnp.indices(steps.shape, sparse=True))
-        else:
-            index = slots
-        return Array(data[index])
+            return Array(data[(slots,) + tuple(_unwrap(i) for i in indices)])
+        if steps.ndim > 0 and tuple(steps.shape) == self.delay_target_shape:
+            return Array(jnp.take_along_axis(data, slots[None], axis=0)[0])
+        return Array(data[slots])
 
     # ----- writing -----
     def update(self, value=None):
@@ -554,14 +585,11 @@ class LengthDelay(AbstractDelay):
                     f"{self.name}: update() needs a value, because the delay target was not a Variable."
                 )
             value = self.delay_target.value
-        data = self.data.value
-        value = jnp.broadcast_to(jnp.asarray(_unwrap(value), dtype=data.dtype), data.shape[1:])
+        value = _unwrap(value)
         if self.update_method == ROTATE_UPDATE:
-            idx = (self.idx.value - 1) % self.num_delay_step
-            self.idx.value = idx
-            self.data.value = data.at[idx[0]].set(value)
+            self.data.value, self.idx.value = _ring_push(self.data.value, self.idx.value, value, step=-1)
         else:
-            self.data.value = jnp.concatenate([value[None], data[:-1]], axis=0)
+            self.data.value = _shift_in(self.data.value, value)
 
     def __repr__(self):
         return (

@@ -11,7 +11,7 @@ depend on the 64-bit mode.  Rows are produced in chunks inside a `jax.lax.scan`,
 bounded by one chunk of rows.
 """
 
-import math
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -51,50 +51,28 @@ def _make_row(kind, params, conn_prob, num_cols, dtype):
         conn_key, weight_key = jax.random.split(jax.random.fold_in(key, i))
         mask = jax.random.uniform(conn_key, (num_cols,), jnp.float32) < conn_prob
         if kind == "homo":
-            weights = jnp.broadcast_to(params[0].astype(dtype), (num_cols,))
+            weights = jnp.broadcast_to(params[0], (num_cols,))
         elif kind == "uniform":
             low, high = params
             u = jax.random.uniform(weight_key, (num_cols,), jnp.float32).astype(dtype)
             weights = low + (high - low) * u
         else:
             mu, sigma = params
-            weights = mu + sigma * jax.random.normal(weight_key, (num_cols,), jnp.float32).astype(dtype)
+            z = jax.random.normal(weight_key, (num_cols,), jnp.float32).astype(dtype)
+            weights = mu + sigma * z
         return jnp.where(mask, weights.astype(dtype), jnp.zeros((), dtype))
 
     return row
 
 
-def _prepare(fn, kind, vector, params, conn_prob, shape, event):
-    num_rows, num_cols = static_shape(shape, fn)
-    conn_prob = _check_prob(fn, conn_prob)
-    params = [to_float(p, fn, name) for name, p in params]
-    for p in params:
-        if p.ndim != 0:
-            raise MathError(f"{fn}(): weight parameters must be scalars, got shape {p.shape}.")
-    if event:
-        vector = to_jax(vector, fn, "events")
-        dtype = jnp.result_type(*params)
-        vector = (vector != 0).astype(dtype)
-    else:
-        vector = to_float(vector, fn, "vector")
-        dtype = jnp.result_type(vector, *params)
-        vector = vector.astype(dtype)
-    params = [p.astype(dtype) for p in params]
-    return _make_row(kind, params, conn_prob, num_cols, dtype), vector, num_rows, num_cols, dtype
-
-
-def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
-    row, vector, num_rows, num_cols, dtype = _prepare(fn, kind, vector, params, conn_prob, shape,
-                                                      event)
-    name = "events" if event else "vector"
-    expected = num_rows if transpose else num_cols
-    if vector.ndim != 1 or vector.shape[0] != expected:
-        side = "num_rows (transpose=True)" if transpose else "num_cols (transpose=False)"
-        raise MathError(f"{fn}(): '{name}' must be a vector of length {expected}, the {side} of "
-                        f"'shape' {(num_rows, num_cols)}, got shape {vector.shape}.")
-    key = jax.random.PRNGKey(_unwrap(seed))
-    chunk = max(1, min(num_rows, _CHUNK_ENTRIES // max(num_cols, 1)))
-    num_chunks = math.ceil(num_rows / chunk) if num_rows else 0
+@functools.partial(jax.jit, static_argnames=("kind", "shape", "transpose", "chunk"))
+def _matvec_core(vector, params, conn_prob, seed, *, kind, shape, transpose, chunk):
+    """``M @ vector`` (or ``M.T @ vector``), generating ``chunk`` rows of ``M`` at a time."""
+    num_rows, num_cols = shape
+    dtype = vector.dtype
+    row = _make_row(kind, params, conn_prob, num_cols, dtype)
+    key = jax.random.PRNGKey(seed)
+    num_chunks = -(-num_rows // chunk)
     row_ids = jnp.arange(num_chunks * chunk).reshape(num_chunks, chunk)
     rows_of = jax.vmap(row, in_axes=(None, 0))
     precision = jax.lax.Precision.HIGHEST
@@ -106,13 +84,55 @@ def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
             return total + jnp.matmul(v, rows_of(key, ids), precision=precision), None
 
         out, _ = jax.lax.scan(accumulate, jnp.zeros(num_cols, dtype), (row_ids, padded))
-        return wrap(out)
+        return out
 
     def product(_, ids):
         return None, jnp.matmul(rows_of(key, ids), vector, precision=precision)
 
     _, out = jax.lax.scan(product, None, row_ids)
-    return wrap(out.reshape(-1)[:num_rows])
+    return out.reshape(-1)[:num_rows]
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "shape", "dtype"))
+def _matrix_core(params, conn_prob, seed, *, kind, shape, dtype):
+    row = _make_row(kind, params, conn_prob, shape[1], dtype)
+    return jax.vmap(row, in_axes=(None, 0))(jax.random.PRNGKey(seed), jnp.arange(shape[0]))
+
+
+def _scalar_params(fn, params):
+    out = []
+    for name, p in params:
+        p = to_float(p, fn, name)
+        if p.ndim != 0:
+            raise MathError(f"{fn}(): '{name}' must be a scalar, got shape {p.shape}.")
+        out.append(p)
+    return out
+
+
+def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
+    num_rows, num_cols = static_shape(shape, fn)
+    conn_prob = _check_prob(fn, conn_prob)
+    params = _scalar_params(fn, params)
+    name = "events" if event else "vector"
+    if event:
+        vector = to_jax(vector, fn, name)
+        dtype = jnp.result_type(*params)
+    else:
+        vector = to_float(vector, fn, name)
+        dtype = jnp.result_type(vector, *params)
+    expected = num_rows if transpose else num_cols
+    if vector.ndim != 1 or vector.shape[0] != expected:
+        side = "num_rows (transpose=True)" if transpose else "num_cols (transpose=False)"
+        raise MathError(f"{fn}(): '{name}' must be a vector of length {expected}, the {side} of "
+                        f"'shape' {(num_rows, num_cols)}, got shape {vector.shape}.")
+    vector = (vector != 0).astype(dtype) if event else vector.astype(dtype)
+    if num_rows == 0 or num_cols == 0:
+        return wrap(jnp.zeros(num_cols if transpose else num_rows, dtype))
+    chunk = max(1, min(num_rows, _CHUNK_ENTRIES // num_cols))
+    out = _matvec_core(vector, tuple(p.astype(dtype) for p in params), conn_prob, _unwrap(seed),
+                       kind=kind, shape=(num_rows, num_cols), transpose=bool(transpose),
+                       chunk=chunk)
+    return wrap(out)
 
 
 def _dispatch(fn, args):
@@ -259,9 +279,8 @@ def get_prob_conn_matrix(conn_prob, seed, shape, weight=None, *, w_low=None, w_h
             raise MathError(f"{fn}(): '{name}' is missing for the {kind} weight distribution.")
     num_rows, num_cols = static_shape(shape, fn)
     conn_prob = _check_prob(fn, conn_prob)
-    params = [to_float(p, fn, name) for name, p in params]
+    params = _scalar_params(fn, params)
     dtype = jnp.result_type(*params) if dtype is None else jnp.dtype(dtype)
-    row = _make_row(kind, [p.astype(dtype) for p in params], conn_prob, num_cols, dtype)
-    matrix = jax.vmap(row, in_axes=(None, 0))(jax.random.PRNGKey(_unwrap(seed)),
-                                               jnp.arange(num_rows))
+    matrix = _matrix_core(tuple(p.astype(dtype) for p in params), conn_prob, _unwrap(seed),
+                          kind=kind, shape=(num_rows, num_cols), dtype=dtype)
     return wrap(matrix != 0 if not given else matrix)
