@@ -157,7 +157,7 @@ def test_make_loop_of_the_documentation():
         a.value += (x1 + x2)
 
     loop = bm.make_loop(body, dyn_vars=[a], out_vars=a)
-    hist = loop(xs=[bm.arange(10), bm.ones(10)] if hasattr(bm, "arange") else [jnp.arange(10), jnp.ones(10)])
+    hist = loop(xs=[jnp.arange(10), jnp.ones(10)])
     expected = np.cumsum(np.arange(10) + 1.)
     close(hist, np.repeat(expected[:, None], 10, axis=1))
 

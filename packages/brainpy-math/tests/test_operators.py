@@ -327,32 +327,37 @@ def test_segment_ops(kind):
 # ----------------------------------------------------------------------------------------------
 
 PROB_CASES = {
-    "homo": ("matvec_prob_conn_homo_weight", dict(weight=1.5)),
-    "uniform": ("matvec_prob_conn_uniform_weight", dict(w_low=-0.5, w_high=2.)),
-    "normal": ("matvec_prob_conn_normal_weight", dict(w_mu=0.3, w_sigma=0.8)),
+    # kind: (function name, weight parameters, transposes checked); the transposition code is
+    # shared by all kinds, so each kind checks what it adds without recompiling every variant.
+    "homo": ("matvec_prob_conn_homo_weight", dict(weight=1.5), (False, True)),
+    "uniform": ("matvec_prob_conn_uniform_weight", dict(w_low=-0.5, w_high=2.), (False,)),
+    "normal": ("matvec_prob_conn_normal_weight", dict(w_mu=0.3, w_sigma=0.8), (True,)),
 }
 
 
 @pytest.mark.parametrize("kind", list(PROB_CASES))
 def test_prob_conn_matvec_matches_implied_matrix(kind, monkeypatch):
     monkeypatch.setattr(jitconn, "_CHUNK_ENTRIES", 24)  # several chunks and a padded last one
-    name, params = PROB_CASES[kind]
+    name, params, transposes = PROB_CASES[kind]
     shape, prob, seed = (9, 11), 0.3, 123
     mat = _np(bm.get_prob_conn_matrix(prob, seed, shape, **params)).astype(np.float64)
-    mask = _np(bm.get_prob_conn_matrix(prob, seed, shape))
-    np.testing.assert_array_equal(mat != 0, mask)
-    assert 0 < mask.sum() < mask.size
+    assert 0 < (mat != 0).sum() < mat.size
     rng = np.random.RandomState(15)
     values = tuple(params.values())
-    for transpose in (False, True):
-        vector = rng.randn(shape[0] if transpose else shape[1]).astype(np.float32)
-        ref = mat.T @ vector if transpose else mat @ vector
-        f = jax.jit(lambda v, s: getattr(bm, name)(v, *values, prob, s, shape, transpose))
-        np.testing.assert_allclose(_np(f(vector, seed)), ref, rtol=1e-5, atol=1e-5)
+    for transpose in transposes:
+        ref_mat = mat.T if transpose else mat
+        vector = rng.randn(ref_mat.shape[1]).astype(np.float32)
+        out = getattr(bm, name)(vector, *values, prob, seed, shape, transpose)
+        np.testing.assert_allclose(_np(out), ref_mat @ vector, rtol=1e-5, atol=1e-5)
         events = rng.rand(len(vector)) < 0.5
         ev = getattr(bm, "event_" + name)(events, *values, prob, seed, shape, transpose=transpose)
-        np.testing.assert_allclose(_np(ev), (mat.T if transpose else mat) @ events, rtol=1e-5,
-                                   atol=1e-5)
+        np.testing.assert_allclose(_np(ev), ref_mat @ events, rtol=1e-5, atol=1e-5)
+    if kind == "homo":
+        # under jit, with a traced seed, and a boolean mask without weights
+        f = jax.jit(lambda v, s: bm.matvec_prob_conn_homo_weight(v, 1.5, prob, s, shape))
+        vector = rng.randn(shape[1]).astype(np.float32)
+        np.testing.assert_allclose(_np(f(vector, seed)), mat @ vector, rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(_np(bm.get_prob_conn_matrix(prob, seed, shape)), mat != 0)
 
 
 def test_prob_conn_is_deterministic_in_seed_and_has_right_statistics():
@@ -363,10 +368,10 @@ def test_prob_conn_is_deterministic_in_seed_and_has_right_statistics():
     assert not np.array_equal(a, _np(bm.get_prob_conn_matrix(0.2, 8, shape, w_low=1., w_high=2.)))
     assert abs((a != 0).mean() - 0.2) < 0.03
     assert a[a != 0].min() >= 1. and a[a != 0].max() < 2.
-    y1 = bm.matvec_prob_conn_homo_weight(np.ones(80), 1., 0.2, 7, shape)
-    np.testing.assert_allclose(_np(y1), (a != 0).sum(1))
     with pytest.raises(MathError, match="conn_prob"):
         bm.matvec_prob_conn_homo_weight(np.ones(80), 1., 1.5, 7, shape)
+    with pytest.raises(MathError, match="vector"):
+        bm.matvec_prob_conn_homo_weight(np.ones(60), 1., 0.5, 7, shape)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,13 +8,15 @@ the receptive field size is the product of the leading axes, and
 * the target variance is ``scale / n`` with ``n`` the fan selected by ``mode``.
 """
 
+import inspect
 import math
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.initialize.base import RandomInitializer, as_result, float_dtype, format_shape
+from brainpy.initialize.base import RandomInitializer, float_dtype, format_shape
+from brainpy.math.ndarray import Array
 
 __all__ = [
     "Normal",
@@ -35,6 +37,53 @@ __all__ = [
 
 # Standard deviation of a standard normal variable truncated to [-2, 2].
 _TRUNCATED_STD = 0.87962566103423978
+
+# Each sampler is compiled once per (shape, dtype): sampling, scaling and casting in one program.
+def _compiled(fn):
+    """``jax.jit`` of a sampler whose keyword-only arguments are static."""
+    params = inspect.signature(fn).parameters.values()
+    return jax.jit(fn, static_argnames=[p.name for p in params if p.kind == p.KEYWORD_ONLY])
+
+
+@_compiled
+def _normal(key, mean, scale, *, shape, dtype):
+    return (jax.random.normal(key, shape, float_dtype()) * scale + mean).astype(dtype)
+
+
+@_compiled
+def _uniform(key, low, high, *, shape, dtype):
+    return jax.random.uniform(key, shape, float_dtype(), low, high).astype(dtype)
+
+
+@_compiled
+def _variance_scaled(key, std, *, shape, dtype, distribution):
+    gen = float_dtype()
+    if distribution == "truncated_normal":
+        w = jax.random.truncated_normal(key, -2.0, 2.0, shape, gen) * (std / _TRUNCATED_STD)
+    elif distribution == "normal":
+        w = jax.random.normal(key, shape, gen) * std
+    else:
+        limit = math.sqrt(3.0) * std
+        w = jax.random.uniform(key, shape, gen, -limit, limit)
+    return w.astype(dtype)
+
+
+@_compiled
+def _truncated_normal(key, loc, scale, lower, upper, *, shape, dtype):
+    w = jax.random.truncated_normal(key, (lower - loc) / scale, (upper - loc) / scale, shape,
+                                    float_dtype())
+    return (w * scale + loc).astype(dtype)
+
+
+@_compiled
+def _gamma(key, k, scale, *, shape, dtype):
+    gen = float_dtype()
+    return (jax.random.gamma(key, jnp.asarray(k, gen), shape, gen) * scale).astype(dtype)
+
+
+@_compiled
+def _exponential(key, scale, *, shape, dtype):
+    return (jax.random.exponential(key, shape, float_dtype()) * scale).astype(dtype)
 
 
 def _check_positive(who, name, value):
@@ -87,9 +136,8 @@ class Normal(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        dt = float_dtype()
-        w = jax.random.normal(self._next_key(), shape, dtype=dt)
-        return as_result(w * jnp.asarray(self.scale, dt) + jnp.asarray(self.mean, dt), dtype)
+        return Array(_normal(self._next_key(), self.mean, self.scale, shape=shape,
+                             dtype=float_dtype(dtype)))
 
 
 class Uniform(RandomInitializer):
@@ -118,12 +166,8 @@ class Uniform(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        dt = float_dtype()
-        w = jax.random.uniform(
-            self._next_key(), shape, dtype=dt,
-            minval=jnp.asarray(self.min_val, dt), maxval=jnp.asarray(self.max_val, dt),
-        )
-        return as_result(w, dtype)
+        return Array(_uniform(self._next_key(), self.min_val, self.max_val, shape=shape,
+                              dtype=float_dtype(dtype)))
 
 
 def _compute_fans(who, shape, in_axis, out_axis):
@@ -188,18 +232,9 @@ class VarianceScaling(RandomInitializer):
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         if n <= 0:
             raise ValueError(f"{who}: the {self.mode} of shape {shape} is zero.")
-        variance = self.scale / n
-        dt = float_dtype()
-        key = self._next_key()
-        if self.distribution == "truncated_normal":
-            w = jax.random.truncated_normal(key, -2.0, 2.0, shape, dt)
-            w = w * (math.sqrt(variance) / _TRUNCATED_STD)
-        elif self.distribution == "normal":
-            w = jax.random.normal(key, shape, dt) * math.sqrt(variance)
-        else:
-            limit = math.sqrt(3.0 * variance)
-            w = jax.random.uniform(key, shape, dt, -limit, limit)
-        return as_result(w, dtype)
+        w = _variance_scaled(self._next_key(), math.sqrt(self.scale / n), shape=shape,
+                             dtype=float_dtype(dtype), distribution=self.distribution)
+        return Array(w)
 
 
 class KaimingUniform(VarianceScaling):
@@ -311,7 +346,6 @@ class LecunNormal(VarianceScaling):
 
 def _orthogonal(key, shape, axis, dt):
     """A uniformly distributed (Haar) orthogonal array of ``shape`` with ``shape[axis]`` rows."""
-    axis = axis % len(shape)
     n_rows = shape[axis]
     n_cols = math.prod(shape) // n_rows
     big, small = max(n_rows, n_cols), min(n_rows, n_cols)
@@ -322,6 +356,18 @@ def _orthogonal(key, shape, axis, dt):
         q = q.T
     rest = tuple(s for i, s in enumerate(shape) if i != axis)
     return jnp.moveaxis(q.reshape((n_rows,) + rest), 0, axis)
+
+
+@_compiled
+def _scaled_orthogonal(key, scale, *, shape, axis, dtype):
+    return (_orthogonal(key, shape, axis, float_dtype()) * scale).astype(dtype)
+
+
+@_compiled
+def _delta_orthogonal(key, scale, *, shape, axis, dtype):
+    centre_matrix = _orthogonal(key, shape[-2:], axis, float_dtype()) * scale
+    centre = tuple(s // 2 for s in shape[:-2])
+    return jnp.zeros(shape, dtype).at[centre].set(centre_matrix.astype(dtype))
 
 
 def _check_axis(who, axis, shape):
@@ -359,9 +405,8 @@ class Orthogonal(RandomInitializer):
         if len(shape) < 2:
             raise ValueError(f"{who}: expected a shape with at least 2 axes, got {shape}.")
         _check_axis(who, self.axis, shape)
-        dt = float_dtype()
-        q = _orthogonal(self._next_key(), shape, self.axis, dt)
-        return as_result(q * jnp.asarray(self.scale, dt), dtype)
+        return Array(_scaled_orthogonal(self._next_key(), self.scale, shape=shape,
+                                        axis=self.axis % len(shape), dtype=float_dtype(dtype)))
 
 
 class DeltaOrthogonal(RandomInitializer):
@@ -394,12 +439,9 @@ class DeltaOrthogonal(RandomInitializer):
                 f"{who}: expected in_channels <= out_channels (shape[-2] <= shape[-1]), "
                 f"got shape {shape}."
             )
-        dt = float_dtype()
         _check_axis(who, self.axis, shape[-2:])
-        centre_matrix = _orthogonal(self._next_key(), shape[-2:], self.axis, dt) * self.scale
-        centre = tuple(s // 2 for s in shape[:-2])
-        w = jnp.zeros(shape, dt).at[centre].set(centre_matrix)
-        return as_result(w, dtype)
+        return Array(_delta_orthogonal(self._next_key(), self.scale, shape=shape,
+                                       axis=self.axis % 2, dtype=float_dtype(dtype)))
 
 
 class TruncatedNormal(RandomInitializer):
@@ -430,12 +472,9 @@ class TruncatedNormal(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        dt = float_dtype()
-        lo, hi = self._bounds
-        a = (jnp.asarray(lo, dt) - self.loc) / self.scale
-        b = (jnp.asarray(hi, dt) - self.loc) / self.scale
-        w = jax.random.truncated_normal(self._next_key(), a, b, shape, dt)
-        return as_result(w * self.scale + self.loc, dtype)
+        lower, upper = self._bounds
+        return Array(_truncated_normal(self._next_key(), self.loc, self.scale, lower, upper,
+                                       shape=shape, dtype=float_dtype(dtype)))
 
 
 class Gamma(RandomInitializer):
@@ -457,9 +496,8 @@ class Gamma(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        dt = float_dtype()
-        w = jax.random.gamma(self._next_key(), jnp.asarray(self.shape, dt), shape, dt)
-        return as_result(w * jnp.asarray(self.scale, dt), dtype)
+        return Array(_gamma(self._next_key(), self.shape, self.scale, shape=shape,
+                            dtype=float_dtype(dtype)))
 
 
 class Exponential(RandomInitializer):
@@ -477,6 +515,5 @@ class Exponential(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        dt = float_dtype()
-        w = jax.random.exponential(self._next_key(), shape, dt)
-        return as_result(w * jnp.asarray(self.scale, dt), dtype)
+        return Array(_exponential(self._next_key(), self.scale, shape=shape,
+                                  dtype=float_dtype(dtype)))

@@ -7,7 +7,7 @@ bodies that update Variables in place: the Variables a body touches are found au
 """
 
 import inspect
-from typing import Any, Callable, Dict, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Sequence, Union
 
 import jax
 import jax.numpy as jnp

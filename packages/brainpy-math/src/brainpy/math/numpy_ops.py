@@ -591,8 +591,9 @@ def row_stack(tup, dtype=None):
 
 def in1d(ar1, ar2, assume_unique=False, invert=False):
     """Old NumPy form of `isin` for the flattened ``ar1``: a 1-D boolean `Array`."""
+    elements = jnp.asarray(_unwrap(ar2))
     return Array(
-        jnp.isin(jnp.ravel(_unwrap(ar1)), _unwrap(ar2), assume_unique=assume_unique, invert=invert)
+        jnp.isin(jnp.ravel(_unwrap(ar1)), elements, assume_unique=assume_unique, invert=invert)
     )
 
 
