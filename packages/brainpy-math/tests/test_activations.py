@@ -33,7 +33,6 @@ ELEMENTWISE = [
     ("hard_sigmoid", {}, lambda x: np.clip(x + 3, 0, 6) / 6),
     ("hard_silu", {}, lambda x: x * np.clip(x + 3, 0, 6) / 6),
     ("hard_swish", {}, lambda x: x * np.clip(x + 3, 0, 6) / 6),
-    ("identity", {}, lambda x: x),
     ("leaky_relu", {}, lambda x: np.where(x >= 0, x, 0.01 * x)),
     ("leaky_relu", {"negative_slope": 0.2}, lambda x: np.where(x >= 0, x, 0.2 * x)),
     ("log_sigmoid", {}, lambda x: np.log(np_sigmoid(x))),
@@ -52,7 +51,7 @@ ELEMENTWISE = [
 
 @pytest.mark.parametrize("name,kwargs,ref", ELEMENTWISE, ids=[f"{e[0]}{e[1]}" for e in ELEMENTWISE])
 def test_elementwise_against_numpy(name, kwargs, ref):
-    fn = getattr(bm, name)
+    fn = getattr(bm.activations, name)
     out = fn(bm.Array(X), **kwargs)
     assert isinstance(out, bm.Array)
     assert out.shape == X.shape
@@ -113,6 +112,7 @@ def test_normalize():
 def test_get_by_name():
     assert activations.get("relu") is bm.relu
     assert activations.get("tanh") is bm.activations.tanh
+    np.testing.assert_array_equal(np.asarray(activations.get("identity")(X).value), X)
     fn = lambda x: x  # noqa: E731
     assert activations.get(fn) is fn
     with pytest.raises(ValueError, match="Unknown activation function 'nope'"):

@@ -40,18 +40,14 @@ CASES = [
     ("exp", (X,), {}, np.exp),
     ("log", (POS,), {}, np.log),
     ("sqrt", (POS,), {}, np.sqrt),
-    ("cbrt", (X,), {}, np.cbrt),
     ("square", (X,), {}, np.square),
     ("reciprocal", (POS,), {}, np.reciprocal),
     ("sin", (X,), {}, np.sin),
     ("cos", (X,), {}, np.cos),
     ("arcsin", (UNIT,), {}, np.arcsin),
     ("tanh", (X,), {}, np.tanh),
-    ("arctanh", (UNIT,), {}, np.arctanh),
     ("floor", (X * 3,), {}, np.floor),
-    ("ceil", (X * 3,), {}, np.ceil),
     ("fix", (X * 3,), {}, np.fix),
-    ("sign", (X,), {}, np.sign),
     ("isnan", (NANX,), {}, np.isnan),
     ("logical_not", (B1,), {}, np.logical_not),
     ("round", (X,), {"decimals": 2}, np.round),
@@ -65,24 +61,18 @@ CASES = [
     ("floor_divide", (I1, I2), {}, np.floor_divide),
     ("power", (POS, X), {}, np.power),
     ("maximum", (X, Y), {}, np.maximum),
-    ("fmax", (NANX, Y), {}, np.fmax),
     ("mod", (I1, I2), {}, np.mod),
-    ("remainder", (X, POS), {}, np.remainder),
-    ("hypot", (X, Y), {}, np.hypot),
     ("arctan2", (X, Y), {}, np.arctan2),
-    ("logaddexp", (X, Y), {}, np.logaddexp),
     ("heaviside", (X, 0.5), {}, np.heaviside),
     ("gcd", (I1, I2), {}, np.gcd),
     ("bitwise_and", (I1, I2), {}, np.bitwise_and),
     ("greater", (X, Y), {}, np.greater),
-    ("equal", (I1, I2), {}, np.equal),
     ("logical_and", (B1, B2), {}, np.logical_and),
     ("isclose", (X, X + 1e-7), {}, np.isclose),
     ("allclose", (X, X + 1e-7), {}, np.allclose),
     ("array_equal", (I1, I1.copy()), {}, np.array_equal),
     # reductions and statistics (with keyword arguments)
     ("sum", (X,), {"axis": 0}, np.sum),
-    ("prod", (X,), {"axis": 1, "keepdims": True}, np.prod),
     ("cumsum", (X,), {"axis": 1}, np.cumsum),
     ("mean", (X,), {"axis": 0}, np.mean),
     ("median", (X,), {"axis": 1}, np.median),
@@ -90,24 +80,15 @@ CASES = [
     ("var", (X,), {"axis": 1}, np.var),
     ("average", (X,), {"axis": 1, "weights": POS}, np.average),
     ("percentile", (X, 30.0), {"axis": 0}, np.percentile),
-    ("quantile", (X, 0.7), {}, np.quantile),
     ("nansum", (NANX,), {"axis": 1}, np.nansum),
-    ("nanmean", (NANX,), {}, np.nanmean),
     ("max", (X,), {"axis": 0}, np.max),
-    ("amin", (X,), {}, np.amin),
-    ("ptp", (X,), {"axis": 1}, np.ptp),
     ("argmax", (X,), {"axis": 0}, np.argmax),
-    ("argmin", (X,), {}, np.argmin),
     ("all", (B1,), {"axis": 0}, np.all),
-    ("any", (B1,), {"axis": 1}, np.any),
     ("count_nonzero", (I1 > 3,), {"axis": 0}, np.count_nonzero),
     ("diff", (X,), {"axis": 1, "n": 2}, np.diff),
     ("gradient", (X,), {}, np.gradient),
     ("corrcoef", (X,), {}, np.corrcoef),
     ("cov", (X,), {}, np.cov),
-    ("bincount", (I1.ravel(),), {"minlength": 8}, np.bincount),
-    ("histogram", (V5,), {"bins": 3}, np.histogram),
-    ("digitize", (X, SORTED), {}, np.digitize),
     ("searchsorted", (SORTED, V5), {"side": "right"}, np.searchsorted),
     ("interp", (V5, SORTED, W5), {}, np.interp),
     # products
@@ -117,55 +98,39 @@ CASES = [
     ("matmul", (SQ, X), {}, np.matmul),
     ("tensordot", (X, Y), {"axes": ([0, 1], [0, 1])}, np.tensordot),
     ("einsum", ("ij,kj->ik", X, Y), {}, np.einsum),
-    ("kron", (SQ, SQ), {}, np.kron),
     ("cross", (V3, U3), {}, np.cross),
     ("trace", (SQ,), {"offset": 1}, np.trace),
     ("convolve", (V5, W5), {"mode": "same"}, np.convolve),
     # shape manipulation and indexing
     ("reshape", (X, (4, 3)), {}, np.reshape),
-    ("ravel", (X,), {}, np.ravel),
     ("transpose", (X,), {"axes": (1, 0)}, np.transpose),
     ("moveaxis", (X, 0, 1), {}, np.moveaxis),
     ("expand_dims", (X,), {"axis": 1}, np.expand_dims),
-    ("squeeze", (X[:, :1],), {}, np.squeeze),
     ("broadcast_to", (V5, (2, 5)), {}, np.broadcast_to),
     ("concatenate", ([X, Y],), {"axis": 1}, np.concatenate),
     ("stack", ([X, Y, X],), {"axis": -1}, np.stack),
-    ("vstack", ([X, Y],), {}, np.vstack),
     ("hstack", ((X, Y),), {}, np.hstack),
     ("column_stack", ([V5, W5],), {}, np.column_stack),
     ("split", (X, 2), {"axis": 1}, np.split),
-    ("tile", (V5, (2, 2)), {}, np.tile),
     ("repeat", (X, 2), {"axis": 0}, np.repeat),
     ("flip", (X,), {"axis": 1}, np.flip),
-    ("roll", (X, 2), {"axis": 1}, np.roll),
-    ("rot90", (X,), {"k": 3}, np.rot90),
     ("where", (B1, X, Y), {}, np.where),
     ("take", (X, np.array([2, 0])), {"axis": 1}, np.take),
     ("take_along_axis", (X, np.argsort(X, axis=1)), {"axis": 1}, np.take_along_axis),
     ("pad", (X, ((1, 0), (0, 2))), {"mode": "constant"}, np.pad),
-    ("append", (X, Y), {"axis": 0}, np.append),
-    ("delete", (X, 1), {"axis": 1}, np.delete),
     ("unique", (I1,), {"return_counts": True}, np.unique),
     ("sort", (X,), {"axis": 0}, np.sort),
     ("argsort", (V5,), {}, np.argsort),
     ("diag", (SQ,), {"k": 1}, np.diag),
-    ("tril", (SQ,), {"k": -1}, np.tril),
     ("meshgrid", (V3, V5), {"indexing": "ij"}, np.meshgrid),
     ("nonzero", (I1 > 3,), {}, np.nonzero),
-    ("argwhere", (I1 > 3,), {}, np.argwhere),
-    ("extract", (B1, X), {}, np.extract),
     ("select", ([X < -0.5, X > 0.5], [X, Y]), {"default": 0.0}, np.select),
     ("isin", (I1, np.array([1, 3, 5])), {}, np.isin),
-    ("intersect1d", (I1, I2), {}, np.intersect1d),
     # creation
     ("zeros", ((2, 3),), {"dtype": np.int32}, np.zeros),
     ("full", ((2, 2), 7.5), {}, np.full),
-    ("zeros_like", (X,), {}, np.zeros_like),
     ("arange", (2, 11, 3), {}, np.arange),
     ("linspace", (0.0, 1.0, 7), {}, np.linspace),
-    ("eye", (3, 4), {"k": 1}, np.eye),
-    ("tri", (3, 4), {}, np.tri),
 ]
 
 
@@ -200,7 +165,7 @@ def test_matches_numpy_with_array_arguments(name, args, kwargs, reference):
 
 
 _VARIABLE_CASES = [c for c in CASES if c[0] in (
-    "exp", "sum", "concatenate", "where", "split", "average", "einsum", "unique",
+    "exp", "sum", "concatenate", "where", "split", "average", "einsum", "select",
 )]
 
 
@@ -240,10 +205,9 @@ def test_named_tuple_results_keep_their_fields():
     np.testing.assert_array_equal(np.asarray(result.counts), expected_counts)
 
 
-def test_numpy_identity_in_numpy_ops():
-    # ``bm.identity`` is the activation function of brainpy.math.activations; NumPy's identity
-    # matrix stays reachable as brainpy.math.numpy_ops.identity and as ``bm.eye``.
-    _check_same(numpy_ops.identity(3, dtype=bm.int32), np.identity(3, dtype=np.int32))
+def test_identity_is_the_numpy_identity_matrix():
+    # brainpy.math.activations also has an ``identity``; at the top level the NumPy one wins
+    _check_same(bm.identity(3, dtype=bm.int32), np.identity(3, dtype=np.int32))
 
 
 def test_constants():

@@ -245,3 +245,28 @@ def test_installed_builtin_entry_point_is_found():
         reg = manager.get_registry()
     assert "brainpy.math.plugins.builtin" in sys.modules
     assert not [p for p, _ in reg.failed if p.distribution == "brainpy-math"]
+
+
+def test_builtin_initializers_are_records_and_plugin_names_resolve(monkeypatch):
+    import brainpy.initialize as init
+
+    manager.reset_plugins()
+    reg = manager.get_registry()
+    assert reg.get("initializers", "XavierNormal").load() is init.XavierNormal
+    assert reg.provider("initializers", "XavierNormal").distribution == "brainpy-math"
+    assert set(reg.names("initializers")) >= {"Normal", "Uniform", "Orthogonal", "GaussianDecay"}
+
+    class Ones(init.Initializer):
+        def __call__(self, shape, dtype=None):
+            import jax.numpy as jnp
+
+            return jnp.ones(shape, dtype)
+
+    monkeypatch.setattr(manager, "_runtime", [])
+    plugins.register(plugins.InitializerSpec(name="PluginOnes", factory=Ones))
+    try:
+        assert init.PluginOnes is Ones
+        with pytest.raises(AttributeError, match="registered initializers"):
+            init.NoSuchInitializer
+    finally:
+        manager.reset_plugins()

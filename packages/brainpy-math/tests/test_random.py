@@ -105,9 +105,9 @@ def test_split_key_and_split_keys():
 
 def test_reproducible_with_same_seed():
     a, b = bm.random.RandomState(42), bm.random.RandomState(42)
-    for name, args in [("normal", (0.0, 1.0, 6)), ("randint", (0, 100, 6)), ("gamma", (2.0, 1.0, 6))]:
+    for name, args in [("normal", (0.0, 1.0, N)), ("randint", (-3, 7, N)), ("gamma", (3.0, 2.0, N))]:
         np.testing.assert_array_equal(_np(getattr(a, name)(*args)), _np(getattr(b, name)(*args)))
-    assert not np.array_equal(_np(a.random(6)), _np(a.random(6)))
+    assert not np.array_equal(_np(a.random(N)), _np(a.random(N)))
 
 
 def test_module_seed_keeps_default_identity():
@@ -150,30 +150,21 @@ def test_shapes_and_dtypes():
     idt = jnp.zeros((), int).dtype
     assert rng.rand(2, 3).shape == (2, 3) and rng.rand(2, 3).dtype == fdt
     assert rng.rand().shape == ()
-    assert rng.randn(4).shape == (4,)
     assert rng.random().shape == ()
-    assert rng.random((2, 2)).shape == (2, 2)
-    assert rng.random([2, 2]).shape == (2, 2)
+    assert rng.random([2, 3]).shape == (2, 3)
     assert rng.random(np.int64(3)).shape == (3,)
-    assert rng.normal(jnp.zeros((3, 1)), jnp.ones(4)).shape == (3, 4)
-    assert rng.normal(bm.zeros(3) if hasattr(bm, "zeros") else bm.Array(jnp.zeros(3))).shape == (3,)
-    assert rng.normal(0.0, bm.Variable(jnp.ones(2))).shape == (2,)
-    r = rng.randint(0, 5, (3, 2))
-    assert r.shape == (3, 2) and r.dtype == idt
-    assert rng.randint(0, 5, 3, dtype=jnp.int8).dtype == jnp.int8
-    assert rng.poisson(2.0, 5).dtype == idt
-    assert rng.binomial(5, 0.5, 5).dtype == idt
-    assert rng.bernoulli(0.5, 5).dtype == jnp.bool_
-    assert rng.dirichlet([1.0, 2.0, 3.0], (4, 2)).shape == (4, 2, 3)
-    assert rng.multinomial(10, [0.5, 0.5], 4).shape == (4, 2)
-    assert rng.multivariate_normal(jnp.zeros(3), jnp.eye(3), 5).shape == (5, 3)
-    assert rng.orthogonal(3, 2).shape == (2, 3, 3)
-    assert rng.categorical(jnp.zeros((4, 3))).shape == (4,)
-    assert rng.categorical(jnp.zeros(3), size=(5,)).shape == (5,)
+    assert rng.randn(3).shape == (3,) and rng.randn(3).dtype == fdt
+    assert rng.normal(jnp.zeros((2, 1)), jnp.ones(3)).shape == (2, 3)
+    assert rng.normal(bm.Array(jnp.zeros(3))).shape == (3,)
+    assert rng.normal(0.0, bm.Variable(jnp.ones(3))).shape == (3,)
+    r = rng.randint(0, 5, (2, 3))
+    assert r.shape == (2, 3) and r.dtype == idt
+    assert rng.randint(0, 5, (2, 3), dtype=jnp.int8).dtype == jnp.int8
+    assert rng.categorical(jnp.zeros((2, 3))).shape == (2,)
     assert rng.choice(5).shape == ()
     assert rng.choice(jnp.arange(10).reshape(5, 2), 3).shape == (3, 2)
     like = bm.Array(jnp.zeros((2, 3)))
-    assert rng.rand_like(like).shape == (2, 3)
+    assert rng.rand_like(like).shape == (2, 3) and rng.rand_like(like).dtype == fdt
     assert rng.randn_like(like).shape == (2, 3)
     ri = rng.randint_like(like, 4)
     assert ri.shape == (2, 3) and ri.dtype == idt and 0 <= int(ri.min()) and int(ri.max()) < 4
@@ -187,13 +178,13 @@ def test_integer_bounds():
     r = np.asarray(rng.randint(-3, 7, N))
     assert r.min() == -3 and r.max() == 6
     assert_moments(r, 1.5, (10 ** 2 - 1) / 12)
-    r = np.asarray(rng.randint(4, size=1000))
+    r = np.asarray(rng.randint(4, size=N))
     assert set(r.tolist()) == {0, 1, 2, 3}
-    r = np.asarray(rng.random_integers(1, 3, size=1000))
+    r = np.asarray(rng.random_integers(1, 3, size=N))
     assert set(r.tolist()) == {1, 2, 3}
-    r = np.asarray(rng.integers(0, 2, size=1000, endpoint=True))
+    r = np.asarray(rng.integers(0, 2, size=N, endpoint=True))
     assert set(r.tolist()) == {0, 1, 2}
-    r = np.asarray(rng.randint(jnp.array([0, 10, 100]), jnp.array([1, 12, 105]), size=(200, 3)))
+    r = np.asarray(rng.randint(jnp.array([0, 10, 100]), jnp.array([1, 12, 105]), size=(N // 4, 3)))
     assert np.all(r[:, 0] == 0) and set(r[:, 1]) == {10, 11} and r[:, 2].min() >= 100 and r[:, 2].max() < 105
 
 
@@ -316,16 +307,20 @@ def test_vonmises_location_and_limits():
 def test_multivariate_distributions():
     rng = bm.random.RandomState(10)
     cov = np.array([[2.0, 0.6], [0.6, 1.0]])
-    for method in ("cholesky", "eigh", "svd"):
+    for method in ("cholesky", "svd"):
         x = _np(rng.multivariate_normal([1.0, -1.0], cov, N, method=method))
+        assert x.shape == (N, 2)
         np.testing.assert_allclose(x.mean(0), [1.0, -1.0], atol=SIGMA * np.sqrt(2.0 / N))
         np.testing.assert_allclose(np.cov(x.T), cov, atol=0.1)
     alpha = np.array([1.0, 2.0, 3.0])
-    d = _np(rng.dirichlet(alpha, N))
+    d = _np(rng.dirichlet(alpha, (N // 4, 4)))
+    assert d.shape == (N // 4, 4, 3)
+    d = d.reshape(N, 3)
     np.testing.assert_allclose(d.sum(1), 1.0, atol=1e-5)
     var = alpha * (6 - alpha) / (36 * 7)
     np.testing.assert_allclose(d.mean(0), alpha / 6, atol=SIGMA * np.sqrt(var.max() / N))
     q = _np(rng.orthogonal(4, 3))
+    assert q.shape == (3, 4, 4)
     for m in q:
         np.testing.assert_allclose(m @ m.T, np.eye(4), atol=1e-5)
 
@@ -361,9 +356,13 @@ def test_discrete_edge_cases():
     assert np.all(np.asarray(rng.geometric(1.0, 100)) == 1)
     h = np.asarray(rng.hypergeometric(jnp.array([0, 5, 5]), jnp.array([5, 0, 5]), 5, (50, 3)))
     assert np.all(h[:, 0] == 0) and np.all(h[:, 1] == 5) and h[:, 2].min() >= 0 and h[:, 2].max() <= 5
-    b = np.asarray(rng.bernoulli(0.3, N))
+    b = rng.bernoulli(0.3, N)
+    assert b.dtype == jnp.bool_
+    b = np.asarray(b)
     assert_moments(b, 0.3, 0.21)
-    m = np.asarray(rng.multinomial(20, [0.2, 0.3, 0.5], N))
+    m = rng.multinomial(20, [0.2, 0.3, 0.5], N)
+    assert m.shape == (N, 3) and jnp.issubdtype(m.dtype, jnp.integer)
+    m = np.asarray(m)
     assert np.all(m.sum(1) == 20)
     for j, p in enumerate([0.2, 0.3, 0.5]):
         assert_moments(m[:, j], 20 * p, 20 * p * (1 - p))
@@ -433,16 +432,14 @@ def test_jit_with_state_value_passed_explicitly():
     @jax.jit
     def draw(key_value):
         rng.value = key_value
-        out = (rng.normal(size=3).value, rng.poisson(2.0, 3).value, rng.vonmises(0.0, 1.0, 3).value,
-               rng.zipf(2.0, 3).value, rng.hypergeometric(5, 5, 3, 3).value)
+        out = (rng.normal(size=3).value, rng.zipf(2.0, 3).value,
+               rng.hypergeometric(5, 5, 3, 3).value)
         return out, rng.value
 
-    (n, p, vm, z, h), new_key = draw(start)
+    (n, z, h), new_key = draw(start)
     rng.value = start  # leave no tracer behind
     eager = bm.random.RandomState(21)
     np.testing.assert_allclose(n, _np(eager.normal(size=3)), rtol=1e-6)
-    np.testing.assert_array_equal(p, np.asarray(eager.poisson(2.0, 3)))
-    np.testing.assert_allclose(vm, _np(eager.vonmises(0.0, 1.0, 3)), rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(z, np.asarray(eager.zipf(2.0, 3)))
     np.testing.assert_array_equal(h, np.asarray(eager.hypergeometric(5, 5, 3, 3)))
     np.testing.assert_array_equal(np.asarray(new_key), np.asarray(eager.value))

@@ -1,6 +1,27 @@
 """The records brainpy-dyn provides, registered through its ``brainpy.plugins`` entry point."""
 
-from brainpy.math.plugins import hookimpl
+from brainpy.math.plugins import ConnectorSpec, hookimpl
+
+# The connector classes of `brainpy.connect`, imported only when first used.
+BUILTIN_CONNECTORS = (
+    "One2One",
+    "All2All",
+    "GridN",
+    "GridFour",
+    "GridEight",
+    "FixedProb",
+    "FixedPreNum",
+    "FixedPostNum",
+    "GaussianProb",
+    "SmallWorld",
+    "ScaleFreeBA",
+    "ScaleFreeBADual",
+    "PowerLaw",
+    "MatConn",
+    "IJConn",
+    "CSRConn",
+    "SparseMatConn",
+)
 
 
 @hookimpl
@@ -10,4 +31,4 @@ def brainpy_models():
 
 @hookimpl
 def brainpy_connectors():
-    return []
+    return [ConnectorSpec(name=name, factory=f"brainpy.connect:{name}") for name in BUILTIN_CONNECTORS]

@@ -1,8 +1,49 @@
-"""The records brainpy-integrators provides, registered through its ``brainpy.plugins`` entry point."""
+"""The integration methods brainpy-integrators provides, as plugin records.
 
-from brainpy.math.plugins import hookimpl
+Every built-in ODE, SDE and FDE method is registered here, through this package's
+``brainpy.plugins`` entry point, exactly as a third-party plugin registers its own; factories are
+lazy ``"module:Class"`` strings, imported on first use.  Records of every kind share one name
+table, so SDE and FDE records whose natural name is taken by an ODE method carry a ``sde_`` or
+``fde_`` prefix: ``sdeint(method='euler')`` looks up ``'euler'`` among SDE records, then
+``'sde_euler'``.
+"""
+
+from brainpy.math.plugins import IntegratorSpec, hookimpl
+
+_ODE = "brainpy.integrators.ode"
+_SDE = "brainpy.integrators.sde"
+_FDE = "brainpy.integrators.fde"
+
+# (name, factory, aliases, description)
+_ODE_METHODS = (
+    ("euler", f"{_ODE}.explicit_rk:Euler", (), "forward Euler, order 1"),
+    ("midpoint", f"{_ODE}.explicit_rk:MidPoint", (), "explicit midpoint, order 2"),
+    ("heun2", f"{_ODE}.explicit_rk:Heun2", (), "Heun's method, order 2"),
+    ("ralston2", f"{_ODE}.explicit_rk:Ralston2", (), "Ralston's method, order 2"),
+    ("rk2", f"{_ODE}.explicit_rk:RK2", (), "generic two-stage method, order 2"),
+    ("rk3", f"{_ODE}.explicit_rk:RK3", (), "Kutta's third-order method"),
+    ("rk4", f"{_ODE}.explicit_rk:RK4", (), "classical Runge-Kutta, order 4"),
+    ("heun3", f"{_ODE}.explicit_rk:Heun3", (), "Heun's third-order method"),
+    ("ralston3", f"{_ODE}.explicit_rk:Ralston3", (), "Ralston's third-order method"),
+    ("ssprk3", f"{_ODE}.explicit_rk:SSPRK3", (), "strong-stability-preserving RK, order 3"),
+    ("ralston4", f"{_ODE}.explicit_rk:Ralston4", (), "Ralston's fourth-order method"),
+    ("rk4_38rule", f"{_ODE}.explicit_rk:RK4Rule38", ("rk438",), "3/8-rule, order 4"),
+    ("rkf12", f"{_ODE}.adaptive_rk:RKF12", (), "adaptive Runge-Kutta-Fehlberg 1(2)"),
+    ("rkf45", f"{_ODE}.adaptive_rk:RKF45", (), "adaptive Runge-Kutta-Fehlberg 4(5)"),
+    ("rkdp", f"{_ODE}.adaptive_rk:DormandPrince", ("dopri5", "dormand_prince"), "adaptive Dormand-Prince 5(4)"),
+    ("ck", f"{_ODE}.adaptive_rk:CashKarp", ("cash_karp",), "adaptive Cash-Karp 4(5)"),
+    ("bs", f"{_ODE}.adaptive_rk:BogackiShampine", ("bogacki_shampine",), "adaptive Bogacki-Shampine 3(2)"),
+    ("heun_euler", f"{_ODE}.adaptive_rk:HeunEuler", (), "adaptive Heun-Euler 2(1)"),
+    ("exp_euler", f"{_ODE}.exponential:ExponentialEuler",
+     ("exp_auto", "exp_euler_auto", "exponential_euler"), "exponential Euler, linear part by autodiff"),
+)
 
 
 @hookimpl
 def brainpy_integrators():
-    return []
+    records = []
+    for kind, table in (("ode", _ODE_METHODS),):
+        for name, factory, aliases, description in table:
+            records.append(IntegratorSpec(name=name, factory=factory, aliases=aliases,
+                                          description=description, kind=kind))
+    return records

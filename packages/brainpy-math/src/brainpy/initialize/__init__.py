@@ -87,3 +87,16 @@ def builtin_initializers():
         if isinstance(obj, type) and issubclass(obj, Initializer) and obj not in _BASE_CLASSES:
             found.append((name, obj))
     return found
+
+
+def __getattr__(name):
+    """Initializers provided by plugins are reachable as ``bp.init.<Name>``."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from brainpy.math.plugins import get_registry
+
+    record = get_registry().get("initializers", name)
+    if record is None:
+        known = get_registry().names("initializers")
+        raise AttributeError(f"brainpy.initialize has no initializer {name!r}; registered initializers: {known}.")
+    return record.load()

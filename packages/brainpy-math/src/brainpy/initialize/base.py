@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from brainpy.math.environment import dftype
 from brainpy.math.ndarray import Array
 
 __all__ = ["Initializer", "InterLayerInitializer", "IntraLayerInitializer"]
@@ -108,10 +109,8 @@ def format_shape(shape, who):
 
 
 def float_dtype(dtype=None):
-    """The dtype to generate values in: ``dtype``, or the default floating type of JAX."""
-    if dtype is None:
-        return jnp.dtype(jax.dtypes.canonicalize_dtype(jnp.float64))
-    return jnp.dtype(dtype)
+    """``dtype``, or the default floating type (``bm.set_dfloat``, else per the 64-bit mode)."""
+    return jnp.dtype(dftype() if dtype is None else dtype)
 
 
 def as_result(value, dtype=None):
@@ -139,3 +138,8 @@ class RandomInitializer(InterLayerInitializer):
         key = jax.random.fold_in(jax.random.PRNGKey(self.seed), self._num_calls)
         self._num_calls += 1
         return key
+
+    def _draw(self, sampler, shape, dtype, *params, **static):
+        """Run a compiled ``sampler`` with a fresh key and wrap its result."""
+        return Array(sampler(self._next_key(), *params, shape=shape, gen=float_dtype(),
+                             dtype=float_dtype(dtype), **static))

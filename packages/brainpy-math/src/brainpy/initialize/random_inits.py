@@ -15,8 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.initialize.base import RandomInitializer, float_dtype, format_shape
-from brainpy.math.ndarray import Array
+from brainpy.initialize.base import RandomInitializer, format_shape
 
 __all__ = [
     "Normal",
@@ -46,18 +45,17 @@ def _compiled(fn):
 
 
 @_compiled
-def _normal(key, mean, scale, *, shape, dtype):
-    return (jax.random.normal(key, shape, float_dtype()) * scale + mean).astype(dtype)
+def _normal(key, mean, scale, *, shape, gen, dtype):
+    return (jax.random.normal(key, shape, gen) * scale + mean).astype(dtype)
 
 
 @_compiled
-def _uniform(key, low, high, *, shape, dtype):
-    return jax.random.uniform(key, shape, float_dtype(), low, high).astype(dtype)
+def _uniform(key, low, high, *, shape, gen, dtype):
+    return jax.random.uniform(key, shape, gen, low, high).astype(dtype)
 
 
 @_compiled
-def _variance_scaled(key, std, *, shape, dtype, distribution):
-    gen = float_dtype()
+def _variance_scaled(key, std, *, shape, gen, dtype, distribution):
     if distribution == "truncated_normal":
         w = jax.random.truncated_normal(key, -2.0, 2.0, shape, gen) * (std / _TRUNCATED_STD)
     elif distribution == "normal":
@@ -69,21 +67,20 @@ def _variance_scaled(key, std, *, shape, dtype, distribution):
 
 
 @_compiled
-def _truncated_normal(key, loc, scale, lower, upper, *, shape, dtype):
+def _truncated_normal(key, loc, scale, lower, upper, *, shape, gen, dtype):
     w = jax.random.truncated_normal(key, (lower - loc) / scale, (upper - loc) / scale, shape,
-                                    float_dtype())
+                                    gen)
     return (w * scale + loc).astype(dtype)
 
 
 @_compiled
-def _gamma(key, k, scale, *, shape, dtype):
-    gen = float_dtype()
+def _gamma(key, k, scale, *, shape, gen, dtype):
     return (jax.random.gamma(key, jnp.asarray(k, gen), shape, gen) * scale).astype(dtype)
 
 
 @_compiled
-def _exponential(key, scale, *, shape, dtype):
-    return (jax.random.exponential(key, shape, float_dtype()) * scale).astype(dtype)
+def _exponential(key, scale, *, shape, gen, dtype):
+    return (jax.random.exponential(key, shape, gen) * scale).astype(dtype)
 
 
 def _check_positive(who, name, value):
@@ -136,8 +133,7 @@ class Normal(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        return Array(_normal(self._next_key(), self.mean, self.scale, shape=shape,
-                             dtype=float_dtype(dtype)))
+        return self._draw(_normal, shape, dtype, self.mean, self.scale)
 
 
 class Uniform(RandomInitializer):
@@ -166,8 +162,7 @@ class Uniform(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        return Array(_uniform(self._next_key(), self.min_val, self.max_val, shape=shape,
-                              dtype=float_dtype(dtype)))
+        return self._draw(_uniform, shape, dtype, self.min_val, self.max_val)
 
 
 def _compute_fans(who, shape, in_axis, out_axis):
@@ -232,9 +227,8 @@ class VarianceScaling(RandomInitializer):
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         if n <= 0:
             raise ValueError(f"{who}: the {self.mode} of shape {shape} is zero.")
-        w = _variance_scaled(self._next_key(), math.sqrt(self.scale / n), shape=shape,
-                             dtype=float_dtype(dtype), distribution=self.distribution)
-        return Array(w)
+        return self._draw(_variance_scaled, shape, dtype, math.sqrt(self.scale / n),
+                          distribution=self.distribution)
 
 
 class KaimingUniform(VarianceScaling):
@@ -359,13 +353,13 @@ def _orthogonal(key, shape, axis, dt):
 
 
 @_compiled
-def _scaled_orthogonal(key, scale, *, shape, axis, dtype):
-    return (_orthogonal(key, shape, axis, float_dtype()) * scale).astype(dtype)
+def _scaled_orthogonal(key, scale, *, shape, gen, axis, dtype):
+    return (_orthogonal(key, shape, axis, gen) * scale).astype(dtype)
 
 
 @_compiled
-def _delta_orthogonal(key, scale, *, shape, axis, dtype):
-    centre_matrix = _orthogonal(key, shape[-2:], axis, float_dtype()) * scale
+def _delta_orthogonal(key, scale, *, shape, gen, axis, dtype):
+    centre_matrix = _orthogonal(key, shape[-2:], axis, gen) * scale
     centre = tuple(s // 2 for s in shape[:-2])
     return jnp.zeros(shape, dtype).at[centre].set(centre_matrix.astype(dtype))
 
@@ -405,8 +399,7 @@ class Orthogonal(RandomInitializer):
         if len(shape) < 2:
             raise ValueError(f"{who}: expected a shape with at least 2 axes, got {shape}.")
         _check_axis(who, self.axis, shape)
-        return Array(_scaled_orthogonal(self._next_key(), self.scale, shape=shape,
-                                        axis=self.axis % len(shape), dtype=float_dtype(dtype)))
+        return self._draw(_scaled_orthogonal, shape, dtype, self.scale, axis=self.axis % len(shape))
 
 
 class DeltaOrthogonal(RandomInitializer):
@@ -440,8 +433,7 @@ class DeltaOrthogonal(RandomInitializer):
                 f"got shape {shape}."
             )
         _check_axis(who, self.axis, shape[-2:])
-        return Array(_delta_orthogonal(self._next_key(), self.scale, shape=shape,
-                                       axis=self.axis % 2, dtype=float_dtype(dtype)))
+        return self._draw(_delta_orthogonal, shape, dtype, self.scale, axis=self.axis % 2)
 
 
 class TruncatedNormal(RandomInitializer):
@@ -473,8 +465,7 @@ class TruncatedNormal(RandomInitializer):
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
         lower, upper = self._bounds
-        return Array(_truncated_normal(self._next_key(), self.loc, self.scale, lower, upper,
-                                       shape=shape, dtype=float_dtype(dtype)))
+        return self._draw(_truncated_normal, shape, dtype, self.loc, self.scale, lower, upper)
 
 
 class Gamma(RandomInitializer):
@@ -496,8 +487,7 @@ class Gamma(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        return Array(_gamma(self._next_key(), self.shape, self.scale, shape=shape,
-                            dtype=float_dtype(dtype)))
+        return self._draw(_gamma, shape, dtype, self.shape, self.scale)
 
 
 class Exponential(RandomInitializer):
@@ -515,5 +505,4 @@ class Exponential(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
-        return Array(_exponential(self._next_key(), self.scale, shape=shape,
-                                  dtype=float_dtype(dtype)))
+        return self._draw(_exponential, shape, dtype, self.scale)

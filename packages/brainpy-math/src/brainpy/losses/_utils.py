@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import Array, _unwrap
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -41,6 +41,16 @@ def is_tree(x):
     return False
 
 
+def tree_arrays(tree):
+    """The arrays held by a container, as JAX arrays.
+
+    `brainpy.math.Array` leaves are read through their ``value`` so that variables read here are
+    seen by the object-oriented transformations.
+    """
+    leaves = jax.tree_util.tree_leaves(tree, is_leaf=lambda v: isinstance(v, Array))
+    return [as_jax(leaf) for leaf in leaves]
+
+
 def over_leaves(who, fn, x, y):
     """Apply ``fn`` to ``x`` and ``y``, or to their matching leaves and sum the results.
 
@@ -49,8 +59,8 @@ def over_leaves(who, fn, x, y):
     """
     if not (is_tree(x) or is_tree(y)):
         return fn(as_jax(x), as_jax(y))
-    leaves_x = jax.tree_util.tree_leaves(x)
-    leaves_y = jax.tree_util.tree_leaves(y)
+    leaves_x = tree_arrays(x)
+    leaves_y = tree_arrays(y)
     if len(leaves_x) != len(leaves_y):
         raise ValueError(
             f"{who}: predictions and targets must hold the same number of arrays, got "
@@ -58,6 +68,6 @@ def over_leaves(who, fn, x, y):
         )
     total = None
     for a, b in zip(leaves_x, leaves_y):
-        r = fn(jnp.asarray(a), jnp.asarray(b))
+        r = fn(a, b)
         total = r if total is None else total + r
     return total

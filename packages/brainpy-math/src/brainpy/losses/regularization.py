@@ -1,9 +1,8 @@
 """Penalties on the size of parameters, used as regularization terms of a loss."""
 
-import jax
 import jax.numpy as jnp
 
-from brainpy.losses._utils import as_jax, is_tree
+from brainpy.losses._utils import as_jax, is_tree, tree_arrays
 
 __all__ = ["l2_norm"]
 
@@ -28,7 +27,6 @@ def l2_norm(x, axis=None):
     if is_tree(x):
         if axis is not None:
             raise ValueError(f"l2_norm: axis must be None for a container of arrays, got {axis!r}.")
-        leaves = [jnp.asarray(leaf) for leaf in jax.tree_util.tree_leaves(x)]
-        return jnp.sqrt(sum(jnp.sum(leaf ** 2) for leaf in leaves))
+        return jnp.sqrt(sum(jnp.sum(leaf ** 2) for leaf in tree_arrays(x)))
     x = as_jax(x)
     return jnp.sqrt(jnp.sum(x ** 2, axis=axis))

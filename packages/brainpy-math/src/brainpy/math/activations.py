@@ -4,6 +4,10 @@ Every function accepts NumPy arrays, JAX arrays or `brainpy.math.Array` objects 
 `brainpy.math.Array`.  The functions are differentiable JAX code, so they can be used inside
 ``bm.jit``/``bm.grad`` transformed functions.  ``get(name)`` looks a function up by its name, which
 is how models accept ``activation='relu'`` style arguments.
+
+``identity`` and ``tanh`` are reachable as ``bm.activations.<name>`` and through ``get`` only: at
+the top of ``brainpy.math`` these names belong to the NumPy-like functions (``bm.identity(n)``
+builds an identity matrix, ``bm.tanh`` is the NumPy-compatible ufunc).
 """
 
 import jax
@@ -20,7 +24,6 @@ __all__ = [
     "hard_sigmoid",
     "hard_silu",
     "hard_swish",
-    "identity",
     "leaky_relu",
     "log_sigmoid",
     "log_softmax",
@@ -36,7 +39,6 @@ __all__ = [
     "soft_sign",
     "softmax",
     "softplus",
-    "tanh",
 ]
 
 
@@ -407,9 +409,12 @@ def get(activation):
     """
     if callable(activation):
         return activation
-    if isinstance(activation, str) and activation in __all__:
-        return globals()[activation]
+    if isinstance(activation, str) and activation in _BY_NAME:
+        return _BY_NAME[activation]
     raise ValueError(
         f"Unknown activation function {activation!r}; expected a callable or one of "
-        f"{sorted(__all__)}."
+        f"{sorted(_BY_NAME)}."
     )
+
+
+_BY_NAME = {name: globals()[name] for name in __all__ + ["identity", "tanh"]}

@@ -241,19 +241,23 @@ def _adapt_callable(fun):
 
 
 def _make_all():
+    """Wrap the listed jax.numpy names; a name the installed JAX no longer has is left out, so
+    a JAX upgrade cannot break the import of brainpy.math."""
     generated = {}
     for name in _WRAPPED:
-        fun = getattr(jnp, name)
+        fun = getattr(jnp, name, None)
         if isinstance(fun, jnp.ufunc):
             generated[name] = _wrap_ufunc(fun, name)
-        else:
+        elif fun is not None:
             generated[name] = _wrap_function(fun, name)
     for name in _UNCHANGED + _CONSTANTS:
-        generated[name] = getattr(jnp, name)
+        if hasattr(jnp, name):
+            generated[name] = getattr(jnp, name)
     return generated
 
 
-globals().update(_make_all())
+_GENERATED = _make_all()
+globals().update(_GENERATED)
 
 # ----------------------------------------------------------------------------------------------
 # array creation from data
@@ -607,4 +611,4 @@ def fix(x):
     return Array(jnp.trunc(_unwrap(x)))
 
 
-__all__ = builtins.sorted(set(_WRAPPED + _UNCHANGED + _CONSTANTS + _WRITTEN_HERE))
+__all__ = builtins.sorted(set(_GENERATED) | set(_WRITTEN_HERE))

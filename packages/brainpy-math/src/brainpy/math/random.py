@@ -190,6 +190,57 @@ def _rejection(key, shape, dtype, propose):
     return lax.while_loop(cond, body, init)[1]
 
 
+@functools.partial(jax.jit, static_argnums=(3, 4))
+def _vonmises(key, mu, kappa, shape, ftype):
+    """Best and Fisher's rejection sampler, with exact limits for tiny and huge ``kappa``."""
+    k = jnp.broadcast_to(kappa, shape).astype(ftype)
+    # tiny kappa: uniform on the circle; huge kappa: the wrapped normal limit
+    tiny = k < 1e-8
+    huge = k > (1e6 if ftype == jnp.float64 else 1e4)
+    ks = jnp.where(tiny | huge, 1.0, k)
+    tau = 1.0 + jnp.sqrt(1.0 + 4.0 * ks * ks)
+    rho = 2.0 * ks / (tau + jnp.sqrt(2.0 * tau))
+    r = (1.0 + rho * rho) / (2.0 * rho)
+    k_main, k_sign, k_other = jr.split(key, 3)
+
+    def propose(sub):
+        u1, u2 = jr.uniform(sub, (2,) + shape, ftype)
+        z = jnp.cos(jnp.pi * u1)
+        w = (1.0 + r * z) / (r + z)
+        c = ks * (r - w)
+        acc = (c * (2.0 - c) - u2 > 0) | (jnp.log(c / u2) + 1.0 - c >= 0)
+        return jnp.clip(w, -1.0, 1.0), acc
+
+    w = _rejection(k_main, shape, ftype, propose)
+    sign = jnp.where(jr.uniform(k_sign, shape, ftype) < 0.5, -1.0, 1.0)
+    theta = sign * jnp.arccos(w)
+    other = jnp.where(
+        tiny,
+        jr.uniform(k_other, shape, ftype, -jnp.pi, jnp.pi),
+        jr.normal(k_other, shape, ftype) / jnp.sqrt(jnp.where(huge, k, 1.0)),
+    )
+    theta = jnp.where(tiny | huge, other, theta) + mu
+    return jnp.mod(theta + jnp.pi, 2.0 * jnp.pi) - jnp.pi
+
+
+@functools.partial(jax.jit, static_argnums=(2, 3, 4))
+def _zipf(key, a, shape, ftype, itype):
+    """Devroye's rejection sampler for the Zipf distribution."""
+    am1 = jnp.broadcast_to(a - 1.0, shape).astype(ftype)
+    b = jnp.exp2(am1)
+    limit = float(jnp.iinfo(itype).max)
+
+    def propose(sub):
+        u, v = jr.uniform(sub, (2,) + shape, ftype)
+        x = jnp.floor((1.0 - u) ** (-1.0 / am1))
+        t = (1.0 + 1.0 / x) ** am1
+        acc = (x >= 1) & (x <= limit) & (v * x * (t - 1.0) / (b - 1.0) <= t / b)
+        return jnp.clip(x, 1, limit), acc
+
+    return _rejection(key, shape, ftype, propose).astype(itype)
+
+
+@functools.partial(jax.jit, static_argnums=(4, 5))
 def _hypergeometric(key, ngood, nbad, nsample, shape, dtype):
     """Exact urn simulation: ``min(nsample, total - nsample)`` vectorised draws."""
     good = jnp.broadcast_to(ngood, shape).astype(dtype)
@@ -654,35 +705,7 @@ class RandomState(Variable):
         mu, kappa = _as_jax(mu), _as_jax(kappa)
         _check("vonmises", "kappa", kappa, lambda v: v >= 0, ">= 0")
         shape = _shape("vonmises", size, mu, kappa)
-        ftype = _float_dtype()
-        k = jnp.broadcast_to(kappa, shape).astype(ftype)
-        # tiny kappa: uniform on the circle; huge kappa: the wrapped normal limit
-        tiny = k < 1e-8
-        huge = k > (1e6 if ftype == jnp.float64 else 1e4)
-        ks = jnp.where(tiny | huge, 1.0, k)
-        tau = 1.0 + jnp.sqrt(1.0 + 4.0 * ks * ks)
-        rho = 2.0 * ks / (tau + jnp.sqrt(2.0 * tau))
-        r = (1.0 + rho * rho) / (2.0 * rho)
-        k_main, k_sign, k_other = jr.split(self._key(key), 3)
-
-        def propose(sub):
-            u1, u2 = jr.uniform(sub, (2,) + shape, ftype)
-            z = jnp.cos(jnp.pi * u1)
-            w = (1.0 + r * z) / (r + z)
-            c = ks * (r - w)
-            acc = (c * (2.0 - c) - u2 > 0) | (jnp.log(c / u2) + 1.0 - c >= 0)
-            return jnp.clip(w, -1.0, 1.0), acc
-
-        w = _rejection(k_main, shape, ftype, propose)
-        sign = jnp.where(jr.uniform(k_sign, shape, ftype) < 0.5, -1.0, 1.0)
-        theta = sign * jnp.arccos(w)
-        other = jnp.where(
-            tiny,
-            jr.uniform(k_other, shape, ftype, -jnp.pi, jnp.pi),
-            jr.normal(k_other, shape, ftype) / jnp.sqrt(jnp.where(huge, k, 1.0)),
-        )
-        theta = jnp.where(tiny | huge, other, theta) + mu
-        return Array(jnp.mod(theta + jnp.pi, 2.0 * jnp.pi) - jnp.pi)
+        return Array(_vonmises(self._key(key), mu, kappa, shape, _float_dtype()))
 
     def wald(self, mean, scale, size=None, key=None):
         """Wald (inverse Gaussian) samples with mean ``mean`` and shape ``scale``."""
@@ -817,20 +840,7 @@ class RandomState(Variable):
         a = _as_jax(a)
         _check("zipf", "a", a, lambda v: v > 1, "> 1")
         shape = _shape("zipf", size, a)
-        ftype = _float_dtype()
-        itype = _int_dtype()
-        am1 = jnp.broadcast_to(a - 1.0, shape).astype(ftype)
-        b = jnp.exp2(am1)
-        limit = float(jnp.iinfo(itype).max)
-
-        def propose(sub):
-            u, v = jr.uniform(sub, (2,) + shape, ftype)
-            x = jnp.floor((1.0 - u) ** (-1.0 / am1))
-            t = (1.0 + 1.0 / x) ** am1
-            acc = (x >= 1) & (x <= limit) & (v * x * (t - 1.0) / (b - 1.0) <= t / b)
-            return jnp.clip(x, 1, limit), acc
-
-        return Array(_rejection(self._key(key), shape, ftype, propose).astype(itype))
+        return Array(_zipf(self._key(key), a, shape, _float_dtype(), _int_dtype()))
 
     def hypergeometric(self, ngood, nbad, nsample, size=None, key=None):
         """Number of good items among ``nsample`` drawn without replacement from ``ngood`` good

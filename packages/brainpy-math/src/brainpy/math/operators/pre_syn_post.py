@@ -18,8 +18,8 @@ from brainpy.errors import MathError
 from brainpy.math.ndarray import _unwrap
 from brainpy.math.operators.backend import brainpylib_kernel
 from brainpy.math.operators.sparse_matmul import csr_event_transpose
-from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, index_vector,
-                                          static_int, to_float, to_jax, wrap)
+from brainpy.math.operators.utils import (as_inexact, check_length, check_values, csr_row_ids,
+                                          index_vector, static_int, to_float, to_jax, wrap)
 
 __all__ = [
     "pre2post_sum",
@@ -142,7 +142,7 @@ def syn2post_min(syn_values, post_ids, post_num, indices_are_sorted=False):
 
 
 def _segment_mean(values, post_ids, post_num, indices_are_sorted):
-    values = to_float(values, "syn2post", "values")
+    values = as_inexact(values)
     total = jax.ops.segment_sum(values, post_ids, post_num, indices_are_sorted)
     count = jax.ops.segment_sum(jnp.ones(post_ids.shape, values.dtype), post_ids, post_num,
                                 indices_are_sorted)
@@ -160,7 +160,7 @@ def syn2post_mean(syn_values, post_ids, post_num, indices_are_sorted=False):
 
 
 def _segment_softmax(values, post_ids, post_num, indices_are_sorted):
-    values = to_float(values, "syn2post", "values")
+    values = as_inexact(values)
     maxima = jax.ops.segment_max(values, post_ids, post_num, indices_are_sorted)
     # Shifting by the group maximum keeps exp() finite; it cancels in the ratio.
     shifted = jnp.exp(values - jax.lax.stop_gradient(maxima)[post_ids])
@@ -331,7 +331,7 @@ def pre2post_event_sum(events, pre2post, post_num, values=1.):
         return wrap(kernel(*_unwrap((events, tuple(pre2post), post_num, values))))
     events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, post_num,
                                                                 values)
-    return wrap(csr_event_transpose(values, indices, indptr, events, post_num))
+    return wrap(csr_event_transpose(values, indices, indptr, events, post_num, fn))
 
 
 def pre2post_event_prod(events, pre2post, post_num, values=1.):
@@ -349,7 +349,7 @@ def pre2post_event_prod(events, pre2post, post_num, values=1.):
         return wrap(kernel(*_unwrap((events, tuple(pre2post), post_num, values))))
     events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, post_num,
                                                                 values)
-    rows = csr_row_ids(indptr, indices.shape[0])
+    rows = csr_row_ids(indptr, indices.shape[0], fn)
     factors = jnp.where(events[rows] != 0, values, jnp.ones((), values.dtype))
     return wrap(jax.ops.segment_prod(factors, indices, post_num))
 

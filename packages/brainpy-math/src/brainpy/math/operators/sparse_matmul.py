@@ -15,7 +15,7 @@ from brainpy.errors import MathError
 from brainpy.math.ndarray import _unwrap
 from brainpy.math.operators.backend import brainpylib_kernel
 from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, index_vector,
-                                          static_int, static_shape, to_float, to_jax, wrap)
+                                          static_shape, to_float, to_jax, wrap)
 
 __all__ = ["csr_matvec", "event_csr_matvec", "sparse_matmul"]
 
@@ -37,13 +37,13 @@ def _check_operand(fn, name, x, length, transpose):
     check_length(x, length, fn, name, f"the {side} of 'shape'")
 
 
-def csr_event_transpose(values, indices, indptr, events, num_cols):
+def csr_event_transpose(values, indices, indptr, events, num_cols, fn):
     """Sum the weights of the entries of every row whose event is set, into their columns.
 
     This is the event-driven synaptic projection: only synapses of spiking pre-synaptic neurons
-    contribute. The arguments are JAX arrays already checked by the caller.
+    contribute. The arguments are JAX arrays already checked by the caller ``fn``.
     """
-    rows = csr_row_ids(indptr, indices.shape[0])
+    rows = csr_row_ids(indptr, indices.shape[0], fn)
     weights = jnp.where(events[rows] != 0, values, jnp.zeros((), values.dtype))
     return jax.ops.segment_sum(weights, indices, num_cols)
 
@@ -84,7 +84,7 @@ def csr_matvec(values, indices, indptr, vector, shape, transpose=False):
     values, indices, indptr, num_rows, num_cols = _check_csr(fn, values, indices, indptr, shape)
     vector = to_jax(vector, fn, "vector")
     _check_operand(fn, "vector", vector, num_rows if transpose else num_cols, transpose)
-    rows = csr_row_ids(indptr, indices.shape[0])
+    rows = csr_row_ids(indptr, indices.shape[0], fn)
     if transpose:
         return wrap(jax.ops.segment_sum(values * vector[rows], indices, num_cols))
     return wrap(jax.ops.segment_sum(values * vector[indices], rows, num_rows,
@@ -118,8 +118,8 @@ def event_csr_matvec(values, indices, indptr, events, shape, transpose=False):
     events = to_jax(events, fn, "events")
     _check_operand(fn, "events", events, num_rows if transpose else num_cols, transpose)
     if transpose:
-        return wrap(csr_event_transpose(values, indices, indptr, events, num_cols))
-    rows = csr_row_ids(indptr, indices.shape[0])
+        return wrap(csr_event_transpose(values, indices, indptr, events, num_cols, fn))
+    rows = csr_row_ids(indptr, indices.shape[0], fn)
     weights = jnp.where(events[indices] != 0, values, jnp.zeros((), values.dtype))
     return wrap(jax.ops.segment_sum(weights, rows, num_rows, indices_are_sorted=True))
 

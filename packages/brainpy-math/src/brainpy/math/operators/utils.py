@@ -19,17 +19,31 @@ def to_jax(x, fn: str, name: str):
         raise MathError(f"{fn}(): '{name}' must be array-like, got {type(x).__name__}.") from err
 
 
+def as_inexact(x):
+    """Convert a boolean or integer JAX array to the default float type (float32 unless x64)."""
+    if jnp.issubdtype(x.dtype, jnp.inexact):
+        return x
+    return x.astype(jax.dtypes.canonicalize_dtype(jnp.float64))
+
+
 def to_float(x, fn: str, name: str):
     """Return ``x`` as a JAX array, converting booleans and integers to the default float type."""
-    x = to_jax(x, fn, name)
-    if not jnp.issubdtype(x.dtype, jnp.inexact):
-        x = x.astype(jax.dtypes.canonicalize_dtype(jnp.float64))
-    return x
+    return as_inexact(to_jax(x, fn, name))
 
 
 def index_vector(x, fn: str, name: str):
-    """Return an integer index vector (e.g. ``post_ids`` or ``indptr``) as a 1-D JAX array."""
-    x = to_jax(x, fn, name)
+    """Return an integer index vector (e.g. ``post_ids`` or ``indptr``) as a 1-D array.
+
+    Concrete indices come back as a NumPy array, so that structure derived from them (such as
+    the row of every CSR entry) can be computed once while tracing; traced indices stay JAX
+    arrays.
+    """
+    x = _unwrap(x)
+    if not isinstance(x, jax.core.Tracer):
+        try:
+            x = np.asarray(x)
+        except (TypeError, ValueError) as err:
+            raise MathError(f"{fn}(): '{name}' must be array-like, got {type(x).__name__}.") from err
     if x.ndim != 1:
         raise MathError(f"{fn}(): '{name}' must be a 1-D index vector, got shape {x.shape}.")
     if not jnp.issubdtype(x.dtype, jnp.integer):
@@ -78,18 +92,33 @@ def check_values(values, num_syn: int, fn: str, name: str = "values"):
         check_length(values, num_syn, fn, name, "one per synapse, or a scalar")
 
 
-def csr_row_ids(indptr, num_nnz: int):
+def csr_row_ids(indptr, num_nnz: int, fn: str = "csr_row_ids"):
     """The row of every stored entry of a CSR structure, i.e. the pre-synaptic id of each synapse.
+
+    A concrete ``indptr`` (the usual case: a connection built before compilation) is expanded
+    once with NumPy while tracing, so the compiled program holds the row ids as a constant
+    instead of recomputing (or constant-folding) them; a traced ``indptr`` is expanded with
+    `jnp.repeat`.
 
     Args:
       indptr: row pointer of length ``num_rows + 1``.
       num_nnz: number of stored entries (``len(indices)``), a static integer.
+      fn: name of the calling operator, used in error messages.
 
     Returns:
       An int vector of length ``num_nnz`` whose entry ``j`` is the ``i`` with
       ``indptr[i] <= j < indptr[i + 1]``.
     """
     num_rows = indptr.shape[0] - 1
+    if isinstance(indptr, np.ndarray):
+        pointers = indptr.astype(np.int64)
+        counts = np.diff(pointers)
+        if pointers[0] != 0 or np.any(counts < 0) or pointers[-1] != num_nnz:
+            raise MathError(
+                f"{fn}(): 'indptr' must start at 0, never decrease and end at the number of "
+                f"stored entries ({num_nnz}), got {pointers[:3].tolist()}...{pointers[-1:].tolist()}.")
+        dtype = np.int32 if num_rows < np.iinfo(np.int32).max else np.int64
+        return jnp.asarray(np.repeat(np.arange(num_rows, dtype=dtype), counts))
     counts = jnp.diff(indptr.astype(jax.dtypes.canonicalize_dtype(jnp.int64)))
     rows = jnp.arange(num_rows, dtype=counts.dtype)
     return jnp.repeat(rows, counts, total_repeat_length=num_nnz)

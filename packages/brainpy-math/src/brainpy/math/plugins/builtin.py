@@ -3,10 +3,12 @@
 from brainpy.math.plugins.hookspecs import hookimpl
 from brainpy.math.plugins.records import InitializerSpec
 
-# Initializer classes of `brainpy.initialize`, imported lazily on first use.
-_INITIALIZERS = ()
-
 
 @hookimpl
 def brainpy_initializers():
-    return [InitializerSpec(name=n, factory=f"brainpy.initialize:{n}") for n in _INITIALIZERS]
+    from brainpy.initialize import builtin_initializers
+
+    return [
+        InitializerSpec(name=name, factory=cls, description=(cls.__doc__ or "").strip().split("\n")[0])
+        for name, cls in builtin_initializers()
+    ]

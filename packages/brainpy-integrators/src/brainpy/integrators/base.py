@@ -1,0 +1,211 @@
+"""`Integrator`: the base of every ODE, SDE and FDE integrator.
+
+An integrator wraps a derivative function ``f(x1, ..., xn, t, p1, ..., pm)`` and is called like
+it, with an extra ``dt``: ``integral(x1, ..., xn, t, p1, ..., pm, dt=...)`` returns the variables
+one step later.  Subclasses implement `Integrator._step` on plain JAX arrays; this class binds the
+arguments, unwraps and re-wraps `brainpy.math.Array` values and pushes new states into delay
+variables (``state_delays``/``neutral_delays``).
+"""
+
+import inspect
+import numbers
+from typing import Callable, Dict, List, Optional, Sequence
+
+import jax
+import jax.numpy as jnp
+
+from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.integrators import constants, utils
+from brainpy.math.delayvars import AbstractDelay, LengthDelay, NeuLenDelay, NeuTimeDelay, TimeDelay
+from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.object_base import BrainPyObject
+
+__all__ = ["Integrator"]
+
+
+def default_dt() -> float:
+    """``brainpy.math.get_dt()`` when it exists, else 0.1."""
+    from brainpy.math import environment
+
+    get_dt = getattr(environment, "get_dt", None)
+    return 0.1 if get_dt is None else float(get_dt())
+
+
+def as_state(x):
+    """A variable's value as a floating JAX array."""
+    x = jnp.asarray(_unwrap(x))
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        x = x.astype(jnp.result_type(float))
+    return x
+
+
+def unwrap_tree(tree):
+    return jax.tree_util.tree_map(_unwrap, tree, is_leaf=lambda x: isinstance(x, Array))
+
+
+class Integrator(BrainPyObject):
+    """Base class of numerical integrators (abstract: subclasses define `_step`).
+
+    Args:
+      f: the derivative function, variables before ``t`` and parameters after it.
+      var_type: ``'scalar'``, ``'population'`` (default) or ``'system'``.
+      dt: the default time step (default: ``brainpy.math.get_dt()``).
+      name: the object name.
+      show_code: print the readable code of one step.
+      state_delays: ``{variable name: delay}``; after each step the delay
+        (`brainpy.math.TimeDelay` or `brainpy.math.LengthDelay`) receives the new value.
+      neutral_delays: ``{variable name: delay}``; after each step the delay
+        (`brainpy.math.NeuTimeDelay` or `brainpy.math.NeuLenDelay`) receives the variable's
+        derivative at the new state.
+    """
+
+    #: the integration method name shown in generated code
+    method_name = "integrator"
+
+    def __init__(
+        self,
+        f: Callable,
+        var_type: Optional[str] = None,
+        dt: Optional[float] = None,
+        name: Optional[str] = None,
+        show_code: bool = False,
+        state_delays: Optional[Dict[str, AbstractDelay]] = None,
+        neutral_delays: Optional[Dict[str, AbstractDelay]] = None,
+    ):
+        super().__init__(name=name)
+        owner = self.name
+        self._f = f
+        self.variables, self.parameters, self._defaults = utils.parse_derivative(f, owner)
+        var_type = constants.POP_VAR if var_type is None else var_type
+        if var_type not in constants.VAR_TYPES:
+            raise IntegratorError(
+                f"{owner}: var_type must be one of {constants.VAR_TYPES}, got {var_type!r}."
+            )
+        self.var_type = var_type
+        dt = default_dt() if dt is None else dt
+        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0:
+            raise IntegratorError(f"{owner}: dt must be a positive number, got {dt!r}.")
+        self.dt = dt
+        self.show_code = show_code
+        self.state_delays = self._check_delays(state_delays, "state_delays", (TimeDelay, LengthDelay))
+        self.neutral_delays = self._check_delays(neutral_delays, "neutral_delays", (NeuTimeDelay, NeuLenDelay))
+        self.arguments = self.variables + ["t"] + self.parameters + ["dt"]
+        P = inspect.Parameter
+        params = [P(v, P.POSITIONAL_OR_KEYWORD) for v in self.variables + ["t"]]
+        params += [P(p, P.POSITIONAL_OR_KEYWORD, default=self._defaults.get(p, P.empty)) for p in self.parameters]
+        if any(p.default is not P.empty for p in params):
+            # a parameter without a default after one with a default cannot be positional
+            seen_default = False
+            for i, p in enumerate(params):
+                if p.default is not P.empty:
+                    seen_default = True
+                elif seen_default:
+                    params[i] = p.replace(kind=P.KEYWORD_ONLY)
+        params.append(P("dt", P.KEYWORD_ONLY if any(p.kind == P.KEYWORD_ONLY for p in params)
+                        else P.POSITIONAL_OR_KEYWORD, default=None))
+        self.__signature__ = inspect.Signature(params)
+        self.func_name = f"brainpy_itg_of_{self.name}_{utils.func_name(f)}".replace("<", "").replace(">", "")
+
+    def _check_delays(self, delays, what, kinds):
+        if delays is None:
+            return {}
+        if not isinstance(delays, dict):
+            raise DiffEqError(f"{self.name}: {what} must be a dict {{variable name: delay}}, got {type(delays).__name__}.")
+        for key, delay in delays.items():
+            if key not in self.variables:
+                raise DiffEqError(
+                    f"{self.name}: {what} names {key!r}, which is not a variable; the variables are {self.variables}."
+                )
+            if not isinstance(delay, kinds):
+                raise DiffEqError(
+                    f"{self.name}: {what}[{key!r}] must be one of {[k.__name__ for k in kinds]}, got "
+                    f"{type(delay).__name__}."
+                )
+        return dict(delays)
+
+    # ----- the derivative -----
+    @property
+    def f(self) -> Callable:
+        """The derivative function."""
+        return self._f
+
+    def _eval(self, fun, values: Sequence, t, params: Sequence, what="f") -> List:
+        """``fun(*values, t, *params)`` as a list with one JAX array per variable."""
+        out = fun(*values, t, *params)
+        n = len(self.variables)
+        if isinstance(out, (tuple, list)):
+            out = list(out)
+        elif n == 1:
+            out = [out]
+        else:
+            raise DiffEqError(
+                f"{self.name}: {what} returned one value for the {n} variables {self.variables}; "
+                f"expected a tuple of {n} derivatives."
+            )
+        if len(out) != n:
+            raise DiffEqError(
+                f"{self.name}: {what} returned {len(out)} values for the {n} variables {self.variables}."
+            )
+        return [jnp.asarray(_unwrap(o)) for o in out]
+
+    # ----- calling -----
+    def _bind(self, args, kwargs):
+        try:
+            bound = self.__signature__.bind(*args, **kwargs)
+        except TypeError as e:
+            raise IntegratorError(
+                f"{self.name}: cannot call the integrator with these arguments ({e}); expected "
+                f"{self.name}{self.__signature__}."
+            ) from None
+        bound.apply_defaults()
+        a = bound.arguments
+        values = [a[v] for v in self.variables]
+        params = [a[p] for p in self.parameters]
+        dt = self.dt if a["dt"] is None else a["dt"]
+        return values, a["t"], params, dt
+
+    def _step(self, values: List, t, params: List, dt):
+        """One step on JAX arrays: returns ``(new values, extra outputs)``."""
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs):
+        raw, t, params, dt = self._bind(args, kwargs)
+        values = [as_state(v) for v in raw]
+        t = _unwrap(t)
+        dt = _unwrap(dt)
+        news, extra = self._step(values, t, params, dt)
+        self._update_delays(news, t, params, dt)
+        outs = [Array(n) if isinstance(r, Array) else n for n, r in zip(news, raw)]
+        outs += list(extra)
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def _update_delays(self, news, t, params, dt):
+        for key, delay in self.state_delays.items():
+            value = news[self.variables.index(key)]
+            if isinstance(delay, TimeDelay):
+                delay.update(t + dt, value)
+            else:
+                delay.update(value)
+        if self.neutral_delays:
+            derivs = self._eval(self._f, news, t + dt, params)
+            for key, delay in self.neutral_delays.items():
+                value = derivs[self.variables.index(key)]
+                if isinstance(delay, TimeDelay):
+                    delay.update(t + dt, value)
+                else:
+                    delay.update(value)
+
+    # ----- readable code -----
+    def code(self) -> str:
+        """Readable Python code equivalent to one step of this integrator."""
+        raise NotImplementedError
+
+    def _show(self):
+        if self.show_code:
+            print(self.code())
+            print({"f": self._f})
+            print()
+
+    def _header(self, extra_returns=()):
+        args = ", ".join(self.variables + ["t"] + self.parameters)
+        return f"def {self.func_name}({args}, dt={self.dt}):"

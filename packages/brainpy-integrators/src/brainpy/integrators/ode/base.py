@@ -1,0 +1,17 @@
+"""`ODEIntegrator`: the base class of ODE integrators."""
+
+from brainpy.integrators.base import Integrator
+
+__all__ = ["ODEIntegrator"]
+
+
+class ODEIntegrator(Integrator):
+    """Numerical integrator of ordinary differential equations (abstract).
+
+    ``integral(x1, ..., xn, t, p1, ..., pm, dt=None)`` returns the variables at ``t + dt``
+    (one value, or a tuple for several variables).  See `brainpy.integrators.base.Integrator`
+    for the constructor arguments.
+    """
+
+    def _call_f(self, values, t, params):
+        return self._eval(self._f, values, t, params)
