@@ -6,7 +6,7 @@ variables, the step size proposed for the next call.  The call always advances t
 given ``dt``: the local error of a step of size :math:`h` is estimated as
 :math:`err = \max |h \sum_i (b_i - b^*_i) k_i|`; a step with ``err > tol`` is rejected and
 repeated with :math:`h \leftarrow h\,\mathrm{clip}(0.9 (tol/err)^{1/(q+1)}, 0.2, 0.9)`
-(:math:`q` is the embedded order), and accepted steps continue until ``t + dt`` is reached.
+(:math:`q` is the lower of the two orders), and accepted steps continue until ``t + dt`` is reached.
 After an accepted step the step size grows by :math:`\mathrm{clip}(0.9 (tol/err)^{1/(q+1)}, 1, 5)`;
 the last one is returned.  Every accepted step therefore has an error estimate within ``tol``.
 
@@ -84,7 +84,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
         return [n.astype(x.dtype) for n, x in zip(news, values)], err
 
     def _factor(self, err):
-        q = self.tableau.embedded_order
+        q = min(self.tableau.order, self.tableau.embedded_order)
         safe = jnp.where(err > 0, err, 1.0)
         return jnp.where(err > 0, 0.9 * (self.tol / safe) ** (1.0 / (q + 1)), 5.0)
 
@@ -124,7 +124,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
             lines = [self._header()] + rk_stage_code(vs, ps, self.tableau)
             lines.append(f"  return {', '.join(v + '_new' for v in vs)}")
             return "\n".join(lines)
-        q1 = self.tableau.embedded_order + 1
+        q1 = min(self.tableau.order, self.tableau.embedded_order) + 1
         news = ", ".join(v + "_new" for v in vs)
         lines = [f"def {self.func_name}_try({', '.join(vs + ['t'] + ps)}, dt):"]
         lines += rk_stage_code(vs, ps, self.tableau)
@@ -153,7 +153,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
 
 
 class RKF12(AdaptiveRKIntegrator):
-    """The Runge-Kutta-Fehlberg 1(2) pair; propagates the second-order solution."""
+    """The Runge-Kutta-Fehlberg 1(2) pair; propagates the first-order solution."""
 
     tableau = tb.RKF12
 

@@ -1,0 +1,240 @@
+"""brainpy.measure: measures of simulated neural activity, reachable as ``bp.measure``.
+
+* synchrony: `cross_correlation` (spike coincidence), `voltage_fluctuation`;
+* correlation: `matrix_correlation`, `functional_connectivity`, `weighted_correlation`;
+* spikes: `raster_plot` (spike indices and times), `firing_rate` (population rate in Hz).
+
+Recordings are arrays with time on the first axis and neurons on the second, as monitored by
+a runner (``runner.mon['E.spike']``).  Functions with a ``numpy`` argument compute with NumPy
+and return NumPy values by default; ``numpy=False`` computes with JAX (usable under ``jit``)
+and returns `brainpy.math.Array`.
+"""
+
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.math.environment import get_dt
+from brainpy.math.ndarray import Array, _unwrap
+
+__all__ = [
+    "cross_correlation",
+    "voltage_fluctuation",
+    "matrix_correlation",
+    "functional_connectivity",
+    "weighted_correlation",
+    "raster_plot",
+    "firing_rate",
+]
+
+
+def _backend(numpy):
+    return np if numpy else jnp
+
+
+def _out(value, numpy):
+    if numpy:
+        value = np.asarray(value)
+        return value.item() if value.ndim == 0 else value
+    return Array(value)
+
+
+def _as(x, xp, name, fname, ndim=None):
+    x = _unwrap(x)
+    x = np.asarray(x) if xp is np else jnp.asarray(x)
+    if ndim is not None and x.ndim != ndim:
+        raise ValueError(f"brainpy.measure.{fname}: {name} must be {ndim}-D, got shape {x.shape}.")
+    return x
+
+
+def cross_correlation(spikes, bin, dt=None, numpy=True):
+    r"""The mean pairwise spike-coincidence coefficient of a population.
+
+    Time is cut into bins of width ``bin``; ``X_i(l)`` is 1 when neuron ``i`` fires in bin
+    ``l``.  For each pair,
+
+    .. math::
+
+        \kappa_{ij} = \frac{\sum_l X_i(l) X_j(l)}{\sqrt{\sum_l X_i(l) \sum_l X_j(l)}}
+
+    (0 when a neuron never fires), and the result is the mean over the pairs ``i < j``.
+
+    Args:
+      spikes: the spike matrix, shape ``(num_time, num_neuron)``.
+      bin: the bin width, in the time unit of ``dt``.
+      dt: the time step (default ``brainpy.math.get_dt()``).
+      numpy: compute with NumPy (True) or JAX (False).
+
+    Returns:
+      The population coincidence coefficient.
+    """
+    xp = _backend(numpy)
+    spikes = _as(spikes, xp, "spikes", "cross_correlation", ndim=2)
+    dt = get_dt() if dt is None else dt
+    bin_size = int(round(bin / dt))
+    if bin_size < 1:
+        raise ValueError(f"brainpy.measure.cross_correlation: bin={bin} is shorter than dt={dt}.")
+    num_time, num_neu = spikes.shape
+    if num_neu < 2:
+        raise ValueError(f"brainpy.measure.cross_correlation: needs at least 2 neurons, got {num_neu}.")
+    num_bin = -(-num_time // bin_size)
+    pad = num_bin * bin_size - num_time
+    spikes = xp.concatenate([spikes, xp.zeros((pad, num_neu), dtype=spikes.dtype)], axis=0) if pad else spikes
+    states = (spikes.reshape(num_bin, bin_size, num_neu).sum(axis=1) > 0).astype(float)
+    counts = states.sum(axis=0)
+    coincidences = states.T @ states
+    norm = xp.sqrt(xp.outer(counts, counts))
+    kappa = xp.where(norm > 0, coincidences / xp.where(norm > 0, norm, 1.0), 0.0)
+    rows, cols = np.triu_indices(num_neu, k=1)
+    return _out(xp.mean(kappa[rows, cols]), numpy)
+
+
+def voltage_fluctuation(potentials, numpy=True):
+    r"""The synchrony measure of Golomb and Rinzel: variance of the population mean over the mean variance.
+
+    .. math::
+
+        \chi^2 = \frac{\mathrm{Var}_t\left[\frac{1}{N}\sum_i V_i(t)\right]}{\frac{1}{N}\sum_i \mathrm{Var}_t[V_i(t)]}
+
+    Args:
+      potentials: membrane potentials, shape ``(num_time, num_neuron)``.
+      numpy: compute with NumPy (True) or JAX (False).
+
+    Returns:
+      The synchrony index (1 for fully synchronous activity, about ``1/N`` for independent
+      neurons; 1 when no neuron fluctuates).
+    """
+    xp = _backend(numpy)
+    potentials = _as(potentials, xp, "potentials", "voltage_fluctuation", ndim=2)
+    population = potentials.mean(axis=1)
+    population_var = xp.mean(population ** 2) - xp.mean(population) ** 2
+    neuron_var = xp.mean(xp.mean(potentials ** 2, axis=0) - xp.mean(potentials, axis=0) ** 2)
+    return _out(xp.where(neuron_var != 0, population_var / xp.where(neuron_var != 0, neuron_var, 1.0), 1.0), numpy)
+
+
+def _pearson(x, y, xp):
+    x = x - x.mean()
+    y = y - y.mean()
+    return (x @ y) / xp.sqrt((x @ x) * (y @ y))
+
+
+def matrix_correlation(x, y, numpy=True):
+    """The Pearson correlation between the strictly lower triangles of two square matrices.
+
+    Args:
+      x: a square matrix (e.g. a simulated functional connectivity).
+      y: a square matrix of the same shape (e.g. an empirical one).
+      numpy: compute with NumPy (True) or JAX (False).
+
+    Returns:
+      The correlation coefficient.
+    """
+    xp = _backend(numpy)
+    x = _as(x, xp, "x", "matrix_correlation", ndim=2)
+    y = _as(y, xp, "y", "matrix_correlation", ndim=2)
+    if x.shape != y.shape or x.shape[0] != x.shape[1]:
+        raise ValueError(
+            f"brainpy.measure.matrix_correlation: x and y must be square matrices of the same shape, "
+            f"got {x.shape} and {y.shape}."
+        )
+    rows, cols = np.tril_indices(x.shape[0], k=-1)
+    return _out(_pearson(x[rows, cols], y[rows, cols], xp), numpy)
+
+
+def functional_connectivity(activities, numpy=True):
+    """The functional connectivity matrix: Pearson correlations between the activity time series.
+
+    Args:
+      activities: shape ``(num_time, num_node)``.
+      numpy: compute with NumPy (True) or JAX (False).
+
+    Returns:
+      A ``(num_node, num_node)`` matrix; entries involving a constant series are 0.
+    """
+    xp = _backend(numpy)
+    activities = _as(activities, xp, "activities", "functional_connectivity", ndim=2)
+    centered = activities - activities.mean(axis=0)
+    cov = centered.T @ centered
+    std = xp.sqrt(xp.diag(cov))
+    norm = xp.outer(std, std)
+    fc = xp.where(norm > 0, cov / xp.where(norm > 0, norm, 1.0), 0.0)
+    return _out(fc, numpy)
+
+
+def weighted_correlation(x, y, w, numpy=True):
+    r"""The weighted Pearson correlation of two series.
+
+    .. math::
+
+        r = \frac{\mathrm{cov}_w(x, y)}{\sqrt{\mathrm{cov}_w(x, x)\,\mathrm{cov}_w(y, y)}},\quad
+        \mathrm{cov}_w(x, y) = \frac{\sum_i w_i (x_i - m_w(x))(y_i - m_w(y))}{\sum_i w_i}
+
+    Args:
+      x: a 1-D series.
+      y: a 1-D series of the same length.
+      w: non-negative weights, one per element.
+      numpy: compute with NumPy (True) or JAX (False).
+
+    Returns:
+      The weighted correlation coefficient.
+    """
+    xp = _backend(numpy)
+    x = _as(x, xp, "x", "weighted_correlation", ndim=1)
+    y = _as(y, xp, "y", "weighted_correlation", ndim=1)
+    w = _as(w, xp, "w", "weighted_correlation", ndim=1)
+    if not x.shape == y.shape == w.shape:
+        raise ValueError(
+            f"brainpy.measure.weighted_correlation: x, y and w must have the same length, got "
+            f"{x.shape}, {y.shape} and {w.shape}."
+        )
+    total = w.sum()
+    xc = x - (w * x).sum() / total
+    yc = y - (w * y).sum() / total
+    cov_xy = (w * xc * yc).sum() / total
+    cov_xx = (w * xc * xc).sum() / total
+    cov_yy = (w * yc * yc).sum() / total
+    return _out(cov_xy / xp.sqrt(cov_xx * cov_yy), numpy)
+
+
+def raster_plot(sp_matrix, times):
+    """The neuron index and time of every spike, for a raster plot.
+
+    Args:
+      sp_matrix: the spike matrix, shape ``(num_time, num_neuron)``.
+      times: the time of each row, shape ``(num_time,)``.
+
+    Returns:
+      ``(neuron_indices, spike_times)`` as NumPy arrays, ordered by time then by neuron.
+    """
+    sp_matrix = np.asarray(_unwrap(sp_matrix))
+    times = np.asarray(_unwrap(times))
+    if sp_matrix.ndim != 2 or times.shape != (sp_matrix.shape[0],):
+        raise ValueError(
+            f"brainpy.measure.raster_plot: expected sp_matrix of shape (num_time, num_neuron) and times of "
+            f"shape (num_time,), got {sp_matrix.shape} and {times.shape}."
+        )
+    steps, neurons = np.nonzero(sp_matrix > 0)
+    return neurons, times[steps]
+
+
+def firing_rate(sp_matrix, width, dt=None, numpy=True):
+    """The population firing rate (Hz), averaged over a centred window of about ``width`` ms.
+
+    The window spans ``2 * floor(width / 2 / dt) + 1`` steps; it is cut at the ends of the
+    recording (treated as silent there).
+
+    Args:
+      sp_matrix: the spike matrix, shape ``(num_time, num_neuron)``, time step ``dt`` in ms.
+      width: the width of the moving window, in ms.
+      dt: the time step (default ``brainpy.math.get_dt()``).
+      numpy: compute with NumPy (True) or JAX (False).
+
+    Returns:
+      The rate at each time step, shape ``(num_time,)``.
+    """
+    xp = _backend(numpy)
+    sp_matrix = _as(sp_matrix, xp, "sp_matrix", "firing_rate", ndim=2)
+    dt = get_dt() if dt is None else dt
+    half = int(width / 2 / dt)
+    # Spikes per neuron in the window divided by the window length in seconds.
+    window = xp.ones(2 * half + 1) * (1000.0 / ((2 * half + 1) * dt))
+    return _out(xp.convolve(sp_matrix.mean(axis=1), window, mode="same"), numpy)
