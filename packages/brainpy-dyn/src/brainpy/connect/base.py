@@ -12,7 +12,7 @@ user gave.  ``pre2syn``/``post2syn`` index into that order.
 """
 
 import difflib
-from typing import Optional, Sequence, Tuple, Union
+from typing import Optional, Tuple
 
 import jax.numpy as jnp
 import numpy as np

@@ -33,3 +33,13 @@ __all__ = constants.__all__ + [
 from brainpy.integrators.joint_eq import JointEq
 
 __all__ += ["JointEq"]
+
+from brainpy.integrators import sde
+from brainpy.integrators.sde.generic import sdeint, set_default_sdeint, get_default_sdeint, register_sde_integrator
+
+__all__ += ["sde", "sdeint", "set_default_sdeint", "get_default_sdeint", "register_sde_integrator"]
+
+from brainpy.integrators import fde
+from brainpy.integrators.fde.generic import fdeint, set_default_fdeint, get_default_fdeint, register_fde_integrator
+
+__all__ += ["fde", "fdeint", "set_default_fdeint", "get_default_fdeint", "register_fde_integrator"]

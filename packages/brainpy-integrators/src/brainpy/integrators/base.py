@@ -148,6 +148,9 @@ class Integrator(BrainPyObject):
             )
         return [jnp.asarray(_unwrap(o)) for o in out]
 
+    def _call_f(self, values, t, params):
+        return self._eval(self._f, values, t, params)
+
     # ----- calling -----
     def _bind(self, args, kwargs):
         try:
@@ -206,6 +209,6 @@ class Integrator(BrainPyObject):
             print({"f": self._f})
             print()
 
-    def _header(self, extra_returns=()):
+    def _header(self):
         args = ", ".join(self.variables + ["t"] + self.parameters)
         return f"def {self.func_name}({args}, dt={self.dt}):"

@@ -38,11 +38,30 @@ _ODE_METHODS = (
      ("exp_auto", "exp_euler_auto", "exponential_euler"), "exponential Euler, linear part by autodiff"),
 )
 
+_SDE_METHODS = (
+    ("sde_euler", f"{_SDE}.normal:Euler", (), "Euler-Maruyama (Ito) / Euler-Heun (Stratonovich)"),
+    ("sde_heun", f"{_SDE}.normal:Heun", (), "Heun's method (Stratonovich)"),
+    ("sde_milstein", f"{_SDE}.normal:Milstein", (), "Milstein, derivative by autodiff"),
+    ("sde_milstein2", f"{_SDE}.normal:MilsteinGradFree", ("sde_milstein_grad_free",), "derivative-free Milstein"),
+    ("sde_exp_euler", f"{_SDE}.normal:ExponentialEuler", ("sde_exponential_euler", "sde_exp_auto"),
+     "exponential Euler drift with Euler-Maruyama noise (Ito)"),
+    ("sde_srk1w1_scalar", f"{_SDE}.srk_scalar:SRK1W1", ("sde_srk1w1",), "Rossler SRI1W1, strong order 1.5"),
+    ("sde_srk2w1_scalar", f"{_SDE}.srk_scalar:SRK2W1", ("sde_srk2w1",), "Rossler SRI2W1, strong order 1.5"),
+    ("sde_KlPl_scalar", f"{_SDE}.srk_scalar:KlPl", ("sde_klpl", "sde_KlPl"), "Kloeden-Platen, strong order 1.0"),
+)
+
+_FDE_METHODS = (
+    ("CaputoEuler", f"{_FDE}.Caputo:CaputoEuler", ("caputo_euler", "fde_euler"), "fractional Euler, Caputo"),
+    ("CaputoL1Schema", f"{_FDE}.Caputo:CaputoL1Schema", ("CaputoL1", "caputo_l1", "l1"), "L1 scheme, Caputo"),
+    ("GLShortMemory", f"{_FDE}.GL:GLShortMemory", ("gl_short_memory", "short_memory", "gl"),
+     "Grunwald-Letnikov with short memory"),
+)
+
 
 @hookimpl
 def brainpy_integrators():
     records = []
-    for kind, table in (("ode", _ODE_METHODS),):
+    for kind, table in (("ode", _ODE_METHODS), ("sde", _SDE_METHODS), ("fde", _FDE_METHODS)):
         for name, factory, aliases, description in table:
             records.append(IntegratorSpec(name=name, factory=factory, aliases=aliases,
                                           description=description, kind=kind))

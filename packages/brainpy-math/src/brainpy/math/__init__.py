@@ -22,3 +22,12 @@ from brainpy.math.io import *  # noqa: F401,F403
 from brainpy.math import plugins  # noqa: F401
 from brainpy import optimizers  # noqa: E402,F401  (the 2.1 docs write bm.optimizers)
 from jax.core import ShapedArray  # noqa: E402,F401  (used by register_op's abstract evaluation)
+
+from brainpy.math import environment as _environment  # noqa: E402
+
+
+def __getattr__(name):
+    """``bm.float_``, ``bm.int_``, ... follow ``set_dfloat``/``set_dint``/x64 mode, so they are looked up on use."""
+    if name in _environment.DEFAULT_DTYPE_NAMES:
+        return _environment.DEFAULT_DTYPE_NAMES[name]()
+    raise AttributeError(f"module 'brainpy.math' has no attribute {name!r}")

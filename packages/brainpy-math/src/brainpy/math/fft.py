@@ -34,6 +34,26 @@ __all__ = [
     "rfftn",
 ]
 
-globals().update(
-    {name: _wrap_function(getattr(jnp.fft, name), name, "jax.numpy.fft") for name in __all__}
-)
+
+def _fft(name):
+    return _wrap_function(getattr(jnp.fft, name), name, "jax.numpy.fft")
+
+
+fft = _fft("fft")
+fft2 = _fft("fft2")
+fftfreq = _fft("fftfreq")
+fftn = _fft("fftn")
+fftshift = _fft("fftshift")
+hfft = _fft("hfft")
+ifft = _fft("ifft")
+ifft2 = _fft("ifft2")
+ifftn = _fft("ifftn")
+ifftshift = _fft("ifftshift")
+ihfft = _fft("ihfft")
+irfft = _fft("irfft")
+irfft2 = _fft("irfft2")
+irfftn = _fft("irfftn")
+rfft = _fft("rfft")
+rfft2 = _fft("rfft2")
+rfftfreq = _fft("rfftfreq")
+rfftn = _fft("rfftn")

@@ -47,6 +47,39 @@ __all__ = [
     "vector_norm",
 ]
 
-globals().update(
-    {name: _wrap_function(getattr(jnp.linalg, name), name, "jax.numpy.linalg") for name in __all__}
-)
+
+def _linalg(name):
+    return _wrap_function(getattr(jnp.linalg, name), name, "jax.numpy.linalg")
+
+
+cholesky = _linalg("cholesky")
+cond = _linalg("cond")
+cross = _linalg("cross")
+det = _linalg("det")
+diagonal = _linalg("diagonal")
+eig = _linalg("eig")
+eigh = _linalg("eigh")
+eigvals = _linalg("eigvals")
+eigvalsh = _linalg("eigvalsh")
+inv = _linalg("inv")
+lstsq = _linalg("lstsq")
+matmul = _linalg("matmul")
+matrix_norm = _linalg("matrix_norm")
+matrix_power = _linalg("matrix_power")
+matrix_rank = _linalg("matrix_rank")
+matrix_transpose = _linalg("matrix_transpose")
+multi_dot = _linalg("multi_dot")
+norm = _linalg("norm")
+outer = _linalg("outer")
+pinv = _linalg("pinv")
+qr = _linalg("qr")
+slogdet = _linalg("slogdet")
+solve = _linalg("solve")
+svd = _linalg("svd")
+svdvals = _linalg("svdvals")
+tensordot = _linalg("tensordot")
+tensorinv = _linalg("tensorinv")
+tensorsolve = _linalg("tensorsolve")
+trace = _linalg("trace")
+vecdot = _linalg("vecdot")
+vector_norm = _linalg("vector_norm")

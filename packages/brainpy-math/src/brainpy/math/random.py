@@ -909,7 +909,19 @@ class RandomState(Variable):
 
 # ----- the default state and module-level functions ---------------------------------------------
 
-DEFAULT = RandomState()
+def _default() -> "RandomState":
+    """The shared default state, created on first use so importing brainpy.math does not start JAX."""
+    state = globals().get("DEFAULT")
+    if state is None:
+        state = RandomState()
+        globals()["DEFAULT"] = state
+    return state
+
+
+def __getattr__(name):
+    if name == "DEFAULT":
+        return _default()
+    raise AttributeError(f"module 'brainpy.math.random' has no attribute {name!r}")
 
 _SAMPLERS = (
     "rand", "randint", "random_integers", "integers", "randn", "random", "random_sample",
@@ -930,7 +942,7 @@ def _module_sampler(name):
 
     @functools.wraps(method)
     def sampler(*args, **kwargs):
-        return getattr(DEFAULT, name)(*args, **kwargs)
+        return getattr(_default(), name)(*args, **kwargs)
 
     params = list(inspect.signature(method).parameters.values())[1:]
     sampler.__signature__ = inspect.Signature(params)
@@ -956,17 +968,17 @@ def seed(seed=None):
     raw = _unwrap(seed)
     if isinstance(raw, (int, np.integer)) and not isinstance(raw, (bool, np.bool_)):
         np.random.seed(int(raw) % 2 ** 32)
-    DEFAULT.seed(seed)
+    _default().seed(seed)
 
 
 def split_key():
     """Advance `DEFAULT` and return a new key."""
-    return DEFAULT.split_key()
+    return _default().split_key()
 
 
 def split_keys(n):
     """Advance `DEFAULT` and return ``n`` new keys."""
-    return DEFAULT.split_keys(n)
+    return _default().split_keys(n)
 
 
 def default_rng(seed=None):

@@ -12,6 +12,3 @@ class ODEIntegrator(Integrator):
     (one value, or a tuple for several variables).  See `brainpy.integrators.base.Integrator`
     for the constructor arguments.
     """
-
-    def _call_f(self, values, t, params):
-        return self._eval(self._f, values, t, params)

@@ -1,0 +1,116 @@
+r"""Methods for Caputo fractional differential equations :math:`{}^C D^\alpha x = f(x, t)`."""
+
+import jax.numpy as jnp
+from jax.scipy.special import gammaln
+
+from brainpy.integrators.fde.base import FDEIntegrator
+from brainpy.math.ndarray import Variable
+
+__all__ = ["CaputoEuler", "CaputoL1Schema"]
+
+
+class CaputoEuler(FDEIntegrator):
+    r"""The fractional forward Euler (product rectangle) method for Caputo equations.
+
+    .. math::
+
+        x_{n+1} = x_0 + \frac{h^\alpha}{\Gamma(\alpha + 1)}
+        \sum_{j=0}^{n} \big[(n + 1 - j)^\alpha - (n - j)^\alpha\big] f(x_j, t_j)
+
+    Every past derivative is kept, so ``num_step`` must cover the whole run.
+
+    Args:
+      f: the right-hand side ``f(x1, ..., xn, t, p1, ..., pm)``.
+      alpha: the fractional order(s) in ``(0, 1]``.
+      num_step: the number of steps the run will take (the length of the history).
+      inits: the initial values (sequence or dict).
+      dt: the time step.
+      name: the object name.
+      state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> integral = bp.fde.CaputoEuler(lambda x, t: -x, alpha=0.9, num_step=100, inits=[1.], dt=0.01)
+    """
+
+    def __init__(self, f, alpha, num_step, inits, dt=None, name=None, state_delays=None):
+        super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
+                         state_delays=state_delays)
+        self.num_step = self.num_memory
+        self.idx = Variable(jnp.zeros(1, dtype=jnp.int32))
+        self.f_states = {v: self._buffer(x, self.num_step) for v, x in self.inits.items()}
+        self._reset_memory()
+
+    def _reset_memory(self):
+        self.idx.value = jnp.zeros(1, dtype=jnp.int32)
+        for v, x in self.inits.items():
+            self.f_states[v].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
+
+    def _step(self, values, t, params, dt):
+        n = self.idx.value[0]
+        derivs = self._call_f(values, t, params)
+        j = jnp.arange(self.num_step)
+        news = []
+        for i, (v, d) in enumerate(zip(self.variables, derivs)):
+            x0 = self.inits[v]
+            a = self._alpha_of(i, x0)
+            hist = self.f_states[v].value.at[n].set(d.astype(x0.dtype))
+            self.f_states[v].value = hist
+            k = jnp.maximum(n - j, 0).astype(x0.dtype)
+            w = jnp.where(j <= n, (k + 1) ** a - k ** a, 0.0)
+            acc = jnp.tensordot(w, hist, axes=1)
+            news.append(x0 + jnp.exp(a * jnp.log(dt) - gammaln(a + 1)) * acc)
+        self.idx.value = self.idx.value + 1
+        return news, ()
+
+
+class CaputoL1Schema(FDEIntegrator):
+    r"""The explicit L1 scheme for Caputo equations.
+
+    The Caputo derivative is discretised as
+    :math:`\frac{h^{-\alpha}}{\Gamma(2-\alpha)} \sum_{j=0}^{n} c_j (x_{n+1-j} - x_{n-j})` with
+    :math:`c_j = (j+1)^{1-\alpha} - j^{1-\alpha}`, and the right-hand side is taken at
+    :math:`(x_n, t_n)`:
+
+    .. math::
+
+        x_{n+1} = x_n - \sum_{j=1}^{n} c_j (x_{n+1-j} - x_{n-j}) + \Gamma(2-\alpha) h^\alpha f(x_n, t_n)
+
+    Args:
+      f: the right-hand side ``f(x1, ..., xn, t, p1, ..., pm)``.
+      alpha: the fractional order(s) in ``(0, 1]``.
+      num_step: the number of steps the run will take (the length of the history).
+      inits: the initial values (sequence or dict).
+      dt: the time step.
+      name: the object name.
+      state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
+    """
+
+    def __init__(self, f, alpha, num_step, inits, dt=None, name=None, state_delays=None):
+        super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
+                         state_delays=state_delays)
+        self.num_step = self.num_memory
+        self.idx = Variable(jnp.zeros(1, dtype=jnp.int32))
+        self.diff_states = {v: self._buffer(x, self.num_step) for v, x in self.inits.items()}
+        self._reset_memory()
+
+    def _reset_memory(self):
+        self.idx.value = jnp.zeros(1, dtype=jnp.int32)
+        for v, x in self.inits.items():
+            self.diff_states[v].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
+
+    def _step(self, values, t, params, dt):
+        n = self.idx.value[0]
+        derivs = self._call_f(values, t, params)
+        k = jnp.arange(self.num_step)
+        news = []
+        for i, (v, x, d) in enumerate(zip(self.variables, values, derivs)):
+            a = self._alpha_of(i, x)
+            j = (n - k).astype(x.dtype)  # the diff x_{k+1} - x_k pairs with c_{n-k}
+            c = jnp.where(k < n, (j + 1) ** (1 - a) - jnp.where(k < n, j, 1.0) ** (1 - a), 0.0)
+            memory = jnp.tensordot(c, self.diff_states[v].value, axes=1)
+            new = x - memory + jnp.exp(gammaln(2 - a) + a * jnp.log(dt)) * d
+            self.diff_states[v].value = self.diff_states[v].value.at[n].set((new - x).astype(x.dtype))
+            news.append(new)
+        self.idx.value = self.idx.value + 1
+        return news, ()

@@ -1,0 +1,207 @@
+r"""`SDEIntegrator`: the base of SDE integrators.
+
+An SDE :math:`dx = f(x, t)\,dt + g(x, t)\,dW_t` is given by two functions with the same
+signature, the drift ``f`` and the diffusion ``g``.  With a scalar Wiener process
+(``wiener_type='scalar'``) each element of each variable has its own Wiener process and ``g``
+returns an array broadcastable to the variable's shape.  With a vector Wiener process
+(``wiener_type='vector'``) ``g`` returns the variable's shape plus a last axis of size ``m``,
+and the noise is :math:`\sum_j g_{\cdot j}\, dW^j` over that last axis.
+
+The random increments come from ``rng`` (a `brainpy.math.random.RandomState`, by default the
+module-level state of `brainpy.math.random`), or are passed explicitly with `step_with_noise`.
+"""
+
+import math
+from typing import Optional
+
+import jax
+import jax.numpy as jnp
+
+from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.integrators import constants
+from brainpy.integrators.base import Integrator, as_state
+from brainpy.math.ndarray import Array, _unwrap
+
+__all__ = ["SDEIntegrator"]
+
+
+class SDEIntegrator(Integrator):
+    """Numerical integrator of stochastic differential equations (abstract).
+
+    Args:
+      f: the drift ``f(x1, ..., xn, t, p1, ..., pm)``.
+      g: the diffusion, same signature as ``f``.
+      dt: the default time step.
+      name: the object name.
+      show_code: print the readable code of one step.
+      var_type: ``'scalar'``, ``'population'`` or ``'system'``.
+      intg_type: ``'ito'`` (default) or ``'stratonovich'`` (also accepted as ``sde_type``).
+      wiener_type: ``'scalar'`` (default) or ``'vector'``.
+      state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
+      rng: the `RandomState` drawing the increments (default: ``brainpy.math.random.DEFAULT``).
+      sde_type: the same as ``intg_type``.
+    """
+
+    #: the integral types the method supports
+    supported_intg_types = constants.SDE_INT_TYPES
+    #: the Wiener process types the method supports
+    supported_wiener_types = constants.WIENER_TYPES
+    #: whether the method uses the iterated integral ``dZ = int (W_s - W_t) ds``
+    uses_dZ = False
+
+    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
+                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+        super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
+                         state_delays=state_delays)
+        if not callable(g):
+            raise DiffEqError(f"{self.name}: the diffusion g must be callable, got {type(g).__name__}.")
+        self._g = g
+        if intg_type is not None and sde_type is not None and intg_type != sde_type:
+            raise IntegratorError(f"{self.name}: intg_type={intg_type!r} and sde_type={sde_type!r} disagree.")
+        intg_type = intg_type or sde_type or constants.ITO_SDE
+        if intg_type not in self.supported_intg_types:
+            raise IntegratorError(
+                f"{self.name}: {type(self).__name__} supports intg_type in {self.supported_intg_types}, "
+                f"got {intg_type!r}."
+            )
+        wiener_type = wiener_type or constants.SCALAR_WIENER
+        if wiener_type not in self.supported_wiener_types:
+            raise IntegratorError(
+                f"{self.name}: {type(self).__name__} supports wiener_type in {self.supported_wiener_types}, "
+                f"got {wiener_type!r}."
+            )
+        self.intg_type = intg_type
+        self.wiener_type = wiener_type
+        self.rng = rng
+
+    @property
+    def g(self):
+        """The diffusion function."""
+        return self._g
+
+    @property
+    def sde_type(self):
+        return self.intg_type
+
+    def _call_g(self, values, t, params):
+        return self._eval(self._g, values, t, params, what="g")
+
+    def noise(self, gs, dWs):
+        """The noise terms ``g dW`` of every variable (summed over the last axis for vector noise)."""
+        if self.wiener_type == constants.VECTOR_WIENER:
+            return [jnp.sum(g * dW, axis=-1) for g, dW in zip(gs, dWs)]
+        return [g * dW for g, dW in zip(gs, dWs)]
+
+    def noise_shapes(self, values, t, params):
+        """The shapes of the Wiener increments of every variable."""
+        gs = jax.eval_shape(lambda *xs: self._call_g(list(xs), t, params), *values)
+        shapes = []
+        for v, x, g in zip(self.variables, values, gs):
+            if self.wiener_type == constants.VECTOR_WIENER:
+                if len(g.shape) == 0:
+                    raise DiffEqError(
+                        f"{self.name}: with wiener_type='vector', g must return the shape of {v!r} plus "
+                        f"a last axis of Wiener processes, got a scalar."
+                    )
+                try:
+                    shape = jnp.broadcast_shapes(tuple(x.shape) + (g.shape[-1],), tuple(g.shape))
+                except ValueError:
+                    raise DiffEqError(
+                        f"{self.name}: g returned shape {tuple(g.shape)} for {v!r} of shape "
+                        f"{tuple(x.shape)}; expected {tuple(x.shape)} + (m,)."
+                    ) from None
+            else:
+                try:
+                    shape = jnp.broadcast_shapes(tuple(x.shape), tuple(g.shape))
+                except ValueError:
+                    raise DiffEqError(
+                        f"{self.name}: g returned shape {tuple(g.shape)} for {v!r} of shape {tuple(x.shape)}."
+                    ) from None
+            shapes.append(shape)
+        return shapes
+
+    def _draw(self, shapes, dt, dtype):
+        from brainpy.math import random as bm_random
+
+        rng = bm_random.DEFAULT if self.rng is None else self.rng
+        keys = jax.random.split(rng.split_key(), 2 * len(shapes))
+        sq = jnp.sqrt(dt)
+        dWs, dZs = [], []
+        for i, shape in enumerate(shapes):
+            xi = jax.random.normal(keys[2 * i], shape, dtype)
+            dWs.append(sq * xi)
+            if self.uses_dZ:
+                eta = jax.random.normal(keys[2 * i + 1], shape, dtype)
+                # int_t^{t+dt} (W_s - W_t) ds has variance dt^3/3 and covariance dt^2/2 with dW
+                dZs.append(0.5 * dt * sq * (xi + eta / math.sqrt(3.0)))
+        return dWs, (dZs if self.uses_dZ else None)
+
+    def _step(self, values, t, params, dt):
+        dtype = jnp.result_type(*values)
+        dWs, dZs = self._draw(self.noise_shapes(values, t, params), dt, dtype)
+        return self._sde_step(values, t, params, dt, dWs, dZs), ()
+
+    def _sde_step(self, values, t, params, dt, dWs, dZs):
+        raise NotImplementedError
+
+    def step_with_noise(self, *args, dW, dZ=None, **kwargs):
+        """One step with given Wiener increments instead of random ones.
+
+        Args:
+          *args: the variables, ``t`` and the parameters, as for a normal call.
+          dW: the Wiener increment of each variable over the step (one array, or a tuple with
+            one array per variable), of variance ``dt``.
+          dZ: for methods using it (``SRK1W1``, ``SRK2W1``), the iterated integral
+            :math:`\\int_t^{t+dt} (W_s - W_t)\\,ds` of each variable.
+          **kwargs: the variables, ``t``, the parameters and ``dt`` by name.
+
+        Returns:
+          The new values, as a normal call does.
+        """
+        raw, t, params, dt = self._bind(args, kwargs)
+        values = [as_state(v) for v in raw]
+        n = len(values)
+        dWs = list(dW) if isinstance(dW, (tuple, list)) else [dW]
+        if len(dWs) != n:
+            raise IntegratorError(f"{self.name}: dW must hold {n} increments (one per variable), got {len(dWs)}.")
+        dWs = [jnp.asarray(_unwrap(d)) for d in dWs]
+        if self.uses_dZ:
+            if dZ is None:
+                raise IntegratorError(f"{self.name}: {type(self).__name__} needs the iterated integrals dZ as well as dW.")
+            dZs = list(dZ) if isinstance(dZ, (tuple, list)) else [dZ]
+            if len(dZs) != n:
+                raise IntegratorError(f"{self.name}: dZ must hold {n} arrays (one per variable), got {len(dZs)}.")
+            dZs = [jnp.asarray(_unwrap(d)) for d in dZs]
+        else:
+            dZs = None
+        news = self._sde_step(values, _unwrap(t), params, _unwrap(dt), dWs, dZs)
+        self._update_delays(news, t, params, dt)
+        outs = [Array(x) if isinstance(r, Array) else x for x, r in zip(news, raw)]
+        return outs[0] if n == 1 else tuple(outs)
+
+    def _noise_code(self, lines):
+        """Code lines drawing ``d{var}_W`` (and ``d{var}_Z``) for every variable."""
+        lines.append("  dt_sqrt = dt ** 0.5")
+        g_names = ", ".join(f"{v}_g" for v in self.variables)
+        lines.append(f"  {g_names} = g({', '.join(self.variables + ['t'] + self.parameters)})")
+        for v in self.variables:
+            shape = f"{v}_g.shape" if self.wiener_type == constants.VECTOR_WIENER else f"broadcast_shapes({v}.shape, {v}_g.shape)"
+            lines.append(f"  {v}_xi = random.normal(size={shape})")
+            lines.append(f"  d{v}_W = dt_sqrt * {v}_xi")
+            if self.uses_dZ:
+                lines.append(f"  d{v}_Z = 0.5 * dt * dt_sqrt * ({v}_xi + random.normal(size={shape}) / 3 ** 0.5)")
+
+    def _gdW(self, g, v):
+        if self.wiener_type == constants.VECTOR_WIENER:
+            return f"sum({g} * d{v}_W, axis=-1)"
+        return f"{g} * d{v}_W"
+
+    def code(self) -> str:
+        lines = [self._header()]
+        self._noise_code(lines)
+        lines += self._step_code()
+        lines.append(f"  return {', '.join(v + '_new' for v in self.variables)}")
+        return "\n".join(lines)
+
+    def _step_code(self):
+        raise NotImplementedError

@@ -1,0 +1,23 @@
+"""brainpy.running: the machinery shared by every BrainPy runner.
+
+* `Runner`: the base class of runners (``DSRunner`` and ``ReportRunner`` of `brainpy.dyn`, the
+  runners of `brainpy.nn` and `brainpy.integrators`): it holds the simulated target, resolves the
+  monitored Variables by relative then absolute path and gathers the Variables to compile.
+* `Monitor`: the record of monitored trajectories (``mon.ts``, ``mon['E.spike']``, ``mon.V``).
+* `SharedArgs`: the per-step shared arguments (``t``, ``dt``, ``i``) given to ``update(tdi)``.
+* `process_pool` and `process_pool_lock`: run many independent simulations in parallel
+  processes.
+"""
+
+from brainpy.running.monitor import Monitor
+from brainpy.running.parallel import process_pool, process_pool_lock
+from brainpy.running.runner import Runner, SharedArgs, call_with_shared
+
+__all__ = [
+    "Runner",
+    "Monitor",
+    "SharedArgs",
+    "call_with_shared",
+    "process_pool",
+    "process_pool_lock",
+]

@@ -1,0 +1,317 @@
+"""`Runner`, the base class of BrainPy runners, and the shared per-step arguments `SharedArgs`."""
+
+import inspect
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.errors import MonitorError, RunningError
+from brainpy.math.ndarray import Array, Variable, VariableView
+from brainpy.math.object_base import ArrayCollector, BrainPyObject
+from brainpy.running.monitor import Monitor, MonitorItem
+
+__all__ = ["Runner", "SharedArgs", "call_with_shared", "shared_arg_style"]
+
+
+class SharedArgs(dict):
+    """The arguments every node shares at one simulation step (``tdi`` in ``update(self, tdi)``).
+
+    A dict that also offers its keys as attributes: ``tdi['t'] == tdi.t``.
+
+    Keys:
+      t: the current time.
+      dt: the time step.
+      i: the index of the step since the runner was created (absent when unknown).
+
+    Examples:
+      >>> from brainpy.running import SharedArgs
+      >>> tdi = SharedArgs(t=1.0, dt=0.1, i=10)
+      >>> tdi.t, tdi['dt']
+      (1.0, 0.1)
+    """
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(f"SharedArgs has no {key!r}; it holds {sorted(self)}.") from None
+
+    def __setattr__(self, key, value):
+        self[key] = value
+
+
+_TIME_NAMES = ("t", "_t")
+
+
+def shared_arg_style(fun: Callable) -> str:
+    """How ``fun`` takes the shared arguments of a step, judged from its signature.
+
+    Returns:
+      ``'t_dt'`` for ``fun(t, dt)`` (BrainPy 2.1 style, also ``fun(_t, _dt)``), ``'t'`` for
+      ``fun(t)``, ``'none'`` for a function without positional parameters, and ``'tdi'`` for
+      ``fun(tdi)`` (one `SharedArgs` argument; also the choice for ``fun(*args)``).
+    """
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return "tdi"
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if any(p.kind is p.VAR_POSITIONAL for p in params) and not positional:
+        return "tdi"
+    if not positional:
+        return "none"
+    required = [p for p in positional if p.default is p.empty]
+    if len(positional) >= 2 and (positional[1].name in ("dt", "_dt") or len(required) >= 2):
+        return "t_dt"
+    if positional[0].name in _TIME_NAMES:
+        return "t"
+    return "tdi"
+
+
+def call_with_shared(fun: Callable, tdi: SharedArgs, style: Optional[str] = None):
+    """Call ``fun`` with the shared arguments of a step in the form its signature asks for.
+
+    Args:
+      fun: a function written as ``fun(tdi)``, ``fun(t, dt)``, ``fun(t)`` or ``fun()``.
+      tdi: the `SharedArgs` of the step.
+      style: the result of `shared_arg_style` when already known.
+    """
+    style = style or shared_arg_style(fun)
+    if style == "t_dt":
+        return fun(tdi["t"], tdi["dt"])
+    if style == "t":
+        return fun(tdi["t"])
+    if style == "none":
+        return fun()
+    return fun(tdi)
+
+
+def _describe(obj) -> str:
+    name = getattr(obj, "name", None)
+    return f"{type(obj).__name__} {name!r}" if name else repr(obj)
+
+
+class Runner:
+    """The base class of runners: a simulated target, its monitors and its Variables.
+
+    Subclasses implement ``run(duration, ...)``; calling a runner is the same as ``run``.
+
+    Args:
+      target: the simulated `BrainPyObject`.
+      monitors: what to record: a `Monitor`, or the ``variables`` argument of `Monitor` (a list
+        like ``['E.spike', ('V', [1, 2])]``, or a dict ``{'V': None, 'spike': [1, 2]}`` /
+        ``{'name': variable}``).  Paths are resolved in ``target`` as relative paths first, then
+        as absolute paths (``'<node name>.<attribute>'``).
+      fun_monitors: ``{name: function}``; each function is called after every step, as
+        ``f(t, dt)`` or ``f(tdi)`` (judged from its signature), and its return is recorded.
+      jit: whether the run is compiled with JAX (``False`` runs eagerly, for debugging).
+      progress_bar: whether a tqdm progress bar shows the progress of a run.
+      dyn_vars: Variables changed by the run that are not reachable from ``target`` (a
+        Variable, a sequence or a dict of them, or a `BrainPyObject`).
+      numpy_mon_after_run: whether the recorded trajectories are NumPy arrays (otherwise
+        `brainpy.math.Array`).
+
+    Raises:
+      RunningError: a target that is not a `BrainPyObject`, a monitored path that does not
+        exist, or a monitored attribute that is not a `Variable`.
+    """
+
+    def __init__(
+        self,
+        target: BrainPyObject,
+        monitors: Union[Monitor, Sequence, Dict, None] = None,
+        fun_monitors: Optional[Dict[str, Callable]] = None,
+        jit: bool = True,
+        progress_bar: bool = True,
+        dyn_vars=None,
+        numpy_mon_after_run: bool = True,
+    ):
+        if not isinstance(target, BrainPyObject):
+            raise RunningError(
+                f"{type(self).__name__}: the target must be a brainpy BrainPyObject (for example a "
+                f"brainpy.dyn.DynamicalSystem), got {type(target).__name__}."
+            )
+        self.target = target
+        self.jit = bool(jit)
+        self.progress_bar = bool(progress_bar)
+        self.numpy_mon_after_run = bool(numpy_mon_after_run)
+
+        try:
+            self.mon = monitors if isinstance(monitors, Monitor) else Monitor(monitors)
+        except MonitorError as e:
+            raise RunningError(f"{type(self).__name__}: {e}") from None
+        self.fun_monitors = self._check_fun_monitors(fun_monitors)
+        # (key, Variable, flat indices or None, interval or None)
+        self._mon_vars: List[Tuple[str, Variable, Optional[np.ndarray], Optional[float]]] = [
+            self._resolve_monitor(item) for item in self.mon.items
+        ]
+        self.dyn_vars = self._gather_dyn_vars(dyn_vars)
+
+    # ----- Variables -----
+    def _gather_dyn_vars(self, dyn_vars) -> ArrayCollector:
+        gathered = ArrayCollector()
+        for key, var in self.target.vars().unique().items():
+            gathered[key] = var
+        seen = {id(v) for v in gathered.values()}
+
+        def add(key, var):
+            if isinstance(var, VariableView):
+                var = var._origin
+            if not isinstance(var, Variable):
+                raise RunningError(
+                    f"{type(self).__name__}: dyn_vars must hold brainpy.math.Variable instances, "
+                    f"got {type(var).__name__} for {key!r}."
+                )
+            if id(var) not in seen:
+                seen.add(id(var))
+                gathered[key] = var
+
+        if dyn_vars is None:
+            pass
+        elif isinstance(dyn_vars, BrainPyObject):
+            for key, var in dyn_vars.vars().unique().items():
+                add(key, var)
+        elif isinstance(dyn_vars, (Variable, VariableView)):
+            add("_dyn_var0", dyn_vars)
+        elif isinstance(dyn_vars, dict):
+            for key, var in dyn_vars.items():
+                add(str(key), var)
+        elif isinstance(dyn_vars, (list, tuple)):
+            for i, var in enumerate(dyn_vars):
+                add(f"_dyn_var{i}", var)
+        else:
+            raise RunningError(
+                f"{type(self).__name__}: dyn_vars must be a Variable, a sequence or a dict of "
+                f"Variables, or a BrainPyObject; got {type(dyn_vars).__name__}."
+            )
+        for _, var, _, _ in self._mon_vars:
+            add(f"_monitored_{id(var)}", var)
+        return gathered
+
+    # ----- resolving paths -----
+    @staticmethod
+    def _child(obj, key):
+        """The child object or Variable ``key`` of ``obj`` (None when absent)."""
+        for k, node in obj._direct_nodes():
+            if k == key:
+                return node
+        for k, var in obj._direct_vars():
+            if k == key:
+                return var
+        return getattr(obj, key, None)
+
+    def _walk(self, start, parts):
+        obj = start
+        for part in parts:
+            if not isinstance(obj, BrainPyObject):
+                return None, None
+            owner, obj = obj, self._child(obj, part)
+            if obj is None:
+                return owner, None
+        return None, obj
+
+    def find_target(self, path: str, purpose: str = "monitor") -> Variable:
+        """The `Variable` at ``path`` in the target: a relative path first, then an absolute one.
+
+        Args:
+          path: e.g. ``'V'``, ``'E.spike'`` (relative) or ``'LIF0.spike'`` (absolute).
+          purpose: ``'monitor'`` or ``'input'``, used in error messages.
+
+        Raises:
+          RunningError: no such path, or the object found is not a `Variable`.
+        """
+        if not isinstance(path, str) or not path:
+            raise RunningError(f"{type(self).__name__}: a {purpose} target must be a non-empty path string, got {path!r}.")
+        parts = path.split(".")
+        candidates = [self._walk(self.target, parts)]
+        absolute = self.target.nodes()
+        if parts[0] in absolute:
+            candidates.append(self._walk(absolute[parts[0]], parts[1:]))
+        for _, found in candidates:
+            if isinstance(found, VariableView):
+                return found
+            if isinstance(found, Variable):
+                return found
+        for _, found in candidates:
+            if found is not None:
+                raise RunningError(
+                    f"{type(self).__name__}: the {purpose} target {path!r} of {_describe(self.target)} "
+                    f"is a {type(found).__name__}, not a brainpy.math.Variable. Only Variables change "
+                    f"during a run (anything else is compiled as a constant), so only Variables can be "
+                    f"{'monitored' if purpose == 'monitor' else 'given inputs'}."
+                )
+        raise RunningError(
+            f"{type(self).__name__}: cannot find the {purpose} target {path!r} in "
+            f"{_describe(self.target)}: it is neither a relative path from the target nor an "
+            f"absolute path '<node name>.<attribute>' of one of its nodes "
+            f"{sorted(k for k in absolute)}."
+        )
+
+    def _resolve_monitor(self, item: MonitorItem):
+        var = item.target if isinstance(item.target, Array) else self.find_target(item.target, "monitor")
+        if not isinstance(var, Variable):
+            raise RunningError(
+                f"{type(self).__name__}: the monitor {item.key!r} must be a brainpy.math.Variable, "
+                f"got {type(var).__name__}."
+            )
+        indices = item.indices
+        if indices is not None and indices.size:
+            size = int(np.prod(var.shape))
+            if indices.max() >= size or indices.min() < -size:
+                raise RunningError(
+                    f"{type(self).__name__}: the indices {indices.tolist()} of monitor {item.key!r} "
+                    f"are out of range for a Variable of {size} elements (shape {tuple(var.shape)})."
+                )
+        return item.key, var, indices, item.interval
+
+    def _check_fun_monitors(self, fun_monitors) -> Dict[str, Callable]:
+        if fun_monitors is None:
+            return {}
+        if not isinstance(fun_monitors, dict):
+            raise RunningError(
+                f"{type(self).__name__}: fun_monitors must be a dict {{name: function}}, got "
+                f"{type(fun_monitors).__name__}."
+            )
+        for key, fun in fun_monitors.items():
+            if not isinstance(key, str) or not callable(fun):
+                raise RunningError(
+                    f"{type(self).__name__}: fun_monitors must map names to functions, got "
+                    f"{key!r}: {fun!r}."
+                )
+            if key in self.mon.keys():
+                raise RunningError(f"{type(self).__name__}: the function monitor {key!r} duplicates a Variable monitor.")
+        return dict(fun_monitors)
+
+    # ----- monitoring -----
+    def build_monitors(self) -> Callable:
+        """The function recording one step: ``record(tdi) -> {key: value}``.
+
+        Variables are recorded flattened (restricted to the monitor's indices); function
+        monitors record their return value.
+        """
+        mon_vars = list(self._mon_vars)
+        fun_monitors = [(k, f, shared_arg_style(f)) for k, f in self.fun_monitors.items()]
+
+        def record(tdi):
+            out = {}
+            for key, var, indices, _ in mon_vars:
+                flat = jnp.ravel(var.value)
+                out[key] = flat if indices is None else flat[indices]
+            for key, fun, style in fun_monitors:
+                value = call_with_shared(fun, tdi, style)
+                out[key] = value.value if isinstance(value, Array) else jnp.asarray(value)
+            return out
+
+        return record
+
+    # ----- running -----
+    def run(self, *args, **kwargs):
+        """Run the target; implemented by each runner."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement run().")
+
+    def __call__(self, *args, **kwargs):
+        return self.run(*args, **kwargs)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(target={_describe(self.target)}, monitors={self.mon.keys()})"

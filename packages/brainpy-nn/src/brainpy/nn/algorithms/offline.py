@@ -1,0 +1,60 @@
+"""Offline training algorithms: each call returns the weights fitted on all the data at once."""
+
+import jax.numpy as jnp
+
+import brainpy.math as bm
+from brainpy.math.ndarray import _unwrap
+
+__all__ = ["OfflineAlgorithm", "RidgeRegression", "LinearRegression"]
+
+
+class OfflineAlgorithm(bm.BrainPyObject):
+    """Base class of offline algorithms.
+
+    Called with ``(targets, inputs, outputs)`` (``(num_sample, num_output)``,
+    ``(num_sample, num_input)`` with a leading column of ones when the node has a bias, and the
+    current outputs), it returns the weights ``(num_input, num_output)``.
+    """
+
+    def __call__(self, targets, inputs, outputs=None):
+        targets, inputs = jnp.asarray(_unwrap(targets)), jnp.asarray(_unwrap(inputs))
+        if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[0] != targets.shape[0]:
+            raise ValueError(f"{type(self).__name__}: expected inputs (num_sample, num_input) and targets "
+                             f"(num_sample, num_output), got {inputs.shape} and {targets.shape}.")
+        return self.call(targets, inputs, None if outputs is None else jnp.asarray(_unwrap(outputs)))
+
+    def call(self, targets, inputs, outputs=None):
+        raise NotImplementedError(f"{type(self).__name__} must implement call(targets, inputs, outputs).")
+
+    def __repr__(self):
+        return type(self).__name__
+
+
+class RidgeRegression(OfflineAlgorithm):
+    """Ridge regression (Tikhonov regularization): ``W = (X^T X + beta I)^-1 X^T Y``.
+
+    Args:
+      beta: the regularization strength (>= 0).
+      name: the object name.
+    """
+
+    def __init__(self, beta: float = 1e-7, name=None):
+        super().__init__(name=name)
+        if beta < 0:
+            raise ValueError(f"{type(self).__name__}: beta must be >= 0, got {beta!r}.")
+        self.beta = float(beta)
+
+    def call(self, targets, inputs, outputs=None):
+        xtx = inputs.T @ inputs
+        xtx = xtx + self.beta * jnp.eye(xtx.shape[0], dtype=xtx.dtype)
+        return jnp.linalg.solve(xtx, inputs.T @ targets)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(beta={self.beta})"
+
+
+class LinearRegression(OfflineAlgorithm):
+    """Least-squares linear regression: ``W = argmin ||X W - Y||^2`` (minimum-norm solution)."""
+
+    def call(self, targets, inputs, outputs=None):
+        return jnp.linalg.lstsq(inputs, targets)[0]

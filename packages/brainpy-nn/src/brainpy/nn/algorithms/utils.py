@@ -1,0 +1,119 @@
+"""Name-based access to training algorithms, all through the BrainPy plugin registry."""
+
+from typing import Optional, Sequence, Tuple
+
+from brainpy.math.plugins import TrainingAlgorithmSpec, get_registry, register
+from brainpy.nn.algorithms.offline import OfflineAlgorithm
+from brainpy.nn.algorithms.online import OnlineAlgorithm
+
+__all__ = [
+    "get_supported_online_methods",
+    "get_supported_offline_methods",
+    "register_online_method",
+    "register_offline_method",
+    "get_training_method",
+]
+
+_KIND = "training_algorithms"
+_BASES = {"online": OnlineAlgorithm, "offline": OfflineAlgorithm}
+
+
+def _names(mode: str) -> Tuple[str, ...]:
+    names = []
+    for record in get_registry().records(_KIND):
+        if record.mode == mode:
+            names.extend(record.names)
+    return tuple(names)
+
+
+def get_supported_online_methods() -> Tuple[str, ...]:
+    """The names (and aliases) of the registered online training algorithms."""
+    return _names("online")
+
+
+def get_supported_offline_methods() -> Tuple[str, ...]:
+    """The names (and aliases) of the registered offline training algorithms."""
+    return _names("offline")
+
+
+def _register(mode, name, method, aliases, description, replace):
+    base = _BASES[mode]
+    if isinstance(method, base):
+        instance = method
+
+        def factory(**kwargs):
+            if kwargs:
+                raise TypeError(f"The {mode} method {name!r} was registered as an instance; it takes no "
+                                f"arguments, got {sorted(kwargs)}.")
+            return instance
+    elif isinstance(method, type) and issubclass(method, base):
+        factory = method
+    else:
+        raise TypeError(f"register_{mode}_method({name!r}): expected a subclass or an instance of "
+                        f"{base.__name__}, got {method!r}.")
+    return register(TrainingAlgorithmSpec(name=name, factory=factory, aliases=tuple(aliases),
+                                          description=description, mode=mode), replace=replace)
+
+
+def register_online_method(name: str, method, aliases: Sequence[str] = (), description: str = "",
+                           replace: bool = False):
+    """Register an online algorithm (an `OnlineAlgorithm` subclass or instance) under ``name``.
+
+    Afterwards ``OnlineTrainer(model, fit_method=name)`` (or ``dict(name=name, ...)``) uses it.
+
+    Raises:
+      brainpy.errors.PluginError: when the name is taken and ``replace`` is false.
+    """
+    return _register("online", name, method, aliases, description, replace)
+
+
+def register_offline_method(name: str, method, aliases: Sequence[str] = (), description: str = "",
+                            replace: bool = False):
+    """Register an offline algorithm (an `OfflineAlgorithm` subclass or instance) under ``name``.
+
+    Raises:
+      brainpy.errors.PluginError: when the name is taken and ``replace`` is false.
+    """
+    return _register("offline", name, method, aliases, description, replace)
+
+
+def get_training_method(fit_method, mode: str, default: Optional[str] = None, owner: str = "trainer"):
+    """Build the algorithm ``fit_method`` names.
+
+    Args:
+      fit_method: a registered name, ``dict(name=..., **kwargs)``, an algorithm instance, or
+        None for ``default``.
+      mode: ``'online'`` or ``'offline'``.
+      default: the name used for None.
+      owner: who asks, for error messages.
+
+    Raises:
+      ValueError: for an unknown name (the message lists the known ones) or an algorithm of the
+        other mode.
+    """
+    base = _BASES[mode]
+    if fit_method is None:
+        fit_method = default
+    if isinstance(fit_method, base):
+        return fit_method
+    kwargs = {}
+    if isinstance(fit_method, dict):
+        kwargs = dict(fit_method)
+        if "name" not in kwargs:
+            raise ValueError(f"{owner}: a dict fit_method needs a 'name' key, got {fit_method!r}.")
+        fit_method = kwargs.pop("name")
+    if not isinstance(fit_method, str):
+        raise TypeError(f"{owner}: fit_method must be a name, a dict(name=..., ...) or a {base.__name__} "
+                        f"instance, got {fit_method!r}.")
+    record = get_registry().get(_KIND, fit_method)
+    known = _names(mode)
+    if record is None:
+        raise ValueError(f"{owner}: unknown {mode} training method {fit_method!r}; the known ones are {known}.")
+    if record.mode != mode:
+        raise ValueError(f"{owner}: {fit_method!r} is an {record.mode} training method; expected an {mode} one "
+                         f"of {known}.")
+    method = record.load()(**kwargs)
+    if not isinstance(method, base):
+        raise TypeError(f"{owner}: the {mode} method {fit_method!r} built {type(method).__name__}, not a "
+                        f"{base.__name__}.")
+    return method

@@ -1,0 +1,249 @@
+"""Basic nodes: `Input`, `Activation`, `Dense`, `Concat`, `Select`, `Reshape`, `Summation`."""
+
+from typing import Callable, Optional, Sequence, Union
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import brainpy.math as bm
+from brainpy.initialize import XavierNormal, ZeroInit
+from brainpy.math.ndarray import _unwrap
+from brainpy.nn.base import Node, _get_activation, init_param
+from brainpy.tools.checking import check_shape_consistency
+
+__all__ = ["Input", "Activation", "Dense", "Concat", "Select", "Reshape", "Summation"]
+
+
+def _concat_last(ff):
+    return jnp.concatenate([_unwrap(x) for x in ff], axis=-1)
+
+
+def _num_features(node) -> int:
+    """The total size of the last axis of all feedforward inputs (the other axes must agree)."""
+    _, free = check_shape_consistency(node.feedforward_shapes, -1)
+    return int(sum(f[0] for f in free))
+
+
+def _param(node, value):
+    """A parameter as a `TrainVar` when the node is trainable, else as a plain `Array`."""
+    if value is None:
+        return None
+    return bm.TrainVar(value) if node.trainable else bm.asarray(value)
+
+
+class Input(Node):
+    """The input node: passes the data it receives on.
+
+    Args:
+      input_shape: the shape of one sample (without the batch axis).
+      name: the node name.
+    """
+
+    def __init__(self, input_shape: Union[int, Sequence[int]], name: Optional[str] = None):
+        super().__init__(name=name, input_shape=input_shape)
+        self.set_output_shape(self.feedforward_shapes[0])
+
+    def init_ff(self):
+        if len(self.feedforward_shapes) != 1:
+            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+        self.set_output_shape(self.feedforward_shapes[0])
+
+    def forward(self, ff, **kwargs):
+        return ff[0]
+
+
+class Activation(Node):
+    """Apply an activation function elementwise.
+
+    Args:
+      activation: a name from `brainpy.math.activations` (``'relu'``, ``'tanh'``...) or a callable.
+      fun_kwargs: keyword arguments of the activation function.
+      **kwargs: see `Node`.
+    """
+
+    def __init__(self, activation: Union[str, Callable] = "relu", fun_kwargs: Optional[dict] = None, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = _get_activation(activation, f"{type(self).__name__}")
+        self.fun_kwargs = dict(fun_kwargs or {})
+
+    def init_ff(self):
+        if len(self.feedforward_shapes) != 1:
+            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+        self.set_output_shape(self.feedforward_shapes[0])
+
+    def forward(self, ff, **kwargs):
+        return self.activation(ff[0], **self.fun_kwargs)
+
+
+class Dense(Node):
+    """A fully connected layer: ``y = concat(inputs) @ Wff + bias`` over the last axis.
+
+    Several inputs are concatenated on their last axis (the other axes must agree).
+
+    Args:
+      num_unit: the number of output features.
+      weight_initializer: the weight ``Wff`` (shape ``(num_input, num_unit)``): an array, an
+        `Initializer` or a function of a shape.
+      bias_initializer: the bias (shape ``(num_unit,)``), or None for no bias.
+      trainable: whether ``Wff`` and ``bias`` are `TrainVar` objects (trained).
+      **kwargs: see `Node`.
+
+    Attributes:
+      Wff: the weights; bias: the bias (or None).
+    """
+
+    def __init__(self, num_unit: int, weight_initializer=XavierNormal(), bias_initializer=ZeroInit(),
+                 trainable: bool = True, **kwargs):
+        super().__init__(trainable=trainable, **kwargs)
+        if isinstance(num_unit, bool) or not isinstance(num_unit, (int, np.integer)) or num_unit < 1:
+            raise ValueError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
+        self.num_unit = int(num_unit)
+        self.weight_initializer = weight_initializer
+        self.bias_initializer = bias_initializer
+        self.Wff = None
+        self.bias = None
+        self.set_output_shape((None, self.num_unit))
+
+    def init_ff(self):
+        fixed, _ = check_shape_consistency(self.feedforward_shapes, -1)
+        num_input = _num_features(self)
+        self.Wff = _param(self, init_param(self.weight_initializer, (num_input, self.num_unit), allow_none=False))
+        self.bias = _param(self, init_param(self.bias_initializer, (self.num_unit,)))
+        self.set_output_shape(tuple(fixed) + (self.num_unit,))
+
+    def forward(self, ff, **kwargs):
+        out = _concat_last(ff) @ _unwrap(self.Wff)
+        if self.bias is not None:
+            out = out + _unwrap(self.bias)
+        return bm.Array(out)
+
+    # ----- training by the offline and online trainers -----
+    def _with_bias(self, x):
+        if self.bias is None:
+            return x
+        return jnp.concatenate([jnp.ones(x.shape[:-1] + (1,), dtype=x.dtype), x], axis=-1)
+
+    def _set_weights(self, weights):
+        weights = jnp.asarray(weights)
+        if self.bias is not None:
+            self.bias.value = weights[0].astype(self.bias.dtype)
+            weights = weights[1:]
+        self.Wff.value = weights.astype(self.Wff.dtype)
+
+    def _weights(self):
+        w = _unwrap(self.Wff)
+        if self.bias is not None:
+            w = jnp.concatenate([jnp.reshape(_unwrap(self.bias), (1, -1)), w], axis=0)
+        return w
+
+    def offline_fit(self, targets, ffs, fit_method):
+        """Fit the weights at once: ``targets`` ``(num_sample, num_unit)`` from the concatenated
+        inputs ``ffs`` ``(num_sample, num_input)``."""
+        x = self._with_bias(jnp.asarray(_unwrap(ffs)))
+        y = jnp.asarray(_unwrap(targets))
+        self._set_weights(fit_method(y, x, x @ self._weights()))
+
+    def online_init(self, fit_method):
+        """Prepare the state of an online algorithm for the weights of this node."""
+        fit_method.initialize(identifier=self.name, feature_in=self._weights().shape[0], feature_out=self.num_unit)
+
+    def online_fit(self, target, ffs, fit_method):
+        """One online update from ``target`` ``(num_batch, num_unit)`` and the inputs."""
+        x = self._with_bias(jnp.asarray(_unwrap(ffs)))
+        w = self._weights()
+        dw = fit_method(self.name, jnp.asarray(_unwrap(target)), x, x @ w)
+        self._set_weights(w + dw)
+
+
+class Concat(Node):
+    """Concatenate all inputs along ``axis`` (the batch axis is axis 0)."""
+
+    def __init__(self, axis: int = -1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def init_ff(self):
+        fixed, free = check_shape_consistency(self.feedforward_shapes, self.axis)
+        ndim = len(self.feedforward_shapes[0])
+        axis = self.axis % ndim
+        if axis == 0:
+            raise ValueError(f"{self._owner}: cannot concatenate along the batch axis (axis={self.axis}).")
+        shape = list(fixed)
+        shape.insert(axis, int(sum(f[0] for f in free)))
+        self.set_output_shape(tuple(shape))
+
+    def forward(self, ff, **kwargs):
+        return bm.Array(jnp.concatenate([_unwrap(x) for x in ff], axis=self.axis))
+
+
+class Select(Node):
+    """Select ``input[index]`` (the index includes the batch axis, which must be kept)."""
+
+    def __init__(self, index, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(index, (list, np.ndarray)):
+            index = jnp.asarray(index)
+        self.index = index
+
+    def init_ff(self):
+        if len(self.feedforward_shapes) != 1:
+            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+        shape = self.feedforward_shapes[0]
+        probe = 7  # a batch size that an index keeping the batch axis leaves unchanged
+        try:
+            out = jax.eval_shape(lambda x: x[self.index], jax.ShapeDtypeStruct((probe,) + tuple(shape[1:]), jnp.float32))
+        except (IndexError, TypeError) as e:
+            raise ValueError(f"{self._owner}: the index {self.index!r} does not fit inputs of shape {shape}: {e}") from e
+        if len(out.shape) == 0 or out.shape[0] != probe:
+            raise ValueError(
+                f"{self._owner}: the index {self.index!r} must keep the batch axis (axis 0); write node[:, ...]."
+            )
+        self.set_output_shape((None,) + tuple(out.shape[1:]))
+
+    def forward(self, ff, **kwargs):
+        return bm.Array(_unwrap(ff[0])[self.index])
+
+
+class Reshape(Node):
+    """Reshape each sample to ``shape`` (without the batch axis; one entry may be -1)."""
+
+    def __init__(self, shape: Sequence[int], **kwargs):
+        super().__init__(**kwargs)
+        self.shape = (shape,) if isinstance(shape, int) else tuple(shape)
+
+    def init_ff(self):
+        if len(self.feedforward_shapes) != 1:
+            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+        in_shape = self.feedforward_shapes[0][1:]
+        if any(s is None for s in in_shape):
+            raise ValueError(f"{self._owner}: the input shape {self.feedforward_shapes[0]} must be known.")
+        size = int(np.prod(in_shape))
+        shape = list(self.shape)
+        if shape.count(-1) > 1:
+            raise ValueError(f"{self._owner}: at most one -1 in shape, got {self.shape}.")
+        if -1 in shape:
+            known = int(np.prod([s for s in shape if s != -1]))
+            shape[shape.index(-1)] = size // known if known else 0
+        if int(np.prod(shape)) != size:
+            raise ValueError(f"{self._owner}: cannot reshape inputs of shape {tuple(in_shape)} to {self.shape}.")
+        self.set_output_shape((None,) + tuple(shape))
+
+    def forward(self, ff, **kwargs):
+        x = _unwrap(ff[0])
+        return bm.Array(jnp.reshape(x, (x.shape[0],) + tuple(self.output_shape[1:])))
+
+
+class Summation(Node):
+    """Sum all inputs (their shapes must agree)."""
+
+    def init_ff(self):
+        shapes = self.feedforward_shapes
+        fixed, _ = check_shape_consistency(shapes, ())
+        self.set_output_shape(fixed)
+
+    def forward(self, ff, **kwargs):
+        out = _unwrap(ff[0])
+        for x in ff[1:]:
+            out = out + _unwrap(x)
+        return bm.Array(out)
