@@ -202,7 +202,7 @@ def for_loop(
         steps = range(n - 1, -1, -1) if reverse else range(n)
         outs, hists = [], []
         for i in steps:
-            x = jax.tree_util.tree_map(lambda a: a[i], operands, is_leaf=lambda a: isinstance(a, Array))
+            x = jax.tree_util.tree_map(lambda a, i=i: a[i], operands, is_leaf=lambda a: isinstance(a, Array))
             outs.append(unwrap_tree(call_body(x)))
             hists.append([v.value for v in out_arrays])
         if reverse:

@@ -26,7 +26,7 @@ from brainpy.math.ndarray import Array, Variable, _unwrap
 
 __all__ = [
     "RandomState",
-    "DEFAULT",
+    "DEFAULT",  # noqa: F822 (created on first use by the module __getattr__)
     "seed",
     "split_key",
     "split_keys",

@@ -1,6 +1,6 @@
 """Checks of user arguments; each raises an error naming the argument, the value and what was expected."""
 
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 

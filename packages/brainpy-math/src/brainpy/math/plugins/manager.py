@@ -280,11 +280,10 @@ def register(record: Record, replace: bool = False) -> Record:
         `TrainingAlgorithmSpec` or `TrainerSpec`.
       replace: replace an existing record of the same name instead of reporting a conflict.
     """
-    for kind, record_type in HOOKS.values():
-        if isinstance(record, record_type):
-            break
-    else:
+    kinds = [kind for kind, record_type in HOOKS.values() if isinstance(record, record_type)]
+    if not kinds:
         raise TypeError(f"register: expected a plugin record, got {type(record).__name__}.")
+    kind = kinds[0]
     with _lock:
         registry = get_registry()
         if not replace and any(registry.get(kind, n) is not None for n in record.names):
