@@ -1,109 +1,457 @@
 // CPU kernels of brainpylib, exposed to XLA through the FFI.
 //
 // Every handler takes AnyBuffer arguments and dispatches on the element types at run time, so
-// one registered target serves float32/float64 values and int32/int64 indices.
+// one registered target serves float32/float64 values and int32/int64 indices.  All arguments
+// and results are vectors; leading batch axes added by `vmap` (vmap_method="expand_dims") are
+// looped over, see `Batch` in common.h.  Entries whose index falls outside the result are
+// skipped (as `jax.ops.segment_sum` drops them); a CSR row pointer that is not non-decreasing
+// within [0, nnz] is reported as an error.
 
+#include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <string>
+#include <vector>
 
 #include <pybind11/pybind11.h>
 
+#include "common.h"
 #include "xla/ffi/api/ffi.h"
 
 namespace py = pybind11;
 namespace ffi = xla::ffi;
+using brainpylib::Batch;
 
 namespace {
 
-template <typename T>
-bool event_is_on(const void *events, int64_t i, ffi::DataType type) {
-  switch (type) {
-    case ffi::DataType::PRED:
-      return static_cast<const bool *>(events)[i];
-    case ffi::DataType::F32:
-      return static_cast<const float *>(events)[i] != 0.0f;
-    case ffi::DataType::F64:
-      return static_cast<const double *>(events)[i] != 0.0;
-    default:
-      return false;
-  }
+ffi::Error invalid(const char *kernel, const std::string &what) {
+  return ffi::Error::InvalidArgument(std::string("brainpylib_") + kernel + ": " + what);
 }
 
-// out[post] = sum over active pre rows i, over j in indptr[i]:indptr[i+1] with indices[j] == post
-// of w (homogeneous, weights has one element) or weights[j] (heterogeneous).
+template <typename I>
+bool valid_indptr(const I *indptr, int64_t num_rows, int64_t nnz) {
+  if (indptr[0] < 0) return false;
+  for (int64_t i = 0; i < num_rows; ++i) {
+    if (indptr[i + 1] < indptr[i] || indptr[i + 1] > nnz) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSR kernels.  A CSR matrix (weights, indices, indptr) of shape (num_rows, num_cols) with one
+// weight (homogeneous) or one per stored entry.
+// ---------------------------------------------------------------------------------------------
+
+struct CsrArgs {
+  const void *weights;
+  bool homogeneous;
+  const void *indices;
+  const void *indptr;
+  int64_t num_rows;
+  int64_t nnz;
+};
+
+// mode: 0 = event scatter-sum (rows with an event add their weights to their columns),
+//       1 = event scatter-product (the same, multiplying into an output initialised to 1),
+//       2 = event gather (row i sums the weights of its entries whose column has an event),
+//       3 = matvec (row i sums weight * x[col]), 4 = transposed matvec (x[row] * weight
+//       scattered into the columns).
 template <typename T, typename I>
-void event_csr_sum(const void *events, ffi::DataType event_type, const I *indices, const I *indptr,
-                   int64_t num_pre, const T *weights, bool homogeneous, T *out, int64_t num_post) {
-  std::memset(out, 0, sizeof(T) * num_post);
-  for (int64_t i = 0; i < num_pre; ++i) {
-    if (!event_is_on<T>(events, i, event_type)) continue;
-    for (I j = indptr[i]; j < indptr[i + 1]; ++j) {
-      out[indices[j]] += homogeneous ? weights[0] : weights[j];
+void csr_kernel(int mode, const CsrArgs &a, const void *x, ffi::DataType x_type, T *out,
+                int64_t num_out) {
+  const T *w = static_cast<const T *>(a.weights);
+  const I *indices = static_cast<const I *>(a.indices);
+  const I *indptr = static_cast<const I *>(a.indptr);
+  const T init = mode == 1 ? T(1) : T(0);
+  for (int64_t k = 0; k < num_out; ++k) out[k] = init;
+  for (int64_t i = 0; i < a.num_rows; ++i) {
+    const I begin = indptr[i], end = indptr[i + 1];
+    switch (mode) {
+      case 0:
+      case 1: {
+        if (!brainpylib::event_on(x, x_type, i)) break;
+        for (I j = begin; j < end; ++j) {
+          const I c = indices[j];
+          if (c < 0 || c >= num_out) continue;
+          const T v = a.homogeneous ? w[0] : w[j];
+          if (mode == 0) {
+            out[c] += v;
+          } else {
+            out[c] *= v;
+          }
+        }
+        break;
+      }
+      case 2: {
+        T acc = 0;
+        for (I j = begin; j < end; ++j) {
+          if (brainpylib::event_on(x, x_type, indices[j])) acc += a.homogeneous ? w[0] : w[j];
+        }
+        out[i] = acc;
+        break;
+      }
+      case 3: {
+        const T *xv = static_cast<const T *>(x);
+        T acc = 0;
+        for (I j = begin; j < end; ++j) acc += (a.homogeneous ? w[0] : w[j]) * xv[indices[j]];
+        out[i] = acc;
+        break;
+      }
+      default: {
+        const T xi = static_cast<const T *>(x)[i];
+        if (xi == T(0)) break;
+        for (I j = begin; j < end; ++j) {
+          const I c = indices[j];
+          if (c < 0 || c >= num_out) continue;
+          out[c] += (a.homogeneous ? w[0] : w[j]) * xi;
+        }
+        break;
+      }
     }
   }
 }
 
-template <typename T>
-ffi::Error dispatch_index(ffi::AnyBuffer events, ffi::AnyBuffer indices, ffi::AnyBuffer indptr,
-                          ffi::AnyBuffer weights, ffi::Result<ffi::AnyBuffer> out) {
-  const int64_t num_pre = static_cast<int64_t>(indptr.element_count()) - 1;
-  const int64_t nnz = static_cast<int64_t>(indices.element_count());
-  const bool homogeneous = weights.element_count() == 1;
-  if (!homogeneous && static_cast<int64_t>(weights.element_count()) != nnz) {
-    return ffi::Error::InvalidArgument("brainpylib_event_csr_sum: weights must have 1 or nnz elements");
+// Handler body shared by the CSR targets.  `x` holds events (modes 0-2) or a dense vector of the
+// weights' dtype (modes 3-4).  For the gather modes (2, 3) column indices are checked against
+// the length of `x` up front, since they index it.
+ffi::Error csr_handler(const char *name, int mode, ffi::AnyBuffer x, ffi::AnyBuffer weights,
+                       ffi::AnyBuffer indices, ffi::AnyBuffer indptr,
+                       ffi::Result<ffi::AnyBuffer> out) {
+  Batch batch;
+  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
+  for (auto *buf : {&x, &weights, &indices, &indptr}) {
+    if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
   }
-  if (static_cast<int64_t>(events.element_count()) != num_pre) {
-    return ffi::Error::InvalidArgument("brainpylib_event_csr_sum: events must have len(indptr) - 1 elements");
+  const ffi::DataType vt = weights.element_type();
+  if (vt != ffi::DataType::F32 && vt != ffi::DataType::F64) {
+    return invalid(name, "weights must be float32 or float64");
   }
-  T *o = static_cast<T *>(out->untyped_data());
-  const T *w = static_cast<const T *>(weights.untyped_data());
-  const int64_t num_post = static_cast<int64_t>(out->element_count());
-  if (indices.element_type() == ffi::DataType::S32 && indptr.element_type() == ffi::DataType::S32) {
-    event_csr_sum<T, int32_t>(events.untyped_data(), events.element_type(),
-                              static_cast<const int32_t *>(indices.untyped_data()),
-                              static_cast<const int32_t *>(indptr.untyped_data()), num_pre, w,
-                              homogeneous, o, num_post);
-  } else if (indices.element_type() == ffi::DataType::S64 && indptr.element_type() == ffi::DataType::S64) {
-    event_csr_sum<T, int64_t>(events.untyped_data(), events.element_type(),
-                              static_cast<const int64_t *>(indices.untyped_data()),
-                              static_cast<const int64_t *>(indptr.untyped_data()), num_pre, w,
-                              homogeneous, o, num_post);
-  } else {
-    return ffi::Error::InvalidArgument(
-        "brainpylib_event_csr_sum: indices and indptr must both be int32 or both int64");
+  if (out->element_type() != vt) return invalid(name, "result dtype differs from the weights'");
+  const ffi::DataType it = indices.element_type();
+  if (!brainpylib::is_index_type(it) || indptr.element_type() != it) {
+    return invalid(name, "indices and indptr must both be int32 or both int64");
+  }
+  const bool gather_x = mode == 2 || mode == 3;
+  if (mode <= 2 ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
+    return invalid(name, mode <= 2 ? "unsupported event dtype" : "vector dtype differs from the weights'");
+  }
+  const int64_t nnz = brainpylib::vector_length(indices.dimensions());
+  const int64_t num_rows = brainpylib::vector_length(indptr.dimensions()) - 1;
+  const int64_t num_w = brainpylib::vector_length(weights.dimensions());
+  const int64_t num_x = brainpylib::vector_length(x.dimensions());
+  const int64_t num_out = brainpylib::vector_length(out->dimensions());
+  if (num_rows < 0) return invalid(name, "indptr is empty");
+  if (num_w != 1 && num_w != nnz) return invalid(name, "weights must have 1 or nnz elements");
+  const bool x_over_rows = !gather_x;
+  if (x_over_rows ? num_x != num_rows : num_out != num_rows) {
+    return invalid(name, "vector lengths do not match len(indptr) - 1");
+  }
+  for (int64_t b = 0; b < batch.count; ++b) {
+    CsrArgs a{brainpylib::slice(weights, batch, b), num_w == 1, brainpylib::slice(indices, batch, b),
+              brainpylib::slice(indptr, batch, b), num_rows, nnz};
+    const void *xb = brainpylib::slice(x, batch, b);
+    void *ob = static_cast<char *>(out->untyped_data()) +
+               batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
+    bool ok = it == ffi::DataType::S32
+                  ? valid_indptr(static_cast<const int32_t *>(a.indptr), num_rows, nnz)
+                  : valid_indptr(static_cast<const int64_t *>(a.indptr), num_rows, nnz);
+    if (!ok) return invalid(name, "indptr must be non-decreasing within [0, len(indices)]");
+    if (gather_x && nnz > 0) {
+      for (int64_t j = 0; j < nnz; ++j) {
+        const int64_t c = it == ffi::DataType::S32 ? static_cast<const int32_t *>(a.indices)[j]
+                                                    : static_cast<const int64_t *>(a.indices)[j];
+        if (c < 0 || c >= num_x) return invalid(name, "a column index is outside [0, len(vector))");
+      }
+    }
+    if (vt == ffi::DataType::F32) {
+      if (it == ffi::DataType::S32) {
+        csr_kernel<float, int32_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out);
+      } else {
+        csr_kernel<float, int64_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out);
+      }
+    } else if (it == ffi::DataType::S32) {
+      csr_kernel<double, int32_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out);
+    } else {
+      csr_kernel<double, int64_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out);
+    }
   }
   return ffi::Error::Success();
 }
 
-ffi::Error EventCsrSum(ffi::AnyBuffer events, ffi::AnyBuffer indices, ffi::AnyBuffer indptr,
-                       ffi::AnyBuffer weights, ffi::Result<ffi::AnyBuffer> out) {
-  switch (weights.element_type()) {
-    case ffi::DataType::F32:
-      return dispatch_index<float>(events, indices, indptr, weights, out);
-    case ffi::DataType::F64:
-      return dispatch_index<double>(events, indices, indptr, weights, out);
-    default:
-      return ffi::Error::InvalidArgument("brainpylib_event_csr_sum: weights must be float32 or float64");
+ffi::Error EventCsrSum(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
+                       ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
+  return csr_handler("event_csr_sum", 0, events, weights, indices, indptr, out);
+}
+
+ffi::Error EventCsrProd(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
+                        ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
+  return csr_handler("event_csr_prod", 1, events, weights, indices, indptr, out);
+}
+
+ffi::Error EventCsrGather(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
+                          ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
+  return csr_handler("event_csr_gather", 2, events, weights, indices, indptr, out);
+}
+
+ffi::Error CsrMatvec(ffi::AnyBuffer vector, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
+                     ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out, int64_t transpose) {
+  return csr_handler("csr_matvec", transpose ? 4 : 3, vector, weights, indices, indptr, out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// syn2post: out[ids[k]] (+ or *)= values[k] (values[0] when values has one element).
+// ---------------------------------------------------------------------------------------------
+
+template <typename T, typename I>
+void atomic_kernel(bool prod, const T *values, bool scalar, const I *ids, int64_t n, T *out,
+                   int64_t num_out) {
+  for (int64_t k = 0; k < num_out; ++k) out[k] = prod ? T(1) : T(0);
+  for (int64_t k = 0; k < n; ++k) {
+    const I p = ids[k];
+    if (p < 0 || p >= num_out) continue;
+    const T v = scalar ? values[0] : values[k];
+    if (prod) {
+      out[p] *= v;
+    } else {
+      out[p] += v;
+    }
   }
+}
+
+ffi::Error atomic_handler(const char *name, bool prod, ffi::AnyBuffer values, ffi::AnyBuffer ids,
+                          ffi::Result<ffi::AnyBuffer> out) {
+  Batch batch;
+  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
+  if (!batch.compatible(values.dimensions()) || !batch.compatible(ids.dimensions())) {
+    return invalid(name, "inconsistent batch axes");
+  }
+  const ffi::DataType vt = values.element_type(), it = ids.element_type();
+  if ((vt != ffi::DataType::F32 && vt != ffi::DataType::F64) || out->element_type() != vt) {
+    return invalid(name, "values and result must be float32 or float64 of the same dtype");
+  }
+  if (!brainpylib::is_index_type(it)) return invalid(name, "post_ids must be int32 or int64");
+  const int64_t n = brainpylib::vector_length(ids.dimensions());
+  const int64_t nv = brainpylib::vector_length(values.dimensions());
+  if (nv != 1 && nv != n) return invalid(name, "values must have 1 or len(post_ids) elements");
+  const int64_t num_out = brainpylib::vector_length(out->dimensions());
+  for (int64_t b = 0; b < batch.count; ++b) {
+    const void *v = brainpylib::slice(values, batch, b);
+    const void *ip = brainpylib::slice(ids, batch, b);
+    void *o = static_cast<char *>(out->untyped_data()) +
+              batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
+    if (vt == ffi::DataType::F32) {
+      if (it == ffi::DataType::S32) {
+        atomic_kernel(prod, static_cast<const float *>(v), nv == 1, static_cast<const int32_t *>(ip), n, static_cast<float *>(o), num_out);
+      } else {
+        atomic_kernel(prod, static_cast<const float *>(v), nv == 1, static_cast<const int64_t *>(ip), n, static_cast<float *>(o), num_out);
+      }
+    } else if (it == ffi::DataType::S32) {
+      atomic_kernel(prod, static_cast<const double *>(v), nv == 1, static_cast<const int32_t *>(ip), n, static_cast<double *>(o), num_out);
+    } else {
+      atomic_kernel(prod, static_cast<const double *>(v), nv == 1, static_cast<const int64_t *>(ip), n, static_cast<double *>(o), num_out);
+    }
+  }
+  return ffi::Error::Success();
+}
+
+ffi::Error AtomicSum(ffi::AnyBuffer values, ffi::AnyBuffer ids, ffi::Result<ffi::AnyBuffer> out) {
+  return atomic_handler("atomic_sum", false, values, ids, out);
+}
+
+ffi::Error AtomicProd(ffi::AnyBuffer values, ffi::AnyBuffer ids, ffi::Result<ffi::AnyBuffer> out) {
+  return atomic_handler("atomic_prod", true, values, ids, out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Just-in-time random connectivity.  M has shape (num_rows, num_cols); entry (i, j) exists when
+// uniform(stream 0) < prob and weighs `params[0]` (homo), params[0] + u * (params[1] - params[0])
+// (uniform) or params[0] + params[1] * z with Box-Muller z (normal).
+//   matvec:        out = M @ x (x over columns) or M.T @ x (transpose; x over rows): O(rows*cols).
+//   event matvec:  the same with x a vector of events; only rows (transpose) or columns (not
+//                  transpose) with an event are visited: O(active * other dimension).
+// ---------------------------------------------------------------------------------------------
+
+template <typename T>
+struct JitConn {
+  int64_t kind;
+  float prob;
+  uint32_t seed;
+  T p0, p1;
+
+  // Weight of entry (i, j) given the hash states of row i for the streams 0..2; 0 if absent.
+  T entry(const uint32_t *states, uint32_t col) const {
+    if (brainpylib::uniform01<float>(brainpylib::entry_hash(states[0], col)) >= prob) return T(0);
+    if (kind == brainpylib::kHomo) return p0;
+    if (kind == brainpylib::kUniform) {
+      return p0 + brainpylib::uniform01<T>(brainpylib::entry_hash(states[1], col)) * (p1 - p0);
+    }
+    const T u1 = brainpylib::uniform01_open<T>(brainpylib::entry_hash(states[1], col));
+    const T u2 = brainpylib::uniform01<T>(brainpylib::entry_hash(states[2], col));
+    const T z = std::sqrt(T(-2) * std::log(u1)) * std::cos(static_cast<T>(6.283185307179586) * u2);
+    return p0 + p1 * z;
+  }
+
+  void states_of(uint32_t row, uint32_t *states) const {
+    for (uint32_t s = 0; s < 3; ++s) states[s] = brainpylib::row_state(seed, s, row);
+  }
+};
+
+template <typename T>
+void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void *x,
+                    ffi::DataType x_type, int64_t num_rows, int64_t num_cols, T *out) {
+  uint32_t states[3];
+  const int64_t num_out = transpose ? num_cols : num_rows;
+  for (int64_t k = 0; k < num_out; ++k) out[k] = T(0);
+  if (transpose) {
+    for (int64_t i = 0; i < num_rows; ++i) {
+      T xi;
+      if (event) {
+        if (!brainpylib::event_on(x, x_type, i)) continue;
+        xi = T(1);
+      } else {
+        xi = static_cast<const T *>(x)[i];
+        if (xi == T(0)) continue;
+      }
+      m.states_of(static_cast<uint32_t>(i), states);
+      for (int64_t j = 0; j < num_cols; ++j) out[j] += m.entry(states, static_cast<uint32_t>(j)) * xi;
+    }
+    return;
+  }
+  if (event) {
+    std::vector<uint32_t> active;
+    for (int64_t j = 0; j < num_cols; ++j) {
+      if (brainpylib::event_on(x, x_type, j)) active.push_back(static_cast<uint32_t>(j));
+    }
+    for (int64_t i = 0; i < num_rows; ++i) {
+      m.states_of(static_cast<uint32_t>(i), states);
+      T acc = 0;
+      for (uint32_t j : active) acc += m.entry(states, j);
+      out[i] = acc;
+    }
+    return;
+  }
+  const T *xv = static_cast<const T *>(x);
+  for (int64_t i = 0; i < num_rows; ++i) {
+    m.states_of(static_cast<uint32_t>(i), states);
+    T acc = 0;
+    for (int64_t j = 0; j < num_cols; ++j) acc += m.entry(states, static_cast<uint32_t>(j)) * xv[j];
+    out[i] = acc;
+  }
+}
+
+ffi::Error jitconn_handler(const char *name, bool event, ffi::AnyBuffer x, ffi::AnyBuffer params,
+                           ffi::AnyBuffer prob, ffi::AnyBuffer seed,
+                           ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
+                           int64_t num_cols, int64_t transpose) {
+  Batch batch;
+  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
+  for (auto *buf : {&x, &params, &prob, &seed}) {
+    if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
+  }
+  const ffi::DataType vt = params.element_type();
+  if ((vt != ffi::DataType::F32 && vt != ffi::DataType::F64) || out->element_type() != vt) {
+    return invalid(name, "weight parameters and result must be float32 or float64 of one dtype");
+  }
+  if (prob.element_type() != ffi::DataType::F32 || seed.element_type() != ffi::DataType::U32) {
+    return invalid(name, "conn_prob must be float32 and seed uint32");
+  }
+  if (event ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
+    return invalid(name, event ? "unsupported event dtype" : "vector dtype differs from the weights'");
+  }
+  if (kind < 0 || kind > 2) return invalid(name, "unknown weight kind");
+  const int64_t want_params = kind == brainpylib::kHomo ? 1 : 2;
+  if (brainpylib::vector_length(params.dimensions()) != want_params) {
+    return invalid(name, "wrong number of weight parameters");
+  }
+  if (brainpylib::vector_length(prob.dimensions()) != 1 || brainpylib::vector_length(seed.dimensions()) != 1) {
+    return invalid(name, "conn_prob and seed must have one element");
+  }
+  const int64_t num_x = brainpylib::vector_length(x.dimensions());
+  const int64_t num_out = brainpylib::vector_length(out->dimensions());
+  if (num_x != (transpose ? num_rows : num_cols) || num_out != (transpose ? num_cols : num_rows)) {
+    return invalid(name, "vector or result length does not match the shape");
+  }
+  for (int64_t b = 0; b < batch.count; ++b) {
+    const void *xb = brainpylib::slice(x, batch, b);
+    const void *pb = brainpylib::slice(params, batch, b);
+    const float pr = *static_cast<const float *>(brainpylib::slice(prob, batch, b));
+    const uint32_t sd = *static_cast<const uint32_t *>(brainpylib::slice(seed, batch, b));
+    void *ob = static_cast<char *>(out->untyped_data()) +
+               batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
+    if (vt == ffi::DataType::F32) {
+      const float *p = static_cast<const float *>(pb);
+      JitConn<float> m{kind, pr, sd, p[0], want_params > 1 ? p[1] : 0.0f};
+      jitconn_kernel(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<float *>(ob));
+    } else {
+      const double *p = static_cast<const double *>(pb);
+      JitConn<double> m{kind, pr, sd, p[0], want_params > 1 ? p[1] : 0.0};
+      jitconn_kernel(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<double *>(ob));
+    }
+  }
+  return ffi::Error::Success();
+}
+
+ffi::Error JitconnMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer prob,
+                         ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind,
+                         int64_t num_rows, int64_t num_cols, int64_t transpose) {
+  return jitconn_handler("jitconn_matvec", false, x, params, prob, seed, out, kind, num_rows,
+                         num_cols, transpose);
+}
+
+ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer prob,
+                              ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind,
+                              int64_t num_rows, int64_t num_cols, int64_t transpose) {
+  return jitconn_handler("jitconn_event_matvec", true, x, params, prob, seed, out, kind, num_rows,
+                         num_cols, transpose);
 }
 
 }  // namespace
 
-XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum, EventCsrSum,
+#define BPL_CSR_BINDING                                                                         \
+  ffi::Ffi::Bind().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>()
+#define BPL_JITCONN_BINDING                                                                     \
+  ffi::Ffi::Bind()                                                                              \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Ret<ffi::AnyBuffer>()                                                                    \
+      .Attr<int64_t>("kind")                                                                    \
+      .Attr<int64_t>("num_rows")                                                                \
+      .Attr<int64_t>("num_cols")                                                                \
+      .Attr<int64_t>("transpose")
+
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum, EventCsrSum, BPL_CSR_BINDING);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_prod, EventCsrProd, BPL_CSR_BINDING);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_gather, EventCsrGather, BPL_CSR_BINDING);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_csr_matvec, CsrMatvec,
                               ffi::Ffi::Bind()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
-                                  .Ret<ffi::AnyBuffer>());
+                                  .Ret<ffi::AnyBuffer>()
+                                  .Attr<int64_t>("transpose"));
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_atomic_sum, AtomicSum,
+                              ffi::Ffi::Bind().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>());
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_atomic_prod, AtomicProd,
+                              ffi::Ffi::Bind().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>());
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_jitconn_matvec, JitconnMatvec, BPL_JITCONN_BINDING);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_jitconn_event_matvec, JitconnEventMatvec,
+                              BPL_JITCONN_BINDING);
 
 PYBIND11_MODULE(_cpu_kernels, m) {
   m.doc() = "brainpylib CPU kernels (XLA FFI handlers)";
   m.def("registrations", []() {
     py::dict targets;
-    targets["brainpylib_event_csr_sum"] =
-        py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum));
+    targets["brainpylib_event_csr_sum"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum));
+    targets["brainpylib_event_csr_prod"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_prod));
+    targets["brainpylib_event_csr_gather"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_gather));
+    targets["brainpylib_csr_matvec"] = py::capsule(reinterpret_cast<void *>(brainpylib_csr_matvec));
+    targets["brainpylib_atomic_sum"] = py::capsule(reinterpret_cast<void *>(brainpylib_atomic_sum));
+    targets["brainpylib_atomic_prod"] = py::capsule(reinterpret_cast<void *>(brainpylib_atomic_prod));
+    targets["brainpylib_jitconn_matvec"] = py::capsule(reinterpret_cast<void *>(brainpylib_jitconn_matvec));
+    targets["brainpylib_jitconn_event_matvec"] =
+        py::capsule(reinterpret_cast<void *>(brainpylib_jitconn_event_matvec));
     return targets;
   });
 }

@@ -1,10 +1,37 @@
 """brainpylib: compiled event-driven kernels for BrainPy, called from JAX through the XLA FFI.
 
-Every FFI target is named ``brainpylib_<kernel>`` and registered once, on import.
+Every FFI target is named ``brainpylib_<kernel>`` and registered once, on first use.  The
+operators work under `jax.jit`, `jax.vmap` and `jax.grad`.
 """
 
 __version__ = "0.1.0"
 
-from brainpylib.event_ops import event_csr_sum  # noqa: E402
+from brainpylib._registry import has_gpu_kernels  # noqa: E402
+from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
+from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
+                                  event_prod, event_sum)
+from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
+                                event_matvec_prob_conn_normal_weight,
+                                event_matvec_prob_conn_uniform_weight,
+                                matvec_prob_conn_homo_weight, matvec_prob_conn_normal_weight,
+                                matvec_prob_conn_uniform_weight)
+from brainpylib.sparse_ops import csr_matvec  # noqa: E402
 
-__all__ = ["__version__", "event_csr_sum"]
+__all__ = [
+    "__version__",
+    "has_gpu_kernels",
+    "event_csr_sum",
+    "event_csr_prod",
+    "event_csr_matvec",
+    "event_sum",
+    "event_prod",
+    "csr_matvec",
+    "atomic_sum",
+    "atomic_prod",
+    "matvec_prob_conn_homo_weight",
+    "matvec_prob_conn_uniform_weight",
+    "matvec_prob_conn_normal_weight",
+    "event_matvec_prob_conn_homo_weight",
+    "event_matvec_prob_conn_uniform_weight",
+    "event_matvec_prob_conn_normal_weight",
+]

@@ -1,54 +1,197 @@
-"""Event-driven synaptic operators backed by the compiled kernels."""
+"""Event-driven operators on CSR connectivity, backed by the compiled kernels.
+
+A projection from ``num_pre`` to ``post_num`` neurons is a CSR structure ``(indices, indptr)``:
+the targets of pre-synaptic neuron ``i`` are ``indices[indptr[i]:indptr[i + 1]]``.  Only the rows
+of neurons with an event are visited, so a step costs O(number of synapses of spiking neurons).
+Targets outside ``[0, post_num)`` are skipped.
+
+All functions work under `jax.jit` and `jax.vmap` (a batch is one kernel call) and are
+differentiable with respect to the weights (`jax.custom_vjp`); events carry no gradient.
+"""
+
+import functools
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpylib._registry import ensure_registered
+from brainpylib import _core
 
-__all__ = ["event_csr_sum"]
+__all__ = ["event_csr_sum", "event_csr_prod", "event_csr_matvec", "event_sum", "event_prod"]
+
+
+# ----------------------------------------------------------------------------------------------
+# differentiable cores (arguments already checked and converted)
+# ----------------------------------------------------------------------------------------------
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
+def _scatter_sum(events, weights, indices, indptr, num_out):
+    return _core.ffi("event_csr_sum", num_out, weights.dtype, events, weights, indices, indptr)
+
+
+def _scatter_sum_fwd(events, weights, indices, indptr, num_out):
+    return _scatter_sum(events, weights, indices, indptr, num_out), (events, weights, indices, indptr)
+
+
+def _scatter_sum_bwd(num_out, res, g):
+    events, weights, indices, indptr = res
+    rows = _core.csr_rows(indptr, indices.shape[0])
+    active = (events != 0)[rows].astype(g.dtype)
+    dw = active * _core.take(g, indices)
+    return None, _core.reduce_like(dw, weights), None, None
+
+
+_scatter_sum.defvjp(_scatter_sum_fwd, _scatter_sum_bwd)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
+def _gather_sum(events, weights, indices, indptr, num_out):
+    return _core.ffi("event_csr_gather", num_out, weights.dtype, events, weights, indices, indptr)
+
+
+def _gather_sum_fwd(events, weights, indices, indptr, num_out):
+    return _gather_sum(events, weights, indices, indptr, num_out), (events, weights, indices, indptr)
+
+
+def _gather_sum_bwd(num_out, res, g):
+    events, weights, indices, indptr = res
+    rows = _core.csr_rows(indptr, indices.shape[0])
+    dw = _core.take(g, rows) * (events != 0)[indices].astype(g.dtype)
+    return None, _core.reduce_like(dw, weights), None, None
+
+
+_gather_sum.defvjp(_gather_sum_fwd, _gather_sum_bwd)
+
+
+def _prod_reference(events, weights, indices, indptr, num_out):
+    """Pure-JAX event product, differentiated to give the kernel's gradient."""
+    rows = _core.csr_rows(indptr, indices.shape[0])
+    w = jnp.broadcast_to(weights, indices.shape) if weights.shape[0] == 1 else weights
+    factors = jnp.where((events != 0)[rows], w, jnp.ones((), w.dtype))
+    return jax.ops.segment_prod(factors, indices, num_out)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
+def _scatter_prod(events, weights, indices, indptr, num_out):
+    return _core.ffi("event_csr_prod", num_out, weights.dtype, events, weights, indices, indptr)
+
+
+def _scatter_prod_fwd(events, weights, indices, indptr, num_out):
+    return _scatter_prod(events, weights, indices, indptr, num_out), (events, weights, indices, indptr)
+
+
+def _scatter_prod_bwd(num_out, res, g):
+    events, weights, indices, indptr = res
+    _, vjp = jax.vjp(lambda w: _prod_reference(events, w, indices, indptr, num_out), weights)
+    return None, vjp(g)[0], None, None
+
+
+_scatter_prod.defvjp(_scatter_prod_fwd, _scatter_prod_bwd)
+
+
+# ----------------------------------------------------------------------------------------------
+# public functions
+# ----------------------------------------------------------------------------------------------
+
+def _csr(fn, indices, indptr):
+    indices = _core.index_array(fn, "indices", indices)
+    indptr = _core.index_array(fn, "indptr", indptr)
+    if indptr.shape[0] == 0:
+        raise ValueError(f"{fn}: 'indptr' must have num_rows + 1 >= 1 elements, got 0.")
+    return _core.same_index_dtype(fn, ("indices", "indptr"), indices, indptr)
+
+
+def _event_args(fn, events, indices, indptr, weights, post_num):
+    indices, indptr = _csr(fn, indices, indptr)
+    events = _core.event_vector(fn, "events", events, indptr.shape[0] - 1)
+    weights = _core.weights_vector(fn, "weights", weights, indices.shape[0])
+    return events, weights, indices, indptr, _core.static_int(fn, "post_num", post_num)
 
 
 def event_csr_sum(events, indices, indptr, weights, post_num):
     """Sum the weights of the synapses of every presynaptic neuron that spiked, per target.
 
+    ``out[p] = sum(w[j] for i with events[i] for j in indptr[i]:indptr[i+1] if indices[j] == p)``.
+
     Args:
-      events: bool or float array of shape ``(num_pre,)``; nonzero entries are spikes.
+      events: bool, int or float array of shape ``(num_pre,)``; non-zero entries are spikes.
       indices: int32/int64 postsynaptic index of each synapse (CSR column indices).
       indptr: int32/int64 CSR row pointer of shape ``(num_pre + 1,)``.
-      weights: a scalar (homogeneous) or one weight per synapse, float32 or float64.
+      weights: a scalar (homogeneous) or one weight per synapse, float32 or float64 (integers
+        become the default float type).
       post_num: the number of postsynaptic neurons.
 
     Returns:
       Array of shape ``(post_num,)`` with the dtype of ``weights``.
     """
-    ensure_registered()
-    events = jnp.asarray(events)
-    indices = jnp.asarray(indices)
-    indptr = jnp.asarray(indptr)
-    weights = jnp.atleast_1d(jnp.asarray(weights))
-    if weights.dtype not in (jnp.float32, jnp.float64):
-        weights = weights.astype(jnp.result_type(float))
-    if indices.dtype != indptr.dtype or indices.dtype not in (jnp.int32, jnp.int64):
-        raise TypeError(
-            f"event_csr_sum: indices and indptr must share an int32/int64 dtype, got "
-            f"{indices.dtype} and {indptr.dtype}."
-        )
-    if events.shape != (indptr.shape[0] - 1,):
-        raise ValueError(
-            f"event_csr_sum: events must have shape ({indptr.shape[0] - 1},) = (len(indptr) - 1,), "
-            f"got {events.shape}."
-        )
-    if weights.size not in (1, indices.size):
-        raise ValueError(
-            f"event_csr_sum: weights must be a scalar or have {indices.size} elements (one per "
-            f"synapse), got {weights.size}."
-        )
-    if int(post_num) != post_num or post_num < 0:
-        raise ValueError(f"event_csr_sum: post_num must be a non-negative integer, got {post_num!r}.")
-    out_type = jax.ShapeDtypeStruct((int(post_num),), weights.dtype)
-    call = jax.ffi.ffi_call("brainpylib_event_csr_sum", out_type, vmap_method="sequential")
-    return call(events, indices, indptr, weights)
+    args = _event_args("event_csr_sum", events, indices, indptr, weights, post_num)
+    return _scatter_sum(*args)
+
+
+def event_csr_prod(events, indices, indptr, weights, post_num):
+    """Multiply, per target, the weights of the synapses of the presynaptic neurons that spiked.
+
+    Targets that receive no event stay at 1.  The arguments are those of `event_csr_sum`.
+
+    Returns:
+      Array of shape ``(post_num,)`` with the dtype of ``weights``.
+    """
+    args = _event_args("event_csr_prod", events, indices, indptr, weights, post_num)
+    return _scatter_prod(*args)
+
+
+def event_sum(events, pre2post, post_num, values):
+    """`event_csr_sum` with the connection given as ``pre2post = (indices, indptr)``."""
+    indices, indptr = _unpack_pre2post("event_sum", pre2post)
+    return event_csr_sum(events, indices, indptr, values, post_num)
+
+
+def event_prod(events, pre2post, post_num, values):
+    """`event_csr_prod` with the connection given as ``pre2post = (indices, indptr)``."""
+    indices, indptr = _unpack_pre2post("event_prod", pre2post)
+    return event_csr_prod(events, indices, indptr, values, post_num)
+
+
+def _unpack_pre2post(fn, pre2post):
+    try:
+        indices, indptr = pre2post
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{fn}: 'pre2post' must be the pair (indices, indptr), got "
+                        f"{type(pre2post).__name__}.") from err
+    return indices, indptr
+
+
+def event_csr_matvec(weights, indices, indptr, events, shape, transpose=False):
+    """Product of a CSR matrix of shape ``(num_rows, num_cols)`` with a vector of events.
+
+    ``transpose=False``: ``out[i] = sum(w[j] for j in row i if events[indices[j]])`` (length
+    ``num_rows``, events over columns; every stored entry is read).  ``transpose=True``: the
+    event-driven scatter of `event_csr_sum` (events over rows, output over columns; only rows
+    with an event are read).
+
+    Args:
+      weights: a scalar or one weight per stored entry.
+      indices: column index of every stored entry.
+      indptr: row pointer of length ``num_rows + 1``.
+      events: events of length ``num_cols`` (``num_rows`` when ``transpose``).
+      shape: ``(num_rows, num_cols)``.
+      transpose: multiply by the transposed matrix.
+
+    Returns:
+      Array of length ``num_rows`` (``num_cols`` when ``transpose``).
+    """
+    fn = "event_csr_matvec"
+    num_rows, num_cols = _core.static_shape(fn, shape)
+    indices, indptr = _csr(fn, indices, indptr)
+    if indptr.shape[0] != num_rows + 1:
+        raise ValueError(f"{fn}: 'indptr' must have num_rows + 1 = {num_rows + 1} elements for "
+                         f"shape {(num_rows, num_cols)}, got {indptr.shape[0]}.")
+    weights = _core.weights_vector(fn, "weights", weights, indices.shape[0])
+    if transpose:
+        events = _core.event_vector(fn, "events", events, num_rows)
+        return _scatter_sum(events, weights, indices, indptr, num_cols)
+    events = _core.event_vector(fn, "events", events, num_cols)
+    return _gather_sum(events, weights, indices, indptr, num_rows)
 
 
 def _numpy_event_csr_sum(events, indices, indptr, weights, post_num):

@@ -1,6 +1,13 @@
 """The records brainpy-dyn provides, registered through its ``brainpy.plugins`` entry point."""
 
-from brainpy.math.plugins import ConnectorSpec, hookimpl
+from brainpy.math.plugins import ConnectorSpec, ModelSpec, hookimpl
+
+# The model classes of `brainpy.dyn`: (name, category, "module:attribute"), imported on first use.
+BUILTIN_MODELS = (
+    ("LIF", "neuron", "brainpy.dyn.neurons.IF_models:LIF"),
+    ("ExpCUBA", "synapse", "brainpy.dyn.synapses.abstract_models:ExpCUBA"),
+    ("ExpCOBA", "synapse", "brainpy.dyn.synapses.abstract_models:ExpCOBA"),
+)
 
 # The connector classes of `brainpy.connect`, imported only when first used.
 BUILTIN_CONNECTORS = (
@@ -26,7 +33,7 @@ BUILTIN_CONNECTORS = (
 
 @hookimpl
 def brainpy_models():
-    return []
+    return [ModelSpec(name=name, category=category, factory=factory) for name, category, factory in BUILTIN_MODELS]
 
 
 @hookimpl

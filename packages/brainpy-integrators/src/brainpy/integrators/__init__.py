@@ -43,3 +43,7 @@ from brainpy.integrators import fde
 from brainpy.integrators.fde.generic import fdeint, set_default_fdeint, get_default_fdeint, register_fde_integrator
 
 __all__ += ["fde", "fdeint", "set_default_fdeint", "get_default_fdeint", "register_fde_integrator"]
+
+from brainpy.integrators.runner import IntegratorRunner
+
+__all__ += ["IntegratorRunner"]

@@ -3,10 +3,21 @@ r"""Methods for Caputo fractional differential equations :math:`{}^C D^\alpha x 
 import jax.numpy as jnp
 from jax.scipy.special import gammaln
 
+from brainpy.errors import IntegratorError
 from brainpy.integrators.fde.base import FDEIntegrator
 from brainpy.math.ndarray import Variable
 
 __all__ = ["CaputoEuler", "CaputoL1Schema"]
+
+
+def _steps(num_step, num_memory, owner):
+    if num_step is None:
+        num_step = num_memory
+    elif num_memory is not None and num_memory != num_step:
+        raise IntegratorError(f"{owner}: num_step={num_step} and num_memory={num_memory} disagree.")
+    if num_step is None:
+        raise IntegratorError(f"{owner}: num_step (the number of steps to store) is required.")
+    return num_step
 
 
 class CaputoEuler(FDEIntegrator):
@@ -22,7 +33,8 @@ class CaputoEuler(FDEIntegrator):
     Args:
       f: the right-hand side ``f(x1, ..., xn, t, p1, ..., pm)``.
       alpha: the fractional order(s) in ``(0, 1]``.
-      num_step: the number of steps the run will take (the length of the history).
+      num_step: the number of steps the run will take (the length of the history); also
+        accepted as ``num_memory``.
       inits: the initial values (sequence or dict).
       dt: the time step.
       name: the object name.
@@ -33,7 +45,9 @@ class CaputoEuler(FDEIntegrator):
       >>> integral = bp.fde.CaputoEuler(lambda x, t: -x, alpha=0.9, num_step=100, inits=[1.], dt=0.01)
     """
 
-    def __init__(self, f, alpha, num_step, inits, dt=None, name=None, state_delays=None):
+    def __init__(self, f, alpha, num_step=None, inits=None, dt=None, name=None, state_delays=None,
+                 num_memory=None):
+        num_step = _steps(num_step, num_memory, type(self).__name__)
         super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
                          state_delays=state_delays)
         self.num_step = self.num_memory
@@ -79,14 +93,17 @@ class CaputoL1Schema(FDEIntegrator):
     Args:
       f: the right-hand side ``f(x1, ..., xn, t, p1, ..., pm)``.
       alpha: the fractional order(s) in ``(0, 1]``.
-      num_step: the number of steps the run will take (the length of the history).
+      num_step: the number of steps the run will take (the length of the history); also
+        accepted as ``num_memory``.
       inits: the initial values (sequence or dict).
       dt: the time step.
       name: the object name.
       state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
     """
 
-    def __init__(self, f, alpha, num_step, inits, dt=None, name=None, state_delays=None):
+    def __init__(self, f, alpha, num_step=None, inits=None, dt=None, name=None, state_delays=None,
+                 num_memory=None):
+        num_step = _steps(num_step, num_memory, type(self).__name__)
         super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
                          state_delays=state_delays)
         self.num_step = self.num_memory

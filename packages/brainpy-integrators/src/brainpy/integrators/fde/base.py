@@ -65,7 +65,13 @@ class FDEIntegrator(Integrator):
             values = [inits]
         else:
             raise IntegratorError(f"{self.name}: inits must be a sequence or a dict, got {type(inits).__name__}.")
-        return {v: as_state(x) for v, x in zip(self.variables, values)}
+        out = {}
+        for v, x in zip(self.variables, values):
+            x = as_state(x)
+            if v in self.state_delays:  # the state has the shape of its delay's target
+                x = jnp.broadcast_to(x, jnp.broadcast_shapes(x.shape, tuple(self.state_delays[v].delay_target_shape)))
+            out[v] = x
+        return out
 
     def reset(self, inits=None):
         """Forget the history and restart from ``inits`` (default: the current initial values)."""

@@ -36,7 +36,8 @@ def fdeint(alpha, num_memory, inits, f: Optional[Callable] = None, method: Optio
         meth = get_default_fdeint() if method is None else method
         cls = utils.resolve_method("fde", meth, "fdeint")
         try:
-            return cls(fun, alpha, num_memory, inits, dt=dt, name=name, state_delays=state_delays)
+            return cls(fun, alpha=alpha, num_memory=num_memory, inits=inits, dt=dt, name=name,
+                       state_delays=state_delays)
         except TypeError as e:
             raise IntegratorError(f"fdeint(method={meth!r}): {e}") from None
 
@@ -62,5 +63,5 @@ def get_supported_methods():
 
 
 def register_fde_integrator(name: str, integrator) -> None:
-    """Register an FDE integrator class (``cls(f, alpha, num_memory, inits, dt=, name=, ...)``) as ``name``."""
+    """Register an FDE integrator class (``cls(f, alpha=, num_memory=, inits=, dt=, name=, ...)``) as ``name``."""
     utils.register_method("fde", name, integrator)

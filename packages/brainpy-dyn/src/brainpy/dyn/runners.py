@@ -1,0 +1,407 @@
+"""Runners of dynamical systems: `DSRunner` (alias `StructRunner`) and `ReportRunner`.
+
+`DSRunner` compiles the whole simulation loop (inputs, ``update`` and monitors of every step)
+into one XLA program with `brainpy.math.for_loop`.  Long runs are cut into chunks of at most
+``chunk_size`` steps: each chunk runs as one compiled loop, and its monitored data are moved to
+host memory before the next chunk starts, so device memory stays bounded.  `ReportRunner`
+steps in Python (each step compiled when ``jit=True``), which is slower but easy to debug.
+"""
+
+import math
+import numbers
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import brainpy.math as bm
+from brainpy.dyn.base import DynamicalSystem
+from brainpy.errors import RunningError
+from brainpy.math.ndarray import Array, Variable
+from brainpy.running import Monitor, Runner, SharedArgs, call_with_shared
+from brainpy.running.runner import shared_arg_style
+
+__all__ = ["DSRunner", "StructRunner", "ReportRunner"]
+
+_INPUT_TYPES = ("fix", "iter", "func")
+_INPUT_OPS = ("+", "-", "*", "/", "=")
+
+# device memory given to the monitored data of one chunk when ``chunk_size`` is not set
+_CHUNK_MEMORY = 256 * 2 ** 20
+
+
+class _Input:
+    """One formatted input: the target Variable, the value, its type and operation."""
+
+    __slots__ = ("key", "var", "value", "type", "op", "style")
+
+    def __init__(self, key, var, value, type_, op, style=None):
+        self.key, self.var, self.value, self.type, self.op, self.style = key, var, value, type_, op, style
+
+
+def _apply_op(var: Variable, op: str, x):
+    current = var.value
+    x = jnp.asarray(x.value if isinstance(x, Array) else x)
+    if op == "=":
+        new = jnp.broadcast_to(x, current.shape)
+    elif op == "+":
+        new = current + x
+    elif op == "-":
+        new = current - x
+    elif op == "*":
+        new = current * x
+    else:
+        new = current / x
+    var.value = jnp.broadcast_to(new, current.shape).astype(current.dtype)
+
+
+def _is_iterator(value) -> bool:
+    return hasattr(value, "__next__")
+
+
+class DSRunner(Runner):
+    """Simulate a dynamical system, compiling the whole run into one XLA loop.
+
+    Args:
+      target: the simulated `DynamicalSystem`.
+      inputs: inputs given to Variables at every step, before ``update``: one tuple
+        ``(target, value[, type[, op]])`` or a list of them.
+
+        * ``target``: the path of a Variable (relative, then absolute, as for monitors) or the
+          Variable itself.
+        * ``value``: a number or an array broadcasting to the Variable (``type='fix'``); an
+          array whose rows are the values of successive steps (``type='iter'``; row ``k`` is
+          used at step ``k`` of each run); or a function of the step, ``f(t, dt)`` or
+          ``f(tdi)``, returning the value (``type='func'``).
+        * ``type``: ``'fix'`` (default), ``'iter'`` or ``'func'``.
+        * ``op``: ``'+'`` (default), ``'-'``, ``'*'``, ``'/'`` or ``'='``.
+      dt: the time step of the runs (default ``brainpy.math.get_dt()``); during a run it is
+        also the value of ``brainpy.math.get_dt()``.
+      monitors, fun_monitors, dyn_vars, numpy_mon_after_run: see `brainpy.running.Runner`.
+      jit: compile the run (``False`` runs the same loop eagerly, step by step).
+      progress_bar: show a tqdm progress bar, advanced after each chunk.
+      chunk_size: the most steps compiled into one loop (default: as many as fit 256 MiB of
+        monitored data).
+
+    Calling ``run(duration)`` (or the runner itself) simulates ``duration`` time units and
+    returns the elapsed seconds.  Successive runs continue the time; ``runner.mon`` holds the
+    trajectories of the last run, with their times in ``runner.mon.ts``.
+
+    Raises:
+      RunningError: a target that is not a `DynamicalSystem`, a missing or non-Variable
+        monitor/input target, or a malformed input.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> group = bp.dyn.LIF(4, tau_ref=2.)
+      >>> runner = bp.dyn.DSRunner(group, monitors=['V', ('spike', [0])],
+      ...                          inputs=('input', 26.), dt=0.1, progress_bar=False)
+      >>> _ = runner.run(10.)
+      >>> runner.mon.V.shape, runner.mon['spike'].shape, runner.mon.ts[:2]
+      ((100, 4), (100, 1), array([0. , 0.1], dtype=float32))
+    """
+
+    _accepts_iterators = False
+
+    def __init__(
+        self,
+        target: DynamicalSystem,
+        inputs: Union[Sequence, Tuple] = (),
+        dt: Optional[float] = None,
+        monitors=None,
+        fun_monitors: Optional[Dict[str, Callable]] = None,
+        dyn_vars=None,
+        jit: bool = True,
+        progress_bar: bool = True,
+        numpy_mon_after_run: bool = True,
+        chunk_size: Optional[int] = None,
+    ):
+        if not isinstance(target, DynamicalSystem):
+            raise RunningError(
+                f"{type(self).__name__}: the target must be a brainpy.dyn.DynamicalSystem, got "
+                f"{type(target).__name__}."
+            )
+        if dt is None:
+            dt = bm.get_dt()
+        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0 or not math.isfinite(dt):
+            raise RunningError(f"{type(self).__name__}: dt must be a positive number, got {dt!r}.")
+        self.dt = float(dt)
+        if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral)
+                                       or chunk_size < 1):
+            raise RunningError(f"{type(self).__name__}: chunk_size must be a positive integer, got {chunk_size!r}.")
+        self.chunk_size = None if chunk_size is None else int(chunk_size)
+        super().__init__(target, monitors=monitors, fun_monitors=fun_monitors, jit=jit,
+                         progress_bar=progress_bar, dyn_vars=dyn_vars,
+                         numpy_mon_after_run=numpy_mon_after_run)
+        self._inputs: List[_Input] = self._format_inputs(inputs)
+        for inp in self._inputs:
+            self.dyn_vars[f"_input_target_{id(inp.var)}"] = inp.var
+        # the clock: step ``k`` of the next run is at time t0 + (i + k) * dt
+        self._t0 = 0.0
+        self._i = 0
+        self._compiled = None
+
+    # ----- inputs -----
+    def _format_inputs(self, inputs) -> List[_Input]:
+        if inputs is None:
+            return []
+        if not isinstance(inputs, (list, tuple)):
+            raise RunningError(
+                f"{type(self).__name__}: inputs must be a tuple (target, value[, type[, op]]) or a "
+                f"list of them, got {type(inputs).__name__}."
+            )
+        if inputs and isinstance(inputs[0], (str, Variable)):
+            inputs = [inputs]
+        return [self._format_input(item) for item in inputs]
+
+    def _format_input(self, item) -> _Input:
+        name = type(self).__name__
+        if not isinstance(item, (list, tuple)) or not 2 <= len(item) <= 4:
+            raise RunningError(
+                f"{name}: each input must be (target, value[, type[, op]]), got {item!r}."
+            )
+        target, value = item[0], item[1]
+        type_ = item[2] if len(item) > 2 else "fix"
+        op = item[3] if len(item) > 3 else "+"
+        if type_ not in _INPUT_TYPES:
+            raise RunningError(f"{name}: the input type of {target!r} must be one of {_INPUT_TYPES}, got {type_!r}.")
+        if op not in _INPUT_OPS:
+            raise RunningError(f"{name}: the input operation of {target!r} must be one of {_INPUT_OPS}, got {op!r}.")
+        if isinstance(target, Variable):
+            var, key = target, f"<Variable {id(target)}>"
+        elif isinstance(target, str):
+            var, key = self.find_target(target, "input"), target
+        else:
+            raise RunningError(f"{name}: an input target must be a path string or a Variable, got {type(target).__name__}.")
+        shape = tuple(var.shape)
+
+        def check_broadcast(value_shape, what):
+            try:
+                ok = jnp.broadcast_shapes(tuple(value_shape), shape) == shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise RunningError(
+                    f"{name}: the {what} of input {key!r} has shape {tuple(value_shape)}, which does "
+                    f"not broadcast to the target's shape {shape}."
+                )
+
+        if type_ == "func":
+            if not callable(value):
+                raise RunningError(f"{name}: a 'func' input for {key!r} must be callable, got {type(value).__name__}.")
+            return _Input(key, var, value, type_, op, shared_arg_style(value))
+        if type_ == "iter":
+            if _is_iterator(value):
+                if not self._accepts_iterators:
+                    raise RunningError(
+                        f"{name}: the 'iter' input of {key!r} is a Python iterator, which a compiled "
+                        f"loop cannot consume; give an array whose rows are the per-step values, or "
+                        f"use ReportRunner."
+                    )
+                return _Input(key, var, value, type_, op)
+            try:
+                arr = jnp.asarray(value.value if isinstance(value, Array) else value)
+            except (TypeError, ValueError):
+                raise RunningError(
+                    f"{name}: the 'iter' input of {key!r} must be an array with one row per step, got "
+                    f"{type(value).__name__}."
+                ) from None
+            if arr.ndim == 0:
+                raise RunningError(f"{name}: the 'iter' input of {key!r} must have a leading time axis, got a scalar.")
+            check_broadcast(arr.shape[1:], "rows")
+            return _Input(key, var, arr, type_, op)
+        if callable(value) and not isinstance(value, Array):
+            raise RunningError(
+                f"{name}: the input of {key!r} is a function; declare it with the type 'func': "
+                f"({key!r}, function, 'func')."
+            )
+        try:
+            arr = jnp.asarray(value.value if isinstance(value, Array) else value)
+        except (TypeError, ValueError):
+            raise RunningError(f"{name}: the 'fix' input of {key!r} must be a number or an array, got {type(value).__name__}.") from None
+        check_broadcast(arr.shape, "value")
+        return _Input(key, var, arr, type_, op)
+
+    def _apply_inputs(self, tdi, iter_values):
+        for k, inp in enumerate(self._inputs):
+            if inp.type == "fix":
+                x = inp.value
+            elif inp.type == "iter":
+                x = iter_values[str(k)]
+            else:
+                x = call_with_shared(inp.value, tdi, inp.style)
+            _apply_op(inp.var, inp.op, x)
+
+    def _iter_data(self, n: int) -> Dict[str, Any]:
+        """The 'iter' inputs for a run of ``n`` steps, keyed by the input's position."""
+        data = {}
+        for k, inp in enumerate(self._inputs):
+            if inp.type != "iter":
+                continue
+            if _is_iterator(inp.value):
+                data[str(k)] = inp.value
+                continue
+            if inp.value.shape[0] < n:
+                raise RunningError(
+                    f"{type(self).__name__}: the 'iter' input of {inp.key!r} has {inp.value.shape[0]} "
+                    f"rows, fewer than the {n} steps of the run."
+                )
+            data[str(k)] = inp.value[:n]
+        return data
+
+    # ----- one step -----
+    def _step_function(self) -> Callable:
+        record = self.build_monitors()
+        dt = self.dt
+
+        def step(t, i, iter_values):
+            tdi = SharedArgs(t=t, dt=dt, i=i)
+            self._apply_inputs(tdi, iter_values)
+            self.target.update(tdi)
+            return record(tdi)
+
+        return step
+
+    def _run_chunk(self, ts, idx, iter_values, progress) -> Dict[str, Any]:
+        if not self.jit:
+            out = bm.for_loop(self._step_function(), (ts, idx, iter_values), jit=False)
+        else:
+            if self._compiled is None:
+                step = self._step_function()
+                dyn_vars = self.dyn_vars
+
+                def run_chunk(ts, idx, iter_values):
+                    return bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars)
+
+                self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars)
+            out = self._compiled(ts, idx, iter_values)
+        out = {k: np.asarray(jax.device_get(v.value if isinstance(v, Array) else v)) for k, v in out.items()}
+        progress(int(ts.shape[0]))
+        return out
+
+    # ----- running -----
+    def _num_steps(self, duration) -> int:
+        if isinstance(duration, bool) or not isinstance(duration, numbers.Real) or not math.isfinite(duration):
+            raise RunningError(f"{type(self).__name__}: the duration must be a finite number, got {duration!r}.")
+        ratio = float(duration) / self.dt
+        n = int(round(ratio)) if abs(ratio - round(ratio)) < 1e-6 * max(1.0, abs(ratio)) else int(math.ceil(ratio))
+        if n < 1:
+            raise RunningError(
+                f"{type(self).__name__}: the duration {duration} is shorter than one time step (dt={self.dt})."
+            )
+        return n
+
+    def _bytes_per_step(self) -> int:
+        total = 0
+        for _, var, indices, _ in self._mon_vars:
+            count = int(np.prod(var.shape)) if indices is None else int(indices.size)
+            total += count * np.dtype(var.dtype).itemsize
+        return max(total, 1)
+
+    def _chunk_length(self, n: int) -> int:
+        if self.chunk_size is not None:
+            return min(n, self.chunk_size)
+        return max(1, min(n, _CHUNK_MEMORY // self._bytes_per_step()))
+
+    def run(self, duration, start_t: Optional[float] = None) -> float:
+        """Simulate ``duration`` time units.
+
+        Args:
+          duration: the simulated time; ``round(duration / dt)`` steps are run.
+          start_t: restart the clock at this time (default: continue from the last run).
+
+        Returns:
+          The elapsed wall-clock time in seconds (compilation included).
+        """
+        start = time.time()
+        n = self._num_steps(duration)
+        if start_t is not None:
+            if isinstance(start_t, bool) or not isinstance(start_t, numbers.Real):
+                raise RunningError(f"{type(self).__name__}: start_t must be a number, got {start_t!r}.")
+            self._t0, self._i = float(start_t), 0
+        iter_data = self._iter_data(n)
+        steps = self._i + np.arange(n)
+        ts_host = self._t0 + steps * self.dt
+        float_dtype = bm.dftype()
+        chunk = self._chunk_length(n)
+        pieces: Dict[str, List[np.ndarray]] = {}
+        bar = self._progress_bar(n)
+        old_dt = bm.get_dt()
+        bm.set_dt(self.dt)
+        try:
+            for s in range(0, n, chunk):
+                e = min(n, s + chunk)
+                ts = jnp.asarray(ts_host[s:e], dtype=float_dtype)
+                idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
+                it = {k: (v if _is_iterator(v) else v[s:e]) for k, v in iter_data.items()}
+                out = self._run_chunk(ts, idx, it, bar.update if bar is not None else (lambda k: None))
+                for key, value in out.items():
+                    pieces.setdefault(key, []).append(value)
+        finally:
+            bm.set_dt(old_dt)
+            if bar is not None:
+                bar.close()
+        self._i += n
+        self._store_monitors(np.asarray(ts_host, dtype=float_dtype), pieces)
+        return time.time() - start
+
+    def _progress_bar(self, n):
+        if not self.progress_bar:
+            return None
+        from brainpy.tools import init_progress_bar
+
+        return init_progress_bar(total=n, desc=f"Running {self.target.name}")
+
+    def _store_monitors(self, ts, pieces):
+        self.mon.reset()
+        wrap = (lambda x: x) if self.numpy_mon_after_run else bm.asarray
+        self.mon.ts = wrap(ts)
+        intervals = {key: interval for key, _, _, interval in self._mon_vars}
+        for key, chunks in pieces.items():
+            data = np.concatenate(chunks, axis=0)
+            interval = intervals.get(key)
+            if interval is not None:
+                every = max(1, int(round(interval / self.dt)))
+                self.mon[key] = wrap(data[::every])
+                self.mon[f"{key}.t"] = wrap(ts[::every])
+            else:
+                self.mon[key] = wrap(data)
+
+
+StructRunner = DSRunner
+
+
+class ReportRunner(DSRunner):
+    """Simulate a dynamical system step by step in Python, for debugging.
+
+    Each step (inputs, ``update``, monitors) is one compiled call when ``jit=True`` and plain
+    eager JAX code when ``jit=False``, so breakpoints and prints inside ``update`` work.  The
+    progress bar advances at every step.  Besides arrays, an ``'iter'`` input may be any Python
+    iterator (``next()`` is called once per step).  The arguments are those of `DSRunner`.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> group = bp.dyn.LIF(2)
+      >>> runner = bp.dyn.ReportRunner(group, monitors=['V'], inputs=('input', 26.),
+      ...                              progress_bar=False)
+      >>> _ = runner.run(1.)
+      >>> runner.mon.V.shape
+      (10, 2)
+    """
+
+    _accepts_iterators = True
+
+    def _run_chunk(self, ts, idx, iter_values, progress) -> Dict[str, Any]:
+        if self._compiled is None:
+            step = self._step_function()
+            self._compiled = bm.jit(step, dyn_vars=self.dyn_vars) if self.jit else step
+        records: Dict[str, List[np.ndarray]] = {}
+        for k in range(int(ts.shape[0])):
+            values = {key: (next(v) if _is_iterator(v) else v[k]) for key, v in iter_values.items()}
+            out = self._compiled(ts[k], idx[k], values)
+            for key, value in out.items():
+                records.setdefault(key, []).append(np.asarray(value.value if isinstance(value, Array) else value))
+            progress(1)
+        return {key: np.stack(vals) for key, vals in records.items()}

@@ -1,0 +1,161 @@
+"""Abstract (phenomenological) synapse models."""
+
+from typing import Optional
+
+import jax.numpy as jnp
+import numpy as np
+
+import brainpy.math as bm
+from brainpy import connect
+from brainpy.dyn.base import NeuGroup, TwoEndConn
+from brainpy.errors import ModelBuildError
+from brainpy.initialize import init_param
+
+__all__ = ["ExpCUBA", "ExpCOBA"]
+
+_CONN_TYPES = ("sparse", "dense")
+
+
+class ExpCUBA(TwoEndConn):
+    r"""Current-based synapses with an exponentially decaying conductance.
+
+    .. math::
+
+       \frac{dg}{dt} = -\frac{g}{\tau} + \sum_{k} w\, \delta(t - t_k - D), \qquad
+       I_{syn}(t) = g(t)
+
+    :math:`g` has the shape of the post-synaptic group: the contributions of every synapse
+    onto a neuron add up.  A pre-synaptic spike increments :math:`g` by the synaptic weight
+    ``g_max`` after ``delay_step`` steps (a spike emitted at one step reaches :math:`g` at the
+    next step when there is no delay, since synapses are updated before neurons).  The
+    current is added to the ``input`` of the post-synaptic group.
+
+    Args:
+      pre: the pre-synaptic group (needs ``spike``).
+      post: the post-synaptic group (needs ``input``; ``V`` too for `ExpCOBA`).
+      conn: the connectivity (see `TwoEndConn`).
+      conn_type: ``'sparse'`` (default; event-driven through ``pre2post`` with
+        `brainpy.math.pre2post_event_sum`) or ``'dense'`` (a matrix product with ``conn_mat``).
+        `brainpy.connect.All2All` (with ``include_self=True``) and `brainpy.connect.One2One`
+        connections use neither; an all-to-all connection without self-connections is dense.
+      g_max: the synaptic weight: a scalar, or one value per synapse (shape ``(num_syn,)`` for
+        sparse connections, ``(pre.num, post.num)`` for dense and all-to-all ones, ``(num,)``
+        for one-to-one ones), or an initializer of that shape.
+      delay_step: the transmission delay in steps: None/0, an int, an integer array with one
+        delay per pre-synaptic neuron, or an initializer/function of the pre-synaptic shape.
+      tau: the decay time constant (ms).
+      method: the integration method of :math:`g`.
+      name: the synapse's name.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> neu = bp.dyn.LIF(10)
+      >>> syn = bp.dyn.ExpCUBA(neu, neu, bp.conn.FixedProb(0.2, seed=1), g_max=0.5)
+    """
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
+                 delay_step=None, tau=8.0, method: str = "exp_auto", name: Optional[str] = None):
+        super().__init__(pre=pre, post=post, conn=conn, name=name)
+        from brainpy.integrators import odeint
+
+        self.check_pre_attrs("spike")
+        self._check_post()
+        if self.conn is None:
+            raise ModelBuildError(f"{self.name}: {type(self).__name__} needs a connection, got conn=None.")
+        if conn_type not in _CONN_TYPES:
+            raise ModelBuildError(f"{self.name}: conn_type must be one of {_CONN_TYPES}, got {conn_type!r}.")
+        self.conn_type = conn_type
+        self.tau = tau
+
+        if isinstance(self.conn, connect.All2All) and self.conn.include_self:
+            self.comp_type = "all2all"
+            self.g_max = init_param(g_max, (pre.num, post.num), allow_none=False)
+        elif isinstance(self.conn, connect.One2One):
+            if pre.num != post.num:
+                raise ModelBuildError(
+                    f"{self.name}: a one-to-one connection needs groups of equal size, got "
+                    f"{pre.num} and {post.num}."
+                )
+            self.comp_type = "one2one"
+            self.g_max = init_param(g_max, (pre.num,), allow_none=False)
+        elif conn_type == "sparse" and not isinstance(self.conn, connect.All2All):
+            self.comp_type = "sparse"
+            self.pre2post = self.conn.require("pre2post")
+            self.g_max = init_param(g_max, (int(self.pre2post[0].size),), allow_none=False)
+        else:
+            self.comp_type = "dense"
+            self.conn_mat = self.conn.require("conn_mat")
+            self.g_max = init_param(g_max, (pre.num, post.num), allow_none=False)
+
+        self.g = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
+        self._spike_key = f"{pre.name}.spike"
+        self.delay_step = self.register_delay(self._spike_key, delay_step, pre.spike)
+        self.integral = odeint(lambda g, t: -g / self.tau, method=method)
+
+    def _check_post(self):
+        self.check_post_attrs("input")
+
+    def _arrival(self, spike):
+        """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""
+        w = bm.as_jax(self.g_max)
+        spike = jnp.ravel(spike)
+        if self.comp_type == "all2all":
+            if jnp.ndim(w) == 0:
+                return jnp.full((self.post.num,), jnp.sum(spike.astype(bm.dftype())) * w, dtype=bm.dftype())
+            return spike.astype(bm.dftype()) @ w
+        if self.comp_type == "one2one":
+            return spike.astype(bm.dftype()) * w
+        if self.comp_type == "sparse":
+            return bm.as_jax(bm.pre2post_event_sum(spike, self.pre2post, self.post.num, w))
+        return spike.astype(bm.dftype()) @ (bm.as_jax(self.conn_mat).astype(bm.dftype()) * w)
+
+    def output(self, g):
+        """The current given to the post-synaptic group for the conductance ``g``."""
+        return g
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        self.update_local_delays()
+        spike = self.get_delay_data(self._spike_key, self.delay_step)
+        g = bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
+        self.g.value = g
+        current = self.output(g)
+        self.post.input.value = self.post.input.value + jnp.reshape(current, self.post.input.shape)
+
+    def reset(self):
+        """Clear the conductance and the stored spikes."""
+        self.g.value = jnp.zeros_like(self.g.value)
+        for identifier, delay in self.local_delay_vars.items():
+            delay.reset(self._delay_targets[identifier])
+
+
+class ExpCOBA(ExpCUBA):
+    r"""Conductance-based synapses with an exponentially decaying conductance.
+
+    As `ExpCUBA`, with the current depending on the post-synaptic potential :math:`V`:
+
+    .. math:: I_{syn}(t) = g(t)\,(E - V(t))
+
+    Args:
+      E: the reversal potential of the synapse (mV).
+      **kwargs: the arguments of `ExpCUBA` (``conn_type``, ``g_max``, ``delay_step``, ``tau``,
+        ``method``, ``name``).
+
+    Examples:
+      >>> import brainpy as bp
+      >>> E = bp.dyn.LIF(32, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.)
+      >>> E2E = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(prob=0.1, seed=0), E=0., g_max=0.6, tau=5.)
+    """
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
+                 delay_step=None, tau=8.0, E=0., method: str = "exp_auto", name: Optional[str] = None):
+        super().__init__(pre=pre, post=post, conn=conn, conn_type=conn_type, g_max=g_max,
+                         delay_step=delay_step, tau=tau, method=method, name=name)
+        self.E = E
+
+    def _check_post(self):
+        self.check_post_attrs("input", "V")
+
+    def output(self, g):
+        V = jnp.ravel(self.post.V.value)
+        return g * (bm.as_jax(self.E) - V)

@@ -1,0 +1,294 @@
+"""DSRunner / StructRunner / ReportRunner: traces vs NumPy loops, monitors, inputs, chunks, errors."""
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import brainpy.dyn as dyn
+import brainpy.math as bm
+from brainpy.errors import RunningError
+from brainpy.running import Monitor
+
+
+@pytest.fixture(autouse=True)
+def _names():
+    bm.clear_name_cache(ignore_warn=True)
+    yield
+    bm.clear_name_cache(ignore_warn=True)
+
+
+class FitzHughNagumo(dyn.DynamicalSystem):
+    """The Euler-stepped FitzHugh-Nagumo system of the 'Building General Dynamical Systems' docs."""
+
+    def __init__(self, a=0.8, b=0.7, tau=12.5, **kwargs):
+        super().__init__(**kwargs)
+        self.a, self.b, self.tau = a, b, tau
+        self.v = bm.Variable(jnp.zeros(1))
+        self.w = bm.Variable(jnp.zeros(1))
+        self.I = bm.Variable(jnp.zeros(1))
+
+    def update(self, _t, _dt):
+        self.w += (self.v + self.a - self.b * self.w) / self.tau * _dt
+        self.v += (self.v - self.v ** 3 / 3 - self.w + self.I) * _dt
+        self.I[:] = 0.
+
+
+def fhn_reference(n, dt, I=1.5, a=0.8, b=0.7, tau=12.5):
+    v = w = 0.
+    vs, ws = [], []
+    for _ in range(n):
+        w = w + (v + a - b * w) / tau * dt
+        v = v + (v - v ** 3 / 3 - w + I) * dt
+        vs.append(v)
+        ws.append(w)
+    return np.array(vs), np.array(ws)
+
+
+class Probe(dyn.DynamicalSystem):
+    """Records what its input Variable held at each step, then clears it (like a neuron)."""
+
+    def __init__(self, shape=(2,), dtype=jnp.float32, **kwargs):
+        super().__init__(**kwargs)
+        self.x = bm.Variable(jnp.ones(shape, dtype=dtype))
+        self.seen = bm.Variable(jnp.zeros(shape, dtype=dtype))
+        self.t = bm.Variable(jnp.zeros(1))
+        self.i = bm.Variable(jnp.zeros(1, dtype=jnp.int32))
+
+    def update(self, tdi):
+        self.seen.value = self.x.value
+        self.t.value = jnp.reshape(tdi.t, (1,))
+        self.i.value = jnp.reshape(tdi.i, (1,)).astype(jnp.int32)
+
+
+def test_fhn_trace_matches_numpy_euler_and_relative_absolute_monitors():
+    fhn2 = FitzHughNagumo(name="X")
+    fhn = FitzHughNagumo()
+    net = dyn.Network(f1=fhn, f2=fhn2)
+    runner = dyn.DSRunner(net, monitors=["f1.v", "X.v", "f2.w"],
+                          inputs=[("f1.I", 1.5), ("X.I", 1.0)], dt=0.1, progress_bar=False)
+    elapsed = runner(duration=100)
+    assert elapsed > 0
+    v1, _ = fhn_reference(1000, 0.1, I=1.5)
+    v2, w2 = fhn_reference(1000, 0.1, I=1.0)
+    np.testing.assert_allclose(runner.mon["f1.v"][:, 0], v1, atol=2e-3)
+    np.testing.assert_allclose(runner.mon["X.v"][:, 0], v2, atol=2e-3)
+    np.testing.assert_allclose(runner.mon["f2.w"][:, 0], w2, atol=2e-3)
+    assert isinstance(runner.mon["f1.v"], np.ndarray)
+    np.testing.assert_allclose(runner.mon.ts, np.arange(1000) * 0.1, atol=1e-4)
+
+
+def test_monitor_shapes_indices_and_forms():
+    class MatrixVarModel(dyn.DynamicalSystem):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.a = bm.Variable(jnp.zeros((4, 4)))
+
+        def update(self, _t, _dt):
+            self.a += 0.01
+
+    model = MatrixVarModel()
+    runner = dyn.StructRunner(model, monitors=["a", ("a", [1, 15])][:1], dt=0.02, progress_bar=False)
+    runner.run(10.)
+    assert runner.mon.a.shape == (500, 16)  # flattened, as documented
+    np.testing.assert_allclose(runner.mon.a[-1], np.full(16, 5.0), rtol=1e-4)
+
+    for monitors in ([("a", [1, 15])], {"a": [1, 15]}, Monitor(variables=[("a", [1, 15])]),
+                     Monitor(variables={"a": [1, 15]}), {"mine": model.a}):
+        bm.clear_name_cache(ignore_warn=True)
+        runner = dyn.DSRunner(MatrixVarModel(), monitors=monitors, progress_bar=False)
+        runner.run(1.)
+        key = "mine" if isinstance(monitors, dict) and "mine" in monitors else "a"
+        expected_cols = 16 if key == "mine" else 2
+        assert runner.mon[key].shape == (10, expected_cols)
+    assert runner.build_monitors() is not None
+
+
+def test_monitor_errors_are_running_errors():
+    net = dyn.Network(FitzHughNagumo(name="A"), FitzHughNagumo())
+    FitzHughNagumo(name="Z")
+    with pytest.raises(RunningError, match="cannot find the monitor target 'Z.v'"):
+        dyn.DSRunner(net, monitors=["Z.v"])
+    with pytest.raises(RunningError, match="'A.tau' .* not a brainpy.math.Variable"):
+        dyn.DSRunner(net, monitors=["A.tau"])
+    with pytest.raises(RunningError, match="cannot find the input target 'A.J'"):
+        dyn.DSRunner(net, inputs=("A.J", 1.))
+    with pytest.raises(RunningError, match="input target 'A.a' .* not a brainpy.math.Variable"):
+        dyn.DSRunner(net, inputs=("A.a", 1.))
+    with pytest.raises(RunningError, match="must be a brainpy.dyn.DynamicalSystem, got Monitor"):
+        dyn.DSRunner(Monitor(["v"]))
+    with pytest.raises(RunningError, match="dt must be a positive number"):
+        dyn.DSRunner(net, dt=0.)
+    with pytest.raises(RunningError, match="chunk_size"):
+        dyn.DSRunner(net, chunk_size=0)
+    runner = dyn.DSRunner(net, progress_bar=False)
+    with pytest.raises(RunningError, match="shorter than one time step"):
+        runner.run(0.)
+    with pytest.raises(RunningError, match="finite number"):
+        runner.run("10")
+
+
+@pytest.mark.parametrize("runner_cls", [dyn.DSRunner, dyn.ReportRunner])
+def test_inputs_of_every_type_and_operation(runner_cls):
+    n, dt = 6, 0.5
+    probes = {op: Probe(name=f"P{k}") for k, op in enumerate(["+", "-", "*", "/", "="])}
+    net = dyn.Network(**{f"p{k}": p for k, p in enumerate(probes.values())})
+    iter_values = np.arange(n * 2, dtype=np.float32).reshape(n, 2) + 1.
+    inputs = [
+        ("p0.x", 2.),                                   # fix, default '+'
+        ("p1.x", iter_values, "iter", "-"),
+        ("p2.x", lambda t, dt: t + dt, "func", "*"),
+        ("p3.x", lambda tdi: jnp.full(2, 2.) + tdi.i, "func", "/"),
+        ("P4.x", np.array([3., 4.]), "fix", "="),
+    ]
+    runner = runner_cls(net, inputs=inputs, monitors=[f"p{k}.seen" for k in range(5)], dt=dt,
+                        progress_bar=False)
+    runner.run(n * dt)
+    x = {op: np.ones(2) for op in probes}
+    seen = {op: [] for op in probes}
+    for k in range(n):
+        t = k * dt
+        x["+"] = x["+"] + 2.
+        x["-"] = x["-"] - iter_values[k]
+        x["*"] = x["*"] * (t + dt)
+        x["/"] = x["/"] / (2. + k)
+        x["="] = np.array([3., 4.])
+        for op in probes:
+            seen[op].append(x[op].copy())
+    for k, op in enumerate(probes):
+        np.testing.assert_allclose(runner.mon[f"p{k}.seen"], np.array(seen[op]), rtol=1e-5, err_msg=op)
+
+
+def test_input_errors():
+    p = Probe()
+    with pytest.raises(RunningError, match="input type of 'x' must be one of"):
+        dyn.DSRunner(p, inputs=("x", 1., "loop"))
+    with pytest.raises(RunningError, match="input operation of 'x' must be one of"):
+        dyn.DSRunner(p, inputs=("x", 1., "fix", "%"))
+    with pytest.raises(RunningError, match=r"shape \(3,\), which does not broadcast"):
+        dyn.DSRunner(p, inputs=("x", np.ones(3)))
+    with pytest.raises(RunningError, match="declare it with the type 'func'"):
+        dyn.DSRunner(p, inputs=("x", lambda t, dt: t))
+    with pytest.raises(RunningError, match="must be callable"):
+        dyn.DSRunner(p, inputs=("x", 1., "func"))
+    with pytest.raises(RunningError, match="leading time axis"):
+        dyn.DSRunner(p, inputs=("x", 1., "iter"))
+    with pytest.raises(RunningError, match=r"each input must be \(target, value"):
+        dyn.DSRunner(p, inputs=[("x",)])
+    with pytest.raises(RunningError, match="Python iterator"):
+        dyn.DSRunner(p, inputs=("x", iter([1., 2.]), "iter"))
+    runner = dyn.DSRunner(p, inputs=("x", np.ones((3, 2)), "iter"), progress_bar=False)
+    with pytest.raises(RunningError, match="has 3 rows, fewer than the 5 steps"):
+        runner.run(0.5)
+
+
+def test_single_input_forms_and_variable_targets():
+    p = Probe()
+    runner = dyn.DSRunner(p, inputs=["x", 1.], monitors=["seen"], progress_bar=False)
+    runner.run(0.2)
+    np.testing.assert_allclose(runner.mon.seen[:, 0], [2., 3.])
+    runner = dyn.DSRunner(p, inputs=(p.x, 1., "fix", "="), monitors=["seen"], progress_bar=False)
+    runner.run(0.2)
+    np.testing.assert_allclose(runner.mon.seen[:, 0], [1., 1.])
+    # an int Variable keeps its dtype under '/'
+    q = Probe(dtype=jnp.int32)
+    runner = dyn.DSRunner(q, inputs=("x", 2, "fix", "*"), monitors=["seen"], progress_bar=False)
+    runner.run(0.3)
+    assert runner.mon.seen.dtype == np.int32
+    np.testing.assert_array_equal(runner.mon.seen[:, 0], [2, 4, 8])
+
+
+def test_chunked_run_equals_unchunked_run_exactly():
+    def simulate(chunk_size):
+        bm.clear_name_cache(ignore_warn=True)
+        bm.random.seed(3)
+        group = dyn.LIF(20, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.,
+                        V_initializer=lambda s: bm.random.uniform(-60., -50., s))
+        runner = dyn.DSRunner(group, monitors=["V", "spike"], dt=0.1, chunk_size=chunk_size,
+                              inputs=("input", np.linspace(10., 30., 20, dtype=np.float32)),
+                              fun_monitors={"t": lambda t, dt: t}, progress_bar=False)
+        runner.run(50.)
+        return runner.mon
+
+    whole, chunked = simulate(None), simulate(37)
+    for key in ("V", "spike", "t"):
+        np.testing.assert_array_equal(whole[key], chunked[key])
+    np.testing.assert_array_equal(whole.ts, chunked.ts)
+    assert whole.spike.sum() > 0
+
+
+def test_repeated_runs_continue_time_and_start_t_restarts_it():
+    p = Probe()
+    runner = dyn.DSRunner(p, monitors=["t", "i"], dt=0.1, progress_bar=False)
+    runner.run(1.)
+    runner.run(0.5)
+    np.testing.assert_allclose(runner.mon.ts, 1.0 + 0.1 * np.arange(5), atol=1e-6)
+    np.testing.assert_allclose(runner.mon.t[:, 0], runner.mon.ts, atol=1e-6)
+    np.testing.assert_array_equal(runner.mon.i[:, 0], np.arange(10, 15))
+    runner.run(0.3, start_t=5.)
+    np.testing.assert_allclose(runner.mon.ts, [5.0, 5.1, 5.2], atol=1e-5)
+    np.testing.assert_array_equal(runner.mon.i[:, 0], [0, 1, 2])
+
+
+def test_report_runner_and_jit_false_match_the_compiled_run():
+    def simulate(cls, jit):
+        bm.clear_name_cache(ignore_warn=True)
+        fhn = FitzHughNagumo()
+        runner = cls(fhn, monitors=["v", "w"], inputs=("I", 1.5), jit=jit, dt=0.1,
+                     fun_monitors={"vw": lambda tdi: fhn.v.value + fhn.w.value}, progress_bar=False)
+        runner.run(3.)
+        return runner.mon
+
+    ref = simulate(dyn.DSRunner, True)
+    for cls, jit in ((dyn.DSRunner, False), (dyn.ReportRunner, True), (dyn.ReportRunner, False)):
+        mon = simulate(cls, jit)
+        for key in ("v", "w", "vw"):
+            np.testing.assert_allclose(mon[key], ref[key], rtol=1e-5, err_msg=f"{cls.__name__} jit={jit}")
+    np.testing.assert_allclose(ref.vw, ref.v + ref.w, rtol=1e-5)
+
+
+def test_report_runner_consumes_python_iterators():
+    p = Probe()
+
+    def gen():
+        k = 0
+        while True:
+            yield np.full(2, float(k), dtype=np.float32)
+            k += 1
+
+    runner = dyn.ReportRunner(p, inputs=("x", gen(), "iter", "="), monitors=["seen"], progress_bar=False)
+    runner.run(0.4)
+    np.testing.assert_allclose(runner.mon.seen[:, 0], [0., 1., 2., 3.])
+
+
+def test_dt_argument_overrides_the_default_during_the_run():
+    seen_dt = []
+
+    class Reads(dyn.DynamicalSystem):
+        def __init__(self):
+            super().__init__()
+            self.x = bm.Variable(jnp.zeros(1))
+
+        def update(self, tdi):
+            seen_dt.append((tdi.dt, bm.get_dt()))
+            self.x += tdi.dt
+
+    old = bm.get_dt()
+    runner = dyn.DSRunner(Reads(), monitors=["x"], dt=0.05, progress_bar=False)
+    runner.run(1.)
+    assert runner.mon.x.shape == (20, 1)
+    np.testing.assert_allclose(runner.mon.x[-1], [1.0], rtol=1e-5)
+    assert seen_dt[0] == (0.05, 0.05)
+    assert bm.get_dt() == old
+
+
+def test_intervals_progress_bar_and_array_monitors(capsys):
+    p = Probe()
+    runner = dyn.DSRunner(p, monitors=Monitor(["t", "i"], intervals={"t": 0.3}), dt=0.1,
+                          progress_bar=True, numpy_mon_after_run=False)
+    runner.run(1.)
+    assert isinstance(runner.mon.i, bm.Array)
+    np.testing.assert_allclose(np.asarray(runner.mon["t.t"]), [0., 0.3, 0.6, 0.9], atol=1e-6)
+    np.testing.assert_allclose(np.asarray(runner.mon.t)[:, 0], [0., 0.3, 0.6, 0.9], atol=1e-6)
+    assert runner.mon.i.shape == (10, 1)
+    err = capsys.readouterr().err
+    assert "10/10" in err

@@ -1,0 +1,185 @@
+"""`IntegratorRunner`: run an integrator over time in one compiled loop and record monitors."""
+
+import numbers
+from typing import Callable, Dict, Optional, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.errors import IntegratorError, MonitorError
+from brainpy.integrators.base import Integrator, as_state
+from brainpy.integrators.fde.base import FDEIntegrator
+from brainpy.math.delayvars import TimeDelay
+from brainpy.math.ndarray import Variable, _unwrap
+from brainpy.math.object_base import BrainPyObject
+
+__all__ = ["IntegratorRunner", "Monitor"]
+
+
+class Monitor(dict):
+    """The recorded values: ``mon.ts``, ``mon.V`` or ``mon['V']`` (time on axis 0)."""
+
+    def __getattr__(self, item):
+        try:
+            return self[item]
+        except KeyError:
+            raise AttributeError(f"the monitor has no record {item!r}; recorded: {sorted(self)}.") from None
+
+
+class IntegratorRunner(BrainPyObject):
+    """Run an integrator in one compiled loop (``jax.lax.scan`` through `brainpy.math.for_loop`).
+
+    Step ``i`` integrates from ``ts[i] = t0 + i * dt`` to ``ts[i] + dt``; the monitors record the
+    values after the step (at index ``i``), as BrainPy's runners do.
+
+    Args:
+      target: the integrator.
+      monitors: the variable names to record (default: every variable).
+      inits: the initial values: a sequence in the order of ``target.variables``, a dict by
+        name, or one array for a one-variable system.  Missing values come from an FDE
+        integrator's ``inits`` or from the delay of the variable in ``state_delays``.
+      args: fixed parameters by name.
+      dyn_args: time-varying parameters by name, arrays whose axis 0 runs over the steps.
+      dyn_vars: other `Variable` objects the derivative reads or writes (they are also found
+        automatically).
+      fun_monitors: ``{name: fun(t, dt)}`` recorded after each step.
+      dt: the time step (default: the integrator's).
+      t0: the start time.
+      jit: compile the loop.
+      progress_bar: show a progress bar (needs ``tqdm``).
+      numpy_mon_after_run: convert the records to NumPy arrays.
+      name: the object name.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> integral = bp.odeint(lambda V, w, t, Iext: (V - V ** 3 / 3 - w + Iext, (V + 0.7 - 0.8 * w) / 12.5), dt=0.01)
+      >>> runner = bp.integrators.IntegratorRunner(integral, monitors=['V'], inits=dict(V=0., w=0.),
+      ...                                          args=dict(Iext=1.), dt=0.01)
+      >>> runner.run(100.)
+      >>> runner.mon.V.shape
+      (10000,)
+    """
+
+    def __init__(self, target: Integrator, monitors: Optional[Sequence[str]] = None, inits=None,
+                 args: Optional[Dict] = None, dyn_args: Optional[Dict] = None, dyn_vars=None,
+                 fun_monitors: Optional[Dict[str, Callable]] = None, dt: Optional[float] = None,
+                 t0: float = 0.0, jit: bool = True, progress_bar: bool = False,
+                 numpy_mon_after_run: bool = True, name: Optional[str] = None):
+        super().__init__(name=name)
+        if not isinstance(target, Integrator):
+            raise IntegratorError(f"{self.name}: target must be a brainpy integrator, got {type(target).__name__}.")
+        self.target = target
+        self.dt = target.dt if dt is None else dt
+        if isinstance(self.dt, bool) or not isinstance(self.dt, numbers.Real) or not self.dt > 0:
+            raise IntegratorError(f"{self.name}: dt must be a positive number, got {dt!r}.")
+        self.variables = {v: Variable(x) for v, x in self._inits(inits).items()}
+        monitors = list(target.variables) if monitors is None else monitors
+        if isinstance(monitors, str):
+            monitors = [monitors]
+        for m in monitors:
+            if m not in target.variables:
+                raise MonitorError(f"{self.name}: cannot monitor {m!r}; the variables are {target.variables}.")
+        self.monitors = list(monitors)
+        self.fun_monitors = dict(fun_monitors or {})
+        self.args = dict(args or {})
+        self.dyn_args = {k: jnp.asarray(_unwrap(v)) for k, v in (dyn_args or {}).items()}
+        for key in list(self.args) + list(self.dyn_args):
+            if key not in target.parameters:
+                raise IntegratorError(f"{self.name}: {key!r} is not a parameter of the integrator; its parameters are {target.parameters}.")
+        overlap = set(self.args) & set(self.dyn_args)
+        if overlap:
+            raise IntegratorError(f"{self.name}: {sorted(overlap)} given in both args and dyn_args.")
+        defaults = target._defaults
+        missing = [p for p in target.parameters if p not in self.args and p not in self.dyn_args and p not in defaults]
+        if missing:
+            raise IntegratorError(f"{self.name}: no value for the parameters {missing}; give them in args or dyn_args.")
+        self.dyn_vars = dyn_vars
+        self.jit = jit
+        self.progress_bar = progress_bar
+        self.numpy_mon_after_run = numpy_mon_after_run
+        self.t = float(t0)
+        self.mon = Monitor()
+
+    def _inits(self, inits):
+        tg = self.target
+        names = tg.variables
+        if inits is None:
+            values = {}
+        elif isinstance(inits, dict):
+            unknown = [k for k in inits if k not in names]
+            if unknown:
+                raise IntegratorError(f"{self.name}: inits names {unknown}, which are not variables of {names}.")
+            values = dict(inits)
+        elif isinstance(inits, (list, tuple)):
+            if len(inits) != len(names):
+                raise IntegratorError(f"{self.name}: inits has {len(inits)} values for the {len(names)} variables {names}.")
+            values = dict(zip(names, inits))
+        elif len(names) == 1:
+            values = {names[0]: inits}
+        else:
+            raise IntegratorError(f"{self.name}: inits must be a sequence or a dict for the variables {names}.")
+        out = {}
+        for v in names:
+            if v in values:
+                out[v] = as_state(values[v])
+                if v in tg.state_delays:  # the state has the shape of its delay's target
+                    shape = jnp.broadcast_shapes(out[v].shape, tuple(tg.state_delays[v].delay_target_shape))
+                    out[v] = jnp.broadcast_to(out[v], shape)
+            elif isinstance(tg, FDEIntegrator):
+                out[v] = tg.inits[v]
+            elif v in tg.state_delays:
+                delay = tg.state_delays[v]
+                newest = delay(delay.current_time.value[0]) if isinstance(delay, TimeDelay) else delay(0)
+                out[v] = as_state(newest)
+            else:
+                raise IntegratorError(f"{self.name}: no initial value for {v!r}; give it in inits.")
+        return out
+
+    def run(self, duration: float, start_t: Optional[float] = None):
+        """Integrate for ``duration`` (from ``start_t``, default: where the last run ended).
+
+        Returns:
+          The monitor (also stored as ``self.mon``).
+        """
+        if start_t is not None:
+            self.t = float(start_t)
+        n = int(round(duration / self.dt))
+        for k, v in self.dyn_args.items():
+            if v.shape[0] < n:
+                raise IntegratorError(f"{self.name}: dyn_args[{k!r}] has {v.shape[0]} steps, the run needs {n}.")
+        ts = self.t + jnp.arange(n) * self.dt
+        tg, names, dt = self.target, self.target.variables, self.dt
+        bar = None
+        if self.progress_bar:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                raise IntegratorError(f"{self.name}: progress_bar=True needs the 'tqdm' package.") from None
+            bar = tqdm(total=n)
+
+        def body(t, dyn):
+            new = tg(*[self.variables[v].value for v in names], t, **self.args, **dyn, dt=dt)
+            new = new if isinstance(new, tuple) else (new,)
+            for v, x in zip(names, new[: len(names)]):
+                self.variables[v].value = _unwrap(x)
+            out = {m: self.variables[m].value for m in self.monitors}
+            for key, fun in self.fun_monitors.items():
+                out[key] = _unwrap(fun(t, dt))
+            if bar is not None:
+                jax.debug.callback(lambda: bar.update(1))
+            return out
+
+        dyn = {k: v[:n] for k, v in self.dyn_args.items()}
+        from brainpy.math.controls import for_loop
+
+        records = for_loop(body, (ts, dyn), dyn_vars=[self.variables, tg, self.dyn_vars], jit=self.jit)
+        if bar is not None:
+            bar.close()
+        self.t = self.t + n * self.dt
+        self.mon = Monitor(ts=ts)
+        for k, v in records.items():
+            self.mon[k] = _unwrap(v)
+        if self.numpy_mon_after_run:
+            self.mon = Monitor({k: np.asarray(v) for k, v in self.mon.items()})
+        return self.mon
