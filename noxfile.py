@@ -155,10 +155,14 @@ def wheels(session):
 
 @nox.session
 def demo(session):
-    """Install everything (as a user would) and run the demo."""
+    """Install everything (as a user would) and run the demo: the quickstart E/I network.
+
+    It prints the firing rates and writes the raster plot to ei_raster.png (or ``-- --out PATH``).
+    """
     _install_packages(session, PACKAGE_NAMES)
     session.chdir(ROOT)
-    session.run("python", "examples/demo.py", *session.posargs, env={"JAX_PLATFORMS": "cpu"})
+    args = session.posargs or ["--out", "ei_raster.png"]
+    session.run("python", "examples/ei_network.py", *args, env={"JAX_PLATFORMS": "cpu", "MPLBACKEND": "Agg"})
 
 
 @nox.session

@@ -21,16 +21,17 @@ import brainpy.math as bm  # noqa: E402
 
 def build_network(num_exc=3200, num_inh=800, method="exp_auto"):
     pars = dict(V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5., method=method)
-    E = bp.dyn.LIF(num_exc, **pars)
-    I = bp.dyn.LIF(num_inh, **pars)
-    E.V[:] = bm.random.randn(num_exc) * 2 - 60.
-    I.V[:] = bm.random.randn(num_inh) * 2 - 60.
+    exc = bp.dyn.LIF(num_exc, **pars)
+    inh = bp.dyn.LIF(num_inh, **pars)
+    exc.V[:] = bm.random.randn(num_exc) * 2 - 60.
+    inh.V[:] = bm.random.randn(num_inh) * 2 - 60.
 
-    E2E = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(prob=0.02), E=0., g_max=0.6, tau=5., method=method)
-    E2I = bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(prob=0.02), E=0., g_max=0.6, tau=5., method=method)
-    I2E = bp.dyn.ExpCOBA(I, E, bp.conn.FixedProb(prob=0.02), E=-80., g_max=6.7, tau=10., method=method)
-    I2I = bp.dyn.ExpCOBA(I, I, bp.conn.FixedProb(prob=0.02), E=-80., g_max=6.7, tau=10., method=method)
-    return bp.dyn.Network(E2E, E2I, I2E, I2I, E=E, I=I)
+    E2E = bp.dyn.ExpCOBA(exc, exc, bp.conn.FixedProb(prob=0.02), E=0., g_max=0.6, tau=5., method=method)
+    E2I = bp.dyn.ExpCOBA(exc, inh, bp.conn.FixedProb(prob=0.02), E=0., g_max=0.6, tau=5., method=method)
+    I2E = bp.dyn.ExpCOBA(inh, exc, bp.conn.FixedProb(prob=0.02), E=-80., g_max=6.7, tau=10., method=method)
+    I2I = bp.dyn.ExpCOBA(inh, inh, bp.conn.FixedProb(prob=0.02), E=-80., g_max=6.7, tau=10., method=method)
+    # the groups are named E and I in the network: runners reach them as 'E.spike', 'I.input'
+    return bp.dyn.Network(E2E, E2I, I2E, I2I, E=exc, I=inh)
 
 
 def main(argv=None):

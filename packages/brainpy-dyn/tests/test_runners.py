@@ -33,12 +33,12 @@ class FitzHughNagumo(dyn.DynamicalSystem):
         self.I[:] = 0.
 
 
-def fhn_reference(n, dt, I=1.5, a=0.8, b=0.7, tau=12.5):
+def fhn_reference(n, dt, current=1.5, a=0.8, b=0.7, tau=12.5):
     v = w = 0.
     vs, ws = [], []
     for _ in range(n):
         w = w + (v + a - b * w) / tau * dt
-        v = v + (v - v ** 3 / 3 - w + I) * dt
+        v = v + (v - v ** 3 / 3 - w + current) * dt
         vs.append(v)
         ws.append(w)
     return np.array(vs), np.array(ws)
@@ -68,8 +68,8 @@ def test_fhn_trace_matches_numpy_euler_and_relative_absolute_monitors():
                           inputs=[("f1.I", 1.5), ("X.I", 1.0)], dt=0.1, progress_bar=False)
     elapsed = runner(duration=100)
     assert elapsed > 0
-    v1, _ = fhn_reference(1000, 0.1, I=1.5)
-    v2, w2 = fhn_reference(1000, 0.1, I=1.0)
+    v1, _ = fhn_reference(1000, 0.1, current=1.5)
+    v2, w2 = fhn_reference(1000, 0.1, current=1.0)
     np.testing.assert_allclose(runner.mon["f1.v"][:, 0], v1, atol=2e-3)
     np.testing.assert_allclose(runner.mon["X.v"][:, 0], v2, atol=2e-3)
     np.testing.assert_allclose(runner.mon["f2.w"][:, 0], w2, atol=2e-3)
@@ -87,20 +87,22 @@ def test_monitor_shapes_indices_and_forms():
             self.a += 0.01
 
     model = MatrixVarModel()
-    runner = dyn.StructRunner(model, monitors=["a", ("a", [1, 15])][:1], dt=0.02, progress_bar=False)
+    runner = dyn.StructRunner(model, monitors=["a"], dt=0.02, progress_bar=False)
     runner.run(10.)
     assert runner.mon.a.shape == (500, 16)  # flattened, as documented
     np.testing.assert_allclose(runner.mon.a[-1], np.full(16, 5.0), rtol=1e-4)
 
-    for monitors in ([("a", [1, 15])], {"a": [1, 15]}, Monitor(variables=[("a", [1, 15])]),
-                     Monitor(variables={"a": [1, 15]}), {"mine": model.a}):
-        bm.clear_name_cache(ignore_warn=True)
-        runner = dyn.DSRunner(MatrixVarModel(), monitors=monitors, progress_bar=False)
+    forms = ([("a", [1, 15])], {"a": [1, 15]}, Monitor(variables=[("a", [1, 15])]),
+             Monitor(variables={"a": [1, 15]}), ("a", [1, 15]))
+    for monitors in forms:
+        runner = dyn.DSRunner(MatrixVarModel(), monitors=monitors, progress_bar=False, dt=0.1)
         runner.run(1.)
-        key = "mine" if isinstance(monitors, dict) and "mine" in monitors else "a"
-        expected_cols = 16 if key == "mine" else 2
-        assert runner.mon[key].shape == (10, expected_cols)
-    assert runner.build_monitors() is not None
+        assert runner.mon.a.shape == (10, 2)
+        np.testing.assert_allclose(runner.mon.a[:, 0], 0.01 * np.arange(1, 11), rtol=1e-5)
+    other = MatrixVarModel()
+    runner = dyn.DSRunner(other, monitors={"mine": other.a}, progress_bar=False, dt=0.1)
+    runner.run(1.)
+    assert runner.mon.mine.shape == (10, 16)
 
 
 def test_monitor_errors_are_running_errors():

@@ -396,11 +396,11 @@ def fake_brainpylib(monkeypatch):
     module.__version__ = "0.1.2"
     module.calls = []
 
-    def event_sum(events, pre2post, post_num, values):
-        module.calls.append("event_sum")
+    def event_csr_sum(events, indices, indptr, values, post_num):
+        module.calls.append("event_csr_sum")
         return jnp.full(post_num, 42.)
 
-    module.event_sum = event_sum
+    module.event_csr_sum = event_csr_sum
     monkeypatch.setitem(sys.modules, "brainpylib", module)
     monkeypatch.delenv(backend.DISABLE_ENV, raising=False)
     backend._import_brainpylib.cache_clear()
@@ -413,7 +413,7 @@ def test_brainpylib_dispatch(conn, fake_brainpylib, monkeypatch):
     events = np.ones(NUM_PRE, bool)
     assert backend.get_brainpylib() is fake_brainpylib
     np.testing.assert_array_equal(_np(bm.pre2post_event_sum(events, pre2post, NUM_POST)), 42.)
-    assert fake_brainpylib.calls == ["event_sum"]
+    assert fake_brainpylib.calls == ["event_csr_sum"]
     # an operator without a brainpylib kernel keeps the pure-JAX path
     assert backend.brainpylib_kernel("csr_matvec") is None
     monkeypatch.setenv(backend.DISABLE_ENV, "1")
@@ -428,3 +428,33 @@ def test_incompatible_brainpylib_is_ignored(fake_brainpylib):
         warnings.simplefilter("always")
         assert backend.get_brainpylib() is None
     assert any("0.0.5" in str(w.message) for w in caught)
+
+
+def _np_hash(seed, stream, rows, cols):
+    """The documented connectivity hash (MurmurHash3-style mix of seed, stream, row, col)."""
+    def rotl(x, r):
+        return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+    def mix(h, k):
+        k = rotl(k * np.uint32(0xcc9e2d51), 15) * np.uint32(0x1b873593)
+        return rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xe6546b64)
+
+    full = lambda v: np.full(rows.shape, v, np.uint32)
+    h = mix(mix(mix(full(seed), full(stream)), rows.astype(np.uint32)), cols.astype(np.uint32))
+    h ^= np.uint32(12)
+    h = (h ^ (h >> np.uint32(16))) * np.uint32(0x85ebca6b)
+    h = (h ^ (h >> np.uint32(13))) * np.uint32(0xc2b2ae35)
+    return h ^ (h >> np.uint32(16))
+
+
+def test_prob_conn_matrix_follows_the_documented_hash():
+    shape, prob, seed = (6, 7), 0.4, -3  # the seed is taken modulo 2**32
+    rows, cols = np.meshgrid(np.arange(shape[0]), np.arange(shape[1]), indexing="ij")
+    with np.errstate(over="ignore"):
+        h0, h1 = (_np_hash(seed % 2 ** 32, s, rows, cols) for s in (0, 1))
+    mask = (h0 >> np.uint32(8)).astype(np.float32) * np.float32(2. ** -24) < np.float32(prob)
+    u = (h1 >> np.uint32(8)).astype(np.float32) * np.float32(2. ** -24)
+    want = np.where(mask, np.float32(1.) + u * np.float32(2.), 0.)
+    got = _np(bm.get_prob_conn_matrix(prob, seed, shape, w_low=1., w_high=3.))
+    np.testing.assert_array_equal(got != 0, mask)
+    np.testing.assert_allclose(got, want, rtol=1e-6)

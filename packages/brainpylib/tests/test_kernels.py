@@ -152,18 +152,29 @@ def test_event_gradients_wrt_weights(csr, transpose):
                                    rtol=1e-4, atol=1e-6)
 
 
+def _prod_others(values, segments, active):
+    """d prod(segment) / d value: the product of the other active values of the segment."""
+    out = np.zeros(len(values))
+    for j in range(len(values)):
+        if active[j]:
+            same = (segments == segments[j]) & active
+            same[j] = False
+            out[j] = np.prod(values[same])
+    return out
+
+
 def test_event_prod_gradient(csr):
     rng = np.random.default_rng(7)
     weights = rng.random(csr["nnz"]).astype(np.float32) + 0.5
+    weights[3] = 0.  # a zero factor
     events = rng.random(NUM_ROWS) < 0.6
+    events[csr["rows"][3]] = True
     pre2post = (csr["indices"], csr["indptr"])
-
-    def ref(w):
-        factors = jnp.where(events[csr["rows"]], w, 1.)
-        return jnp.sum(jax.ops.segment_prod(factors, csr["indices"], NUM_COLS) ** 2)
-
-    got = jax.grad(lambda w: jnp.sum(brainpylib.event_prod(events, pre2post, NUM_COLS, w) ** 2))(weights)
-    np.testing.assert_allclose(np.asarray(got), np.asarray(jax.grad(ref)(weights)), rtol=1e-4)
+    cot = rng.standard_normal(NUM_COLS).astype(np.float32)
+    got = jax.grad(lambda w: jnp.vdot(brainpylib.event_prod(events, pre2post, NUM_COLS, w), cot))(weights)
+    active = events[csr["rows"]]
+    want = cot[csr["indices"]] * _prod_others(weights, csr["indices"], active)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -186,11 +197,11 @@ def test_atomic_sum_and_prod():
     batched = jax.jit(jax.vmap(lambda v: brainpylib.atomic_sum(v, ids, 7)))(np.stack([values, 2 * values]))
     np.testing.assert_allclose(np.asarray(batched[1]), 2 * sums, rtol=1e-5)
     cot = rng.standard_normal(7).astype(np.float32)
-    for op, ref in ((brainpylib.atomic_sum, jax.ops.segment_sum),
-                    (brainpylib.atomic_prod, jax.ops.segment_prod)):
-        got = jax.grad(lambda v: jnp.vdot(op(v, ids, 7), cot))(values)
-        want = jax.grad(lambda v: jnp.vdot(ref(v, ids, 7), cot))(values)
-        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-6)
+    values[0] = 0.
+    for op, want in ((brainpylib.atomic_sum, cot[ids]),
+                     (brainpylib.atomic_prod, cot[ids] * _prod_others(values, ids, np.ones(20, bool)))):
+        got = jax.jit(jax.grad(lambda v: jnp.vdot(op(v, ids, 7), cot)))(values)
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ _ATTRS = {
     "TensorCollector": ("brainpy.math", "TensorCollector", "brainpy-math"),
     "FunAsObject": ("brainpy.math", "FunAsObject", "brainpy-math"),
     "Runner": ("brainpy.running", "Runner", "brainpy-math"),
+    "Monitor": ("brainpy.running", "Monitor", "brainpy-math"),
     "odeint": ("brainpy.integrators", "odeint", "brainpy-integrators"),
     "sdeint": ("brainpy.integrators", "sdeint", "brainpy-integrators"),
     "fdeint": ("brainpy.integrators", "fdeint", "brainpy-integrators"),

@@ -128,3 +128,19 @@ def reduce_like(cotangent, weights):
     if weights.shape[-1] == 1 and cotangent.shape[-1] != 1:
         return jnp.sum(cotangent, keepdims=True)
     return cotangent
+
+
+def prod_cotangent(factors, segments, num_segments, g):
+    """Cotangent of ``factors`` for ``segment_prod(factors, segments, num_segments)``.
+
+    The derivative with respect to one factor is the product of the other factors of its
+    segment, computed without dividing by zero: from the product of the non-zero factors and
+    the number of zeros in the segment.
+    """
+    is_zero = factors == 0
+    nonzero_prod = jax.ops.segment_prod(jnp.where(is_zero, 1, factors), segments, num_segments)
+    zeros = jax.ops.segment_sum(is_zero.astype(jnp.int32), segments, num_segments)
+    seg_prod, seg_zeros, seg_g = (take(a, segments) for a in (nonzero_prod, zeros, g))
+    others = jnp.where(is_zero, jnp.where(seg_zeros == 1, seg_prod, 0),
+                       jnp.where(seg_zeros == 0, seg_prod / jnp.where(is_zero, 1, factors), 0))
+    return seg_g * others

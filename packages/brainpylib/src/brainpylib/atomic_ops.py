@@ -37,13 +37,8 @@ def _prod_fwd(values, post_ids, post_num):
 
 def _prod_bwd(post_num, res, g):
     values, post_ids = res
-
-    def reference(v):
-        v = jax.numpy.broadcast_to(v, post_ids.shape) if v.shape[0] == 1 else v
-        return jax.ops.segment_prod(v, post_ids, post_num)
-
-    _, vjp = jax.vjp(reference, values)
-    return vjp(g)[0], None
+    v = jax.numpy.broadcast_to(values, post_ids.shape)
+    return _core.reduce_like(_core.prod_cotangent(v, post_ids, post_num, g), values), None
 
 
 _prod.defvjp(_prod_fwd, _prod_bwd)

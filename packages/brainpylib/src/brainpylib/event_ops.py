@@ -63,14 +63,6 @@ def _gather_sum_bwd(num_out, res, g):
 _gather_sum.defvjp(_gather_sum_fwd, _gather_sum_bwd)
 
 
-def _prod_reference(events, weights, indices, indptr, num_out):
-    """Pure-JAX event product, differentiated to give the kernel's gradient."""
-    rows = _core.csr_rows(indptr, indices.shape[0])
-    w = jnp.broadcast_to(weights, indices.shape) if weights.shape[0] == 1 else weights
-    factors = jnp.where((events != 0)[rows], w, jnp.ones((), w.dtype))
-    return jax.ops.segment_prod(factors, indices, num_out)
-
-
 @functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
 def _scatter_prod(events, weights, indices, indptr, num_out):
     return _core.ffi("event_csr_prod", num_out, weights.dtype, events, weights, indices, indptr)
@@ -82,8 +74,12 @@ def _scatter_prod_fwd(events, weights, indices, indptr, num_out):
 
 def _scatter_prod_bwd(num_out, res, g):
     events, weights, indices, indptr = res
-    _, vjp = jax.vjp(lambda w: _prod_reference(events, w, indices, indptr, num_out), weights)
-    return None, vjp(g)[0], None, None
+    rows = _core.csr_rows(indptr, indices.shape[0])
+    active = (events != 0)[rows]
+    w = jnp.broadcast_to(weights, indices.shape)
+    factors = jnp.where(active, w, jnp.ones((), w.dtype))
+    dw = jnp.where(active, _core.prod_cotangent(factors, indices, num_out, g), 0)
+    return None, _core.reduce_like(dw, weights), None, None
 
 
 _scatter_prod.defvjp(_scatter_prod_fwd, _scatter_prod_bwd)

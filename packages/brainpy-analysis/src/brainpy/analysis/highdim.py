@@ -1,3 +1,352 @@
-"""placeholder"""
+"""`SlowPointFinder`: fixed and slow points of high-dimensional systems by optimisation.
+
+A point ``x`` is slow when the speed ``q(x)`` is small: ``mean(f(x)**2)`` for a continuous
+system ``dx/dt = f(x)`` and ``mean((x - f(x))**2)`` for a discrete one ``x_{n+1} = f(x_n)``
+(Sussillo and Barak, 2013). Candidates are moved down ``q`` by gradient descent (a
+`brainpy.optimizers` optimizer) or by a SciPy solver, then filtered and linearised.
+"""
+
+import inspect
+import time
+from typing import Callable, Dict, Optional, Sequence, Union
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.analysis import optimization as opt
+from brainpy.errors import AnalyzerError
+from brainpy.math.ndarray import Array, TrainVar, Variable, _unwrap
+from brainpy.math.object_base import BrainPyObject
+
 __all__ = ["SlowPointFinder"]
-class SlowPointFinder: pass
+
+F_TYPES = ("continuous", "discrete")
+
+
+class SlowPointFinder(BrainPyObject):
+    """Find fixed points and slow points of a dynamical system by numerical optimisation.
+
+    Args:
+      f_cell: the system: a function ``f(x)`` of one state vector (the derivative for a
+        continuous system, the next state for a discrete one), a callable `BrainPyObject`, or
+        a dynamical system whose ``update(*args)`` advances the Variables in ``target_vars``
+        (then the system is discrete: one call of ``update`` is one step).
+      f_type: ``'continuous'`` or ``'discrete'``.
+      f_loss_batch: optional function mapping a batch of states ``(n, d)`` to their speeds
+        ``(n,)``; by default the speed of each point as described above.
+      verbose: print the progress.
+      target_vars: ``{name: Variable}`` of a dynamical system ``f_cell``; the state vector is
+        their flattened values, concatenated in this order.
+      args: the arguments of ``f_cell.update``.
+      name: the object name.
+
+    Examples:
+      >>> finder = bp.analysis.SlowPointFinder(f_cell=step)
+      >>> finder.find_fps_with_gd_method(candidates=bm.random.random((1000, 2)), tolerance=1e-5,
+      ...                                num_batch=200)
+      >>> finder.filter_loss(1e-5)
+      >>> finder.keep_unique()
+      >>> finder.fixed_points
+    """
+
+    def __init__(self, f_cell, f_type: str = "continuous", f_loss_batch: Callable = None, verbose: bool = True,
+                 target_vars: Dict[str, Variable] = None, args: Sequence = (), name: str = None):
+        super().__init__(name=name)
+        if f_type not in F_TYPES:
+            raise AnalyzerError(f"{self.name}: f_type must be one of {F_TYPES}, got {f_type!r}.")
+        self.verbose = verbose
+        if target_vars is not None:
+            if not isinstance(f_cell, BrainPyObject) or not hasattr(f_cell, "update"):
+                raise AnalyzerError(f"{self.name}: target_vars need a dynamical system with an update() method "
+                                    f"as f_cell, got {type(f_cell).__name__}.")
+            self._f = self._system_function(f_cell, target_vars, tuple(args))
+            f_type = "discrete"
+        elif callable(f_cell):
+            self._f = self._plain_function(f_cell)
+        else:
+            raise AnalyzerError(f"{self.name}: f_cell must be a function, a callable BrainPyObject or a dynamical "
+                                f"system with target_vars, got {type(f_cell).__name__}.")
+        self.f_cell = f_cell
+        self.f_type = f_type
+        f = self._f
+        if f_type == "continuous":
+            def point_loss(x):
+                return jnp.mean(f(x) ** 2)
+        else:
+            def point_loss(x):
+                return jnp.mean((x - f(x)) ** 2)
+        if f_loss_batch is None:
+            self._batch_loss = jax.vmap(point_loss)
+        else:
+            self._batch_loss = lambda xs: jnp.asarray(_unwrap(f_loss_batch(Array(xs)))).reshape(-1)
+        self._point_loss = point_loss
+        self._fixed_points = None
+        self._losses = None
+        self._selected_ids = None
+        self._opt_losses = None
+
+    # ----- the system as a pure function -----
+    def _plain_function(self, f_cell):
+        def f(x):
+            return jnp.asarray(_unwrap(f_cell(Array(x))))
+
+        return f
+
+    def _system_function(self, system, target_vars, args):
+        if not isinstance(target_vars, dict) or not target_vars:
+            raise AnalyzerError(f"{self.name}: target_vars must be a non-empty dict {{name: Variable}}.")
+        for key, var in target_vars.items():
+            if not isinstance(var, Variable):
+                raise AnalyzerError(f"{self.name}: target_vars[{key!r}] must be a brainpy.math.Variable, got "
+                                    f"{type(var).__name__}.")
+        targets = list(target_vars.values())
+        sizes = [int(np.prod(v.shape)) for v in targets]
+        all_vars = list(system.vars().unique().values())
+        self._target_names = list(target_vars)
+
+        def f(x):
+            saved = [v.value for v in all_vars]
+            try:
+                start = 0
+                for var, size in zip(targets, sizes):
+                    var.value = jnp.reshape(x[start:start + size], var.shape).astype(var.dtype)
+                    start += size
+                system.update(*args)
+                return jnp.concatenate([jnp.ravel(v.value) for v in targets]).astype(x.dtype)
+            finally:
+                for var, value in zip(all_vars, saved):
+                    var._value = value
+
+        return f
+
+    def _candidates(self, candidates) -> np.ndarray:
+        if isinstance(candidates, dict):
+            names = getattr(self, "_target_names", None)
+            if names is None or set(candidates) != set(names):
+                raise AnalyzerError(f"{self.name}: candidates given as a dict must have the keys of target_vars "
+                                    f"{names}, got {list(candidates)}.")
+            parts = [np.asarray(_unwrap(candidates[k])) for k in names]
+            n = parts[0].shape[0]
+            candidates = np.concatenate([p.reshape(n, -1) for p in parts], axis=1)
+        candidates = np.asarray(_unwrap(candidates))
+        if candidates.ndim != 2:
+            raise AnalyzerError(f"{self.name}: candidates must have shape (num_points, state_size), got "
+                                f"{candidates.shape}.")
+        if not np.issubdtype(candidates.dtype, np.floating):
+            candidates = candidates.astype(float)
+        return candidates
+
+    # ----- results -----
+    @property
+    def fixed_points(self) -> np.ndarray:
+        """The fixed/slow points kept so far, shape ``(n, state_size)``."""
+        return self._fixed_points
+
+    @property
+    def losses(self) -> np.ndarray:
+        """The speed of each kept point."""
+        return self._losses
+
+    @property
+    def selected_ids(self) -> np.ndarray:
+        """The indices of the kept points among the initial candidates."""
+        return self._selected_ids
+
+    @property
+    def opt_losses(self) -> np.ndarray:
+        """The mean loss after each batch of gradient-descent steps."""
+        return self._opt_losses
+
+    def _log(self, message):
+        if self.verbose:
+            print(message)
+
+    def _require_points(self, what):
+        if self._fixed_points is None:
+            raise AnalyzerError(f"{self.name}.{what}: no points yet; call find_fps_with_gd_method() or "
+                                f"find_fps_with_opt_solver() first.")
+
+    # ----- optimisation -----
+    def find_fps_with_gd_method(self, candidates, tolerance: float = 1e-5, num_batch: int = 100,
+                                num_opt: int = 10000, optimizer=None, opt_setting: Optional[dict] = None):
+        """Move the candidates down the speed by gradient descent.
+
+        Args:
+          candidates: the starting points, shape ``(n, state_size)`` (or a dict per target
+            variable for a dynamical system).
+          tolerance: stop when the mean speed falls below it.
+          num_batch: the number of steps between progress reports (compiled as one loop).
+          num_opt: the largest number of steps.
+          optimizer: a `brainpy.optimizers.Optimizer` without registered variables.
+          opt_setting: alternatively ``dict(method=OptimizerClass or name, lr=float or
+            Scheduler, **other arguments)``; default Adam with ``ExponentialDecay(0.2, 1, 0.9999)``.
+        """
+        from brainpy import optimizers
+
+        candidates = self._candidates(candidates)
+        if optimizer is None:
+            setting = dict(opt_setting or {})
+            method = setting.pop("method", optimizers.Adam)
+            if isinstance(method, str):
+                if not hasattr(optimizers, method):
+                    raise AnalyzerError(f"{self.name}: unknown optimizer {method!r} in opt_setting.")
+                method = getattr(optimizers, method)
+            if not (inspect.isclass(method) and issubclass(method, optimizers.Optimizer)):
+                raise AnalyzerError(f"{self.name}: opt_setting['method'] must be an Optimizer class, got {method!r}.")
+            lr = setting.pop("lr", None)
+            if lr is None:
+                lr = optimizers.ExponentialDecay(0.2, 1, 0.9999)
+            optimizer = method(lr=lr, **setting)
+        elif opt_setting is not None:
+            raise AnalyzerError(f"{self.name}: give either optimizer or opt_setting, not both.")
+        if not isinstance(optimizer, optimizers.Optimizer):
+            raise AnalyzerError(f"{self.name}: optimizer must be a brainpy.optimizers.Optimizer, got "
+                                f"{type(optimizer).__name__}.")
+        points = TrainVar(jnp.asarray(candidates))
+        optimizer.register_vars({"fixed_points": points})
+        variables = [points] + list(optimizer.vars().unique().values())
+        batch_loss = self._batch_loss
+
+        def mean_loss(x):
+            return jnp.mean(batch_loss(x))
+
+        def run(values):
+            def body(carry, _):
+                for var, value in zip(variables, carry):
+                    var._value = value
+                loss, grads = jax.value_and_grad(mean_loss)(points.value)
+                optimizer.update({"fixed_points": grads})
+                return [var.value for var in variables], loss
+
+            return jax.lax.scan(body, values, None, length=num_batch)
+
+        originals = [var.value for var in variables]
+        compiled = jax.jit(run)
+        self._log(f"Optimizing with {type(optimizer).__name__} to find fixed points:")
+        history = []
+        values = originals
+        for var, value in zip(variables, originals):
+            var._value = value
+        for i in range(max(1, int(num_opt) // int(num_batch))):
+            start = time.time()
+            values, losses = compiled(values)
+            loss = float(losses[-1])
+            history.append(np.asarray(losses))
+            self._log(f"    Batches {i * num_batch + 1}-{(i + 1) * num_batch} in {time.time() - start:.2f} sec, "
+                      f"Training loss {loss:.10f}")
+            if loss < tolerance:
+                self._log(f"    Stop optimization as mean training loss {loss:.10f} is below tolerance "
+                          f"{tolerance:.10f}.")
+                break
+        for var, value in zip(variables, values):
+            var._value = value
+        self._opt_losses = np.concatenate(history)
+        self._fixed_points = np.asarray(points.value)
+        self._losses = np.asarray(batch_loss(points.value))
+        self._selected_ids = np.arange(len(candidates))
+
+    def find_fps_with_opt_solver(self, candidates, opt_method: Union[str, Callable] = None):
+        """Minimise the speed of each candidate with a SciPy solver.
+
+        Args:
+          candidates: the starting points, shape ``(n, state_size)``.
+          opt_method: a `scipy.optimize.minimize` method name (default ``'L-BFGS-B'``), or a
+            function ``opt_method(fun, x0)`` returning the minimiser, where ``fun(x)`` returns the
+            speed and its gradient.
+        """
+        from scipy.optimize import minimize
+
+        candidates = self._candidates(candidates)
+        value_and_grad = jax.jit(jax.value_and_grad(self._point_loss))
+
+        def fun(x):
+            value, grad = value_and_grad(jnp.asarray(x, dtype=candidates.dtype))
+            return float(value), np.asarray(grad, dtype=float)
+
+        self._log("Optimizing to find fixed points:")
+        results = []
+        for x0 in candidates:
+            if opt_method is None or isinstance(opt_method, str):
+                res = minimize(fun, np.asarray(x0, dtype=float), jac=True, method=opt_method or "L-BFGS-B",
+                               options={"maxiter": 1000, "gtol": 1e-12, "ftol": 1e-16}
+                               if (opt_method or "L-BFGS-B") == "L-BFGS-B" else {"maxiter": 1000})
+                results.append(res.x)
+            else:
+                results.append(np.asarray(opt_method(fun, np.asarray(x0, dtype=float))))
+        points = np.asarray(results).astype(candidates.dtype)
+        self._log(f"    Found {len(points)} fixed points from {len(candidates)} initial points.")
+        self._fixed_points = points
+        self._losses = np.asarray(self._batch_loss(jnp.asarray(points)))
+        self._selected_ids = np.arange(len(candidates))
+
+    # ----- filtering -----
+    def _keep(self, ids):
+        self._fixed_points = self._fixed_points[ids]
+        self._losses = self._losses[ids]
+        self._selected_ids = self._selected_ids[ids]
+
+    def filter_loss(self, tolerance: float = 1e-5):
+        """Keep the points whose speed is below ``tolerance``."""
+        self._require_points("filter_loss")
+        n = len(self._fixed_points)
+        self._log(f"Excluding fixed points with squared speed above tolerance {tolerance}:")
+        self._keep(np.nonzero(self._losses < tolerance)[0])
+        self._log(f"    Kept {len(self._fixed_points)}/{n} fixed points with tolerance under {tolerance}.")
+
+    def keep_unique(self, tolerance: float = 2.5e-2):
+        """Keep one point of every group closer than ``tolerance`` (the one of least speed)."""
+        self._require_points("keep_unique")
+        n = len(self._fixed_points)
+        self._log("Excluding non-unique fixed points:")
+        ids = opt.keep_unique(self._fixed_points, tolerance, np.argsort(self._losses, kind="stable"))
+        self._keep(ids)
+        self._log(f"    Kept {len(self._fixed_points)}/{n} unique fixed points with uniqueness tolerance {tolerance}.")
+
+    def exclude_outliers(self, tolerance: float = 1e0):
+        """Drop the points farther than ``tolerance`` from their nearest neighbour."""
+        self._require_points("exclude_outliers")
+        n = len(self._fixed_points)
+        self._log("Excluding outliers:")
+        if n > 1:
+            points = self._fixed_points.reshape(n, -1).astype(float)
+            squared = np.sum(points ** 2, axis=1)
+            distances = np.sqrt(np.maximum(squared[:, None] + squared[None] - 2 * points @ points.T, 0))
+            np.fill_diagonal(distances, np.inf)
+            self._keep(np.nonzero(np.min(distances, axis=1) <= tolerance)[0])
+        self._log(f"    Kept {len(self._fixed_points)}/{n} fixed points with within outlier tolerance {tolerance}.")
+
+    # ----- linearisation -----
+    def compute_jacobians(self, points) -> np.ndarray:
+        """The Jacobian of ``f`` at each point, shape ``(n, state_size, state_size)``."""
+        points = self._candidates(points if np.ndim(_unwrap(points)) == 2 or isinstance(points, dict)
+                                  else np.reshape(_unwrap(points), (1, -1)))
+        return np.asarray(jax.vmap(jax.jacfwd(self._f))(jnp.asarray(points)))
+
+    @staticmethod
+    def decompose_eigenvalues(matrices, sort_by: str = "magnitude", do_compute_lefts: bool = False):
+        """Eigen-decompose each matrix.
+
+        Args:
+          matrices: shape ``(n, d, d)``.
+          sort_by: ``'magnitude'`` (decreasing ``|lambda|``) or ``'real'`` (decreasing real part).
+          do_compute_lefts: also return the left eigenvectors.
+
+        Returns:
+          A list of dicts with ``'eig_values'``, ``'R'`` (right eigenvectors as columns) and
+          ``'L'`` (left eigenvectors as columns, None unless requested).
+        """
+        if sort_by == "magnitude":
+            key = np.abs
+        elif sort_by == "real":
+            key = np.real
+        else:
+            raise AnalyzerError(f"decompose_eigenvalues: sort_by must be 'magnitude' or 'real', got {sort_by!r}.")
+        out = []
+        for matrix in np.asarray(_unwrap(matrices)):
+            values, right = np.linalg.eig(matrix)
+            order = np.argsort(key(values))[::-1]
+            values, right = values[order], right[:, order]
+            left = np.linalg.pinv(right).T if do_compute_lefts else None
+            out.append({"eig_values": values, "R": right, "L": left})
+        return out

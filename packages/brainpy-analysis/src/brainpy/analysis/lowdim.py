@@ -132,7 +132,7 @@ class PhasePlane1D(LowDimAnalyzer):
         values = roots[:, None]
         self.fixed_points = self._classify(values, np.zeros((len(roots), 0)))
         for i, (x, t) in enumerate(zip(roots, self.fixed_points.types)):
-            print(f"Fixed point #{i + 1} at {self.x_var}={x!r} is a {t}.")
+            print(f"Fixed point #{i + 1} at {self.x_var}={float(x)!r} is a {t}.")
         if with_plot:
             plt = _plt()
             _plot_points(plt.gca(), roots, np.zeros_like(roots), self.fixed_points.types)
@@ -383,7 +383,7 @@ class PhasePlane2D(LowDimAnalyzer):
             fps = self._optimize_fixed_points(candidates, np.zeros((len(candidates), 0)), tol_aux, tol_unique)
         self.fixed_points = fps
         for i, (p, t) in enumerate(zip(fps.points, fps.types)):
-            print(f"#{i + 1} {self.x_var}={p[0]!r}, {self.y_var}={p[1]!r} is a {t}.")
+            print(f"#{i + 1} {self.x_var}={float(p[0])!r}, {self.y_var}={float(p[1])!r} is a {t}.")
         if with_plot:
             plt = _plt()
             _plot_points(plt.gca(), fps.points[:, 0], fps.points[:, 1], fps.types)

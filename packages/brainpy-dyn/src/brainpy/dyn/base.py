@@ -14,7 +14,7 @@ import functools
 import inspect
 import numbers
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Optional, Tuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -25,7 +25,6 @@ from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
 from brainpy.running import SharedArgs
-from brainpy.running.runner import shared_arg_style
 from brainpy.tools import to_size
 
 __all__ = [
@@ -516,10 +515,10 @@ class CondNeuGroup(NeuGroup):
         return list(self.channels.values())
 
     def derivative(self, V, t):
-        I = self.input.value * (1e-3 / self.A)
+        current = self.input.value * (1e-3 / self.A)
         for ch in self._channel_list():
-            I = I + bm.as_jax(ch.current(V))
-        return I / self.C
+            current = current + bm.as_jax(ch.current(V))
+        return current / self.C
 
     def update(self, tdi):
         V = self.integral(self.V.value, tdi["t"], dt=tdi["dt"])

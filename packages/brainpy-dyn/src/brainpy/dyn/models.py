@@ -1,16 +1,17 @@
-"""Every built-in model in one namespace (``bp.models``): neurons, synapses, channels, rates.
+"""Every registered model in one namespace (``bp.models``): neurons, synapses, channels, rates.
 
-Models registered by plugins are attributes of this module too.
+The built-in models and those of plugins are all registered as ``ModelSpec`` records of the
+``brainpy_models`` hook; this module resolves any of their names.
 """
 
-from brainpy.dyn._registry import resolve_model
-from brainpy.dyn.neurons import *
-from brainpy.dyn.neurons import __all__ as _neuron_all
-from brainpy.dyn.synapses import *
-from brainpy.dyn.synapses import __all__ as _synapse_all
+from brainpy.dyn._registry import model_names, resolve_model
 
-__all__ = list(_neuron_all) + list(_synapse_all)
+__all__ = []
 
 
 def __getattr__(name):
     return resolve_model(__name__, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(model_names()))

@@ -20,7 +20,7 @@ import brainpy.math as bm
 from brainpy.dyn.base import DynamicalSystem
 from brainpy.errors import RunningError
 from brainpy.math.ndarray import Array, Variable
-from brainpy.running import Monitor, Runner, SharedArgs, call_with_shared
+from brainpy.running import Runner, SharedArgs, call_with_shared
 from brainpy.running.runner import shared_arg_style
 
 __all__ = ["DSRunner", "StructRunner", "ReportRunner"]

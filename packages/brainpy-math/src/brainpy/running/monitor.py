@@ -1,7 +1,7 @@
 """`Monitor`: what a runner records, and the recorded trajectories after a run."""
 
 import numbers
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 

@@ -1,7 +1,7 @@
 """`Runner`, the base class of BrainPy runners, and the shared per-step arguments `SharedArgs`."""
 
 import inspect
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax.numpy as jnp
 import numpy as np

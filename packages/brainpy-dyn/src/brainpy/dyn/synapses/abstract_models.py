@@ -3,7 +3,6 @@
 from typing import Optional
 
 import jax.numpy as jnp
-import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
@@ -71,11 +70,6 @@ class ExpCUBA(TwoEndConn):
             self.comp_type = "all2all"
             self.g_max = init_param(g_max, (pre.num, post.num), allow_none=False)
         elif isinstance(self.conn, connect.One2One):
-            if pre.num != post.num:
-                raise ModelBuildError(
-                    f"{self.name}: a one-to-one connection needs groups of equal size, got "
-                    f"{pre.num} and {post.num}."
-                )
             self.comp_type = "one2one"
             self.g_max = init_param(g_max, (pre.num,), allow_none=False)
         elif conn_type == "sparse" and not isinstance(self.conn, connect.All2All):

@@ -1,9 +1,10 @@
 """Dispatch to the compiled kernels of the optional ``brainpylib`` package.
 
 Every operator of `brainpy.math.operators` has a pure-JAX implementation, which is used unless a
-compatible ``brainpylib`` is installed.  When it is, an operator named in `KERNEL_NAMES` calls the
-``brainpylib`` function of the listed name with the same arguments it received (brainpy `Array`
-objects already replaced by JAX arrays, keyword arguments passed by name) and returns its result.
+compatible ``brainpylib`` is installed.  When it is, an operator named in `KERNEL_NAMES` checks
+its arguments as usual and then, if its values are float32 or float64 (`KERNEL_FLOAT_TYPES`),
+calls the ``brainpylib`` function of the listed name with the checked JAX arrays and wraps its
+result.  Both paths give the same results (the just-in-time connectivity bit for bit).
 
 A ``brainpylib`` release is compatible when its ``__version__`` has a ``(major, minor)`` pair in
 ``[MIN_BRAINPYLIB_VERSION, MAX_BRAINPYLIB_VERSION)``.  Setting the environment variable
@@ -16,17 +17,23 @@ import os
 import warnings
 from typing import Callable, Optional
 
-__all__ = ["get_brainpylib", "brainpylib_kernel"]
+import numpy as np
+
+from brainpy.errors import MathError
+
+__all__ = ["get_brainpylib", "brainpylib_kernel", "check_concrete_indptr"]
 
 MIN_BRAINPYLIB_VERSION = (0, 1)
 MAX_BRAINPYLIB_VERSION = (1, 0)
 DISABLE_ENV = "BRAINPY_DISABLE_BRAINPYLIB"
 
-# brainpy.math operator -> brainpylib kernel
+# brainpy.math operator -> brainpylib kernel.  The operators check their arguments first and
+# call the kernel with the validated arrays (see the call sites for the argument order).
 KERNEL_NAMES = {
-    "pre2post_event_sum": "event_sum",
-    "pre2post_event_prod": "event_prod",
-    "pre2post_coo_event_sum": "coo_event_sum",
+    "pre2post_event_sum": "event_csr_sum",
+    "pre2post_event_prod": "event_csr_prod",
+    "syn2post_sum": "atomic_sum",
+    "syn2post_prod": "atomic_prod",
     "csr_matvec": "csr_matvec",
     "event_csr_matvec": "event_csr_matvec",
     "matvec_prob_conn_homo_weight": "matvec_prob_conn_homo_weight",
@@ -36,6 +43,9 @@ KERNEL_NAMES = {
     "event_matvec_prob_conn_uniform_weight": "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight": "event_matvec_prob_conn_normal_weight",
 }
+
+# Value dtypes the kernels compute in; other dtypes (float16, integers, ...) use pure JAX.
+KERNEL_FLOAT_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _parse_version(text: str) -> Optional[tuple]:
@@ -90,3 +100,18 @@ def brainpylib_kernel(op_name: str) -> Optional[Callable]:
     if module is None:
         return None
     return getattr(module, KERNEL_NAMES[op_name], None)
+
+
+def check_concrete_indptr(fn: str, indptr, num_nnz: int):
+    """Check a concrete CSR row pointer before it reaches a kernel (traced ones are checked there).
+
+    Raises:
+      MathError: when ``indptr`` does not start at 0, decreases, or does not end at ``num_nnz``.
+    """
+    if not isinstance(indptr, np.ndarray):
+        return
+    pointers = indptr.astype(np.int64)
+    if pointers[0] != 0 or np.any(np.diff(pointers) < 0) or pointers[-1] != num_nnz:
+        raise MathError(
+            f"{fn}(): 'indptr' must start at 0, never decrease and end at the number of stored "
+            f"entries ({num_nnz}), got {pointers[:3].tolist()}...{pointers[-1:].tolist()}.")

@@ -16,7 +16,8 @@ import jax.numpy as jnp
 
 from brainpy.errors import MathError
 from brainpy.math.ndarray import _unwrap
-from brainpy.math.operators.backend import brainpylib_kernel
+from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel,
+                                                  check_concrete_indptr)
 from brainpy.math.operators.sparse_matmul import csr_event_transpose
 from brainpy.math.operators.utils import (as_inexact, check_length, check_values, csr_row_ids,
                                           index_vector, static_int, to_float, to_jax, wrap)
@@ -88,6 +89,13 @@ def _syn_args(fn, syn_values, post_ids, post_num):
     return syn_values, post_ids, static_int(post_num, fn, "post_num")
 
 
+def _syn2post_kernel(fn, syn_values):
+    """The brainpylib kernel for one value per synapse in float32/float64, else None."""
+    if syn_values.ndim != 1 or syn_values.dtype not in KERNEL_FLOAT_TYPES:
+        return None
+    return brainpylib_kernel(fn)
+
+
 def syn2post_sum(syn_values, post_ids, post_num, indices_are_sorted=False):
     """Sum the synaptic values onto their post-synaptic neurons.
 
@@ -107,7 +115,11 @@ def syn2post_sum(syn_values, post_ids, post_num, indices_are_sorted=False):
       >>> bm.syn2post(bm.array([1., 2., 3.]), bm.array([0, 2, 0]), 3)
       Array(value=[4., 0., 2.], dtype=float32)
     """
-    syn_values, post_ids, post_num = _syn_args("syn2post_sum", syn_values, post_ids, post_num)
+    fn = "syn2post_sum"
+    syn_values, post_ids, post_num = _syn_args(fn, syn_values, post_ids, post_num)
+    kernel = _syn2post_kernel(fn, syn_values)
+    if kernel is not None:
+        return wrap(kernel(syn_values, post_ids, post_num))
     return wrap(jax.ops.segment_sum(syn_values, post_ids, post_num, indices_are_sorted))
 
 
@@ -119,7 +131,11 @@ def syn2post_prod(syn_values, post_ids, post_num, indices_are_sorted=False):
 
     The arguments are those of `syn2post_sum`.
     """
-    syn_values, post_ids, post_num = _syn_args("syn2post_prod", syn_values, post_ids, post_num)
+    fn = "syn2post_prod"
+    syn_values, post_ids, post_num = _syn_args(fn, syn_values, post_ids, post_num)
+    kernel = _syn2post_kernel(fn, syn_values)
+    if kernel is not None:
+        return wrap(kernel(syn_values, post_ids, post_num))
     return wrap(jax.ops.segment_prod(syn_values, post_ids, post_num, indices_are_sorted))
 
 
@@ -326,11 +342,12 @@ def pre2post_event_sum(events, pre2post, post_num, values=1.):
       Array(value=[0.5, 0.5, 0. ], dtype=float32)
     """
     fn = "pre2post_event_sum"
-    kernel = brainpylib_kernel(fn)
-    if kernel is not None:
-        return wrap(kernel(*_unwrap((events, tuple(pre2post), post_num, values))))
     events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, post_num,
                                                                 values)
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
+        check_concrete_indptr(fn, indptr, indices.shape[0])
+        return wrap(kernel(events, indices, indptr, values, post_num))
     return wrap(csr_event_transpose(values, indices, indptr, events, post_num, fn))
 
 
@@ -344,11 +361,12 @@ def pre2post_event_prod(events, pre2post, post_num, values=1.):
       An `Array` of shape ``(post_num,)``.
     """
     fn = "pre2post_event_prod"
-    kernel = brainpylib_kernel(fn)
-    if kernel is not None:
-        return wrap(kernel(*_unwrap((events, tuple(pre2post), post_num, values))))
     events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, post_num,
                                                                 values)
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
+        check_concrete_indptr(fn, indptr, indices.shape[0])
+        return wrap(kernel(events, indices, indptr, values, post_num))
     rows = csr_row_ids(indptr, indices.shape[0], fn)
     factors = jnp.where(events[rows] != 0, values, jnp.ones((), values.dtype))
     return wrap(jax.ops.segment_prod(factors, indices, post_num))
@@ -370,9 +388,6 @@ def pre2post_coo_event_sum(events, pre_ids, post_ids, post_num, values=1.):
       An `Array` of shape ``(post_num,)``, differentiable with respect to ``values``.
     """
     fn = "pre2post_coo_event_sum"
-    kernel = brainpylib_kernel(fn)
-    if kernel is not None:
-        return wrap(kernel(*_unwrap((events, pre_ids, post_ids, post_num, values))))
     events = to_jax(events, fn, "events")
     if events.ndim != 1:
         raise MathError(f"{fn}(): 'events' must be a 1-D vector over the pre-synaptic neurons, "

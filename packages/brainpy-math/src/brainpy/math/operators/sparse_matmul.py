@@ -12,8 +12,8 @@ import jax
 import jax.numpy as jnp
 
 from brainpy.errors import MathError
-from brainpy.math.ndarray import _unwrap
-from brainpy.math.operators.backend import brainpylib_kernel
+from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel,
+                                                  check_concrete_indptr)
 from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, index_vector,
                                           static_shape, to_float, to_jax, wrap)
 
@@ -78,12 +78,14 @@ def csr_matvec(values, indices, indptr, vector, shape, transpose=False):
       Array(value=[20.,  3.], dtype=float32)
     """
     fn = "csr_matvec"
-    kernel = brainpylib_kernel(fn)
-    if kernel is not None:
-        return wrap(kernel(*_unwrap((values, indices, indptr, vector)), shape, transpose))
     values, indices, indptr, num_rows, num_cols = _check_csr(fn, values, indices, indptr, shape)
     vector = to_jax(vector, fn, "vector")
     _check_operand(fn, "vector", vector, num_rows if transpose else num_cols, transpose)
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None and jnp.result_type(values, vector) in KERNEL_FLOAT_TYPES:
+        check_concrete_indptr(fn, indptr, indices.shape[0])
+        return wrap(kernel(values, indices, indptr, vector, (num_rows, num_cols),
+                           bool(transpose)))
     rows = csr_row_ids(indptr, indices.shape[0], fn)
     if transpose:
         return wrap(jax.ops.segment_sum(values * vector[rows], indices, num_cols))
@@ -111,12 +113,14 @@ def event_csr_matvec(values, indices, indptr, events, shape, transpose=False):
       respect to ``values``.
     """
     fn = "event_csr_matvec"
-    kernel = brainpylib_kernel(fn)
-    if kernel is not None:
-        return wrap(kernel(*_unwrap((values, indices, indptr, events)), shape, transpose))
     values, indices, indptr, num_rows, num_cols = _check_csr(fn, values, indices, indptr, shape)
     events = to_jax(events, fn, "events")
     _check_operand(fn, "events", events, num_rows if transpose else num_cols, transpose)
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
+        check_concrete_indptr(fn, indptr, indices.shape[0])
+        return wrap(kernel(values, indices, indptr, events, (num_rows, num_cols),
+                           bool(transpose)))
     if transpose:
         return wrap(csr_event_transpose(values, indices, indptr, events, num_cols, fn))
     rows = csr_row_ids(indptr, indices.shape[0], fn)

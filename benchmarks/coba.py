@@ -1,0 +1,75 @@
+"""COBA E/I network (LIF neurons, conductance-based exponential synapses) written as a BrainPy user would.
+
+The same file runs unchanged on BrainPy 2.3.8 and on this project's brainpy::
+
+    python benchmarks/coba.py --scale 1 --duration 1000 --repeat 3
+
+N = 4000 x scale neurons (80% excitatory), connection probability 0.02 / scale, so every neuron
+receives about 80 synapses at every scale and the weights do not change with the scale.
+Prints one JSON line (see ``_harness.emit``).
+"""
+
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _harness  # noqa: E402
+
+import brainpy as bp  # noqa: E402
+import brainpy.math as bm  # noqa: E402
+
+DT = 0.1  # ms
+INPUT = 20.0  # constant input to every neuron (mV, R = 1)
+W_EXC = 0.6  # excitatory conductance increment (in units of the leak conductance)
+W_INH = 6.7  # inhibitory conductance increment
+NEURON_PARS = dict(V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.)
+
+
+def build(scale, monitor, seed):
+    """The network and its runner."""
+    bm.random.seed(seed)
+    num_exc, num_inh = int(3200 * scale), int(800 * scale)
+    prob = 0.02 / scale
+    E = bp.dyn.LIF(num_exc, **NEURON_PARS, method='exp_auto', V_initializer=bp.init.Normal(-55., 2.))
+    I = bp.dyn.LIF(num_inh, **NEURON_PARS, method='exp_auto', V_initializer=bp.init.Normal(-55., 2.))
+    E2E = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(prob=prob, seed=seed + 1), g_max=W_EXC, tau=5., E=0.,
+                         method='exp_auto')
+    E2I = bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(prob=prob, seed=seed + 2), g_max=W_EXC, tau=5., E=0.,
+                         method='exp_auto')
+    I2E = bp.dyn.ExpCOBA(I, E, bp.conn.FixedProb(prob=prob, seed=seed + 3), g_max=W_INH, tau=10., E=-80.,
+                         method='exp_auto')
+    I2I = bp.dyn.ExpCOBA(I, I, bp.conn.FixedProb(prob=prob, seed=seed + 4), g_max=W_INH, tau=10., E=-80.,
+                         method='exp_auto')
+    net = bp.dyn.Network(E2E, E2I, I2E, I2I, E=E, I=I)
+    runner = bp.dyn.DSRunner(net,
+                             monitors=['E.spike'] if monitor == 'spike' else None,
+                             inputs=[('E.input', INPUT), ('I.input', INPUT)],
+                             dt=DT, progress_bar=False)
+    return net, runner, num_exc + num_inh
+
+
+def main():
+    args = _harness.parse_args(__doc__.splitlines()[0])
+    bm.set_dt(DT)
+    with _harness.Stopwatch() as sw:
+        net, runner, n = build(args.scale, args.monitor, args.seed)
+    build_s = sw.seconds
+
+    def run_once():
+        runner.run(args.duration)
+        np.asarray(net.E.V.value)  # wait for the device
+        if args.monitor != 'spike':
+            return None
+        spikes = np.asarray(runner.mon['E.spike'])
+        return float(spikes.sum()) / spikes.shape[1] / (args.duration / 1000.)
+
+    first_s, steady, rate, rate_last = _harness.measure_runs(run_once, args.repeat)
+    import jax
+    _harness.emit("coba", args, "brainpy", getattr(bp, "__version__", "unknown"), n, build_s, first_s, steady,
+                  rate, rate_last, extra={"jax": jax.__version__, "numpy": np.__version__})
+
+
+if __name__ == "__main__":
+    main()

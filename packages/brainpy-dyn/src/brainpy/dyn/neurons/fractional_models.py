@@ -1,0 +1,139 @@
+"""Fractional-order neuron models, integrated by the fractional solvers of `brainpy.integrators`.
+
+A fractional order :math:`0 < \\alpha \\le 1` gives the state a power-law memory of its past:
+:math:`\\alpha = 1` is the ordinary model, smaller orders adapt more slowly.
+"""
+
+from typing import Optional
+
+import jax.numpy as jnp
+
+import brainpy.math as bm
+from brainpy.dyn.neurons.reduced_models import _p, _PointNeuron
+from brainpy.initialize import OneInit, ZeroInit
+
+__all__ = ["FractionalNeuron", "FractionalFHR", "FractionalIzhikevich"]
+
+
+class FractionalNeuron(_PointNeuron):
+    """The base class of fractional-order neuron models.
+
+    Subclasses build ``self.integral`` with `brainpy.integrators.fdeint` from the initial
+    state, so `reset` restarts the solver's memory too.
+    """
+
+    def _initial_values(self):
+        return [getattr(self, key).value for key in self._initializers]
+
+    def reset(self):
+        """Restore the initial state and forget the solver's history."""
+        super().reset()
+        self.integral.reset(self._initial_values())
+
+
+class FractionalFHR(FractionalNeuron):
+    r"""The fractional-order FitzHugh-Rinzel bursting neuron (Mondal et al., 2019).
+
+    .. math::
+
+       D^\alpha V &= V - \frac{V^3}{3} - w + y + I(t) \\
+       D^\alpha w &= \delta (a + V - b w) \\
+       D^\alpha y &= \mu (c - V - d y)
+
+    where :math:`D^\alpha` is the Caputo derivative.  A spike is an upward crossing of ``Vth``.
+
+    Args:
+      size: the geometry of the group.
+      alpha: the fractional order(s) in (0, 1], one number or one per variable ``(V, w, y)``.
+      num_memory: the length of the solver's memory (in steps).
+      a, b, c, d, delta, mu: the model's coefficients.
+      Vth: the spike threshold.
+      V_initializer, w_initializer, y_initializer: initial values.
+      method: the fractional solver (default ``'GLShortMemory'``).
+      keep_size: see `brainpy.dyn.NeuGroup`.
+      name: the group's name.
+    """
+
+    def __init__(self, size, alpha, num_memory: int = 1000, a=0.7, b=0.8, c=-0.775, d=1.,
+                 delta=0.08, mu=0.0001, Vth=1.8, V_initializer=OneInit(2.5),
+                 w_initializer=ZeroInit(), y_initializer=ZeroInit(), method: str = "GLShortMemory",
+                 keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size, keep_size=keep_size, name=name)
+        from brainpy.integrators import fdeint
+
+        self._params(a=a, b=b, c=c, d=d, delta=delta, mu=mu, Vth=Vth)
+        self.alpha = alpha
+        self.num_memory = num_memory
+        self._states(V=V_initializer, w=w_initializer, y=y_initializer)
+        self.integral = fdeint(alpha, num_memory, self._initial_values(), f=self.derivative,
+                               method=method)
+
+    def derivative(self, V, w, y, t, I_ext):
+        dV = V - V ** 3 / 3 - w + y + I_ext
+        dw = _p(self.delta) * (_p(self.a) + V - _p(self.b) * w)
+        dy = _p(self.mu) * (_p(self.c) - V - _p(self.d) * y)
+        return dV, dw, dy
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        V, w, y = self.integral(self.V.value, self.w.value, self.y.value, t, self.input.value, dt=dt)
+        V = bm.as_jax(V)
+        self.spike.value = jnp.logical_and(V >= _p(self.Vth), self.V.value < _p(self.Vth))
+        self.V.value = V
+        self.w.value, self.y.value = bm.as_jax(w), bm.as_jax(y)
+        self._clear_input()
+
+
+class FractionalIzhikevich(FractionalNeuron):
+    r"""The fractional-order Izhikevich neuron (Teka et al., 2018).
+
+    .. math::
+
+       \tau D^\alpha V &= f V^2 + g V + h - u + R\, I(t) \\
+       D^\alpha u &= a (b V - u)
+
+    When :math:`V \ge V_{th}`: :math:`V \leftarrow c`, :math:`u \leftarrow u + d`.
+
+    Args:
+      size: the geometry of the group.
+      alpha: the fractional order(s) in (0, 1], one number or one per variable ``(V, u)``.
+      num_memory: the number of past steps the solver uses.
+      a, b, c, d: the Izhikevich parameters.
+      f, g, h: the coefficients of the quadratic voltage equation.
+      R: membrane resistance.
+      tau: time scale of the voltage equation.
+      V_th: the spike cut-off (mV).
+      V_initializer, u_initializer: initial values.
+      method: the fractional solver (default ``'CaputoL1Schema'``).
+      keep_size: see `brainpy.dyn.NeuGroup`.
+      name: the group's name.
+    """
+
+    def __init__(self, size, alpha, num_memory: int, a=0.02, b=0.20, c=-65., d=8., f=0.04, g=5.,
+                 h=140., R=1., tau=1., V_th=30., V_initializer=OneInit(-65.),
+                 u_initializer=OneInit(0.20 * -65.), method: str = "CaputoL1Schema",
+                 keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size, keep_size=keep_size, name=name)
+        from brainpy.integrators import fdeint
+
+        self._params(a=a, b=b, c=c, d=d, f=f, g=g, h=h, R=R, tau=tau, V_th=V_th)
+        self.alpha = alpha
+        self.num_memory = num_memory
+        self._states(V=V_initializer, u=u_initializer)
+        self.integral = fdeint(alpha, num_memory, self._initial_values(), f=self.derivative,
+                               method=method)
+
+    def derivative(self, V, u, t, I_ext):
+        dV = (_p(self.f) * V * V + _p(self.g) * V + _p(self.h) - u + _p(self.R) * I_ext) / _p(self.tau)
+        du = _p(self.a) * (_p(self.b) * V - u)
+        return dV, du
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        V, u = self.integral(self.V.value, self.u.value, t, self.input.value, dt=dt)
+        V, u = bm.as_jax(V), bm.as_jax(u)
+        spike = V >= _p(self.V_th)
+        self.spike.value = spike
+        self.V.value = jnp.where(spike, _p(self.c), V)
+        self.u.value = jnp.where(spike, u + _p(self.d), u)
+        self._clear_input()
