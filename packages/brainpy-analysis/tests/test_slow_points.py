@@ -100,13 +100,20 @@ def test_cann_line_attractor():
         finder.find_fps_with_opt_solver(candidates)
         finder.filter_loss(1e-10)
         finder.keep_unique()
-        jac = finder.compute_jacobians(finder.fixed_points)
-    fps = finder.fixed_points
-    assert len(fps) == 8  # one bump per stimulus position: a continuous family of fixed points
-    # every bump peaks where it was stimulated, and the bumps are translations of one another
-    peaks = np.asarray(cann.x)[np.argmax(fps, axis=1)]
-    assert np.all(np.abs(cann.dist(peaks - positions[finder.selected_ids])) <= 2 * np.pi / 32 + 1e-9)
-    np.testing.assert_allclose(np.sort(fps[0]), np.sort(fps[4]), rtol=1e-3, atol=1e-3)
+        fps = finder.fixed_points
+        # stimulated bumps settle at several places of one continuous family of bumps
+        peaks = np.asarray(cann.x)[np.argmax(fps, axis=1)]
+        assert len(fps) >= 4 and len(np.unique(np.round(peaks, 6))) >= 4
+        norms = np.linalg.norm(fps, axis=1)
+        np.testing.assert_allclose(norms, norms[0], rtol=1e-2)
+        # every translation of a bump is a fixed point too: the solver leaves them in place
+        bump = fps[0]
+        shifted = np.stack([np.roll(bump, k) for k in range(0, 32, 4)])
+        again = ba.SlowPointFinder(f_cell=cann.cell, verbose=False)
+        again.find_fps_with_opt_solver(shifted)
+        np.testing.assert_allclose(again.fixed_points, shifted, atol=1e-4)
+        assert np.all(again.losses < 1e-10)
+        jac = finder.compute_jacobians(fps)
     for J in jac:
         eig = np.sort(np.linalg.eigvals(J).real)[::-1]
         # the line attractor: a (near-)zero eigenvalue along the bump's translation, all others stable

@@ -12,7 +12,10 @@ from brainpy import tools
 
 def test_check_shape_consistency():
     fixed, free = tools.check_shape_consistency([(10, 3), (10, 5), (None, 2)], free_axes=-1)
-    assert fixed == (10,) and free == [(3,), (5,), (2,)]
+    assert fixed == (10,) and free == [3, 5, 2]
+    assert sum(free) == 10  # the spec's node customization sums the free sizes
+    fixed, free = tools.check_shape_consistency([(4, 3, 2), (4, 5, 1)], free_axes=(1, 2))
+    assert fixed == (4,) and free == [(3, 2), (5, 1)]
     with pytest.raises(ValueError, match="differ on axis 0"):
         tools.check_shape_consistency([(10, 3), (11, 3)], free_axes=-1)
     with pytest.raises(ValueError, match="different numbers of dimensions"):

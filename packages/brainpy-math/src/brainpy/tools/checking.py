@@ -38,8 +38,9 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
     ``None`` in a shape matches any size (a batch axis, say).
 
     Returns:
-      ``(fixed_shape, free_shapes)``: the common size of the fixed axes (in order) and, for each
-      shape, its sizes on the free axes; with ``return_format_shapes`` also the shapes as tuples.
+      ``(fixed_shape, free_sizes)``: the common size of the fixed axes (in order) and, for each
+      shape, its size on the free axis (an int when ``free_axes`` is one int, else a tuple of
+      sizes); with ``return_format_shapes`` also the shapes as tuples.
     """
     shapes = _as_shapes(shapes)
     if not shapes:
@@ -59,7 +60,10 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
                 f"check_shape_consistency: shapes {shapes} differ on axis {a} ({sorted(sizes)}), which must agree."
             )
         fixed.append(sizes.pop() if sizes else None)
-    free_shapes = [tuple(s[a] for a in free) for s in shapes]
+    if isinstance(free_axes, int):
+        free_shapes = [s[free[0]] if free else None for s in shapes]
+    else:
+        free_shapes = [tuple(s[a] for a in free) for s in shapes]
     if return_format_shapes:
         return tuple(fixed), free_shapes, shapes
     return tuple(fixed), free_shapes
