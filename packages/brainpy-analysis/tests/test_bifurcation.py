@@ -1,7 +1,7 @@
 import numpy as np
 
 import brainpy.analysis as ba
-from brainpy.integrators import odeint
+from brainpy.integrators import JointEq, odeint
 
 from analysis_models import fhn_integrators
 
@@ -13,11 +13,12 @@ def _stuart_landau():
     def dy(y, t, x, a, w=1.):
         return (a - x * x - y * y) * y + w * x
 
-    return odeint(dx, method='rk4', dt=0.01), odeint(dy, method='rk4', dt=0.01)
+    # integrated jointly: separate integrators would step x and y one after the other
+    return odeint(JointEq(dx, dy), method='rk4', dt=0.01)
 
 
 def test_hopf_of_stuart_landau(capsys):
-    bif = ba.Bifurcation2D(list(_stuart_landau()), target_vars={'x': [-1.5, 1.5], 'y': [-1.5, 1.5]},
+    bif = ba.Bifurcation2D(_stuart_landau(), target_vars={'x': [-1.5, 1.5], 'y': [-1.5, 1.5]},
                            target_pars={'a': [-0.5, 0.55]}, resolutions={'a': 0.1, 'x': 0.1, 'y': 0.1})
     fps = bif.plot_bifurcation(num_rank=10)
     a = fps['a']
@@ -28,7 +29,7 @@ def test_hopf_of_stuart_landau(capsys):
     assert types[np.argmin(np.abs(a))] == 'center'
     out = capsys.readouterr().out
     assert "I am making bifurcation analysis ..." in out and "Found 11 fixed points." in out
-    cycles = bif.plot_limit_cycle_by_sim(duration=40., with_return=True)
+    cycles = bif.plot_limit_cycle_by_sim(duration=100., with_return=True)
     # the limit cycle born at the Hopf point a = 0 has radius sqrt(a)
     assert np.all(cycles['a'] > -1e-9)  # no oscillation below the Hopf point
     above = cycles['a'] > 0.05

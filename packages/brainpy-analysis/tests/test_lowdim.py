@@ -82,14 +82,15 @@ def test_phase_plane_2d_fhn(capsys):
 def test_candidates_and_closed_form_agree():
     iv, iw = fhn_integrators()
     kw = dict(target_vars={'V': [-3, 3], 'w': [-3., 3.]}, pars_update={'Iext': 0.8}, resolutions=0.05)
-    ref = ba.PhasePlane2D([iv, iw], **kw).plot_fixed_point(with_plot=False).points
+    pp = ba.PhasePlane2D([iv, iw], **kw)
+    ref = pp.plot_fixed_point(with_plot=False).points
     for select in ['fy-nullcline', 'nullclines', 'aux_rank']:
-        fps = ba.PhasePlane2D([iv, iw], **kw).plot_fixed_point(select_candidates=select, with_plot=False)
+        fps = pp.plot_fixed_point(select_candidates=select, with_plot=False)
         np.testing.assert_allclose(fps.points, ref, atol=1e-8)
     pp = ba.PhasePlane2D([iv, iw], options={ba.C.y_by_x_in_fy: lambda V, a=0.7, b=0.8: (V + a) / b}, **kw)
     np.testing.assert_allclose(pp.plot_fixed_point(with_plot=False).points, ref, atol=1e-8)
     with pytest.raises(AnalyzerError, match="select_candidates"):
-        ba.PhasePlane2D([iv, iw], **kw).plot_fixed_point(select_candidates='grid')
+        pp.plot_fixed_point(select_candidates='grid')
 
 
 def test_decision_making_phase_plane(capsys):

@@ -73,7 +73,7 @@ class CANN1D(BrainPyObject):
         super().__init__()
         self.tau, self.k, self.a, self.A, self.J0 = tau, k, a, A, J0
         self.z_range = 2 * np.pi
-        self.x = bm.linspace(-np.pi, np.pi, num)
+        self.x = bm.asarray(np.linspace(-np.pi, np.pi, num, endpoint=False))
         x = np.asarray(self.x)
         d = self.dist(x[:, None] - x[None])
         self.conn_mat = bm.asarray(J0 * np.exp(-0.5 * (d / a) ** 2) / (np.sqrt(2 * np.pi) * a) * (2 * np.pi / num))

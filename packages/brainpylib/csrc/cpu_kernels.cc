@@ -278,10 +278,13 @@ struct JitConn {
   T p0, p1;
 
   // Weight of entry (i, j) given the hash states of row i for the streams 0..2; 0 if absent.
+  // `Kind` is a compile-time copy of `kind`, so the column loops specialise (and vectorise).
+  template <int64_t Kind>
   T entry(const uint32_t *states, uint32_t col) const {
-    if (brainpylib::uniform01<float>(brainpylib::entry_hash(states[0], col)) >= prob) return T(0);
-    if (kind == brainpylib::kHomo) return p0;
-    if (kind == brainpylib::kUniform) {
+    const bool exists = brainpylib::uniform01<float>(brainpylib::entry_hash(states[0], col)) < prob;
+    if (Kind == brainpylib::kHomo) return exists ? p0 : T(0);
+    if (!exists) return T(0);
+    if (Kind == brainpylib::kUniform) {
       return p0 + brainpylib::uniform01<T>(brainpylib::entry_hash(states[1], col)) * (p1 - p0);
     }
     const T u1 = brainpylib::uniform01_open<T>(brainpylib::entry_hash(states[1], col));
@@ -295,7 +298,7 @@ struct JitConn {
   }
 };
 
-template <typename T>
+template <typename T, int64_t Kind>
 void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void *x,
                     ffi::DataType x_type, int64_t num_rows, int64_t num_cols, T *out) {
   uint32_t states[3];
@@ -312,7 +315,7 @@ void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void 
         if (xi == T(0)) continue;
       }
       m.states_of(static_cast<uint32_t>(i), states);
-      for (int64_t j = 0; j < num_cols; ++j) out[j] += m.entry(states, static_cast<uint32_t>(j)) * xi;
+      for (int64_t j = 0; j < num_cols; ++j) out[j] += m.template entry<Kind>(states, static_cast<uint32_t>(j)) * xi;
     }
     return;
   }
@@ -324,7 +327,7 @@ void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void 
     for (int64_t i = 0; i < num_rows; ++i) {
       m.states_of(static_cast<uint32_t>(i), states);
       T acc = 0;
-      for (uint32_t j : active) acc += m.entry(states, j);
+      for (uint32_t j : active) acc += m.template entry<Kind>(states, j);
       out[i] = acc;
     }
     return;
@@ -333,8 +336,20 @@ void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void 
   for (int64_t i = 0; i < num_rows; ++i) {
     m.states_of(static_cast<uint32_t>(i), states);
     T acc = 0;
-    for (int64_t j = 0; j < num_cols; ++j) acc += m.entry(states, static_cast<uint32_t>(j)) * xv[j];
+    for (int64_t j = 0; j < num_cols; ++j) acc += m.template entry<Kind>(states, static_cast<uint32_t>(j)) * xv[j];
     out[i] = acc;
+  }
+}
+
+template <typename T>
+void jitconn_dispatch(const JitConn<T> &m, bool event, bool transpose, const void *x,
+                      ffi::DataType x_type, int64_t num_rows, int64_t num_cols, T *out) {
+  if (m.kind == brainpylib::kHomo) {
+    jitconn_kernel<T, brainpylib::kHomo>(m, event, transpose, x, x_type, num_rows, num_cols, out);
+  } else if (m.kind == brainpylib::kUniform) {
+    jitconn_kernel<T, brainpylib::kUniform>(m, event, transpose, x, x_type, num_rows, num_cols, out);
+  } else {
+    jitconn_kernel<T, brainpylib::kNormal>(m, event, transpose, x, x_type, num_rows, num_cols, out);
   }
 }
 
@@ -380,11 +395,11 @@ ffi::Error jitconn_handler(const char *name, bool event, ffi::AnyBuffer x, ffi::
     if (vt == ffi::DataType::F32) {
       const float *p = static_cast<const float *>(pb);
       JitConn<float> m{kind, pr, sd, p[0], want_params > 1 ? p[1] : 0.0f};
-      jitconn_kernel(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<float *>(ob));
+      jitconn_dispatch(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<float *>(ob));
     } else {
       const double *p = static_cast<const double *>(pb);
       JitConn<double> m{kind, pr, sd, p[0], want_params > 1 ? p[1] : 0.0};
-      jitconn_kernel(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<double *>(ob));
+      jitconn_dispatch(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<double *>(ob));
     }
   }
   return ffi::Error::Success();

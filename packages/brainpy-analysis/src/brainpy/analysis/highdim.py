@@ -135,7 +135,8 @@ class SlowPointFinder(BrainPyObject):
                                 f"{candidates.shape}.")
         if not np.issubdtype(candidates.dtype, np.floating):
             candidates = candidates.astype(float)
-        return candidates
+        # float64 only when JAX runs in 64-bit mode
+        return candidates.astype(jax.dtypes.canonicalize_dtype(candidates.dtype))
 
     # ----- results -----
     @property

@@ -1,0 +1,463 @@
+"""Rate (neural mass) models of populations and brain regions.
+
+Each model has two state Variables ``x`` and ``y`` (for `ThresholdLinearModel`: ``e`` and
+``i``) and the inputs ``input`` (added to the ``x`` equation) and ``input_y`` (added to the
+``y`` equation), which are cleared after each step.  The derivative methods name the inputs
+``x_ext`` and ``y_ext`` so that analysers can treat them as parameters.
+
+Noise: with ``x_ou_sigma > 0`` (``y_ou_sigma > 0``) an Ornstein-Uhlenbeck process
+
+.. math:: d\\xi = \\frac{\\mu - \\xi}{\\tau} dt + \\sigma\\, dW
+
+(parameters ``x_ou_mean``, ``x_ou_sigma``, ``x_ou_tau``) is integrated with the
+Euler-Maruyama scheme and added to the input of ``x`` (``y``) at every step.
+"""
+
+from typing import Optional
+
+import jax.numpy as jnp
+import numpy as np
+
+import brainpy.math as bm
+from brainpy.dyn.base import NeuGroup
+from brainpy.initialize import Uniform, ZeroInit, init_param
+
+__all__ = [
+    "RateModel",
+    "FHN",
+    "FeedbackFHN",
+    "QIF",
+    "StuartLandauOscillator",
+    "WilsonCowanModel",
+    "ThresholdLinearModel",
+]
+
+
+def _p(x):
+    return bm.as_jax(x) if isinstance(x, bm.Array) else x
+
+
+def _state(initializer, shape):
+    value = init_param(initializer, shape, allow_none=False, allow_scalar=False)
+    return jnp.asarray(bm.as_jax(value), dtype=bm.dftype())
+
+
+def _has_noise(sigma):
+    return bool(np.any(np.asarray(bm.as_jax(sigma)) != 0))
+
+
+class RateModel(NeuGroup):
+    """The base class of the two-variable rate models: states, inputs and OU input noise.
+
+    Args:
+      size: the geometry of the population(s).
+      x_ou_mean, x_ou_sigma, x_ou_tau: the OU noise added to the input of ``x``.
+      y_ou_mean, y_ou_sigma, y_ou_tau: the OU noise added to the input of ``y``.
+      seed: the seed of the model's random generator (None: drawn from the system).
+      keep_size: see `brainpy.dyn.NeuGroup`.
+      name: the model's name.
+    """
+
+    def __init__(self, size, x_ou_mean=0., x_ou_sigma=0., x_ou_tau=5., y_ou_mean=0., y_ou_sigma=0.,
+                 y_ou_tau=5., seed: Optional[int] = None, keep_size: bool = False,
+                 name: Optional[str] = None):
+        super().__init__(size=size, keep_size=keep_size, name=name)
+        shape = self.varshape
+        self.x_ou_mean = init_param(x_ou_mean, shape, allow_none=False)
+        self.x_ou_sigma = init_param(x_ou_sigma, shape, allow_none=False)
+        self.x_ou_tau = init_param(x_ou_tau, shape, allow_none=False)
+        self.y_ou_mean = init_param(y_ou_mean, shape, allow_none=False)
+        self.y_ou_sigma = init_param(y_ou_sigma, shape, allow_none=False)
+        self.y_ou_tau = init_param(y_ou_tau, shape, allow_none=False)
+        self._initializers = {}
+        self._noisy = {"x": _has_noise(x_ou_sigma), "y": _has_noise(y_ou_sigma)}
+        if any(self._noisy.values()):
+            self.rng = bm.random.RandomState(seed)
+        if self._noisy["x"]:
+            self.x_ou = bm.Variable(self._ou_start("x"))
+        if self._noisy["y"]:
+            self.y_ou = bm.Variable(self._ou_start("y"))
+
+    def _ou_start(self, var):
+        mean = bm.as_jax(getattr(self, f"{var}_ou_mean"))
+        return jnp.broadcast_to(jnp.asarray(mean, dtype=bm.dftype()), self.varshape)
+
+    def _states(self, **initializers):
+        self._initializers.update(initializers)
+        for key, init in initializers.items():
+            setattr(self, key, bm.Variable(_state(init, self.varshape)))
+        self.input = bm.Variable(jnp.zeros(self.varshape, dtype=bm.dftype()))
+        self.input_y = bm.Variable(jnp.zeros(self.varshape, dtype=bm.dftype()))
+
+    def _noise_step(self, var, dt):
+        """Advance the OU noise of ``var`` by ``dt`` and return it (0 without noise)."""
+        if not self._noisy[var]:
+            return 0.
+        ou = getattr(self, f"{var}_ou")
+        mean, sigma, tau = (_p(getattr(self, f"{var}_ou_{k}")) for k in ("mean", "sigma", "tau"))
+        noise = bm.as_jax(self.rng.randn(*self.varshape))
+        ou.value = ou.value + (mean - ou.value) / tau * dt + sigma * jnp.sqrt(dt) * noise
+        return ou.value
+
+    def _inputs(self, dt):
+        x_ext = self.input.value + self._noise_step("x", dt)
+        y_ext = self.input_y.value + self._noise_step("y", dt)
+        return x_ext, y_ext
+
+    def _clear_inputs(self):
+        self.input.value = jnp.zeros_like(self.input.value)
+        self.input_y.value = jnp.zeros_like(self.input_y.value)
+
+    def reset(self):
+        """Restore the initial states, clear the inputs and restart the noise at its mean."""
+        for key, init in self._initializers.items():
+            getattr(self, key).value = _state(init, self.varshape)
+        self._clear_inputs()
+        for var in ("x", "y"):
+            if self._noisy[var]:
+                getattr(self, f"{var}_ou").value = self._ou_start(var)
+
+
+class _XYModel(RateModel):
+    """A rate model whose ``x`` and ``y`` are integrated together by ``self.integral``."""
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        x_ext, y_ext = self._inputs(dt)
+        x, y = self.integral(self.x.value, self.y.value, t, x_ext=x_ext, y_ext=y_ext, dt=dt)
+        self.x.value = bm.as_jax(x)
+        self.y.value = bm.as_jax(y)
+        self._clear_inputs()
+
+
+class FHN(_XYModel):
+    r"""The FitzHugh-Nagumo population model used in whole-brain modelling (Kostova et al., 2004).
+
+    .. math::
+
+       \frac{dx}{dt} &= -\alpha x^3 + \beta x^2 + \gamma x - y + I_x(t) \\
+       \tau \frac{dy}{dt} &= x - \delta - \epsilon y + \tau I_y(t)
+
+    With the defaults, a constant input :math:`I_x` in about [0.72, 1.4] gives a limit cycle.
+
+    Args:
+      size: the geometry of the population(s).
+      alpha, beta, gamma: the cubic nullcline's coefficients.
+      delta, epsilon: the recovery variable's coefficients.
+      tau: the recovery time scale (ms).
+      x_initializer, y_initializer: initial values.
+      method: the integration method.
+      x_ou_mean, x_ou_sigma, x_ou_tau, y_ou_mean, y_ou_sigma, y_ou_tau, seed, keep_size, name:
+        see `RateModel`.
+    """
+
+    def __init__(self, size, alpha=3.0, beta=4.0, gamma=-1.5, delta=0., epsilon=0.5, tau=20.0,
+                 x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0,
+                 y_ou_tau=5.0, x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
+                 method: str = "exp_auto", seed: Optional[int] = None, keep_size: bool = False,
+                 name: Optional[str] = None):
+        super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
+                         y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
+                         keep_size=keep_size, name=name)
+        from brainpy.integrators import JointEq, odeint
+
+        shape = self.varshape
+        self.alpha = init_param(alpha, shape, allow_none=False)
+        self.beta = init_param(beta, shape, allow_none=False)
+        self.gamma = init_param(gamma, shape, allow_none=False)
+        self.delta = init_param(delta, shape, allow_none=False)
+        self.epsilon = init_param(epsilon, shape, allow_none=False)
+        self.tau = init_param(tau, shape, allow_none=False)
+        self._states(x=x_initializer, y=y_initializer)
+        self.integral = odeint(JointEq(self.dx, self.dy), method=method)
+
+    def dx(self, x, t, y, x_ext):
+        return -_p(self.alpha) * x ** 3 + _p(self.beta) * x ** 2 + _p(self.gamma) * x - y + x_ext
+
+    def dy(self, y, t, x, y_ext):
+        return (x - _p(self.delta) - _p(self.epsilon) * y) / _p(self.tau) + y_ext
+
+
+class FeedbackFHN(RateModel):
+    r"""The FitzHugh-Nagumo model with delayed self-feedback (Plant, 1981).
+
+    .. math::
+
+       \frac{dx}{dt} &= x - \frac{x^3}{3} - y + \mu \left(x(t - D) - v_0\right) + I_x(t) \\
+       \tau \frac{dy}{dt} &= x + a - b y + \tau I_y(t)
+
+    The delayed value is read from a buffer of ``round(delay / dt)`` steps (``dt`` is the
+    default time step when the model is built); before the start it is the initial ``x``.
+
+    Args:
+      size: the geometry of the population(s).
+      a, b: the recovery variable's coefficients.
+      delay: the feedback delay :math:`D` (ms).
+      tau: the recovery time scale (ms).
+      mu: the feedback strength.
+      v0: the feedback's resting value.
+      x_initializer, y_initializer: initial values.
+      method: the integration method.
+      dt: the time step used to turn ``delay`` into steps (default ``brainpy.math.get_dt()``).
+      x_ou_mean, x_ou_sigma, x_ou_tau, y_ou_mean, y_ou_sigma, y_ou_tau, seed, keep_size, name:
+        see `RateModel`.
+    """
+
+    def __init__(self, size, a=0.7, b=0.8, delay=10., tau=12.5, mu=1.6886, v0=-1,
+                 x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0,
+                 y_ou_tau=5.0, x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
+                 method: str = "exp_auto", dt: Optional[float] = None, seed: Optional[int] = None,
+                 keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
+                         y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
+                         keep_size=keep_size, name=name)
+        from brainpy.integrators import JointEq, odeint
+
+        shape = self.varshape
+        self.a = init_param(a, shape, allow_none=False)
+        self.b = init_param(b, shape, allow_none=False)
+        self.tau = init_param(tau, shape, allow_none=False)
+        self.mu = init_param(mu, shape, allow_none=False)
+        self.v0 = init_param(v0, shape, allow_none=False)
+        self.delay = delay
+        self.dt = bm.get_dt() if dt is None else float(dt)
+        self.delay_len = int(round(float(delay) / self.dt))
+        self._states(x=x_initializer, y=y_initializer)
+        self.x_delay = bm.LengthDelay(self.x, max(self.delay_len, 1), initial_delay_data=self.x.value)
+        self.integral = odeint(JointEq(self.dx, self.dy), method=method)
+
+    def dx(self, x, t, y, x_delay, x_ext):
+        return (x - x ** 3 / 3 - y + _p(self.mu) * (x_delay - _p(self.v0))) + x_ext
+
+    def dy(self, y, t, x, y_ext):
+        return (x + _p(self.a) - _p(self.b) * y) / _p(self.tau) + y_ext
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        x_ext, y_ext = self._inputs(dt)
+        x_delay = bm.as_jax(self.x_delay(self.delay_len))
+        x, y = self.integral(self.x.value, self.y.value, t, x_delay=x_delay, x_ext=x_ext,
+                             y_ext=y_ext, dt=dt)
+        self.x.value = bm.as_jax(x)
+        self.y.value = bm.as_jax(y)
+        self.x_delay.update(self.x.value)
+        self._clear_inputs()
+
+    def reset(self):
+        super().reset()
+        self.x_delay.reset(self.x, max(self.delay_len, 1), self.x.value)
+
+
+class QIF(_XYModel):
+    r"""The exact mean-field model of a population of quadratic integrate-and-fire neurons
+    (Montbrió, Pazó & Roxin, 2015).
+
+    .. math::
+
+       \tau \frac{dx}{dt} &= \frac{\Delta}{\pi \tau} + 2 x y + \tau I_y(t) \\
+       \tau \frac{dy}{dt} &= y^2 + \eta + I_x(t) + J \tau x - (\pi \tau x)^2
+
+    where :math:`x` is the firing rate and :math:`y` the mean membrane potential; the input
+    ``input`` drives the potential.
+
+    Args:
+      size: the geometry of the population(s).
+      tau: the membrane time constant.
+      eta: the mean of the excitabilities.
+      delta: the half-width of the (Lorentzian) excitability distribution.
+      J: the recurrent coupling strength.
+      x_initializer, y_initializer: initial values.
+      method: the integration method.
+      x_ou_mean, x_ou_sigma, x_ou_tau, y_ou_mean, y_ou_sigma, y_ou_tau, seed, keep_size, name:
+        see `RateModel`.
+    """
+
+    def __init__(self, size, tau=1., eta=-5.0, delta=1.0, J=15., x_ou_mean=0.0, x_ou_sigma=0.0,
+                 x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0, y_ou_tau=5.0,
+                 x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
+                 method: str = "exp_auto", seed: Optional[int] = None, keep_size: bool = False,
+                 name: Optional[str] = None):
+        super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
+                         y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
+                         keep_size=keep_size, name=name)
+        from brainpy.integrators import JointEq, odeint
+
+        shape = self.varshape
+        self.tau = init_param(tau, shape, allow_none=False)
+        self.eta = init_param(eta, shape, allow_none=False)
+        self.delta = init_param(delta, shape, allow_none=False)
+        self.J = init_param(J, shape, allow_none=False)
+        self._states(x=x_initializer, y=y_initializer)
+        self.integral = odeint(JointEq(self.dx, self.dy), method=method)
+
+    def dx(self, x, t, y, y_ext):
+        tau = _p(self.tau)
+        return (_p(self.delta) / (jnp.pi * tau) + 2. * x * y) / tau + y_ext
+
+    def dy(self, y, t, x, x_ext):
+        tau = _p(self.tau)
+        return (y ** 2 + _p(self.eta) + x_ext + _p(self.J) * x * tau - (jnp.pi * x * tau) ** 2) / tau
+
+
+class StuartLandauOscillator(_XYModel):
+    r"""The Stuart-Landau oscillator, the normal form of a supercritical Hopf bifurcation.
+
+    .. math::
+
+       \frac{dx}{dt} &= (a - x^2 - y^2)\, x - w\, y + I_x(t) \\
+       \frac{dy}{dt} &= (a - x^2 - y^2)\, y + w\, x + I_y(t)
+
+    For :math:`a < 0` the origin is a stable focus; for :math:`a > 0` the trajectories reach a
+    circular limit cycle of radius :math:`\sqrt{a}` and angular frequency :math:`w`.
+
+    Args:
+      size: the geometry of the oscillators.
+      a: the bifurcation parameter.
+      w: the angular frequency.
+      x_initializer, y_initializer: initial values.
+      method: the integration method.
+      x_ou_mean, x_ou_sigma, x_ou_tau, y_ou_mean, y_ou_sigma, y_ou_tau, seed, keep_size, name:
+        see `RateModel`.
+    """
+
+    def __init__(self, size, a=0.25, w=0.2, x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0,
+                 y_ou_mean=0.0, y_ou_sigma=0.0, y_ou_tau=5.0, x_initializer=Uniform(0, 0.5),
+                 y_initializer=Uniform(0, 0.5), method: str = "exp_auto",
+                 seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
+                         y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
+                         keep_size=keep_size, name=name)
+        from brainpy.integrators import JointEq, odeint
+
+        self.a = init_param(a, self.varshape, allow_none=False)
+        self.w = init_param(w, self.varshape, allow_none=False)
+        self._states(x=x_initializer, y=y_initializer)
+        self.integral = odeint(JointEq(self.dx, self.dy), method=method)
+
+    def dx(self, x, t, y, x_ext):
+        return (_p(self.a) - x * x - y * y) * x - _p(self.w) * y + x_ext
+
+    def dy(self, y, t, x, y_ext):
+        return (_p(self.a) - x * x - y * y) * y + _p(self.w) * x + y_ext
+
+
+class WilsonCowanModel(_XYModel):
+    r"""The Wilson-Cowan model of an excitatory (``x``) and an inhibitory (``y``) population.
+
+    .. math::
+
+       \tau_E \frac{dx}{dt} &= -x + (1 - r x)\, F_E(w_{EE} x - w_{IE} y + I_x(t)) \\
+       \tau_I \frac{dy}{dt} &= -y + (1 - r y)\, F_I(w_{EI} x - w_{II} y + I_y(t))
+
+    with the sigmoids :math:`F(u) = \frac{1}{1 + e^{-a (u - \theta)}} - \frac{1}{1 + e^{a
+    \theta}}` (``E_a``, ``E_theta`` for :math:`F_E`; ``I_a``, ``I_theta`` for :math:`F_I`).
+
+    Args:
+      size: the geometry of the population pairs.
+      E_tau, E_a, E_theta: time constant, gain and threshold of the excitatory population.
+      I_tau, I_a, I_theta: the same for the inhibitory population.
+      wEE, wIE, wEI, wII: the coupling weights (E to E, I to E, E to I, I to I).
+      r: the refractory coefficient.
+      x_initializer, y_initializer: initial values.
+      method: the integration method.
+      x_ou_mean, x_ou_sigma, x_ou_tau, y_ou_mean, y_ou_sigma, y_ou_tau, seed, keep_size, name:
+        see `RateModel`.
+    """
+
+    def __init__(self, size, E_tau=1., E_a=1.2, E_theta=2.8, I_tau=1., I_a=1., I_theta=4.0,
+                 wEE=12., wIE=4., wEI=13., wII=11., r=1., x_ou_mean=0.0, x_ou_sigma=0.0,
+                 x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0, y_ou_tau=5.0,
+                 x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
+                 method: str = "exp_euler_auto", seed: Optional[int] = None,
+                 keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
+                         y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
+                         keep_size=keep_size, name=name)
+        from brainpy.integrators import JointEq, odeint
+
+        shape = self.varshape
+        for key, value in dict(E_tau=E_tau, E_a=E_a, E_theta=E_theta, I_tau=I_tau, I_a=I_a,
+                               I_theta=I_theta, wEE=wEE, wIE=wIE, wEI=wEI, wII=wII, r=r).items():
+            setattr(self, key, init_param(value, shape, allow_none=False))
+        self._states(x=x_initializer, y=y_initializer)
+        self.integral = odeint(JointEq(self.dx, self.dy), method=method)
+
+    @staticmethod
+    def F(u, a, theta):
+        """The shifted sigmoid, zero at ``u = 0``."""
+        return 1 / (1 + jnp.exp(-a * (u - theta))) - 1 / (1 + jnp.exp(a * theta))
+
+    def dx(self, x, t, y, x_ext):
+        drive = _p(self.wEE) * x - _p(self.wIE) * y + x_ext
+        return (-x + (1 - _p(self.r) * x) * self.F(drive, _p(self.E_a), _p(self.E_theta))) / _p(self.E_tau)
+
+    def dy(self, y, t, x, y_ext):
+        drive = _p(self.wEI) * x - _p(self.wII) * y + y_ext
+        return (-y + (1 - _p(self.r) * y) * self.F(drive, _p(self.I_a), _p(self.I_theta))) / _p(self.I_tau)
+
+
+class ThresholdLinearModel(NeuGroup):
+    r"""A threshold-linear rate model of an excitatory (``e``) and an inhibitory (``i``)
+    population (Chaudhuri et al., 2015).
+
+    .. math::
+
+       \tau_E \frac{de}{dt} &= -e + \beta_E [I_e]_+ + \sigma_E \xi_E(t) \\
+       \tau_I \frac{di}{dt} &= -i + \beta_I [I_i]_+ + \sigma_I \xi_I(t)
+
+    integrated with the Euler-Maruyama scheme (:math:`\xi` is white noise), the rates being
+    kept non-negative.  ``Ie`` and ``Ii`` are the inputs of a step (cleared after it); at
+    rest the fixed point is :math:`e^* = \beta_E [I_e]_+`, :math:`i^* = \beta_I [I_i]_+`.
+
+    Args:
+      size: the geometry of the population pairs.
+      tau_e, tau_i: the time constants.
+      beta_e, beta_i: the gains.
+      noise_e, noise_i: the noise amplitudes :math:`\sigma`.
+      e_initializer, i_initializer: initial values.
+      seed: the seed of the model's random generator.
+      keep_size: see `brainpy.dyn.NeuGroup`.
+      name: the model's name.
+    """
+
+    def __init__(self, size, tau_e=2e-2, tau_i=1e-2, beta_e=.066, beta_i=.351, noise_e=0.,
+                 noise_i=0., e_initializer=ZeroInit(), i_initializer=ZeroInit(),
+                 seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size=size, keep_size=keep_size, name=name)
+        shape = self.varshape
+        self.tau_e = init_param(tau_e, shape, allow_none=False)
+        self.tau_i = init_param(tau_i, shape, allow_none=False)
+        self.beta_e = init_param(beta_e, shape, allow_none=False)
+        self.beta_i = init_param(beta_i, shape, allow_none=False)
+        self.noise_e = init_param(noise_e, shape, allow_none=False)
+        self.noise_i = init_param(noise_i, shape, allow_none=False)
+        self._initializers = dict(e=e_initializer, i=i_initializer)
+        self.e = bm.Variable(_state(e_initializer, shape))
+        self.i = bm.Variable(_state(i_initializer, shape))
+        self.Ie = bm.Variable(jnp.zeros(shape, dtype=bm.dftype()))
+        self.Ii = bm.Variable(jnp.zeros(shape, dtype=bm.dftype()))
+        self._noisy = _has_noise(noise_e) or _has_noise(noise_i)
+        if self._noisy:
+            self.rng = bm.random.RandomState(seed)
+
+    def update(self, tdi):
+        dt = tdi["dt"]
+        de = -self.e.value + _p(self.beta_e) * jnp.maximum(self.Ie.value, 0.)
+        di = -self.i.value + _p(self.beta_i) * jnp.maximum(self.Ii.value, 0.)
+        e = self.e.value + de / _p(self.tau_e) * dt
+        i = self.i.value + di / _p(self.tau_i) * dt
+        if self._noisy:
+            sq = jnp.sqrt(dt)
+            e = e + _p(self.noise_e) / _p(self.tau_e) * sq * bm.as_jax(self.rng.randn(*self.varshape))
+            i = i + _p(self.noise_i) / _p(self.tau_i) * sq * bm.as_jax(self.rng.randn(*self.varshape))
+        self.e.value = jnp.maximum(e, 0.)
+        self.i.value = jnp.maximum(i, 0.)
+        self.Ie.value = jnp.zeros_like(self.Ie.value)
+        self.Ii.value = jnp.zeros_like(self.Ii.value)
+
+    def reset(self):
+        """Restore the initial rates and clear the inputs."""
+        self.e.value = _state(self._initializers["e"], self.varshape)
+        self.i.value = _state(self._initializers["i"], self.varshape)
+        self.Ie.value = jnp.zeros_like(self.Ie.value)
+        self.Ii.value = jnp.zeros_like(self.Ii.value)
