@@ -3,7 +3,6 @@ IntegratorRunner and the chaotic-series datasets."""
 
 import math
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -60,7 +59,7 @@ def test_runner_fhn_spec_example_matches_python_loop():
                               args=dict(a=a, b=b, tau=tau, Iext=Iext), dt=0.01)
     runner.run(5.0)
     V, w, ref = 0.0, 0.0, []
-    for i in range(500):
+    for _ in range(500):
         V, w = V + 0.01 * (V - V ** 3 / 3 - w + Iext), w + 0.01 * (V + a - b * w) / tau
         ref.append(V)
     assert runner.mon.V.shape == (500,) and runner.mon.ts.shape == (500,)

@@ -216,7 +216,6 @@ def test_bptt_integrates_white_noise():
     ls = np.asarray(trainer.train_losses)
     assert ls.shape == (45,)
     assert ls[-5:].mean() < 0.5 * ls[:5].mean(), ls
-    rnn = model.lnodes[1]
     assert any(k.endswith("train_state") for k in model.train_vars().unique().keys())
     model.initialize(1)
     x, y = build(1)

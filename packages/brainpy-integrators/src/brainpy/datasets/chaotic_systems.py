@@ -4,7 +4,7 @@ Each ODE series is integrated with `brainpy.integrators.odeint` and `IntegratorR
 returned as a dict with ``'ts'`` and one entry per variable (arrays with time on axis 0).
 """
 
-from typing import Dict, Optional
+from typing import Dict
 
 import jax
 import jax.numpy as jnp

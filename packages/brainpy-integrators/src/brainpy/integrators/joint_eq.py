@@ -1,7 +1,7 @@
 """`JointEq`: integrate separately written, interdependent equations as one system."""
 
 import inspect
-from typing import Callable, Dict, List
+from typing import Dict, List
 
 from brainpy.errors import DiffEqError
 from brainpy.integrators import utils

@@ -1,7 +1,7 @@
 """`Sequential`: call objects and functions one after another."""
 
 import inspect
-from typing import Any, Callable, Dict, Optional
+from typing import Callable, Optional
 
 import brainpy.math as bm
 

@@ -5,7 +5,6 @@ import numpy as np
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.fde.base import FDEIntegrator
-from brainpy.math.ndarray import Variable
 
 __all__ = ["GLShortMemory"]
 
@@ -54,7 +53,7 @@ class GLShortMemory(FDEIntegrator):
         self._reset_memory()
 
     def _reset_memory(self):
-        for v, x in self.inits.items():
+        for v in self.inits:
             self.delay_states[v].value = jnp.zeros_like(self.delay_states[v].value)
 
     def _step(self, values, t, params, dt):

@@ -12,7 +12,6 @@ module-level state of `brainpy.math.random`), or are passed explicitly with `ste
 """
 
 import math
-from typing import Optional
 
 import jax
 import jax.numpy as jnp

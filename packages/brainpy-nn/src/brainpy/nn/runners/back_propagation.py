@@ -12,7 +12,7 @@ import brainpy.losses
 import brainpy.math as bm
 from brainpy.math.ndarray import _unwrap
 from brainpy.nn.base import Network, Node
-from brainpy.nn.runners.rnn_runner import _as_jax, _batch_major, _time_major
+from brainpy.nn.runners.rnn_runner import _as_jax, _time_major
 from brainpy.nn.runners.trainers import RNNTrainer
 from brainpy.optimizers import Optimizer
 from brainpy.tools.checking import serialize_kwargs

@@ -4,7 +4,6 @@ from typing import Dict, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import tqdm
 
 import brainpy.math as bm

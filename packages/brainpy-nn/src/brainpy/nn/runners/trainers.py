@@ -1,7 +1,7 @@
 """Structural trainers: `RNNTrainer`, online (`OnlineTrainer`, `ForceLearning`) and offline
 (`OfflineTrainer`, `RidgeTrainer`) training of the trainable nodes of a network."""
 
-from typing import Callable, Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
