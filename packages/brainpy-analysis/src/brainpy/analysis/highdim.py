@@ -183,7 +183,7 @@ class SlowPointFinder(BrainPyObject):
           opt_setting: alternatively ``dict(method=OptimizerClass or name, lr=float or
             Scheduler, **other arguments)``; default Adam with ``ExponentialDecay(0.2, 1, 0.9999)``.
         """
-        from brainpy import optimizers
+        import brainpy.optimizers as optimizers
 
         candidates = self._candidates(candidates)
         if optimizer is None:

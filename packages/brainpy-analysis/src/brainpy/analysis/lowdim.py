@@ -302,7 +302,7 @@ class PhasePlane2D(LowDimAnalyzer):
     # ----- fixed points -----
     def _brent_fixed_points(self, pars: np.ndarray):
         """Roots of the 1D reduction given by a closed-form nullcline, for each row of ``pars``."""
-        for key, component, solve in ((C.y_by_x_in_fy, 0, 0), (C.y_by_x_in_fx, 1, 0),
+        for key, component, solve in ((C.y_by_x_in_fy, 0, 0), (C.y_by_x_in_fx, 1, 0),  # noqa: B007 (used after the loop)
                                       (C.x_by_y_in_fy, 0, 1), (C.x_by_y_in_fx, 1, 1)):
             g = self._closed_form(key)
             if g is not None:
@@ -358,15 +358,15 @@ class PhasePlane2D(LowDimAnalyzer):
         Returns:
           The `FixedPoints` (also kept in ``fixed_points``).
         """
+        if select_candidates not in C.SELECT_CANDIDATES:
+            raise AnalyzerError(f"PhasePlane2D: select_candidates must be one of {C.SELECT_CANDIDATES}, "
+                                f"got {select_candidates!r}.")
         print("I am searching fixed points ...")
         reduced = self._brent_fixed_points(np.zeros((1, 0)))
         if reduced is not None:
             values, pars = reduced
             fps = self._unique_fixed_points(values, pars, np.zeros(len(values)), tol_unique)
         else:
-            if select_candidates not in C.SELECT_CANDIDATES:
-                raise AnalyzerError(f"PhasePlane2D: select_candidates must be one of {C.SELECT_CANDIDATES}, "
-                                    f"got {select_candidates!r}.")
             if select_candidates == C.aux_rank:
                 candidates, _ = self._aux_rank_candidates(np.zeros((1, 0)), num_rank)
             else:

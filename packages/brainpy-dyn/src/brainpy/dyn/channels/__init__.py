@@ -12,3 +12,19 @@ __all__ = ["Channel"]
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("channel",))
+
+from brainpy.dyn.channels.base import *
+from brainpy.dyn.channels.base import __all__ as _base_all
+from brainpy.dyn.channels.sodium import *
+from brainpy.dyn.channels.sodium import __all__ as _sodium_all
+from brainpy.dyn.channels.potassium import *
+from brainpy.dyn.channels.potassium import __all__ as _potassium_all
+from brainpy.dyn.channels.calcium import *
+from brainpy.dyn.channels.calcium import __all__ as _calcium_all
+from brainpy.dyn.channels.hyperpolarization import *
+from brainpy.dyn.channels.hyperpolarization import __all__ as _ih_all
+from brainpy.dyn.channels.leaky import *
+from brainpy.dyn.channels.leaky import __all__ as _leaky_all
+
+__all__ = __all__ + list(_base_all) + list(_sodium_all) + list(_potassium_all) + list(_calcium_all) \
+    + list(_ih_all) + list(_leaky_all)

@@ -13,3 +13,17 @@ __all__ = list(_if_all)
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("neuron",))
+
+from brainpy.dyn.neurons.biological_models import *
+from brainpy.dyn.neurons.biological_models import __all__ as _biological_all
+from brainpy.dyn.neurons.reduced_models import *
+from brainpy.dyn.neurons.reduced_models import __all__ as _reduced_all
+from brainpy.dyn.neurons.fractional_models import *
+from brainpy.dyn.neurons.fractional_models import __all__ as _fractional_all
+from brainpy.dyn.neurons.input_models import *
+from brainpy.dyn.neurons.input_models import __all__ as _input_all
+from brainpy.dyn.neurons.noise_models import *
+from brainpy.dyn.neurons.noise_models import __all__ as _noise_all
+
+__all__ = __all__ + list(_biological_all) + list(_reduced_all) + list(_fractional_all) \
+    + list(_input_all) + list(_noise_all)

@@ -11,3 +11,10 @@ __all__ = []
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("rate", "coupling"))
+
+from brainpy.dyn.rates.populations import *
+from brainpy.dyn.rates.populations import __all__ as _population_all
+from brainpy.dyn.synapses.couplings import *
+from brainpy.dyn.synapses.couplings import __all__ as _coupling_all
+
+__all__ = __all__ + list(_population_all) + list(_coupling_all)

@@ -405,8 +405,9 @@ class ThresholdLinearModel(NeuGroup):
        \tau_E \frac{de}{dt} &= -e + \beta_E [I_e]_+ + \sigma_E \xi_E(t) \\
        \tau_I \frac{di}{dt} &= -i + \beta_I [I_i]_+ + \sigma_I \xi_I(t)
 
-    integrated with the Euler-Maruyama scheme (:math:`\xi` is white noise), the rates being
-    kept non-negative.  ``Ie`` and ``Ii`` are the inputs of a step (cleared after it); at
+    advanced exactly over each step, the inputs being held constant during a step (so time
+    steps larger than the time constants are stable; :math:`\xi` is white noise), the rates
+    being kept non-negative.  ``Ie`` and ``Ii`` are the inputs of a step (cleared after it); at
     rest the fixed point is :math:`e^* = \beta_E [I_e]_+`, :math:`i^* = \beta_I [I_i]_+`.
 
     Args:
@@ -440,16 +441,25 @@ class ThresholdLinearModel(NeuGroup):
         if self._noisy:
             self.rng = bm.random.RandomState(seed)
 
+    @staticmethod
+    def _exact_step(x, target, tau, sigma, dt, noise):
+        """One exact step of the linear SDE ``tau dx = (target - x) dt + sigma dW``."""
+        decay = jnp.exp(-dt / tau)
+        x = target + (x - target) * decay
+        if noise is None:
+            return x
+        return x + sigma / tau * jnp.sqrt(tau / 2 * (1 - decay ** 2)) * noise
+
     def update(self, tdi):
         dt = tdi["dt"]
-        de = -self.e.value + _p(self.beta_e) * jnp.maximum(self.Ie.value, 0.)
-        di = -self.i.value + _p(self.beta_i) * jnp.maximum(self.Ii.value, 0.)
-        e = self.e.value + de / _p(self.tau_e) * dt
-        i = self.i.value + di / _p(self.tau_i) * dt
+        noise_e = noise_i = None
         if self._noisy:
-            sq = jnp.sqrt(dt)
-            e = e + _p(self.noise_e) / _p(self.tau_e) * sq * bm.as_jax(self.rng.randn(*self.varshape))
-            i = i + _p(self.noise_i) / _p(self.tau_i) * sq * bm.as_jax(self.rng.randn(*self.varshape))
+            noise_e = bm.as_jax(self.rng.randn(*self.varshape))
+            noise_i = bm.as_jax(self.rng.randn(*self.varshape))
+        e = self._exact_step(self.e.value, _p(self.beta_e) * jnp.maximum(self.Ie.value, 0.),
+                             _p(self.tau_e), _p(self.noise_e), dt, noise_e)
+        i = self._exact_step(self.i.value, _p(self.beta_i) * jnp.maximum(self.Ii.value, 0.),
+                             _p(self.tau_i), _p(self.noise_i), dt, noise_i)
         self.e.value = jnp.maximum(e, 0.)
         self.i.value = jnp.maximum(i, 0.)
         self.Ie.value = jnp.zeros_like(self.Ie.value)

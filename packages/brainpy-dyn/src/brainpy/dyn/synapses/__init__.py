@@ -13,3 +13,14 @@ __all__ = list(_abstract_all)
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("synapse",))
+
+from brainpy.dyn.synapses.delta_dual_alpha import *
+from brainpy.dyn.synapses.delta_dual_alpha import __all__ as _dda_all
+from brainpy.dyn.synapses.biological_models import *
+from brainpy.dyn.synapses.biological_models import __all__ as _bio_syn_all
+from brainpy.dyn.synapses.learning_rules import *
+from brainpy.dyn.synapses.learning_rules import __all__ as _learning_all
+from brainpy.dyn.synapses.gap_junction import *
+from brainpy.dyn.synapses.gap_junction import __all__ as _gap_all
+
+__all__ = __all__ + list(_dda_all) + list(_bio_syn_all) + list(_learning_all) + list(_gap_all)

@@ -1,0 +1,264 @@
+"""Run the COBA / COBAHH benchmarks side by side and append a dated section to RESULTS.md.
+
+Each implementation lives in its own Python environment; this script only drives subprocesses::
+
+    python benchmarks/run_all.py --ours .nox/bench/bin/python \\
+        --brainpy .nox/bench_brainpy238/bin/python --brian2 .nox/bench_brian2/bin/python [--quick]
+
+Cases (``--quick`` keeps the 4k ones):
+
+* COBA 4k, 1 s: this project, BrainPy 2.3.8, Brian2 (cython);
+* COBAHH 4k, 1 s: this project, BrainPy 2.3.8;
+* COBA 40k, 1 s: this project, BrainPy 2.3.8, Brian2;
+* COBA 40k, 5 s with the spike monitor, first run only (peak memory): this project, BrainPy 2.3.8;
+* COBA 400k, 1 s: this project only.
+
+The implementations of one case run one after the other, and the targets of issue #9 are checked
+as ratios between numbers of the same run.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+PACKAGES_OF = {
+    "ours": ["brainpy", "brainpy-math", "brainpy-dyn", "brainpylib", "jax", "jaxlib", "numpy", "scipy"],
+    "brainpy238": ["brainpy", "brainpylib", "jax", "jaxlib", "numpy", "scipy", "numba"],
+    "brian2": ["brian2", "cython", "numpy", "sympy"],
+}
+NAMES = {"ours": "this project", "brainpy238": "BrainPy 2.3.8", "brian2": "Brian2 (cython)"}
+
+
+def _cases(quick):
+    """(case id, script, arguments, implementations)."""
+    cases = [
+        ("coba_4k", "coba", ["--scale", "1", "--duration", "1000", "--repeat", "3"],
+         ["ours", "brainpy238", "brian2"]),
+        ("cobahh_4k", "cobahh", ["--scale", "1", "--duration", "1000", "--repeat", "3"],
+         ["ours", "brainpy238"]),
+    ]
+    if not quick:
+        cases += [
+            ("coba_40k", "coba", ["--scale", "10", "--duration", "1000", "--repeat", "2"],
+             ["ours", "brainpy238", "brian2"]),
+            ("coba_40k_mem5s", "coba", ["--scale", "10", "--duration", "5000", "--repeat", "0"],
+             ["ours", "brainpy238"]),
+            ("coba_400k", "coba", ["--scale", "100", "--duration", "1000", "--repeat", "1"], ["ours"]),
+        ]
+    return cases
+
+
+def _script(name, impl):
+    return HERE / (f"{name}_brian2.py" if impl == "brian2" else f"{name}.py")
+
+
+def run_case(python, script, args, label, timeout):
+    """Run one script; return its JSON record, or a record with an ``error``."""
+    env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONHASHSEED="0")
+    cmd = [python, str(script), *args, "--label", label]
+    print("$", " ".join(cmd), flush=True)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout} s"}
+    wall = time.perf_counter() - start
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-6:]
+        return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
+    record = json.loads(lines[-1])
+    record["process_wall_s"] = round(wall, 2)
+    print(lines[-1], flush=True)
+    return record
+
+
+def package_versions(python, names):
+    code = ("import importlib.metadata as m, json, sys\n"
+            "out = {}\n"
+            "for n in sys.argv[1:]:\n"
+            "    try: out[n] = m.version(n)\n"
+            "    except m.PackageNotFoundError: pass\n"
+            "print(json.dumps(out))")
+    proc = subprocess.run([python, "-c", code, *names], capture_output=True, text=True)
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"error": proc.stderr.strip()[-200:]}
+
+
+def machine_info():
+    mem_gb = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_gb = int(line.split()[1]) / 2 ** 20
+    except OSError:
+        pass
+    return {
+        "uname": " ".join(platform.uname()),
+        "cpus": os.cpu_count(),
+        "mem_gb": None if mem_gb is None else round(mem_gb, 1),
+        "python": platform.python_version(),
+    }
+
+
+def _load():
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def _ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def _get(results, case, impl, key):
+    rec = results.get(case, {}).get(impl)
+    if not rec or "error" in rec:
+        return None
+    return rec.get(key)
+
+
+def check_targets(results):
+    """Rows (target, measured, limit, verdict) for the targets of issue #9."""
+    rows = []
+
+    def ratio_row(text, case, key, impl_ref, limit):
+        r = _ratio(_get(results, case, "ours", key), _get(results, case, impl_ref, key))
+        rows.append((text, None if r is None else f"{r:.2f}x", f"<= {limit}x",
+                     "n/a" if r is None else ("PASS" if r <= limit else "FAIL")))
+
+    def rate_row(case, impl_ref):
+        ours, ref = _get(results, case, "ours", "rate_hz"), _get(results, case, impl_ref, "rate_hz")
+        if ours is None or ref is None:
+            rows.append((f"{case}: rate vs {NAMES[impl_ref]}", None, "within 10%", "n/a"))
+            return
+        diff = abs(ours - ref) / ref
+        rows.append((f"{case}: rate vs {NAMES[impl_ref]} ({ours:.1f} vs {ref:.1f} Hz)", f"{diff:.1%}",
+                     "within 10%", "PASS" if diff <= 0.10 else "FAIL"))
+
+    if "coba_4k" in results:
+        ratio_row("COBA 4k: steady vs BrainPy 2.3.8", "coba_4k", "steady_s", "brainpy238", 0.7)
+        ratio_row("COBA 4k: steady vs Brian2", "coba_4k", "steady_s", "brian2", 0.25)
+        ratio_row("COBA 4k: first run vs BrainPy 2.3.8", "coba_4k", "first_run_s", "brainpy238", 1.0)
+        ratio_row("COBA 4k: build vs BrainPy 2.3.8", "coba_4k", "build_s", "brainpy238", 0.25)
+        rate_row("coba_4k", "brainpy238")
+        rate_row("coba_4k", "brian2")
+    if "cobahh_4k" in results:
+        ratio_row("COBAHH 4k: steady vs BrainPy 2.3.8", "cobahh_4k", "steady_s", "brainpy238", 0.8)
+        rate_row("cobahh_4k", "brainpy238")
+    if "coba_40k" in results:
+        ratio_row("COBA 40k: steady vs BrainPy 2.3.8", "coba_40k", "steady_s", "brainpy238", 0.8)
+        build = _get(results, "coba_40k", "ours", "build_s")
+        rows.append(("COBA 40k: build", None if build is None else f"{build:.2f} s", "<= 3 s",
+                     "n/a" if build is None else ("PASS" if build <= 3.0 else "FAIL")))
+        rate_row("coba_40k", "brainpy238")
+        rate_row("coba_40k", "brian2")
+    if "coba_40k_mem5s" in results:
+        mem = _get(results, "coba_40k_mem5s", "ours", "peak_rss_mb")
+        rows.append(("COBA 40k, 5 s, spike monitor: peak memory", None if mem is None else f"{mem:.0f} MB",
+                     "<= 1024 MB", "n/a" if mem is None else ("PASS" if mem <= 1024 else "FAIL")))
+    if "coba_400k" in results:
+        big = _get(results, "coba_400k", "ours", "steady_s")
+        small = _get(results, "coba_40k", "ours", "steady_s")
+        r = _ratio(big, small)
+        rows.append(("COBA 400k, 1 s: runs, steady time vs 40k", None if r is None else f"{r:.1f}x",
+                     "<= 12x", "n/a" if r is None else ("PASS" if r <= 12 else "FAIL")))
+    return rows
+
+
+def _fmt(x, digits=3):
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def render(results, started, finished, info, versions, load_before, load_after, quick):
+    lines = [
+        f"\n## COBA / COBAHH side by side ({started:%Y-%m-%d %H:%M} UTC{', quick' if quick else ''})",
+        "",
+        "`benchmarks/run_all.py` (via `nox -s bench`): the same `coba.py` / `cobahh.py` on this project "
+        "and on BrainPy 2.3.8, `coba_brian2.py` on Brian2; dt 0.1 ms; steady = median of the repeated "
+        "runs after the first; build = network + connectivity + runner construction; peak RSS = "
+        "`ru_maxrss` of the process. Every process is separate; the implementations of a case run "
+        "one after the other.",
+        "",
+        f"* machine: `{info['uname']}`, {info['cpus']} CPUs, {info['mem_gb']} GB memory, Python {info['python']}",
+        f"* load average (1/5/15 min) before: {load_before}; after: {load_after}; "
+        f"run took {(finished - started).total_seconds() / 60:.1f} min",
+    ]
+    for impl, pkgs in versions.items():
+        text = ", ".join(f"{k} {v}" for k, v in pkgs.items())
+        lines.append(f"* {NAMES[impl]}: {text}")
+    lines += ["", "| case | implementation | N | build (s) | first run (s) | steady (s) | rate E (Hz) | "
+                  "peak RSS (MB) |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for case, by_impl in results.items():
+        for impl, rec in by_impl.items():
+            if "error" in rec:
+                lines.append(f"| {case} | {NAMES[impl]} | - | - | - | - | - | failed: {rec['error'][:300]} |")
+                continue
+            lines.append(
+                f"| {case} | {NAMES[impl]} | {rec['N']} | {_fmt(rec['build_s'], 2)} | "
+                f"{_fmt(rec['first_run_s'], 2)} | {_fmt(rec['steady_s'])} | {_fmt(rec['rate_hz'], 1)} | "
+                f"{_fmt(rec['peak_rss_mb'], 0)} |")
+    lines += ["", "Targets of issue #9 (ratios of this project to the reference, same run):", "",
+              "| target | measured | limit | verdict |", "|---|---:|---:|---|"]
+    for text, measured, limit, verdict in check_targets(results):
+        lines.append(f"| {text} | {measured or '-'} | {limit} | {verdict} |")
+    lines += ["", "<details><summary>raw records</summary>", "", "```"]
+    for by_impl in results.values():
+        for rec in by_impl.values():
+            lines.append(json.dumps(rec))
+    lines += ["```", "", "</details>", ""]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ours", required=True, help="python of the environment with this project")
+    parser.add_argument("--brainpy", dest="brainpy238", help="python of the BrainPy 2.3.8 environment")
+    parser.add_argument("--brian2", help="python of the Brian2 environment")
+    parser.add_argument("--quick", action="store_true", help="only the 4k cases")
+    parser.add_argument("--results", default=str(RESULTS), help="the file to append the section to")
+    parser.add_argument("--no-write", action="store_true", help="print the section only")
+    parser.add_argument("--timeout", type=float, default=1800, help="limit of one process, in s")
+    args = parser.parse_args()
+    pythons = {"ours": args.ours, "brainpy238": args.brainpy238, "brian2": args.brian2}
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = _load()
+    results = {}
+    for case, script, case_args, impls in _cases(args.quick):
+        results[case] = {}
+        for impl in impls:
+            python = pythons[impl]
+            if not python:
+                continue
+            results[case][impl] = run_case(python, _script(script, impl), case_args, NAMES[impl], args.timeout)
+    finished = datetime.datetime.now(datetime.timezone.utc)
+    versions = {impl: package_versions(py, PACKAGES_OF[impl]) for impl, py in pythons.items() if py}
+    section = render(results, started, finished, machine_info(), versions, load_before, _load(), args.quick)
+    print(section)
+    if not args.no_write:
+        with open(args.results, "a") as f:
+            f.write(section)
+    failed = [f"{case}/{impl}" for case, by in results.items() for impl, rec in by.items() if "error" in rec]
+    if failed:
+        print("failed: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Rate models and couplings: fixed points, limit cycles, bistability, the whole-brain example."""
+
+import numpy as np
+import pytest
+
+import brainpy.math as bm
+import brainpy.initialize as init
+from brainpy import dyn
+from brainpy.dyn import rates
+
+
+def _run(model, duration, monitors, inputs=()):
+    runner = dyn.DSRunner(model, monitors=monitors, inputs=inputs, progress_bar=False)
+    runner.run(duration)
+    return runner
+
+
+def test_namespace():
+    assert rates.FHN is not dyn.FHN  # the population model and the neuron model differ
+    for name in ("FHN", "FeedbackFHN", "QIF", "StuartLandauOscillator", "WilsonCowanModel",
+                 "ThresholdLinearModel", "DelayCoupling", "DiffusiveCoupling", "AdditiveCoupling"):
+        assert hasattr(dyn.rates, name)
+
+
+@pytest.mark.parametrize("I, cycles", [(0.5, False), (1.0, True), (1.6, False)])
+def test_fhn_limit_cycle_only_for_inputs_in_the_documented_range(I, cycles):
+    fhn = rates.FHN(1, method="exp_auto")
+    r = _run(fhn, 600., ["x", "y"], inputs=["input", I])
+    x = np.asarray(r.mon.x)[-2000:, 0]
+    assert (x.max() - x.min() > 0.3) == cycles
+    if not cycles:  # a stable fixed point: dx/dt = dy/dt = 0
+        xe, ye = x[-1], np.asarray(r.mon.y)[-1, 0]
+        assert abs(-3 * xe ** 3 + 4 * xe ** 2 - 1.5 * xe - ye + I) < 1e-3
+        assert abs(xe - 0.5 * ye) < 1e-3
+
+
+def test_wilson_cowan_is_bistable():
+    wc = rates.WilsonCowanModel(2)
+    wc.x[:] = [0., 0.5]
+    wc.y[:] = [0., 0.]
+    r = _run(wc, 100., ["x", "y"], inputs=["input", -0.5])
+    x = np.asarray(r.mon.x)[-1]
+    assert abs(x[0]) < 0.05 and x[1] > 0.3
+    # both end states are fixed points of the equations
+    F = lambda u, a, th: 1 / (1 + np.exp(-a * (u - th))) - 1 / (1 + np.exp(a * th))
+    y = np.asarray(r.mon.y)[-1]
+    dx = -x + (1 - x) * F(12 * x - 4 * y - 0.5, 1.2, 2.8)
+    dy = -y + (1 - y) * F(13 * x - 11 * y, 1., 4.)
+    np.testing.assert_allclose(dx, 0., atol=1e-4)
+    np.testing.assert_allclose(dy, 0., atol=1e-4)
+
+
+def test_wilson_cowan_spec_example_runs():
+    wc = rates.WilsonCowanModel(2, wEE=16., wIE=15., wEI=12., wII=3., E_a=1.5, I_a=1.5, E_theta=3.,
+                                I_theta=3., method="exp_euler_auto")
+    wc.x[:] = [-0.2, 1.]
+    wc.y[:] = [0.0, 1.]
+    r = _run(wc, 10., ["x", "y"], inputs=["input", -0.5])
+    assert np.all(np.isfinite(np.asarray(r.mon.x)))
+
+
+def test_stuart_landau_limit_cycle_radius_and_stable_origin():
+    sl = rates.StuartLandauOscillator(3, a=0.25, w=0.2)
+    r = _run(sl, 200., ["x", "y"])
+    radius = np.hypot(np.asarray(r.mon.x)[-1], np.asarray(r.mon.y)[-1])
+    np.testing.assert_allclose(radius, 0.5, rtol=1e-2)  # first-order scheme, dt = 0.1
+    sl = rates.StuartLandauOscillator(3, a=-0.5)
+    r = _run(sl, 100., ["x", "y"])
+    assert np.abs(np.asarray(r.mon.x)[-1]).max() < 1e-6
+
+
+def test_threshold_linear_fixed_point():
+    model = rates.ThresholdLinearModel(2)
+    r = _run(model, 2., ["e", "i"], inputs=[("Ie", bm.asarray([2., -1.])), ("Ii", 3.)])
+    np.testing.assert_allclose(np.asarray(r.mon.e)[-1], [0.066 * 2., 0.], rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(np.asarray(r.mon.i)[-1], [0.351 * 3.] * 2, rtol=1e-4)
+
+
+def test_qif_and_feedback_fhn_run():
+    qif = rates.QIF(2)
+    r = _run(qif, 50., ["x", "y"])
+    x = np.asarray(r.mon.x)
+    assert np.all(np.isfinite(x)) and np.all(x[-1] > 0)  # firing rates are positive
+    fb = rates.FeedbackFHN(2, delay=5.)
+    assert fb.delay_len == 50
+    r = _run(fb, 100., ["x"])
+    assert np.all(np.isfinite(np.asarray(r.mon.x)))
+
+
+def test_ou_noise_on_rate_models():
+    fhn = rates.FHN(200, x_ou_sigma=0.1, y_ou_sigma=0.1, seed=1)
+    r = _run(fhn, 20., ["x", "x_ou"])
+    noise = np.asarray(r.mon.x_ou)[-1]
+    assert noise.std() > 0.05
+    assert np.asarray(r.mon.x)[-1].std() > 0
+
+
+def test_coupling_delays_are_per_connection():
+    src = bm.Variable(bm.zeros(2))
+    out = bm.Variable(bm.zeros(2))
+    C = np.array([[0., 1.], [2., 0.]])
+    coupling = rates.AdditiveCoupling(src, out, C, delay_steps=np.array([[0, 3], [1, 0]]),
+                                      initial_delay_data=-1.)
+    history = []
+    for step in range(6):
+        src.value = bm.as_jax(bm.asarray([float(step), 10. * step]))
+        out.value = bm.as_jax(bm.zeros(2))
+        coupling.update(step * 0.1, 0.1)
+        history.append(np.asarray(out))
+    history = np.asarray(history)
+    # out[1] = 1 * src0(t - 3 steps), out[0] = 2 * src1(t - 1 step); earlier reads see the
+    # initial value of the Variable (0) and then the initial delay data (-1)
+    np.testing.assert_allclose(history[:, 1], [-1., -1., 0., 0., 1., 2.])
+    np.testing.assert_allclose(history[:, 0], [0., 0., 20., 40., 60., 80.])
+
+    x = bm.Variable(bm.asarray([1., 2., 4.]))
+    out = bm.Variable(bm.zeros(3))
+    diff = rates.DiffusiveCoupling(x, x, out, conn_mat=np.ones((3, 3)) - np.eye(3))
+    diff.update(0., 0.1)
+    np.testing.assert_allclose(np.asarray(out), [(2 - 1) + (4 - 1), (1 - 2) + (4 - 2), (1 - 4) + (2 - 4)])
+
+
+class WholeBrainNet(dyn.Network):
+    def __init__(self, Cmat, Dmat):
+        super().__init__()
+        self.fhn = rates.FHN(80, x_ou_sigma=0.01, y_ou_sigma=0.01, name="fhn", method="exp_auto")
+        self.syn = rates.DiffusiveCoupling(self.fhn.x, self.fhn.x, self.fhn.input, conn_mat=Cmat,
+                                           delay_steps=Dmat.astype(bm.int_),
+                                           initial_delay_data=init.Uniform(0, 0.05))
+
+    def update(self, _t, _dt):
+        self.syn.update(_t, _dt)
+        self.fhn.update(_t, _dt)
+
+
+def test_whole_brain_network_on_a_synthetic_connectome():
+    bm.clear_name_cache(ignore_warn=True)
+    rng = np.random.RandomState(42)
+    n = 80
+    weights = rng.exponential(0.02, size=(n, n)) * (rng.rand(n, n) < 0.3)
+    weights = (weights + weights.T) / 2
+    coords = rng.uniform(0, 150, size=(n, 3))  # region centres (mm)
+    lengths = np.linalg.norm(coords[:, None] - coords[None], axis=-1)
+    delay_mat = bm.asarray(lengths / 20. / bm.get_dt(), dtype=bm.int_)
+    conn_mat = bm.asarray(weights)
+    bm.fill_diagonal(conn_mat, 0)
+    net = WholeBrainNet(conn_mat, delay_mat)
+    runner = dyn.DSRunner(net, monitors=["fhn.x"], inputs=["fhn.input", 0.72], progress_bar=False)
+    runner.run(300.)
+    x = np.asarray(runner.mon["fhn.x"])
+    assert x.shape == (3000, 80)
+    assert np.all(np.isfinite(x)) and np.abs(x).max() < 3.
+    assert x[-1000:].std(axis=0).mean() > 0.05  # the regions oscillate
