@@ -74,9 +74,13 @@ def measure_runs(run_once, repeat):
     return first, steady, first_value, last_value
 
 
-def emit(bench, args, implementation, version, n_neurons, build_s, first_s, steady, rate_hz,
+def emit(bench, args, implementation, version, n_neurons, build_s, first_s, steady, rate_first_hz,
          rate_last_hz, extra=None):
-    """Print the one JSON line of results."""
+    """Print the one JSON line of results.
+
+    ``rate_hz`` is the rate of the last run (after the initial transient when ``--repeat`` > 0),
+    ``rate_first_hz`` the rate of the first run (from t = 0).
+    """
     record = {
         "bench": bench,
         "implementation": implementation,
@@ -92,8 +96,8 @@ def emit(bench, args, implementation, version, n_neurons, build_s, first_s, stea
         "first_run_s": round(first_s, 4),
         "steady_s": round(statistics.median(steady), 4) if steady else None,
         "steady_all_s": [round(s, 4) for s in steady],
-        "rate_hz": None if rate_hz is None else round(rate_hz, 3),
-        "rate_last_hz": None if rate_last_hz is None else round(rate_last_hz, 3),
+        "rate_hz": None if rate_last_hz is None else round(rate_last_hz, 3),
+        "rate_first_hz": None if rate_first_hz is None else round(rate_first_hz, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "python": platform.python_version(),
     }

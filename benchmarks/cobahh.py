@@ -27,14 +27,19 @@ INPUT = 5.0  # constant input current (uA/cm^2), below the repetitive-firing thr
 W_EXC = 0.05  # excitatory conductance increment (mS/cm^2)
 W_INH = 0.4  # inhibitory conductance increment (mS/cm^2)
 
+# Explicit initial states (the gates near their resting steady state), so that every
+# implementation starts from the same distribution whatever its defaults.
+HH_INIT = dict(V_initializer=bp.init.Uniform(-70., -60.), m_initializer=bp.init.OneInit(0.053),
+               h_initializer=bp.init.OneInit(0.596), n_initializer=bp.init.OneInit(0.318))
+
 
 def build(scale, monitor, seed):
     """The network and its runner."""
     bm.random.seed(seed)
     num_exc, num_inh = int(3200 * scale), int(800 * scale)
     prob = 0.02 / scale
-    E = bp.dyn.HH(num_exc, V_initializer=bp.init.Uniform(-70., -60.), method='exp_auto')
-    I = bp.dyn.HH(num_inh, V_initializer=bp.init.Uniform(-70., -60.), method='exp_auto')
+    E = bp.dyn.HH(num_exc, **HH_INIT, method='exp_auto')
+    I = bp.dyn.HH(num_inh, **HH_INIT, method='exp_auto')
     E2E = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(prob=prob, seed=seed + 1), g_max=W_EXC, tau=5., E=0.,
                          method='exp_auto')
     E2I = bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(prob=prob, seed=seed + 2), g_max=W_EXC, tau=5., E=0.,

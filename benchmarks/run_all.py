@@ -201,7 +201,7 @@ def render(results, started, finished, info, versions, load_before, load_after, 
     for impl, pkgs in versions.items():
         text = ", ".join(f"{k} {v}" for k, v in pkgs.items())
         lines.append(f"* {NAMES[impl]}: {text}")
-    lines += ["", "| case | implementation | N | build (s) | first run (s) | steady (s) | rate E (Hz) | "
+    lines += ["", "| case | implementation | N | build (s) | first run (s) | steady (s) | rate E, last run (Hz) | "
                   "peak RSS (MB) |", "|---|---|---:|---:|---:|---:|---:|---:|"]
     for case, by_impl in results.items():
         for impl, rec in by_impl.items():

@@ -46,9 +46,12 @@ def test_heterogeneous_parameters_and_initializers():
 def _hh_reference(V, m, h, n, I, steps, dt, gNa=120., gK=36., gL=0.03, ENa=50., EK=-77., EL=-54.387):
     Vs = []
     for _ in range(steps):
-        am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10)); bm_ = 4.0 * np.exp(-(V + 65) / 18)
-        ah = 0.07 * np.exp(-(V + 65) / 20.); bh = 1 / (1 + np.exp(-(V + 35) / 10))
-        an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10)); bn = 0.125 * np.exp(-(V + 65) / 80)
+        am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
+        bm_ = 4.0 * np.exp(-(V + 65) / 18)
+        ah = 0.07 * np.exp(-(V + 65) / 20.)
+        bh = 1 / (1 + np.exp(-(V + 35) / 10))
+        an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
+        bn = 0.125 * np.exp(-(V + 65) / 80)
         dV = -gNa * m ** 3 * h * (V - ENa) - gK * n ** 4 * (V - EK) - gL * (V - EL) + I
         lin = -(gNa * m ** 3 * h + gK * n ** 4 + gL)
         V_new = V + dt * _phi1(dt * lin) * dV

@@ -33,7 +33,10 @@ BUILTIN_CONNECTORS = (
 
 @hookimpl
 def brainpy_models():
-    return [ModelSpec(name=name, category=category, factory=factory) for name, category, factory in BUILTIN_MODELS]
+    from brainpy.dyn.zoo_records import zoo_model_records
+
+    core = [ModelSpec(name=name, category=category, factory=factory) for name, category, factory in BUILTIN_MODELS]
+    return core + list(zoo_model_records())
 
 
 @hookimpl
