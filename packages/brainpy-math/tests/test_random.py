@@ -467,3 +467,20 @@ def test_jit_with_traced_key_argument_and_pytree_state():
     np.testing.assert_allclose(u, _np(eager.uniform(0.0, 1.0, 2)), rtol=1e-6)
     assert isinstance(new_state, bm.random.RandomState)
     np.testing.assert_array_equal(np.asarray(new_state.value), np.asarray(eager.value))
+
+
+def test_default_state_first_used_inside_a_compiled_loop_advances():
+    """The lazily created DEFAULT state must be threaded through the loop like any other Variable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import jax.numpy as jnp, numpy as np, brainpy.math as bm\n"
+        "x = np.asarray(bm.for_loop(lambda i: bm.random.normal(), jnp.arange(200)))\n"
+        "y = np.asarray(bm.for_loop(lambda i: bm.random.normal(), jnp.arange(200)))\n"
+        "assert len(np.unique(x)) == 200, x[:5]\n"
+        "assert not np.allclose(x, y)\n"
+        "assert 0.7 < x.std() < 1.3, x.std()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]

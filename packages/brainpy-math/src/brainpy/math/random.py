@@ -913,7 +913,10 @@ def _default() -> "RandomState":
     """The shared default state, created on first use so importing brainpy.math does not start JAX."""
     state = globals().get("DEFAULT")
     if state is None:
-        state = RandomState()
+        # first use may happen while a function is being traced: the key must still be concrete
+        # data, or the state would be taken for a variable local to that function
+        with jax.ensure_compile_time_eval():
+            state = RandomState()
         globals()["DEFAULT"] = state
     return state
 
