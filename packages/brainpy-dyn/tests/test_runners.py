@@ -294,3 +294,25 @@ def test_intervals_progress_bar_and_array_monitors(capsys):
     assert runner.mon.i.shape == (10, 1)
     err = capsys.readouterr().err
     assert "10/10" in err
+
+
+def test_sde_noise_from_the_default_state_advances_every_step():
+    """An SDE using bm.random.DEFAULT draws fresh noise at each step of a compiled run."""
+    from brainpy.integrators import sdeint
+
+    class Noisy(dyn.NeuGroup):
+        def __init__(self):
+            super().__init__(200)
+            self.x = bm.Variable(bm.zeros(200))
+            self.integral = sdeint(lambda x, t: 0. * x, lambda x, t: 1.0, method='euler')
+
+        def update(self, tdi):
+            self.x.value = self.integral(self.x, tdi.t, tdi.dt)
+
+    model = Noisy()
+    runner = dyn.DSRunner(model, monitors=['x'], progress_bar=False, dt=0.1)
+    runner.run(20.)
+    increments = np.diff(np.asarray(runner.mon.x), axis=0)
+    # Wiener increments: independent across steps and neurons with variance dt
+    assert np.var(increments) == pytest.approx(0.1, rel=0.1)
+    assert abs(np.corrcoef(increments[:-1].ravel(), increments[1:].ravel())[0, 1]) < 0.05
