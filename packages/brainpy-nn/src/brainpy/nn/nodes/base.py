@@ -22,7 +22,7 @@ def _concat_last(ff):
 def _num_features(node) -> int:
     """The total size of the last axis of all feedforward inputs (the other axes must agree)."""
     _, free = check_shape_consistency(node.feedforward_shapes, -1)
-    return int(sum(f[0] for f in free))
+    return int(sum(free))
 
 
 def _param(node, value):
@@ -170,7 +170,7 @@ class Concat(Node):
         if axis == 0:
             raise ValueError(f"{self._owner}: cannot concatenate along the batch axis (axis={self.axis}).")
         shape = list(fixed)
-        shape.insert(axis, int(sum(f[0] for f in free)))
+        shape.insert(axis, int(sum(free)))
         self.set_output_shape(tuple(shape))
 
     def forward(self, ff, **kwargs):
