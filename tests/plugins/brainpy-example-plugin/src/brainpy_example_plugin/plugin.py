@@ -1,6 +1,12 @@
 """The hooks of the example plugin: each returns records naming lazily imported factories."""
 
-from brainpy.math.plugins import IntegratorSpec, hookimpl
+from brainpy.math.plugins import (
+    ConnectorSpec,
+    IntegratorSpec,
+    ModelSpec,
+    TrainingAlgorithmSpec,
+    hookimpl,
+)
 
 
 @hookimpl
@@ -12,5 +18,41 @@ def brainpy_integrators():
             factory="brainpy_example_plugin.solvers:Wray3",
             aliases=("example_rk3",),
             description="Wray's third-order Runge-Kutta method (example plugin)",
+        )
+    ]
+
+
+@hookimpl
+def brainpy_models():
+    return [
+        ModelSpec(
+            name="ThetaNeuron",
+            category="neuron",
+            factory="brainpy_example_plugin.models:ThetaNeuron",
+            description="Ermentrout-Kopell theta neuron (example plugin)",
+        )
+    ]
+
+
+@hookimpl
+def brainpy_connectors():
+    return [
+        ConnectorSpec(
+            name="ExampleRing",
+            factory="brainpy_example_plugin.connectors:ExampleRing",
+            description="ring lattice with k neighbours per side (example plugin)",
+        )
+    ]
+
+
+@hookimpl
+def brainpy_training_algorithms():
+    return [
+        TrainingAlgorithmSpec(
+            name="nlms",
+            mode="online",
+            factory="brainpy_example_plugin.algorithms:NormalizedLMS",
+            aliases=("normalized_lms",),
+            description="normalized least mean squares (example plugin)",
         )
     ]
