@@ -43,9 +43,11 @@ def test_import_brainpy_survives_and_warns_by_name():
     assert "PluginWarning" in result.stderr
     assert "'brainpy-broken-plugin'" in result.stderr and "'broken-import'" in result.stderr
     assert "brainpy_dependency_that_is_not_installed" in result.stderr
-    # the conflict names both providers and the first one wins
+    # the conflict names both providers; third-party plugins load in the order of their
+    # distribution names, so 'brainpy-broken-plugin' comes before 'brainpy-example-plugin' and
+    # keeps the name, whichever of the two was installed first
     assert "'ExampleRing'" in result.stderr and "'brainpy-example-plugin'" in result.stderr
-    assert "RING brainpy_example_plugin" in result.stdout
+    assert "RING brainpy_broken_plugin.conflicting:not_a_ring" in result.stdout
     assert "FAILED broken-import" in result.stdout
 
 

@@ -1,4 +1,8 @@
-"""A plugin that claims names another plugin (brainpy-example-plugin) already provides."""
+"""A plugin that claims a name another plugin (brainpy-example-plugin) also provides.
+
+Third-party plugins load in the order of their distribution names, so this one
+('brainpy-broken-plugin') keeps ``ExampleRing`` and the example plugin's claim is reported.
+"""
 
 from brainpy.math.plugins import ConnectorSpec, hookimpl
 
@@ -9,4 +13,4 @@ def brainpy_connectors():
 
 
 def not_a_ring(*args, **kwargs):
-    raise AssertionError("the conflicting record must never be used")
+    raise RuntimeError("brainpy-broken-plugin: ExampleRing here is only a name conflict fixture")

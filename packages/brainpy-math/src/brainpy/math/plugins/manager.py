@@ -5,6 +5,10 @@ plugin that fails to import, whose hook raises, or that claims a name another pl
 took, only produces a `PluginWarning` naming the distribution and the entry point (or a
 `PluginError` when ``BRAINPY_STRICT_PLUGINS=1``); everything else keeps working.
 
+Loading order, which decides who keeps a name two plugins claim: BrainPy's own distributions
+first (in the order of `BUILTIN_DISTRIBUTIONS`), then third-party distributions sorted by name,
+each distribution's entry points sorted by name; records registered at run time come last.
+
 Environment variables:
   BRAINPY_DISABLE_PLUGIN_AUTOLOAD: when set (to anything but ``0``/empty), only the entry points
     of the BrainPy distributions themselves are loaded; third-party plugins are skipped.
@@ -13,6 +17,7 @@ Environment variables:
 """
 
 import os
+import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -188,7 +193,8 @@ def _entry_points() -> List[metadata.EntryPoint]:
     def order(ep):
         dist = _dist_name(ep)
         builtin = dist in BUILTIN_DISTRIBUTIONS
-        return (0 if builtin else 1, BUILTIN_DISTRIBUTIONS.index(dist) if builtin else 0, dist, ep.name)
+        canonical = re.sub(r"[-_.]+", "-", dist).lower()
+        return (0 if builtin else 1, BUILTIN_DISTRIBUTIONS.index(dist) if builtin else 0, canonical, ep.name)
 
     return sorted(unique, key=order)
 
