@@ -5,9 +5,12 @@
 // and results are vectors; leading batch axes added by `vmap` (vmap_method="expand_dims") are
 // looped over, see `Batch` in common.h.  Entries whose index falls outside the result are
 // skipped (as `jax.ops.segment_sum` drops them); a CSR row pointer that is not non-decreasing
-// within [0, nnz] is reported as an error.
+// within [0, nnz] is reported as an error (the event scatters visit, and so check, only the rows
+// whose event is set; silent rows cost one byte test each, eight at a time for boolean events).
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,37 +53,110 @@ struct CsrArgs {
   int64_t nnz;
 };
 
-// mode: 0 = event scatter-sum (rows with an event add their weights to their columns),
-//       1 = event scatter-product (the same, multiplying into an output initialised to 1),
-//       2 = event gather (row i sums the weights of its entries whose column has an event),
+// Index of the first event set at or after `i`, or `n` when there is none.  Spikes are sparse, so
+// boolean events are skipped eight bytes at a time.
+template <typename E>
+int64_t next_event(const E *events, int64_t i, int64_t n) {
+  for (; i < n; ++i) {
+    if (events[i] != E(0)) return i;
+  }
+  return n;
+}
+
+template <>
+int64_t next_event<bool>(const bool *events, int64_t i, int64_t n) {
+  const unsigned char *bytes = reinterpret_cast<const unsigned char *>(events);
+  for (; i < n && (i & 7) != 0; ++i) {
+    if (bytes[i]) return i;
+  }
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes + i, sizeof(word));
+    if (word != 0) break;
+  }
+  for (; i < n; ++i) {
+    if (bytes[i]) return i;
+  }
+  return n;
+}
+
+// Event scatter (sum, or product when `Prod`): every row with an event adds (multiplies) its
+// weights into its columns.  Only the rows with an event are visited, and only their row
+// pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
+template <typename T, typename I, typename E, bool Prod>
+bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out) {
+  const T *w = static_cast<const T *>(a.weights);
+  const I *indices = static_cast<const I *>(a.indices);
+  const I *indptr = static_cast<const I *>(a.indptr);
+  std::fill(out, out + num_out, Prod ? T(1) : T(0));
+  const uint64_t bound = static_cast<uint64_t>(num_out);
+  for (int64_t i = next_event(events, 0, a.num_rows); i < a.num_rows;
+       i = next_event(events, i + 1, a.num_rows)) {
+    const int64_t begin = indptr[i], end = indptr[i + 1];
+    if (begin < 0 || end < begin || end > a.nnz) return false;
+    if (a.homogeneous) {
+      const T v = w[0];
+      for (int64_t j = begin; j < end; ++j) {
+        const uint64_t c = static_cast<uint64_t>(static_cast<int64_t>(indices[j]));
+        if (c >= bound) continue;
+        if (Prod) {
+          out[c] *= v;
+        } else {
+          out[c] += v;
+        }
+      }
+    } else {
+      for (int64_t j = begin; j < end; ++j) {
+        const uint64_t c = static_cast<uint64_t>(static_cast<int64_t>(indices[j]));
+        if (c >= bound) continue;
+        if (Prod) {
+          out[c] *= w[j];
+        } else {
+          out[c] += w[j];
+        }
+      }
+    }
+  }
+  return true;
+}
+
+template <typename T, typename I, bool Prod>
+bool event_scatter_dispatch(const CsrArgs &a, const void *x, ffi::DataType x_type, T *out,
+                            int64_t num_out) {
+  switch (x_type) {
+    case ffi::DataType::PRED:
+      return event_scatter<T, I, bool, Prod>(a, static_cast<const bool *>(x), out, num_out);
+    case ffi::DataType::F32:
+      return event_scatter<T, I, float, Prod>(a, static_cast<const float *>(x), out, num_out);
+    case ffi::DataType::F64:
+      return event_scatter<T, I, double, Prod>(a, static_cast<const double *>(x), out, num_out);
+    case ffi::DataType::S32:
+      return event_scatter<T, I, int32_t, Prod>(a, static_cast<const int32_t *>(x), out, num_out);
+    default:
+      return event_scatter<T, I, int64_t, Prod>(a, static_cast<const int64_t *>(x), out, num_out);
+  }
+}
+
+template <typename T, typename I>
+bool event_scatter_mode(int mode, const CsrArgs &a, const void *x, ffi::DataType x_type, T *out,
+                        int64_t num_out) {
+  return mode == 1 ? event_scatter_dispatch<T, I, true>(a, x, x_type, out, num_out)
+                   : event_scatter_dispatch<T, I, false>(a, x, x_type, out, num_out);
+}
+
+// mode: 2 = event gather (row i sums the weights of its entries whose column has an event),
 //       3 = matvec (row i sums weight * x[col]), 4 = transposed matvec (x[row] * weight
-//       scattered into the columns).
+//       scattered into the columns).  The event scatters (modes 0 and 1) use `event_scatter`.
 template <typename T, typename I>
 void csr_kernel(int mode, const CsrArgs &a, const void *x, ffi::DataType x_type, T *out,
                 int64_t num_out) {
   const T *w = static_cast<const T *>(a.weights);
   const I *indices = static_cast<const I *>(a.indices);
   const I *indptr = static_cast<const I *>(a.indptr);
-  const T init = mode == 1 ? T(1) : T(0);
-  for (int64_t k = 0; k < num_out; ++k) out[k] = init;
+  for (int64_t k = 0; k < num_out; ++k) out[k] = T(0);
   for (int64_t i = 0; i < a.num_rows; ++i) {
     const I begin = indptr[i], end = indptr[i + 1];
     switch (mode) {
-      case 0:
-      case 1: {
-        if (!brainpylib::event_on(x, x_type, i)) break;
-        for (I j = begin; j < end; ++j) {
-          const I c = indices[j];
-          if (c < 0 || c >= num_out) continue;
-          const T v = a.homogeneous ? w[0] : w[j];
-          if (mode == 0) {
-            out[c] += v;
-          } else {
-            out[c] *= v;
-          }
-        }
-        break;
-      }
       case 2: {
         T acc = 0;
         for (I j = begin; j < end; ++j) {
@@ -151,6 +227,20 @@ ffi::Error csr_handler(const char *name, int mode, ffi::AnyBuffer x, ffi::AnyBuf
     const void *xb = brainpylib::slice(x, batch, b);
     void *ob = static_cast<char *>(out->untyped_data()) +
                batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
+    if (mode <= 1) {
+      bool ok;
+      if (vt == ffi::DataType::F32) {
+        ok = it == ffi::DataType::S32
+                 ? event_scatter_mode<float, int32_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out)
+                 : event_scatter_mode<float, int64_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out);
+      } else {
+        ok = it == ffi::DataType::S32
+                 ? event_scatter_mode<double, int32_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out)
+                 : event_scatter_mode<double, int64_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out);
+      }
+      if (!ok) return invalid(name, "indptr must be non-decreasing within [0, len(indices)]");
+      continue;
+    }
     bool ok = it == ffi::DataType::S32
                   ? valid_indptr(static_cast<const int32_t *>(a.indptr), num_rows, nnz)
                   : valid_indptr(static_cast<const int64_t *>(a.indptr), num_rows, nnz);

@@ -73,3 +73,37 @@ def test_targets_are_prefixed():
 
     names = list(_cpu_kernels.registrations())
     assert names and all(n.startswith("brainpylib_") for n in names)
+
+
+@pytest.mark.parametrize("num_pre", [1, 7, 8, 9, 64, 71])
+@pytest.mark.parametrize("event_dtype", [np.bool_, np.int32, np.float64])
+def test_sparse_events_at_word_boundaries(num_pre, event_dtype):
+    # the kernel skips silent boolean events eight at a time: events on the first/last byte of
+    # a word, and a tail shorter than a word, must all be found (sum and product)
+    rng = np.random.default_rng(num_pre)
+    num_post = 13
+    with jax.enable_x64(event_dtype == np.float64):
+        indices, indptr = _random_csr(rng, num_pre, num_post, 6, np.int32)
+        weights = (rng.random(indices.size) + 0.5).astype(np.float32)
+        for on in ([], [0], [num_pre - 1], [k for k in (0, 7, 8, 15, 16, 63, 64, 70) if k < num_pre]):
+            events = np.zeros(num_pre, event_dtype)
+            events[on] = 1
+            got = brainpylib.event_csr_sum(events, indices, indptr, weights, num_post)
+            want = _numpy_event_csr_sum(events != 0, indices, indptr, weights, num_post)
+            np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
+            got = brainpylib.event_csr_prod(events, indices, indptr, weights, num_post)
+            want = np.ones(num_post)
+            for i in on:
+                for j in range(indptr[i], indptr[i + 1]):
+                    want[indices[j]] *= weights[j]
+            np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5)
+
+
+def test_only_rows_with_events_are_visited_and_checked():
+    indices = np.array([0, 1, 2, 0], np.int32)
+    bad = np.array([0, 2, 1, 4], np.int32)  # row 1 runs backwards
+    # row 1 is silent, so its pointers are never read: rows 0 ([0, 1]) and 2 ([1, 2, 0]) are summed
+    got = brainpylib.event_csr_sum(np.array([True, False, True]), indices, bad, 1., 3)
+    np.testing.assert_allclose(np.asarray(got), [2., 2., 1.])
+    with pytest.raises(Exception, match="indptr must be non-decreasing"):
+        np.asarray(brainpylib.event_csr_sum(np.array([False, True, False]), indices, bad, 1., 3))

@@ -3,7 +3,10 @@
 `DSRunner` compiles the whole simulation loop (inputs, ``update`` and monitors of every step)
 into one XLA program with `brainpy.math.for_loop`.  Long runs are cut into chunks of at most
 ``chunk_size`` steps: each chunk runs as one compiled loop, and its monitored data are moved to
-host memory before the next chunk starts, so device memory stays bounded.  `ReportRunner`
+host memory (or streamed into an HDF5 file by a `brainpy.running.HDF5Monitor`) before the next
+chunk starts, so memory stays bounded.  A runner can split its network over several devices
+(``devices=``/``mesh=``, see `brainpy.dyn.parallel`), run batched trials (`DSRunner.run_trials`)
+and save/restore checkpoints (`DSRunner.save_checkpoint`, `DSRunner.load_checkpoint`).  `ReportRunner`
 steps in Python (each step compiled when ``jit=True``), which is slower but easy to debug.
 """
 
@@ -20,7 +23,7 @@ import brainpy.math as bm
 from brainpy.dyn.base import DynamicalSystem
 from brainpy.errors import RunningError
 from brainpy.math.ndarray import Array, Variable
-from brainpy.running import Runner, SharedArgs, call_with_shared
+from brainpy.running import HDF5Monitor, Runner, SharedArgs, call_with_shared
 from brainpy.running.runner import shared_arg_style
 
 __all__ = ["DSRunner", "StructRunner", "ReportRunner"]
@@ -84,6 +87,16 @@ class DSRunner(Runner):
       progress_bar: show a tqdm progress bar, advanced after each chunk.
       chunk_size: the most steps compiled into one loop (default: as many as fit 256 MiB of
         monitored data).
+      devices: split the network over these devices (a list of devices, or their number): each
+        neuron group, and the post-synaptic state of its incoming synapses, is cut into one
+        slice per device with `jax.sharding.NamedSharding`, and XLA exchanges the spikes
+        between the slices at every step.  The size of every group must be a multiple of the
+        number of devices.  See `brainpy.dyn.parallel.NetworkSharding`.
+      mesh: a one-dimensional `jax.sharding.Mesh` to split the network over, instead of
+        ``devices``.
+
+    ``monitors`` may be a `brainpy.running.HDF5Monitor`: each chunk is then appended to its
+    file (spikes as indices and times) and flushed, instead of being kept in memory.
 
     Calling ``run(duration)`` (or the runner itself) simulates ``duration`` time units and
     returns the elapsed seconds.  Successive runs continue the time; ``runner.mon`` holds the
@@ -91,7 +104,8 @@ class DSRunner(Runner):
 
     Raises:
       RunningError: a target that is not a `DynamicalSystem`, a missing or non-Variable
-        monitor/input target, or a malformed input.
+        monitor/input target, a malformed input, or a device mesh that does not divide the
+        size of a neuron group.
 
     Examples:
       >>> import brainpy as bp
@@ -117,6 +131,8 @@ class DSRunner(Runner):
         progress_bar: bool = True,
         numpy_mon_after_run: bool = True,
         chunk_size: Optional[int] = None,
+        devices=None,
+        mesh=None,
     ):
         if not isinstance(target, DynamicalSystem):
             raise RunningError(
@@ -142,6 +158,16 @@ class DSRunner(Runner):
         self._t0 = 0.0
         self._i = 0
         self._compiled = None
+        self._sharding = None
+        if devices is not None or mesh is not None:
+            from brainpy.dyn.parallel import NetworkSharding, make_mesh
+
+            if devices is not None and mesh is not None:
+                raise RunningError(f"{type(self).__name__}: give devices or mesh, not both.")
+            if mesh is None:
+                mesh = make_mesh(devices)
+            self._sharding = NetworkSharding(target, mesh, extra_vars=list(self.dyn_vars.values()))
+            self._sharding.place()
 
     # ----- inputs -----
     def _format_inputs(self, inputs) -> List[_Input]:
@@ -255,12 +281,16 @@ class DSRunner(Runner):
     def _step_function(self) -> Callable:
         record = self.build_monitors()
         dt = self.dt
+        sharding = self._sharding
 
         def step(t, i, iter_values):
             tdi = SharedArgs(t=t, dt=dt, i=i)
             self._apply_inputs(tdi, iter_values)
             self.target.update(tdi)
-            return record(tdi)
+            if sharding is None:
+                return record(tdi)
+            sharding.constrain()
+            return sharding.gather(record(tdi))
 
         return step
 
@@ -305,12 +335,14 @@ class DSRunner(Runner):
             return min(n, self.chunk_size)
         return max(1, min(n, _CHUNK_MEMORY // self._bytes_per_step()))
 
-    def run(self, duration, start_t: Optional[float] = None) -> float:
+    def run(self, duration, start_t: Optional[float] = None, checkpoint=None) -> float:
         """Simulate ``duration`` time units.
 
         Args:
           duration: the simulated time; ``round(duration / dt)`` steps are run.
           start_t: restart the clock at this time (default: continue from the last run).
+          checkpoint: a file to which the state is saved (`save_checkpoint`) after every chunk,
+            so that a run killed midway can resume from its last chunk.
 
         Returns:
           The elapsed wall-clock time in seconds (compilation included).
@@ -327,6 +359,10 @@ class DSRunner(Runner):
         float_dtype = bm.dftype()
         chunk = self._chunk_length(n)
         pieces: Dict[str, List[np.ndarray]] = {}
+        streaming = isinstance(self.mon, HDF5Monitor)
+        run_start = self._i
+        if self._sharding is not None:
+            self._sharding.place()
         bar = self._progress_bar(n)
         old_dt = bm.get_dt()
         bm.set_dt(self.dt)
@@ -337,15 +373,68 @@ class DSRunner(Runner):
                 idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
                 it = {k: (v if _is_iterator(v) else v[s:e]) for k, v in iter_data.items()}
                 out = self._run_chunk(ts, idx, it, bar.update if bar is not None else (lambda k: None))
-                for key, value in out.items():
-                    pieces.setdefault(key, []).append(value)
+                self._i += e - s
+                if streaming:
+                    if s == 0:
+                        self._open_stream(out, float_dtype)
+                    self.mon.append_chunk(np.asarray(ts_host[s:e], dtype=float_dtype), steps[s:e], out,
+                                          run_start, self.dt)
+                else:
+                    for key, value in out.items():
+                        pieces.setdefault(key, []).append(value)
+                if checkpoint is not None:
+                    self.save_checkpoint(checkpoint)
         finally:
             bm.set_dt(old_dt)
+            if streaming:
+                self.mon.close_run()
             if bar is not None:
                 bar.close()
-        self._i += n
-        self._store_monitors(np.asarray(ts_host, dtype=float_dtype), pieces)
+        if not streaming:
+            self._store_monitors(np.asarray(ts_host, dtype=float_dtype), pieces)
         return time.time() - start
+
+    def _open_stream(self, out, float_dtype):
+        intervals = {key: interval for key, _, _, interval in self._mon_vars}
+        quantities = {key: (int(np.prod(value.shape[1:])), value.dtype, intervals.get(key))
+                      for key, value in out.items()}
+        self.mon.open_run(quantities, float_dtype)
+
+    # ----- scale-out -----
+    def save_checkpoint(self, filename) -> str:
+        """Save the network state, the default random state and the clock to ``filename``.
+
+        The file is written atomically (temporary file, ``fsync``, ``os.replace``); see
+        `brainpy.dyn.checkpoint.save_checkpoint`.
+
+        Returns:
+          The absolute path of the file.
+        """
+        from brainpy.dyn.checkpoint import save_checkpoint
+
+        return save_checkpoint(self, filename)
+
+    def load_checkpoint(self, filename):
+        """Restore the state saved by `save_checkpoint`; the next run continues from it.
+
+        Raises:
+          brainpy.dyn.checkpoint.CheckpointError: a corrupt or foreign file, or one saved from
+            another network.
+        """
+        from brainpy.dyn.checkpoint import load_checkpoint
+
+        load_checkpoint(self, filename)
+
+    def run_trials(self, duration, inputs=None, variables=None, num_trials=None) -> Dict[str, np.ndarray]:
+        """Run N trials in one compiled program; see `brainpy.dyn.parallel.run_trials`.
+
+        Examples:
+          >>> res = runner.run_trials(100., inputs={'E.input': bm.linspace(10., 30., 16)})  # doctest: +SKIP
+          >>> res['E.spike'].shape   # (trials, steps, neurons)                           # doctest: +SKIP
+        """
+        from brainpy.dyn.parallel import run_trials
+
+        return run_trials(self, duration, inputs=inputs, variables=variables, num_trials=num_trials)
 
     def _progress_bar(self, n):
         if not self.progress_bar:

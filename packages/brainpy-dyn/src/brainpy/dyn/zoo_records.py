@@ -22,6 +22,7 @@ _ZOO = (
     ("synapses.biological_models", "synapse", ("AMPA", "GABAa", "NMDA"), {}),
     ("synapses.learning_rules", "synapse", ("STP",), {}),
     ("synapses.gap_junction", "synapse", ("GapJunction",), {}),
+    ("synapses.jitconn", "synapse", ("JitConnExpCUBA", "JitConnExpCOBA"), {}),
     ("synapses.couplings", "coupling", ("DelayCoupling", "DiffusiveCoupling", "AdditiveCoupling"), {}),
     ("rates.populations", "rate",
      ("FHN", "FeedbackFHN", "QIF", "StuartLandauOscillator", "WilsonCowanModel", "ThresholdLinearModel"), {}),

@@ -24,3 +24,8 @@ from brainpy.dyn.synapses.gap_junction import *
 from brainpy.dyn.synapses.gap_junction import __all__ as _gap_all
 
 __all__ = __all__ + list(_dda_all) + list(_bio_syn_all) + list(_learning_all) + list(_gap_all)
+
+from brainpy.dyn.synapses.jitconn import *
+from brainpy.dyn.synapses.jitconn import __all__ as _jitconn_all
+
+__all__ = __all__ + list(_jitconn_all)

@@ -1,0 +1,206 @@
+"""Checkpoints of a run: the network state, the random state and the clock of a `DSRunner`.
+
+`save_checkpoint` writes every Variable of the runner (in the order of the network's
+``vars()``, with its path relative to the network), the state of the default random generator (`brainpy.math.random.DEFAULT`) and the
+runner's clock into one ``.npz`` file.  The file is written atomically: the data go to a
+temporary file in the same directory, are flushed to disk (``fsync``), and the temporary file
+then replaces the target (``os.replace``), so an existing checkpoint is never half
+overwritten.  `load_checkpoint` checks the whole file against the runner's network before it
+changes anything, so a corrupt or foreign file leaves the network untouched.  Variables are
+matched by position and attribute name, so automatically numbered node names (``LIF3`` in one
+process, ``LIF7`` in another) do not matter; sizes, dtypes and attribute names must agree.
+
+A run resumed from a checkpoint in a new process, with the network built the same way, is
+bit-identical to the uninterrupted run.
+"""
+
+import errno
+import json
+import os
+import tempfile
+import zipfile
+from typing import Dict
+
+import numpy as np
+
+import brainpy.math as bm
+from brainpy.errors import RunningError
+
+__all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint"]
+
+_FORMAT = "brainpy-dyn-checkpoint"
+_VERSION = 1
+_META = "__checkpoint__"
+_RNG = "__random_state__"
+
+
+class CheckpointError(RunningError):
+    """A checkpoint could not be written, or a file is not a checkpoint of this network."""
+
+
+def _runner_vars(runner) -> Dict[str, "bm.Variable"]:
+    """``{path: Variable}`` of a runner, in order: paths relative to its target, then its extra Variables."""
+    out, seen = {}, set()
+    for key, var in runner.target.vars(method="relative").items():
+        if id(var) not in seen:
+            seen.add(id(var))
+            out[key] = var
+    for key, var in runner.dyn_vars.items():
+        if id(var) not in seen:
+            seen.add(id(var))
+            out[f"extra:{key}"] = var
+    return out
+
+
+def _write_arrays(fileobj, arrays: Dict[str, np.ndarray]):
+    """Write ``arrays`` as an uncompressed ``.npz`` archive into an open binary file."""
+    np.savez(fileobj, **arrays)
+
+
+def _fsync_dir(directory: str):
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def save_checkpoint(runner, filename) -> str:
+    """Save the state of ``runner`` (network, random state, clock) to ``filename`` atomically.
+
+    Args:
+      runner: a `brainpy.dyn.DSRunner`.
+      filename: the checkpoint file (conventionally ``.npz``).
+
+    Returns:
+      The absolute path of the written file.
+
+    Raises:
+      CheckpointError: the file could not be written (for example a full disk); an existing
+        file of that name is left unchanged and no temporary file remains.
+    """
+    path = os.path.abspath(os.fspath(filename))
+    directory = os.path.dirname(path)
+    variables = _runner_vars(runner)
+    arrays = {f"var/{n}": np.asarray(bm.as_numpy(v.value)) for n, v in enumerate(variables.values())}
+    arrays[_RNG] = np.asarray(bm.as_numpy(bm.random.DEFAULT.value))
+    meta = dict(
+        format=_FORMAT,
+        version=_VERSION,
+        target=type(runner.target).__name__,
+        dt=runner.dt,
+        t0=runner._t0,
+        i=int(runner._i),
+        variables=[[k, list(arrays[f"var/{n}"].shape), str(arrays[f"var/{n}"].dtype)]
+                   for n, k in enumerate(variables)],
+    )
+    arrays[_META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise CheckpointError(f"save_checkpoint: cannot create a file in {directory!r}: {e}") from e
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _write_arrays(fh, arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        if e.errno == errno.ENOSPC:
+            raise CheckpointError(
+                f"save_checkpoint: no space left on the device while writing {path!r}; the checkpoint "
+                f"was not written{' and the existing file is unchanged' if os.path.exists(path) else ''}."
+            ) from e
+        raise CheckpointError(f"save_checkpoint: cannot write {path!r}: {e}") from e
+    except BaseException:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(directory)
+    return path
+
+
+def _read(path: str):
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if _META not in data.files:
+                raise CheckpointError(f"load_checkpoint: {path!r} is not a BrainPy checkpoint (it has no "
+                                      f"checkpoint header).")
+            meta = json.loads(bytes(data[_META]).decode("utf-8"))
+            arrays = {k: data[k] for k in data.files if k != _META}
+    except CheckpointError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, UnicodeDecodeError, KeyError) as e:
+        raise CheckpointError(f"load_checkpoint: {path!r} is corrupt or not a BrainPy checkpoint "
+                              f"({type(e).__name__}: {e}).") from None
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        raise CheckpointError(f"load_checkpoint: {path!r} is not a BrainPy checkpoint (format "
+                              f"{meta.get('format') if isinstance(meta, dict) else meta!r}).")
+    if meta.get("version") != _VERSION:
+        raise CheckpointError(f"load_checkpoint: {path!r} has checkpoint version {meta.get('version')!r}; "
+                              f"this BrainPy reads version {_VERSION}.")
+    return meta, arrays
+
+
+def load_checkpoint(runner, filename):
+    """Restore the state of ``runner`` from a file written by `save_checkpoint`.
+
+    The runner's network must be built as the saved one was (same structure, sizes and dtypes);
+    every check happens before any Variable changes.
+
+    Args:
+      runner: a `brainpy.dyn.DSRunner` for the same network.
+      filename: the checkpoint file.
+
+    Raises:
+      CheckpointError: a missing, corrupt or foreign file, a different time step, or a network
+        whose Variables differ from the saved ones (named in the message).
+    """
+    path = os.path.abspath(os.fspath(filename))
+    if not os.path.isfile(path):
+        raise CheckpointError(f"load_checkpoint: no checkpoint file {path!r}.")
+    meta, arrays = _read(path)
+    variables = list(_runner_vars(runner).items())
+    listed = meta.get("variables")
+    if not isinstance(listed, list) or any(f"var/{n}" not in arrays for n in range(len(listed))):
+        raise CheckpointError(f"load_checkpoint: {path!r} is corrupt: its list of Variables does not match "
+                              f"its data.")
+    if len(listed) != len(variables):
+        raise CheckpointError(
+            f"load_checkpoint: {path!r} was saved from another network: it holds {len(listed)} Variables, "
+            f"the runner's network has {len(variables)} (file: {[e[0] for e in listed]}; network: "
+            f"{[k for k, _ in variables]})."
+        )
+    wrong = []
+    for n, ((key, var), (saved_key, _, _)) in enumerate(zip(variables, listed)):
+        data = arrays[f"var/{n}"]
+        if (str(saved_key).rsplit(".", 1)[-1] != key.rsplit(".", 1)[-1] or tuple(data.shape) != tuple(var.shape)
+                or data.dtype != np.dtype(var.dtype)):
+            wrong.append(f"{saved_key} {data.shape} {data.dtype} in the file vs {key} {tuple(var.shape)} "
+                         f"{np.dtype(var.dtype)} in the network")
+    if wrong:
+        raise CheckpointError(f"load_checkpoint: {path!r} was saved from another network: {wrong}.")
+    if not np.isclose(float(meta.get("dt", np.nan)), runner.dt, rtol=0, atol=1e-12 * max(1., runner.dt)):
+        raise CheckpointError(f"load_checkpoint: {path!r} was saved with dt={meta.get('dt')}, the runner has "
+                              f"dt={runner.dt}.")
+    rng = arrays.get(_RNG)
+    default = bm.random.DEFAULT
+    if rng is None or tuple(rng.shape) != tuple(default.shape) or rng.dtype != np.dtype(default.dtype):
+        raise CheckpointError(f"load_checkpoint: {path!r} holds no random state matching this BrainPy's "
+                              f"(shape {tuple(default.shape)}, dtype {np.dtype(default.dtype)}).")
+    for n, (_, var) in enumerate(variables):
+        var.value = arrays[f"var/{n}"]
+    default.value = rng
+    runner._t0 = float(meta["t0"])
+    runner._i = int(meta["i"])
