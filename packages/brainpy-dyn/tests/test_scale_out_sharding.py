@@ -21,23 +21,23 @@ CHILD = textwrap.dedent('''
     import json, os, sys
     os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=4"
     import jax, numpy as np
-    import brainpy as bp, brainpy.math as bm
+    import brainpy.connect as conn, brainpy.dyn as dyn, brainpy.math as bm
     from brainpy.errors import RunningError
     PARS = dict(V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.)
 
     def build(ne=320, ni=80, seed=3):
         bm.random.seed(seed)
-        E, I = bp.dyn.LIF(ne, **PARS), bp.dyn.LIF(ni, **PARS)
+        E, I = dyn.LIF(ne, **PARS), dyn.LIF(ni, **PARS)
         E.V[:] = bm.random.randn(ne) * 2 - 60.
         I.V[:] = bm.random.randn(ni) * 2 - 60.
-        c = lambda s: bp.conn.FixedProb(0.2, seed=s)
-        syns = [bp.dyn.ExpCOBA(E, E, c(1), E=0., g_max=0.6, tau=5.), bp.dyn.ExpCOBA(E, I, c(2), E=0., g_max=0.6, tau=5.),
-                bp.dyn.ExpCOBA(I, E, c(3), E=-80., g_max=6.7, tau=10.), bp.dyn.ExpCOBA(I, I, c(4), E=-80., g_max=6.7, tau=10.)]
-        return bp.dyn.Network(*syns, E=E, I=I)
+        c = lambda s: conn.FixedProb(0.2, seed=s)
+        syns = [dyn.ExpCOBA(E, E, c(1), E=0., g_max=0.6, tau=5.), dyn.ExpCOBA(E, I, c(2), E=0., g_max=0.6, tau=5.),
+                dyn.ExpCOBA(I, E, c(3), E=-80., g_max=6.7, tau=10.), dyn.ExpCOBA(I, I, c(4), E=-80., g_max=6.7, tau=10.)]
+        return dyn.Network(*syns, E=E, I=I)
 
     def run(**kw):
         net = build()
-        r = bp.dyn.DSRunner(net, monitors=['E.spike', 'I.spike', 'E.V'], inputs=[('E.input', 20.), ('I.input', 20.)],
+        r = dyn.DSRunner(net, monitors=['E.spike', 'I.spike', 'E.V'], inputs=[('E.input', 20.), ('I.input', 20.)],
                             progress_bar=False, chunk_size=150, **kw)
         r.run(40.)
         return net, r
@@ -61,7 +61,7 @@ CHILD = textwrap.dedent('''
     r1.run(10.); r_m.run(10.)
     out["same_second_run"] = bool(np.array_equal(r1.mon['E.spike'], r_m.mon['E.spike']))
     try:
-        bp.dyn.DSRunner(build(ne=322), progress_bar=False, devices=4)
+        dyn.DSRunner(build(ne=322), progress_bar=False, devices=4)
         out["undivided"] = None
     except RunningError as e:
         out["undivided"] = str(e)
