@@ -85,3 +85,27 @@ def test_network_defined_by_attributes_runs_and_both_runners_agree():
     np.testing.assert_array_equal(compiled['I.spike'], stepped['I.spike'])
     assert compiled['I.spike'].sum() > 0
 
+
+
+def test_loop_compiler_options_do_not_change_the_simulation(monkeypatch):
+    from brainpy.running.runner import CPU_LOOP_OPTIONS, loop_compiler_options
+
+    def simulate():
+        bm.clear_name_cache(ignore_warn=True)
+        bm.random.seed(2)
+        net = EINet(seed=5)
+        runner = dyn.DSRunner(net, monitors=['E.spike', 'I.V'], inputs=[('E.input', 20.), ('I.input', 20.)],
+                              progress_bar=False, chunk_size=700)
+        runner.run(150.)
+        return runner.mon
+
+    import jax
+    if jax.default_backend() == "cpu":
+        assert loop_compiler_options() == CPU_LOOP_OPTIONS
+    with_options = simulate()
+    monkeypatch.setenv("BRAINPY_NO_LOOP_OPTIONS", "1")
+    assert loop_compiler_options() == {}
+    without = simulate()
+    assert with_options['E.spike'].sum() > 0
+    np.testing.assert_array_equal(with_options['E.spike'], without['E.spike'])
+    np.testing.assert_array_equal(with_options['I.V'], without['I.V'])

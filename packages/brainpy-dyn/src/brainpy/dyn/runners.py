@@ -24,7 +24,7 @@ from brainpy.dyn.base import DynamicalSystem
 from brainpy.errors import RunningError
 from brainpy.math.ndarray import Array, Variable
 from brainpy.running import HDF5Monitor, Runner, SharedArgs, call_with_shared
-from brainpy.running.runner import shared_arg_style
+from brainpy.running.runner import loop_compiler_options, shared_arg_style
 
 __all__ = ["DSRunner", "StructRunner", "ReportRunner"]
 
@@ -305,7 +305,7 @@ class DSRunner(Runner):
                 def run_chunk(ts, idx, iter_values):
                     return bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars)
 
-                self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars)
+                self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars, compiler_options=loop_compiler_options())
             out = self._compiled(ts, idx, iter_values)
         out = {k: np.asarray(jax.device_get(v.value if isinstance(v, Array) else v)) for k, v in out.items()}
         progress(int(ts.shape[0]))
