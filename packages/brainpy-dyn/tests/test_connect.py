@@ -350,3 +350,46 @@ def test_plugin_registry_and_getattr():
     np.testing.assert_array_equal(a(conn.ThirdPartyRing()(3, 3).require("post_ids")), [2, 1, 0])
     with pytest.raises(AttributeError, match="FixedProb"):
         _ = conn.FixedProbb
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+def test_fixed_prob_sparse_sampling_statistics(include_self):
+    # below FixedProb.SPARSE_BELOW the synapses are sampled per row (binomial count, distinct
+    # columns) instead of from a dense array of draws: each pair must still appear independently
+    # with probability prob
+    pre, post, prob = 3000, 1000, 0.01
+    assert prob < conn.FixedProb.SPARSE_BELOW
+    c = conn.FixedProb(prob, include_self=include_self, seed=11)(pre, post)
+    ind, ptr = (a(x) for x in c.require("pre2post"))
+    rows = np.repeat(np.arange(pre), np.diff(ptr))
+    keys = rows.astype(np.int64) * post + ind
+    assert np.all(np.diff(keys) > 0)  # sorted within rows, no repeated synapse
+    assert ind.min() >= 0 and ind.max() < post
+    pairs = pre * post - (0 if include_self else post)
+    assert abs(ind.size - prob * pairs) < 5 * np.sqrt(prob * pairs)
+    assert include_self or not np.any(rows == ind)
+    # out-degrees are binomial: mean n p, variance n p (1 - p)
+    deg = np.diff(ptr)
+    assert abs(deg.mean() - post * prob) < 0.05 * post * prob
+    assert 0.8 < deg.var() / (post * prob * (1 - prob)) < 1.2
+    # every column is equally likely: chi-square of the in-degrees
+    indeg = np.bincount(ind, minlength=post)
+    expected = ind.size / post
+    chi2 = np.sum((indeg - expected) ** 2 / expected)
+    assert chi2 < post + 5 * np.sqrt(2 * post)
+    # the self pairs of include_self=True appear at the rate of any other pair
+    if include_self:
+        diag = np.sum(rows == ind)
+        assert abs(diag - prob * post) < 5 * np.sqrt(prob * post)
+    # the dense matrix of a fresh connector with the same seed holds the same synapses
+    mat = a(conn.FixedProb(prob, include_self=include_self, seed=11)(pre, post).require("conn_mat"))
+    np.testing.assert_array_equal(mat, conn.csr2mat((ind, ptr), pre, post))
+
+
+def test_fixed_prob_large_sparse_network_builds_fast():
+    t0 = time.perf_counter()
+    c = conn.FixedProb(0.002, include_self=False, seed=2)(pre_size=40000, post_size=40000)
+    ind, ptr = c.require("pre2post")
+    assert time.perf_counter() - t0 < 5.0  # was a dense 40k x 40k draw (seconds per projection)
+    expected = 0.002 * 40000 * 39999
+    assert abs(a(ind).size - expected) < 5 * np.sqrt(expected)

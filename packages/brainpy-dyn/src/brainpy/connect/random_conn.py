@@ -91,6 +91,16 @@ class FixedProb(_RandomConnector):
     def __repr__(self):
         return f"FixedProb(prob={self.prob}, include_self={self.include_self}, seed={self.seed})"
 
+    #: Below this probability the synapses are sampled row by row (a binomial count, then that
+    #: many distinct columns) in time proportional to their number; at and above it, a dense
+    #: pre x post array of uniform draws is made block by block.  Both give every pair the
+    #: probability ``prob`` independently; a given seed describes different synapses in the two
+    #: regimes, but the same ones whichever structure is required.
+    SPARSE_BELOW = 0.1
+
+    def _sparse(self) -> bool:
+        return 0.0 < self.prob < self.SPARSE_BELOW
+
     def _blocks(self):
         rng = self._rng()
         for start, stop in _row_blocks(self.pre_num, self.post_num):
@@ -100,7 +110,44 @@ class FixedProb(_RandomConnector):
                 mask[rows - start, rows] = False
             yield start, mask
 
+    def _sample_pairs(self):
+        """Row-sorted ``(rows, cols)`` of the synapses, sampled without a dense array."""
+        rng = self._rng()
+        pre, post = self.pre_num, self.post_num
+        row_ids = np.arange(pre, dtype=np.int64)
+        # the columns a row may connect to: all of them, less its own index without self-connections
+        avail = np.full(pre, post, dtype=np.int64)
+        if not self.include_self:
+            avail[row_ids < post] -= 1
+        counts = rng.binomial(avail, self.prob)
+        rows = np.repeat(row_ids, counts)
+        cols = (rng.random(rows.size) * avail[rows]).astype(np.int64)
+        # one sortable key per synapse; `post` columns per row leave room for the skipped index
+        keys = np.sort(rows * post + cols)
+        # a uniform subset of `count` distinct columns: redraw the repeats (and re-sort only the
+        # rows that had some) until there are none
+        while keys.size:
+            repeat = np.zeros(keys.size, dtype=bool)
+            repeat[1:] = keys[1:] == keys[:-1]
+            if not repeat.any():
+                break
+            in_bad_row = np.isin(keys // post, np.unique(keys[repeat] // post))
+            sub = keys[in_bad_row]
+            sub_repeat = repeat[in_bad_row]
+            sub_rows = sub // post
+            sub[sub_repeat] = sub_rows[sub_repeat] * post + (
+                rng.random(int(sub_repeat.sum())) * avail[sub_rows[sub_repeat]]).astype(np.int64)
+            keys[in_bad_row] = np.sort(sub)
+        rows, cols = keys // post, keys % post
+        if not self.include_self:
+            # columns were drawn from avail = post - 1 values: skip the row's own index (this
+            # keeps the columns of a row sorted)
+            cols = cols + ((rows < post) & (cols >= rows))
+        return rows, cols
+
     def build_csr(self):
+        if self._sparse():
+            return _csr_from_blocks([self._sample_pairs()], self.pre_num)
         blocks = []
         for start, mask in self._blocks():
             r, c = np.nonzero(mask)
@@ -108,6 +155,11 @@ class FixedProb(_RandomConnector):
         return _csr_from_blocks(blocks, self.pre_num)
 
     def build_mat(self):
+        if self._sparse():
+            mat = np.zeros((self.pre_num, self.post_num), dtype=bool)
+            rows, cols = self._sample_pairs()
+            mat[rows, cols] = True
+            return mat
         return np.concatenate([mask for _, mask in self._blocks()], axis=0)
 
 
