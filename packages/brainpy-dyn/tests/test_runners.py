@@ -316,3 +316,20 @@ def test_sde_noise_from_the_default_state_advances_every_step():
     # Wiener increments: independent across steps and neurons with variance dt
     assert np.var(increments) == pytest.approx(0.1, rel=0.1)
     assert abs(np.corrcoef(increments[:-1].ravel(), increments[1:].ravel())[0, 1]) < 0.05
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1, 4, 7, 10, 64])
+def test_interval_monitors_across_chunks(chunk_size):
+    # every 3rd step of a 23-step run, whatever the chunking: rows 0, 3, ..., 21
+    p = Probe()
+    runner = dyn.DSRunner(p, monitors=Monitor(["t", "i"], intervals={"t": 0.3}), dt=0.1,
+                          progress_bar=False, chunk_size=chunk_size)
+    runner.run(2.3)
+    np.testing.assert_allclose(runner.mon["t.t"], np.arange(0, 23, 3) * 0.1, atol=1e-5)
+    np.testing.assert_allclose(runner.mon.t[:, 0], np.arange(0, 23, 3) * 0.1, atol=1e-5)
+    np.testing.assert_array_equal(runner.mon.i[:, 0], np.arange(23))
+    # a second run replaces the records; an array the user kept from the first stays intact
+    kept = runner.mon.i
+    runner.run(0.5)
+    np.testing.assert_array_equal(runner.mon.i[:, 0], np.arange(23, 28))
+    np.testing.assert_array_equal(kept[:, 0], np.arange(23))

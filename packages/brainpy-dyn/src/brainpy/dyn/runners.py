@@ -358,8 +358,12 @@ class DSRunner(Runner):
         ts_host = self._t0 + steps * self.dt
         float_dtype = bm.dftype()
         chunk = self._chunk_length(n)
-        pieces: Dict[str, List[np.ndarray]] = {}
         streaming = isinstance(self.mon, HDF5Monitor)
+        if not streaming:
+            # the previous run's records are dropped now rather than after this run, so the two
+            # are never held together (arrays a user kept a reference to stay valid)
+            self.mon.reset()
+        records = _MonitorRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars})
         run_start = self._i
         if self._sharding is not None:
             self._sharding.place()
@@ -380,8 +384,7 @@ class DSRunner(Runner):
                     self.mon.append_chunk(np.asarray(ts_host[s:e], dtype=float_dtype), steps[s:e], out,
                                           run_start, self.dt)
                 else:
-                    for key, value in out.items():
-                        pieces.setdefault(key, []).append(value)
+                    records.add(s, e, out)
                 if checkpoint is not None:
                     self.save_checkpoint(checkpoint)
         finally:
@@ -391,7 +394,7 @@ class DSRunner(Runner):
             if bar is not None:
                 bar.close()
         if not streaming:
-            self._store_monitors(np.asarray(ts_host, dtype=float_dtype), pieces)
+            self._store_monitors(np.asarray(ts_host, dtype=float_dtype), records.arrays())
         return time.time() - start
 
     def _open_stream(self, out, float_dtype):
@@ -443,20 +446,49 @@ class DSRunner(Runner):
 
         return init_progress_bar(total=n, desc=f"Running {self.target.name}")
 
-    def _store_monitors(self, ts, pieces):
+    def _every(self, interval) -> int:
+        """Record one step in this many for a monitor with the given interval (None: every step)."""
+        return 1 if interval is None else max(1, int(round(interval / self.dt)))
+
+    def _store_monitors(self, ts, data):
         self.mon.reset()
         wrap = (lambda x: x) if self.numpy_mon_after_run else bm.asarray
         self.mon.ts = wrap(ts)
         intervals = {key: interval for key, _, _, interval in self._mon_vars}
-        for key, chunks in pieces.items():
-            data = np.concatenate(chunks, axis=0)
-            interval = intervals.get(key)
-            if interval is not None:
-                every = max(1, int(round(interval / self.dt)))
-                self.mon[key] = wrap(data[::every])
-                self.mon[f"{key}.t"] = wrap(ts[::every])
-            else:
-                self.mon[key] = wrap(data)
+        for key, values in data.items():
+            self.mon[key] = wrap(values)
+            if intervals.get(key) is not None:
+                self.mon[f"{key}.t"] = wrap(ts[::self._every(intervals[key])])
+
+
+class _MonitorRecords:
+    """The monitored values of a run, gathered chunk by chunk without holding them twice.
+
+    A run of one chunk keeps that chunk's arrays as they are; a longer run copies each chunk into
+    one array allocated at the first chunk (only the recorded rows of monitors with an interval),
+    so the memory is the result plus one chunk, never the chunks plus their concatenation.
+    """
+
+    def __init__(self, num_steps: int, every: Dict[str, int]):
+        self.n = num_steps
+        self.every = every
+        self.data: Dict[str, np.ndarray] = {}
+
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray]):
+        for key, value in out.items():
+            every = self.every.get(key, 1)
+            if s == 0 and e == self.n:
+                self.data[key] = value[::every] if every > 1 else value
+                continue
+            if key not in self.data:
+                rows = -(-self.n // every)
+                self.data[key] = np.empty((rows,) + tuple(value.shape[1:]), dtype=value.dtype)
+            first = -(-s // every) * every  # the first recorded step at or after s
+            if first < e:
+                self.data[key][first // every:(e - 1) // every + 1] = value[first - s:e - s:every]
+
+    def arrays(self) -> Dict[str, np.ndarray]:
+        return self.data
 
 
 StructRunner = DSRunner
