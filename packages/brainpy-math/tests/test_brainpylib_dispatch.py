@@ -142,3 +142,29 @@ def test_jitconn_gradient_and_traced_seed():
         np.testing.assert_allclose(np.asarray(f), np.asarray(p), rtol=1e-4, atol=1e-5)
     f = jax.jit(lambda s: bm.matvec_prob_conn_homo_weight(x, 1., prob, s, shape).value)
     _same(lambda: f(9), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("prob", [0., 1e-5, 8e-5, 0.02, 0.3, 0.999, 1.])
+def test_jitconn_skip_tables_are_identical(prob):
+    from brainpylib.jitconn import prob_conn_skip_table
+
+    from brainpy.math.operators.jitconn import _skip_table_np
+
+    ours = _skip_table_np(float(np.float32(prob)))
+    theirs = prob_conn_skip_table(prob)
+    np.testing.assert_array_equal(ours, theirs)
+    thresholds = ours[4097:]
+    assert np.all(np.diff(thresholds.astype(np.int64)) >= 0)
+    assert thresholds.size == 0 or thresholds[-1] == 1 << 24
+
+
+def test_jitconn_large_sparse_matrix_walks_only_active_rows():
+    # 1M x 1M at 80 entries per row: a transposed event product touches ~80 entries per event
+    shape, prob = (1_000_000, 1_000_000), 8e-5
+    events = np.zeros(shape[0], bool)
+    events[[3, 500_000, 999_999]] = True
+    fast, pure = _both(lambda: bm.event_matvec_prob_conn_homo_weight(events, 1., prob, 4, shape,
+                                                                      transpose=True))
+    fast, pure = np.asarray(fast), np.asarray(pure)
+    np.testing.assert_array_equal(fast, pure)
+    assert 3 * 80 - 5 * np.sqrt(240) < fast.sum() < 3 * 80 + 5 * np.sqrt(240)

@@ -11,7 +11,7 @@ import pytest
 
 import brainpy.math as bm
 from brainpy.errors import MathError
-from brainpy.math.operators import backend, jitconn
+from brainpy.math.operators import backend
 
 NUM_PRE, NUM_POST = 7, 5
 
@@ -348,8 +348,7 @@ PROB_CASES = {
 
 
 @pytest.mark.parametrize("kind", list(PROB_CASES))
-def test_prob_conn_matvec_matches_implied_matrix(kind, monkeypatch):
-    monkeypatch.setattr(jitconn, "_CHUNK_ENTRIES", 24)  # several chunks and a padded last one
+def test_prob_conn_matvec_matches_implied_matrix(kind):
     name, params, transposes = PROB_CASES[kind]
     shape, prob, seed = (9, 11), 0.3, 123
     mat = _np(bm.get_prob_conn_matrix(prob, seed, shape, **params)).astype(np.float64)
@@ -447,14 +446,69 @@ def _np_hash(seed, stream, rows, cols):
     return h ^ (h >> np.uint32(16))
 
 
-def test_prob_conn_matrix_follows_the_documented_hash():
-    shape, prob, seed = (6, 7), 0.4, -3  # the seed is taken modulo 2**32
-    rows, cols = np.meshgrid(np.arange(shape[0]), np.arange(shape[1]), indexing="ij")
+def test_prob_conn_matrix_follows_the_documented_skips():
+    # rebuilt from the module docstring: row i walks c_k = c_{k-1} + 1 + g(u_k), g(u) = the
+    # number of thresholds ceil(2**24 (1 - (1 - p)**(m + 1))) <= u, u_k from the words (0, i, k)
+    shape, prob, seed = (6, 40), 0.15, -3  # the seed is taken modulo 2**32
+    p = float(np.float32(prob))
+    m = np.arange(200)
+    thresholds = np.minimum(np.ceil(2. ** 24 * (1. - (1. - p) ** (m + 1.))), 2. ** 24)
+    mask = np.zeros(shape, bool)
     with np.errstate(over="ignore"):
-        h0, h1 = (_np_hash(seed % 2 ** 32, s, rows, cols) for s in (0, 1))
-    mask = (h0 >> np.uint32(8)).astype(np.float32) * np.float32(2. ** -24) < np.float32(prob)
-    u = (h1 >> np.uint32(8)).astype(np.float32) * np.float32(2. ** -24)
-    want = np.where(mask, np.float32(1.) + u * np.float32(2.), 0.)
+        for i in range(shape[0]):
+            col, k = -1, 0
+            while True:
+                u = int(_np_hash(seed % 2 ** 32, 0, np.array([i]), np.array([k]))[0] >> np.uint32(8))
+                col += 1 + int(np.sum(thresholds <= u))
+                k += 1
+                if col >= shape[1]:
+                    break
+                mask[i, col] = True
+        rows, cols = np.meshgrid(np.arange(shape[0]), np.arange(shape[1]), indexing="ij")
+        h1 = _np_hash(seed % 2 ** 32, 1, rows, cols)
+    u1 = (h1 >> np.uint32(8)).astype(np.float32) * np.float32(2. ** -24)
+    want = np.where(mask, np.float32(1.) + u1 * np.float32(2.), 0.)
     got = _np(bm.get_prob_conn_matrix(prob, seed, shape, w_low=1., w_high=3.))
+    assert 0 < mask.sum() < mask.size
     np.testing.assert_array_equal(got != 0, mask)
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_prob_conn_statistics_edge_probabilities_and_errors():
+    # every entry present independently with probability p: density, row counts and gaps
+    shape, prob = (400, 3000), 0.01
+    mask = _np(bm.get_prob_conn_matrix(prob, 11, shape))
+    n = mask.size * prob
+    assert abs(mask.sum() - n) < 5 * np.sqrt(n)
+    counts = mask.sum(1)
+    assert 0.8 < counts.var() / (shape[1] * prob * (1 - prob)) < 1.2
+    # P(first column of a row is 0) = p, P(first column >= 100) = (1 - p)**100
+    first = np.argmax(mask, axis=1)
+    assert abs(np.mean(first >= 100) - (1 - prob) ** 100) < 0.1
+    np.testing.assert_array_equal(_np(bm.get_prob_conn_matrix(0., 3, (5, 7))), np.zeros((5, 7), bool))
+    np.testing.assert_array_equal(_np(bm.get_prob_conn_matrix(1., 3, (5, 7))), np.ones((5, 7), bool))
+    np.testing.assert_array_equal(_np(bm.event_matvec_prob_conn_homo_weight(np.ones(5, bool), 2., 0., 3, (5, 7),
+                                                                           transpose=True)), np.zeros(7))
+    with pytest.raises(MathError, match="concrete"):
+        jax.jit(lambda p: bm.matvec_prob_conn_homo_weight(np.ones(7), 1., p, 3, (5, 7)))(0.5)
+    with pytest.raises(MathError, match="too small"):
+        bm.matvec_prob_conn_homo_weight(np.ones(7), 1., 1e-8, 3, (5, 7))
+
+
+def test_prob_conn_gradients_follow_the_implied_matrix():
+    shape, prob, seed = (7, 9), 0.4, 5
+    rng = np.random.RandomState(3)
+    x = rng.randn(shape[1]).astype(np.float32)
+    cot = rng.randn(shape[0]).astype(np.float32)
+
+    def loss(x, low, high):
+        return jnp.vdot(jnp.tanh(bm.matvec_prob_conn_uniform_weight(x, low, high, prob, seed, shape).value), cot)
+
+    def ref(x, low, high):
+        mat = bm.get_prob_conn_matrix(prob, seed, shape, w_low=low, w_high=high).value
+        return jnp.vdot(jnp.tanh(mat @ x), cot)
+
+    got = jax.grad(loss, (0, 1, 2))(x, 0.5, 2.)
+    want = jax.grad(ref, (0, 1, 2))(x, 0.5, 2.)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-4, atol=1e-5)

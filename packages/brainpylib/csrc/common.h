@@ -20,9 +20,10 @@ namespace ffi = xla::ffi;
 // ---------------------------------------------------------------------------------------------
 // Counter-based random numbers (a MurmurHash3-style mix of 32-bit words).
 //
-// Entry (row, col) of the random matrix of seed `seed` uses the words (stream, row, col): stream 0
-// decides whether the entry exists, stream 1 gives the uniform weight (or the first uniform of
-// Box-Muller) and stream 2 the second Box-Muller uniform.  The same arithmetic is written in
+// Row `row` of the random matrix of seed `seed` finds its columns with the words (0, row, k) (see
+// `for_each_column` below); the weight of entry (row, col) uses the words (stream, row, col):
+// stream 1 gives the uniform weight (or the first uniform of Box-Muller) and stream 2 the second
+// Box-Muller uniform.  The same arithmetic is written in
 // jax.numpy in brainpylib/jitconn.py and brainpy/math/operators/jitconn.py; keep them identical.
 // ---------------------------------------------------------------------------------------------
 
@@ -67,6 +68,59 @@ BPL_HD T uniform01_open(uint32_t h) {
 }
 
 enum WeightKind : int64_t { kHomo = 0, kUniform = 1, kNormal = 2 };
+
+// ---------------------------------------------------------------------------------------------
+// Just-in-time connectivity by geometric skips.  Row `row` of the random matrix holds the columns
+// c_0 < c_1 < ... below num_cols with c_k = c_{k-1} + 1 + g_k (c_{-1} = -1), where g_k, the
+// number of absent entries before the next present one, is geometric: every entry is present
+// independently with probability p.  g_k is drawn from the 24-bit uniform u_k = entry_hash(
+// row_state(seed, 0, row), k) >> 8 with a threshold table made on the host (brainpylib/jitconn.py,
+// identical in brainpy/math/operators/jitconn.py):
+//
+//   table = [guide (kGuideSize + 1 words) | thresholds (L words)],
+//   threshold[m] = ceil(2**24 * (1 - (1 - p)**(m + 1))) (at most 2**24),  g = #{m: threshold[m] <= u},
+//   guide[b] = #{m: threshold[m] <= b << kGuideShift}.
+//
+// L = 0 (p = 0) means an empty matrix.  The guide narrows the search for g to one bucket of u.
+// ---------------------------------------------------------------------------------------------
+
+constexpr int kGuideShift = 12;
+constexpr int64_t kGuideSize = int64_t(1) << (24 - kGuideShift);
+
+// (The guide entries are clamped to the table, so a malformed table cannot be read outside.)
+BPL_HD uint32_t geometric_skip(const uint32_t *guide, const uint32_t *thresholds,
+                               uint32_t num_thresholds, uint32_t u) {
+  uint32_t hi = guide[(u >> kGuideShift) + 1];
+  hi = hi < num_thresholds ? hi : num_thresholds;
+  uint32_t lo = guide[u >> kGuideShift];
+  lo = lo < hi ? lo : hi;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (thresholds[mid] <= u) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+// Calls f(col) for every column of row `row`, in increasing order.
+template <typename F>
+BPL_HD void for_each_column(const uint32_t *table, int64_t num_thresholds, uint32_t seed,
+                            uint32_t row, int64_t num_cols, F &&f) {
+  if (num_thresholds == 0) return;
+  const uint32_t *guide = table;
+  const uint32_t *thresholds = table + kGuideSize + 1;
+  const uint32_t state = row_state(seed, 0u, row);
+  int64_t col = -1;
+  for (uint32_t k = 0;; ++k) {
+    const uint32_t u = entry_hash(state, k) >> 8;
+    col += 1 + static_cast<int64_t>(geometric_skip(guide, thresholds, static_cast<uint32_t>(num_thresholds), u));
+    if (col >= num_cols) return;
+    f(col);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Batching.  Every argument and result of a brainpylib handler is a vector (rank 1); `vmap` with

@@ -352,46 +352,39 @@ ffi::Error AtomicProd(ffi::AnyBuffer values, ffi::AnyBuffer ids, ffi::Result<ffi
 }
 
 // ---------------------------------------------------------------------------------------------
-// Just-in-time random connectivity.  M has shape (num_rows, num_cols); entry (i, j) exists when
-// uniform(stream 0) < prob and weighs `params[0]` (homo), params[0] + u * (params[1] - params[0])
-// (uniform) or params[0] + params[1] * z with Box-Muller z (normal).
-//   matvec:        out = M @ x (x over columns) or M.T @ x (transpose; x over rows): O(rows*cols).
-//   event matvec:  the same with x a vector of events; only rows (transpose) or columns (not
-//                  transpose) with an event are visited: O(active * other dimension).
+// Just-in-time random connectivity.  M has shape (num_rows, num_cols); row i holds the columns
+// that `brainpylib::for_each_column` walks (geometric skips drawn with the threshold table, see
+// common.h), and entry (i, j) weighs `params[0]` (homo), params[0] + u * (params[1] - params[0])
+// (uniform) or params[0] + params[1] * z with Box-Muller z (normal), u and z hashed from (i, j).
+//   transpose:     out = M.T @ x (x over rows): only the rows with a non-zero x are walked,
+//                  O(active rows * num_cols * p).
+//   not transpose: out = M @ x (x over columns): every row is walked, O(num_rows * num_cols * p).
 // ---------------------------------------------------------------------------------------------
 
 template <typename T>
 struct JitConn {
   int64_t kind;
-  float prob;
+  const uint32_t *table;
+  int64_t num_thresholds;
   uint32_t seed;
   T p0, p1;
 
-  // Weight of entry (i, j) given the hash states of row i for the streams 0..2; 0 if absent.
-  // `Kind` is a compile-time copy of `kind`, so the column loops specialise (and vectorise).
+  // Weight of the (present) entry (row, col); `Kind` is a compile-time copy of `kind`.
   template <int64_t Kind>
-  T entry(const uint32_t *states, uint32_t col) const {
-    const bool exists = brainpylib::uniform01<float>(brainpylib::entry_hash(states[0], col)) < prob;
-    if (Kind == brainpylib::kHomo) return exists ? p0 : T(0);
-    if (!exists) return T(0);
-    if (Kind == brainpylib::kUniform) {
-      return p0 + brainpylib::uniform01<T>(brainpylib::entry_hash(states[1], col)) * (p1 - p0);
-    }
-    const T u1 = brainpylib::uniform01_open<T>(brainpylib::entry_hash(states[1], col));
-    const T u2 = brainpylib::uniform01<T>(brainpylib::entry_hash(states[2], col));
-    const T z = std::sqrt(T(-2) * std::log(u1)) * std::cos(static_cast<T>(6.283185307179586) * u2);
-    return p0 + p1 * z;
-  }
-
-  void states_of(uint32_t row, uint32_t *states) const {
-    for (uint32_t s = 0; s < 3; ++s) states[s] = brainpylib::row_state(seed, s, row);
+  T weight(uint32_t row, uint32_t col) const {
+    if (Kind == brainpylib::kHomo) return p0;
+    const uint32_t h1 = brainpylib::entry_hash(brainpylib::row_state(seed, 1u, row), col);
+    if (Kind == brainpylib::kUniform) return p0 + brainpylib::uniform01<T>(h1) * (p1 - p0);
+    const uint32_t h2 = brainpylib::entry_hash(brainpylib::row_state(seed, 2u, row), col);
+    const T u1 = brainpylib::uniform01_open<T>(h1);
+    const T u2 = brainpylib::uniform01<T>(h2);
+    return p0 + p1 * (std::sqrt(T(-2) * std::log(u1)) * std::cos(static_cast<T>(6.283185307179586) * u2));
   }
 };
 
 template <typename T, int64_t Kind>
 void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void *x,
                     ffi::DataType x_type, int64_t num_rows, int64_t num_cols, T *out) {
-  uint32_t states[3];
   const int64_t num_out = transpose ? num_cols : num_rows;
   for (int64_t k = 0; k < num_out; ++k) out[k] = T(0);
   if (transpose) {
@@ -404,29 +397,23 @@ void jitconn_kernel(const JitConn<T> &m, bool event, bool transpose, const void 
         xi = static_cast<const T *>(x)[i];
         if (xi == T(0)) continue;
       }
-      m.states_of(static_cast<uint32_t>(i), states);
-      for (int64_t j = 0; j < num_cols; ++j) out[j] += m.template entry<Kind>(states, static_cast<uint32_t>(j)) * xi;
+      const uint32_t row = static_cast<uint32_t>(i);
+      brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
+        out[c] += m.template weight<Kind>(row, static_cast<uint32_t>(c)) * xi;
+      });
     }
     return;
   }
-  if (event) {
-    std::vector<uint32_t> active;
-    for (int64_t j = 0; j < num_cols; ++j) {
-      if (brainpylib::event_on(x, x_type, j)) active.push_back(static_cast<uint32_t>(j));
-    }
-    for (int64_t i = 0; i < num_rows; ++i) {
-      m.states_of(static_cast<uint32_t>(i), states);
-      T acc = 0;
-      for (uint32_t j : active) acc += m.template entry<Kind>(states, j);
-      out[i] = acc;
-    }
-    return;
-  }
-  const T *xv = static_cast<const T *>(x);
   for (int64_t i = 0; i < num_rows; ++i) {
-    m.states_of(static_cast<uint32_t>(i), states);
+    const uint32_t row = static_cast<uint32_t>(i);
     T acc = 0;
-    for (int64_t j = 0; j < num_cols; ++j) acc += m.template entry<Kind>(states, static_cast<uint32_t>(j)) * xv[j];
+    brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
+      if (event) {
+        if (brainpylib::event_on(x, x_type, c)) acc += m.template weight<Kind>(row, static_cast<uint32_t>(c));
+      } else {
+        acc += m.template weight<Kind>(row, static_cast<uint32_t>(c)) * static_cast<const T *>(x)[c];
+      }
+    });
     out[i] = acc;
   }
 }
@@ -444,20 +431,20 @@ void jitconn_dispatch(const JitConn<T> &m, bool event, bool transpose, const voi
 }
 
 ffi::Error jitconn_handler(const char *name, bool event, ffi::AnyBuffer x, ffi::AnyBuffer params,
-                           ffi::AnyBuffer prob, ffi::AnyBuffer seed,
+                           ffi::AnyBuffer table, ffi::AnyBuffer seed,
                            ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
                            int64_t num_cols, int64_t transpose) {
   Batch batch;
   if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
-  for (auto *buf : {&x, &params, &prob, &seed}) {
+  for (auto *buf : {&x, &params, &table, &seed}) {
     if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
   }
   const ffi::DataType vt = params.element_type();
   if ((vt != ffi::DataType::F32 && vt != ffi::DataType::F64) || out->element_type() != vt) {
     return invalid(name, "weight parameters and result must be float32 or float64 of one dtype");
   }
-  if (prob.element_type() != ffi::DataType::F32 || seed.element_type() != ffi::DataType::U32) {
-    return invalid(name, "conn_prob must be float32 and seed uint32");
+  if (table.element_type() != ffi::DataType::U32 || seed.element_type() != ffi::DataType::U32) {
+    return invalid(name, "the skip table and the seed must be uint32");
   }
   if (event ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
     return invalid(name, event ? "unsupported event dtype" : "vector dtype differs from the weights'");
@@ -467,45 +454,49 @@ ffi::Error jitconn_handler(const char *name, bool event, ffi::AnyBuffer x, ffi::
   if (brainpylib::vector_length(params.dimensions()) != want_params) {
     return invalid(name, "wrong number of weight parameters");
   }
-  if (brainpylib::vector_length(prob.dimensions()) != 1 || brainpylib::vector_length(seed.dimensions()) != 1) {
-    return invalid(name, "conn_prob and seed must have one element");
-  }
+  if (brainpylib::vector_length(seed.dimensions()) != 1) return invalid(name, "the seed must have one element");
+  const int64_t table_size = brainpylib::vector_length(table.dimensions());
+  if (table_size < brainpylib::kGuideSize + 1) return invalid(name, "malformed skip table");
   const int64_t num_x = brainpylib::vector_length(x.dimensions());
   const int64_t num_out = brainpylib::vector_length(out->dimensions());
   if (num_x != (transpose ? num_rows : num_cols) || num_out != (transpose ? num_cols : num_rows)) {
     return invalid(name, "vector or result length does not match the shape");
   }
+  if (num_rows > (int64_t(1) << 32) || num_cols > (int64_t(1) << 32)) {
+    return invalid(name, "the shape must be below 2**32 in each dimension");
+  }
   for (int64_t b = 0; b < batch.count; ++b) {
     const void *xb = brainpylib::slice(x, batch, b);
     const void *pb = brainpylib::slice(params, batch, b);
-    const float pr = *static_cast<const float *>(brainpylib::slice(prob, batch, b));
+    const uint32_t *tb = static_cast<const uint32_t *>(brainpylib::slice(table, batch, b));
     const uint32_t sd = *static_cast<const uint32_t *>(brainpylib::slice(seed, batch, b));
+    const int64_t num_thr = table_size - brainpylib::kGuideSize - 1;
     void *ob = static_cast<char *>(out->untyped_data()) +
                batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
     if (vt == ffi::DataType::F32) {
       const float *p = static_cast<const float *>(pb);
-      JitConn<float> m{kind, pr, sd, p[0], want_params > 1 ? p[1] : 0.0f};
+      JitConn<float> m{kind, tb, num_thr, sd, p[0], want_params > 1 ? p[1] : 0.0f};
       jitconn_dispatch(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<float *>(ob));
     } else {
       const double *p = static_cast<const double *>(pb);
-      JitConn<double> m{kind, pr, sd, p[0], want_params > 1 ? p[1] : 0.0};
+      JitConn<double> m{kind, tb, num_thr, sd, p[0], want_params > 1 ? p[1] : 0.0};
       jitconn_dispatch(m, event, transpose != 0, xb, x.element_type(), num_rows, num_cols, static_cast<double *>(ob));
     }
   }
   return ffi::Error::Success();
 }
 
-ffi::Error JitconnMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer prob,
+ffi::Error JitconnMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
                          ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind,
                          int64_t num_rows, int64_t num_cols, int64_t transpose) {
-  return jitconn_handler("jitconn_matvec", false, x, params, prob, seed, out, kind, num_rows,
+  return jitconn_handler("jitconn_matvec", false, x, params, table, seed, out, kind, num_rows,
                          num_cols, transpose);
 }
 
-ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer prob,
+ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
                               ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind,
                               int64_t num_rows, int64_t num_cols, int64_t transpose) {
-  return jitconn_handler("jitconn_event_matvec", true, x, params, prob, seed, out, kind, num_rows,
+  return jitconn_handler("jitconn_event_matvec", true, x, params, table, seed, out, kind, num_rows,
                          num_cols, transpose);
 }
 

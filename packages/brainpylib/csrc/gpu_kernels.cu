@@ -262,12 +262,11 @@ ffi::Error AtomicProd(cudaStream_t s, ffi::AnyBuffer v, ffi::AnyBuffer ids, ffi:
   return atomic_handler("atomic_prod", true, s, v, ids, out);
 }
 
-// Just-in-time connectivity: one thread per output element, looping over the other dimension
-// (skipping entries without an event or with a zero input), so no atomics are needed.
+// Just-in-time connectivity (see common.h): one thread per row walks the row's geometric skips.
+// With transpose (x over rows) the rows with a non-zero x scatter into the columns with
+// atomicAdd; without, each row sums its entries times x.
 template <typename T>
-__device__ T jit_entry(int64_t kind, float prob, uint32_t seed, T p0, T p1, uint32_t row, uint32_t col) {
-  const uint32_t h0 = brainpylib::entry_hash(brainpylib::row_state(seed, 0u, row), col);
-  if (brainpylib::uniform01<float>(h0) >= prob) return T(0);
+__device__ T jit_weight(int64_t kind, uint32_t seed, T p0, T p1, uint32_t row, uint32_t col) {
   if (kind == brainpylib::kHomo) return p0;
   const uint32_t h1 = brainpylib::entry_hash(brainpylib::row_state(seed, 1u, row), col);
   if (kind == brainpylib::kUniform) return p0 + brainpylib::uniform01<T>(h1) * (p1 - p0);
@@ -278,47 +277,60 @@ __device__ T jit_entry(int64_t kind, float prob, uint32_t seed, T p0, T p1, uint
 }
 
 template <typename T>
-__global__ void jitconn_kernel(bool event, bool transpose, int64_t kind, const float *prob,
-                               const uint32_t *seed, const T *params, int64_t num_params,
-                               const void *x, ffi::DataType x_type, int64_t num_rows,
-                               int64_t num_cols, T *out) {
-  const int64_t k = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
-  const int64_t num_out = transpose ? num_cols : num_rows;
-  if (k >= num_out) return;
+__global__ void jitconn_kernel(bool event, bool transpose, int64_t kind, const uint32_t *table,
+                               int64_t num_thresholds, const uint32_t *seed, const T *params,
+                               int64_t num_params, const void *x, ffi::DataType x_type,
+                               int64_t num_rows, int64_t num_cols, T *out) {
+  const int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
+  if (i >= num_rows || num_thresholds == 0) return;
   const T p0 = params[0], p1 = num_params > 1 ? params[1] : T(0);
-  const int64_t num_in = transpose ? num_rows : num_cols;
-  T acc = 0;
-  for (int64_t m = 0; m < num_in; ++m) {
-    T xm;
+  T xi = T(1);
+  if (transpose) {
     if (event) {
-      if (!brainpylib::event_on(x, x_type, m)) continue;
-      xm = T(1);
+      if (!brainpylib::event_on(x, x_type, i)) return;
     } else {
-      xm = static_cast<const T *>(x)[m];
-      if (xm == T(0)) continue;
+      xi = static_cast<const T *>(x)[i];
+      if (xi == T(0)) return;
     }
-    const uint32_t row = static_cast<uint32_t>(transpose ? m : k);
-    const uint32_t col = static_cast<uint32_t>(transpose ? k : m);
-    acc += jit_entry<T>(kind, *prob, *seed, p0, p1, row, col) * xm;
   }
-  out[k] = acc;
+  const uint32_t row = static_cast<uint32_t>(i);
+  const uint32_t *guide = table;
+  const uint32_t *thresholds = table + brainpylib::kGuideSize + 1;
+  const uint32_t state = brainpylib::row_state(*seed, 0u, row);
+  T acc = 0;
+  int64_t col = -1;
+  for (uint32_t k = 0;; ++k) {
+    const uint32_t u = brainpylib::entry_hash(state, k) >> 8;
+    col += 1 + static_cast<int64_t>(
+                   brainpylib::geometric_skip(guide, thresholds, static_cast<uint32_t>(num_thresholds), u));
+    if (col >= num_cols) break;
+    const T w = jit_weight<T>(kind, *seed, p0, p1, row, static_cast<uint32_t>(col));
+    if (transpose) {
+      atomicAdd(out + col, w * xi);
+    } else if (event) {
+      if (brainpylib::event_on(x, x_type, col)) acc += w;
+    } else {
+      acc += w * static_cast<const T *>(x)[col];
+    }
+  }
+  if (!transpose) out[i] = acc;
 }
 
 ffi::Error jitconn_handler(const char *name, bool event, cudaStream_t stream, ffi::AnyBuffer x,
-                           ffi::AnyBuffer params, ffi::AnyBuffer prob, ffi::AnyBuffer seed,
+                           ffi::AnyBuffer params, ffi::AnyBuffer table, ffi::AnyBuffer seed,
                            ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
                            int64_t num_cols, int64_t transpose) {
   Batch batch;
   if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
-  for (auto *buf : {&x, &params, &prob, &seed}) {
+  for (auto *buf : {&x, &params, &table, &seed}) {
     if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
   }
   const ffi::DataType vt = params.element_type();
   if ((vt != ffi::DataType::F32 && vt != ffi::DataType::F64) || out->element_type() != vt) {
     return invalid(name, "weight parameters and result must be float32 or float64 of one dtype");
   }
-  if (prob.element_type() != ffi::DataType::F32 || seed.element_type() != ffi::DataType::U32) {
-    return invalid(name, "conn_prob must be float32 and seed uint32");
+  if (table.element_type() != ffi::DataType::U32 || seed.element_type() != ffi::DataType::U32) {
+    return invalid(name, "the skip table and the seed must be uint32");
   }
   if (event ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
     return invalid(name, "unsupported event or vector dtype");
@@ -326,6 +338,8 @@ ffi::Error jitconn_handler(const char *name, bool event, cudaStream_t stream, ff
   if (kind < 0 || kind > 2) return invalid(name, "unknown weight kind");
   const int64_t num_params = brainpylib::vector_length(params.dimensions());
   if (num_params != (kind == brainpylib::kHomo ? 1 : 2)) return invalid(name, "wrong number of weight parameters");
+  const int64_t table_size = brainpylib::vector_length(table.dimensions());
+  if (table_size < brainpylib::kGuideSize + 1) return invalid(name, "malformed skip table");
   const int64_t num_x = brainpylib::vector_length(x.dimensions());
   const int64_t num_out = brainpylib::vector_length(out->dimensions());
   if (num_x != (transpose ? num_rows : num_cols) || num_out != (transpose ? num_cols : num_rows)) {
@@ -335,33 +349,40 @@ ffi::Error jitconn_handler(const char *name, bool event, cudaStream_t stream, ff
   for (int64_t b = 0; b < batch.count; ++b) {
     const void *xb = brainpylib::slice(x, batch, b);
     const void *pb = brainpylib::slice(params, batch, b);
-    const float *pr = static_cast<const float *>(brainpylib::slice(prob, batch, b));
+    const uint32_t *tb = static_cast<const uint32_t *>(brainpylib::slice(table, batch, b));
     const uint32_t *sd = static_cast<const uint32_t *>(brainpylib::slice(seed, batch, b));
     void *ob = static_cast<char *>(out->untyped_data()) +
                batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
+    const int64_t num_thr = table_size - brainpylib::kGuideSize - 1;
     if (vt == ffi::DataType::F32) {
-      jitconn_kernel<float><<<blocks_for(num_out), kThreads, 0, stream>>>(
-          event, transpose != 0, kind, pr, sd, static_cast<const float *>(pb), num_params, xb,
-          x.element_type(), num_rows, num_cols, static_cast<float *>(ob));
+      fill<float><<<blocks_for(num_out), kThreads, 0, stream>>>(static_cast<float *>(ob), num_out, 0.0f);
+      if (num_rows > 0) {
+        jitconn_kernel<float><<<blocks_for(num_rows), kThreads, 0, stream>>>(
+            event, transpose != 0, kind, tb, num_thr, sd, static_cast<const float *>(pb), num_params, xb,
+            x.element_type(), num_rows, num_cols, static_cast<float *>(ob));
+      }
     } else {
-      jitconn_kernel<double><<<blocks_for(num_out), kThreads, 0, stream>>>(
-          event, transpose != 0, kind, pr, sd, static_cast<const double *>(pb), num_params, xb,
-          x.element_type(), num_rows, num_cols, static_cast<double *>(ob));
+      fill<double><<<blocks_for(num_out), kThreads, 0, stream>>>(static_cast<double *>(ob), num_out, 0.0);
+      if (num_rows > 0) {
+        jitconn_kernel<double><<<blocks_for(num_rows), kThreads, 0, stream>>>(
+            event, transpose != 0, kind, tb, num_thr, sd, static_cast<const double *>(pb), num_params, xb,
+            x.element_type(), num_rows, num_cols, static_cast<double *>(ob));
+      }
     }
   }
   return launch_status(name);
 }
 
-ffi::Error JitconnMatvec(cudaStream_t s, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer prob,
+ffi::Error JitconnMatvec(cudaStream_t s, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
                          ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind,
                          int64_t num_rows, int64_t num_cols, int64_t transpose) {
-  return jitconn_handler("jitconn_matvec", false, s, x, params, prob, seed, out, kind, num_rows, num_cols, transpose);
+  return jitconn_handler("jitconn_matvec", false, s, x, params, table, seed, out, kind, num_rows, num_cols, transpose);
 }
 
 ffi::Error JitconnEventMatvec(cudaStream_t s, ffi::AnyBuffer x, ffi::AnyBuffer params,
-                              ffi::AnyBuffer prob, ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out,
+                              ffi::AnyBuffer table, ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out,
                               int64_t kind, int64_t num_rows, int64_t num_cols, int64_t transpose) {
-  return jitconn_handler("jitconn_event_matvec", true, s, x, params, prob, seed, out, kind, num_rows, num_cols, transpose);
+  return jitconn_handler("jitconn_event_matvec", true, s, x, params, table, seed, out, kind, num_rows, num_cols, transpose);
 }
 
 }  // namespace

@@ -1,22 +1,28 @@
 """Matrix-vector products with random connectivity generated just in time (never stored).
 
 The implied matrix ``M`` of shape ``(num_rows, num_cols)`` is a pure function of ``seed`` (taken
-modulo 2**32), ``conn_prob`` and the weight parameters.  Entry ``(i, j)`` is decided by a
-counter-based hash of the 32-bit words ``(stream, i, j)`` keyed by the seed (a MurmurHash3-style
-mix; see ``csrc/common.h``): with ``u_s`` the top 24 bits of the hash of stream ``s`` scaled to
-``[0, 1)``,
+modulo 2**32), ``conn_prob`` and the weight parameters; every entry is present independently
+with probability ``conn_prob``.  Row ``i`` finds its columns by geometric skips: with ``u_k`` the
+top 24 bits of a counter-based hash of the 32-bit words ``(0, i, k)`` keyed by the seed (a
+MurmurHash3-style mix; see ``csrc/common.h``), its columns are ``c_k = c_{k-1} + 1 + g(u_k)``
+(``c_{-1} = -1``) below ``num_cols``, where ``g(u)`` counts the thresholds
+``ceil(2**24 (1 - (1 - p)**(m + 1)))`` (``m = 0, 1, ...``; ``p`` is ``conn_prob`` as float32)
+that are ``<= u``: the number of absent entries before the next present one, geometric with
+parameter ``p`` (up to the 2**-24 resolution of ``u``).  The thresholds are computed once per
+probability on the host (`prob_conn_skip_table`) and passed to the kernels.  The weight of a
+present entry ``(i, j)`` uses the words ``(s, i, j)``: with ``u_s`` the top 24 bits of the hash
+of stream ``s`` scaled to ``[0, 1)``, homogeneous weight: ``weight``; uniform:
+``w_low + u_1 * (w_high - w_low)``; normal: ``w_mu + w_sigma * sqrt(-2 log(u_1')) * cos(2 pi u_2)``
+with ``u_1' = u_1 + 2**-24``.
 
-* the entry exists when ``u_0 < conn_prob`` (compared in float32);
-* homogeneous weight: ``weight``; uniform: ``w_low + u_1 * (w_high - w_low)``; normal:
-  ``w_mu + w_sigma * sqrt(-2 log(u_1')) * cos(2 pi u_2)`` with ``u_1' = u_1 + 2**-24``.
+`brainpy.math` computes the same skips and hashes in jax.numpy, so the connectivity is
+bit-identical between the compiled kernels and the pure-JAX path.
 
-`brainpy.math` computes the same hash in jax.numpy, so the connectivity is bit-identical
-between the compiled kernels and the pure-JAX path.
-
-Cost: no memory beyond the vectors.  ``matvec_*`` hashes every entry (O(num_rows * num_cols)
-per call); the ``event_matvec_*`` kernels visit only the rows (``transpose=True``) or columns
-(``transpose=False``) that carry an event, O(num_active * other dimension), which keeps
-networks of millions of neurons within memory.
+Cost: no memory beyond the vectors and the threshold table (about ``17 / conn_prob`` words).
+Products with ``transpose=True`` (the vector runs over the rows, e.g. pre-synaptic spikes) walk
+only the rows whose entry is non-zero: O(active rows * num_cols * conn_prob) per call, which
+keeps networks of millions of neurons fast; ``transpose=False`` walks every row,
+O(num_rows * num_cols * conn_prob).
 """
 
 import functools
@@ -28,6 +34,7 @@ import numpy as np
 from brainpylib import _core
 
 __all__ = [
+    "prob_conn_skip_table",
     "matvec_prob_conn_homo_weight",
     "matvec_prob_conn_uniform_weight",
     "matvec_prob_conn_normal_weight",
@@ -38,11 +45,60 @@ __all__ = [
 
 _KINDS = {"homo": 0, "uniform": 1, "normal": 2}
 
+# Must match kGuideShift / kGuideSize of csrc/common.h.
+_GUIDE_SHIFT = 12
+_GUIDE_SIZE = 1 << (24 - _GUIDE_SHIFT)
+#: The largest threshold table (words); it bounds conn_prob from below at about 1e-6.
+MAX_SKIP_TABLE = 1 << 24
 
-def _kernel(event, kind, x, params, prob, seed, shape, transpose):
+
+@functools.lru_cache(maxsize=64)
+def _skip_table_np(p: float) -> np.ndarray:
+    if p <= 0.:
+        return np.zeros(_GUIDE_SIZE + 1, np.uint32)
+    if p >= 1.:
+        thresholds = np.array([1 << 24], np.uint64)
+    else:
+        log_q = np.log1p(-p)
+        length = int(np.ceil(np.log(2. ** -24) / log_q)) + 2
+        if length > MAX_SKIP_TABLE:
+            raise ValueError(f"conn_prob={p!r} is too small for just-in-time connectivity: its skip "
+                             f"table would hold {length} words (at most {MAX_SKIP_TABLE}).")
+        m = np.arange(length, dtype=np.float64)
+        thresholds = np.minimum(np.ceil(2. ** 24 * -np.expm1((m + 1.) * log_q)), 2. ** 24).astype(np.uint64)
+        # keep up to the first saturated threshold: no 24-bit u reaches it
+        saturated = np.flatnonzero(thresholds >= (1 << 24))
+        if saturated.size:
+            thresholds = thresholds[:saturated[0] + 1]
+    starts = np.arange(_GUIDE_SIZE + 1, dtype=np.uint64) << np.uint64(_GUIDE_SHIFT)
+    guide = np.searchsorted(thresholds, starts, side="right")
+    table = np.concatenate([guide.astype(np.uint32), thresholds.astype(np.uint32)])
+    table.setflags(write=False)
+    return table
+
+
+def prob_conn_skip_table(conn_prob) -> np.ndarray:
+    """The threshold table (uint32) that defines the geometric skips for ``conn_prob``.
+
+    ``[guide (4097 words) | thresholds]``: ``thresholds[m] = ceil(2**24 * (1 - (1 - p)**(m + 1)))``
+    with ``p = float32(conn_prob)``, cut after the first that reaches 2**24, and ``guide[b]`` the
+    number of thresholds ``<= b * 2**12``.  ``conn_prob = 0`` gives no thresholds (an empty
+    matrix).  Computed with NumPy in float64; `brainpy.math` builds the same table.
+
+    Raises:
+      ValueError: ``conn_prob`` outside ``[0, 1]``, or so small (below about 1e-6) that the
+        table would exceed `MAX_SKIP_TABLE` words.
+    """
+    value = float(np.float32(np.asarray(conn_prob)))
+    if not 0. <= value <= 1.:
+        raise ValueError(f"'conn_prob' must lie in [0, 1], got {value}.")
+    return _skip_table_np(value)
+
+
+def _kernel(event, kind, x, params, table, seed, shape, transpose):
     num_rows, num_cols = shape
     return _core.ffi("jitconn_event_matvec" if event else "jitconn_matvec",
-                     num_cols if transpose else num_rows, params.dtype, x, params, prob, seed,
+                     num_cols if transpose else num_rows, params.dtype, x, params, table, seed,
                      kind=_KINDS[kind], num_rows=num_rows, num_cols=num_cols,
                      transpose=int(transpose))
 
@@ -91,12 +147,15 @@ def _seed(fn, seed):
     return jnp.asarray([int(value) % (1 << 32)], jnp.uint32)
 
 
-def _prob(fn, conn_prob):
-    if not isinstance(conn_prob, jax.core.Tracer):
-        value = float(np.asarray(conn_prob))
-        if not 0. <= value <= 1.:
-            raise ValueError(f"{fn}: 'conn_prob' must lie in [0, 1], got {value}.")
-    return jnp.asarray(conn_prob, jnp.float32).reshape(1)
+def _table(fn, conn_prob):
+    if isinstance(conn_prob, jax.core.Tracer):
+        raise TypeError(f"{fn}: 'conn_prob' must be a concrete number (it sets the skip table of "
+                        f"the connectivity), got a traced value; pass it as a static argument.")
+    try:
+        table = prob_conn_skip_table(conn_prob)
+    except ValueError as e:
+        raise ValueError(f"{fn}: {e}") from None
+    return jnp.asarray(table)
 
 
 def _call(fn, kind, event, x, params, conn_prob, seed, shape, transpose):
@@ -114,7 +173,7 @@ def _call(fn, kind, event, x, params, conn_prob, seed, shape, transpose):
         dtype = _core.float_dtype(fn, "vector/" + "/".join(names), x, *values)
         x = _core.dense_vector(fn, "vector", x, length, dtype)
     params = jnp.stack([v.astype(dtype) for v in values])
-    return _matvec(event, kind, x, params, _prob(fn, conn_prob), _seed(fn, seed),
+    return _matvec(event, kind, x, params, _table(fn, conn_prob), _seed(fn, seed),
                    (num_rows, num_cols), bool(transpose))
 
 
@@ -218,14 +277,28 @@ def _np_hash(seed, stream, rows, cols):
 
 
 def _numpy_prob_conn_matrix(conn_prob, seed, shape, kind="homo", params=(1.,), dtype=np.float64):
-    """The dense matrix implied by the arguments, computed with NumPy."""
-    rows, cols = np.meshgrid(np.arange(shape[0]), np.arange(shape[1]), indexing="ij")
+    """The dense matrix implied by the arguments, computed with NumPy (a row-by-row walk)."""
+    num_rows, num_cols = shape
     seed = np.uint32(int(seed) % (1 << 32))
-    scale = dtype(2. ** -24)
+    table = prob_conn_skip_table(conn_prob)
+    guide, thresholds = table[:_GUIDE_SIZE + 1], table[_GUIDE_SIZE + 1:]
+    mask = np.zeros(shape, bool)
     with np.errstate(over="ignore"):
-        u0 = (_np_hash(seed, 0, rows, cols) >> np.uint32(8)).astype(np.float32) * np.float32(2. ** -24)
-        mask = u0 < np.float32(conn_prob)
+        if thresholds.size:
+            for i in range(num_rows):
+                col, k = -1, 0
+                while True:
+                    u = _np_hash(seed, 0, np.array([i]), np.array([k]))[0] >> np.uint32(8)
+                    # g = the number of thresholds <= u (the guide only speeds this up)
+                    assert guide[u >> _GUIDE_SHIFT] <= np.searchsorted(thresholds, u, side="right")
+                    col += 1 + int(np.searchsorted(thresholds, u, side="right"))
+                    k += 1
+                    if col >= num_cols:
+                        break
+                    mask[i, col] = True
+        rows, cols = np.meshgrid(np.arange(num_rows), np.arange(num_cols), indexing="ij")
         h1, h2 = _np_hash(seed, 1, rows, cols), _np_hash(seed, 2, rows, cols)
+    scale = dtype(2. ** -24)
     p = [dtype(v) for v in params]
     if kind == "homo":
         w = np.full(shape, p[0], dtype)

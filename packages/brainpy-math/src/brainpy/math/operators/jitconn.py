@@ -1,22 +1,25 @@
 """Matrix-vector products with random connectivity generated just in time.
 
-The matrix ``M`` of shape ``(num_rows, num_cols)`` is never stored.  Every entry is regenerated
-whenever it is needed from a counter-based hash: entry ``(i, j)`` uses the 32-bit words
-``(stream, i, j)`` mixed with the seed (taken modulo 2**32) in the manner of MurmurHash3, and
-``u_s``, the top 24 bits of the hash of stream ``s`` scaled to ``[0, 1)``, decides it:
-
-* the entry exists when ``u_0 < conn_prob`` (both in float32);
-* its weight is ``weight`` (homogeneous), ``w_low + u_1 * (w_high - w_low)`` (uniform) or
-  ``w_mu + w_sigma * sqrt(-2 log(u_1 + 2**-24)) * cos(2 pi u_2)`` (normal, Box-Muller), computed
-  in the dtype of the weights.
+The matrix ``M`` of shape ``(num_rows, num_cols)`` is never stored; each of its entries is present
+independently with probability ``conn_prob``.  Row ``i`` finds its columns by geometric skips,
+``c_k = c_{k-1} + 1 + g(u_k)`` below ``num_cols`` (``c_{-1} = -1``), where ``u_k`` is the top 24
+bits of a counter-based hash of the 32-bit words ``(0, i, k)`` mixed with the seed (taken modulo
+2**32) in the manner of MurmurHash3, and ``g(u)`` counts the thresholds
+``ceil(2**24 (1 - (1 - p)**(m + 1)))``, ``m = 0, 1, ...`` (``p = float32(conn_prob)``), that are
+``<= u``: the number of absent entries before the next present one, geometric with parameter
+``p``.  The thresholds are computed once per probability with NumPy in float64 (so
+``conn_prob`` must be a concrete number).  The weight of a present entry ``(i, j)`` is
+``weight`` (homogeneous), ``w_low + u_1 * (w_high - w_low)`` (uniform) or
+``w_mu + w_sigma * sqrt(-2 log(u_1 + 2**-24)) * cos(2 pi u_2)`` (normal, Box-Muller), where
+``u_s`` comes from the hash of the words ``(s, i, j)``, computed in the dtype of the weights.
 
 The matrix is therefore a deterministic function of ``seed``, ``conn_prob``, ``shape`` and the
 weight parameters, whether the product is transposed or not, and `get_prob_conn_matrix` returns
 it densely for inspection.  The compiled kernels of ``brainpylib`` (used when it is installed)
-compute the same hash, so both paths give the same connectivity bit for bit.  The pure-JAX path
-evaluates every entry (O(num_rows * num_cols) per product) in chunks of rows inside a
-`jax.lax.scan`, so memory stays bounded by one chunk; ``brainpylib``'s event-driven kernels visit
-only the rows or columns that carry an event.
+walk the same skips with the same table, so both paths give the same connectivity bit for bit.
+Both only visit present entries: a product with ``transpose=True`` (the vector runs over the
+rows, e.g. pre-synaptic spikes) walks the rows whose entry is non-zero, O(active rows *
+num_cols * conn_prob); ``transpose=False`` walks every row.
 """
 
 import functools
@@ -40,17 +43,54 @@ __all__ = [
     "get_prob_conn_matrix",
 ]
 
-# Upper bound on the number of matrix entries materialized at once.
-_CHUNK_ENTRIES = 1 << 18
+# The skip table (identical to brainpylib.jitconn.prob_conn_skip_table and csrc/common.h).
+_GUIDE_SHIFT = 12
+_GUIDE_SIZE = 1 << (24 - _GUIDE_SHIFT)
+_MAX_SKIP_TABLE = 1 << 24
+
+
+@functools.lru_cache(maxsize=64)
+def _skip_table_np(p: float) -> np.ndarray:
+    """``[guide (4097 words) | thresholds]`` for the float32 probability ``p``, as uint32."""
+    if p <= 0.:
+        return np.zeros(_GUIDE_SIZE + 1, np.uint32)
+    if p >= 1.:
+        thresholds = np.array([1 << 24], np.uint64)
+    else:
+        log_q = np.log1p(-p)
+        length = int(np.ceil(np.log(2. ** -24) / log_q)) + 2
+        if length > _MAX_SKIP_TABLE:
+            raise ValueError(f"'conn_prob'={p!r} is too small for just-in-time connectivity: its "
+                             f"skip table would hold {length} words (at most {_MAX_SKIP_TABLE}).")
+        m = np.arange(length, dtype=np.float64)
+        thresholds = np.minimum(np.ceil(2. ** 24 * -np.expm1((m + 1.) * log_q)), 2. ** 24).astype(np.uint64)
+        saturated = np.flatnonzero(thresholds >= (1 << 24))
+        if saturated.size:
+            thresholds = thresholds[:saturated[0] + 1]
+    starts = np.arange(_GUIDE_SIZE + 1, dtype=np.uint64) << np.uint64(_GUIDE_SHIFT)
+    guide = np.searchsorted(thresholds, starts, side="right")
+    table = np.concatenate([guide.astype(np.uint32), thresholds.astype(np.uint32)])
+    table.setflags(write=False)
+    return table
 
 
 def _check_prob(fn, conn_prob):
+    """``conn_prob`` as the float32 value the skip table is made for (a concrete number)."""
     conn_prob = _unwrap(conn_prob)
-    if not isinstance(conn_prob, jax.core.Tracer):
-        value = float(conn_prob)
-        if not 0. <= value <= 1.:
-            raise MathError(f"{fn}(): 'conn_prob' must lie in [0, 1], got {value}.")
-    return conn_prob
+    if isinstance(conn_prob, jax.core.Tracer):
+        raise MathError(f"{fn}(): 'conn_prob' must be a concrete number (it sets the skip table "
+                        f"of the connectivity), got a traced value; pass it as a static argument.")
+    try:
+        value = float(np.float32(np.asarray(conn_prob)))
+    except (TypeError, ValueError):
+        raise MathError(f"{fn}(): 'conn_prob' must be a number in [0, 1], got {conn_prob!r}.") from None
+    if not 0. <= value <= 1.:
+        raise MathError(f"{fn}(): 'conn_prob' must lie in [0, 1], got {value}.")
+    try:
+        _skip_table_np(value)
+    except ValueError as e:
+        raise MathError(f"{fn}(): {e}") from None
+    return value
 
 
 # The hash below must stay identical to the one of brainpylib (csrc/common.h).
@@ -77,31 +117,119 @@ def _uniform(h, dtype, offset=0):
     return bits.astype(dtype) * jnp.asarray(2. ** -24, dtype)
 
 
-def _make_row(kind, params, conn_prob, num_cols, dtype):
-    """Return ``row(seed, i)`` computing row ``i`` of the weighted random matrix."""
-    cols = jnp.arange(num_cols, dtype=jnp.uint32)
+def _entry_weights(kind, params, seed, rows, cols, dtype):
+    """The weights of the (present) entries ``(rows, cols)`` (arrays of one shape)."""
+    if kind == "homo":
+        return jnp.broadcast_to(params[0], rows.shape).astype(dtype)
 
-    def row(seed, i):
-        i = jnp.asarray(i).astype(jnp.uint32)
+    def hashes(stream):
+        return _entry_hash(_mix(_mix(seed, jnp.asarray(stream, jnp.uint32)), rows), cols)
 
-        def hashes(stream):
-            return _entry_hash(_mix(_mix(seed, jnp.asarray(stream, jnp.uint32)), i), cols)
+    if kind == "uniform":
+        low, high = params
+        return (low + _uniform(hashes(1), dtype) * (high - low)).astype(dtype)
+    mu, sigma = params
+    u1, u2 = _uniform(hashes(1), dtype, 1), _uniform(hashes(2), dtype)
+    two_pi = jnp.asarray(6.283185307179586, dtype)
+    return (mu + sigma * (jnp.sqrt(jnp.asarray(-2., dtype) * jnp.log(u1)) * jnp.cos(two_pi * u2))).astype(dtype)
 
-        mask = _uniform(hashes(0), jnp.float32) < jnp.asarray(conn_prob, jnp.float32)
-        if kind == "homo":
-            weights = jnp.broadcast_to(params[0], (num_cols,))
-        elif kind == "uniform":
-            low, high = params
-            weights = low + _uniform(hashes(1), dtype) * (high - low)
-        else:
-            mu, sigma = params
-            u1, u2 = _uniform(hashes(1), dtype, 1), _uniform(hashes(2), dtype)
-            two_pi = jnp.asarray(6.283185307179586, dtype)
-            weights = mu + sigma * (jnp.sqrt(jnp.asarray(-2., dtype) * jnp.log(u1))
-                                    * jnp.cos(two_pi * u2))
-        return jnp.where(mask, weights.astype(dtype), jnp.zeros((), dtype))
 
-    return row
+def _walk(table, seed, num_rows, num_cols, active, visit, init):
+    """Walk every row's columns (the geometric skips), all rows at once.
+
+    ``visit(acc, rows, cols, valid)`` is called once per skip with the next column of every row
+    (``valid`` marks the rows that are ``active`` and still inside the matrix); the loop ends
+    when no row is.  Returns the final ``acc``.
+    """
+    thresholds = table[_GUIDE_SIZE + 1:]
+    rows = jnp.arange(num_rows, dtype=jnp.uint32)
+    state = _mix(_mix(seed, jnp.asarray(0, jnp.uint32)), rows)
+    limit = jnp.int32(num_cols)
+
+    def cond(carry):
+        _, col, _ = carry
+        return jnp.any(active & (col < limit))
+
+    def body(carry):
+        k, col, acc = carry
+        u = _entry_hash(state, k) >> np.uint32(8)
+        skip = jnp.searchsorted(thresholds, u, side="right").astype(jnp.int32)
+        col = jnp.minimum(col + 1 + skip, limit)  # stays within int32
+        valid = active & (col < limit)
+        return k + np.uint32(1), col, visit(acc, rows, col, valid)
+
+    start = (jnp.asarray(0, jnp.uint32), jnp.full((num_rows,), -1, jnp.int32), init)
+    return jax.lax.while_loop(cond, body, start)[2]
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "shape", "transpose"))
+def _matvec_core(vector, params, table, seed, *, kind, shape, transpose):
+    """``M @ vector`` (or ``M.T @ vector``) by walking the rows."""
+    num_rows, num_cols = shape
+    dtype = vector.dtype
+    if transpose:
+        def scatter(acc, rows, cols, valid):
+            w = _entry_weights(kind, params, seed, rows, cols.astype(jnp.uint32), dtype) * vector
+            return acc.at[jnp.where(valid, cols, num_cols)].add(jnp.where(valid, w, 0), mode="drop")
+
+        return _walk(table, seed, num_rows, num_cols, vector != 0, scatter, jnp.zeros(num_cols, dtype))
+
+    def gather(acc, rows, cols, valid):
+        w = _entry_weights(kind, params, seed, rows, cols.astype(jnp.uint32), dtype)
+        x = vector[jnp.clip(cols, 0, num_cols - 1)]
+        return acc + jnp.where(valid, w * x, jnp.zeros((), dtype))
+
+    return _walk(table, seed, num_rows, num_cols, jnp.ones(num_rows, bool), gather, jnp.zeros(num_rows, dtype))
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(4, 5, 6))
+def _linear_matvec(vector, params, table, seed, kind, shape, transpose):
+    """`_matvec_core`, differentiable: the product is linear in ``vector`` and in the weights."""
+    return _matvec_core(vector, params, table, seed, kind=kind, shape=shape, transpose=transpose)
+
+
+def _linear_matvec_fwd(vector, params, table, seed, kind, shape, transpose):
+    out = _linear_matvec(vector, params, table, seed, kind, shape, transpose)
+    return out, (vector, params, table, seed)
+
+
+def _linear_matvec_bwd(kind, shape, transpose, res, g):
+    vector, params, table, seed = res
+    dtype = vector.dtype
+
+    def unit(k, values):
+        return _matvec_core(vector, tuple(jnp.asarray(v, dtype) for v in values), table, seed,
+                            kind=k, shape=shape, transpose=transpose)
+
+    # the weights are affine in the parameters: w = p0 * a + p1 * b with fixed a and b
+    mask_x = unit("homo", [1.])
+    if kind == "homo":
+        dparams = (jnp.vdot(g, mask_x),)
+    elif kind == "uniform":
+        u_x = unit("uniform", [0., 1.])
+        dparams = (jnp.vdot(g, mask_x - u_x), jnp.vdot(g, u_x))
+    else:
+        z_x = unit("normal", [0., 1.])
+        dparams = (jnp.vdot(g, mask_x), jnp.vdot(g, z_x))
+    dparams = tuple(d.astype(p.dtype) for d, p in zip(dparams, params))
+    dvector = _matvec_core(g.astype(dtype), params, table, seed, kind=kind, shape=shape,
+                           transpose=not transpose)
+    return dvector, dparams, None, None
+
+
+_linear_matvec.defvjp(_linear_matvec_fwd, _linear_matvec_bwd)
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "shape", "dtype"))
+def _matrix_core(params, table, seed, *, kind, shape, dtype):
+    num_rows, num_cols = shape
+
+    def place(acc, rows, cols, valid):
+        w = _entry_weights(kind, params, seed, rows, cols.astype(jnp.uint32), dtype)
+        return acc.at[rows.astype(jnp.int32), jnp.where(valid, cols, num_cols)].set(w, mode="drop")
+
+    return _walk(table, seed, num_rows, num_cols, jnp.ones(num_rows, bool), place,
+                 jnp.zeros(shape, dtype))
 
 
 def _seed_u32(fn, seed):
@@ -116,39 +244,6 @@ def _seed_u32(fn, seed):
     if value.ndim != 0 or not np.issubdtype(value.dtype, np.integer):
         raise MathError(f"{fn}(): 'seed' must be an integer scalar, got {seed!r}.")
     return jnp.asarray(int(value) % (1 << 32), jnp.uint32)
-
-
-@functools.partial(jax.jit, static_argnames=("kind", "shape", "transpose", "chunk"))
-def _matvec_core(vector, params, conn_prob, seed, *, kind, shape, transpose, chunk):
-    """``M @ vector`` (or ``M.T @ vector``), generating ``chunk`` rows of ``M`` at a time."""
-    num_rows, num_cols = shape
-    dtype = vector.dtype
-    row = _make_row(kind, params, conn_prob, num_cols, dtype)
-    num_chunks = -(-num_rows // chunk)
-    row_ids = jnp.arange(num_chunks * chunk).reshape(num_chunks, chunk)
-    rows_of = jax.vmap(row, in_axes=(None, 0))
-    precision = jax.lax.Precision.HIGHEST
-    if transpose:
-        padded = jnp.pad(vector, (0, num_chunks * chunk - num_rows)).reshape(num_chunks, chunk)
-
-        def accumulate(total, xs):
-            ids, v = xs
-            return total + jnp.matmul(v, rows_of(seed, ids), precision=precision), None
-
-        out, _ = jax.lax.scan(accumulate, jnp.zeros(num_cols, dtype), (row_ids, padded))
-        return out
-
-    def product(_, ids):
-        return None, jnp.matmul(rows_of(seed, ids), vector, precision=precision)
-
-    _, out = jax.lax.scan(product, None, row_ids)
-    return out.reshape(-1)[:num_rows]
-
-
-@functools.partial(jax.jit, static_argnames=("kind", "shape", "dtype"))
-def _matrix_core(params, conn_prob, seed, *, kind, shape, dtype):
-    row = _make_row(kind, params, conn_prob, shape[1], dtype)
-    return jax.vmap(row, in_axes=(None, 0))(seed, jnp.arange(shape[0]))
 
 
 def _scalar_params(fn, params):
@@ -184,12 +279,19 @@ def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
         x = vector != 0 if event else vector.astype(dtype)
         return wrap(kernel(x, *params, conn_prob, seed, (num_rows, num_cols), bool(transpose)))
     vector = (vector != 0).astype(dtype) if event else vector.astype(dtype)
-    if num_rows == 0 or num_cols == 0:
+    table = _skip_table_np(conn_prob)
+    if num_rows == 0 or num_cols == 0 or table.size == _GUIDE_SIZE + 1:  # empty matrix
         return wrap(jnp.zeros(num_cols if transpose else num_rows, dtype))
-    chunk = max(1, min(num_rows, _CHUNK_ENTRIES // num_cols))
-    out = _matvec_core(vector, tuple(params), conn_prob, seed, kind=kind,
-                       shape=(num_rows, num_cols), transpose=bool(transpose), chunk=chunk)
+    _check_int32_cols(fn, num_cols)
+    out = _linear_matvec(vector, tuple(params), jnp.asarray(table), seed, kind,
+                         (num_rows, num_cols), bool(transpose))
     return wrap(out)
+
+
+def _check_int32_cols(fn, num_cols):
+    if num_cols >= (1 << 31) - (1 << 25):
+        raise MathError(f"{fn}(): the pure-JAX path handles fewer than 2**31 - 2**25 columns, got "
+                        f"{num_cols}; install brainpylib for larger matrices.")
 
 
 _MATVEC_ARGS = """
@@ -315,6 +417,27 @@ def get_prob_conn_matrix(conn_prob, seed, shape, weight=None, *, w_low=None, w_h
     conn_prob = _check_prob(fn, conn_prob)
     params = _scalar_params(fn, params)
     dtype = jnp.result_type(*params) if dtype is None else jnp.dtype(dtype)
-    matrix = _matrix_core(tuple(p.astype(dtype) for p in params), conn_prob, _seed_u32(fn, seed),
-                          kind=kind, shape=(num_rows, num_cols), dtype=dtype)
+    table = _skip_table_np(conn_prob)
+    if num_rows == 0 or num_cols == 0 or table.size == _GUIDE_SIZE + 1:
+        matrix = jnp.zeros((num_rows, num_cols), dtype)
+    else:
+        _check_int32_cols(fn, num_cols)
+        # the weights are affine in the parameters (w = p0 * a + p1 * b with a, b fixed by the
+        # seed), so the parameters can be traced and differentiated through
+        seed = _seed_u32(fn, seed)
+
+        def unit(k, values):
+            return _matrix_core(tuple(jnp.asarray(v, dtype) for v in values), jnp.asarray(table), seed,
+                                kind=k, shape=(num_rows, num_cols), dtype=dtype)
+
+        params = [p.astype(dtype) for p in params]
+        if not any(isinstance(p, jax.core.Tracer) for p in params):
+            matrix = unit(kind, params)
+        elif kind == "homo":
+            matrix = params[0] * unit("homo", [1.])
+        elif kind == "uniform":
+            mask, u = unit("homo", [1.]), unit("uniform", [0., 1.])
+            matrix = params[0] * (mask - u) + params[1] * u
+        else:
+            matrix = params[0] * unit("homo", [1.]) + params[1] * unit("normal", [0., 1.])
     return wrap(matrix != 0 if not given else matrix)
