@@ -2,11 +2,11 @@
 
 No connection matrix or list is stored: the pre-synaptic spikes are delivered through the
 just-in-time connectivity operators of `brainpy.math` (``bm.event_matvec_prob_conn_*``, run by
-brainpylib's compiled kernels when it is installed), which recompute, from ``seed``, whether
-each pair is connected and its weight.  Memory is then that of the neuron state only, so
-networks far beyond what a stored connectivity allows (a million neurons with 80 synapses
-each) fit in memory; the price is compute, proportional to the number of spikes times the
-number of post-synaptic neurons per step.
+brainpylib's compiled kernels when it is installed), which regenerate, from ``seed``, the
+targets of each neuron that spiked (by geometric skips over the post-synaptic group) and their
+weights.  Memory is then that of the neuron state only, so networks far beyond what a stored
+connectivity allows (a million neurons with 80 synapses each) fit in memory, and the work of
+a step is proportional to the number of spikes times the number of synapses per neuron.
 """
 
 from typing import Optional
