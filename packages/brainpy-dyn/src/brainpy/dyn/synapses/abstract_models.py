@@ -15,7 +15,52 @@ __all__ = ["ExpCUBA", "ExpCOBA"]
 _CONN_TYPES = ("sparse", "dense")
 
 
-class ExpCUBA(TwoEndConn):
+class _ExpConductance(TwoEndConn):
+    """The dynamics shared by `ExpCUBA` and the just-in-time `JitConnExpCUBA`.
+
+    ``g`` (post-synaptic shape) decays with ``tau`` through ``self.integral``, the spikes that
+    arrive after ``delay_step`` add ``self._arrival(spike)``, and ``self.output(g)`` is added
+    to the ``input`` of the post-synaptic group.  Subclasses define ``_arrival``.
+    """
+
+    def _check_post(self):
+        self.check_post_attrs("input")
+
+    def _arrival(self, spike):
+        raise NotImplementedError(f"{type(self).__name__} must define _arrival(spike).")
+
+    def output(self, g):
+        """The current given to the post-synaptic group for the conductance ``g``."""
+        return g
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        self.update_local_delays()
+        spike = self.get_delay_data(self._spike_key, self.delay_step)
+        g = bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
+        self.g.value = g
+        current = self.output(g)
+        self.post.input.value = self.post.input.value + jnp.reshape(current, self.post.input.shape)
+
+    def reset(self):
+        """Clear the conductance and the stored spikes."""
+        self.g.value = jnp.zeros_like(self.g.value)
+        for identifier, delay in self.local_delay_vars.items():
+            delay.reset(self._delay_targets[identifier])
+
+
+class _ConductanceOutput:
+    """Mixin of the conductance-based variants: the current is ``g (E - V)`` of the post group."""
+
+    def _check_post(self):
+        self.check_post_attrs("input", "V")
+
+    def output(self, g):
+        V = jnp.ravel(self.post.V.value)
+        return g * (bm.as_jax(self.E) - V)
+
+
+class ExpCUBA(_ExpConductance):
     r"""Current-based synapses with an exponentially decaying conductance.
 
     .. math::
@@ -86,9 +131,6 @@ class ExpCUBA(TwoEndConn):
         self.delay_step = self.register_delay(self._spike_key, delay_step, pre.spike)
         self.integral = odeint(lambda g, t: -g / self.tau, method=method)
 
-    def _check_post(self):
-        self.check_post_attrs("input")
-
     def _arrival(self, spike):
         """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""
         w = bm.as_jax(self.g_max)
@@ -103,27 +145,8 @@ class ExpCUBA(TwoEndConn):
             return bm.as_jax(bm.pre2post_event_sum(spike, self.pre2post, self.post.num, w))
         return spike.astype(bm.dftype()) @ (bm.as_jax(self.conn_mat).astype(bm.dftype()) * w)
 
-    def output(self, g):
-        """The current given to the post-synaptic group for the conductance ``g``."""
-        return g
 
-    def update(self, tdi):
-        t, dt = tdi["t"], tdi["dt"]
-        self.update_local_delays()
-        spike = self.get_delay_data(self._spike_key, self.delay_step)
-        g = bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
-        self.g.value = g
-        current = self.output(g)
-        self.post.input.value = self.post.input.value + jnp.reshape(current, self.post.input.shape)
-
-    def reset(self):
-        """Clear the conductance and the stored spikes."""
-        self.g.value = jnp.zeros_like(self.g.value)
-        for identifier, delay in self.local_delay_vars.items():
-            delay.reset(self._delay_targets[identifier])
-
-
-class ExpCOBA(ExpCUBA):
+class ExpCOBA(_ConductanceOutput, ExpCUBA):
     r"""Conductance-based synapses with an exponentially decaying conductance.
 
     As `ExpCUBA`, with the current depending on the post-synaptic potential :math:`V`:
@@ -146,10 +169,3 @@ class ExpCOBA(ExpCUBA):
         super().__init__(pre=pre, post=post, conn=conn, conn_type=conn_type, g_max=g_max,
                          delay_step=delay_step, tau=tau, method=method, name=name)
         self.E = E
-
-    def _check_post(self):
-        self.check_post_attrs("input", "V")
-
-    def output(self, g):
-        V = jnp.ravel(self.post.V.value)
-        return g * (bm.as_jax(self.E) - V)

@@ -14,13 +14,14 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, TwoEndConn
+from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.synapses.abstract_models import _ConductanceOutput, _ExpConductance
 from brainpy.errors import ModelBuildError
 
 __all__ = ["JitConnExpCUBA", "JitConnExpCOBA"]
 
 
-class JitConnExpCUBA(TwoEndConn):
+class JitConnExpCUBA(_ExpConductance):
     r"""Current-based exponential synapses with just-in-time random connectivity.
 
     The same dynamics as `ExpCUBA`,
@@ -95,9 +96,6 @@ class JitConnExpCUBA(TwoEndConn):
         self.delay_step = self.register_delay(self._spike_key, delay_step, pre.spike)
         self.integral = odeint(lambda g, t: -g / self.tau, method=method)
 
-    def _check_post(self):
-        self.check_post_attrs("input")
-
     @property
     def conn_shape(self):
         """The shape ``(pre.num, post.num)`` of the implied connection matrix."""
@@ -117,27 +115,8 @@ class JitConnExpCUBA(TwoEndConn):
               "normal": bm.event_matvec_prob_conn_normal_weight}[self.weight_type]
         return bm.as_jax(op(events, *params, self.prob, self.seed, self.conn_shape, transpose=True))
 
-    def output(self, g):
-        """The current given to the post-synaptic group for the conductance ``g``."""
-        return g
 
-    def update(self, tdi):
-        t, dt = tdi["t"], tdi["dt"]
-        self.update_local_delays()
-        spike = self.get_delay_data(self._spike_key, self.delay_step)
-        g = bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
-        self.g.value = g
-        current = self.output(g)
-        self.post.input.value = self.post.input.value + jnp.reshape(current, self.post.input.shape)
-
-    def reset(self):
-        """Clear the conductance and the stored spikes."""
-        self.g.value = jnp.zeros_like(self.g.value)
-        for identifier, delay in self.local_delay_vars.items():
-            delay.reset(self._delay_targets[identifier])
-
-
-class JitConnExpCOBA(JitConnExpCUBA):
+class JitConnExpCOBA(_ConductanceOutput, JitConnExpCUBA):
     r"""Conductance-based exponential synapses with just-in-time random connectivity.
 
     As `JitConnExpCUBA`, with the current :math:`I_{syn} = g\,(E - V)`.
@@ -158,9 +137,3 @@ class JitConnExpCOBA(JitConnExpCUBA):
         super().__init__(pre, post, prob, seed, g_max=g_max, w_low=w_low, w_high=w_high, w_mu=w_mu,
                          w_sigma=w_sigma, delay_step=delay_step, tau=tau, method=method, name=name)
         self.E = E
-
-    def _check_post(self):
-        self.check_post_attrs("input", "V")
-
-    def output(self, g):
-        return g * (bm.as_jax(self.E) - jnp.ravel(self.post.V.value))
