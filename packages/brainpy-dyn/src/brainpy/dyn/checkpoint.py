@@ -17,7 +17,6 @@ bit-identical to the uninterrupted run.
 import errno
 import json
 import os
-import tempfile
 import zipfile
 from typing import Dict
 
@@ -25,6 +24,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.errors import RunningError
+from brainpy.math.io import _atomic_write
 
 __all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint"]
 
@@ -57,19 +57,6 @@ def _write_arrays(fileobj, arrays: Dict[str, np.ndarray]):
     np.savez(fileobj, **arrays)
 
 
-def _fsync_dir(directory: str):
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def save_checkpoint(runner, filename) -> str:
     """Save the state of ``runner`` (network, random state, clock) to ``filename`` atomically.
 
@@ -85,7 +72,6 @@ def save_checkpoint(runner, filename) -> str:
         file of that name is left unchanged and no temporary file remains.
     """
     path = os.path.abspath(os.fspath(filename))
-    directory = os.path.dirname(path)
     variables = _runner_vars(runner)
     arrays = {f"var/{n}": np.asarray(bm.as_numpy(v.value)) for n, v in enumerate(variables.values())}
     arrays[_RNG] = np.asarray(bm.as_numpy(bm.random.DEFAULT.value))
@@ -100,34 +86,19 @@ def save_checkpoint(runner, filename) -> str:
                    for n, k in enumerate(variables)],
     )
     arrays[_META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-    except OSError as e:
-        raise CheckpointError(f"save_checkpoint: cannot create a file in {directory!r}: {e}") from e
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    def write(tmp):
+        with open(tmp, "wb") as fh:
             _write_arrays(fh, arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+
+    try:
+        _atomic_write(path, write)
     except OSError as e:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         if e.errno == errno.ENOSPC:
             raise CheckpointError(
                 f"save_checkpoint: no space left on the device while writing {path!r}; the checkpoint "
                 f"was not written{' and the existing file is unchanged' if os.path.exists(path) else ''}."
             ) from e
         raise CheckpointError(f"save_checkpoint: cannot write {path!r}: {e}") from e
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(directory)
     return path
 
 
