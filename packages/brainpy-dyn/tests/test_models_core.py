@@ -66,6 +66,52 @@ def test_lif_interspike_interval_is_analytic():
     np.testing.assert_allclose(float(group.t_last_spike.value[0]), steps[-1] * dt, rtol=1e-6)
 
 
+class _GenericLIF(dyn.LIF):
+    """The same equation written out again: LIF then integrates it with its generic integrator."""
+
+    def derivative(self, V, t, I_ext):
+        return (-V + self.V_rest + self.R * I_ext) / self.tau
+
+
+def _lif_run(cls, n=200, duration=80., seed=5, R=1.3):
+    bm.random.seed(seed)
+    group = cls(n, V_rest=-60., V_reset=-62., V_th=-50., R=R, tau=20., tau_ref=5.,
+                V_initializer=init.Uniform(-65., -50.))
+    inputs = np.linspace(0., 16., n)
+    runner = dyn.DSRunner(group, monitors=["V", "spike", "refractory", "t_last_spike"],
+                          inputs=("input", bm.asarray(inputs)), dt=0.1, progress_bar=False)
+    runner.run(duration)
+    return runner.mon
+
+
+def test_lif_closed_form_step_matches_the_generic_integrator():
+    """exp_auto LIF takes the closed-form (fused) step; the generic integration agrees with it.
+
+    (The closed form itself is checked against the analytic interspike interval above.)
+    """
+    assert dyn.LIF(2)._closed_form_params() is not None
+    assert _GenericLIF(2)._closed_form_params() is None
+    assert dyn.LIF(2, method="euler")._closed_form_params() is None
+    fast, generic = _lif_run(dyn.LIF), _lif_run(_GenericLIF)
+    np.testing.assert_allclose(fast["V"], generic["V"], rtol=0, atol=1e-4)
+    np.testing.assert_array_equal(fast["spike"], generic["spike"])
+    np.testing.assert_array_equal(fast["refractory"], generic["refractory"])
+    assert 100 < fast["spike"].sum() < fast["spike"].size / 10
+
+
+def test_lif_closed_form_step_is_the_same_with_and_without_brainpylib(monkeypatch):
+    pytest.importorskip("brainpylib")
+    from brainpy.math.operators.backend import get_brainpylib
+    if get_brainpylib() is None:
+        pytest.skip("brainpylib is disabled")
+    with_kernel = _lif_run(dyn.LIF, seed=9)
+    monkeypatch.setenv("BRAINPY_DISABLE_BRAINPYLIB", "1")
+    assert get_brainpylib() is None
+    pure = _lif_run(dyn.LIF, seed=9)
+    for key in ("V", "spike", "refractory", "t_last_spike"):
+        np.testing.assert_array_equal(with_kernel[key], pure[key], err_msg=key)
+
+
 def test_lif_heterogeneous_parameters_match_numpy():
     n, dt = 6, 0.1
     tau = np.linspace(8., 20., n).astype(np.float32)

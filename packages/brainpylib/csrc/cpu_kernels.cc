@@ -500,6 +500,135 @@ ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyB
                          num_cols, transpose);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// One step of a group of leaky integrate-and-fire neurons, every output computed in one pass:
+//   refractory = t - t_last <= tau_ref
+//   V'  = refractory ? V : V + coef * ((V_rest - V) + R * I)      (coef = 1 - exp(-dt / tau))
+//   spike = V' >= V_th;  t_last' = spike ? t : t_last;  V'' = spike ? V_reset : V'
+//   refractory' = refractory || spike
+// The arrays may have any shape (they are walked as flat vectors of one length); t and coef
+// hold one element.
+// ---------------------------------------------------------------------------------------------
+
+struct LifParams {
+  double V_rest, V_reset, V_th, R, tau_ref;
+};
+
+// XLA:CPU contracts a multiply feeding an add into a fused multiply-add when the processor has
+// one; the kernel does the same (checked at run time) so that it rounds like the pure-JAX path.
+template <typename T, bool Fma>
+inline __attribute__((always_inline)) T mul_add(T a, T b, T c) {
+  if constexpr (Fma) {
+    return std::fma(a, b, c);
+  } else {
+    return a * b + c;
+  }
+}
+
+template <typename T, bool Fma>
+inline __attribute__((always_inline)) void lif_loop(int64_t n, const T *V, const T *t_last, const T *I, T t,
+                                                    T coef, const LifParams &p, T *V_out, bool *spike,
+                                                    T *t_last_out, bool *refractory) {
+  const T V_rest = static_cast<T>(p.V_rest), V_reset = static_cast<T>(p.V_reset);
+  const T V_th = static_cast<T>(p.V_th), R = static_cast<T>(p.R), tau_ref = static_cast<T>(p.tau_ref);
+  // The new potential and spike time overwrite the old ones in place (V_out == V and
+  // t_last_out == t_last); each element is read before it is written, so the loop vectorizes.
+#pragma GCC ivdep
+  for (int64_t k = 0; k < n; ++k) {
+    const T v = V[k], tl = t_last[k];
+    // Branch-free (selects and bitwise ors) so that the compiler vectorizes the loop.
+    const bool ref = (t - tl) <= tau_ref;
+    const T integrated = mul_add<T, Fma>(coef, mul_add<T, Fma>(R, I[k], V_rest - v), v);
+    const T held = ref ? v : integrated;
+    const bool fired = held >= V_th;
+    spike[k] = fired;
+    refractory[k] = ref | fired;
+    t_last_out[k] = fired ? t : tl;
+    V_out[k] = fired ? V_reset : held;
+  }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+template <typename T>
+__attribute__((target("avx2,fma"))) void lif_kernel_fma(int64_t n, const T *V, const T *t_last, const T *I, T t,
+                                                   T coef, const LifParams &p, T *V_out, bool *spike,
+                                                   T *t_last_out, bool *refractory) {
+  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+}
+
+template <typename T>
+void lif_kernel(int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p,
+                T *V_out, bool *spike, T *t_last_out, bool *refractory) {
+  static const bool has_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (has_fma) {
+    lif_kernel_fma<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+  } else {
+    lif_loop<T, false>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+  }
+}
+#else
+template <typename T>
+void lif_kernel(int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p,
+                T *V_out, bool *spike, T *t_last_out, bool *refractory) {
+  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+}
+#endif
+
+int64_t element_count(ffi::Span<const int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  return n;
+}
+
+ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, ffi::AnyBuffer t,
+                     ffi::AnyBuffer coef, ffi::Result<ffi::AnyBuffer> V_out,
+                     ffi::Result<ffi::AnyBuffer> spike, ffi::Result<ffi::AnyBuffer> t_last_out,
+                     ffi::Result<ffi::AnyBuffer> refractory, double V_rest, double V_reset,
+                     double V_th, double R, double tau_ref) {
+  const char *name = "lif_update";
+  const ffi::DataType vt = V.element_type();
+  if (vt != ffi::DataType::F32 && vt != ffi::DataType::F64) {
+    return invalid(name, "V must be float32 or float64");
+  }
+  for (auto *buf : {&t_last, &I, &t, &coef}) {
+    if (buf->element_type() != vt) return invalid(name, "V, t_last, I, t and coef must share one dtype");
+  }
+  if (V_out->element_type() != vt || t_last_out->element_type() != vt ||
+      spike->element_type() != ffi::DataType::PRED || refractory->element_type() != ffi::DataType::PRED) {
+    return invalid(name, "result dtypes must be (V dtype, bool, V dtype, bool)");
+  }
+  const int64_t n = element_count(V.dimensions());
+  for (int64_t m : {element_count(t_last.dimensions()), element_count(I.dimensions()),
+                    element_count(V_out->dimensions()), element_count(spike->dimensions()),
+                    element_count(t_last_out->dimensions()), element_count(refractory->dimensions())}) {
+    if (m != n) return invalid(name, "V, t_last, I and the results must have the same size");
+  }
+  if (element_count(t.dimensions()) != 1 || element_count(coef.dimensions()) != 1) {
+    return invalid(name, "t and coef must hold one element each");
+  }
+  const LifParams p{V_rest, V_reset, V_th, R, tau_ref};
+  bool *sp = static_cast<bool *>(spike->untyped_data());
+  bool *ref = static_cast<bool *>(refractory->untyped_data());
+  if (vt == ffi::DataType::F32) {
+    lif_kernel<float>(n, static_cast<const float *>(V.untyped_data()),
+                      static_cast<const float *>(t_last.untyped_data()),
+                      static_cast<const float *>(I.untyped_data()), *static_cast<const float *>(t.untyped_data()),
+                      *static_cast<const float *>(coef.untyped_data()), p,
+                      static_cast<float *>(V_out->untyped_data()), sp,
+                      static_cast<float *>(t_last_out->untyped_data()), ref);
+  } else {
+    lif_kernel<double>(n, static_cast<const double *>(V.untyped_data()),
+                       static_cast<const double *>(t_last.untyped_data()),
+                       static_cast<const double *>(I.untyped_data()),
+                       *static_cast<const double *>(t.untyped_data()),
+                       *static_cast<const double *>(coef.untyped_data()), p,
+                       static_cast<double *>(V_out->untyped_data()), sp,
+                       static_cast<double *>(t_last_out->untyped_data()), ref);
+  }
+  return ffi::Error::Success();
+}
+
 }  // namespace
 
 #define BPL_CSR_BINDING                                                                         \
@@ -535,6 +664,23 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_jitconn_matvec, JitconnMatvec, BPL_JITC
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_jitconn_event_matvec, JitconnEventMatvec,
                               BPL_JITCONN_BINDING);
 
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_lif_update, LifUpdate,
+                              ffi::Ffi::Bind()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
+                                  .Attr<double>("V_rest")
+                                  .Attr<double>("V_reset")
+                                  .Attr<double>("V_th")
+                                  .Attr<double>("R")
+                                  .Attr<double>("tau_ref"));
+
 PYBIND11_MODULE(_cpu_kernels, m) {
   m.doc() = "brainpylib CPU kernels (XLA FFI handlers)";
   m.def("registrations", []() {
@@ -548,6 +694,7 @@ PYBIND11_MODULE(_cpu_kernels, m) {
     targets["brainpylib_jitconn_matvec"] = py::capsule(reinterpret_cast<void *>(brainpylib_jitconn_matvec));
     targets["brainpylib_jitconn_event_matvec"] =
         py::capsule(reinterpret_cast<void *>(brainpylib_jitconn_event_matvec));
+    targets["brainpylib_lif_update"] = py::capsule(reinterpret_cast<void *>(brainpylib_lif_update));
     return targets;
   });
 }

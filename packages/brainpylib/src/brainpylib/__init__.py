@@ -15,6 +15,7 @@ from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E40
                                 event_matvec_prob_conn_uniform_weight,
                                 matvec_prob_conn_homo_weight, matvec_prob_conn_normal_weight,
                                 matvec_prob_conn_uniform_weight)
+from brainpylib.neuron_ops import lif_update, lif_update_reference  # noqa: E402
 from brainpylib.sparse_ops import csr_matvec  # noqa: E402
 
 __all__ = [
@@ -34,4 +35,6 @@ __all__ = [
     "event_matvec_prob_conn_homo_weight",
     "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight",
+    "lif_update",
+    "lif_update_reference",
 ]

@@ -2,11 +2,14 @@
 
 from typing import Optional
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup
 from brainpy.initialize import ZeroInit, init_param
+from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel
 
 __all__ = ["LIF"]
 
@@ -75,6 +78,7 @@ class LIF(NeuGroup):
         self.refractory = bm.Variable(jnp.zeros(shape, dtype=bool))
         self.t_last_spike = bm.Variable(jnp.full(shape, -1e7, dtype=bm.dftype()))
 
+        self.method = method
         self.integral = odeint(self.derivative, method=method)
 
     def _initial_V(self):
@@ -84,8 +88,39 @@ class LIF(NeuGroup):
     def derivative(self, V, t, I_ext):
         return (-V + self.V_rest + self.R * I_ext) / self.tau
 
+    def _closed_form_params(self):
+        """The parameters as Python floats when the step has the closed form of `_lif_step`.
+
+        That is the case for ``method='exp_auto'`` (exact for the linear equation), the equation
+        of this class (`derivative` not overridden) and scalar parameters; otherwise ``None``.
+        """
+        if self.method != "exp_auto" or type(self).derivative is not LIF.derivative:
+            return None
+        values = []
+        for value in (self.V_rest, self.V_reset, self.V_th, self.R, self.tau, self.tau_ref):
+            if isinstance(value, (bm.Array, jax.Array)) or np.ndim(value) != 0:
+                return None
+            values.append(float(value))
+        return values
+
     def update(self, tdi):
         t, dt = tdi["t"], tdi["dt"]
+        params = self._closed_form_params()
+        if params is not None and jnp.result_type(self.V.value) in KERNEL_FLOAT_TYPES:
+            V_rest, V_reset, V_th, R, tau, tau_ref = params
+            if isinstance(dt, jax.core.Tracer):
+                coef = -jnp.expm1(-dt / tau)
+            else:
+                coef = -np.expm1(-float(dt) / tau)
+            V, spike, t_last, refractory = _lif_step(
+                self.V.value, self.t_last_spike.value, self.input.value, t, coef,
+                V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R, tau_ref=tau_ref)
+            self.V.value = V
+            self.spike.value = spike
+            self.t_last_spike.value = t_last
+            self.refractory.value = refractory
+            self.input.value = jnp.zeros_like(self.input.value)
+            return
         V_old = self.V.value
         refractory = (t - self.t_last_spike.value) <= bm.as_jax(self.tau_ref)
         V = bm.as_jax(self.integral(V_old, t, self.input.value, dt=dt))
@@ -105,3 +140,27 @@ class LIF(NeuGroup):
         self.spike.value = jnp.zeros(shape, dtype=bool)
         self.refractory.value = jnp.zeros(shape, dtype=bool)
         self.t_last_spike.value = jnp.full(shape, -1e7, dtype=bm.dftype())
+
+
+def _lif_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
+    """One closed-form step of `LIF` (``coef = 1 - exp(-dt / tau)``).
+
+    Computed by brainpylib's fused kernel when it is installed (every output in one pass instead
+    of one XLA loop per output, each recomputing the step), otherwise by the same formula in JAX;
+    compiled (as in a runner's loop), both give bit-identical results.  Returns
+    ``(V, spike, t_last, refractory)``.
+    """
+    kernel = brainpylib_kernel("lif_update")
+    if kernel is not None:
+        return kernel(V, t_last, I, t, coef, V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R,
+                      tau_ref=tau_ref)
+    dtype = jnp.result_type(V)
+    t = jnp.asarray(t, dtype)
+    coef = jnp.asarray(coef, dtype)
+    refractory = (t - t_last) <= jnp.asarray(tau_ref, dtype)
+    integrated = V + coef * ((jnp.asarray(V_rest, dtype) - V) + jnp.asarray(R, dtype) * I)
+    held = jnp.where(refractory, V, integrated)
+    spike = held >= jnp.asarray(V_th, dtype)
+    t_last = jnp.where(spike, t, t_last)
+    V = jnp.where(spike, jnp.asarray(V_reset, dtype), held)
+    return V, spike, t_last, jnp.logical_or(refractory, spike)

@@ -42,6 +42,8 @@ KERNEL_NAMES = {
     "event_matvec_prob_conn_homo_weight": "event_matvec_prob_conn_homo_weight",
     "event_matvec_prob_conn_uniform_weight": "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight": "event_matvec_prob_conn_normal_weight",
+    # brainpy.dyn.LIF's closed-form step (not a brainpy.math operator; see brainpy.dyn.neurons)
+    "lif_update": "lif_update",
 }
 
 # Value dtypes the kernels compute in; other dtypes (float16, integers, ...) use pure JAX.

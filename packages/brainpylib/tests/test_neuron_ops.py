@@ -1,0 +1,111 @@
+"""The fused LIF step against its pure-JAX definition and a NumPy loop, under jit, vmap and grad."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import brainpylib
+
+PARAMS = dict(V_rest=-60., V_reset=-62., V_th=-50., tau_ref=5.)
+
+
+def _state(n, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    V = rng.uniform(-66., -44., n).astype(dtype)
+    # a third of the neurons spiked recently (refractory at t = 10), the rest never
+    t_last = np.where(rng.random(n) < 0.3, rng.uniform(4., 10., n), -1e7).astype(dtype)
+    I = rng.normal(20., 8., n).astype(dtype)
+    return V, t_last, I
+
+
+def _numpy_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
+    V_out, spike = V.copy(), np.zeros(V.shape, bool)
+    t_out, ref_out = t_last.copy(), np.zeros(V.shape, bool)
+    for k in range(V.size):
+        ref = t - t_last[k] <= tau_ref
+        v = V[k] if ref else V[k] + coef * ((V_rest - V[k]) + R * I[k])
+        spike[k] = v >= V_th
+        t_out[k] = t if spike[k] else t_last[k]
+        V_out[k] = V_reset if spike[k] else v
+        ref_out[k] = ref or spike[k]
+    return V_out, spike, t_out, ref_out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("R", [1.0, 1.7])
+def test_lif_update_is_bit_identical_to_the_pure_jax_formula(dtype, R):
+    if dtype == np.float64 and not jax.config.jax_enable_x64:
+        pytest.skip("float64 needs jax_enable_x64")
+    V, t_last, I = _state(20000, dtype)
+    coef = -np.expm1(-0.1 / 20.)
+    fused = jax.jit(lambda *a: brainpylib.lif_update(*a, R=R, **PARAMS))(V, t_last, I, 10., coef)
+    ref = jax.jit(lambda *a: brainpylib.lif_update_reference(*a, R=R, **PARAMS))(V, t_last, I, 10., coef)
+    names = ("V", "spike", "t_last", "refractory")
+    for name, a, b in zip(names, fused, ref):
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=name)
+    # the state covers every case
+    spike, refractory = np.asarray(fused[1]), np.asarray(fused[3])
+    assert 0 < spike.sum() < spike.size and (refractory & ~spike).sum() > 0
+
+
+def test_lif_update_matches_a_numpy_loop():
+    V, t_last, I = _state(500, np.float32, seed=3)
+    coef = -np.expm1(-0.1 / 20.)
+    out = [np.asarray(x) for x in brainpylib.lif_update(V, t_last, I, 10., coef, R=1.3, **PARAMS)]
+    expected = _numpy_step(V.astype(np.float64), t_last.astype(np.float64), I.astype(np.float64),
+                           10., coef, R=1.3, **PARAMS)
+    np.testing.assert_allclose(out[0], expected[0], rtol=0, atol=2e-5)
+    for a, b in zip(out[1:], expected[1:]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_lif_update_in_a_loop_keeps_state_in_place():
+    V, t_last, _ = _state(3000, np.float32)
+    coef = np.float32(-np.expm1(-0.1 / 20.))
+
+    def step(carry, i):
+        V, t_last = carry
+        t = i * 0.1
+        out = brainpylib.lif_update(V, t_last, jnp.full_like(V, 20.), t, coef, R=1., **PARAMS)
+        ref = brainpylib.lif_update_reference(V, t_last, jnp.full_like(V, 20.), t, coef, R=1., **PARAMS)
+        return (out[0], out[2]), (out[1].sum(), jnp.abs(out[0] - ref[0]).max())
+
+    _, (counts, err) = jax.jit(lambda c: jax.lax.scan(step, c, jnp.arange(2000)))((V, t_last))
+    assert int(counts.sum()) > 0
+    assert float(err.max()) == 0.0
+
+
+def test_lif_update_vmap_and_grad():
+    V, t_last, I = _state(64, np.float32, seed=1)
+    coef = np.float32(0.05)
+    batch = jnp.stack([V, V + 1., V - 2.])
+    fused = jax.jit(jax.vmap(lambda v: brainpylib.lif_update(v, t_last, I, 10., coef, R=1., **PARAMS)))(batch)
+    # compiled, as the kernel's bit-identity is with the compiled formula (XLA contracts its
+    # multiply-adds when it fuses them; op-by-op execution rounds each operation separately)
+    ref = jax.jit(jax.vmap(lambda v: brainpylib.lif_update_reference(v, t_last, I, 10., coef, R=1., **PARAMS)))(batch)
+    for a, b in zip(fused, ref):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+    def loss(fn, I):
+        return jnp.sum(fn(V, t_last, I, 10., coef, R=1., **PARAMS)[0] ** 2)
+
+    g_fused = jax.grad(lambda i: loss(brainpylib.lif_update, i))(jnp.asarray(I))
+    g_ref = jax.grad(lambda i: loss(brainpylib.lif_update_reference, i))(jnp.asarray(I))
+    np.testing.assert_allclose(np.asarray(g_fused), np.asarray(g_ref), rtol=1e-6)
+    assert np.count_nonzero(np.asarray(g_fused)) > 0
+
+
+def test_lif_update_rejects_bad_input():
+    V, t_last, I = _state(8, np.float32)
+    with pytest.raises(TypeError, match="'V' must be float32 or float64"):
+        brainpylib.lif_update(V.astype(np.int32), t_last, I, 0., 0.1, **PARAMS)
+    with pytest.raises(ValueError, match="'I' must have the shape of 'V'"):
+        brainpylib.lif_update(V, t_last, I[:4], 0., 0.1, **PARAMS)
+    with pytest.raises(ValueError, match="'t' must be a scalar"):
+        brainpylib.lif_update(V, t_last, I, np.zeros(3), 0.1, **PARAMS)
+    with pytest.raises(TypeError, match="'V_th' must be a concrete number"):
+        jax.jit(lambda th: brainpylib.lif_update(V, t_last, I, 0., 0.1, V_rest=0., V_reset=0., V_th=th))(1.)
+    with pytest.raises(ValueError, match="'tau_ref' must be finite"):
+        brainpylib.lif_update(V, t_last, I, 0., 0.1, V_rest=0., V_reset=0., V_th=1., tau_ref=np.nan)
