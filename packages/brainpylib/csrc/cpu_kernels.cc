@@ -83,17 +83,38 @@ int64_t next_event<bool>(const bool *events, int64_t i, int64_t n) {
 // Event scatter (sum, or product when `Prod`): every row with an event adds (multiplies) its
 // weights into its columns.  Only the rows with an event are visited, and only their row
 // pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
+// Prefetches the cache lines of [begin, end) of `data` (the rows of spiking neurons are scattered
+// through large index arrays; requesting all of them before using any overlaps the misses).
+template <typename D>
+inline void prefetch_range(const D *data, int64_t begin, int64_t end) {
+  constexpr int64_t kPerLine = 64 / static_cast<int64_t>(sizeof(D));
+  for (int64_t j = begin; j < end; j += kPerLine) __builtin_prefetch(data + j);
+  if (end > begin) __builtin_prefetch(data + end - 1);
+}
+
+// Event scatter (sum, or product when `Prod`): every row with an event adds (multiplies) its
+// weights into its columns.  Only the rows with an event are visited, and only their row
+// pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
+// A first pass finds the rows with an event and prefetches their entries, a second scatters.
 template <typename T, typename I, typename E, bool Prod>
 bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out) {
   const T *w = static_cast<const T *>(a.weights);
   const I *indices = static_cast<const I *>(a.indices);
   const I *indptr = static_cast<const I *>(a.indptr);
-  std::fill(out, out + num_out, Prod ? T(1) : T(0));
-  const uint64_t bound = static_cast<uint64_t>(num_out);
+  thread_local std::vector<int64_t> rows;
+  rows.clear();
   for (int64_t i = next_event(events, 0, a.num_rows); i < a.num_rows;
        i = next_event(events, i + 1, a.num_rows)) {
     const int64_t begin = indptr[i], end = indptr[i + 1];
     if (begin < 0 || end < begin || end > a.nnz) return false;
+    rows.push_back(i);
+    prefetch_range(indices, begin, end);
+    if (!a.homogeneous) prefetch_range(w, begin, end);
+  }
+  std::fill(out, out + num_out, Prod ? T(1) : T(0));
+  const uint64_t bound = static_cast<uint64_t>(num_out);
+  for (const int64_t i : rows) {
+    const int64_t begin = indptr[i], end = indptr[i + 1];
     if (a.homogeneous) {
       const T v = w[0];
       for (int64_t j = begin; j < end; ++j) {
@@ -508,7 +529,7 @@ ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyB
 //   spike = V' >= V_th;  t_last' = spike ? t : t_last;  V'' = spike ? V_reset : V'
 //   refractory' = refractory || spike
 // The arrays may have any shape (they are walked as flat vectors of one length); t and coef
-// hold one element.
+// hold one element.  A fifth result is I cleared (zero-filled after the step).
 // ---------------------------------------------------------------------------------------------
 
 struct LifParams {
@@ -584,8 +605,8 @@ int64_t element_count(ffi::Span<const int64_t> dims) {
 ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, ffi::AnyBuffer t,
                      ffi::AnyBuffer coef, ffi::Result<ffi::AnyBuffer> V_out,
                      ffi::Result<ffi::AnyBuffer> spike, ffi::Result<ffi::AnyBuffer> t_last_out,
-                     ffi::Result<ffi::AnyBuffer> refractory, double V_rest, double V_reset,
-                     double V_th, double R, double tau_ref) {
+                     ffi::Result<ffi::AnyBuffer> refractory, ffi::Result<ffi::AnyBuffer> cleared,
+                     double V_rest, double V_reset, double V_th, double R, double tau_ref) {
   const char *name = "lif_update";
   const ffi::DataType vt = V.element_type();
   if (vt != ffi::DataType::F32 && vt != ffi::DataType::F64) {
@@ -607,6 +628,9 @@ ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, 
   if (element_count(t.dimensions()) != 1 || element_count(coef.dimensions()) != 1) {
     return invalid(name, "t and coef must hold one element each");
   }
+  if (cleared->element_type() != vt || element_count(cleared->dimensions()) != n) {
+    return invalid(name, "the fifth result must have the dtype and size of 'I'");
+  }
   const LifParams p{V_rest, V_reset, V_th, R, tau_ref};
   bool *sp = static_cast<bool *>(spike->untyped_data());
   bool *ref = static_cast<bool *>(refractory->untyped_data());
@@ -626,6 +650,8 @@ ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, 
                        static_cast<double *>(V_out->untyped_data()), sp,
                        static_cast<double *>(t_last_out->untyped_data()), ref);
   }
+  // The input, used once, is returned cleared (in place of I when the caller aliases them).
+  std::memset(cleared->untyped_data(), 0, cleared->size_bytes());
   return ffi::Error::Success();
 }
 
@@ -671,6 +697,7 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_lif_update, LifUpdate,
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()
                                   .Ret<ffi::AnyBuffer>()

@@ -109,3 +109,22 @@ def test_lif_update_rejects_bad_input():
         jax.jit(lambda th: brainpylib.lif_update(V, t_last, I, 0., 0.1, V_rest=0., V_reset=0., V_th=th))(1.)
     with pytest.raises(ValueError, match="'tau_ref' must be finite"):
         brainpylib.lif_update(V, t_last, I, 0., 0.1, V_rest=0., V_reset=0., V_th=1., tau_ref=np.nan)
+
+
+def test_lif_update_clear_input_returns_the_input_cleared():
+    V, t_last, I = _state(100, np.float32, seed=4)
+    coef = np.float32(0.05)
+
+    @jax.jit
+    def step(V, t_last, I):
+        I = I * 1.5  # a computed input, whose buffer the kernel clears in place
+        out = brainpylib.lif_update(V, t_last, I, 10., coef, R=1., clear_input=True, **PARAMS)
+        ref = brainpylib.lif_update_reference(V, t_last, I, 10., coef, R=1., **PARAMS)
+        return out, ref
+
+    out, ref = step(V, t_last, I)
+    assert len(out) == 5
+    np.testing.assert_array_equal(np.asarray(out[4]), np.zeros_like(I))
+    for a, b in zip(out[:4], ref):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert len(brainpylib.lif_update(V, t_last, I, 10., coef, R=1., **PARAMS)) == 4

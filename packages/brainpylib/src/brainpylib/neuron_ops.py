@@ -67,11 +67,16 @@ def _kernel_call(V, t_last, I, t, coef, params):
     ensure_registered()
     shape, dtype = V.shape, V.dtype
     out = (jax.ShapeDtypeStruct(shape, dtype), jax.ShapeDtypeStruct(shape, np.bool_),
-           jax.ShapeDtypeStruct(shape, dtype), jax.ShapeDtypeStruct(shape, np.bool_))
-    # The new potential and last spike time overwrite the old ones in place.
+           jax.ShapeDtypeStruct(shape, dtype), jax.ShapeDtypeStruct(shape, np.bool_),
+           jax.ShapeDtypeStruct(shape, dtype))
+    # The new potential, last spike time and the cleared input overwrite V, t_last and I in place.
     call = jax.ffi.ffi_call("brainpylib_lif_update", out, vmap_method="sequential",
-                            input_output_aliases={0: 0, 1: 2})
+                            input_output_aliases={0: 0, 1: 2, 2: 4})
     return tuple(call(V, t_last, I, t, coef, **{k: np.float64(v) for k, v in zip(_LIF_PARAMS, params)}))
+
+
+def _reference_with_clear(V, t_last, I, t, coef, params):
+    return (*lif_update_reference(V, t_last, I, t, coef, *params), jnp.zeros_like(I))
 
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(5,))
@@ -80,15 +85,16 @@ def _lif(V, t_last, I, t, coef, params):
     return jax.lax.platform_dependent(
         V, t_last, I, t, coef,
         cpu=lambda *a: _kernel_call(*a, params),
-        default=lambda *a: lif_update_reference(*a, *params))
+        default=lambda *a: _reference_with_clear(*a, params))
 
 
 @_lif.defjvp
 def _lif_jvp(params, primals, tangents):
-    return jax.jvp(lambda *a: lif_update_reference(*a, *params), primals, tangents)
+    return jax.jvp(lambda *a: _reference_with_clear(*a, params), primals, tangents)
 
 
-def lif_update(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R=1.0, tau_ref=0.0):
+def lif_update(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R=1.0, tau_ref=0.0,
+               clear_input=False):
     """One step of a group of leaky integrate-and-fire neurons, computed by one kernel.
 
     Args:
@@ -99,9 +105,12 @@ def lif_update(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R=1.0, tau_ref=0
       coef: ``1 - exp(-dt / tau)``, the fraction of the way to the steady state covered in one
         step (a scalar).
       V_rest, V_reset, V_th, R, tau_ref: the neurons' parameters, concrete numbers.
+      clear_input: also return ``zeros_like(I)`` (computed in the buffer of ``I``): the input of
+        a step is used once, and clearing it here saves a separate loop.
 
     Returns:
-      ``(V, spike, t_last, refractory)`` after the step, as `lif_update_reference` defines them.
+      ``(V, spike, t_last, refractory)`` after the step, as `lif_update_reference` defines them,
+      followed by ``zeros_like(I)`` when ``clear_input`` is true.
 
     Raises:
       TypeError: for a non-float ``V``, arrays of other shapes, or traced/non-numeric parameters.
@@ -124,4 +133,5 @@ def lif_update(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R=1.0, tau_ref=0
                    zip(_LIF_PARAMS, (V_rest, V_reset, V_th, R, tau_ref)))
     t = jnp.reshape(jnp.asarray(t, dtype), ())
     coef = jnp.reshape(jnp.asarray(coef, dtype), ())
-    return _lif(V, t_last.astype(dtype), I.astype(dtype), t, coef, params)
+    out = _lif(V, t_last.astype(dtype), I.astype(dtype), t, coef, params)
+    return out if clear_input else out[:4]

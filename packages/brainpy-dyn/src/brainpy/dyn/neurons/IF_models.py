@@ -112,14 +112,14 @@ class LIF(NeuGroup):
                 coef = -jnp.expm1(-dt / tau)
             else:
                 coef = -np.expm1(-float(dt) / tau)
-            V, spike, t_last, refractory = _lif_step(
+            V, spike, t_last, refractory, cleared = _lif_step(
                 self.V.value, self.t_last_spike.value, self.input.value, t, coef,
                 V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R, tau_ref=tau_ref)
             self.V.value = V
             self.spike.value = spike
             self.t_last_spike.value = t_last
             self.refractory.value = refractory
-            self.input.value = jnp.zeros_like(self.input.value)
+            self.input.value = cleared
             return
         V_old = self.V.value
         refractory = (t - self.t_last_spike.value) <= bm.as_jax(self.tau_ref)
@@ -148,12 +148,12 @@ def _lif_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
     Computed by brainpylib's fused kernel when it is installed (every output in one pass instead
     of one XLA loop per output, each recomputing the step), otherwise by the same formula in JAX;
     compiled (as in a runner's loop), both give bit-identical results.  Returns
-    ``(V, spike, t_last, refractory)``.
+    ``(V, spike, t_last, refractory, zeros_like(I))`` (the cleared input).
     """
     kernel = brainpylib_kernel("lif_update")
     if kernel is not None:
         return kernel(V, t_last, I, t, coef, V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R,
-                      tau_ref=tau_ref)
+                      tau_ref=tau_ref, clear_input=True)
     dtype = jnp.result_type(V)
     t = jnp.asarray(t, dtype)
     coef = jnp.asarray(coef, dtype)
@@ -163,4 +163,4 @@ def _lif_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
     spike = held >= jnp.asarray(V_th, dtype)
     t_last = jnp.where(spike, t, t_last)
     V = jnp.where(spike, jnp.asarray(V_reset, dtype), held)
-    return V, spike, t_last, jnp.logical_or(refractory, spike)
+    return V, spike, t_last, jnp.logical_or(refractory, spike), jnp.zeros_like(I)
