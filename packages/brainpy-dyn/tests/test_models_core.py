@@ -236,6 +236,38 @@ def test_exp_coba_dense_and_sparse_agree_with_heterogeneous_weights_and_delays(s
     np.testing.assert_allclose(sparse, dense, rtol=1e-6, atol=1e-5)
 
 
+class _GenericArrivalExpCOBA(dyn.ExpCOBA):
+    """ExpCOBA with its arrival redefined (identically): it then decays g with its integrator."""
+
+    def _arrival(self, spike):
+        return super()._arrival(spike)
+
+
+def test_exp_coba_sparse_one_pass_decay_matches_the_integrator(spikes, monkeypatch):
+    """Sparse exp_auto synapses decay g and add the spikes in one pass (pre2post_event_sum_into)."""
+    from brainpy.math.operators import pre_syn_post
+    calls = []
+    original = pre_syn_post.pre2post_event_sum_into
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    V = np.array([-70., -65., -60., -55., -50.], dtype=np.float32)
+    c = conn.FixedProb(0.5, seed=3)
+    monkeypatch.setattr("brainpy.dyn.synapses.abstract_models.pre2post_event_sum_into", spy)
+    _, fused = run_synapse(lambda pre, post: dyn.ExpCOBA(pre, post, c, g_max=0.6, tau=5., E=0.),
+                           spikes, V, 60)
+    assert calls
+    calls.clear()
+    bm.clear_name_cache(ignore_warn=True)
+    _, generic = run_synapse(lambda pre, post: _GenericArrivalExpCOBA(pre, post, c, g_max=0.6, tau=5., E=0.),
+                             spikes, V, 60)
+    assert not calls
+    np.testing.assert_allclose(fused, generic, rtol=1e-5, atol=1e-5)
+    assert np.abs(fused).max() > 10.
+
+
 @pytest.mark.parametrize("kind", ["all2all", "all2all_noself", "one2one"])
 def test_special_connections_match_numpy(spikes, kind):
     spikes = spikes[:, :5]

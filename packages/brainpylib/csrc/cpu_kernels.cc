@@ -96,8 +96,10 @@ inline void prefetch_range(const D *data, int64_t begin, int64_t end) {
 // weights into its columns.  Only the rows with an event are visited, and only their row
 // pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
 // A first pass finds the rows with an event and prefetches their entries, a second scatters.
+// With `base`, the result starts from base * scale instead of 0 (1 for products); `base` may be
+// `out` itself (an update in place).
 template <typename T, typename I, typename E, bool Prod>
-bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out) {
+bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, const T *base, T scale) {
   const T *w = static_cast<const T *>(a.weights);
   const I *indices = static_cast<const I *>(a.indices);
   const I *indptr = static_cast<const I *>(a.indptr);
@@ -111,7 +113,11 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out) {
     prefetch_range(indices, begin, end);
     if (!a.homogeneous) prefetch_range(w, begin, end);
   }
-  std::fill(out, out + num_out, Prod ? T(1) : T(0));
+  if (base != nullptr) {
+    for (int64_t k = 0; k < num_out; ++k) out[k] = base[k] * scale;
+  } else {
+    std::fill(out, out + num_out, Prod ? T(1) : T(0));
+  }
   const uint64_t bound = static_cast<uint64_t>(num_out);
   for (const int64_t i : rows) {
     const int64_t begin = indptr[i], end = indptr[i + 1];
@@ -143,26 +149,28 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out) {
 
 template <typename T, typename I, bool Prod>
 bool event_scatter_dispatch(const CsrArgs &a, const void *x, ffi::DataType x_type, T *out,
-                            int64_t num_out) {
+                            int64_t num_out, const T *base, T scale) {
   switch (x_type) {
     case ffi::DataType::PRED:
-      return event_scatter<T, I, bool, Prod>(a, static_cast<const bool *>(x), out, num_out);
+      return event_scatter<T, I, bool, Prod>(a, static_cast<const bool *>(x), out, num_out, base, scale);
     case ffi::DataType::F32:
-      return event_scatter<T, I, float, Prod>(a, static_cast<const float *>(x), out, num_out);
+      return event_scatter<T, I, float, Prod>(a, static_cast<const float *>(x), out, num_out, base, scale);
     case ffi::DataType::F64:
-      return event_scatter<T, I, double, Prod>(a, static_cast<const double *>(x), out, num_out);
+      return event_scatter<T, I, double, Prod>(a, static_cast<const double *>(x), out, num_out, base, scale);
     case ffi::DataType::S32:
-      return event_scatter<T, I, int32_t, Prod>(a, static_cast<const int32_t *>(x), out, num_out);
+      return event_scatter<T, I, int32_t, Prod>(a, static_cast<const int32_t *>(x), out, num_out, base, scale);
     default:
-      return event_scatter<T, I, int64_t, Prod>(a, static_cast<const int64_t *>(x), out, num_out);
+      return event_scatter<T, I, int64_t, Prod>(a, static_cast<const int64_t *>(x), out, num_out, base, scale);
   }
 }
 
 template <typename T, typename I>
 bool event_scatter_mode(int mode, const CsrArgs &a, const void *x, ffi::DataType x_type, T *out,
-                        int64_t num_out) {
-  return mode == 1 ? event_scatter_dispatch<T, I, true>(a, x, x_type, out, num_out)
-                   : event_scatter_dispatch<T, I, false>(a, x, x_type, out, num_out);
+                        int64_t num_out, const void *base, double scale) {
+  const T *b = static_cast<const T *>(base);
+  const T s = static_cast<T>(scale);
+  return mode == 1 ? event_scatter_dispatch<T, I, true>(a, x, x_type, out, num_out, b, s)
+                   : event_scatter_dispatch<T, I, false>(a, x, x_type, out, num_out, b, s);
 }
 
 // mode: 2 = event gather (row i sums the weights of its entries whose column has an event),
@@ -210,9 +218,11 @@ void csr_kernel(int mode, const CsrArgs &a, const void *x, ffi::DataType x_type,
 // Handler body shared by the CSR targets.  `x` holds events (modes 0-2) or a dense vector of the
 // weights' dtype (modes 3-4).  For the gather modes (2, 3) column indices are checked against
 // the length of `x` up front, since they index it.
+// `base` (event scatters only): the result starts from base * scale, see `event_scatter`.
 ffi::Error csr_handler(const char *name, int mode, ffi::AnyBuffer x, ffi::AnyBuffer weights,
                        ffi::AnyBuffer indices, ffi::AnyBuffer indptr,
-                       ffi::Result<ffi::AnyBuffer> out) {
+                       ffi::Result<ffi::AnyBuffer> out, const ffi::AnyBuffer *base = nullptr,
+                       double scale = 1.0) {
   Batch batch;
   if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
   for (auto *buf : {&x, &weights, &indices, &indptr}) {
@@ -238,6 +248,11 @@ ffi::Error csr_handler(const char *name, int mode, ffi::AnyBuffer x, ffi::AnyBuf
   const int64_t num_out = brainpylib::vector_length(out->dimensions());
   if (num_rows < 0) return invalid(name, "indptr is empty");
   if (num_w != 1 && num_w != nnz) return invalid(name, "weights must have 1 or nnz elements");
+  if (base != nullptr &&
+      (!batch.compatible(base->dimensions()) || base->element_type() != vt ||
+       brainpylib::vector_length(base->dimensions()) != num_out)) {
+    return invalid(name, "base must have the result's length and the weights' dtype");
+  }
   const bool x_over_rows = !gather_x;
   if (x_over_rows ? num_x != num_rows : num_out != num_rows) {
     return invalid(name, "vector lengths do not match len(indptr) - 1");
@@ -250,14 +265,15 @@ ffi::Error csr_handler(const char *name, int mode, ffi::AnyBuffer x, ffi::AnyBuf
                batch.offset(out->dimensions(), b) * brainpylib::element_size(vt);
     if (mode <= 1) {
       bool ok;
+      const void *bb = base == nullptr ? nullptr : brainpylib::slice(*base, batch, b);
       if (vt == ffi::DataType::F32) {
         ok = it == ffi::DataType::S32
-                 ? event_scatter_mode<float, int32_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out)
-                 : event_scatter_mode<float, int64_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out);
+                 ? event_scatter_mode<float, int32_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out, bb, scale)
+                 : event_scatter_mode<float, int64_t>(mode, a, xb, x.element_type(), static_cast<float *>(ob), num_out, bb, scale);
       } else {
         ok = it == ffi::DataType::S32
-                 ? event_scatter_mode<double, int32_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out)
-                 : event_scatter_mode<double, int64_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out);
+                 ? event_scatter_mode<double, int32_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out, bb, scale)
+                 : event_scatter_mode<double, int64_t>(mode, a, xb, x.element_type(), static_cast<double *>(ob), num_out, bb, scale);
       }
       if (!ok) return invalid(name, "indptr must be non-decreasing within [0, len(indices)]");
       continue;
@@ -291,6 +307,14 @@ ffi::Error csr_handler(const char *name, int mode, ffi::AnyBuffer x, ffi::AnyBuf
 ffi::Error EventCsrSum(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
                        ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
   return csr_handler("event_csr_sum", 0, events, weights, indices, indptr, out);
+}
+
+// base * scale plus the event sum, written over `base` when the caller aliases the two (a decaying
+// conductance receiving its spikes in one pass).
+ffi::Error EventCsrSumInto(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
+                           ffi::AnyBuffer indptr, ffi::AnyBuffer base, ffi::Result<ffi::AnyBuffer> out,
+                           double scale) {
+  return csr_handler("event_csr_sum_into", 0, events, weights, indices, indptr, out, &base, scale);
 }
 
 ffi::Error EventCsrProd(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
@@ -673,6 +697,15 @@ ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, 
 
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum, EventCsrSum, BPL_CSR_BINDING);
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_prod, EventCsrProd, BPL_CSR_BINDING);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum_into, EventCsrSumInto,
+                              ffi::Ffi::Bind()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Arg<ffi::AnyBuffer>()
+                                  .Ret<ffi::AnyBuffer>()
+                                  .Attr<double>("scale"));
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_gather, EventCsrGather, BPL_CSR_BINDING);
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_csr_matvec, CsrMatvec,
                               ffi::Ffi::Bind()
@@ -713,6 +746,8 @@ PYBIND11_MODULE(_cpu_kernels, m) {
   m.def("registrations", []() {
     py::dict targets;
     targets["brainpylib_event_csr_sum"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum));
+    targets["brainpylib_event_csr_sum_into"] =
+        py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum_into));
     targets["brainpylib_event_csr_prod"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_prod));
     targets["brainpylib_event_csr_gather"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_gather));
     targets["brainpylib_csr_matvec"] = py::capsule(reinterpret_cast<void *>(brainpylib_csr_matvec));

@@ -107,3 +107,60 @@ def test_only_rows_with_events_are_visited_and_checked():
     np.testing.assert_allclose(np.asarray(got), [2., 2., 1.])
     with pytest.raises(Exception, match="indptr must be non-decreasing"):
         np.asarray(brainpylib.event_csr_sum(np.array([False, True, False]), indices, bad, 1., 3))
+
+
+# ----------------------------------------------------------------------------------------------
+# event_csr_sum_into: base * scale plus the event sum, in one pass
+# ----------------------------------------------------------------------------------------------
+
+
+def _csr_for_into(num_pre, num_post, p, seed):
+    rng = np.random.default_rng(seed)
+    mat = rng.random((num_pre, num_post)) < p
+    indptr = np.concatenate([[0], np.cumsum(mat.sum(1))]).astype(np.int32)
+    return np.nonzero(mat)[1].astype(np.int32), indptr
+
+
+@pytest.mark.parametrize("homogeneous", [True, False])
+def test_event_csr_sum_into_is_bit_identical_to_a_synapse_order_scatter(homogeneous):
+    from brainpylib.event_ops import _sum_into_reference
+    indices, indptr = _csr_for_into(400, 300, 0.08, seed=1)
+    rng = np.random.default_rng(2)
+    w = np.float32(0.37) if homogeneous else rng.normal(size=indices.size).astype(np.float32)
+    events = rng.random(400) < 0.3
+    base = rng.random(300).astype(np.float32)
+    fused = jax.jit(lambda e, b: brainpylib.event_csr_sum_into(e, indices, indptr, w, b, 0.9))(events, base)
+    ref = jax.jit(lambda e, b: _sum_into_reference(
+        e, jnp.broadcast_to(jnp.asarray(w), indices.shape), jnp.asarray(indices), jnp.asarray(indptr), b, 0.9))(events, base)
+    np.testing.assert_array_equal(np.asarray(fused), np.asarray(ref))
+    # and the definition, in NumPy
+    expected = base.astype(np.float64) * np.float32(0.9)
+    for i in np.flatnonzero(events):
+        for j in range(indptr[i], indptr[i + 1]):
+            expected[indices[j]] += w if homogeneous else w[j]
+    np.testing.assert_allclose(np.asarray(fused), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_event_csr_sum_into_grad_vmap_and_errors():
+    indices, indptr = _csr_for_into(50, 40, 0.2, seed=3)
+    rng = np.random.default_rng(4)
+    events = rng.random(50) < 0.4
+    w = rng.normal(size=indices.size).astype(np.float32)
+    base = rng.random(40).astype(np.float32)
+
+    def loss(fn, w, b):
+        return jnp.sum(fn(w, b) ** 2)
+
+    fused = lambda w, b: brainpylib.event_csr_sum_into(events, indices, indptr, w, b, 0.5)  # noqa: E731
+    plain = lambda w, b: b * 0.5 + brainpylib.event_csr_sum(events, indices, indptr, w, 40)  # noqa: E731
+    g1 = jax.grad(lambda w, b: loss(fused, w, b), argnums=(0, 1))(w, base)
+    g2 = jax.grad(lambda w, b: loss(plain, w, b), argnums=(0, 1))(w, base)
+    for a, b in zip(g1, g2):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+    batched = jax.vmap(lambda b: brainpylib.event_csr_sum_into(events, indices, indptr, w, b, 0.5))(
+        jnp.stack([base, base + 1.]))
+    np.testing.assert_allclose(np.asarray(batched[1]), np.asarray(fused(w, base + 1.)), rtol=1e-6)
+    with pytest.raises(TypeError, match="'base' must be a float32 or float64 vector"):
+        brainpylib.event_csr_sum_into(events, indices, indptr, w, np.zeros((2, 20), np.float32), 0.5)
+    with pytest.raises(TypeError, match="'scale' must be a concrete number"):
+        jax.jit(lambda s: brainpylib.event_csr_sum_into(events, indices, indptr, w, base, s))(0.5)

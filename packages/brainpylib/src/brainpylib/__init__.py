@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 from brainpylib._registry import has_gpu_kernels  # noqa: E402
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
-                                  event_prod, event_sum)
+                                  event_csr_sum_into, event_prod, event_sum)
 from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
                                 event_matvec_prob_conn_normal_weight,
                                 event_matvec_prob_conn_uniform_weight,
@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "has_gpu_kernels",
     "event_csr_sum",
+    "event_csr_sum_into",
     "event_csr_prod",
     "event_csr_matvec",
     "event_sum",

@@ -16,8 +16,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpylib import _core
+from brainpylib._registry import ensure_registered
 
-__all__ = ["event_csr_sum", "event_csr_prod", "event_csr_matvec", "event_sum", "event_prod"]
+__all__ = ["event_csr_sum", "event_csr_sum_into", "event_csr_prod", "event_csr_matvec", "event_sum",
+           "event_prod"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -42,6 +44,45 @@ def _scatter_sum_bwd(num_out, res, g):
 
 
 _scatter_sum.defvjp(_scatter_sum_fwd, _scatter_sum_bwd)
+
+
+def _sum_into_kernel(events, weights, indices, indptr, base, scale):
+    ensure_registered()
+    call = jax.ffi.ffi_call("brainpylib_event_csr_sum_into", jax.ShapeDtypeStruct(base.shape, base.dtype),
+                            vmap_method="expand_dims", input_output_aliases={4: 0})
+    return call(events, weights, indices, indptr, base, scale=np.float64(scale))
+
+
+def _sum_into_reference(events, weights, indices, indptr, base, scale):
+    """``base * scale`` plus the spikes' weights added one synapse after another (a scatter-add
+    in synapse order, the kernel's order of additions)."""
+    rows = _core.csr_rows(indptr, indices.shape[0])
+    w = jnp.broadcast_to(weights, indices.shape)
+    w = jnp.where((events != 0)[rows], w, jnp.zeros((), w.dtype))
+    start = base * jnp.asarray(scale, base.dtype)
+    return start.at[indices].add(w, mode="drop")
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(5,))
+def _scatter_sum_into(events, weights, indices, indptr, base, scale):
+    # The kernel exists for the CPU; elsewhere the same sum is compiled from JAX operations.
+    return jax.lax.platform_dependent(
+        events, weights, indices, indptr, base,
+        cpu=lambda *a: _sum_into_kernel(*a, scale),
+        default=lambda *a: _sum_into_reference(*a, scale))
+
+
+def _scatter_sum_into_fwd(events, weights, indices, indptr, base, scale):
+    return _scatter_sum_into(events, weights, indices, indptr, base, scale), (events, weights, indices, indptr)
+
+
+def _scatter_sum_into_bwd(scale, res, g):
+    events, weights, indices, indptr = res
+    _, dw, _, _ = _scatter_sum_bwd(g.shape[-1], res, g)
+    return None, dw, None, None, g * jnp.asarray(scale, g.dtype)
+
+
+_scatter_sum_into.defvjp(_scatter_sum_into_fwd, _scatter_sum_into_bwd)
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
@@ -122,6 +163,38 @@ def event_csr_sum(events, indices, indptr, weights, post_num):
     """
     args = _event_args("event_csr_sum", events, indices, indptr, weights, post_num)
     return _scatter_sum(*args)
+
+
+def event_csr_sum_into(events, indices, indptr, weights, base, scale):
+    """``base * scale + event_csr_sum(events, indices, indptr, weights, len(base))`` in one pass.
+
+    The scaled ``base`` receives the weights of the spiking neurons' synapses one after another
+    (in synapse order), in the buffer of ``base`` when nothing else uses it: a decaying
+    conductance and its arriving spikes in one kernel instead of a scatter and a separate loop.
+
+    Args:
+      events, indices, indptr, weights: as for `event_csr_sum`.
+      base: float32/float64 vector (the result's length and dtype).
+      scale: a concrete number multiplying ``base``.
+
+    Returns:
+      Array with the shape and dtype of ``base``; differentiable with respect to ``weights``
+      and ``base``.
+    """
+    fn = "event_csr_sum_into"
+    base = jnp.asarray(base)
+    if base.ndim != 1 or base.dtype not in _core.FLOAT_TYPES:
+        raise TypeError(f"{fn}: 'base' must be a float32 or float64 vector, got {base.dtype} "
+                        f"array of shape {base.shape}.")
+    if isinstance(scale, jax.core.Tracer):
+        raise TypeError(f"{fn}: 'scale' must be a concrete number, got a traced value.")
+    try:
+        scale = float(np.asarray(scale).reshape(()))
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{fn}: 'scale' must be a number, got {scale!r}.") from err
+    events, weights, indices, indptr, post_num = _event_args(fn, events, indices, indptr, weights,
+                                                             base.shape[0])
+    return _scatter_sum_into(events, weights.astype(base.dtype), indices, indptr, base, scale)
 
 
 def event_csr_prod(events, indices, indptr, weights, post_num):

@@ -2,13 +2,17 @@
 
 from typing import Optional
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
 from brainpy.dyn.base import NeuGroup, TwoEndConn
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
+from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
+from brainpy.math.operators.pre_syn_post import pre2post_event_sum_into
 
 __all__ = ["ExpCUBA", "ExpCOBA"]
 
@@ -37,10 +41,14 @@ class _ExpConductance(TwoEndConn):
         t, dt = tdi["t"], tdi["dt"]
         self.update_local_delays()
         spike = self.get_delay_data(self._spike_key, self.delay_step)
-        g = bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
+        g = self._decay_and_arrival(spike, t, dt)
         self.g.value = g
         current = self.output(g)
         self.post.input.value = self.post.input.value + jnp.reshape(current, self.post.input.shape)
+
+    def _decay_and_arrival(self, spike, t, dt):
+        """``g`` after one step: integrated over ``dt``, plus what ``spike`` brings."""
+        return bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
 
     def reset(self):
         """Clear the conductance and the stored spikes."""
@@ -129,7 +137,20 @@ class ExpCUBA(_ExpConductance):
         self.g = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
         self._spike_key = f"{pre.name}.spike"
         self.delay_step = self.register_delay(self._spike_key, delay_step, pre.spike)
+        self.method = method
         self.integral = odeint(lambda g, t: -g / self.tau, method=method)
+
+    def _decay_and_arrival(self, spike, t, dt):
+        # The exact (exp_auto) decay of sparse synapses with a scalar tau: g * exp(-dt / tau) and
+        # the spikes' weights in one pass (a fused brainpylib kernel when installed).
+        if (self.comp_type == "sparse" and self.method == "exp_auto"
+                and type(self)._arrival is ExpCUBA._arrival
+                and not isinstance(dt, jax.core.Tracer) and not isinstance(self.tau, (bm.Array, jax.Array))
+                and np.ndim(self.tau) == 0 and jnp.result_type(self.g.value) in KERNEL_FLOAT_TYPES):
+            decay = float(np.exp(-float(dt) / float(self.tau)))
+            return bm.as_jax(pre2post_event_sum_into(jnp.ravel(spike), self.pre2post, self.g.value,
+                                                     decay, bm.as_jax(self.g_max)))
+        return super()._decay_and_arrival(spike, t, dt)
 
     def _arrival(self, spike):
         """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""

@@ -31,6 +31,7 @@ DISABLE_ENV = "BRAINPY_DISABLE_BRAINPYLIB"
 # call the kernel with the validated arrays (see the call sites for the argument order).
 KERNEL_NAMES = {
     "pre2post_event_sum": "event_csr_sum",
+    "pre2post_event_sum_into": "event_csr_sum_into",
     "pre2post_event_prod": "event_csr_prod",
     "syn2post_sum": "atomic_sum",
     "syn2post_prod": "atomic_prod",

@@ -351,6 +351,41 @@ def pre2post_event_sum(events, pre2post, post_num, values=1.):
     return wrap(csr_event_transpose(values, indices, indptr, events, post_num, fn))
 
 
+def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
+    """``base * scale + pre2post_event_sum(events, pre2post, len(base), values)`` in one pass.
+
+    The decay of a conductance and the arrival of its spikes in one step: ``base`` (a float
+    vector over the post-synaptic neurons) is scaled by the concrete number ``scale``, then the
+    weights of the spiking neurons' synapses are added one after another in synapse order.
+    With brainpylib it is one kernel that updates ``base``'s buffer in place; without, the same
+    additions in the same order (a scatter-add), so both give bit-identical results.  Not part
+    of the documented ``brainpy.math`` namespace: the synapse models use it.
+
+    Returns:
+      An `Array` with the shape and dtype of ``base``.
+    """
+    fn = "pre2post_event_sum_into"
+    base = to_jax(base, fn, "base")
+    if base.ndim != 1 or base.dtype not in KERNEL_FLOAT_TYPES:
+        raise MathError(f"{fn}(): 'base' must be a float32 or float64 vector, got a {base.dtype} "
+                        f"array of shape {base.shape}.")
+    if isinstance(scale, jax.core.Tracer):
+        raise MathError(f"{fn}(): 'scale' must be a concrete number, got a traced value.")
+    scale = float(scale)
+    events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, base.shape[0],
+                                                                values)
+    values = values.astype(base.dtype)
+    kernel = brainpylib_kernel(fn)
+    if kernel is not None:
+        check_concrete_indptr(fn, indptr, indices.shape[0])
+        return wrap(kernel(events, indices, indptr, values, base, scale))
+    rows = csr_row_ids(indptr, indices.shape[0], fn)
+    weights = jnp.where(events[rows] != 0, jnp.broadcast_to(values, indices.shape),
+                        jnp.zeros((), values.dtype))
+    start = base * jnp.asarray(scale, base.dtype)
+    return wrap(start.at[indices].add(weights, mode="drop"))
+
+
 def pre2post_event_prod(events, pre2post, post_num, values=1.):
     """Event-driven synaptic product from pre-synaptic spikes to post-synaptic neurons.
 
