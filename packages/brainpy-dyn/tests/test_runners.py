@@ -218,6 +218,33 @@ def test_chunked_run_equals_unchunked_run_exactly():
     assert whole.spike.sum() > 0
 
 
+def test_boolean_monitors_recorded_packed_come_back_exact():
+    """DSRunner records boolean monitors packed eight to a byte; what comes back is exact."""
+    def simulate(cls, size, chunk_size=None):
+        bm.clear_name_cache(ignore_warn=True)
+        bm.random.seed(4)
+        group = dyn.LIF(size, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=2., keep_size=True,
+                        V_initializer=lambda s: bm.random.uniform(-60., -50., s))
+        kwargs = {} if cls is dyn.ReportRunner else {"chunk_size": chunk_size}
+        runner = cls(group, monitors=["spike", "refractory"],
+                     inputs=("input", bm.asarray(np.linspace(5., 40., int(np.prod(size)), dtype=np.float32)
+                                                 .reshape(size))),
+                     fun_monitors={"any": lambda tdi: group.spike.value.reshape(-1)[:20]},
+                     dt=0.1, progress_bar=False, **kwargs)
+        runner.run(30.)
+        return runner, runner.mon
+
+    for size in (37, (3, 21)):
+        ref_runner, ref = simulate(dyn.ReportRunner, size)
+        for chunk in (None, 45):
+            runner, mon = simulate(dyn.DSRunner, size, chunk)
+            assert set(runner._packed_lengths) >= {"spike", "refractory", "any"}
+            for key in ("spike", "refractory", "any"):
+                assert mon[key].dtype == np.bool_ and mon[key].shape == ref[key].shape, key
+                np.testing.assert_array_equal(mon[key], ref[key], err_msg=f"{key} {size} {chunk}")
+        assert ref["spike"].sum() > 10 and ref["refractory"].sum() > ref["spike"].sum()
+
+
 def test_repeated_runs_continue_time_and_start_t_restarts_it():
     p = Probe()
     runner = dyn.DSRunner(p, monitors=["t", "i"], dt=0.1, progress_bar=False)

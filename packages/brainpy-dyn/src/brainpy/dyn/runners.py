@@ -33,6 +33,9 @@ _INPUT_OPS = ("+", "-", "*", "/", "=")
 
 # device memory given to the monitored data of one chunk when ``chunk_size`` is not set
 _CHUNK_MEMORY = 256 * 2 ** 20
+# boolean monitored values with at least this many elements on their last axis are recorded
+# packed eight to a byte inside the compiled loop and unpacked after it
+_PACK_MIN_LENGTH = 16
 
 
 class _Input:
@@ -158,6 +161,7 @@ class DSRunner(Runner):
         self._t0 = 0.0
         self._i = 0
         self._compiled = None
+        self._packed_lengths: Dict[str, int] = {}  # monitors recorded packed -> unpacked length
         self._sharding = None
         if devices is not None or mesh is not None:
             from brainpy.dyn.parallel import NetworkSharding, make_mesh
@@ -294,16 +298,48 @@ class DSRunner(Runner):
 
         return step
 
+    def _packed_step(self) -> Callable:
+        """The step function, with boolean monitored values packed eight to a byte.
+
+        Spike monitors are the bulk of what a loop records; packed, each step writes an eighth of
+        the bytes.  `_unpack` restores them once after the loop, in one vectorized pass.
+        """
+        step = self._step_function()
+        packed = self._packed_lengths
+
+        def packed_step(t, i, iter_values):
+            out = {}
+            for key, value in step(t, i, iter_values).items():
+                value = value.value if isinstance(value, Array) else jnp.asarray(value)
+                if value.dtype == jnp.bool_ and value.ndim >= 1 and value.shape[-1] >= _PACK_MIN_LENGTH:
+                    packed[key] = int(value.shape[-1])
+                    value = jnp.packbits(value, axis=-1)
+                out[key] = value
+            return out
+
+        return packed_step
+
+    def _unpack(self, out):
+        """The monitored values of a loop of `_packed_step` (stacked over steps), unpacked."""
+        result = {}
+        for key, value in out.items():
+            value = value.value if isinstance(value, Array) else value
+            length = self._packed_lengths.get(key)
+            if length is not None:
+                value = jnp.unpackbits(value, axis=-1, count=length).astype(jnp.bool_)
+            result[key] = value
+        return result
+
     def _run_chunk(self, ts, idx, iter_values, progress) -> Dict[str, Any]:
         if not self.jit:
-            out = bm.for_loop(self._step_function(), (ts, idx, iter_values), jit=False)
+            out = self._unpack(bm.for_loop(self._packed_step(), (ts, idx, iter_values), jit=False))
         else:
             if self._compiled is None:
-                step = self._step_function()
+                step = self._packed_step()
                 dyn_vars = self.dyn_vars
 
                 def run_chunk(ts, idx, iter_values):
-                    return bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars)
+                    return self._unpack(bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars))
 
                 self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars, compiler_options=loop_compiler_options())
             out = self._compiled(ts, idx, iter_values)
