@@ -9,10 +9,14 @@
 // whose event is set; silent rows cost one byte test each, eight at a time for boolean events).
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <pybind11/pybind11.h>
@@ -28,6 +32,48 @@ namespace {
 
 ffi::Error invalid(const char *kernel, const std::string &what) {
   return ffi::Error::InvalidArgument(std::string("brainpylib_") + kernel + ": " + what);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Splitting large element-wise passes over XLA's intra-op thread pool.
+// ---------------------------------------------------------------------------------------------
+
+// Below this many elements a pass runs on the calling thread: waking another thread costs more
+// than it saves (the per-step arrays of a network of ~100k neurons stay in cache).
+constexpr int64_t kParallelMinElements = int64_t{1} << 17;
+
+// Runs body(begin, end) over [0, n).  Large ranges are cut into chunks shared by the calling
+// thread and pool workers: every thread claims chunks from a counter, and the caller, after it
+// has claimed the last one, waits only for chunks that other threads are running, never for a
+// task still queued; so a busy (or one-thread) pool only means the caller does more chunks.
+void parallel_for(ffi::ThreadPool *pool, int64_t n, const std::function<void(int64_t, int64_t)> &body) {
+  const int64_t workers = pool == nullptr ? 0 : pool->num_threads();
+  const int64_t chunks = std::min<int64_t>(workers + 1, n / (kParallelMinElements / 2));
+  if (n < kParallelMinElements || chunks <= 1) {
+    body(0, n);
+    return;
+  }
+  struct State {
+    std::atomic<int64_t> next{0};
+    std::atomic<int64_t> done{0};
+    int64_t chunks = 0, n = 0;
+    const std::function<void(int64_t, int64_t)> *body = nullptr;
+  };
+  auto state = std::make_shared<State>();
+  state->chunks = chunks;
+  state->n = n;
+  state->body = &body;  // only dereferenced for claimed chunks, all finished before we return
+  auto work = [](State &st) {
+    for (;;) {
+      const int64_t c = st.next.fetch_add(1, std::memory_order_relaxed);
+      if (c >= st.chunks) return;
+      (*st.body)(st.n * c / st.chunks, st.n * (c + 1) / st.chunks);
+      st.done.fetch_add(1, std::memory_order_acq_rel);
+    }
+  };
+  for (int64_t k = 0; k + 1 < chunks; ++k) pool->Schedule([state, work]() { work(*state); });
+  work(*state);
+  while (state->done.load(std::memory_order_acquire) < chunks) std::this_thread::yield();
 }
 
 template <typename I>
@@ -626,7 +672,7 @@ int64_t element_count(ffi::Span<const int64_t> dims) {
   return n;
 }
 
-ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, ffi::AnyBuffer t,
+ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, ffi::AnyBuffer t,
                      ffi::AnyBuffer coef, ffi::Result<ffi::AnyBuffer> V_out,
                      ffi::Result<ffi::AnyBuffer> spike, ffi::Result<ffi::AnyBuffer> t_last_out,
                      ffi::Result<ffi::AnyBuffer> refractory, ffi::Result<ffi::AnyBuffer> cleared,
@@ -658,24 +704,30 @@ ffi::Error LifUpdate(ffi::AnyBuffer V, ffi::AnyBuffer t_last, ffi::AnyBuffer I, 
   const LifParams p{V_rest, V_reset, V_th, R, tau_ref};
   bool *sp = static_cast<bool *>(spike->untyped_data());
   bool *ref = static_cast<bool *>(refractory->untyped_data());
-  if (vt == ffi::DataType::F32) {
-    lif_kernel<float>(n, static_cast<const float *>(V.untyped_data()),
-                      static_cast<const float *>(t_last.untyped_data()),
-                      static_cast<const float *>(I.untyped_data()), *static_cast<const float *>(t.untyped_data()),
-                      *static_cast<const float *>(coef.untyped_data()), p,
-                      static_cast<float *>(V_out->untyped_data()), sp,
-                      static_cast<float *>(t_last_out->untyped_data()), ref);
-  } else {
-    lif_kernel<double>(n, static_cast<const double *>(V.untyped_data()),
-                       static_cast<const double *>(t_last.untyped_data()),
-                       static_cast<const double *>(I.untyped_data()),
-                       *static_cast<const double *>(t.untyped_data()),
-                       *static_cast<const double *>(coef.untyped_data()), p,
-                       static_cast<double *>(V_out->untyped_data()), sp,
-                       static_cast<double *>(t_last_out->untyped_data()), ref);
-  }
-  // The input, used once, is returned cleared (in place of I when the caller aliases them).
-  std::memset(cleared->untyped_data(), 0, cleared->size_bytes());
+  char *clear = static_cast<char *>(cleared->untyped_data());
+  const size_t item = vt == ffi::DataType::F32 ? sizeof(float) : sizeof(double);
+  // Large groups are split over the intra-op thread pool (see parallel_for); the input, used
+  // once, is returned cleared (in place of I when the caller aliases them).
+  parallel_for(&pool, n, [&](int64_t b, int64_t e) {
+    if (vt == ffi::DataType::F32) {
+      lif_kernel<float>(e - b, static_cast<const float *>(V.untyped_data()) + b,
+                        static_cast<const float *>(t_last.untyped_data()) + b,
+                        static_cast<const float *>(I.untyped_data()) + b,
+                        *static_cast<const float *>(t.untyped_data()),
+                        *static_cast<const float *>(coef.untyped_data()), p,
+                        static_cast<float *>(V_out->untyped_data()) + b, sp + b,
+                        static_cast<float *>(t_last_out->untyped_data()) + b, ref + b);
+    } else {
+      lif_kernel<double>(e - b, static_cast<const double *>(V.untyped_data()) + b,
+                         static_cast<const double *>(t_last.untyped_data()) + b,
+                         static_cast<const double *>(I.untyped_data()) + b,
+                         *static_cast<const double *>(t.untyped_data()),
+                         *static_cast<const double *>(coef.untyped_data()), p,
+                         static_cast<double *>(V_out->untyped_data()) + b, sp + b,
+                         static_cast<double *>(t_last_out->untyped_data()) + b, ref + b);
+    }
+    std::memset(clear + b * item, 0, static_cast<size_t>(e - b) * item);
+  });
   return ffi::Error::Success();
 }
 
@@ -725,6 +777,7 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_jitconn_event_matvec, JitconnEventMatve
 
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_lif_update, LifUpdate,
                               ffi::Ffi::Bind()
+                                  .Ctx<ffi::ThreadPool>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()
                                   .Arg<ffi::AnyBuffer>()

@@ -128,3 +128,14 @@ def test_lif_update_clear_input_returns_the_input_cleared():
     for a, b in zip(out[:4], ref):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     assert len(brainpylib.lif_update(V, t_last, I, 10., coef, R=1., **PARAMS)) == 4
+
+
+def test_lif_update_of_a_large_group_split_over_threads_is_exact():
+    """Groups above ~131k neurons are split over the intra-op thread pool: same results."""
+    V, t_last, I = _state(300_001, np.float32, seed=6)
+    coef = np.float32(0.05)
+    fused = jax.jit(lambda *a: brainpylib.lif_update(*a, R=1.1, clear_input=True, **PARAMS))(V, t_last, I * 1., 10., coef)
+    ref = jax.jit(lambda *a: brainpylib.lif_update_reference(*a, R=1.1, **PARAMS))(V, t_last, I, 10., coef)
+    for a, b in zip(fused[:4], ref):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert not np.asarray(fused[4]).any()
