@@ -649,10 +649,21 @@ __attribute__((target("avx2,fma"))) void lif_kernel_fma(int64_t n, const T *V, c
 }
 
 template <typename T>
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,prefer-vector-width=512"))) void lif_kernel_avx512(
+    int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p, T *V_out, bool *spike,
+    T *t_last_out, bool *refractory) {
+  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+}
+
+template <typename T>
 void lif_kernel(int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p,
                 T *V_out, bool *spike, T *t_last_out, bool *refractory) {
+  static const bool has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
   static const bool has_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (has_fma) {
+  if (has_avx512) {
+    lif_kernel_avx512<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+  } else if (has_fma) {
     lif_kernel_fma<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
   } else {
     lif_loop<T, false>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
