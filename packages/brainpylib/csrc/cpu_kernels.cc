@@ -21,6 +21,10 @@
 
 #include <pybind11/pybind11.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common.h"
 #include "xla/ffi/api/ffi.h"
 
@@ -131,6 +135,74 @@ int64_t next_event<bool>(const bool *events, int64_t i, int64_t n) {
   return n;
 }
 
+// Calls visit(i) for every non-zero event, in order, until it returns false; returns whether it
+// never did.  Boolean events are tested 16 bytes at a time (a byte mask of the non-zero ones).
+template <typename E, typename Visit>
+bool for_each_event(const E *events, int64_t n, Visit &&visit) {
+  for (int64_t i = next_event(events, 0, n); i < n; i = next_event(events, i + 1, n)) {
+    if (!visit(i)) return false;
+  }
+  return true;
+}
+
+#if defined(__SSE2__)
+template <typename Visit>
+bool for_each_event(const bool *events, int64_t n, Visit &&visit) {
+  const unsigned char *bytes = reinterpret_cast<const unsigned char *>(events);
+  const __m128i zero = _mm_setzero_si128();
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(bytes + i));
+    unsigned mask = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, zero))) & 0xFFFFu;
+    while (mask != 0) {
+      if (!visit(i + __builtin_ctz(mask))) return false;
+      mask &= mask - 1;
+    }
+  }
+  for (; i < n; ++i) {
+    if (bytes[i] && !visit(i)) return false;
+  }
+  return true;
+}
+#endif
+
+// base * scale into out (which may be base), in the widest vectors the processor has.
+template <typename T>
+inline __attribute__((always_inline)) void scale_loop(const T *base, T scale, T *out, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) out[k] = base[k] * scale;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+template <typename T>
+__attribute__((target("avx512f,prefer-vector-width=512"))) void scale_avx512(const T *base, T scale, T *out,
+                                                                            int64_t n) {
+  scale_loop(base, scale, out, n);
+}
+
+template <typename T>
+__attribute__((target("avx2"))) void scale_avx2(const T *base, T scale, T *out, int64_t n) {
+  scale_loop(base, scale, out, n);
+}
+
+template <typename T>
+void scale_into(const T *base, T scale, T *out, int64_t n) {
+  static const bool has_avx512 = __builtin_cpu_supports("avx512f");
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx512) {
+    scale_avx512(base, scale, out, n);
+  } else if (has_avx2) {
+    scale_avx2(base, scale, out, n);
+  } else {
+    scale_loop(base, scale, out, n);
+  }
+}
+#else
+template <typename T>
+void scale_into(const T *base, T scale, T *out, int64_t n) {
+  scale_loop(base, scale, out, n);
+}
+#endif
+
 // Event scatter (sum, or product when `Prod`): every row with an event adds (multiplies) its
 // weights into its columns.  Only the rows with an event are visited, and only their row
 // pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
@@ -156,16 +228,17 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, c
   const I *indptr = static_cast<const I *>(a.indptr);
   thread_local std::vector<int64_t> rows;
   rows.clear();
-  for (int64_t i = next_event(events, 0, a.num_rows); i < a.num_rows;
-       i = next_event(events, i + 1, a.num_rows)) {
+  const bool valid = for_each_event(events, a.num_rows, [&](int64_t i) {
     const int64_t begin = indptr[i], end = indptr[i + 1];
     if (begin < 0 || end < begin || end > a.nnz) return false;
     rows.push_back(i);
     prefetch_range(indices, begin, end);
     if (!a.homogeneous) prefetch_range(w, begin, end);
-  }
+    return true;
+  });
+  if (!valid) return false;
   if (base != nullptr) {
-    for (int64_t k = 0; k < num_out; ++k) out[k] = base[k] * scale;
+    scale_into(base, scale, out, num_out);
   } else {
     std::fill(out, out + num_out, Prod ? T(1) : T(0));
   }
@@ -625,7 +698,7 @@ inline __attribute__((always_inline)) T mul_add(T a, T b, T c) {
 template <typename T, bool Fma>
 inline __attribute__((always_inline)) void lif_loop(int64_t n, const T *V, const T *t_last, const T *I, T t,
                                                     T coef, const LifParams &p, T *V_out, bool *spike,
-                                                    T *t_last_out, bool *refractory) {
+                                                    T *t_last_out, bool *refractory, T *cleared) {
   const T V_rest = static_cast<T>(p.V_rest), V_reset = static_cast<T>(p.V_reset);
   const T V_th = static_cast<T>(p.V_th), R = static_cast<T>(p.R), tau_ref = static_cast<T>(p.tau_ref);
   // The new potential and spike time overwrite the old ones in place (V_out == V and
@@ -642,6 +715,7 @@ inline __attribute__((always_inline)) void lif_loop(int64_t n, const T *V, const
     refractory[k] = ref | fired;
     t_last_out[k] = fired ? t : tl;
     V_out[k] = fired ? V_reset : held;
+    cleared[k] = T(0);  // I, used once, cleared (its buffer when the caller aliases them)
   }
 }
 
@@ -649,36 +723,36 @@ inline __attribute__((always_inline)) void lif_loop(int64_t n, const T *V, const
 template <typename T>
 __attribute__((target("avx2,fma"))) void lif_kernel_fma(int64_t n, const T *V, const T *t_last, const T *I, T t,
                                                    T coef, const LifParams &p, T *V_out, bool *spike,
-                                                   T *t_last_out, bool *refractory) {
-  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+                                                   T *t_last_out, bool *refractory, T *cleared) {
+  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory, cleared);
 }
 
 template <typename T>
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,prefer-vector-width=512"))) void lif_kernel_avx512(
     int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p, T *V_out, bool *spike,
-    T *t_last_out, bool *refractory) {
-  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+    T *t_last_out, bool *refractory, T *cleared) {
+  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory, cleared);
 }
 
 template <typename T>
 void lif_kernel(int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p,
-                T *V_out, bool *spike, T *t_last_out, bool *refractory) {
+                T *V_out, bool *spike, T *t_last_out, bool *refractory, T *cleared) {
   static const bool has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                                  __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
   static const bool has_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (has_avx512) {
-    lif_kernel_avx512<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+    lif_kernel_avx512<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory, cleared);
   } else if (has_fma) {
-    lif_kernel_fma<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+    lif_kernel_fma<T>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory, cleared);
   } else {
-    lif_loop<T, false>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+    lif_loop<T, false>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory, cleared);
   }
 }
 #else
 template <typename T>
 void lif_kernel(int64_t n, const T *V, const T *t_last, const T *I, T t, T coef, const LifParams &p,
-                T *V_out, bool *spike, T *t_last_out, bool *refractory) {
-  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory);
+                T *V_out, bool *spike, T *t_last_out, bool *refractory, T *cleared) {
+  lif_loop<T, true>(n, V, t_last, I, t, coef, p, V_out, spike, t_last_out, refractory, cleared);
 }
 #endif
 
@@ -720,10 +794,7 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
   const LifParams p{V_rest, V_reset, V_th, R, tau_ref};
   bool *sp = static_cast<bool *>(spike->untyped_data());
   bool *ref = static_cast<bool *>(refractory->untyped_data());
-  char *clear = static_cast<char *>(cleared->untyped_data());
-  const size_t item = vt == ffi::DataType::F32 ? sizeof(float) : sizeof(double);
-  // Large groups are split over the intra-op thread pool (see parallel_for); the input, used
-  // once, is returned cleared (in place of I when the caller aliases them).
+  // Large groups are split over the intra-op thread pool (see parallel_for).
   parallel_for(&pool, n, [&](int64_t b, int64_t e) {
     if (vt == ffi::DataType::F32) {
       lif_kernel<float>(e - b, static_cast<const float *>(V.untyped_data()) + b,
@@ -732,7 +803,8 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
                         *static_cast<const float *>(t.untyped_data()),
                         *static_cast<const float *>(coef.untyped_data()), p,
                         static_cast<float *>(V_out->untyped_data()) + b, sp + b,
-                        static_cast<float *>(t_last_out->untyped_data()) + b, ref + b);
+                        static_cast<float *>(t_last_out->untyped_data()) + b, ref + b,
+                        static_cast<float *>(cleared->untyped_data()) + b);
     } else {
       lif_kernel<double>(e - b, static_cast<const double *>(V.untyped_data()) + b,
                          static_cast<const double *>(t_last.untyped_data()) + b,
@@ -740,9 +812,9 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
                          *static_cast<const double *>(t.untyped_data()),
                          *static_cast<const double *>(coef.untyped_data()), p,
                          static_cast<double *>(V_out->untyped_data()) + b, sp + b,
-                         static_cast<double *>(t_last_out->untyped_data()) + b, ref + b);
+                         static_cast<double *>(t_last_out->untyped_data()) + b, ref + b,
+                         static_cast<double *>(cleared->untyped_data()) + b);
     }
-    std::memset(clear + b * item, 0, static_cast<size_t>(e - b) * item);
   });
   return ffi::Error::Success();
 }
