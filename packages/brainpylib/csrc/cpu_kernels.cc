@@ -6,7 +6,7 @@
 // looped over, see `Batch` in common.h.  Entries whose index falls outside the result are
 // skipped (as `jax.ops.segment_sum` drops them); a CSR row pointer that is not non-decreasing
 // within [0, nnz] is reported as an error (the event scatters visit, and so check, only the rows
-// whose event is set; silent rows cost one byte test each, 32 at a time for boolean events).
+// whose event is set; silent rows cost one byte test each, 16 at a time for boolean events).
 
 #include <algorithm>
 #include <atomic>
@@ -203,9 +203,6 @@ void scale_into(const T *base, T scale, T *out, int64_t n) {
 }
 #endif
 
-// Event scatter (sum, or product when `Prod`): every row with an event adds (multiplies) its
-// weights into its columns.  Only the rows with an event are visited, and only their row
-// pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
 // Prefetches the cache lines of [begin, end) of `data` (the rows of spiking neurons are scattered
 // through large index arrays; requesting all of them before using any overlaps the misses).
 template <typename D>
