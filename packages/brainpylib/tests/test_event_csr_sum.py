@@ -161,6 +161,14 @@ def test_event_csr_sum_into_grad_vmap_and_errors():
     batched = jax.vmap(lambda b: brainpylib.event_csr_sum_into(events, indices, indptr, w, b, 0.5))(
         jnp.stack([base, base + 1.]))
     np.testing.assert_allclose(np.asarray(batched[1]), np.asarray(fused(w, base + 1.)), rtol=1e-6)
+    # a batch of events with one shared base
+    many = rng.random((3, 50)) < 0.4
+    batched = jax.vmap(lambda e: brainpylib.event_csr_sum_into(e, indices, indptr, w, base, 0.5))(many)
+    for k in range(3):
+        np.testing.assert_allclose(
+            np.asarray(batched[k]),
+            np.asarray(base * np.float32(0.5) + brainpylib.event_csr_sum(many[k], indices, indptr, w, 40)),
+            rtol=1e-6, atol=1e-6)
     with pytest.raises(TypeError, match="'base' must be a float32 or float64 vector"):
         brainpylib.event_csr_sum_into(events, indices, indptr, w, np.zeros((2, 20), np.float32), 0.5)
     with pytest.raises(TypeError, match="'scale' must be a concrete number"):

@@ -48,8 +48,10 @@ _scatter_sum.defvjp(_scatter_sum_fwd, _scatter_sum_bwd)
 
 def _sum_into_kernel(events, weights, indices, indptr, base, scale):
     ensure_registered()
+    # The result overwrites `base`, so under vmap every batch element is its own call (an
+    # unbatched `base` could not hold a batch of results).
     call = jax.ffi.ffi_call("brainpylib_event_csr_sum_into", jax.ShapeDtypeStruct(base.shape, base.dtype),
-                            vmap_method="expand_dims", input_output_aliases={4: 0})
+                            vmap_method="sequential", input_output_aliases={4: 0})
     return call(events, weights, indices, indptr, base, scale=np.float64(scale))
 
 
