@@ -379,11 +379,8 @@ def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
     if kernel is not None:
         check_concrete_indptr(fn, indptr, indices.shape[0])
         return wrap(kernel(events, indices, indptr, values, base, scale))
-    rows = csr_row_ids(indptr, indices.shape[0], fn)
-    weights = jnp.where(events[rows] != 0, jnp.broadcast_to(values, indices.shape),
-                        jnp.zeros((), values.dtype))
     start = base * jnp.asarray(scale, base.dtype)
-    return wrap(start.at[indices].add(weights, mode="drop"))
+    return wrap(csr_event_transpose(values, indices, indptr, events, post_num, fn, start=start))
 
 
 def pre2post_event_prod(events, pre2post, post_num, values=1.):

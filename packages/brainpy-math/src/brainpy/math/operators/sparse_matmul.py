@@ -37,14 +37,18 @@ def _check_operand(fn, name, x, length, transpose):
     check_length(x, length, fn, name, f"the {side} of 'shape'")
 
 
-def csr_event_transpose(values, indices, indptr, events, num_cols, fn):
+def csr_event_transpose(values, indices, indptr, events, num_cols, fn, start=None):
     """Sum the weights of the entries of every row whose event is set, into their columns.
 
     This is the event-driven synaptic projection: only synapses of spiking pre-synaptic neurons
-    contribute. The arguments are JAX arrays already checked by the caller ``fn``.
+    contribute. The arguments are JAX arrays already checked by the caller ``fn``.  With
+    ``start`` (a vector of ``num_cols`` values) the weights are added to it one entry after
+    another, in entry order (the order of brainpylib's in-place kernel), instead of to zeros.
     """
     rows = csr_row_ids(indptr, indices.shape[0], fn)
     weights = jnp.where(events[rows] != 0, values, jnp.zeros((), values.dtype))
+    if start is not None:
+        return start.at[indices].add(weights, mode="drop")
     return jax.ops.segment_sum(weights, indices, num_cols)
 
 
