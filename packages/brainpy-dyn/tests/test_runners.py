@@ -245,6 +245,65 @@ def test_boolean_monitors_recorded_packed_come_back_exact():
         assert ref["spike"].sum() > 10 and ref["refractory"].sum() > ref["spike"].sum()
 
 
+@pytest.mark.parametrize("chunk_size", [None, 1, 7, 64])
+def test_packed_boolean_monitors_with_intervals_and_indices(chunk_size):
+    """Packed records with an interval or an index selection unpack into the right rows."""
+    bm.random.seed(5)
+    group = dyn.LIF(40, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=2.,
+                    V_initializer=lambda s: bm.random.uniform(-60., -50., s))
+    picked = np.arange(3, 40, 2)  # 19 neurons: packed into 3 bytes per step
+    runner = dyn.DSRunner(group, monitors=Monitor(["spike", ("refractory", picked), "V"],
+                                                  intervals={"spike": 0.3}),
+                          inputs=("input", bm.asarray(np.linspace(10., 40., 40, dtype=np.float32))),
+                          dt=0.1, progress_bar=False, chunk_size=chunk_size)
+    runner.run(20.)
+    assert {"spike", "refractory"} <= set(runner._packed_lengths)
+    # the reference: the same group stepped one compiled step at a time, nothing packed
+    bm.random.seed(5)
+    bm.clear_name_cache(ignore_warn=True)
+    ref_group = dyn.LIF(40, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=2.,
+                        V_initializer=lambda s: bm.random.uniform(-60., -50., s))
+    ref = dyn.ReportRunner(ref_group, monitors=["spike", "refractory"],
+                           inputs=("input", bm.asarray(np.linspace(10., 40., 40, dtype=np.float32))),
+                           dt=0.1, progress_bar=False)
+    ref.run(20.)
+    mon = runner.mon
+    assert mon["spike"].dtype == np.bool_ and mon["spike"].shape == (67, 40)
+    np.testing.assert_array_equal(mon["spike"], ref.mon["spike"][::3])
+    np.testing.assert_allclose(mon["spike.t"], np.arange(0, 200, 3) * 0.1, atol=1e-4)
+    assert mon["refractory"].shape == (200, 19)
+    np.testing.assert_array_equal(mon["refractory"], ref.mon["refractory"][:, picked])
+    assert ref.mon["spike"].sum() > 20
+
+
+def test_a_new_run_reuses_record_memory_only_when_nobody_holds_it():
+    """A run writes its records into the previous run's arrays when only the monitor refers to them."""
+    bm.random.seed(6)
+    group = dyn.LIF(64, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=2.,
+                    V_initializer=lambda s: bm.random.uniform(-60., -50., s))
+    runner = dyn.DSRunner(group, monitors=["spike", "V"], inputs=("input", 30.), dt=0.1,
+                          progress_bar=False, chunk_size=50)
+    runner.run(20.)
+    spare = runner._spare_arrays()  # only the monitor refers to the records: both are lent
+    assert [a.shape for a in spare[((200, 64), np.dtype(bool).str)]] == [(200, 64)]
+    assert len(spare[((200, 64), np.dtype(np.float32).str)]) == 1
+    address = spare[((200, 64), np.dtype(bool).str)][0].ctypes.data
+    del spare
+    runner.run(20.)
+    assert runner.mon["spike"].ctypes.data == address  # the new run wrote into it
+    kept = runner.mon["spike"]
+    view = runner.mon["V"][5:]
+    assert runner._spare_arrays() == {}  # a user holds one, and a view of the other
+    kept_copy = kept.copy()
+    view_copy = view.copy()
+    runner.run(20.)
+    assert runner.mon["spike"].ctypes.data != kept.ctypes.data
+    np.testing.assert_array_equal(kept, kept_copy)  # what the user holds is left alone
+    np.testing.assert_array_equal(view, view_copy)
+    assert not np.array_equal(runner.mon["V"][5:], view_copy)  # a new run, new values
+    assert runner.mon["spike"].sum() > 0
+
+
 def test_repeated_runs_continue_time_and_start_t_restarts_it():
     p = Probe()
     runner = dyn.DSRunner(p, monitors=["t", "i"], dt=0.1, progress_bar=False)

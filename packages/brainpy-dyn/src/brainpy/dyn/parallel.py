@@ -275,7 +275,7 @@ def run_trials(runner, duration, inputs: Optional[Mapping] = None, variables: Op
     steps = runner._i + np.arange(n)
     ts_host = runner._t0 + steps * runner.dt
     float_dtype = bm.dftype()
-    chunk = max(1, runner._chunk_length(n) // n_trials)
+    chunk = max(1, runner._chunk_length(n, packed=False) // n_trials)
     fix_values = {str(k): v for k, v in trial_inputs.items()}
     originals = [v._value for v in batched]
     pieces: Dict[str, List[np.ndarray]] = {}

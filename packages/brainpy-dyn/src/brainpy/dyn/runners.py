@@ -12,6 +12,7 @@ steps in Python (each step compiled when ``jit=True``), which is slower but easy
 
 import math
 import numbers
+import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -302,7 +303,8 @@ class DSRunner(Runner):
         """The step function, with boolean monitored values packed eight to a byte.
 
         Spike monitors are the bulk of what a loop records; packed, each step writes an eighth of
-        the bytes.  `_unpack` restores them once after the loop, in one vectorized pass.
+        the bytes.  They stay packed until they reach the host, where `_MonitorRecords` unpacks
+        them straight into the run's result, a few rows at a time (`_unpack_rows`).
         """
         step = self._step_function()
         packed = self._packed_lengths
@@ -319,27 +321,16 @@ class DSRunner(Runner):
 
         return packed_step
 
-    def _unpack(self, out):
-        """The monitored values of a loop of `_packed_step` (stacked over steps), unpacked."""
-        result = {}
-        for key, value in out.items():
-            value = value.value if isinstance(value, Array) else value
-            length = self._packed_lengths.get(key)
-            if length is not None:
-                value = jnp.unpackbits(value, axis=-1, count=length).astype(jnp.bool_)
-            result[key] = value
-        return result
-
     def _run_chunk(self, ts, idx, iter_values, progress) -> Dict[str, Any]:
         if not self.jit:
-            out = self._unpack(bm.for_loop(self._packed_step(), (ts, idx, iter_values), jit=False))
+            out = bm.for_loop(self._packed_step(), (ts, idx, iter_values), jit=False)
         else:
             if self._compiled is None:
                 step = self._packed_step()
                 dyn_vars = self.dyn_vars
 
                 def run_chunk(ts, idx, iter_values):
-                    return self._unpack(bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars))
+                    return bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars)
 
                 self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars, compiler_options=loop_compiler_options())
             out = self._compiled(ts, idx, iter_values)
@@ -359,17 +350,23 @@ class DSRunner(Runner):
             )
         return n
 
-    def _bytes_per_step(self) -> int:
+    def _bytes_per_step(self, packed: bool = True) -> int:
+        """Bytes the monitors record per step (``packed``: boolean ones as `_packed_step` stores them)."""
         total = 0
         for _, var, indices, _ in self._mon_vars:
-            count = int(np.prod(var.shape)) if indices is None else int(indices.size)
+            shape = tuple(var.shape) if indices is None else tuple(np.shape(indices))
+            count = int(np.prod(shape))
+            if packed and np.dtype(var.dtype) == np.bool_ and len(shape) >= 1 and shape[-1] >= _PACK_MIN_LENGTH:
+                count = count // shape[-1] * -(-shape[-1] // 8)
             total += count * np.dtype(var.dtype).itemsize
         return max(total, 1)
 
-    def _chunk_length(self, n: int) -> int:
+    def _chunk_length(self, n: int, packed: bool = True) -> int:
+        """Steps per chunk: ``chunk_size``, or as many as fit `_CHUNK_MEMORY`, spread evenly."""
         if self.chunk_size is not None:
             return min(n, self.chunk_size)
-        return max(1, min(n, _CHUNK_MEMORY // self._bytes_per_step()))
+        longest = max(1, min(n, _CHUNK_MEMORY // self._bytes_per_step(packed)))
+        return -(-n // -(-n // longest))  # the same number of chunks, of (nearly) equal lengths
 
     def run(self, duration, start_t: Optional[float] = None, checkpoint=None) -> float:
         """Simulate ``duration`` time units.
@@ -395,11 +392,16 @@ class DSRunner(Runner):
         float_dtype = bm.dftype()
         chunk = self._chunk_length(n)
         streaming = isinstance(self.mon, HDF5Monitor)
+        spare = {}
         if not streaming:
             # the previous run's records are dropped now rather than after this run, so the two
-            # are never held together (arrays a user kept a reference to stay valid)
+            # are never held together; those nobody else refers to lend their memory to this run
+            # (arrays a user kept a reference to stay valid and untouched)
+            spare = self._spare_arrays()
             self.mon.reset()
-        records = _MonitorRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars})
+        records = _MonitorRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars},
+                                  self._packed_lengths, spare)
+        del spare  # what the first chunk does not reuse is freed then
         run_start = self._i
         if self._sharding is not None:
             self._sharding.place()
@@ -415,6 +417,8 @@ class DSRunner(Runner):
                 out = self._run_chunk(ts, idx, it, bar.update if bar is not None else (lambda k: None))
                 self._i += e - s
                 if streaming:
+                    out = {key: _unpack_rows(value, self._packed_lengths[key]) if key in self._packed_lengths
+                           else value for key, value in out.items()}
                     if s == 0:
                         self._open_stream(out, float_dtype)
                     self.mon.append_chunk(np.asarray(ts_host[s:e], dtype=float_dtype), steps[s:e], out,
@@ -432,6 +436,25 @@ class DSRunner(Runner):
         if not streaming:
             self._store_monitors(np.asarray(ts_host, dtype=float_dtype), records.arrays())
         return time.time() - start
+
+    def _spare_arrays(self) -> Dict[Tuple[tuple, str], List[np.ndarray]]:
+        """The previous run's record arrays that only the monitor refers to, by shape and dtype.
+
+        Writing a new run's records into memory already in use is much cheaper than into fresh
+        pages (which the operating system must find and zero, or a virtual machine's host must
+        back), and a long run's records can be gigabytes.  An array is lent only when it owns its
+        memory and nothing outside the monitor holds it or a view of it (reference count).
+        """
+        spare: Dict[Tuple[tuple, str], List[np.ndarray]] = {}
+        data = self.mon.item_contents
+        for key in list(data):
+            value = data[key]
+            # references: the monitor's dict, ``value`` and getrefcount's argument
+            if (type(value) is np.ndarray and value.base is None and value.flags.writeable
+                    and sys.getrefcount(value) <= 3):
+                spare.setdefault((value.shape, value.dtype.str), []).append(value)
+            del value
+        return spare
 
     def _open_stream(self, out, float_dtype):
         intervals = {key: interval for key, _, _, interval in self._mon_vars}
@@ -497,31 +520,65 @@ class DSRunner(Runner):
                 self.mon[f"{key}.t"] = wrap(ts[::self._every(intervals[key])])
 
 
+def _unpack_rows(packed: np.ndarray, length: int, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Boolean values packed eight to a byte along the last axis (`_packed_step`), unpacked.
+
+    Written into ``out`` when given (same leading shape, last axis ``length``), else a new array.
+    Rows are unpacked a few at a time so that the temporary bytes stay in cache and the result
+    is the only large array written.
+    """
+    if out is None:
+        out = np.empty(packed.shape[:-1] + (length,), dtype=np.bool_)
+    if packed.shape[0] == 0:
+        return out
+    row_bytes = max(1, out[0].size)
+    block = max(1, (1 << 21) // row_bytes)
+    for r in range(0, packed.shape[0], block):
+        out[r:r + block] = np.unpackbits(packed[r:r + block], axis=-1, count=length).view(np.bool_)
+    return out
+
+
 class _MonitorRecords:
     """The monitored values of a run, gathered chunk by chunk without holding them twice.
 
-    A run of one chunk keeps that chunk's arrays as they are; a longer run copies each chunk into
-    one array allocated at the first chunk (only the recorded rows of monitors with an interval),
-    so the memory is the result plus one chunk, never the chunks plus their concatenation.
+    Each chunk is copied into one array per monitor allocated at the first chunk (only the
+    recorded rows of monitors with an interval), so the memory is the result plus one chunk,
+    never the chunks plus their concatenation; a run of one chunk keeps that chunk's arrays as
+    they are.  Values recorded packed (``packed``: key -> unpacked length) are unpacked on the way.
     """
 
-    def __init__(self, num_steps: int, every: Dict[str, int]):
+    def __init__(self, num_steps: int, every: Dict[str, int], packed: Optional[Dict[str, int]] = None,
+                 spare: Optional[Dict[Tuple[tuple, str], List[np.ndarray]]] = None):
         self.n = num_steps
         self.every = every
+        self.packed = {} if packed is None else packed
+        self.spare = {} if spare is None else spare  # arrays whose memory may be reused
         self.data: Dict[str, np.ndarray] = {}
+
+    def _empty(self, shape: tuple, dtype) -> np.ndarray:
+        pool = self.spare.get((shape, np.dtype(dtype).str))
+        return pool.pop() if pool else np.empty(shape, dtype=dtype)
 
     def add(self, s: int, e: int, out: Dict[str, np.ndarray]):
         for key, value in out.items():
             every = self.every.get(key, 1)
-            if s == 0 and e == self.n:
+            length = self.packed.get(key)
+            if s == 0 and e == self.n and length is None:
                 self.data[key] = value[::every] if every > 1 else value
                 continue
             if key not in self.data:
                 rows = -(-self.n // every)
-                self.data[key] = np.empty((rows,) + tuple(value.shape[1:]), dtype=value.dtype)
+                shape = tuple(value.shape[1:]) if length is None else tuple(value.shape[1:-1]) + (length,)
+                self.data[key] = self._empty((rows,) + shape, np.bool_ if length is not None else value.dtype)
             first = -(-s // every) * every  # the first recorded step at or after s
             if first < e:
-                self.data[key][first // every:(e - 1) // every + 1] = value[first - s:e - s:every]
+                dst = self.data[key][first // every:(e - 1) // every + 1]
+                src = value[first - s:e - s:every]
+                if length is None:
+                    dst[...] = src
+                else:
+                    _unpack_rows(src, length, out=dst)
+        self.spare = {}  # every array is allocated at the first chunk: free the rest
 
     def arrays(self) -> Dict[str, np.ndarray]:
         return self.data
