@@ -12,6 +12,7 @@ steps in Python (each step compiled when ``jit=True``), which is slower but easy
 
 import math
 import numbers
+import os
 import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -37,6 +38,9 @@ _CHUNK_MEMORY = 256 * 2 ** 20
 # boolean monitored values with at least this many elements on their last axis are recorded
 # packed eight to a byte inside the compiled loop and unpacked after it
 _PACK_MIN_LENGTH = 16
+# unpacking after a run uses up to this many threads, one per this many bytes of result
+_UNPACK_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+_UNPACK_THREAD_BYTES = 32 * 2 ** 20
 
 
 class _Input:
@@ -525,16 +529,31 @@ def _unpack_rows(packed: np.ndarray, length: int, out: Optional[np.ndarray] = No
 
     Written into ``out`` when given (same leading shape, last axis ``length``), else a new array.
     Rows are unpacked a few at a time so that the temporary bytes stay in cache and the result
-    is the only large array written.
+    is the only large array written; a large result is split between threads (NumPy releases
+    the GIL while it unpacks and copies).
     """
     if out is None:
         out = np.empty(packed.shape[:-1] + (length,), dtype=np.bool_)
-    if packed.shape[0] == 0:
+    rows = packed.shape[0]
+    if rows == 0:
         return out
-    row_bytes = max(1, out[0].size)
-    block = max(1, (1 << 21) // row_bytes)
-    for r in range(0, packed.shape[0], block):
-        out[r:r + block] = np.unpackbits(packed[r:r + block], axis=-1, count=length).view(np.bool_)
+    block = max(1, (1 << 21) // max(1, out[0].size))
+
+    def unpack(first: int, last: int):
+        for r in range(first, last, block):
+            e = min(last, r + block)
+            out[r:e] = np.unpackbits(packed[r:e], axis=-1, count=length).view(np.bool_)
+
+    workers = min(_UNPACK_THREADS, rows // block, out.nbytes // _UNPACK_THREAD_BYTES)
+    if workers < 2:
+        unpack(0, rows)
+        return out
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = [rows * k // workers for k in range(workers + 1)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done in [pool.submit(unpack, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
+            done.result()
     return out
 
 
