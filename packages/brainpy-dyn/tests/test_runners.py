@@ -301,6 +301,13 @@ def test_a_new_run_reuses_record_memory_only_when_nobody_holds_it():
     np.testing.assert_array_equal(kept, kept_copy)  # what the user holds is left alone
     np.testing.assert_array_equal(view, view_copy)
     assert not np.array_equal(runner.mon["V"][5:], view_copy)  # a new run, new values
+    del kept, view
+    contents = runner.mon.item_contents  # holding the records' dict holds every record
+    saved = {key: value.copy() for key, value in contents.items()}
+    assert runner._spare_arrays() == {}
+    runner.run(20.)
+    for key, value in saved.items():
+        np.testing.assert_array_equal(contents[key], value)
     assert runner.mon["spike"].sum() > 0
 
 

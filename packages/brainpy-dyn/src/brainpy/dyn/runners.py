@@ -451,6 +451,8 @@ class DSRunner(Runner):
         """
         spare: Dict[Tuple[tuple, str], List[np.ndarray]] = {}
         data = self.mon.item_contents
+        if sys.getrefcount(data) > 3:  # the monitor, ``data`` and the argument: else a user holds it
+            return spare
         for key in list(data):
             value = data[key]
             # references: the monitor's dict, ``value`` and getrefcount's argument
