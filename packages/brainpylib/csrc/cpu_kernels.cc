@@ -443,6 +443,49 @@ ffi::Error EventCsrProd(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyB
   return csr_handler("event_csr_prod", 1, events, weights, indices, indptr, out);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Asynchronous event scatters (targets "..._async").  XLA:CPU runs the operations of a step that
+// become ready together one after another on one thread unless there are many of them, and a
+// network's projections are a few independent scatters per step.  These variants run the same
+// kernel as a task on XLA's intra-op thread pool and return a future: XLA goes on with the next
+// ready operation on its own thread and waits for the future only where the result is used, so
+// the projections of a large network proceed in parallel.  The Python side picks them for large
+// scatters only: for small ones handing over to another thread costs more than it saves.
+// ---------------------------------------------------------------------------------------------
+
+// Runs `work` (returning ffi::Error) as a pool task; the future completes with its outcome.
+// XLA keeps every buffer alive until the future completes.
+template <typename F>
+ffi::Future run_async(ffi::ThreadPool &pool, F work) {
+  ffi::Promise promise;
+  ffi::Future future(promise);
+  pool.Schedule([promise, work]() mutable {
+    ffi::Error error = work();
+    if (error.failure()) {
+      promise.SetError(std::move(error));
+    } else {
+      promise.SetAvailable();
+    }
+  });
+  return future;
+}
+
+ffi::Future EventCsrSumAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, ffi::AnyBuffer weights,
+                             ffi::AnyBuffer indices, ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
+  return run_async(pool, [=]() { return EventCsrSum(events, weights, indices, indptr, out); });
+}
+
+ffi::Future EventCsrSumIntoAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, ffi::AnyBuffer weights,
+                                 ffi::AnyBuffer indices, ffi::AnyBuffer indptr, ffi::AnyBuffer base,
+                                 ffi::Result<ffi::AnyBuffer> out, double scale) {
+  return run_async(pool, [=]() { return EventCsrSumInto(events, weights, indices, indptr, base, out, scale); });
+}
+
+ffi::Future EventCsrProdAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, ffi::AnyBuffer weights,
+                              ffi::AnyBuffer indices, ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
+  return run_async(pool, [=]() { return EventCsrProd(events, weights, indices, indptr, out); });
+}
+
 ffi::Error EventCsrGather(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
                           ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
   return csr_handler("event_csr_gather", 2, events, weights, indices, indptr, out);
@@ -832,17 +875,26 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
       .Attr<int64_t>("num_cols")                                                                \
       .Attr<int64_t>("transpose")
 
+#define BPL_SUM_INTO_ARGS                                                                       \
+  .Arg<ffi::AnyBuffer>()                                                                        \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Arg<ffi::AnyBuffer>()                                                                    \
+      .Ret<ffi::AnyBuffer>()                                                                    \
+      .Attr<double>("scale")
+#define BPL_CSR_ARGS                                                                            \
+  .Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>()
+
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum, EventCsrSum, BPL_CSR_BINDING);
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_prod, EventCsrProd, BPL_CSR_BINDING);
-XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum_into, EventCsrSumInto,
-                              ffi::Ffi::Bind()
-                                  .Arg<ffi::AnyBuffer>()
-                                  .Arg<ffi::AnyBuffer>()
-                                  .Arg<ffi::AnyBuffer>()
-                                  .Arg<ffi::AnyBuffer>()
-                                  .Arg<ffi::AnyBuffer>()
-                                  .Ret<ffi::AnyBuffer>()
-                                  .Attr<double>("scale"));
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum_into, EventCsrSumInto, ffi::Ffi::Bind() BPL_SUM_INTO_ARGS);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum_async, EventCsrSumAsync,
+                              ffi::Ffi::Bind().Ctx<ffi::ThreadPool>() BPL_CSR_ARGS);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_prod_async, EventCsrProdAsync,
+                              ffi::Ffi::Bind().Ctx<ffi::ThreadPool>() BPL_CSR_ARGS);
+XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum_into_async, EventCsrSumIntoAsync,
+                              ffi::Ffi::Bind().Ctx<ffi::ThreadPool>() BPL_SUM_INTO_ARGS);
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_gather, EventCsrGather, BPL_CSR_BINDING);
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_csr_matvec, CsrMatvec,
                               ffi::Ffi::Bind()
@@ -887,6 +939,11 @@ PYBIND11_MODULE(_cpu_kernels, m) {
     targets["brainpylib_event_csr_sum_into"] =
         py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum_into));
     targets["brainpylib_event_csr_prod"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_prod));
+    targets["brainpylib_event_csr_sum_async"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum_async));
+    targets["brainpylib_event_csr_sum_into_async"] =
+        py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_sum_into_async));
+    targets["brainpylib_event_csr_prod_async"] =
+        py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_prod_async));
     targets["brainpylib_event_csr_gather"] = py::capsule(reinterpret_cast<void *>(brainpylib_event_csr_gather));
     targets["brainpylib_csr_matvec"] = py::capsule(reinterpret_cast<void *>(brainpylib_csr_matvec));
     targets["brainpylib_atomic_sum"] = py::capsule(reinterpret_cast<void *>(brainpylib_atomic_sum));

@@ -5,6 +5,8 @@ import jax
 from brainpylib import _cpu_kernels
 
 _registered = False
+# event scatters that also have an asynchronous CPU target "<name>_async" (see _core.scatter_target)
+_ASYNC_SCATTERS = ("brainpylib_event_csr_sum", "brainpylib_event_csr_prod", "brainpylib_event_csr_sum_into")
 
 
 def ensure_registered():
@@ -20,6 +22,9 @@ def ensure_registered():
     else:
         for name, capsule in _gpu_kernels.registrations().items():
             jax.ffi.register_ffi_target(name, capsule, platform="CUDA")
+            if name in _ASYNC_SCATTERS:
+                # GPU kernels are asynchronous already: the "_async" targets are the same kernels
+                jax.ffi.register_ffi_target(f"{name}_async", capsule, platform="CUDA")
     _registered = True
 
 

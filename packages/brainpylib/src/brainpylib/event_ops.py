@@ -28,7 +28,8 @@ __all__ = ["event_csr_sum", "event_csr_sum_into", "event_csr_prod", "event_csr_m
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
 def _scatter_sum(events, weights, indices, indptr, num_out):
-    return _core.ffi("event_csr_sum", num_out, weights.dtype, events, weights, indices, indptr)
+    target = _core.scatter_target("event_csr_sum", indptr.shape[0] - 1, num_out)
+    return _core.ffi(target, num_out, weights.dtype, events, weights, indices, indptr)
 
 
 def _scatter_sum_fwd(events, weights, indices, indptr, num_out):
@@ -50,7 +51,8 @@ def _sum_into_kernel(events, weights, indices, indptr, base, scale):
     ensure_registered()
     # The result overwrites `base`, so under vmap every batch element is its own call (an
     # unbatched `base` could not hold a batch of results).
-    call = jax.ffi.ffi_call("brainpylib_event_csr_sum_into", jax.ShapeDtypeStruct(base.shape, base.dtype),
+    target = _core.scatter_target("event_csr_sum_into", indptr.shape[0] - 1, base.shape[-1])
+    call = jax.ffi.ffi_call(f"brainpylib_{target}", jax.ShapeDtypeStruct(base.shape, base.dtype),
                             vmap_method="sequential", input_output_aliases={4: 0})
     return call(events, weights, indices, indptr, base, scale=np.float64(scale))
 
@@ -108,7 +110,8 @@ _gather_sum.defvjp(_gather_sum_fwd, _gather_sum_bwd)
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(4,))
 def _scatter_prod(events, weights, indices, indptr, num_out):
-    return _core.ffi("event_csr_prod", num_out, weights.dtype, events, weights, indices, indptr)
+    target = _core.scatter_target("event_csr_prod", indptr.shape[0] - 1, num_out)
+    return _core.ffi(target, num_out, weights.dtype, events, weights, indices, indptr)
 
 
 def _scatter_prod_fwd(events, weights, indices, indptr, num_out):
