@@ -43,8 +43,18 @@ def build(scale, monitor, seed):
     I2I = bp.dyn.ExpCOBA(I, I, bp.conn.FixedProb(prob=prob, seed=seed + 4), g_max=W_INH, tau=10., E=-80.,
                          method='exp_auto')
     net = bp.dyn.Network(E2E, E2I, I2E, I2I, E=E, I=I)
+    monitors = ['E.spike'] if monitor == 'spike' else None
+    if monitor == 'spike-stream':  # spikes streamed to a file as (time, index) events
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="coba_")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = os.path.join(folder, "spikes.h5")
+        monitors = bp.running.HDF5Monitor(path, ['E.spike'])
     runner = bp.dyn.DSRunner(net,
-                             monitors=['E.spike'] if monitor == 'spike' else None,
+                             monitors=monitors,
                              inputs=[('E.input', INPUT), ('I.input', INPUT)],
                              dt=DT, progress_bar=False)
     return net, runner, num_exc + num_inh
@@ -57,9 +67,15 @@ def main():
         net, runner, n = build(args.scale, args.monitor, args.seed)
     build_s = sw.seconds
 
+    recorded = [0]  # events streamed before this run
+
     def run_once():
         runner.run(args.duration)
         np.asarray(net.E.V.value)  # wait for the device
+        if args.monitor == 'spike-stream':
+            total = len(runner.mon['E.spike'].indices)
+            count, recorded[0] = total - recorded[0], total
+            return count / net.E.num / (args.duration / 1000.)
         if args.monitor != 'spike':
             return None
         spikes = np.asarray(runner.mon['E.spike'])

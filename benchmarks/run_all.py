@@ -51,6 +51,8 @@ def _cases(quick):
              ["ours", "brainpy238", "brian2"]),
             ("coba_40k_mem5s", "coba", ["--scale", "10", "--duration", "5000", "--repeat", "0"],
              ["ours", "brainpy238"]),
+            ("coba_40k_mem5s_stream", "coba",
+             ["--scale", "10", "--duration", "5000", "--repeat", "0", "--monitor", "spike-stream"], ["ours"]),
             ("coba_400k", "coba", ["--scale", "100", "--duration", "1000", "--repeat", "1"], ["ours"]),
         ]
     return cases
@@ -171,6 +173,11 @@ def check_targets(results):
         mem = _get(results, "coba_40k_mem5s", "ours", "peak_rss_mb")
         rows.append(("COBA 40k, 5 s, spike monitor: peak memory", None if mem is None else f"{mem:.0f} MB",
                      "<= 1024 MB", "n/a" if mem is None else ("PASS" if mem <= 1024 else "FAIL")))
+    if "coba_40k_mem5s_stream" in results:
+        mem = _get(results, "coba_40k_mem5s_stream", "ours", "peak_rss_mb")
+        rows.append(("COBA 40k, 5 s, spikes streamed as events (HDF5Monitor): peak memory",
+                     None if mem is None else f"{mem:.0f} MB", "<= 1024 MB",
+                     "n/a" if mem is None else ("PASS" if mem <= 1024 else "FAIL")))
     if "coba_400k" in results:
         big = _get(results, "coba_400k", "ours", "steady_s")
         small = _get(results, "coba_40k", "ours", "steady_s")

@@ -129,3 +129,25 @@ def test_file_stays_readable_when_the_writer_is_killed(tmp_path):
     np.testing.assert_array_equal(data['E.spike'].indices, cols)
     np.testing.assert_array_equal(data['E.spike'].times, ref.mon.ts[rows])
     np.testing.assert_array_equal(data['I.V'], ref.mon['I.V'])
+
+
+def test_streamed_chunks_stay_within_the_chunk_memory_unpacked(tmp_path, monkeypatch):
+    """Spikes are recorded packed in the loop but streamed unpacked: chunks are sized unpacked."""
+    from brainpy.dyn import runners
+
+    monkeypatch.setattr(runners, "_CHUNK_MEMORY", 160 * 50)  # 50 steps of E.spike, unpacked
+    mon = HDF5Monitor(tmp_path / "run.h5", ['E.spike'])
+    sizes = []
+    append = mon.append_chunk
+
+    def spy(ts, steps, out, *args):
+        sizes.append(out['E.spike'].nbytes)
+        return append(ts, steps, out, *args)
+
+    monkeypatch.setattr(mon, "append_chunk", spy)
+    runner = dyn.DSRunner(build(), monitors=mon, inputs=INPUTS, progress_bar=False)  # noqa: F821
+    runner.run(30.)
+    assert len(sizes) == 6 and max(sizes) <= 160 * 50
+    ref = reference(30., ['E.spike'])
+    rows, cols = np.nonzero(ref.mon['E.spike'])
+    np.testing.assert_array_equal(mon['E.spike'].indices, cols)

@@ -394,8 +394,9 @@ class DSRunner(Runner):
         steps = self._i + np.arange(n)
         ts_host = self._t0 + steps * self.dt
         float_dtype = bm.dftype()
-        chunk = self._chunk_length(n)
         streaming = isinstance(self.mon, HDF5Monitor)
+        # a stream receives each chunk unpacked, so there the budget counts unpacked bytes
+        chunk = self._chunk_length(n, packed=not streaming)
         spare = {}
         if not streaming:
             # the previous run's records are dropped now rather than after this run, so the two
