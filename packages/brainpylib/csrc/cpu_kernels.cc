@@ -45,6 +45,8 @@ ffi::Error invalid(const char *kernel, const std::string &what) {
 // Below this many elements a pass runs on the calling thread: waking another thread costs more
 // than it saves (the per-step arrays of a network of ~100k neurons stay in cache).
 constexpr int64_t kParallelMinElements = int64_t{1} << 17;
+// Row pointer arrays up to this size are taken to stay in cache between time steps.
+constexpr int64_t kCachedRowPointerBytes = int64_t{1} << 20;
 
 // Runs body(begin, end) over [0, n).  Large ranges are cut into chunks shared by the calling
 // thread and pool workers: every thread claims chunks from a counter, and the caller, after it
@@ -215,7 +217,9 @@ inline void prefetch_range(const D *data, int64_t begin, int64_t end) {
 // Event scatter (sum, or product when `Prod`): every row with an event adds (multiplies) its
 // weights into its columns.  Only the rows with an event are visited, and only their row
 // pointers are checked; returns false when one of them is not within [0, nnz] or decreases.
-// A first pass finds the rows with an event and prefetches their entries, a second scatters.
+// A first pass finds the rows with an event and prefetches their entries (for row pointers
+// that do not fit in cache, first the pointers, then in a second pass the entries); then the
+// scatter.
 // With `base`, the result starts from base * scale instead of 0 (1 for products); `base` may be
 // `out` itself (an update in place).
 template <typename T, typename I, typename E, bool Prod>
@@ -225,15 +229,32 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, c
   const I *indptr = static_cast<const I *>(a.indptr);
   thread_local std::vector<int64_t> rows;
   rows.clear();
-  const bool valid = for_each_event(events, a.num_rows, [&](int64_t i) {
+  auto check_and_prefetch = [&](int64_t i) {
     const int64_t begin = indptr[i], end = indptr[i + 1];
     if (begin < 0 || end < begin || end > a.nnz) return false;
-    rows.push_back(i);
     prefetch_range(indices, begin, end);
     if (!a.homogeneous) prefetch_range(w, begin, end);
     return true;
-  });
-  if (!valid) return false;
+  };
+  if (static_cast<int64_t>(sizeof(I)) * a.num_rows <= kCachedRowPointerBytes) {
+    const bool valid = for_each_event(events, a.num_rows, [&](int64_t i) {
+      rows.push_back(i);
+      return check_and_prefetch(i);
+    });
+    if (!valid) return false;
+  } else {
+    // Row pointers beyond the cache: those of the spiking rows are requested first and the
+    // rows' entries once they arrive (two waves of independent misses, not a dependent pair
+    // of misses per row).
+    for_each_event(events, a.num_rows, [&](int64_t i) {
+      rows.push_back(i);
+      __builtin_prefetch(indptr + i);
+      return true;
+    });
+    for (const int64_t i : rows) {
+      if (!check_and_prefetch(i)) return false;
+    }
+  }
   if (base != nullptr) {
     scale_into(base, scale, out, num_out);
   } else {

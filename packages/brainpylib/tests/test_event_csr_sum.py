@@ -173,3 +173,24 @@ def test_event_csr_sum_into_grad_vmap_and_errors():
         brainpylib.event_csr_sum_into(events, indices, indptr, w, np.zeros((2, 20), np.float32), 0.5)
     with pytest.raises(TypeError, match="'scale' must be a concrete number"):
         jax.jit(lambda s: brainpylib.event_csr_sum_into(events, indices, indptr, w, base, s))(0.5)
+
+
+def test_row_pointers_beyond_the_cache_are_checked_and_summed():
+    """More than 2^18 rows (over 1 MB of int32 row pointers): pointers are fetched in a first wave."""
+    num_pre, num_post = 300_000, 1000
+    rng = np.random.default_rng(11)
+    indptr = (np.arange(num_pre + 1) * 2).astype(np.int32)
+    indices = rng.integers(0, num_post, 2 * num_pre).astype(np.int32)
+    events = rng.random(num_pre) < 0.001
+    w = rng.random(indices.size).astype(np.float32)
+    got = brainpylib.event_csr_sum(events, indices, indptr, w, num_post)
+    want = _numpy_event_csr_sum(events, indices, indptr, w, num_post)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
+    base = rng.random(num_post).astype(np.float32)
+    into = brainpylib.event_csr_sum_into(events, indices, indptr, w, base, 0.5)
+    np.testing.assert_allclose(np.asarray(into), base * np.float32(0.5) + want, rtol=1e-5, atol=1e-6)
+    bad = indptr.copy()
+    first = int(np.flatnonzero(events)[3])
+    bad[first + 1] = bad[first] - 1  # that spiking row runs backwards
+    with pytest.raises(Exception, match="indptr must be non-decreasing"):
+        np.asarray(brainpylib.event_csr_sum(events, indices, bad, w, num_post))
