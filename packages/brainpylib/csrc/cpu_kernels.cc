@@ -882,8 +882,9 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
 
 }  // namespace
 
-#define BPL_CSR_BINDING                                                                         \
-  ffi::Ffi::Bind().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>()
+#define BPL_CSR_ARGS                                                                            \
+  .Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>()
+#define BPL_CSR_BINDING ffi::Ffi::Bind() BPL_CSR_ARGS
 #define BPL_JITCONN_BINDING                                                                     \
   ffi::Ffi::Bind()                                                                              \
       .Arg<ffi::AnyBuffer>()                                                                    \
@@ -904,8 +905,6 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
       .Arg<ffi::AnyBuffer>()                                                                    \
       .Ret<ffi::AnyBuffer>()                                                                    \
       .Attr<double>("scale")
-#define BPL_CSR_ARGS                                                                            \
-  .Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Arg<ffi::AnyBuffer>().Ret<ffi::AnyBuffer>()
 
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_sum, EventCsrSum, BPL_CSR_BINDING);
 XLA_FFI_DEFINE_HANDLER_SYMBOL(brainpylib_event_csr_prod, EventCsrProd, BPL_CSR_BINDING);
