@@ -855,26 +855,21 @@ ffi::Error LifUpdate(ffi::ThreadPool pool, ffi::AnyBuffer V, ffi::AnyBuffer t_la
   const LifParams p{V_rest, V_reset, V_th, R, tau_ref};
   bool *sp = static_cast<bool *>(spike->untyped_data());
   bool *ref = static_cast<bool *>(refractory->untyped_data());
+  // One pass for either value type (`zero` only carries the type).
+  auto run = [&](auto zero, int64_t b, int64_t e) {
+    using T = decltype(zero);
+    lif_kernel<T>(e - b, static_cast<const T *>(V.untyped_data()) + b,
+                  static_cast<const T *>(t_last.untyped_data()) + b, static_cast<const T *>(I.untyped_data()) + b,
+                  *static_cast<const T *>(t.untyped_data()), *static_cast<const T *>(coef.untyped_data()), p,
+                  static_cast<T *>(V_out->untyped_data()) + b, sp + b, static_cast<T *>(t_last_out->untyped_data()) + b,
+                  ref + b, static_cast<T *>(cleared->untyped_data()) + b);
+  };
   // Large groups are split over the intra-op thread pool (see parallel_for).
   parallel_for(&pool, n, [&](int64_t b, int64_t e) {
     if (vt == ffi::DataType::F32) {
-      lif_kernel<float>(e - b, static_cast<const float *>(V.untyped_data()) + b,
-                        static_cast<const float *>(t_last.untyped_data()) + b,
-                        static_cast<const float *>(I.untyped_data()) + b,
-                        *static_cast<const float *>(t.untyped_data()),
-                        *static_cast<const float *>(coef.untyped_data()), p,
-                        static_cast<float *>(V_out->untyped_data()) + b, sp + b,
-                        static_cast<float *>(t_last_out->untyped_data()) + b, ref + b,
-                        static_cast<float *>(cleared->untyped_data()) + b);
+      run(0.0f, b, e);
     } else {
-      lif_kernel<double>(e - b, static_cast<const double *>(V.untyped_data()) + b,
-                         static_cast<const double *>(t_last.untyped_data()) + b,
-                         static_cast<const double *>(I.untyped_data()) + b,
-                         *static_cast<const double *>(t.untyped_data()),
-                         *static_cast<const double *>(coef.untyped_data()), p,
-                         static_cast<double *>(V_out->untyped_data()) + b, sp + b,
-                         static_cast<double *>(t_last_out->untyped_data()) + b, ref + b,
-                         static_cast<double *>(cleared->untyped_data()) + b);
+      run(0.0, b, e);
     }
   });
   return ffi::Error::Success();

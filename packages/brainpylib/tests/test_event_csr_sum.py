@@ -100,7 +100,11 @@ def test_sparse_events_at_word_boundaries(num_pre, event_dtype):
             np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5)
 
 
-def test_only_rows_with_events_are_visited_and_checked():
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_only_rows_with_events_are_visited_and_checked(asynchronous, monkeypatch):
+    # inline, and as an asynchronous pool task (whose error reaches the caller through its future)
+    from brainpylib import _core
+    monkeypatch.setattr(_core, "ASYNC_SCATTER_MIN_SIZE", 0 if asynchronous else 1 << 62)
     indices = np.array([0, 1, 2, 0], np.int32)
     bad = np.array([0, 2, 1, 4], np.int32)  # row 1 runs backwards
     # row 1 is silent, so its pointers are never read: rows 0 ([0, 1]) and 2 ([1, 2, 0]) are summed
@@ -108,6 +112,9 @@ def test_only_rows_with_events_are_visited_and_checked():
     np.testing.assert_allclose(np.asarray(got), [2., 2., 1.])
     with pytest.raises(Exception, match="indptr must be non-decreasing"):
         np.asarray(brainpylib.event_csr_sum(np.array([False, True, False]), indices, bad, 1., 3))
+    with pytest.raises(Exception, match="indptr must be non-decreasing"):
+        np.asarray(brainpylib.event_csr_sum_into(np.array([False, True, False]), indices, bad, 1.,
+                                                 np.zeros(3, np.float32), 0.5))
 
 
 # ----------------------------------------------------------------------------------------------
