@@ -23,6 +23,7 @@ import brainpy.math as bm
 from brainpy import connect
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
+from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
 from brainpy.running import SharedArgs
 from brainpy.tools import to_size
@@ -170,6 +171,42 @@ class DynamicalSystem(BrainPyObject):
 
     def __call__(self, *args, **kwargs):
         return self.update(*args, **kwargs)
+
+    def ints(self, method: str = "absolute", level: int = -1, include_self: bool = True) -> Collector:
+        """Collect the integrators of this system and of its children.
+
+        An integrator counts wherever an attribute of a node holds it: a method decorated with
+        ``@bp.odeint`` in the class body, or an integrator assigned in ``__init__``.  Keys are
+        ``<node name>.<attribute>`` (absolute) or ``<attribute path>`` (relative, the path
+        from this system: ``'integral'``, ``'E.integral'``).
+
+        Args:
+          method: ``'absolute'`` or ``'relative'``, as in `nodes`.
+          level: how many levels of children to descend (``-1``: all).
+          include_self: whether the integrators of this system itself are included.
+
+        Returns:
+          A `Collector` ``{key: integrator}``; ``.subset(bp.ode.ODEIntegrator)`` keeps the ODE
+          integrators.
+
+        Examples:
+          >>> import brainpy as bp
+          >>> hh = bp.dyn.HH(2, name='hh')
+          >>> list(bp.dyn.Network(hh=hh).ints(method='relative'))
+          ['hh.integral']
+        """
+        gather = Collector()
+        for path, node in self.nodes(method=method, level=level, include_self=include_self).items():
+            for key in dir(node):
+                # static lookup: reading every attribute would run properties for nothing
+                try:
+                    value = inspect.getattr_static(node, key)
+                except AttributeError:
+                    continue
+                if isinstance(value, Integrator):
+                    prefix = path if method == "relative" else node.name
+                    gather[f"{prefix}.{key}" if prefix else key] = value
+        return gather
 
     def reset(self, *args, **kwargs):
         """Reset the state Variables to their initial values (the children's, for containers)."""
