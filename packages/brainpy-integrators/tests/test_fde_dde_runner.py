@@ -62,8 +62,8 @@ def test_runner_fhn_spec_example_matches_python_loop():
     for _ in range(500):
         V, w = V + 0.01 * (V - V ** 3 / 3 - w + Iext), w + 0.01 * (V + a - b * w) / tau
         ref.append(V)
-    assert runner.mon.V.shape == (500,) and runner.mon.ts.shape == (500,)
-    np.testing.assert_allclose(runner.mon.V, ref, rtol=1e-4, atol=1e-5)
+    assert runner.mon.V.shape == (500, 1) and runner.mon.ts.shape == (500,)
+    np.testing.assert_allclose(runner.mon.V[:, 0], ref, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(runner.mon["ts"][:3], [0.0, 0.01, 0.02], atol=1e-7)
     runner.run(1.0)  # continues from t = 5
     np.testing.assert_allclose(runner.mon.ts[0], 5.0, atol=1e-5)

@@ -38,7 +38,10 @@ class IntegratorRunner(BrainPyObject):
       monitors: the variable names to record (default: every variable).
       inits: the initial values: a sequence in the order of ``target.variables``, a dict by
         name, or one array for a one-variable system.  Missing values come from an FDE
-        integrator's ``inits`` or from the delay of the variable in ``state_delays``.
+        integrator's ``inits``, from the delay of the variable in ``state_delays``, or are 0.
+        As in BrainPy 2.1 every variable is at least one-dimensional (``inits=[1., 1.]`` gives
+        records of shape ``(steps, 1)``) and values of different sizes broadcast to one shape
+        (``inits=[1., (1., 0.)]`` runs two trajectories).
       args: fixed parameters by name.
       dyn_args: time-varying parameters by name, arrays whose axis 0 runs over the steps.
       dyn_vars: other `Variable` objects the derivative reads or writes (they are also found
@@ -58,7 +61,7 @@ class IntegratorRunner(BrainPyObject):
       ...                                          args=dict(Iext=1.), dt=0.01)
       >>> runner.run(100.)
       >>> runner.mon.V.shape
-      (10000,)
+      (10000, 1)
     """
 
     def __init__(self, target: Integrator, monitors: Optional[Sequence[str]] = None, inits=None,
@@ -111,29 +114,49 @@ class IntegratorRunner(BrainPyObject):
             if unknown:
                 raise IntegratorError(f"{self.name}: inits names {unknown}, which are not variables of {names}.")
             values = dict(inits)
-        elif isinstance(inits, (list, tuple)):
+        elif isinstance(inits, (list, tuple)) or (len(names) > 1 and np.ndim(_unwrap(inits)) >= 1):
             if len(inits) != len(names):
                 raise IntegratorError(f"{self.name}: inits has {len(inits)} values for the {len(names)} variables {names}.")
             values = dict(zip(names, inits))
         elif len(names) == 1:
             values = {names[0]: inits}
         else:
-            raise IntegratorError(f"{self.name}: inits must be a sequence or a dict for the variables {names}.")
+            raise IntegratorError(f"{self.name}: inits must be a sequence or a dict for the variables {names}, "
+                                  f"got {type(inits).__name__}.")
         out = {}
         for v in names:
             if v in values:
                 out[v] = as_state(values[v])
-                if v in tg.state_delays:  # the state has the shape of its delay's target
-                    shape = jnp.broadcast_shapes(out[v].shape, tuple(tg.state_delays[v].delay_target_shape))
-                    out[v] = jnp.broadcast_to(out[v], shape)
             elif isinstance(tg, FDEIntegrator):
                 out[v] = tg.inits[v]
             elif v in tg.state_delays:
                 delay = tg.state_delays[v]
-                newest = delay(delay.current_time.value[0]) if isinstance(delay, TimeDelay) else delay(0)
-                out[v] = as_state(newest)
+                out[v] = as_state(delay(delay.current_time.value[0]) if isinstance(delay, TimeDelay) else delay(0))
+        # every variable is at least one-dimensional, so the records are (steps, size) as in
+        # BrainPy 2.1; values of different sizes broadcast to one shape (a scalar to every neuron)
+        shapes = [jnp.shape(x) if jnp.ndim(x) else (1,) for x in out.values()]
+        shapes += [tuple(d.delay_target_shape) for d in tg.state_delays.values()]
+        try:
+            common = jnp.broadcast_shapes(*shapes) if shapes else (1,)
+        except ValueError:
+            common = None  # variables of unrelated shapes keep their own
+        dtype = jnp.result_type(float)
+        for v in names:
+            if v not in out:
+                out[v] = jnp.zeros(common if common is not None else (1,), dtype=dtype)
+            elif common is not None:
+                out[v] = jnp.broadcast_to(out[v], common)
             else:
-                raise IntegratorError(f"{self.name}: no initial value for {v!r}; give it in inits.")
+                out[v] = jnp.atleast_1d(out[v])
+                if v in tg.state_delays:
+                    target = tuple(tg.state_delays[v].delay_target_shape)
+                    try:
+                        out[v] = jnp.broadcast_to(out[v], jnp.broadcast_shapes(out[v].shape, target))
+                    except ValueError:
+                        raise IntegratorError(
+                            f"{self.name}: the initial value of {v!r} has shape {out[v].shape}, which does not "
+                            f"broadcast to the shape {target} of its delay."
+                        ) from None
         return out
 
     def run(self, duration: float, start_t: Optional[float] = None):

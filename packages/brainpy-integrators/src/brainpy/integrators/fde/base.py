@@ -25,7 +25,8 @@ class FDEIntegrator(Integrator):
       f: the right-hand side ``f(x1, ..., xn, t, p1, ..., pm)`` of :math:`D^\\alpha x = f`.
       alpha: the fractional order in ``(0, 1]``, one number or one per variable.
       num_memory: how many past steps are stored.
-      inits: the initial values, a sequence with one value per variable or a dict by name.
+      inits: the initial values, a sequence with one value per variable or a dict by name (a
+        number is stored with shape ``(1,)``).
       dt: the time step (fixed: the history is sampled on it).
       name: the object name.
       state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
@@ -67,7 +68,7 @@ class FDEIntegrator(Integrator):
             raise IntegratorError(f"{self.name}: inits must be a sequence or a dict, got {type(inits).__name__}.")
         out = {}
         for v, x in zip(self.variables, values):
-            x = as_state(x)
+            x = jnp.atleast_1d(as_state(x))  # a number is one neuron, as in BrainPy 2.1
             if v in self.state_delays:  # the state has the shape of its delay's target
                 x = jnp.broadcast_to(x, jnp.broadcast_shapes(x.shape, tuple(self.state_delays[v].delay_target_shape)))
             out[v] = x
