@@ -13,6 +13,12 @@ Return conventions (shared by all transformations here):
 * both: ``(var_grads, arg_grads)``;
 * ``return_value=True`` appends the function value, ``has_aux=True`` the auxiliary data:
   ``(grads, value)``, ``(grads, aux)`` or ``(grads, value, aux)``.
+
+Jacobians of a function with several outputs (a tuple, list or dict of arrays) keep the output
+structure outermost, as `jax.jacrev` does: ``jacrev(f, argnums=(0, 1))`` of ``f`` returning
+``(r1, r2)`` gives ``((dr1/dx0, dr1/dx1), (dr2/dx0, dr2/dx1))``.  The variable part follows the
+same rule: with ``grad_vars=[a, b]`` it is ``((dr1/da, dr1/db), (dr2/da, dr2/db))``, what
+`jax.jacrev` gives for a function of the list ``[a, b]``.
 """
 
 import functools
@@ -99,7 +105,7 @@ class _AutogradTransform:
     """Differentiate ``fun`` with a JAX transformation ``jax_transform(pure, argnums, has_aux)``."""
 
     def __init__(self, fun, kind, grad_vars, argnums, has_aux, return_value, jax_transform, to_output,
-                 second_order=False):
+                 second_order=False, output_outer=True):
         if not callable(fun):
             raise TypeError(f"{kind}: expected a callable function or object, got {type(fun).__name__}.")
         self.fun = fun
@@ -111,6 +117,7 @@ class _AutogradTransform:
         self.jax_transform = jax_transform
         self.to_output = to_output
         self.second_order = second_order
+        self.output_outer = output_outer
 
     def __call__(self, *args, **kwargs):
         argnums = self.argnums
@@ -123,6 +130,7 @@ class _AutogradTransform:
                 )
         grad_arrays = self.grad_arrays
         written = []
+        out_def = []
 
         def pure(var_values, diff_args):
             full_args = list(args)
@@ -144,7 +152,9 @@ class _AutogradTransform:
             ]
             changed.extend(result.unknown_written)
             written[:] = [v for v, _ in changed]
-            return self.to_output(out), (out, aux, [nv for _, nv in changed])
+            differentiated = self.to_output(out)
+            out_def[:] = [jax.tree_util.tree_structure(differentiated)]
+            return differentiated, (out, aux, [nv for _, nv in changed])
 
         # JAX sees plain arrays only; the function receives `Array` where it was given one.
         diff_args = tuple(unwrap_tree(args[i]) for i in positions)
@@ -153,22 +163,11 @@ class _AutogradTransform:
         for v, nv in zip(written, new_values):
             v._value = nv
         if self.second_order:
-            # grads[p][i][q][j]: second derivative for input i of part p and input j of part q
-            # (part 0: variables, part 1: arguments).  Keep each variable against itself and
-            # the arguments against the arguments.
-            grads = (
-                [row[0][i] for i, row in enumerate(grads[0])],
-                [[block for block in row[1]] for row in grads[1]],
-            )
-        var_grads, arg_grads = wrap_tree(grads[0]), wrap_tree(grads[1])
-        if argnums is None:
-            result = self.rebuild(var_grads)
+            result = self._second_order_result(grads)
         else:
-            if isinstance(argnums, int):
-                arg_grads = arg_grads[0][0] if self.second_order else arg_grads[0]
-            else:
-                arg_grads = tuple(tuple(r) for r in arg_grads) if self.second_order else tuple(arg_grads)
-            result = arg_grads if self.rebuild is None else (self.rebuild(var_grads), arg_grads)
+            # A vector-Jacobian product has the structure of the inputs only.
+            output_def = out_def[0] if self.output_outer else jax.tree_util.tree_structure(0)
+            result = self._first_order_result(grads, output_def)
         if self.return_value and self.has_aux:
             return result, value, aux
         if self.return_value:
@@ -176,6 +175,44 @@ class _AutogradTransform:
         if self.has_aux:
             return result, aux
         return result
+
+    def _first_order_result(self, grads, out_def):
+        """Arrange first-order derivatives as ``jax.jacrev`` does, per part (variables, arguments).
+
+        ``grads`` has the structure of the differentiated output with each leaf replaced by
+        ``(variable derivatives, argument derivatives)``.  Each part keeps the output structure
+        outermost, as JAX does: for outputs ``(r1, r2)`` and ``argnums=(0, 1)`` the argument part
+        is ``((dr1/dx0, dr1/dx1), (dr2/dx0, dr2/dx1))``.  For a single-array output (always the
+        case for `grad`) this reduces to the gradients themselves.
+        """
+        per_output = out_def.flatten_up_to(grads)
+        argnums = self.argnums
+        arg_part = var_part = None
+        if argnums is not None:
+            if isinstance(argnums, int):
+                arg_part = out_def.unflatten([wrap_tree(g[1][0]) for g in per_output])
+            else:
+                arg_part = out_def.unflatten([tuple(wrap_tree(g[1])) for g in per_output])
+        if self.rebuild is not None:
+            var_part = out_def.unflatten([self.rebuild(wrap_tree(g[0])) for g in per_output])
+        if argnums is None:
+            return var_part
+        return arg_part if self.rebuild is None else (var_part, arg_part)
+
+    def _second_order_result(self, grads):
+        # grads[p][i][q][j]: second derivative for input i of part p and input j of part q
+        # (part 0: variables, part 1: arguments).  Keep each variable against itself and the
+        # arguments against the arguments.
+        var_grads = wrap_tree([row[0][i] for i, row in enumerate(grads[0])])
+        arg_grads = wrap_tree([[block for block in row[1]] for row in grads[1]])
+        argnums = self.argnums
+        if argnums is None:
+            return self.rebuild(var_grads)
+        if isinstance(argnums, int):
+            arg_grads = arg_grads[0][0]
+        else:
+            arg_grads = tuple(tuple(r) for r in arg_grads)
+        return arg_grads if self.rebuild is None else (self.rebuild(var_grads), arg_grads)
 
 
 def _finish(fun, transform):
@@ -292,7 +329,7 @@ def vector_grad(
         return functools.partial(vector_grad, **options)
     gather_vars(dyn_vars, child_objs)
     return _finish(func, _AutogradTransform(func, "vector_grad", grad_vars, argnums, has_aux, return_value,
-                                            _vjp_with_ones, _tree_output))
+                                            _vjp_with_ones, _tree_output, output_outer=False))
 
 
 def jacrev(
