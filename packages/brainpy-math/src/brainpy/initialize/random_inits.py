@@ -91,14 +91,13 @@ def _check_positive(who, name, value):
 class Normal(RandomInitializer):
     r"""Draw weights from a normal distribution :math:`\mathcal{N}(\mu, \sigma^2)`.
 
-    ``scale`` is the standard deviation :math:`\sigma`.  Positional arguments follow both
-    spellings of the documentation: a single positional number is the standard deviation
-    (``Normal(0.01)``), unless ``scale`` is also given by keyword, in which case it is the mean;
-    two or three positional numbers are ``(mean, scale[, seed])``.
+    ``scale`` is the standard deviation :math:`\sigma`.  The parameters are ordered as in
+    BrainPy 2.1, so a single positional number is the mean: ``Normal(0.01)`` draws from
+    :math:`\mathcal{N}(0.01, 1)`; write ``Normal(scale=0.01)`` for a standard deviation of 0.01.
 
     Args:
-      mean: the mean :math:`\mu` (keyword).
-      scale: the standard deviation :math:`\sigma > 0` (keyword).
+      mean: the mean :math:`\mu`.
+      scale: the standard deviation :math:`\sigma > 0`.
       seed: an integer seed for reproducible draws, or None.
 
     Examples:
@@ -108,26 +107,9 @@ class Normal(RandomInitializer):
       (20, 100)
     """
 
-    def __init__(self, *args, mean=None, scale=None, seed=None):
-        if len(args) > 3:
-            raise TypeError(f"Normal: expected at most 3 positional arguments, got {len(args)}.")
-        if len(args) == 1:
-            if scale is None:
-                scale = args[0]
-            elif mean is None:
-                mean = args[0]
-            else:
-                raise TypeError("Normal: got a positional argument besides both mean and scale.")
-        elif len(args) >= 2:
-            if mean is not None or scale is not None:
-                raise TypeError("Normal: mean or scale given both by position and by keyword.")
-            mean, scale = args[0], args[1]
-            if len(args) == 3:
-                if seed is not None:
-                    raise TypeError("Normal: seed given both by position and by keyword.")
-                seed = args[2]
-        self.mean = 0.0 if mean is None else mean
-        self.scale = 1.0 if scale is None else scale
+    def __init__(self, mean=0.0, scale=1.0, seed=None):
+        self.mean = mean
+        self.scale = scale
         _check_positive("Normal", "scale", self.scale)
         super().__init__(seed)
 
