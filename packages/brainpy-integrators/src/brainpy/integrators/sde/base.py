@@ -1,16 +1,21 @@
 r"""`SDEIntegrator`: the base of SDE integrators.
 
-An SDE :math:`dx = f(x, t)\,dt + g(x, t)\,dW_t` is given by two functions with the same
-signature, the drift ``f`` and the diffusion ``g``.  With a scalar Wiener process
+An SDE :math:`dx = f(x, t)\,dt + g(x, t)\,dW_t` is given by two functions, the drift ``f`` and
+the diffusion ``g``.  ``g`` takes the variables and ``t`` first, like ``f``, and then only the
+parameters it names (all of them when it takes ``**kwargs``), by keyword: ``g(x, t)`` may serve
+``f(x, t, tau, I)``, and ``g(x, y, z, t, **kwargs)`` a `JointEq` drift.  With a scalar Wiener process
 (``wiener_type='scalar'``) each element of each variable has its own Wiener process and ``g``
 returns an array broadcastable to the variable's shape.  With a vector Wiener process
 (``wiener_type='vector'``) ``g`` returns the variable's shape plus a last axis of size ``m``,
-and the noise is :math:`\sum_j g_{\cdot j}\, dW^j` over that last axis.
+and the noise is :math:`\sum_j g_{\cdot j}\, dW^j` over that last axis.  (A ``g`` that puts the
+``m`` processes on the first axis instead, as BrainPy 2.1's exponential Euler read it, is accepted
+where the last axis cannot be meant: ``(m,) + shape`` for a variable of that shape.)
 
 The random increments come from ``rng`` (a `brainpy.math.random.RandomState`, by default the
 module-level state of `brainpy.math.random`), or are passed explicitly with `step_with_noise`.
 """
 
+import inspect
 import math
 
 import jax
@@ -29,7 +34,8 @@ class SDEIntegrator(Integrator):
 
     Args:
       f: the drift ``f(x1, ..., xn, t, p1, ..., pm)``.
-      g: the diffusion, same signature as ``f``.
+      g: the diffusion ``g(x1, ..., xn, t, ...)``: the variables and ``t``, then the parameters
+        of ``f`` it names (or ``**kwargs`` for all of them).
       dt: the default time step.
       name: the object name.
       show_code: print the readable code of one step.
@@ -55,6 +61,7 @@ class SDEIntegrator(Integrator):
         if not callable(g):
             raise DiffEqError(f"{self.name}: the diffusion g must be callable, got {type(g).__name__}.")
         self._g = g
+        self._g_params = self._diffusion_parameters(g)
         if intg_type is not None and sde_type is not None and intg_type != sde_type:
             raise IntegratorError(f"{self.name}: intg_type={intg_type!r} and sde_type={sde_type!r} disagree.")
         intg_type = intg_type or sde_type or constants.ITO_SDE
@@ -82,8 +89,69 @@ class SDEIntegrator(Integrator):
     def sde_type(self):
         return self.intg_type
 
+    def _diffusion_parameters(self, g):
+        """The parameters passed to ``g`` by keyword, or None to pass every argument by position."""
+        try:
+            sig = inspect.signature(g)
+        except (TypeError, ValueError):
+            return None
+        ps = list(sig.parameters.values())
+        if any(p.kind == p.VAR_POSITIONAL for p in ps):
+            return None
+        named = [p.name for p in ps if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if named == self.variables + ["t"] + self.parameters:
+            return None
+        n = len(self.variables) + 1
+        slots = [p for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if len(slots) < n:
+            raise DiffEqError(
+                f"{self.name}: the diffusion {getattr(g, '__name__', type(g).__name__)}{sig} must take the "
+                f"variables {self.variables} and 't' first, as the drift does."
+            )
+        rest = [p for p in ps[n:] if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        unknown = [p.name for p in rest if p.name not in self.parameters and p.default is p.empty]
+        if unknown:
+            raise DiffEqError(
+                f"{self.name}: the diffusion {getattr(g, '__name__', type(g).__name__)}{sig} needs {unknown}, "
+                f"which are not parameters of the drift; its parameters are {self.parameters}."
+            )
+        if any(p.kind == p.VAR_KEYWORD for p in ps):
+            return list(self.parameters)
+        names = {p.name for p in rest}
+        return [p for p in self.parameters if p in names]
+
     def _call_g(self, values, t, params):
-        return self._eval(self._g, values, t, params, what="g")
+        if self._g_params is None:
+            gs = self._eval(self._g, values, t, params, what="g")
+        else:
+            kwargs = {p: v for p, v in zip(self.parameters, params) if p in self._g_params}
+            gs = self._eval(lambda *a: self._g(*a[: len(values) + 1], **kwargs), values, t, (), what="g")
+        if self.wiener_type == constants.VECTOR_WIENER:
+            gs = [self._processes_last(g, x) for g, x in zip(gs, values)]
+        return gs
+
+    @staticmethod
+    def _processes_last(g, x):
+        """``g`` with its Wiener processes on the last axis (moved there from axis 0 if only that fits)."""
+        if g.ndim == 0:
+            return g
+        try:
+            if jnp.broadcast_shapes(g.shape[:-1], x.shape) == x.shape:
+                return g
+        except ValueError:
+            pass
+        try:
+            if jnp.broadcast_shapes(g.shape[1:], x.shape) == x.shape:
+                return jnp.moveaxis(g, 0, -1)
+        except ValueError:
+            pass
+        return g
+
+    def _g_code(self, var_args, t_arg="t"):
+        """The text of a call of ``g`` at the given variable and time expressions."""
+        if self._g_params is None:
+            return f"g({', '.join(list(var_args) + [t_arg] + self.parameters)})"
+        return f"g({', '.join(list(var_args) + [t_arg] + [f'{p}={p}' for p in self._g_params])})"
 
     def noise(self, gs, dWs):
         """The noise terms ``g dW`` of every variable (summed over the last axis for vector noise)."""
@@ -182,7 +250,7 @@ class SDEIntegrator(Integrator):
         """Code lines drawing ``d{var}_W`` (and ``d{var}_Z``) for every variable."""
         lines.append("  dt_sqrt = dt ** 0.5")
         g_names = ", ".join(f"{v}_g" for v in self.variables)
-        lines.append(f"  {g_names} = g({', '.join(self.variables + ['t'] + self.parameters)})")
+        lines.append(f"  {g_names} = {self._g_code(self.variables)}")
         for v in self.variables:
             shape = f"{v}_g.shape" if self.wiener_type == constants.VECTOR_WIENER else f"broadcast_shapes({v}.shape, {v}_g.shape)"
             lines.append(f"  {v}_xi = random.normal(size={shape})")

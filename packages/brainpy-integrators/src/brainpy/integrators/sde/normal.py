@@ -48,8 +48,7 @@ class Euler(SDEIntegrator):
             lines += [f"  {v}_new = {v} + d{v}_f * dt + {self._gdW(v + '_g', v)}" for v in vs]
             return lines
         lines += [f"  {v}_bar = {v} + {self._gdW(v + '_g', v)}" for v in vs]
-        bar_args = ", ".join([v + "_bar" for v in vs] + ["t"] + self.parameters)
-        lines.append(f"  {', '.join(v + '_g_bar' for v in vs)} = g({bar_args})")
+        lines.append(f"  {', '.join(v + '_g_bar' for v in vs)} = {self._g_code([v + '_bar' for v in vs])}")
         lines += [f"  {v}_new = {v} + d{v}_f * dt + 0.5 * ({self._gdW(v + '_g', v)} + {self._gdW(v + '_g_bar', v)})"
                   for v in vs]
         return lines
@@ -89,7 +88,7 @@ class Heun(SDEIntegrator):
         lines += [f"  {v}_bar = {v} + d{v}_f * dt + {self._gdW(v + '_g', v)}" for v in vs]
         bar_args = ", ".join([v + "_bar" for v in vs] + ["t + dt"] + self.parameters)
         lines.append(f"  {', '.join('d' + v + '_f_bar' for v in vs)} = f({bar_args})")
-        lines.append(f"  {', '.join(v + '_g_bar' for v in vs)} = g({bar_args})")
+        lines.append(f"  {', '.join(v + '_g_bar' for v in vs)} = {self._g_code([v + '_bar' for v in vs], 't + dt')}")
         lines += [f"  {v}_new = {v} + 0.5 * (d{v}_f + d{v}_f_bar) * dt + 0.5 * ({self._gdW(v + '_g', v)} + "
                   f"{self._gdW(v + '_g_bar', v)})" for v in vs]
         return lines
@@ -137,7 +136,7 @@ class Milstein(SDEIntegrator):
         lines = [f"  {', '.join('d' + v + '_f' for v in vs)} = f({args})"]
         for k, v in enumerate(vs):
             sel = "" if len(vs) == 1 else f"[{k}]"
-            lines.append(f"  {v}_g, {v}_dg = jax.jvp(lambda {v}: g({args}){sel}, ({v},), (ones_like({v}),))")
+            lines.append(f"  {v}_g, {v}_dg = jax.jvp(lambda {v}: {self._g_code(vs)}{sel}, ({v},), (ones_like({v}),))")
             if self.wiener_type == constants.VECTOR_WIENER:
                 corr = f"sum({v}_g * d{v}_W, -1) * sum({v}_dg * d{v}_W, -1)" + (f" - dt * sum({v}_g * {v}_dg, -1)" if ito else "")
             else:
@@ -184,13 +183,13 @@ class MilsteinGradFree(SDEIntegrator):
         lines = [f"  {', '.join('d' + v + '_f' for v in vs)} = f({', '.join(vs + ['t'] + ps)})"]
         if self.intg_type == constants.ITO_SDE:
             lines += [f"  {v}_bar = {v} + d{v}_f * dt + {v}_g * dt_sqrt" for v in vs]
-            lines.append(f"  {', '.join(v + '_g_bar' for v in vs)} = g({', '.join([v + '_bar' for v in vs] + ['t'] + ps)})")
+            lines.append(f"  {', '.join(v + '_g_bar' for v in vs)} = {self._g_code([v + '_bar' for v in vs])}")
             lines += [f"  {v}_new = {v} + d{v}_f * dt + {v}_g * d{v}_W + ({v}_g_bar - {v}_g) / (2 * dt_sqrt) * (d{v}_W ** 2 - dt)"
                       for v in vs]
             return lines
         for sign, label in (("+", "plus"), ("-", "minus")):
             lines += [f"  {v}_{label} = {v} {sign} {v}_g * dt_sqrt" for v in vs]
-            lines.append(f"  {', '.join(f'{v}_g_{label}' for v in vs)} = g({', '.join([f'{v}_{label}' for v in vs] + ['t'] + ps)})")
+            lines.append(f"  {', '.join(f'{v}_g_{label}' for v in vs)} = {self._g_code([f'{v}_{label}' for v in vs])}")
         lines += [f"  {v}_new = {v} + d{v}_f * dt + {v}_g * d{v}_W + ({v}_g_plus - {v}_g_minus) / (4 * dt_sqrt) * d{v}_W ** 2"
                   for v in vs]
         return lines

@@ -208,9 +208,9 @@ class SRKIntegrator(SDEIntegrator):
                 lines.append(f"  {v}_H0_{i + 1} = {v}" + comb(tb.A0[i], "f", v, "dt") + comb(tb.B0[i], "g", v, f"{v}_I10 / dt"))
                 lines.append(f"  {v}_H1_{i + 1} = {v}" + comb(tb.A1[i], "f", v, "dt") + comb(tb.B1[i], "g", v, "dt_sqrt"))
             h0 = ", ".join([f"{v}_H0_{i + 1}" for v in vs] + [f"t + dt * {format_coef(tb.c0[i])}"] + ps)
-            h1 = ", ".join([f"{v}_H1_{i + 1}" for v in vs] + [f"t + dt * {format_coef(tb.c1[i])}"] + ps)
             lines.append(f"  {', '.join(f'{v}_f{i + 1}' for v in vs)} = f({h0})")
-            lines.append(f"  {', '.join(f'{v}_g{i + 1}' for v in vs)} = g({h1})")
+            h1 = self._g_code([f"{v}_H1_{i + 1}" for v in vs], f"t + dt * {format_coef(tb.c1[i])}")
+            lines.append(f"  {', '.join(f'{v}_g{i + 1}' for v in vs)} = {h1}")
         for v in vs:
             noise = []
             for i in range(tb.stages):
