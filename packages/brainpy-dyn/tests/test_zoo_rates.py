@@ -34,29 +34,50 @@ def test_fhn_limit_cycle_only_for_inputs_in_the_documented_range(I, cycles):
         assert abs(xe - 0.5 * ye) < 1e-3
 
 
-def test_wilson_cowan_is_bistable():
-    wc = rates.WilsonCowanModel(2)
-    wc.x[:] = [0., 0.5]
-    wc.y[:] = [0., 0.]
-    r = _run(wc, 100., ["x", "y"], inputs=["input", -0.5])
-    x = np.asarray(r.mon.x)[-1]
-    assert abs(x[0]) < 0.05 and x[1] > 0.3
-    # both end states are fixed points of the equations
-    F = lambda u, a, th: 1 / (1 + np.exp(-a * (u - th))) - 1 / (1 + np.exp(a * th))
-    y = np.asarray(r.mon.y)[-1]
-    dx = -x + (1 - x) * F(12 * x - 4 * y - 0.5, 1.2, 2.8)
-    dy = -y + (1 - y) * F(13 * x - 11 * y, 1., 4.)
-    np.testing.assert_allclose(dx, 0., atol=1e-4)
-    np.testing.assert_allclose(dy, 0., atol=1e-4)
+def _wc_reference(x, y, x_ext, wEE=16., wIE=15., wEI=12., wII=3., a=1.5, theta=3., r=1.):
+    """BrainPy 2.1's Wilson-Cowan right-hand side (tau = 1) with the quickstart's parameters."""
+    F = lambda u: 1 / (1 + np.exp(-a * (u - theta))) - 1 / (1 + np.exp(a * theta))
+    u = wEE * x - wIE * y + x_ext
+    return -u + (1 - r * u) * F(u), -y + (1 - r * y) * F(wEI * x - wII * y)
 
 
-def test_wilson_cowan_spec_example_runs():
-    wc = rates.WilsonCowanModel(2, wEE=16., wIE=15., wEI=12., wII=3., E_a=1.5, I_a=1.5, E_theta=3.,
-                                I_theta=3., method="exp_euler_auto")
+def _wc_quickstart():
+    return rates.WilsonCowanModel(2, wEE=16., wIE=15., wEI=12., wII=3., E_a=1.5, I_a=1.5,
+                                  E_theta=3., I_theta=3., method="exp_euler_auto")
+
+
+def test_wilson_cowan_derivatives_follow_brainpy21():
+    wc = _wc_quickstart()
+    rng = np.random.RandomState(0)
+    x, y, ext = rng.uniform(-0.2, 1., (3, 2))
+    ref_dx, ref_dy = _wc_reference(x, y, ext)
+    np.testing.assert_allclose(np.asarray(wc.dx(x, 0., y, ext)), ref_dx, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(wc.dy(y, 0., x, 0.)), ref_dy, rtol=1e-5, atol=1e-6)
+
+
+def test_wilson_cowan_quickstart_is_bistable():
+    # the documented rate-model quickstart: two populations, one per basin of attraction
+    wc = _wc_quickstart()
     wc.x[:] = [-0.2, 1.]
     wc.y[:] = [0.0, 1.]
     r = _run(wc, 10., ["x", "y"], inputs=["input", -0.5])
-    assert np.all(np.isfinite(np.asarray(r.mon.x)))
+    x, y = np.asarray(r.mon.x)[-1], np.asarray(r.mon.y)[-1]
+    np.testing.assert_allclose(x, [0.0412, 0.4572], atol=1e-3)
+    # both end states are fixed points of the equations
+    dx, dy = _wc_reference(x, y, -0.5)
+    np.testing.assert_allclose(dx, 0., atol=1e-3)
+    np.testing.assert_allclose(dy, 0., atol=1e-3)
+    # and the system has exactly three fixed points there (two stable, a saddle between):
+    # y solves dy = 0 uniquely for each x (dy decreases in y), the roots of dx follow
+    xs = np.linspace(-0.2, 1., 12001)
+    lo, hi = np.full_like(xs, -1.), np.full_like(xs, 2.)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        up = _wc_reference(xs, mid, -0.5)[1] > 0
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    g = _wc_reference(xs, (lo + hi) / 2, -0.5)[0]
+    roots = xs[np.nonzero(np.sign(g[:-1]) != np.sign(g[1:]))[0]]
+    np.testing.assert_allclose(roots, [0.0412, 0.3084, 0.4572], atol=2e-4)
 
 
 def test_stuart_landau_limit_cycle_radius_and_stable_origin():

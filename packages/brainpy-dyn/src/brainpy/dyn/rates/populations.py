@@ -346,11 +346,17 @@ class WilsonCowanModel(_XYModel):
 
     .. math::
 
-       \tau_E \frac{dx}{dt} &= -x + (1 - r x)\, F_E(w_{EE} x - w_{IE} y + I_x(t)) \\
+       \tau_E \frac{dx}{dt} &= -u_E + (1 - r u_E)\, F_E(u_E),
+           \qquad u_E = w_{EE} x - w_{IE} y + I_x(t) \\
        \tau_I \frac{dy}{dt} &= -y + (1 - r y)\, F_I(w_{EI} x - w_{II} y + I_y(t))
 
     with the sigmoids :math:`F(u) = \frac{1}{1 + e^{-a (u - \theta)}} - \frac{1}{1 + e^{a
     \theta}}` (``E_a``, ``E_theta`` for :math:`F_E`; ``I_a``, ``I_theta`` for :math:`F_I`).
+
+    These are the equations of BrainPy 2.1: the excitatory leak and refractory terms act on
+    the total drive :math:`u_E` rather than on :math:`x` as in Wilson and Cowan's paper.  The
+    documented examples (the bistable rate-model quickstart, its bifurcation diagram over
+    ``x_ext``) are results of this form, so it is kept.
 
     Args:
       size: the geometry of the population pairs.
@@ -389,7 +395,7 @@ class WilsonCowanModel(_XYModel):
 
     def dx(self, x, t, y, x_ext):
         drive = _p(self.wEE) * x - _p(self.wIE) * y + x_ext
-        return (-x + (1 - _p(self.r) * x) * self.F(drive, _p(self.E_a), _p(self.E_theta))) / _p(self.E_tau)
+        return (-drive + (1 - _p(self.r) * drive) * self.F(drive, _p(self.E_a), _p(self.E_theta))) / _p(self.E_tau)
 
     def dy(self, y, t, x, y_ext):
         drive = _p(self.wEI) * x - _p(self.wII) * y + y_ext
