@@ -215,3 +215,20 @@ def test_jit_rejects_non_callable_and_abstracted_axes():
         bm.jit(3)
     with pytest.raises(ValueError, match="abstracted_axes"):
         bm.jit(lambda x: x, abstracted_axes={0: "n"})
+
+
+@pytest.mark.parametrize("auto_infer", [True, False])
+def test_auto_infer_of_brainpy_2_1_is_accepted(auto_infer):
+    """2.1 scripts pass ``auto_infer``; Variables are discovered either way."""
+    v = bm.Variable(jnp.zeros(2))
+
+    def step(x):
+        v.value += x
+        return v.value * 2.
+
+    f = bm.jit(step, dyn_vars=None, static_argnames=None, device=None, auto_infer=auto_infer)
+    np.testing.assert_allclose(np.asarray(f(1.)), [2., 2.])
+    np.testing.assert_allclose(np.asarray(f(2.)), [6., 6.])
+    np.testing.assert_allclose(np.asarray(v.value), [3., 3.])
+    with pytest.raises(TypeError, match="auto_infer='yes'"):
+        bm.jit(step, auto_infer="yes")

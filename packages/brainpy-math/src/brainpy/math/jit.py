@@ -373,6 +373,7 @@ def jit(
     inline: bool = False,
     keep_unused: bool = False,
     abstracted_axes: Optional[Any] = None,
+    auto_infer: bool = True,
     **kwargs,
 ) -> Callable:
     """Compile a function, a bound method or a callable `BrainPyObject` with XLA.
@@ -396,6 +397,9 @@ def jit(
       inline: whether to inline the program into an enclosing compiled program.
       keep_unused: whether to keep arguments the program does not use.
       abstracted_axes: not supported by the JAX versions BrainPy runs on; must be None.
+      auto_infer: accepted for BrainPy 2.1 scripts, where it chose whether the Variables of an
+        object were gathered automatically.  Variables are always discovered here while the
+        target is traced, so both values compile the same program.
       **kwargs: other keyword arguments of `jax.jit` (e.g. ``backend``, ``compiler_options``).
 
     Returns:
@@ -421,10 +425,13 @@ def jit(
         inline=inline,
         keep_unused=keep_unused,
         abstracted_axes=abstracted_axes,
+        auto_infer=auto_infer,
         **kwargs,
     )
     if func is None:
         return functools.partial(jit, **options)
+    if not isinstance(auto_infer, bool):
+        raise TypeError(f"jit: auto_infer={auto_infer!r}: expected True or False.")
     if not callable(func):
         raise TypeError(f"jit: expected a callable function or object, got {type(func).__name__}.")
     if abstracted_axes is not None:
