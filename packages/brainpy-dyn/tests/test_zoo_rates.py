@@ -90,6 +90,30 @@ def test_stuart_landau_limit_cycle_radius_and_stable_origin():
     assert np.abs(np.asarray(r.mon.x)[-1]).max() < 1e-6
 
 
+def test_stuart_landau_derivatives_take_a_and_w():
+    sl = rates.StuartLandauOscillator(2, a=0.25, w=0.2)
+    x, y = np.array([0.3, -0.7]), np.array([0.5, 0.1])
+    for a, w in [(-0.4, 1.5), (0.25, 0.2)]:
+        r2 = x * x + y * y
+        np.testing.assert_allclose(np.asarray(sl.dx(x, 0., y, 0.1, a, w)), (a - r2) * x - w * y + 0.1, rtol=1e-6)
+        np.testing.assert_allclose(np.asarray(sl.dy(y, 0., x, 0., a, w)), (a - r2) * y + w * x, rtol=1e-6)
+    assert {"a", "w", "x_ext", "y_ext"} <= set(sl.integral.parameters)
+
+
+def test_stuart_landau_bifurcation_over_a():
+    analysis = pytest.importorskip("brainpy.analysis")
+    sl = rates.StuartLandauOscillator(1, method="exp_auto")
+    bf = analysis.Bifurcation2D(sl, target_vars={"x": [-2, 2], "y": [-2, 2]}, target_pars={"a": [-0.5, 0.5]},
+                                pars_update={"x_ext": 0., "y_ext": 0., "w": 0.2}, resolutions={"a": 0.25})
+    fps = bf.plot_bifurcation(with_plot=False, num_rank=10)
+    # the origin is the only fixed point; its Jacobian is [[a, -w], [w, a]]
+    np.testing.assert_allclose(fps["x"], 0., atol=1e-4)
+    np.testing.assert_allclose(fps["y"], 0., atol=1e-4)
+    np.testing.assert_allclose(np.sort(fps["a"]), [-0.5, -0.25, 0., 0.25], atol=1e-6)
+    for a, jac in zip(fps["a"], fps.jacobians):
+        np.testing.assert_allclose(jac, [[a, -0.2], [0.2, a]], atol=1e-4)
+
+
 def test_threshold_linear_fixed_point():
     model = rates.ThresholdLinearModel(2)
     r = _run(model, 2., ["e", "i"], inputs=[("Ie", bm.asarray([2., -1.])), ("Ii", 3.)])

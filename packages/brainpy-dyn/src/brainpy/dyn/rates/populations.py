@@ -13,7 +13,7 @@ Noise: with ``x_ou_sigma > 0`` (``y_ou_sigma > 0``) an Ornstein-Uhlenbeck proces
 Euler-Maruyama scheme and added to the input of ``x`` (``y``) at every step.
 """
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -121,10 +121,14 @@ class RateModel(NeuGroup):
 class _XYModel(RateModel):
     """A rate model whose ``x`` and ``y`` are integrated together by ``self.integral``."""
 
+    #: model parameters that ``dx``/``dy`` take as arguments (so an analysis can vary them)
+    _integral_params: Tuple[str, ...] = ()
+
     def update(self, tdi):
         t, dt = tdi["t"], tdi["dt"]
         x_ext, y_ext = self._inputs(dt)
-        x, y = self.integral(self.x.value, self.y.value, t, x_ext=x_ext, y_ext=y_ext, dt=dt)
+        params = {key: _p(getattr(self, key)) for key in self._integral_params}
+        x, y = self.integral(self.x.value, self.y.value, t, x_ext=x_ext, y_ext=y_ext, dt=dt, **params)
         self.x.value = bm.as_jax(x)
         self.y.value = bm.as_jax(y)
         self._clear_inputs()
@@ -308,7 +312,9 @@ class StuartLandauOscillator(_XYModel):
        \frac{dy}{dt} &= (a - x^2 - y^2)\, y + w\, x + I_y(t)
 
     For :math:`a < 0` the origin is a stable focus; for :math:`a > 0` the trajectories reach a
-    circular limit cycle of radius :math:`\sqrt{a}` and angular frequency :math:`w`.
+    circular limit cycle of radius :math:`\sqrt{a}` and angular frequency :math:`w`.  ``dx``
+    and ``dy`` take ``a`` and ``w`` as arguments (``update`` passes the model's values), so a
+    bifurcation analysis can vary them: ``target_pars={'a': [-0.5, 0.5]}``.
 
     Args:
       size: the geometry of the oscillators.
@@ -334,11 +340,13 @@ class StuartLandauOscillator(_XYModel):
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
-    def dx(self, x, t, y, x_ext):
-        return (_p(self.a) - x * x - y * y) * x - _p(self.w) * y + x_ext
+    _integral_params = ("a", "w")
 
-    def dy(self, y, t, x, y_ext):
-        return (_p(self.a) - x * x - y * y) * y + _p(self.w) * x + y_ext
+    def dx(self, x, t, y, x_ext, a, w):
+        return (a - x * x - y * y) * x - w * y + x_ext
+
+    def dy(self, y, t, x, y_ext, a, w):
+        return (a - x * x - y * y) * y + w * x + y_ext
 
 
 class WilsonCowanModel(_XYModel):
