@@ -63,14 +63,16 @@ ADAPTIVE_SLACK = {"rkf12": 50.0, "rkf45": 2.0, "rkdp": 2.0, "ck": 2.0, "bs": 2.0
 
 @pytest.mark.parametrize("method", sorted(ADAPTIVE_SLACK))
 def test_adaptive_steps_meet_tolerance(x64, method):
-    """y' = -y + sin t: every call's local error stays within tol while the step size grows."""
+    """y' = -y + sin t, step_control='accept_reject': every call's local error stays within tol
+    while the step size grows."""
     tol = 1e-5
 
     def flow(y, t0, t1):
         c = (y - (np.sin(t0) - np.cos(t0)) / 2) * np.exp(t0)
         return c * np.exp(-t1) + (np.sin(t1) - np.cos(t1)) / 2
 
-    integral = odeint(lambda y, t: -y + jnp.sin(t), method=method, adaptive=True, tol=tol)
+    integral = odeint(lambda y, t: -y + jnp.sin(t), method=method, adaptive=True, tol=tol,
+                      step_control="accept_reject")
     step = jax.jit(lambda y, t, dt: integral(y, t, dt=dt))
     y, t, dt, dts, worst = 1.0, 0.0, 1e-4, [], 0.0
     while t < 5.0:
@@ -86,7 +88,7 @@ def test_adaptive_returns_dt_and_fixed_mode_does_not():
     f = lambda x, t: -x  # noqa: E731
     fixed = ode.RKF45(f, dt=0.1)
     assert np.ndim(fixed(1.0, 0.0)) == 0
-    x, dt = ode.RKF45(f, adaptive=True, tol=1e-3)(bm.array([1.0]), 0.0, dt=0.5)
+    x, dt = ode.RKF45(f, adaptive=True, tol=1e-3, step_control="accept_reject")(bm.array([1.0]), 0.0, dt=0.5)
     assert isinstance(x, bm.Array)
     np.testing.assert_allclose(x.value, [math.exp(-0.5)], rtol=1e-4)
     assert 0.1 < float(dt) < 2.5
@@ -268,10 +270,17 @@ def test_show_code_matches_spec_layout():
     assert "x_new = x + dx_k1 * dt * 1/6 + dx_k2 * dt * 1/3 + dx_k3 * dt * 1/3 + dx_k4 * dt * 1/6" in out
 
 
-@pytest.mark.parametrize("method", sorted(FIXED) + ["exp_euler", "rkf45_adaptive"])
+ADAPTIVE_SHOWN = {
+    "rkf45_adaptive": dict(method="rkf45", adaptive=True, tol=1e-4),
+    "bs_shrinking": dict(method="bs", adaptive=True, tol=1e-9),
+    "rkf45_accept_reject": dict(method="rkf45", adaptive=True, tol=1e-4, step_control="accept_reject"),
+}
+
+
+@pytest.mark.parametrize("method", sorted(FIXED) + ["exp_euler"] + sorted(ADAPTIVE_SHOWN))
 def test_shown_code_is_equivalent(x64, method):
     """Executing the printed code gives the integrator's result."""
-    kw = dict(method="rkf45", adaptive=True, tol=1e-4) if method == "rkf45_adaptive" else dict(method=method)
+    kw = ADAPTIVE_SHOWN.get(method, dict(method=method))
     integral, out = _show(dt=0.05, **kw)
     scope = {"f": integral.f, "jax": jax, "jnp": jnp, "phi1": ode.exponential.phi1}
     exec(out.split("{'f'")[0], scope)

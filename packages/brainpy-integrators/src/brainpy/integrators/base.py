@@ -14,7 +14,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 import jax
 import jax.numpy as jnp
 
-from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.errors import CodeError, DiffEqError, IntegratorError
 from brainpy.integrators import constants, utils
 from brainpy.math.delayvars import AbstractDelay, LengthDelay, NeuLenDelay, NeuTimeDelay, TimeDelay
 from brainpy.math.ndarray import Array, _unwrap
@@ -122,6 +122,24 @@ class Integrator(BrainPyObject):
                     f"{type(delay).__name__}."
                 )
         return dict(delays)
+
+    def reserved_names(self) -> Dict[str, str]:
+        """The names the derivative's arguments may not take, ``{name: what it denotes}``.
+
+        They are the names the readable code of a step (`code`) gives to its own values, so
+        that the code stays equivalent to the step; the methods check them when built.
+        """
+        return {"dt": "the time step"}
+
+    def _check_reserved_names(self):
+        reserved = self.reserved_names()
+        for arg in self.variables + self.parameters:
+            if arg in reserved:
+                raise CodeError(
+                    f"{self.name}: the derivative {utils.func_name(self._f)}({', '.join(self.variables + ['t'] + self.parameters)}) "
+                    f"has an argument {arg!r}, a name {type(self).__name__} reserves for {reserved[arg]}; "
+                    f"rename the argument."
+                )
 
     # ----- the derivative -----
     @property

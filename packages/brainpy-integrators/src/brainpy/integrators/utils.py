@@ -6,7 +6,7 @@ from fractions import Fraction
 from numbers import Real
 from typing import Callable, List, Tuple
 
-from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.errors import CodeError, DiffEqError, IntegratorError
 from brainpy.math.plugins import IntegratorSpec, get_registry, register
 
 __all__ = [
@@ -59,8 +59,9 @@ def parse_derivative(f: Callable, owner: str) -> Tuple[List[str], List[str], dic
             f"{owner}: the derivative {func_name(f)}{sig} declares no variable before 't'."
         )
     if "dt" in names:
-        raise DiffEqError(
-            f"{owner}: the derivative {func_name(f)}{sig} uses the reserved name 'dt'; rename it."
+        raise CodeError(
+            f"{owner}: the derivative {func_name(f)}{sig} has an argument 'dt', the name reserved for "
+            f"the time step; rename the argument."
         )
     return variables, parameters, {k: v for k, v in defaults.items() if k in parameters}
 

@@ -2,13 +2,21 @@ r"""Adaptive (embedded) Runge-Kutta methods.
 
 With ``adaptive=False`` (the default) these behave as fixed-step methods of the tableau's
 ``order``.  With ``adaptive=True`` the call takes the step size as ``dt=`` and returns, after the
-variables, the step size proposed for the next call.  The call always advances time by the
-given ``dt``: the local error of a step of size :math:`h` is estimated as
-:math:`err = \max |h \sum_i (b_i - b^*_i) k_i|`; a step with ``err > tol`` is rejected and
-repeated with :math:`h \leftarrow h\,\mathrm{clip}(0.9 (tol/err)^{1/(q+1)}, 0.2, 0.9)`
-(:math:`q` is the lower of the two orders), and accepted steps continue until ``t + dt`` is reached.
-After an accepted step the step size grows by :math:`\mathrm{clip}(0.9 (tol/err)^{1/(q+1)}, 1, 5)`;
-the last one is returned.  Every accepted step therefore has an error estimate within ``tol``.
+variables, the step size for the next call.  Two step-size controls are offered:
+
+* ``step_control='shrink'`` (the default, BrainPy 2.1's rule): the call makes one step of the
+  given size ``dt``; its local error is estimated as
+  :math:`err = \sum_{v} \sum |dt \sum_i (b_i - b^*_i) k_i|` over the elements of every variable,
+  and the step size proposed next is :math:`0.9\,dt\,(tol/err)^{1/5}` when :math:`err > tol`,
+  else ``dt`` unchanged.  The step size therefore only ever shrinks.  ``dt`` may be an array
+  (a shape-``(1,)`` `Variable`, for instance): the proposal has its shape.
+* ``step_control='accept_reject'``: the call integrates exactly from ``t`` to ``t + dt`` with
+  as many sub-steps as needed: with the maximum absolute error estimate :math:`err` of a
+  sub-step of size :math:`h`, a sub-step with ``err > tol`` is rejected and repeated with
+  :math:`h \leftarrow h\,\mathrm{clip}(0.9 (tol/err)^{1/(q+1)}, 0.2, 0.9)` (:math:`q` is the lower
+  of the two orders); after an accepted one the step size grows by
+  :math:`\mathrm{clip}(0.9 (tol/err)^{1/(q+1)}, 1, 5)`, and the last size is returned.  Every
+  accepted sub-step has an error estimate within ``tol``.
 
 Examples:
   >>> import brainpy as bp
@@ -22,10 +30,17 @@ import jax.numpy as jnp
 from brainpy.errors import IntegratorError
 from brainpy.integrators.ode import tableaus as tb
 from brainpy.integrators.ode.base import ODEIntegrator
-from brainpy.integrators.ode.explicit_rk import rk_combine, rk_stage_code, rk_stages, weighted_sum
+from brainpy.integrators.ode.explicit_rk import (
+    rk_combine,
+    rk_reserved_names,
+    rk_stage_code,
+    rk_stages,
+    weighted_sum,
+)
 from brainpy.integrators.utils import format_coef
 
 __all__ = [
+    "STEP_CONTROLS",
     "AdaptiveRKIntegrator",
     "RKF12",
     "RKF45",
@@ -34,6 +49,10 @@ __all__ = [
     "BogackiShampine",
     "HeunEuler",
 ]
+
+
+#: the step-size controls of adaptive methods (see the module documentation)
+STEP_CONTROLS = ("shrink", "accept_reject")
 
 
 class AdaptiveRKIntegrator(ODEIntegrator):
@@ -46,8 +65,11 @@ class AdaptiveRKIntegrator(ODEIntegrator):
       name: the object name.
       show_code: print the readable code of one step.
       adaptive: adapt the step size; the call then returns the next step size last.
-      tol: the largest accepted absolute local error estimate of one step.
-      max_steps: the most tries (accepted or rejected) within one call.
+      tol: the tolerance of the local error estimate.
+      step_control: ``'shrink'`` (default: BrainPy 2.1's rule, one step of the given ``dt`` and
+        a smaller proposal where the error exceeds ``tol``) or ``'accept_reject'`` (sub-steps
+        covering ``[t, t + dt]``, rejected ones repeated, the proposal may grow).
+      max_steps: with ``'accept_reject'``, the most sub-steps (accepted or rejected) of one call.
       state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
       neutral_delays: ``{variable: NeuTimeDelay or NeuLenDelay}`` updated with each derivative.
       tableau: the tableau (the subclasses fix it).
@@ -56,7 +78,8 @@ class AdaptiveRKIntegrator(ODEIntegrator):
     tableau: tb.ButcherTableau = None
 
     def __init__(self, f, var_type=None, dt=None, name=None, show_code=False, adaptive=False,
-                 tol=0.1, max_steps=1000, state_delays=None, neutral_delays=None, tableau=None):
+                 tol=0.1, max_steps=1000, state_delays=None, neutral_delays=None, tableau=None,
+                 step_control="shrink"):
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays, neutral_delays=neutral_delays)
         tableau = type(self).tableau if tableau is None else tableau
@@ -64,10 +87,14 @@ class AdaptiveRKIntegrator(ODEIntegrator):
             raise IntegratorError(f"{self.name}: tableau must be an embedded ButcherTableau, got {tableau!r}.")
         if not tol > 0:
             raise IntegratorError(f"{self.name}: tol must be positive, got {tol!r}.")
+        if step_control not in STEP_CONTROLS:
+            raise IntegratorError(f"{self.name}: step_control must be one of {STEP_CONTROLS}, got {step_control!r}.")
         self.tableau = tableau
         self.adaptive = bool(adaptive)
         self.tol = tol
+        self.step_control = step_control
         self.max_steps = int(max_steps)
+        self._check_reserved_names()
         self._show()
 
     @property
@@ -76,25 +103,41 @@ class AdaptiveRKIntegrator(ODEIntegrator):
         return self.tableau.order
 
     def _attempt(self, values, t, params, dt):
+        """The new values and the error estimates ``dt * sum_i (b_i - b*_i) k_i`` of one step."""
         ks = rk_stages(self._call_f, self.tableau, values, t, params, dt)
         news = rk_combine(values, ks, self.tableau.b, dt)
-        zeros = [jnp.zeros_like(x) for x in values]
-        errs = rk_combine(zeros, ks, self.tableau.b_error, dt)
-        err = jnp.max(jnp.stack([jnp.max(jnp.abs(e)) for e in errs]))
-        return [n.astype(x.dtype) for n, x in zip(news, values)], err
+        errs = rk_combine([jnp.zeros_like(x) for x in values], ks, self.tableau.b_error, dt)
+        return [n.astype(x.dtype) for n, x in zip(news, values)], errs
+
+    def _step(self, values, t, params, dt):
+        if not self.adaptive:
+            ks = rk_stages(self._call_f, self.tableau, values, t, params, dt)
+            return rk_combine(values, ks, self.tableau.b, dt), ()
+        if self.step_control == "shrink":
+            return self._shrink_step(values, t, params, dt)
+        return self._accept_reject_step(values, t, params, dt)
+
+    def _shrink_step(self, values, t, params, dt):
+        news, errs = self._attempt(values, t, params, dt)
+        error = sum(jnp.sum(jnp.abs(e)) for e in errs)
+        safe = jnp.where(error > self.tol, error, self.tol)
+        dt_new = jnp.where(error > self.tol, 0.9 * dt * (self.tol / safe) ** 0.2, dt)
+        return news, (dt_new,)
 
     def _factor(self, err):
         q = min(self.tableau.order, self.tableau.embedded_order)
         safe = jnp.where(err > 0, err, 1.0)
         return jnp.where(err > 0, 0.9 * (self.tol / safe) ** (1.0 / (q + 1)), 5.0)
 
-    def _step(self, values, t, params, dt):
-        if not self.adaptive:
-            ks = rk_stages(self._call_f, self.tableau, values, t, params, dt)
-            return rk_combine(values, ks, self.tableau.b, dt), ()
+    def _accept_reject_step(self, values, t, params, dt):
+        if jnp.size(dt) != 1:
+            raise IntegratorError(
+                f"{self.name}: step_control='accept_reject' needs one step size, got dt of shape {jnp.shape(dt)}."
+            )
+        dt_shape = jnp.shape(dt)
         ftype = jnp.result_type(*values, float)
-        t0 = jnp.asarray(t, dtype=ftype)
-        end = t0 + jnp.asarray(dt, dtype=ftype)
+        t0 = jnp.asarray(t, dtype=ftype).reshape(())
+        end = t0 + jnp.asarray(dt, dtype=ftype).reshape(())
 
         def cond(state):
             t_cur, _, _, n = state
@@ -103,7 +146,8 @@ class AdaptiveRKIntegrator(ODEIntegrator):
         def body(state):
             t_cur, xs, h, n = state
             h_try = jnp.minimum(h, end - t_cur)
-            news, err = self._attempt(xs, t_cur, params, h_try)
+            news, errs = self._attempt(xs, t_cur, params, h_try)
+            err = jnp.max(jnp.stack([jnp.max(jnp.abs(e)) for e in errs]))
             ok = err <= self.tol
             factor = self._factor(err)
             xs = [jnp.where(ok, a, b) for a, b in zip(news, xs)]
@@ -114,41 +158,70 @@ class AdaptiveRKIntegrator(ODEIntegrator):
             h = jnp.where(ok, grown, h_try * jnp.clip(factor, 0.2, 0.9))
             return t_cur, xs, h.astype(ftype), n + 1
 
-        init = (t0, list(values), jnp.asarray(dt, dtype=ftype), jnp.asarray(0))
+        init = (t0, list(values), jnp.asarray(dt, dtype=ftype).reshape(()), jnp.asarray(0))
         _, news, h, _ = jax.lax.while_loop(cond, body, init)
-        return news, (h,)
+        return news, (h.reshape(dt_shape),)
 
-    def code(self) -> str:
-        vs, ps = self.variables, self.parameters
-        if not self.adaptive:
-            lines = [self._header()] + rk_stage_code(vs, ps, self.tableau)
-            lines.append(f"  return {', '.join(v + '_new' for v in vs)}")
-            return "\n".join(lines)
-        q1 = min(self.tableau.order, self.tableau.embedded_order) + 1
-        news = ", ".join(v + "_new" for v in vs)
-        lines = [f"def {self.func_name}_try({', '.join(vs + ['t'] + ps)}, dt):"]
-        lines += rk_stage_code(vs, ps, self.tableau)
-        for v in vs:
+    def reserved_names(self):
+        names = super().reserved_names()
+        names.update(rk_reserved_names(self.variables, self.tableau))
+        if self.adaptive:
+            names["tol"] = "the tolerance of the local error"
+            names["error"] = "the local error estimate"
+            names["dt_new"] = "the proposed step size"
+            for v in self.variables:
+                names[f"{v}_te"] = f"the local error estimate of {v}"
+            if self.step_control == "accept_reject":
+                for key in ("t_end", "dt_try", "n_try", "factor", "grown"):
+                    names[key] = "a step-control value"
+                names[f"{self.func_name}_try"] = "the function of one trial step"
+        return names
+
+    def _error_lines(self):
+        lines = []
+        for v in self.variables:
             terms = [(e < 0, f"d{v}_k{i + 1} * {format_coef(abs(e))}")
                      for i, e in enumerate(self.tableau.b_error) if e != 0]
             lines.append(f"  {v}_te = dt * ({weighted_sum(terms)})")
+        return lines
+
+    def code(self) -> str:
+        vs, ps = self.variables, self.parameters
+        news = ", ".join(v + "_new" for v in vs)
+        if not self.adaptive:
+            lines = [self._header()] + rk_stage_code(vs, ps, self.tableau)
+            lines.append(f"  return {news}")
+            return "\n".join(lines)
+        if self.step_control == "shrink":
+            lines = [self._header(), f"  tol = {self.tol!r}"] + rk_stage_code(vs, ps, self.tableau)
+            lines += self._error_lines()
+            lines.append(f"  error = {' + '.join(f'jnp.sum(jnp.abs({v}_te))' for v in vs)}")
+            lines.append("  dt_new = jnp.where(error > tol, 0.9 * dt * (tol / error) ** 0.2, dt)")
+            lines.append(f"  return {news}, dt_new")
+            return "\n".join(lines)
+        q1 = min(self.tableau.order, self.tableau.embedded_order) + 1
+        lines = [f"def {self.func_name}_try({', '.join(vs + ['t'] + ps)}, dt):"]
+        lines += rk_stage_code(vs, ps, self.tableau)
+        lines += self._error_lines()
         lines.append(f"  error = max([{', '.join(f'abs({v}_te).max()' for v in vs)}])")
         lines.append(f"  return {news}, error")
         lines.append("")
         lines.append(self._header())
-        lines.append("  t_end, h, n = t + dt, dt, 0")
-        lines.append(f"  while t < t_end and n < {self.max_steps}:")
-        lines.append("    h_try = min(h, t_end - t)")
-        lines.append(f"    {news}, error = {self.func_name}_try({', '.join(vs + ['t'] + ps)}, h_try)")
-        lines.append(f"    factor = 0.9 * ({self.tol} / error) ** (1 / {q1}) if error > 0 else 5.0")
-        lines.append(f"    if error <= {self.tol}:  # accept")
+        lines.append(f"  tol = {self.tol!r}")
+        lines.append("  t_end, dt_new, n_try = t + dt, dt, 0")
+        lines.append(f"  while t < t_end and n_try < {self.max_steps}:")
+        lines.append("    dt_try = min(dt_new, t_end - t)")
+        lines.append(f"    {news}, error = {self.func_name}_try({', '.join(vs + ['t'] + ps)}, dt_try)")
+        lines.append(f"    factor = 0.9 * (tol / error) ** (1 / {q1}) if error > 0 else 5.0")
+        lines.append("    if error <= tol:  # accept")
         lines.append(f"      {', '.join(vs)} = {news}")
-        lines.append("      t = t_end if h_try >= t_end - t else t + h_try")
-        lines.append("      h = max(h, h_try * min(max(factor, 1.0), 5.0)) if h_try < h else h_try * min(max(factor, 1.0), 5.0)")
+        lines.append("      t = t_end if dt_try >= t_end - t else t + dt_try")
+        lines.append("      grown = dt_try * min(max(factor, 1.0), 5.0)")
+        lines.append("      dt_new = max(dt_new, grown) if dt_try < dt_new else grown")
         lines.append("    else:  # reject and retry with a smaller step")
-        lines.append("      h = h_try * min(max(factor, 0.2), 0.9)")
-        lines.append("    n += 1")
-        lines.append(f"  return {', '.join(vs)}, h")
+        lines.append("      dt_new = dt_try * min(max(factor, 0.2), 0.9)")
+        lines.append("    n_try += 1")
+        lines.append(f"  return {', '.join(vs)}, dt_new")
         return "\n".join(lines)
 
 

@@ -12,3 +12,8 @@ class ODEIntegrator(Integrator):
     (one value, or a tuple for several variables).  See `brainpy.integrators.base.Integrator`
     for the constructor arguments.
     """
+
+    def reserved_names(self):
+        names = super().reserved_names()
+        names["f"] = "the derivative function"
+        return names

@@ -10,7 +10,7 @@ Examples:
   0.99004983...
 """
 
-from typing import List
+from typing import Dict, List
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.ode import tableaus as tb
@@ -34,6 +34,7 @@ __all__ = [
     "rk_stages",
     "rk_combine",
     "rk_stage_code",
+    "rk_reserved_names",
     "weighted_sum",
 ]
 
@@ -105,6 +106,20 @@ def rk_stage_code(variables, parameters, tableau: tb.ButcherTableau) -> List[str
     return lines
 
 
+def rk_reserved_names(variables, tableau: tb.ButcherTableau) -> Dict[str, str]:
+    """The names `rk_stage_code` assigns, with what they denote."""
+    names = {}
+    for v in variables:
+        names[f"{v}_new"] = f"the new value of {v}"
+        for i in range(tableau.stages):
+            names[f"d{v}_k{i + 1}"] = f"the derivative of {v} at stage {i + 1}"
+            if i > 0:
+                names[f"k{i + 1}_{v}_arg"] = f"the value of {v} at stage {i + 1}"
+    for i in range(1, tableau.stages):
+        names[f"k{i + 1}_t_arg"] = f"the time at stage {i + 1}"
+    return names
+
+
 class ExplicitRKIntegrator(ODEIntegrator):
     r"""Explicit Runge-Kutta integrator for any `ButcherTableau`.
 
@@ -129,7 +144,13 @@ class ExplicitRKIntegrator(ODEIntegrator):
         if not isinstance(tableau, tb.ButcherTableau):
             raise IntegratorError(f"{self.name}: tableau must be a ButcherTableau, got {tableau!r}.")
         self.tableau = tableau
+        self._check_reserved_names()
         self._show()
+
+    def reserved_names(self):
+        names = super().reserved_names()
+        names.update(rk_reserved_names(self.variables, self.tableau))
+        return names
 
     @property
     def order(self) -> int:

@@ -55,7 +55,17 @@ class ExponentialEuler(ODEIntegrator):
                  state_delays=None, neutral_delays=None):
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays, neutral_delays=neutral_delays)
+        self._check_reserved_names()
         self._show()
+
+    def reserved_names(self):
+        names = super().reserved_names()
+        for v in self.variables:
+            names[f"f_{v}"] = f"the derivative of {v} as a function of {v}"
+            names[f"d{v}"] = f"the derivative of {v}"
+            names[f"linear_{v}"] = f"the linear coefficient of {v}"
+            names[f"{v}_new"] = f"the new value of {v}"
+        return names
 
     def linear_parts(self, values, t, params):
         """The derivatives and their element-wise linear coefficients, one pair per variable."""
