@@ -204,6 +204,36 @@ def test_graph_connectors_structure():
         conn.ScaleFreeBA(m=2)(10, 12)
 
 
+@pytest.mark.parametrize("make", [lambda: conn.ScaleFreeBA(m=2, seed=7),
+                                  lambda: conn.ScaleFreeBADual(m1=2, m2=3, p=0.4, seed=7),
+                                  lambda: conn.PowerLaw(m=3, p=0.4, seed=7)])
+def test_growing_graphs_accept_multi_dimensional_sizes(make):
+    # the neurons of a (2, 10, 20) population are the 400 nodes in row-major order (2.1 behaviour)
+    flat = a(make()(400, 400).require("conn_mat"))
+    for size in [(20, 20), (2, 10, 20)]:
+        c = make()(pre_size=size, post_size=size)
+        mat, pre_ids, post_ids = c.require("conn_mat", "pre_ids", "post_ids")
+        np.testing.assert_array_equal(a(mat), flat)
+        np.testing.assert_array_equal(a(pre_ids) * 400 + a(post_ids), np.flatnonzero(flat))
+    assert flat.sum() > 400 and np.array_equal(flat, flat.T) and not flat.diagonal().any()
+
+
+def test_small_world_stays_one_dimensional():
+    # a ring has no natural layout over a grid: 2.1 refuses it too
+    with pytest.raises(ConnectorError, match="1-D"):
+        conn.SmallWorld(num_neighbor=4, prob=0.1)((10, 20)).require("conn_mat")
+
+
+def test_impossible_requests_raise_what_21_scripts_catch():
+    # 2.1 checked these with `assert`: scripts catch AssertionError, the message says what is wrong
+    with pytest.raises(AssertionError, match="cannot choose 6 distinct neurons out of 3"):
+        conn.FixedPreNum(num=6, seed=1234)(pre_size=3, post_size=4).require("conn_mat")
+    with pytest.raises(AssertionError, match="cannot choose 6 distinct neurons out of 4"):
+        conn.FixedPostNum(num=6, seed=1234)(pre_size=3, post_size=4).require("conn_mat")
+    with pytest.raises(AssertionError, match=r"shape \(5, 3\)"):
+        conn.MatConn(conn_mat=np.ones((5, 3), dtype=bool))(pre_size=5, post_size=1)
+
+
 def test_custom_data_connectors_docs_examples():
     c = conn.IJConn(i=np.array([0, 1, 2]), j=np.array([0, 0, 0]))(pre_size=5, post_size=3)
     np.testing.assert_array_equal(a(c.requires("conn_mat")), mat_of([[1, 0, 0]] * 3 + [[0, 0, 0]] * 2))

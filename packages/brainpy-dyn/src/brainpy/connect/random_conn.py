@@ -470,7 +470,10 @@ def _check_m(owner, name, m, n):
 
 
 class _BarabasiAlbert(_GraphConnector):
-    """Preferential attachment growth; subclasses say how many edges each new neuron adds."""
+    """Preferential attachment growth; subclasses say how many edges each new neuron adds.
+
+    The nodes are the neurons in flat (row-major) order, so a population of any geometry works.
+    """
 
     def _next_m(self, rng):
         raise NotImplementedError
@@ -482,7 +485,6 @@ class _BarabasiAlbert(_GraphConnector):
         raise NotImplementedError
 
     def build_coo(self):
-        self._check_1d()
         n = self.pre_num
         self._validate(n)
         rng = self._rng()
@@ -507,7 +509,8 @@ class ScaleFreeBA(_BarabasiAlbert):
     """A Barabasi-Albert preferential-attachment graph.
 
     Starting from ``m`` unconnected neurons, each new neuron connects to ``m`` distinct existing
-    neurons chosen with probability proportional to their degree.
+    neurons chosen with probability proportional to their degree.  The neurons of a
+    multi-dimensional population are taken in flat (row-major) order.
 
     Args:
       m: the number of edges added with each new neuron.
@@ -568,7 +571,8 @@ class PowerLaw(_GraphConnector):
 
     Each new neuron makes one preferential-attachment edge, then ``m - 1`` more edges, each of
     which closes a triangle (links a neighbour of the last target) with probability ``p``, and
-    is otherwise another preferential-attachment edge.
+    is otherwise another preferential-attachment edge.  The nodes are the neurons in flat
+    (row-major) order, so a population of any geometry works.
 
     Args:
       m: the number of edges added with each new neuron.
@@ -586,7 +590,6 @@ class PowerLaw(_GraphConnector):
         return f"PowerLaw(m={self.m}, p={self.p}, directed={self.directed}, seed={self.seed})"
 
     def build_coo(self):
-        self._check_1d()
         n = self.pre_num
         _check_m("PowerLaw", "m", self.m, n + 1)
         rng = self._rng()
