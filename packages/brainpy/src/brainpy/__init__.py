@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 _MODULES = {
     "math": ("brainpy.math", "brainpy-math"),
     "errors": ("brainpy.errors", "brainpy-math"),
+    "check": ("brainpy.check", "brainpy-math"),
     "tools": ("brainpy.tools", "brainpy-math"),
     "base": ("brainpy.base", "brainpy-math"),
     "running": ("brainpy.running", "brainpy-math"),

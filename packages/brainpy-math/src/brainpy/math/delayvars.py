@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from brainpy import check
 from brainpy.errors import UnsupportedError
 from brainpy.math.ndarray import Array, Variable, VariableStack, _unwrap
 from brainpy.math.object_base import BrainPyObject
@@ -99,7 +100,10 @@ def _check(bad, message: Callable[..., str], *values) -> None:
     A concrete ``bad`` raises now.  A traced one installs a host callback that raises when the
     compiled program runs; the callback sits in a ``cond`` so that it costs little while
     requests are valid (``bad`` is passed along because a batched ``cond`` runs both branches).
+    Nothing is checked while `brainpy.check.turn_off` is in effect.
     """
+    if not check.is_checking():
+        return
     if not isinstance(bad, jax.core.Tracer):
         if bool(np.any(np.asarray(bad))):
             raise ValueError(message(*[_readable(v) for v in values]))
