@@ -12,7 +12,9 @@ provides it.
 import importlib
 import importlib.metadata
 
-__version__ = "0.1.0"
+# The distribution version: the BrainPy API level implemented (2.1.12), then this package's
+# release number at that level (README.md, "Versions"); the sub-packages have their own.
+__version__ = "2.1.12.1"
 
 # name -> (module, distribution): names that are whole modules
 _MODULES = {
