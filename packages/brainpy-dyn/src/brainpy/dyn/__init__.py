@@ -11,7 +11,7 @@ attributes of this module too: ``bp.dyn.TheirModel``.
 """
 
 from brainpy.dyn import channels, neurons, rates, synapses
-from brainpy.dyn._registry import resolve_model
+from brainpy.dyn._registry import module_dir, resolve_model
 from brainpy.dyn.base import *
 from brainpy.dyn.base import __all__ as _base_all
 from brainpy.dyn.neurons import *
@@ -31,3 +31,7 @@ __all__ = (
 
 def __getattr__(name):
     return resolve_model(__name__, name)
+
+
+def __dir__():
+    return module_dir(globals())

@@ -3,7 +3,7 @@
 import difflib
 from typing import Optional, Sequence
 
-__all__ = ["resolve_model", "model_names"]
+__all__ = ["resolve_model", "model_names", "module_dir"]
 
 
 def _records(categories: Optional[Sequence[str]]):
@@ -40,3 +40,8 @@ def resolve_model(module: str, name: str, categories: Optional[Sequence[str]] = 
         f"module {module!r} has no attribute {name!r}, and no installed plugin registers a model of "
         f"that name.{suggestion}"
     )
+
+
+def module_dir(namespace: dict, categories: Optional[Sequence[str]] = None):
+    """``dir()`` of a model module: its own names and the registered models it resolves."""
+    return sorted(set(namespace) | set(model_names(categories)))

@@ -4,7 +4,7 @@ The built-in models and those of plugins are all registered as ``ModelSpec`` rec
 ``brainpy_models`` hook; this module resolves any of their names.
 """
 
-from brainpy.dyn._registry import model_names, resolve_model
+from brainpy.dyn._registry import module_dir, resolve_model
 
 __all__ = []
 
@@ -14,4 +14,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(model_names()))
+    return module_dir(globals())

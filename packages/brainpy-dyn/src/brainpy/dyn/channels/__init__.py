@@ -4,7 +4,7 @@
 records of category ``'channel'``) are attributes of this module too.
 """
 
-from brainpy.dyn._registry import resolve_model
+from brainpy.dyn._registry import module_dir, resolve_model
 from brainpy.dyn.base import Channel
 
 __all__ = ["Channel"]
@@ -12,6 +12,10 @@ __all__ = ["Channel"]
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("channel",))
+
+
+def __dir__():
+    return module_dir(globals(), ("channel",))
 
 from brainpy.dyn.channels.base import *
 from brainpy.dyn.channels.base import __all__ as _base_all

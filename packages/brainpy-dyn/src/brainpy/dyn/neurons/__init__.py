@@ -4,7 +4,7 @@ Neuron models registered by plugins (``ModelSpec`` records of category ``'neuron
 attributes of this module too.
 """
 
-from brainpy.dyn._registry import resolve_model
+from brainpy.dyn._registry import module_dir, resolve_model
 from brainpy.dyn.neurons.IF_models import *
 from brainpy.dyn.neurons.IF_models import __all__ as _if_all
 
@@ -13,6 +13,10 @@ __all__ = list(_if_all)
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("neuron",))
+
+
+def __dir__():
+    return module_dir(globals(), ("neuron",))
 
 from brainpy.dyn.neurons.biological_models import *
 from brainpy.dyn.neurons.biological_models import __all__ as _biological_all

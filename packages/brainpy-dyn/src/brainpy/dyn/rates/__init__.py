@@ -4,13 +4,17 @@ Rate and coupling models registered by plugins (``ModelSpec`` records of categor
 or ``'coupling'``) are attributes of this module.
 """
 
-from brainpy.dyn._registry import resolve_model
+from brainpy.dyn._registry import module_dir, resolve_model
 
 __all__ = []
 
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("rate", "coupling"))
+
+
+def __dir__():
+    return module_dir(globals(), ("rate", "coupling"))
 
 from brainpy.dyn.rates.populations import *
 from brainpy.dyn.rates.populations import __all__ as _population_all

@@ -4,7 +4,7 @@ Synapse models registered by plugins (``ModelSpec`` records of category ``'synap
 attributes of this module too.
 """
 
-from brainpy.dyn._registry import resolve_model
+from brainpy.dyn._registry import module_dir, resolve_model
 from brainpy.dyn.synapses.abstract_models import *
 from brainpy.dyn.synapses.abstract_models import __all__ as _abstract_all
 
@@ -13,6 +13,10 @@ __all__ = list(_abstract_all)
 
 def __getattr__(name):
     return resolve_model(__name__, name, ("synapse",))
+
+
+def __dir__():
+    return module_dir(globals(), ("synapse",))
 
 from brainpy.dyn.synapses.delta_dual_alpha import *
 from brainpy.dyn.synapses.delta_dual_alpha import __all__ as _dda_all
