@@ -1,11 +1,12 @@
 r"""Methods for Caputo fractional differential equations :math:`{}^C D^\alpha x = f(x, t)`."""
 
 import jax.numpy as jnp
+import numpy as np
 from jax.scipy.special import gammaln
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.fde.base import FDEIntegrator
-from brainpy.math.ndarray import Variable
+from brainpy.math.ndarray import Array, Variable, _unwrap
 
 __all__ = ["CaputoEuler", "CaputoL1Schema"]
 
@@ -88,17 +89,28 @@ class CaputoL1Schema(FDEIntegrator):
 
     .. math::
 
-        x_{n+1} = x_n - \sum_{j=1}^{n} c_j (x_{n+1-j} - x_{n-j}) + \Gamma(2-\alpha) h^\alpha f(x_n, t_n)
+        x_{n+1} = x_n + \Gamma(2-\alpha) h^\alpha f(x_n, t_n) - \sum_{j=1}^{n} c_j (x_{n+1-j} - x_{n-j})
+
+    The memory holds the differences of the states the integrator is *called with*:
+    a change the model makes between two steps (a spike reset, say) is part of the trajectory
+    and enters the memory, as in BrainPy.  The last ``num_step`` differences are kept (older
+    ones are dropped, a short memory).
 
     Args:
       f: the right-hand side ``f(x1, ..., xn, t, p1, ..., pm)``.
       alpha: the fractional order(s) in ``(0, 1]``.
-      num_step: the number of steps the run will take (the length of the history); also
-        accepted as ``num_memory``.
+      num_step: the memory length, the number of past differences kept (a run of at most
+        ``num_step`` steps is integrated with its whole history); also accepted as ``num_memory``.
       inits: the initial values (sequence or dict).
       dt: the time step.
       name: the object name.
       state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
+
+    Attributes:
+      coef: ``(num_step, num_variables)`` weights, ``coef[k] = c_{num_step - k}``.
+      diff_states: ``{'<var>_diff': Variable}``, ring buffers of the differences.
+      idx: the ring position the next difference is written to.
+      last_states: ``{var: Variable}``, the state of the previous call.
     """
 
     def __init__(self, f, alpha, num_step=None, inits=None, dt=None, name=None, state_delays=None,
@@ -107,27 +119,33 @@ class CaputoL1Schema(FDEIntegrator):
         super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
                          state_delays=state_delays)
         self.num_step = self.num_memory
+        j = np.arange(self.num_step, 0, -1, dtype=float)[:, None]
+        beta = 1.0 - np.asarray(self.alpha, dtype=float)[None, :]
+        self.coef = Array(jnp.asarray((j + 1) ** beta - j ** beta, dtype=self.alpha.dtype))
         self.idx = Variable(jnp.zeros(1, dtype=jnp.int32))
-        self.diff_states = {v: self._buffer(x, self.num_step) for v, x in self.inits.items()}
+        self.diff_states = {f"{v}_diff": self._buffer(x, self.num_step) for v, x in self.inits.items()}
+        self.last_states = {v: Variable(x) for v, x in self.inits.items()}
         self._reset_memory()
 
     def _reset_memory(self):
-        self.idx.value = jnp.zeros(1, dtype=jnp.int32)
+        self.idx.value = jnp.full(1, self.num_step - 1, dtype=jnp.int32)
         for v, x in self.inits.items():
-            self.diff_states[v].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
+            self.diff_states[f"{v}_diff"].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
+            self.last_states[v].value = x
 
     def _step(self, values, t, params, dt):
-        n = self.idx.value[0]
+        p = self.idx.value[0]
         derivs = self._call_f(values, t, params)
-        k = jnp.arange(self.num_step)
+        # the difference at position p is the newest (weight c_1), at p - 1 the one before (c_2), ...
+        order = (self.num_step - 1 - p + jnp.arange(self.num_step)) % self.num_step
         news = []
         for i, (v, x, d) in enumerate(zip(self.variables, values, derivs)):
             a = self._alpha_of(i, x)
-            j = (n - k).astype(x.dtype)  # the diff x_{k+1} - x_k pairs with c_{n-k}
-            c = jnp.where(k < n, (j + 1) ** (1 - a) - jnp.where(k < n, j, 1.0) ** (1 - a), 0.0)
-            memory = jnp.tensordot(c, self.diff_states[v].value, axes=1)
-            new = x - memory + jnp.exp(gammaln(2 - a) + a * jnp.log(dt)) * d
-            self.diff_states[v].value = self.diff_states[v].value.at[n].set((new - x).astype(x.dtype))
-            news.append(new)
-        self.idx.value = self.idx.value + 1
+            last = self.last_states[v]
+            diffs = self.diff_states[f"{v}_diff"]
+            diffs.value = diffs.value.at[p].set((x - last.value).astype(diffs.dtype))
+            last.value = jnp.broadcast_to(x, last.shape).astype(last.dtype)
+            memory = jnp.tensordot(_unwrap(self.coef)[order, i].astype(x.dtype), diffs.value, axes=1)
+            news.append(x + jnp.exp(gammaln(2 - a) + a * jnp.log(dt)) * d - memory)
+        self.idx.value = (self.idx.value + 1) % self.num_step
         return news, ()
