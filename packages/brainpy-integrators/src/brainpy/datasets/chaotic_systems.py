@@ -4,7 +4,7 @@ Each ODE series is integrated with `brainpy.integrators.odeint` and `IntegratorR
 returned as a dict with ``'ts'`` and one entry per variable (arrays with time on axis 0).
 """
 
-from typing import Dict
+from typing import Dict, Optional
 
 import jax
 import jax.numpy as jnp
@@ -28,6 +28,7 @@ __all__ = [
     "modified_Lorenz_series",
     "double_scroll_series",
     "rossler_series",
+    "PWL_duffing_series",
 ]
 
 
@@ -87,21 +88,45 @@ def logistic_map_series(num_step: int, mu: float = 3.0, inits=None, numpy_mon: b
 
 def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gamma: float = 1.0,
                         tau: float = 2.0, n: float = 9.65, inits=None, method: str = "rk4",
-                        numpy_mon: bool = False):
+                        seed: Optional[int] = None, progress_bar: bool = False, numpy_mon: bool = False):
     r"""The Mackey-Glass delay equation :math:`x' = \beta x_\tau / (1 + x_\tau^n) - \gamma x`.
 
-    ``inits`` is the initial value (history before 0 is constant at it).  Returns
-    ``{'ts': ..., 'x': ...}``.
+    The history before 0 is the initial value plus a uniform perturbation in
+    :math:`[-0.1, 0.1)` at each step (BrainPy 2.1's choice), drawn from ``seed``; the delayed
+    value is read at the nearest step.
+
+    Args:
+      duration: the length of the series.
+      dt: the time step.
+      beta, gamma, tau, n: the equation's parameters (``tau`` is the delay).
+      inits: the initial value(s): a number or a 1-D array, one series per element
+        (default 1.2).
+      method: the ODE method.
+      seed: the seed of the history's perturbation (None: a fresh one).
+      progress_bar: show a progress bar.
+      numpy_mon: return NumPy arrays.
+
+    Returns:
+      ``{'ts': times, 'x': x(t), 'x_tau': x(t - tau)}``, ``x`` and ``x_tau`` of shape
+      ``(steps, number of series)``.
     """
-    init = 1.2 if inits is None else float(np.asarray(inits).reshape(-1)[0])
-    delay = TimeDelay(jnp.asarray([init]), tau, before_t0=init, dt=dt)
+    from brainpy.math.random import RandomState
+
+    init = jnp.full((1,), 1.2) if inits is None else jnp.atleast_1d(jnp.asarray(inits, dtype=float))
+    if init.ndim != 1:
+        raise IntegratorError(f"mackey_glass_series: inits must be a number or a 1-D array, got shape {init.shape}.")
+    delay = TimeDelay(init, tau, dt=dt, interp_method="round")
+    rng = RandomState(seed)
+    history = init + 0.2 * (jnp.asarray(rng.random((delay.num_delay_step - 1,) + init.shape)) - 0.5)
+    delay.data.value = jnp.concatenate([history.astype(delay.data.dtype), delay.data.value[-1:]], axis=0)
 
     def derivative(x, t):
         xt = delay(t - tau)
         return beta * xt / (1 + xt ** n) - gamma * x
 
     integral = odeint(derivative, method=method, dt=dt, state_delays={"x": delay})
-    runner = IntegratorRunner(integral, monitors=["x"], inits=[jnp.asarray([init])], dt=dt,
+    runner = IntegratorRunner(integral, monitors=["x"], inits=[init], dt=dt, progress_bar=progress_bar,
+                              fun_monitors={"x_tau": lambda t, _: delay(t - tau)},
                               numpy_mon_after_run=numpy_mon)
     return dict(runner.run(duration))
 
@@ -147,11 +172,14 @@ def lu_chen_chaotic_series(duration: float, dt: float = 0.001, a: float = 36, c:
     return _run("lu_chen_chaotic_series", f, duration, dt, method, inits, {"x": 0.1, "y": 0.3, "z": -0.6}, numpy_mon)
 
 
-def modified_lu_chen_series(duration: float, dt: float = 0.001, a: float = 35, c: float = 28, b: float = 3,
-                            d0: float = 1, d1: float = 1, d2: float = 0.0, tau: float = 0.2, method: str = "rk4",
-                            inits=None, numpy_mon: bool = False):
+def modified_lu_chen_series(duration: float, dt: float = 0.001, a: float = 36, c: float = 20, b: float = 3,
+                            d1: float = 1, d2: float = 0.0, tau: float = 0.2, method: str = "rk4",
+                            inits=None, numpy_mon: bool = False, d0: float = 1):
     r"""The modified Lu Chen attractor with the delayed feedback
-    :math:`f = d_0 z + d_1 z(t - \tau) - d_2 \sin z(t - \tau)`; returns ``{'ts', 'x', 'y', 'z'}``."""
+    :math:`f = d_0 z + d_1 z(t - \tau) - d_2 \sin z(t - \tau)`; returns ``{'ts', 'x', 'y', 'z'}``.
+
+    The positional parameters and their defaults are BrainPy 2.1's (``d0`` comes last).
+    """
     init = _inits("modified_lu_chen_series", inits, {"x": 1.0, "y": 1.0, "z": 14.0})
     z_delay = TimeDelay(jnp.asarray([init["z"]]), tau, before_t0=init["z"], dt=dt)
 
@@ -206,3 +234,22 @@ def double_scroll_series(duration: float, dt: float = 0.01, R1: float = 1.2, R2:
         return x / R1 - dV / R2 - ID, dV / R2 + ID - z, y - R4 * z
 
     return _run("double_scroll_series", f, duration, dt, method, inits, {"x": 0.37926545, "y": 0.058339, "z": -0.08167691}, numpy_mon)
+
+
+def PWL_duffing_series(duration: float, dt: float = 0.001, e: float = 0.25, m0: float = -0.0845, m1: float = 0.66,
+                       omega: float = 1, i: float = -14, method: str = "rk4", inits=None, numpy_mon: bool = False):
+    r"""The forced Duffing oscillator with a piecewise-linear spring,
+
+    .. math::
+
+        x' = y, \qquad y' = -m_1 x - \tfrac{m_0 - m_1}{2} (|x + 1| - |x - 1|) - e y + \gamma \cos(\omega t),
+
+    with the forcing amplitude :math:`\gamma = 0.14 + i / 20`; returns ``{'ts', 'x', 'y'}``.
+    """
+    gamma = 0.14 + i / 20
+
+    def f(x, y, t):
+        spring = m1 * x + 0.5 * (m0 - m1) * (jnp.abs(x + 1) - jnp.abs(x - 1))
+        return y, -spring - e * y + gamma * jnp.cos(omega * t)
+
+    return _run("PWL_duffing_series", f, duration, dt, method, inits, {"x": 0.0, "y": 0.0}, numpy_mon)

@@ -1,0 +1,42 @@
+"""bp.datasets signatures and returns of BrainPy 2.1.12: ``mackey_glass_series(seed=...)`` with its
+``'x_tau'`` record, ``PWL_duffing_series`` and the positional order of ``modified_lu_chen_series``."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import brainpy.datasets as bd
+from brainpy.errors import IntegratorError
+
+
+def test_mackey_glass_seed_and_delayed_record():
+    a = bd.mackey_glass_series(20.0, dt=0.1, seed=7)
+    b = bd.mackey_glass_series(20.0, dt=0.1, seed=7)
+    c = bd.mackey_glass_series(20.0, dt=0.1, seed=8)
+    assert set(a) == {"ts", "x", "x_tau"} and a["x"].shape == a["x_tau"].shape == (200, 1)
+    np.testing.assert_array_equal(np.asarray(a["x"]), np.asarray(b["x"]))
+    assert not np.allclose(np.asarray(a["x"]), np.asarray(c["x"]))
+    x, x_tau = np.asarray(a["x"])[:, 0], np.asarray(a["x_tau"])[:, 0]
+    # before t = tau the delayed value is the perturbed history, within 0.1 of 1.2
+    assert np.all(np.abs(x_tau[:19] - 1.2) <= 0.1 + 1e-6) and np.std(x_tau[:19]) > 1e-3
+    # afterwards it is the series itself tau = 2 earlier (20 steps, read at the nearest step)
+    np.testing.assert_allclose(x_tau[40:], x[19:-21], rtol=1e-5)
+
+
+def test_mackey_glass_several_series_and_bad_inits():
+    out = bd.mackey_glass_series(1.0, inits=np.array([1.2, 0.5]), seed=0, numpy_mon=True)
+    assert isinstance(out["x"], np.ndarray) and out["x"].shape == (10, 2)
+    with pytest.raises(IntegratorError, match="1-D"):
+        bd.mackey_glass_series(1.0, inits=np.ones((2, 2)))
+
+
+def test_pwl_duffing_and_modified_lu_chen_signatures():
+    out = bd.PWL_duffing_series(0.01, dt=0.001)
+    gamma = 0.14 - 14 / 20
+    # from rest the first Euler-like move is the forcing: y grows by about gamma * dt per step
+    np.testing.assert_allclose(np.asarray(out["y"])[0, 0], gamma * 0.001, rtol=1e-3)
+    names = list(inspect.signature(bd.modified_lu_chen_series).parameters)
+    assert names[:8] == ["duration", "dt", "a", "c", "b", "d1", "d2", "tau"]
+    params = inspect.signature(bd.modified_lu_chen_series).parameters
+    assert (params["a"].default, params["c"].default) == (36, 20)
