@@ -230,6 +230,11 @@ def test_joint_eq_forms_and_nesting():
     np.testing.assert_allclose(nested(1.0, 2.0, 3.0, 0.0, 4.0), (dV(1.0, 0, 2.0, 4.0), du(2.0, 0, 1.0), dw(3.0, 0, 2.0)))
     with pytest.raises(DiffEqError, match="declared by two equations"):
         JointEq(dV, lambda V, t: -V)
+    # called directly, a joint equation returns a list of derivatives (one per variable), as in 2.1
+    single = JointEq(dV)(V=10.0, t=0.0, u=1.0, Iext=0.0)
+    assert isinstance(single, list) and len(single) == 1
+    np.testing.assert_allclose(single[0], dV(10.0, 0.0, 1.0, 0.0))
+    assert isinstance(JointEq(dV, du)(1.0, 2.0, 0.0, 4.0), list)
 
 
 def test_joint_integration_uses_stage_values_of_all_variables(x64):

@@ -18,6 +18,7 @@ class JointEq:
     appearance.  Calling it evaluates every equation at the same state, so an integrator built on
     it advances all variables together (``k2_V_arg`` and ``k2_u_arg`` are used together in the
     second stage of a Runge-Kutta step).  Equations may be `JointEq` themselves (nesting).
+    Called directly, it returns the list of derivatives (one per variable), as in BrainPy 2.1.
 
     Args:
       *eqs: the equations, given as ``JointEq(dV, du)``, ``JointEq([dV, du])`` or
@@ -101,7 +102,7 @@ class JointEq:
                         f"JointEq: {utils.func_name(eq)} must return {len(own)} derivatives for {own}."
                     )
                 out.extend(res)
-        return out[0] if len(out) == 1 else tuple(out)
+        return out
 
     def __repr__(self):
         return f"JointEq(variables={self.variables}, parameters={self.parameters})"
