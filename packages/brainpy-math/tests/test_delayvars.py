@@ -69,8 +69,14 @@ def test_time_delay_spec_example_and_range_errors():
     with pytest.raises(ValueError, match=r"TimeDelay0.*0\.1.*later than the current time 0\.0"):
         d(0.1)
     np.testing.assert_allclose(np.asarray(d(-11.0)), [-11.0, -11.0], atol=1e-6)
-    with pytest.raises(ValueError, match=r"TimeDelay0.*-11\.5.*earlier.*\[-11\.0, 0\.0\]"):
-        d(-11.5)
+    # before t0 the history function answers, even older than the stored window
+    np.testing.assert_allclose(np.asarray(d(-11.5)), [-11.5, -11.5], atol=1e-6)
+    for k in range(1, 16):
+        d.update(float(k), jnp.full(2, 100.0 + k))
+    np.testing.assert_allclose(np.asarray(d(4.0)), [104.0, 104.0])
+    np.testing.assert_allclose(np.asarray(d(-3.25)), [-3.25, -3.25], atol=1e-6)
+    with pytest.raises(ValueError, match=r"TimeDelay0.*3\.5.*earlier.*\[4\.0, 15\.0\]"):
+        d(3.5)
     assert set(d.vars(method="relative")) == {"data", "idx", "current_time"}
 
 
@@ -91,13 +97,15 @@ def test_time_delay_linear_interp_matches_numpy_interp_and_sin():
     for t in queries:
         got = np.asarray(d(float(t)))
         assert got.shape == (3,)
-        np.testing.assert_allclose(got, np.interp(t, grid, values), rtol=0, atol=2e-6)
+        # before t0 = 0 the history function itself is evaluated (BrainPy 2.1 does the same)
+        ref = np.sin(t) if t < 0 else np.interp(t, grid, values)
+        np.testing.assert_allclose(got, ref, rtol=0, atol=2e-6)
         # linear interpolation of sin on a grid of step dt is within dt^2 / 8 of sin
         np.testing.assert_allclose(got, np.sin(t), rtol=0, atol=dt**2 / 8 + 1e-6)
     # a vector of times gives one row per time; indices select elements
     batch = np.asarray(d(jnp.asarray([0.37, -0.333])))
     assert batch.shape == (2, 3)
-    np.testing.assert_allclose(batch[:, 0], np.interp([0.37, -0.333], grid, values), atol=2e-6)
+    np.testing.assert_allclose(batch[:, 0], [np.interp(0.37, grid, values), np.sin(-0.333)], atol=2e-6)
     np.testing.assert_allclose(np.asarray(d(0.123, indices=1)), np.interp(0.123, grid, values), atol=2e-6)
 
 
@@ -253,7 +261,8 @@ class _RingReference:
     """A NumPy list of past values: ``history[d]`` is the value delayed by ``d`` steps."""
 
     def __init__(self, target, initial):
-        self.history = [np.asarray(target)] + [np.asarray(row) for row in initial]
+        # ``initial`` is oldest first, as in BrainPy 2.1: its last row is the value at delay 1
+        self.history = [np.asarray(target)] + [np.asarray(row) for row in initial[::-1]]
 
     def update(self, value):
         self.history = [np.asarray(value)] + self.history[:-1]
@@ -314,7 +323,9 @@ def test_length_delay_initial_delay_data_forms():
 
     d = bm.LengthDelay(jnp.zeros(3), 2, initial_delay_data=init_with_dtype)
     assert seen == {"shape": (2, 3), "dtype": jnp.float32}
-    np.testing.assert_array_equal(np.asarray(d(2)), [3, 4, 5])
+    # rows oldest first: row 0 is the value at delay 2
+    np.testing.assert_array_equal(np.asarray(d(2)), [0, 1, 2])
+    np.testing.assert_array_equal(np.asarray(d(1)), [3, 4, 5])
 
     d = bm.LengthDelay(jnp.zeros((2, 2), dtype=jnp.int32), 1, initial_delay_data=lambda shape: np.ones(shape))
     assert d.data.dtype == jnp.int32

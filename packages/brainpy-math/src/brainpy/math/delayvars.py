@@ -204,20 +204,27 @@ class TimeDelay(AbstractDelay):
     :math:`n = \lceil \mathrm{delay\_len}/dt \rceil + 2`.  Calling the delay with a time
     :math:`t \in [t_c - \mathrm{delay\_len}, t_c]` returns the value of the target at :math:`t`,
     read from the stored grid by linear interpolation (``'linear_interp'``) or by taking the
-    nearest grid point (``'round'``).  Values at times before ``t0`` come from ``before_t0``.
-    One value more than ``delay_len`` needs is kept, so that ``delay(t - delay_len)`` still works
-    after the delay was updated to the end ``t + dt`` of a step (as monitors do).
+    nearest grid point (``'round'``).  One value more than ``delay_len`` needs is kept, so that
+    ``delay(t - delay_len)`` still works after the delay was updated to the end ``t + dt`` of a
+    step (as monitors do).
+
+    Times before ``t0`` are read from the history ``before_t0``: a function of time is evaluated
+    at the requested time (as BrainPy 2.1 does), and a constant history answers for any time
+    before ``t0``, even one older than the stored window (a state-dependent delay may reach that
+    far back).  Only a time after ``t0`` whose value has left the window, or a time before the
+    start of a history given as an array of past values, is out of range.
 
     Args:
       delay_target: the delayed array (any shape); its value is the value at time ``t0``.
       delay_len: the longest delay, in time units (``>= 0``).
       before_t0: the history for times before ``t0``: None (zeros), a number or an array that
-        broadcasts to the target's shape (a constant history), an array of shape
-        ``(num_delay_step - 1,) + target.shape`` (the whole history, oldest first), or a function
-        of time returning a value that broadcasts to the target's shape.  A function is sampled
-        on the grid ``t0 - k * dt`` when the delay is created; it is vectorised with
-        ``jax.vmap`` when it is written with JAX operations, and called once per grid time
-        otherwise.
+        broadcasts to the target's shape (a constant history), an array of past values with one
+        more axis than the target, oldest first, of length ``ceil(delay_len / dt)`` (BrainPy
+        2.1's ``num_delay_step - 1``: the values at ``t0 - k * dt`` down to ``k = 1``; the
+        oldest is repeated one step further back) or one longer, or a function of time
+        returning a value that broadcasts to the target's shape.  A function should be written
+        with JAX operations; one that only takes Python numbers is called once per time through
+        a host callback.
       t0: the initial time.
       dt: the time step between stored values (default: ``brainpy.math.get_dt()``).
       name: the object name.
@@ -288,6 +295,7 @@ class TimeDelay(AbstractDelay):
             raise ValueError(f"{self.name}: t0 must be a number, got {t0!r}.")
         if before_t0 is None:
             before_t0 = self._before_t0
+        self._before_t0 = before_t0
         self.delay_len = float(delay_len)
         self.t0 = float(t0)
         steps = self.delay_len / self.dt
@@ -309,36 +317,75 @@ class TimeDelay(AbstractDelay):
             _assign(self.current_time, time)
 
     def _history(self, before_t0, target):
-        """The values at ``t0 - k*dt`` for ``k = num_delay_step-1, ..., 1`` (oldest first)."""
+        """The values at ``t0 - k*dt`` for ``k = num_delay_step-1, ..., 1`` (oldest first).
+
+        Also records how times before ``t0`` are answered: ``_history_fn`` (a function of time)
+        or ``_history_const`` (a constant value), or neither (an array of past values).
+        """
         n = self.num_delay_step - 1
         shape = (n,) + tuple(target.shape)
+        self._history_fn = None
+        self._history_const = None
         if before_t0 is None:
+            self._history_const = jnp.zeros(target.shape, dtype=target.dtype)
             return jnp.zeros(shape, dtype=target.dtype)
         if callable(before_t0):
+            self._history_fn = before_t0
             times = self.t0 - self.dt * jnp.arange(n, 0, -1, dtype=_float_dtype())
-
-            def one(t):
-                return jnp.broadcast_to(jnp.asarray(_unwrap(before_t0(t)), dtype=target.dtype), target.shape)
-
+            return self._function_values(times, target.shape, target.dtype)
+        if not isinstance(before_t0, (numbers.Number, Array, jax.Array, np.ndarray)):
+            raise TypeError(
+                f"{self.name}: before_t0 must be None, a number, an array or a function of time, "
+                f"got {type(before_t0).__name__}."
+            )
+        value = jnp.asarray(_unwrap(before_t0), dtype=target.dtype)
+        if value.ndim <= target.ndim:
             try:
-                return jax.vmap(one)(times)
-            except jax.errors.JAXTypeError:
-                values = [one(float(t)) for t in np.asarray(times)]
-                return jnp.stack(values) if values else jnp.zeros(shape, dtype=target.dtype)
-        if isinstance(before_t0, (numbers.Number, Array, jax.Array, np.ndarray)):
-            value = jnp.asarray(_unwrap(before_t0), dtype=target.dtype)
-            try:
-                return jnp.broadcast_to(value, shape)
+                self._history_const = jnp.broadcast_to(value, target.shape)
             except ValueError:
                 raise ValueError(
                     f"{self.name}: before_t0 of shape {tuple(value.shape)} does not broadcast to the "
-                    f"history shape {shape} (num_delay_step - 1 = {n} past values of shape "
-                    f"{tuple(target.shape)})."
+                    f"target shape {tuple(target.shape)} (a constant history)."
                 ) from None
-        raise TypeError(
-            f"{self.name}: before_t0 must be None, a number, an array or a function of time, "
-            f"got {type(before_t0).__name__}."
+            return jnp.broadcast_to(self._history_const, shape)
+        if value.ndim == target.ndim + 1 and value.shape[0] in (n - 1, n):
+            try:
+                rows = jnp.broadcast_to(value, value.shape[:1] + tuple(target.shape))
+            except ValueError:
+                rows = None
+            if rows is not None:
+                # BrainPy 2.1's shorter history: its oldest value also stands one step earlier
+                return rows if rows.shape[0] == n else jnp.concatenate([rows[:1], rows], axis=0)
+        raise ValueError(
+            f"{self.name}: before_t0 of shape {tuple(value.shape)} is neither a constant history "
+            f"(broadcasting to the target shape {tuple(target.shape)}) nor an array of past values "
+            f"of shape {(n - 1,) + tuple(target.shape)} or {shape}, oldest first "
+            f"(delay_len={self.delay_len}, dt={self.dt})."
         )
+
+    def _function_values(self, times, target_shape, dtype):
+        """The history function at ``times``: an array of shape ``times.shape + target_shape``."""
+        fn = self._history_fn
+
+        def one(t):
+            return jnp.broadcast_to(jnp.asarray(_unwrap(fn(t)), dtype=dtype), target_shape)
+
+        flat = jnp.ravel(times)
+        try:
+            out = jax.vmap(one)(flat)
+        except jax.errors.JAXTypeError:  # written for Python numbers: call it once per time
+            if isinstance(flat, jax.core.Tracer):
+                out = jax.pure_callback(
+                    lambda ts: np.stack([np.asarray(one(float(t))) for t in ts]).reshape(
+                        ts.shape + tuple(target_shape)),
+                    jax.ShapeDtypeStruct(flat.shape + tuple(target_shape), dtype),
+                    flat,
+                    vmap_method="sequential",
+                )
+            else:
+                values = [one(float(t)) for t in np.asarray(flat)]
+                out = jnp.stack(values) if values else jnp.zeros((0,) + tuple(target_shape), dtype)
+        return out.reshape(tuple(times.shape) + tuple(target_shape))
 
     # ----- reading -----
     def __call__(self, time, indices=None):
@@ -363,6 +410,18 @@ class TimeDelay(AbstractDelay):
             self.data.value, self.idx.value[0], current, time,
             dt=self.dt, last=last, linear=self.interp_method == _INTERP_LINEAR,
         )
+        if self._history_fn is not None or self._history_const is not None:
+            # before t0 a function answers everywhere, a constant where the window ends
+            before = time < self.t0
+            use = before if self._history_fn is not None else before & too_early
+            mask = jnp.reshape(use, use.shape + (1,) * len(self.delay_target_shape))
+            if self._history_fn is not None:
+                past = self._function_values(jnp.minimum(time, self.t0), self.delay_target_shape,
+                                             value.dtype)
+            else:
+                past = self._history_const.astype(value.dtype)
+            value = jnp.where(mask, past, value)
+            too_early = too_early & ~before
         _check(
             too_late,
             lambda t, c: (
@@ -377,7 +436,8 @@ class TimeDelay(AbstractDelay):
             lambda t, c: (
                 f"{self.name}: the requested time {t!s} is earlier than the stored history "
                 f"(delay_len={self.delay_len}, dt={self.dt}); expected a time in "
-                f"[{c - last * self.dt!s}, {c!s}]."
+                f"[{c - last * self.dt!s}, {c!s}] or, where the history before t0={self.t0} is a "
+                f"function or a constant, before t0."
             ),
             time,
             current,
@@ -427,10 +487,11 @@ class LengthDelay(AbstractDelay):
         `Variable`, ``update()`` without argument pushes its current value.
       delay_len: the longest delay, in steps (a non-negative integer).
       initial_delay_data: the values for delays ``1..delay_len``: None (zeros), a number or an
-        array broadcasting to the target's shape (the same value for every delay), an array of
-        shape ``(delay_len,) + target.shape`` (row ``d - 1`` is the value at delay ``d``), or a
-        function/initializer called with the shape ``(delay_len,) + target.shape`` (and
-        ``dtype=`` when it accepts one).
+        array broadcasting to the target's shape (the same value for every delay), an array
+        broadcasting to ``(delay_len,) + target.shape`` holding the past values oldest first as
+        in BrainPy 2.1 (row 0 is the value at delay ``delay_len``, the last row the value at
+        delay 1), or a function/initializer called with the shape ``(delay_len,) +
+        target.shape`` (and ``dtype=`` when it accepts one) returning such an array.
       name: the object name.
       batch_axis: the batch axis of the stored data (of shape ``(delay_len + 1,) + target.shape``);
         by default the target's batch axis plus one.
@@ -493,7 +554,8 @@ class LengthDelay(AbstractDelay):
             delay_len = self.num_delay_step - 1
         delay_len = _as_step_count(delay_len, self.name)
         self.num_delay_step = delay_len + 1
-        initial = self._initial(initial_delay_data, target, delay_len)
+        # stored newest first: row d holds the value at delay d
+        initial = self._initial(initial_delay_data, target, delay_len)[::-1]
         data = jnp.concatenate([target[None], initial], axis=0)
         idx = jnp.zeros((1,), dtype=jnp.int32)
         if self.data is None:
@@ -507,7 +569,7 @@ class LengthDelay(AbstractDelay):
             _assign(self.idx, idx)
 
     def _initial(self, initial_delay_data, target, delay_len):
-        """The values at delays ``1..delay_len`` (row ``d - 1`` for delay ``d``)."""
+        """The values at delays ``delay_len..1`` (oldest first)."""
         shape = (delay_len,) + tuple(target.shape)
         if initial_delay_data is None:
             return jnp.zeros(shape, dtype=target.dtype)
