@@ -12,7 +12,7 @@ import brainpy.math as bm
 from brainpy.errors import MathError
 from brainpy.math import io as bm_io
 
-FORMATS = [".h5", ".hdf5", ".npz", ".pkl", ".mat"]
+FORMATS = [".h5", ".hdf5", ".npz", ".pkl", ".pickle", ".mat"]
 
 
 def _arrays():
@@ -179,7 +179,7 @@ def test_dtype_kind_mismatch(tmp_path):
 
 
 def test_unknown_extension(tmp_path):
-    with pytest.raises(MathError, match=r'Unknown file format ".json".*\.h5, \.hdf5, \.npz, \.pkl, \.mat'):
+    with pytest.raises(MathError, match=r'Unknown file format ".json".*\.h5, \.hdf5, \.npz, \.pkl, \.pickle, \.mat'):
         bm.save(tmp_path / "x.json", {"a": np.ones(1)})
     with pytest.raises(MathError, match="no extension"):
         bm.load(tmp_path / "x")

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: File extensions understood by `save` and `load`.
-SUPPORTED_FORMATS = (".h5", ".hdf5", ".npz", ".pkl", ".mat")
+SUPPORTED_FORMATS = (".h5", ".hdf5", ".npz", ".pkl", ".pickle", ".mat")
 
 _MAT_META = "brainpy_io_meta"
 
@@ -111,8 +111,9 @@ def _read_h5(filename: str):
     return {path: np.asarray(arr) for path, arr in flat.items()}
 
 
-def _write_npz(filename: str, flat):
-    with open(filename, "wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+def _write_npz(filename: str, flat, compressed: bool = False):
+    compression = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
+    with open(filename, "wb") as fh, zipfile.ZipFile(fh, "w", compression=compression) as zf:
         for path, arr in flat.items():
             with zf.open("/".join(path) + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, arr, allow_pickle=False)
@@ -196,6 +197,7 @@ _WRITERS: Dict[str, Callable] = {
     ".hdf5": _write_h5,
     ".npz": _write_npz,
     ".pkl": _write_pkl,
+    ".pickle": _write_pkl,
     ".mat": _write_mat,
 }
 _READERS: Dict[str, Callable] = {
@@ -203,6 +205,7 @@ _READERS: Dict[str, Callable] = {
     ".hdf5": _read_h5,
     ".npz": _read_npz,
     ".pkl": _read_pkl,
+    ".pickle": _read_pkl,
     ".mat": _read_mat,
 }
 
@@ -408,3 +411,135 @@ def load_states(target: BrainPyObject, filename, verbose: bool = False, check_mi
     if not isinstance(target, BrainPyObject):
         raise MathError(f"load_states: expected a BrainPyObject, got {type(target).__name__}.")
     return _load(filename, target, verbose, check_missing, strict=False, stacklevel=4)
+
+
+# ---------------------------------------------------------------------------
+# the BrainPy 2.1 functions of ``brainpy.base`` (save_as_h5, load_by_h5, ...)
+# ---------------------------------------------------------------------------
+
+_LEGACY_EXTENSIONS = {
+    "h5": (".h5", ".hdf5"),
+    "npz": (".npz",),
+    "pkl": (".pkl", ".pickle"),
+    "mat": (".mat",),
+}
+# Entries BrainPy 2.1 wrote to record a Variable stored once but shared under several names.
+_LEGACY_SHARED_KEYS = ("duplicate_keys", "duplicate_targets")
+
+
+def _legacy_filename(fname: str, kind: str, filename) -> str:
+    filename = os.fspath(filename)
+    extensions = _LEGACY_EXTENSIONS[kind]
+    if os.path.splitext(filename)[1].lower() not in extensions:
+        raise MathError(
+            f'{fname}: expected a file name ending with {" or ".join(extensions)}, got "{filename}".'
+        )
+    return filename
+
+
+def _legacy_save(fname: str, kind: str, filename, variables, compressed: bool = False):
+    filename = _legacy_filename(fname, kind, filename)
+    if not isinstance(variables, Mapping):
+        raise MathError(
+            f"{fname}: expected a dict of Variables/arrays such as model.vars(), got "
+            f"{type(variables).__name__}."
+        )
+    flat = _flatten(variables)
+    if compressed:
+        _atomic_write(filename, lambda tmp: _write_npz(tmp, flat, compressed=True))
+    else:
+        writer = _WRITERS[_format_of(filename)]
+        _atomic_write(filename, lambda tmp: writer(tmp, flat))
+
+
+def _legacy_load(fname: str, kind: str, filename, target, verbose: bool):
+    filename = _legacy_filename(fname, kind, filename)
+    if not isinstance(target, BrainPyObject):
+        raise TypeError(f"{fname}: target must be a BrainPyObject (e.g. a model), got {type(target).__name__}.")
+    data = {".".join(p): arr for p, arr in _read(filename).items()}
+    for key in _LEGACY_SHARED_KEYS:
+        data.pop(key, None)
+    variables = target.vars(method="absolute")
+    unknown = [k for k in data if k not in variables]
+    if unknown:
+        raise KeyError(
+            f'{fname}: "{filename}" holds data for {unknown}, which are not Variables of '
+            f"{target.name} (its Variables: {list(variables)})."
+        )
+    for key, arr in data.items():
+        _check_compatible(key, variables[key], arr)
+    loaded = set()
+    for key, arr in data.items():
+        if verbose:
+            print(f"Loading {key} ...")
+        var = variables[key]
+        var.value = jnp.asarray(arr, dtype=var.dtype)
+        loaded.add(id(var))
+    missing = [k for k, v in variables.items() if id(v) not in loaded]
+    if missing:
+        warnings.warn(f'"{filename}" holds no data for the Variables {missing}.', UserWarning, stacklevel=3)
+
+
+def save_as_h5(filename, variables: Mapping) -> None:
+    """Save a dict of Variables (e.g. ``model.vars()``) to an HDF5 file (``.h5``/``.hdf5``).
+
+    The BrainPy 2.1 form of `save`: the file name must carry one of these extensions.
+
+    Examples:
+      >>> import brainpy as bp, brainpy.math as bm
+      >>> class Model(bm.BrainPyObject):
+      ...     def __init__(self):
+      ...         super().__init__()
+      ...         self.w = bm.Variable(bm.ones(3))
+      >>> model = Model()
+      >>> bp.base.save_as_h5('model.h5', model.vars())
+      >>> bp.base.load_by_h5('model.h5', model)
+    """
+    _legacy_save("save_as_h5", "h5", filename, variables)
+
+
+def load_by_h5(filename, target: BrainPyObject, verbose: bool = False) -> None:
+    """Load a file written by `save_as_h5` into the Variables of ``target``.
+
+    Keys are matched against the absolute names ``target.vars()``.  A key naming no Variable
+    raises `KeyError`; Variables the file does not hold are reported with a warning.
+
+    Args:
+      filename: an ``.h5``/``.hdf5`` file.
+      target: the object whose Variables are loaded in place.
+      verbose: print each Variable as it is loaded.
+    """
+    _legacy_load("load_by_h5", "h5", filename, target, verbose)
+
+
+def save_as_npz(filename, variables: Mapping, compressed: bool = False) -> None:
+    """Save a dict of Variables to a NumPy ``.npz`` file, zip-compressed if ``compressed``."""
+    _legacy_save("save_as_npz", "npz", filename, variables, compressed=compressed)
+
+
+def load_by_npz(filename, target: BrainPyObject, verbose: bool = False) -> None:
+    """Load a file written by `save_as_npz` into ``target`` (matched as in `load_by_h5`)."""
+    _legacy_load("load_by_npz", "npz", filename, target, verbose)
+
+
+def save_as_pkl(filename, variables: Mapping) -> None:
+    """Save a dict of Variables to a pickle file (``.pkl``/``.pickle``)."""
+    _legacy_save("save_as_pkl", "pkl", filename, variables)
+
+
+def load_by_pkl(filename, target: BrainPyObject, verbose: bool = False) -> None:
+    """Load a file written by `save_as_pkl` into ``target`` (matched as in `load_by_h5`).
+
+    Only load pickle files from trusted sources: unpickling can run arbitrary code.
+    """
+    _legacy_load("load_by_pkl", "pkl", filename, target, verbose)
+
+
+def save_as_mat(filename, variables: Mapping) -> None:
+    """Save a dict of Variables to a MATLAB ``.mat`` file."""
+    _legacy_save("save_as_mat", "mat", filename, variables)
+
+
+def load_by_mat(filename, target: BrainPyObject, verbose: bool = False) -> None:
+    """Load a file written by `save_as_mat` into ``target`` (matched as in `load_by_h5`)."""
+    _legacy_load("load_by_mat", "mat", filename, target, verbose)
