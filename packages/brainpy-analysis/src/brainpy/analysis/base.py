@@ -163,6 +163,8 @@ class LowDimAnalyzer:
         self.jit_device = jit_device
         self.options = self._check_options(options)
         self._scalars = {}
+        # the standard-call functions (F_fx, F_fy, ...), built on first use
+        self.analyzed_results: Dict[str, object] = {}
         self._field = self._make_field(self.target_var_names, self.target_par_names)
         self._batch_field = jax.jit(jax.vmap(self._field))
         field = self._field
@@ -274,6 +276,210 @@ class LowDimAnalyzer:
         if len(self.target_var_names) < 2:
             raise AnalyzerError(f"{self._owner}: there is no second target variable.")
         return self.target_var_names[1]
+
+    # ----- the equations in the standard call f(*target_vars, *target_pars) -----
+    # The functions below take the values of the target variables, then of the target
+    # parameters, positionally; fixed variables, updated parameters and defaults are bound.
+    # They work elementwise on arrays and are built once, on first use.
+
+    def _cached(self, key, build):
+        if key not in self.analyzed_results:
+            self.analyzed_results[key] = build()
+        return self.analyzed_results[key]
+
+    def _standard_call(self, var: str):
+        """The derivative of ``var`` as ``f(*target_vars, *target_pars)``, traceable by JAX."""
+        equation = self.model.equations[var]
+        names = self.target_var_names + self.target_par_names
+        constants = dict(self._constants)
+        owner = self._owner
+
+        def f(*values):
+            if len(values) != len(names):
+                raise AnalyzerError(f"{owner}: the equation of {var!r} takes the values of {names} in this order, "
+                                    f"got {len(values)} values.")
+            env = dict(constants)
+            env.update(zip(names, values))
+            out = equation(env)
+            return out.reshape(()) if out.shape == (1,) else out
+
+        return f
+
+    @staticmethod
+    def _on_floats(f):
+        """``f`` taking Python numbers, NumPy arrays or `brainpy.math` arrays (cast to JAX floats)."""
+
+        @functools.wraps(f)
+        def call(*values):
+            return f(*[jnp.asarray(_unwrap(v), dtype=jnp.result_type(float)) for v in values])
+
+        return call
+
+    def _derivative(self, var: str, wrt: int):
+        f = self._standard_call(var)
+        return self._on_floats(jax.jit(jax.grad(lambda *v: jnp.sum(f(*v)), argnums=wrt)))
+
+    @property
+    def F_fx(self):
+        """``fx(x[, y], *pars)``: the derivative of `x_var` at the given values (jitted)."""
+        return self._cached("F_fx", lambda: self._on_floats(jax.jit(self._standard_call(self.x_var))))
+
+    @property
+    def F_fy(self):
+        """``fy(x, y, *pars)``: the derivative of `y_var` at the given values (jitted)."""
+        return self._cached("F_fy", lambda: self._on_floats(jax.jit(self._standard_call(self.y_var))))
+
+    @property
+    def F_vmap_fx(self):
+        """`F_fx` mapped over the first axis of all its arguments."""
+        return self._cached("F_vmap_fx",
+                            lambda: self._on_floats(jax.jit(jax.vmap(self._standard_call(self.x_var)))))
+
+    @property
+    def F_vmap_fy(self):
+        """`F_fy` mapped over the first axis of all its arguments."""
+        return self._cached("F_vmap_fy",
+                            lambda: self._on_floats(jax.jit(jax.vmap(self._standard_call(self.y_var)))))
+
+    @property
+    def F_dfxdx(self):
+        """``dfx/dx`` at the given values, elementwise over arrays."""
+        return self._cached("F_dfxdx", lambda: self._derivative(self.x_var, 0))
+
+    @property
+    def F_dfxdy(self):
+        """``dfx/dy`` at the given values, elementwise over arrays."""
+        return self._cached("F_dfxdy", lambda: self._derivative(self.x_var, self._y_position()))
+
+    @property
+    def F_dfydx(self):
+        """``dfy/dx`` at the given values, elementwise over arrays."""
+        return self._cached("F_dfydx", lambda: self._derivative(self.y_var, 0))
+
+    @property
+    def F_dfydy(self):
+        """``dfy/dy`` at the given values, elementwise over arrays."""
+        return self._cached("F_dfydy", lambda: self._derivative(self.y_var, self._y_position()))
+
+    def _y_position(self):
+        self.y_var  # noqa: B018 (raises for a one-variable analyzer)
+        return 1
+
+    @property
+    def F_jacobian(self):
+        """``J(x, y, *pars)``: the 2x2 matrix ``[[dfx/dx, dfx/dy], [dfy/dx, dfy/dy]]`` at one point."""
+
+        def build():
+            fx, fy = self._standard_call(self.x_var), self._standard_call(self.y_var)
+            argnums = (0, self._y_position())
+
+            def jacobian(*values):
+                return jnp.stack([jnp.stack(jax.grad(fx, argnums)(*values)),
+                                  jnp.stack(jax.grad(fy, argnums)(*values))])
+
+            return self._on_floats(jax.jit(jacobian))
+
+        return self._cached("F_jacobian", build)
+
+    @property
+    def F_fixed_point_aux(self):
+        """The loss that vanishes at fixed points, as a function of the vector of target
+        variables and the parameters: ``|fx|`` for one variable, ``fx**2 + fy**2`` for two."""
+
+        def build():
+            fs = [self._standard_call(v) for v in self.target_var_names]
+
+            def aux(values, *pars):
+                values = [values[i] for i in range(len(fs))]
+                if len(fs) == 1:
+                    return jnp.sum(jnp.abs(fs[0](*values, *pars)))
+                return jnp.sum(sum(f(*values, *pars) ** 2 for f in fs))
+
+            return aux
+
+        return self._cached("F_fixed_point_aux", build)
+
+    @property
+    def F_vmap_fp_aux(self):
+        """`F_fixed_point_aux` over a batch: ``values`` of shape ``(n, num_vars)``, parameters of
+        shape ``(n,)``."""
+        return self._cached("F_vmap_fp_aux", lambda: self._on_floats(jax.jit(jax.vmap(self.F_fixed_point_aux))))
+
+    def _integrator_step(self, var: str):
+        from brainpy.analysis.model import _variables_of
+
+        integral = next(i for i in self.model.integrators if var in _variables_of(i))
+        if _variables_of(integral) != [var]:
+            # an integrator of several equations (JointEq): the same method on this equation alone
+            try:
+                integral = type(integral)(self.model.equations[var].f, var_type=integral.var_type, dt=integral.dt)
+            except Exception as e:  # noqa: BLE001 (any failure means the method cannot split)
+                raise AnalyzerError(f"{self._owner}: cannot build a one-variable integrator of {var!r} from "
+                                    f"{integral!r}: {e}") from None
+        names = self.target_var_names + self.target_par_names
+        constants = dict(self._constants)
+        parameters = list(getattr(integral, "parameters", self.model.equations[var].args))
+        owner = self._owner
+
+        def step(*values):
+            if len(values) != len(names):
+                raise AnalyzerError(f"{owner}: the integrator of {var!r} takes the values of {names} in this order, "
+                                    f"got {len(values)} values.")
+            env = dict(constants)
+            env.update(zip(names, values))
+            out = integral(env[var], 0., **{p: env[p] for p in parameters if p in env})
+            return jnp.asarray(_unwrap(out))
+
+        return step
+
+    @property
+    def F_int_x(self):
+        """``int_x(x[, y], *pars)``: `x_var` after one step of its integrator (at its ``dt``)."""
+        return self._cached("F_int_x", lambda: self._integrator_step(self.x_var))
+
+    @property
+    def F_int_y(self):
+        """``int_y(x, y, *pars)``: `y_var` after one step of its integrator (at its ``dt``)."""
+        return self._cached("F_int_y", lambda: self._integrator_step(self.y_var))
+
+    def _closed_form_call(self, key, solved: int):
+        """The option function ``key`` as ``F(other_var, *pars)``, or None when not given."""
+        function = self.options.get(key)
+        if function is None:
+            return None
+        args = list(inspect.signature(function).parameters)
+        other = self.target_var_names[1 - solved]
+        par_names = self.target_par_names
+        constants = dict(self._constants)
+
+        def f(value, *pars):
+            env = dict(constants)
+            env.update(zip(par_names, pars))
+            env[other] = value
+            # the first argument is the other variable, whatever its name; the rest by name
+            return jnp.asarray(_unwrap(function(value, *[env[a] for a in args[1:] if a in env])))
+
+        return f
+
+    @property
+    def F_x_by_y_in_fx(self):
+        """``x = F(y, *pars)`` on the fx-nullcline, from ``options``; None when not given."""
+        return self._cached("F_x_by_y_in_fx", lambda: self._closed_form_call(C.x_by_y_in_fx, 0))
+
+    @property
+    def F_y_by_x_in_fx(self):
+        """``y = F(x, *pars)`` on the fx-nullcline, from ``options``; None when not given."""
+        return self._cached("F_y_by_x_in_fx", lambda: self._closed_form_call(C.y_by_x_in_fx, 1))
+
+    @property
+    def F_x_by_y_in_fy(self):
+        """``x = F(y, *pars)`` on the fy-nullcline, from ``options``; None when not given."""
+        return self._cached("F_x_by_y_in_fy", lambda: self._closed_form_call(C.x_by_y_in_fy, 0))
+
+    @property
+    def F_y_by_x_in_fy(self):
+        """``y = F(x, *pars)`` on the fy-nullcline, from ``options``; None when not given."""
+        return self._cached("F_y_by_x_in_fy", lambda: self._closed_form_call(C.y_by_x_in_fy, 1))
 
     def _par_grid(self) -> np.ndarray:
         """Every combination of the target parameter grids, shape ``(m, num_pars)``."""

@@ -64,6 +64,26 @@ def _chain(points: np.ndarray, gap: float) -> np.ndarray:
     return np.asarray(out)
 
 
+def _bifurcation_axes(var: str, num_pars: int, new: bool = False):
+    """The axes of the figure ``'<var> bifurcation'``: 2-D for one parameter, 3-D for two.
+
+    ``new`` (a fresh bifurcation diagram over two parameters) always starts a new 3-D axes on
+    a cleared figure; otherwise the latest axes of the right kind is reused (limit cycles and
+    trajectories are drawn over the diagram, one-parameter diagrams over each other). Axes of
+    the other kind are cleared away first, since a 3-D view drawn over 2-D axes, or the
+    reverse, cannot be read.
+    """
+    plt = _plt()
+    fig = plt.figure(f"{var} bifurcation")
+    three_d = num_pars == 2
+    matching = [ax for ax in fig.axes if (ax.name == "3d") == three_d]
+    if matching and not (new and three_d):
+        return matching[-1]
+    if fig.axes:
+        fig.clf()
+    return fig.add_subplot(projection="3d") if three_d else fig.add_subplot()
+
+
 class PhasePlane1D(LowDimAnalyzer):
     """Phase-plane analysis of a one-variable system ``dx/dt = f(x)``.
 
@@ -554,23 +574,20 @@ class Bifurcation1D(LowDimAnalyzer):
             return self.fixed_points
 
     def _plot_1d_bifurcation(self, fps: FixedPoints):
-        plt = _plt()
         x = fps[self.x_var]
+        ax = _bifurcation_axes(self.x_var, len(self.target_par_names), new=True)
         if len(self.target_par_names) == 1:
             p = self.target_par_names[0]
-            plt.figure(f"{self.x_var} bifurcation")
-            _plot_points(plt.gca(), fps[p], x, fps.types)
-            plt.xlabel(p)
-            plt.ylabel(self.x_var)
+            _plot_points(ax, fps[p], x, fps.types)
+            ax.set_xlabel(p)
+            ax.set_ylabel(self.x_var)
         else:
             p1, p2 = self.target_par_names
-            fig = plt.figure(f"{self.x_var} bifurcation")
-            ax = fig.add_subplot(projection="3d")
             _plot_points(ax, fps[p1], fps[p2], fps.types, zs=x)
             ax.set_xlabel(p1)
             ax.set_ylabel(p2)
             ax.set_zlabel(self.x_var)
-        plt.legend()
+        ax.legend()
 
 
 class Bifurcation2D(LowDimAnalyzer):
@@ -646,16 +663,12 @@ class Bifurcation2D(LowDimAnalyzer):
         if with_return:
             return fps
 
-    def _figure(self, var):
-        plt = _plt()
-        fig = plt.figure(f"{var} bifurcation")
-        if len(self.target_par_names) == 2 and not fig.axes:
-            fig.add_subplot(projection="3d")
-        return fig.axes[0] if fig.axes else fig.add_subplot()
+    def _figure(self, var, new: bool = False):
+        return _bifurcation_axes(var, len(self.target_par_names), new)
 
     def _plot_2d_bifurcation(self, fps: FixedPoints):
         for var in self.target_var_names:
-            ax = self._figure(var)
+            ax = self._figure(var, new=True)
             if len(self.target_par_names) == 1:
                 p = self.target_par_names[0]
                 _plot_points(ax, fps[p], fps[var], fps.types)
@@ -798,12 +811,8 @@ class FastSlow1D(_FastSlowTrajectory, Bifurcation1D):
                          pars_update=pars_update, resolutions=resolutions, **kwargs)
         self._setup_fast_slow(fast_vars, slow_vars)
 
-    def _figure(self, var):
-        plt = _plt()
-        fig = plt.figure(f"{var} bifurcation")
-        if len(self.target_par_names) == 2 and not fig.axes:
-            fig.add_subplot(projection="3d")
-        return fig.axes[0] if fig.axes else fig.add_subplot()
+    def _figure(self, var, new: bool = False):
+        return _bifurcation_axes(var, len(self.target_par_names), new)
 
 
 class FastSlow2D(_FastSlowTrajectory, Bifurcation2D):
