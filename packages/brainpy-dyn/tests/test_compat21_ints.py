@@ -54,7 +54,8 @@ def test_ints_of_a_network_and_subset_by_kind():
     net = bp.dyn.Network(E=neu, syn=syn, name="ints_net")
 
     relative = net.ints(method="relative")
-    assert set(relative) == {"E.integral", "E.noisy", "syn.int_s"}
+    # as in BrainPy 2.1, relative paths include the neurons reached again as syn.pre
+    assert set(relative) == {"E.integral", "E.noisy", "syn.int_s", "syn.pre.integral", "syn.pre.noisy"}
     absolute = net.ints()
     assert set(absolute) == {"ints_net_E.integral", "ints_net_E.noisy", "ints_net_syn.int_s"}
 

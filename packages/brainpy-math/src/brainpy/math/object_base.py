@@ -433,32 +433,59 @@ class BrainPyObject:
         """Collect this object and every child object.
 
         Args:
-          method: ``'absolute'`` keys nodes by their unique names; ``'relative'`` by the
-            attribute path from this object (``''`` for the object itself).
-          level: how many levels of children to descend (``-1``: all).
+          method: ``'absolute'`` keys each node once, by its unique name; ``'relative'`` keys
+            nodes by their attribute path from this object (``''`` for the object itself).  As
+            in BrainPy 2.1, a relative collection walks every parent-child link once, so an
+            object reachable through two parents is listed under both paths (use
+            ``Collector.unique()`` to keep the first); two attributes of one parent holding the
+            same child give one path.
+          level: the depth of the deepest children collected (``1``: the direct children,
+            ``-1``: all); ``level=0`` collects nothing, as in BrainPy 2.1.
           include_self: whether this object is included.
         """
         if method not in ("absolute", "relative"):
             raise ValueError(f"nodes(method={method!r}): expected 'absolute' or 'relative'.")
         gather = Collector()
-        visited = {id(self)}
+        if level == 0:
+            return gather
+        if method == "relative":
+            if include_self:
+                gather[""] = self
+            self._relative_nodes("", level, 0, set(), gather)
+            return gather
         if include_self:
-            gather["" if method == "relative" else self.name] = self
-        frontier = [("", self)]
+            gather[self.name] = self
+        visited = {id(self)}
+        frontier = [self]
         depth = 0
         while frontier and (level < 0 or depth < level):
             depth += 1
             next_frontier = []
-            for path, node in frontier:
-                for key, child in node._direct_nodes():
+            for node in frontier:
+                for _, child in node._direct_nodes():
                     if id(child) in visited:
                         continue
                     visited.add(id(child))
-                    child_path = f"{path}.{key}" if path else key
-                    gather[child_path if method == "relative" else child.name] = child
-                    next_frontier.append((child_path, child))
+                    gather[child.name] = child
+                    next_frontier.append(child)
             frontier = next_frontier
         return gather
+
+    def _relative_nodes(self, path, level, depth, links, gather):
+        """Depth-first: add the children reached through new links, then descend into them."""
+        if 0 <= level <= depth:
+            return
+        children = []
+        for key, child in self._direct_nodes():
+            link = (id(self), id(child))
+            if link in links:
+                continue
+            links.add(link)
+            child_path = f"{path}.{key}" if path else key
+            gather[child_path] = child
+            children.append((child_path, child))
+        for child_path, child in children:
+            child._relative_nodes(child_path, level, depth + 1, links, gather)
 
     def vars(
         self,
@@ -469,24 +496,23 @@ class BrainPyObject:
     ) -> ArrayCollector:
         """Collect the Variables of this object and of its children.
 
-        Keys are ``<node name>.<attribute>`` (absolute) or ``<attribute path>`` (relative).
-        ``exclude_types`` drops Variables of the given type(s).
+        Keys are ``<node name>.<attribute>`` (absolute: each Variable once) or ``<attribute
+        path>`` (relative: every path of ``nodes('relative')``, so a shared Variable appears
+        under each path that reaches it, as in BrainPy 2.1; ``.unique()`` keeps the first).
+        ``level`` is that of `nodes`; ``exclude_types`` drops Variables of the given type(s).
         """
         gather = ArrayCollector()
+        relative = method == "relative"
         seen = set()
-        for path, node in self.nodes(method=method, level=level, include_self=True).items():
-            if node is self and not include_self:
-                continue
+        for path, node in self.nodes(method=method, level=level, include_self=include_self).items():
             for key, var in node._direct_vars():
-                if id(var) in seen:
-                    continue
                 if exclude_types is not None and isinstance(var, exclude_types):
                     continue
-                seen.add(id(var))
-                if method == "relative":
-                    gather[f"{path}.{key}" if path else key] = var
-                else:
-                    gather[f"{path}.{key}"] = var
+                if not relative:
+                    if id(var) in seen:
+                        continue
+                    seen.add(id(var))
+                gather[f"{path}.{key}" if path else key] = var
         return gather
 
     def train_vars(self, method: str = "absolute", level: int = -1, include_self: bool = True) -> ArrayCollector:
@@ -500,11 +526,11 @@ class BrainPyObject:
 
     def save_state(self, **kwargs) -> Dict[str, Any]:
         """The data of this object's own Variables, keyed by attribute path."""
-        return {k: v.value for k, v in self.vars(method="relative", level=0).items()}
+        return {k: v.value for k, v in self._direct_vars()}
 
     def load_state(self, state_dict: Dict[str, Any], **kwargs):
         """Load this object's own Variables; returns ``(missing_keys, unexpected_keys)``."""
-        own = self.vars(method="relative", level=0)
+        own = dict(self._direct_vars())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         for k, v in own.items():
@@ -527,7 +553,7 @@ class BrainPyObject:
                 missing.extend(f"{name}.{k}" for k in m)
                 unexpected.extend(f"{name}.{k}" for k in u)
             else:
-                missing.extend(f"{name}.{k}" for k in node.vars(method="relative", level=0))
+                missing.extend(f"{name}.{k}" for k, _ in node._direct_vars())
         unexpected.extend(k for k in state_dict if k not in nodes)
         if warn and (missing or unexpected):
             warnings.warn(
