@@ -151,6 +151,15 @@ def _seed_to_key(seed):
     return _check_key(seed, "RandomState")
 
 
+def _typed_key(raw):
+    """Wrap a raw ``uint32[2]`` key for `jax.random`.
+
+    The state stays a raw key (its public form), while `jax.random` receives typed keys, so
+    draws also work where JAX is configured to reject raw keys (``jax_legacy_prng_key="error"``).
+    """
+    return jr.wrap_key_data(raw, impl="threefry2x32")
+
+
 def _check_key(key, owner):
     """Validate a PRNG key: a raw ``uint32[2]`` array, a typed JAX key, or an integer seed."""
     key = _unwrap(key)
@@ -327,7 +336,7 @@ class RandomState(Variable):
 
     def split_key(self):
         """Advance the state and return a new independent key."""
-        keys = jr.split(self.value)
+        keys = jr.key_data(jr.split(_typed_key(self.value)))
         self.value = keys[0]
         return keys[1]
 
@@ -336,14 +345,15 @@ class RandomState(Variable):
         n = operator.index(n)
         if n < 1:
             raise ValueError(f"RandomState.split_keys: expected n >= 1, got n={n}.")
-        keys = jr.split(self.value, n + 1)
+        keys = jr.key_data(jr.split(_typed_key(self.value), n + 1))
         self.value = keys[0]
         return keys[1:]
 
     def _key(self, key):
+        """The typed key a draw consumes: a new one split from the state, or ``key`` checked."""
         if key is None:
-            return self.split_key()
-        return _check_key(key, "RandomState")
+            return _typed_key(self.split_key())
+        return _typed_key(_check_key(key, "RandomState"))
 
     # ----- uniform and integer sampling -----
     def rand(self, *dn, key=None):
@@ -686,8 +696,26 @@ class RandomState(Variable):
         den = 2.0 * jr.gamma(k2, dfden / 2.0, shape, _float_dtype()) / dfden
         return Array(num / den)
 
-    def triangular(self, left, mode, right, size=None, key=None):
-        """Samples of the triangular distribution on ``[left, right]`` peaking at ``mode``."""
+    def triangular(self, left=None, mode=None, right=None, size=None, key=None):
+        """Samples of the triangular distribution on ``[left, right]`` peaking at ``mode``.
+
+        Given only a shape, as ``triangular(size)`` or ``triangular(size=...)``, it draws what
+        BrainPy 2.1's ``triangular`` drew: integers -1 and +1 with equal probability.
+        """
+        if mode is None and right is None:
+            if left is not None and size is not None:
+                raise TypeError(
+                    f"random.triangular: got left={left!r} and size={size!r} without mode and "
+                    f"right; expected left, mode and right, or only a size."
+                )
+            shape = _size2shape("triangular", size if left is None else left) or ()
+            signs = jr.bernoulli(self._key(key), 0.5, shape).astype(_int_dtype())
+            return Array(2 * signs - 1)
+        if left is None or mode is None or right is None:
+            raise TypeError(
+                f"random.triangular: expected left, mode and right, got left={left!r}, "
+                f"mode={mode!r}, right={right!r}."
+            )
         left, mode, right = _as_jax(left), _as_jax(mode), _as_jax(right)
         _check_order("triangular", ("left", "mode", "right"), left, mode, right, strict=False)
         _check_order("triangular", ("left", "right"), left, right)
