@@ -45,15 +45,23 @@ def test_receivers_cannot_be_a_list_or_tuple():
 def test_sets_lists_and_tuples_of_senders_and_receivers():
     i, r, o = nn.Input(1), nn.VanillaRNN(10), nn.Dense(1)
     expected = {(i.name, r.name), (r.name, o.name), (i.name, o.name)}
-    assert edges([i >> r, i] >> o) == expected
-    assert edges((i >> r, i) >> o) == expected
+    # a list/tuple of senders is joined by a new Concat node (in the order given)
+    for senders in ([i >> r, i], (i >> r, i)):
+        net = senders >> o
+        (concat,) = [n for n in net.lnodes if isinstance(n, nn.Concat)]
+        assert edges(net) == {(i.name, r.name), (r.name, concat.name), (i.name, concat.name), (concat.name, o.name)}
+        assert [s.name for s in net.ff_senders[concat]] == [r.name, i.name]
     assert edges({i >> r, i} >> o) == expected
     assert edges((i >> r >> o) & (i >> o)) == expected
     wrapped = i >> {r, o}
     assert edges(wrapped) == {(i.name, r.name), (i.name, o.name)}
     net = [i >> r, i] >> o
     net.initialize(2)
-    assert o.feedforward_shapes == ((None, 10), (None, 1)) and o.Wff.shape == (11, 1)
+    (concat,) = [n for n in net.lnodes if isinstance(n, nn.Concat)]
+    assert concat.output_shape == (None, 11) and o.feedforward_shapes == ((None, 11),) and o.Wff.shape == (11, 1)
+    x = np.ones((2, 1), np.float32)
+    h = np.maximum(x @ np.asarray(r.Wi) + np.asarray(r.bias), 0.)
+    np.testing.assert_allclose(np.asarray(net(x)), np.c_[h, x] @ np.asarray(o.Wff) + np.asarray(o.bias), rtol=1e-5)
 
 
 def test_inplace_operators():

@@ -120,7 +120,8 @@ def test_convolutions_against_scipy():
 def test_pooling():
     x = np.arange(2 * 4 * 4 * 1, dtype=np.float32).reshape(2, 4, 4, 1) % 7
     blocks = x.reshape(2, 2, 2, 2, 2, 1)
-    for node, fun in ((nn.MaxPool(2), np.max), (nn.MinPool(2), np.min), (nn.AvgPool(2), np.mean)):
+    for node, fun in ((nn.MaxPool(2, strides=2), np.max), (nn.MinPool(2, strides=2), np.min),
+                      (nn.AvgPool(2, strides=2), np.mean)):
         out = node(x)
         np.testing.assert_allclose(np.asarray(out), fun(blocks, axis=(2, 4)), rtol=1e-6)
         assert node.output_shape == (None, 2, 2, 1)
@@ -180,7 +181,7 @@ def test_dropout_and_basic_nodes():
     np.testing.assert_allclose(np.asarray(out), np.concatenate([a, 2 * a], -1))
     assert cat.output_shape == (None, 6)
     s = nn.Summation()
-    net = [nn.Input(3, name="s1"), nn.Input(3, name="s2")] >> s
+    net = {nn.Input(3, name="s1"), nn.Input(3, name="s2")} >> s
     np.testing.assert_allclose(np.asarray(net({"s1": a, "s2": a})), 2 * a)
     r = nn.Reshape((3, 1))
     np.testing.assert_allclose(np.asarray(r(a)), a.reshape(2, 3, 1))

@@ -9,7 +9,7 @@ trainer up there, so trainers added by plugins are reachable the same way.
 
 __version__ = "0.1.0"
 
-from brainpy.nn import algorithms, graph_flow, nodes, operations, runners  # noqa: F401
+from brainpy.nn import algorithms, datatypes, graph_flow, nodes, operations, runners  # noqa: F401
 from brainpy.nn.base import *  # noqa: F401,F403
 from brainpy.nn.graph_flow import *  # noqa: F401,F403
 from brainpy.nn.nodes import *  # noqa: F401,F403

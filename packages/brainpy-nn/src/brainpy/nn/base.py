@@ -69,9 +69,19 @@ class SingleData(DataType):
 
 
 class MultipleData(DataType):
-    """The node receives the list of incoming arrays, in the order of its senders."""
+    """The node receives the list of incoming arrays, in the order of its senders.
+
+    Args:
+      return_type: how the arrays are passed; only ``'sequence'`` (a list) is supported.
+    """
 
     name = "PASS_SEQUENCE"
+
+    def __init__(self, return_type: str = "sequence"):
+        if return_type != "sequence":
+            raise ValueError(f"MultipleData: return_type={return_type!r} is not supported; the nodes receive their "
+                             f"inputs as a sequence (return_type='sequence').")
+        self.return_type = return_type
 
     def filter(self, data):
         return list(data)
@@ -147,6 +157,24 @@ def _get_activation(activation, owner):
     raise TypeError(f"{owner}: activation must be a name or a callable, got {type(activation).__name__}.")
 
 
+def _overrides(cls, name) -> bool:
+    """Whether ``cls`` (a Node subclass) overrides the Node method ``name``."""
+    return getattr(cls, name, None) is not getattr(Node, name)
+
+
+def _class_data_pass(cls, hooks21):
+    """The data-pass type a class asks for with the 2.1.12 attribute ``data_pass``, or the 2.1.12
+    default (a single input) for a class written with the 2.1.12 hooks; None otherwise."""
+    for klass in cls.__mro__:
+        if klass is Node:
+            break
+        if "data_pass_type" in vars(klass):
+            return None
+        if "data_pass" in vars(klass):
+            return vars(klass)["data_pass"]
+    return PASS_ONLY_ONE if hooks21 else None
+
+
 def _accepted_kwargs(fun) -> Optional[set]:
     """The keyword names ``fun`` accepts, or None when it accepts any (``**kwargs``)."""
     params = inspect.signature(fun).parameters.values()
@@ -192,8 +220,13 @@ class Node(bm.BrainPyObject):
         self._fb_output = None
         self.state = None
         self.trainable = bool(trainable)
+        self._hooks21 = _overrides(type(self), "init_ff_conn")
         if data_pass_type is not None:
             self.data_pass_type = _as_data_type(data_pass_type, owner)
+        else:
+            legacy = _class_data_pass(type(self), self._hooks21)
+            if legacy is not None:
+                self.data_pass_type = _as_data_type(legacy, owner)
         self._forward_kwargs = _accepted_kwargs(self.forward)
 
     # ----- description -----
@@ -208,10 +241,21 @@ class Node(bm.BrainPyObject):
                 f"data_pass_type={self.data_pass_type!r})")
 
     # ----- shapes -----
+    def _shapes_view(self, shapes):
+        # nodes written with the 2.1.12 hooks (init_ff_conn/init_fb_conn) that take a single input
+        # see that input's shape itself, as they did there
+        if shapes is not None and self._hooks21 and isinstance(self.data_pass_type, SingleData) and len(shapes) == 1:
+            return shapes[0]
+        return shapes
+
     @property
     def feedforward_shapes(self):
-        """The shapes of the feedforward inputs (batch axis first, ``None`` when unknown)."""
-        return self._feedforward_shapes
+        """The shapes of the feedforward inputs (batch axis first, ``None`` when unknown).
+
+        A tuple of shapes, one per sender; for a node written with the 2.1.12 hooks
+        (`init_ff_conn`) that takes a single input, the shape of that input.
+        """
+        return self._shapes_view(self._feedforward_shapes)
 
     @feedforward_shapes.setter
     def feedforward_shapes(self, shapes):
@@ -232,8 +276,9 @@ class Node(bm.BrainPyObject):
 
     @property
     def feedback_shapes(self):
-        """The shapes of the feedback inputs, or None without feedback connections."""
-        return self._feedback_shapes
+        """The shapes of the feedback inputs, or None without feedback connections (see
+        `feedforward_shapes` for nodes written with the 2.1.12 hooks)."""
+        return self._shapes_view(self._feedback_shapes)
 
     @feedback_shapes.setter
     def feedback_shapes(self, shapes):
@@ -274,8 +319,23 @@ class Node(bm.BrainPyObject):
     # ----- feedback output -----
     @property
     def support_feedback(self) -> bool:
-        """Whether `forward` takes feedback inputs (an ``fb`` argument)."""
+        """Whether the node accepts feedback connections.
+
+        True when the node creates feedback parameters (it overrides `init_fb`, or the 2.1.12
+        hook `init_fb_conn`), or when its `forward` takes an ``fb`` argument (a node written with
+        the 2.1.12 hooks must override `init_fb_conn`, as there).
+        """
+        cls = type(self)
+        if _overrides(cls, "init_fb_conn") or _overrides(cls, "init_fb"):
+            return True
+        if self._hooks21:
+            return False
         return "fb" in inspect.signature(self.forward).parameters
+
+    @property
+    def is_feedback_input_supported(self) -> bool:
+        """The 2.1.12 name of `support_feedback`."""
+        return self.support_feedback
 
     @property
     def fb_output(self):
@@ -337,17 +397,42 @@ class Node(bm.BrainPyObject):
         return self._is_ff_initialized and fb_ok and self._is_state_initialized
 
     def init_ff(self):
-        """Create the feedforward parameters and set the output shape (override in subclasses)."""
+        """Create the feedforward parameters and set the output shape (override in subclasses).
+
+        A node written against BrainPy 2.1.12 may implement `init_ff_conn` instead.
+        """
+        if _overrides(type(self), "init_ff_conn"):
+            return self.init_ff_conn()
         raise NotImplementedError(
             f"{type(self).__name__} must implement init_ff(): create the feedforward parameters from "
             f"self.feedforward_shapes and call self.set_output_shape()."
         )
 
     def init_fb(self):
-        """Create the feedback parameters from ``feedback_shapes`` (nothing by default)."""
+        """Create the feedback parameters from ``feedback_shapes`` (nothing by default).
+
+        A node written against BrainPy 2.1.12 may implement `init_fb_conn` instead.
+        """
+        if _overrides(type(self), "init_fb_conn"):
+            self.init_fb_conn()
+
+    def init_ff_conn(self):
+        """The BrainPy 2.1.12 name of `init_ff` (implement one of the two)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement init_ff() (or init_ff_conn()): create the feedforward "
+            f"parameters from self.feedforward_shapes and call self.set_output_shape()."
+        )
+
+    def init_fb_conn(self):
+        """The BrainPy 2.1.12 name of `init_fb`; a node implementing it accepts feedback."""
+        raise ValueError(f"{self._owner} does not support feedback connections (it implements neither "
+                         f"init_fb() nor init_fb_conn()).")
 
     def init_state(self, num_batch: int = 1):
-        """Create the state for ``num_batch`` samples (no state by default)."""
+        """Create the state for ``num_batch`` samples (no state by default).
+
+        Either call `set_state` or return the state (as in BrainPy 2.1.12).
+        """
 
     def _ff_init(self):
         if self._is_ff_initialized:
@@ -370,7 +455,9 @@ class Node(bm.BrainPyObject):
 
     def _state_init(self, num_batch):
         num_batch = _check_num_batch(num_batch, self._owner)
-        self.init_state(num_batch)
+        state = self.init_state(num_batch)
+        if state is not None:
+            self.set_state(state)
         self._is_state_initialized = True
 
     def initialize(self, num_batch: int = 1):
@@ -553,7 +640,7 @@ class _Graph:
 
     def check_inputs(self, data, owner):
         for node, arrays in data.items():
-            expected = node.feedforward_shapes
+            expected = node._feedforward_shapes
             got = tuple(tuple(jnp.shape(a)) for a in arrays)
             if expected is not None and (len(expected) != len(got) or
                                          not all(_same_shape(e, g) for e, g in zip(expected, got))):
@@ -776,7 +863,9 @@ class Network(Node):
         for node in graph.order:
             node._state_init(num_batch)
         for node in graph.fb_sending:
-            node.init_fb_output(num_batch)
+            value = node.init_fb_output(num_batch)
+            if value is not None:
+                node.set_fb_output(value)
 
     def initialize(self, num_batch: int = 1):
         """Initialize every node (shapes passed from senders to receivers) for ``num_batch`` samples."""

@@ -4,9 +4,15 @@ Rules every operation keeps:
 
 * feedforward connections never form a cycle, nor do feedback connections;
 * several receivers are wrapped in a set (``a >> {b, c}``): a list or a tuple of receivers
-  (``a >> [b, c]``) is an error, while a list/tuple/set of senders is allowed;
-* a feedback connection goes only to a node whose `forward` takes feedback (``fb``), and, when
-  the network is initialized, needs a feedforward path from the receiver to the sender.
+  (``a >> [b, c]``) is an error;
+* a list or a tuple of senders is concatenated (``[a, b] >> c``): a `Concat` node joins the
+  outputs of the senders (on the last axis) and feeds the receivers; a set of senders
+  (``{a, b} >> c``) connects every sender to the receivers;
+* a node taking a single input (`SingleData`, e.g. `Input`, `Activation`, the convolutions) that
+  ends up with several senders gets them through one `Concat` node, inserted (or extended) by
+  every operation;
+* a feedback connection goes only to a node accepting feedback (see `Node.support_feedback`),
+  and, when the network is initialized, needs a feedforward path from the receiver to the sender.
 
 Connecting a network connects its exit nodes (as senders) or its entry nodes (as receivers).
 """
@@ -14,14 +20,18 @@ Connecting a network connects its exit nodes (as senders) or its entry nodes (as
 from typing import List, Sequence, Union
 
 from brainpy.nn import graph_flow
-from brainpy.nn.base import FrozenNetwork, Network, Node
+from brainpy.nn.base import FrozenNetwork, Network, Node, SingleData
 
-__all__ = ["ff_connect", "fb_connect", "merge", "select", "concatenate"]
+__all__ = ["ff_connect", "fb_connect", "merge", "select", "concatenate", "NodeOperationError"]
 
 _CYCLE_MSG = ("We detect cycles in feedforward connections. Maybe you should replace some connection "
               "with as feedback ones.")
 _FB_CYCLE_MSG = "We detect cycles in feedback connections; feedback connections cannot form a cycle."
 _RECEIVER_MSG = "Cannot concatenate a list/tuple of receivers. Please use set to wrap multiple receivers instead."
+
+
+class NodeOperationError(ValueError, TypeError):
+    """A node operation on operands of the wrong kind (a ValueError, and a TypeError as in 2.1.12)."""
 
 
 def _check_item(obj, role):
@@ -34,10 +44,11 @@ def _check_item(obj, role):
 
 
 def _as_items(obj, role, allow_sequence) -> List[Node]:
+    """The operands: a list/tuple of senders is concatenated (one `Concat` network)."""
     if isinstance(obj, (list, tuple)):
         if not allow_sequence:
-            raise ValueError(_RECEIVER_MSG)
-        return [_check_item(o, role) for o in obj]
+            raise NodeOperationError(_RECEIVER_MSG)
+        return [concatenate(obj)]
     if isinstance(obj, (set, frozenset)):
         return [_check_item(o, role) for o in sorted(obj, key=lambda o: o.name)]
     return [_check_item(obj, role)]
@@ -71,6 +82,7 @@ def _union(items, ff_edges=(), fb_edges=()):
     for e in fb_edges:
         if e not in fbs:
             fbs.append(e)
+    _insert_concats(nodes, ffs, fbs)
     for s, r in list(ffs) + list(fbs):
         for x in (s, r):
             if x not in nodes:
@@ -80,6 +92,40 @@ def _union(items, ff_edges=(), fb_edges=()):
     if graph_flow.detect_cycle(nodes, fbs):
         raise ValueError(_FB_CYCLE_MSG)
     return nodes, ffs, fbs
+
+
+def _insert_concats(nodes, ffs, fbs):
+    """Join the senders of every single-input receiver with one `Concat` node (in place).
+
+    Feedforward senders feed the `Concat` node, which feeds the receiver; when one of the
+    senders already is a `Concat` node, the others are moved to it.  Feedback senders of a
+    single-input receiver likewise feed a `Concat` node whose output is sent back.
+    """
+    from brainpy.nn.nodes.base import Concat
+
+    for edges in (ffs, fbs):
+        receivers = []
+        for _, r in edges:
+            if r not in receivers:
+                receivers.append(r)
+        for r in receivers:
+            if not isinstance(r.data_pass_type, SingleData):
+                continue
+            senders = [s for s, t in edges if t is r]
+            if len(senders) < 2:
+                continue
+            concats = [s for s in senders if isinstance(s, Concat)]
+            if len(concats) == 1:
+                concat, moved = concats[0], [s for s in senders if s is not concats[0]]
+            else:
+                concat, moved = Concat(), senders
+                nodes.append(concat)
+            for s in moved:
+                edges.remove((s, r))
+                if (s, concat) not in ffs:
+                    ffs.append((s, concat))
+            if (concat, r) not in edges:
+                edges.append((concat, r))
 
 
 def _build(nodes, ffs, fbs, inplace_target=None, name=None):
@@ -94,8 +140,9 @@ def ff_connect(senders: Union[Node, Sequence[Node], set], receivers: Union[Node,
     """Connect ``senders`` to ``receivers`` with feedforward edges (``senders >> receivers``).
 
     Args:
-      senders: a node or network, or a list/tuple/set of them (their outputs reach every
-        receiver, in order).
+      senders: a node or network; a set of them (each output reaches every receiver); or a
+        list/tuple of them, whose outputs a new `Concat` node joins (on the last axis) before
+        the receivers.
       receivers: a node or network, or a set of them.
       inplace: add to the sender network itself (``>>=``); it must be a single `Network`.
       name: the name of the new network.
@@ -104,7 +151,8 @@ def ff_connect(senders: Union[Node, Sequence[Node], set], receivers: Union[Node,
       The network holding the nodes and edges of both sides and the new edges.
 
     Raises:
-      ValueError: for a list/tuple of receivers, or for a cycle.
+      NodeOperationError: (a ValueError and a TypeError) for a list/tuple of receivers.
+      ValueError: for a cycle.
     """
     send = _as_items(senders, "sender", True)
     recv = _as_items(receivers, "receiver", False)
@@ -119,6 +167,8 @@ def fb_connect(receivers: Union[Node, set], senders: Union[Node, Sequence[Node],
 
     The receivers get the output of the senders of the previous time step.  For a network, the
     exit nodes send and receive.
+
+    A list/tuple of senders is joined by a `Concat` node first (see `ff_connect`).
 
     Raises:
       ValueError: for a receiver without feedback support, for a list/tuple of receivers, or
@@ -170,7 +220,27 @@ def select(node: Node, index) -> Network:
     return ff_connect(node, Select(index))
 
 
-def concatenate(nodes: Sequence[Node], axis: int = -1) -> Network:
-    """A network where a `Concat` node joins the outputs of ``nodes`` along ``axis``."""
+def concatenate(nodes: Sequence[Node], axis: int = -1, name: str = None) -> Network:
+    """A network where a new `Concat` node joins the outputs of ``nodes`` along ``axis``.
+
+    Each node (or network with one exit node) sends its output to the `Concat` node, in the
+    order given.
+
+    Raises:
+      ValueError: for no nodes, or for a network with several exit nodes.
+    """
     from brainpy.nn.nodes.base import Concat
-    return ff_connect(list(nodes), Concat(axis=axis))
+
+    items = [_check_item(n, "concatenated node") for n in nodes]
+    if not items:
+        raise ValueError("concatenate: expected at least one node to concatenate, got none.")
+    concat = Concat(axis=axis)
+    new = []
+    for item in items:
+        exits = _exits(item)
+        if len(exits) != 1:
+            raise ValueError(f"concatenate: {item.name} has {len(exits)} exit nodes {[n.name for n in exits]}; "
+                             f"only a node or a network with one exit node can be concatenated.")
+        new.append((exits[0], concat))
+    nodes_, ffs, fbs = _union(items + [concat], ff_edges=new)
+    return _build(nodes_, ffs, fbs, None, name)

@@ -27,7 +27,7 @@ def brainpy_trainers():
                     description="base class of the structural trainers"),
         TrainerSpec(name="OnlineTrainer", factory=f"{_RUNNERS}.trainers:OnlineTrainer",
                     description="online training with an online algorithm"),
-        TrainerSpec(name="ForceLearning", factory=f"{_RUNNERS}.trainers:ForceLearning", aliases=("FORCELearning",),
+        TrainerSpec(name="ForceLearning", factory=f"{_RUNNERS}.trainers:ForceLearning", aliases=("FORCELearning", "ForceTrainer"),
                     description="FORCE learning (online recursive least squares)"),
         TrainerSpec(name="OfflineTrainer", factory=f"{_RUNNERS}.trainers:OfflineTrainer",
                     description="offline training with an offline algorithm"),

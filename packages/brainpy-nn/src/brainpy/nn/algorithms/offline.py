@@ -31,7 +31,15 @@ class OfflineAlgorithm(bm.BrainPyObject):
 
 
 class RidgeRegression(OfflineAlgorithm):
-    """Ridge regression (Tikhonov regularization): ``W = (X^T X + beta I)^-1 X^T Y``.
+    """Ridge regression (Tikhonov regularization): ``W = (X^T X + beta I)^+ X^T Y``.
+
+    The matrix ``X^T X + beta I`` is inverted by its pseudo-inverse, with the singular values
+    below ``10 * n * eps`` times the largest one (``n`` the number of features, ``eps`` the
+    precision of the data type) treated as zero, as BrainPy 2.1 did.  Reservoir features are
+    often nearly collinear (condition numbers past ``1e14`` for the NVAR features of a
+    finely sampled series), where an exact solve is dominated by rounding errors in the
+    near-null directions; the cut-off keeps these directions at zero, which is what keeps a
+    free-running NVAR forecast stable.
 
     Args:
       beta: the regularization strength (>= 0).
@@ -47,7 +55,8 @@ class RidgeRegression(OfflineAlgorithm):
     def call(self, targets, inputs, outputs=None):
         xtx = inputs.T @ inputs
         xtx = xtx + self.beta * jnp.eye(xtx.shape[0], dtype=xtx.dtype)
-        return jnp.linalg.solve(xtx, inputs.T @ targets)
+        rtol = 10. * xtx.shape[0] * jnp.finfo(xtx.dtype).eps
+        return jnp.linalg.pinv(xtx, rtol=rtol) @ (inputs.T @ targets)
 
     def __repr__(self):
         return f"{type(self).__name__}(beta={self.beta})"

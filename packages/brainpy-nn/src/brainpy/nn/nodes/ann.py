@@ -12,7 +12,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy.initialize import OneInit, Orthogonal, XavierNormal, ZeroInit
 from brainpy.math.ndarray import _unwrap
-from brainpy.nn.base import Node, RecurrentNode, _get_activation, init_param
+from brainpy.nn.base import PASS_ONLY_ONE, Node, RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import _concat_last, _num_features, _param
 
 __all__ = [
@@ -20,7 +20,7 @@ __all__ = [
     "Dropout",
     "VanillaRNN", "GRU", "LSTM",
     "Pool", "MaxPool", "AvgPool", "MinPool",
-    "BatchNorm", "BatchNorm1D", "BatchNorm2D", "BatchNorm3D",
+    "BatchNorm", "BatchNorm1D", "BatchNorm2D", "BatchNorm3D", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
     "GroupNorm", "LayerNorm", "InstanceNorm",
 ]
 
@@ -54,13 +54,17 @@ def _tuple(value, n, owner, name):
 class GeneralConv(Node):
     """An N-D convolution (cross-correlation, as in deep-learning libraries), channels-last.
 
+    The node accepts feedback: the feedback inputs (whose spatial shape must be the one of the
+    feedforward input) are concatenated to the input on the channel axis, and the kernel covers
+    both, ``kernel_size + ((in_channels + fb_channels) // groups, out_channels)``.
+
     Args:
       out_channels: the number of output channels.
       kernel_size: the window size (an int or one per spatial axis).
-      strides: the strides (an int or one per spatial axis).
+      strides: the strides (an int or one per spatial axis; None means 1).
       padding: ``'SAME'``, ``'VALID'`` or a sequence of ``(low, high)`` pairs.
-      lhs_dilation: the input dilation.
-      rhs_dilation: the kernel dilation.
+      lhs_dilation: the input dilation (2.1.12 name: ``input_dilation``).
+      rhs_dilation: the kernel dilation (2.1.12 name: ``kernel_dilation``).
       groups: the number of feature groups (in and out channels must be divisible by it).
       w_init: the kernel initializer, shape ``kernel_size + (in_channels // groups, out_channels)``.
       b_init: the bias initializer (shape ``(out_channels,)``), or None.
@@ -69,10 +73,15 @@ class GeneralConv(Node):
     """
 
     num_spatial = None
+    data_pass_type = PASS_ONLY_ONE
 
     def __init__(self, out_channels: int, kernel_size, strides=1, padding="SAME", lhs_dilation=1, rhs_dilation=1,
-                 groups: int = 1, w_init=XavierNormal(), b_init=ZeroInit(), trainable: bool = True, **kwargs):
+                 groups: int = 1, w_init=XavierNormal(), b_init=ZeroInit(), trainable: bool = True,
+                 input_dilation=None, kernel_dilation=None, **kwargs):
         super().__init__(trainable=trainable, **kwargs)
+        strides = 1 if strides is None else strides
+        lhs_dilation = lhs_dilation if input_dilation is None else input_dilation
+        rhs_dilation = rhs_dilation if kernel_dilation is None else kernel_dilation
         self.out_channels = _positive_int(out_channels, self._owner, "out_channels")
         self.groups = _positive_int(groups, self._owner, "groups")
         if self.out_channels % self.groups:
@@ -113,13 +122,30 @@ class GeneralConv(Node):
                                jax.ShapeDtypeStruct(w_shape, jnp.float32))
         self.set_output_shape((None,) + tuple(probe.shape[1:]))
 
+    def init_fb(self):
+        ff_shape = _one_input(self)
+        fb_shapes = self.feedback_shapes
+        for shape in fb_shapes:
+            if len(shape) != len(ff_shape) or tuple(shape[1:-1]) != tuple(ff_shape[1:-1]):
+                raise ValueError(f"{self._owner}: the feedback of shape {shape} must have the spatial shape of the "
+                                 f"feedforward input {ff_shape} (batch, *spatial, channels); it is concatenated to "
+                                 f"the input on the channel axis.")
+        in_channels = int(ff_shape[-1]) + sum(int(s[-1]) for s in fb_shapes)
+        if in_channels % self.groups:
+            raise ValueError(f"{self._owner}: in_channels + feedback channels = {in_channels} is not divisible by "
+                             f"groups={self.groups}.")
+        w_shape = self._kernel + (in_channels // self.groups, self.out_channels)
+        self.w = _param(self, init_param(self.w_init, w_shape, allow_none=False))
+
     def _conv(self, x, w):
         return jax.lax.conv_general_dilated(x, w, window_strides=self._strides, padding=self._padding,
                                             lhs_dilation=self._lhs, rhs_dilation=self._rhs,
                                             dimension_numbers=self._dims, feature_group_count=self.groups)
 
-    def forward(self, ff, **kwargs):
-        x = _unwrap(ff[0])
+    def forward(self, ff, fb=None, **kwargs):
+        x = _unwrap(ff)
+        if fb is not None:
+            x = jnp.concatenate([x, _unwrap(fb).astype(x.dtype)], axis=-1)
         out = self._conv(x, _unwrap(self.w).astype(x.dtype))
         if self.b is not None:
             out = out + _unwrap(self.b)
@@ -158,6 +184,8 @@ class Dropout(Node):
       **kwargs: see `Node`.
     """
 
+    data_pass_type = PASS_ONLY_ONE
+
     def __init__(self, prob: float, seed: Optional[int] = None, **kwargs):
         super().__init__(**kwargs)
         if not 0. < prob <= 1.:
@@ -169,7 +197,7 @@ class Dropout(Node):
         self.set_output_shape(_one_input(self))
 
     def forward(self, ff, train: bool = True, **kwargs):
-        x = _unwrap(ff[0])
+        x = _unwrap(ff)
         if not train:
             return bm.Array(x)
         keep = _unwrap(self.rng.bernoulli(self.prob, x.shape))
@@ -182,6 +210,13 @@ class Dropout(Node):
 
 
 class _RNNCell(RecurrentNode):
+    """Shared parts of the recurrent cells.
+
+    The cells accept feedback: the feedback inputs enter the gates like the feedforward ones,
+    through the weights ``Wfb`` (shape ``(num_feedback, num_gates * num_unit)``, initialized with
+    ``wi_initializer``).
+    """
+
     num_gates = 1
 
     def __init__(self, num_unit: int, state_initializer=ZeroInit(), wi_initializer=XavierNormal(),
@@ -191,8 +226,20 @@ class _RNNCell(RecurrentNode):
         self.state_initializer = state_initializer
         self.wi_initializer, self.wh_initializer = wi_initializer, wh_initializer
         self.bias_initializer = bias_initializer
-        self.Wi = self.Wh = self.bias = None
+        self.Wi = self.Wh = self.bias = self.Wfb = None
         self.set_output_shape((None, self.num_unit))
+
+    def init_fb(self):
+        num_fb = int(sum(int(s[-1]) for s in self.feedback_shapes))
+        g = self.num_gates * self.num_unit
+        self.Wfb = _param(self, init_param(self.wi_initializer, (num_fb, g), allow_none=False))
+
+    def _inputs(self, ff, fb):
+        """The input projection ``x @ Wi (+ fb @ Wfb)``."""
+        out = _concat_last(ff) @ _unwrap(self.Wi)
+        if fb is not None and self.Wfb is not None:
+            out = out + _concat_last(fb) @ _unwrap(self.Wfb)
+        return out
 
     def init_ff(self):
         num_input = _num_features(self)
@@ -208,8 +255,8 @@ class _RNNCell(RecurrentNode):
     def init_state(self, num_batch=1):
         self.set_state(init_param(self.state_initializer, (num_batch, self._state_size()), allow_none=False))
 
-    def _gates(self, x, h):
-        out = x @ _unwrap(self.Wi) + h @ _unwrap(self.Wh)
+    def _gates(self, xw, h):
+        out = xw + h @ _unwrap(self.Wh)
         if self.bias is not None:
             out = out + _unwrap(self.bias)
         return out
@@ -235,8 +282,8 @@ class VanillaRNN(_RNNCell):
                          trainable=trainable, **kwargs)
         self.activation = _get_activation(activation, self._owner)
 
-    def forward(self, ff, **kwargs):
-        h = _unwrap(self.activation(self._gates(_concat_last(ff), self.state.value)))
+    def forward(self, ff, fb=None, **kwargs):
+        h = _unwrap(self.activation(self._gates(self._inputs(ff, fb), self.state.value)))
         self.state.value = h
         return bm.Array(h)
 
@@ -261,11 +308,11 @@ class GRU(_RNNCell):
         super().__init__(num_unit, state_initializer, wi_initializer, wh_initializer, bias_initializer,
                          trainable=trainable, **kwargs)
 
-    def forward(self, ff, **kwargs):
-        x, h, n = _concat_last(ff), self.state.value, self.num_unit
-        wi, wh = _unwrap(self.Wi), _unwrap(self.Wh)
+    def forward(self, ff, fb=None, **kwargs):
+        h, n = self.state.value, self.num_unit
+        wh = _unwrap(self.Wh)
         b = _unwrap(self.bias) if self.bias is not None else jnp.zeros(3 * n, dtype=h.dtype)
-        xz = x @ wi + b
+        xz = self._inputs(ff, fb) + b
         zr = jax.nn.sigmoid(xz[:, :2 * n] + h @ wh[:, :2 * n])
         z, r = zr[:, :n], zr[:, n:]
         a = jnp.tanh(xz[:, 2 * n:] + (r * h) @ wh[:, 2 * n:])
@@ -308,11 +355,11 @@ class LSTM(_RNNCell):
         """The memory cell."""
         return bm.Array(self.state.value[:, self.num_unit:])
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff, fb=None, **kwargs):
         n = self.num_unit
         state = self.state.value
         h, c = state[:, :n], state[:, n:]
-        gates = self._gates(_concat_last(ff), h)
+        gates = self._gates(self._inputs(ff, fb), h)
         i, g, f, o = (gates[:, k * n:(k + 1) * n] for k in range(4))
         c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
         h = jax.nn.sigmoid(o) * jnp.tanh(c)
@@ -329,21 +376,40 @@ class Pool(Node):
     """Pool windows of the spatial axes (all axes but the batch and the channel axes).
 
     Args:
-      kernel_size: the window (an int for every spatial axis, or one per spatial axis).
-      strides: the strides (default: the window).
-      padding: ``'VALID'`` or ``'SAME'``.
+      kernel_size: the window (an int for every spatial axis, or one per spatial axis); the
+        2.1.12 name ``window_shape`` is accepted too.
+      strides: the strides (an int or one per spatial axis); by default 1, as in BrainPy 2.1.12
+        (give ``strides=kernel_size`` for non-overlapping windows).
+      padding: ``'VALID'``, ``'SAME'``, or one ``(low, high)`` pair per spatial axis.
       channel_axis: the channel axis (not pooled), or None when every non-batch axis is pooled.
+      window_shape: the 2.1.12 name of ``kernel_size``.
       **kwargs: see `Node`.
     """
 
-    init_value = None
+    data_pass_type = PASS_ONLY_ONE
 
-    def __init__(self, kernel_size, strides=None, padding: str = "VALID", channel_axis: Optional[int] = -1,
-                 **kwargs):
+    def __init__(self, kernel_size=None, strides=None, padding="VALID", channel_axis: Optional[int] = -1,
+                 window_shape=None, **kwargs):
         super().__init__(**kwargs)
-        if padding not in ("VALID", "SAME"):
-            raise ValueError(f"{self._owner}: padding must be 'VALID' or 'SAME', got {padding!r}.")
+        if (kernel_size is None) == (window_shape is None):
+            raise ValueError(f"{self._owner}: give the window as kernel_size (or its 2.1.12 name window_shape), "
+                             f"exactly one of them; got kernel_size={kernel_size!r}, window_shape={window_shape!r}.")
+        kernel_size = window_shape if kernel_size is None else kernel_size
+        if isinstance(padding, str):
+            if padding not in ("VALID", "SAME"):
+                raise ValueError(f"{self._owner}: padding must be 'VALID', 'SAME' or (low, high) pairs, got {padding!r}.")
+        else:
+            try:
+                padding = tuple((int(lo), int(hi)) for lo, hi in padding)
+            except (TypeError, ValueError):
+                raise ValueError(f"{self._owner}: padding must be 'VALID', 'SAME' or a sequence of (low, high) "
+                                 f"int pairs, got {padding!r}.") from None
         self.kernel_size, self.strides, self.padding, self.channel_axis = kernel_size, strides, padding, channel_axis
+
+    @property
+    def window_shape(self):
+        """The 2.1.12 name of ``kernel_size``."""
+        return self.kernel_size
 
     def init_ff(self):
         shape = _one_input(self)
@@ -353,20 +419,31 @@ class Pool(Node):
             raise ValueError(f"{self._owner}: the channel axis cannot be the batch axis.")
         pooled = [a for a in range(1, ndim) if a != channel]
         kernel = _tuple(self.kernel_size, len(pooled), self._owner, "kernel_size")
-        strides = kernel if self.strides is None else _tuple(self.strides, len(pooled), self._owner, "strides")
+        strides = (1,) * len(pooled) if self.strides is None else _tuple(self.strides, len(pooled), self._owner,
+                                                                           "strides")
         self._window = [1] * ndim
         self._strides = [1] * ndim
-        for a, k, s in zip(pooled, kernel, strides):
-            self._window[a], self._strides[a] = k, s
+        for a, k, st in zip(pooled, kernel, strides):
+            self._window[a], self._strides[a] = k, st
         self._window, self._strides = tuple(self._window), tuple(self._strides)
+        if isinstance(self.padding, str):
+            self._padding = self.padding
+        else:
+            if len(self.padding) != len(pooled):
+                raise ValueError(f"{self._owner}: padding has {len(self.padding)} (low, high) pairs, expected one per "
+                                 f"pooled axis ({len(pooled)}).")
+            pads = [(0, 0)] * ndim
+            for a, p in zip(pooled, self.padding):
+                pads[a] = p
+            self._padding = tuple(pads)
         probe = jax.eval_shape(self._pool, jax.ShapeDtypeStruct((1,) + tuple(shape[1:]), jnp.float32))
         self.set_output_shape((None,) + tuple(probe.shape[1:]))
 
     def _reduce(self, x, init, op):
-        return jax.lax.reduce_window(x, jnp.asarray(init, x.dtype), op, self._window, self._strides, self.padding)
+        return jax.lax.reduce_window(x, jnp.asarray(init, x.dtype), op, self._window, self._strides, self._padding)
 
     def forward(self, ff, **kwargs):
-        return bm.Array(self._pool(_unwrap(ff[0])))
+        return bm.Array(self._pool(_unwrap(ff)))
 
 
 class MaxPool(Pool):
@@ -384,11 +461,11 @@ class MinPool(Pool):
 
 
 class AvgPool(Pool):
-    """Pool by the mean of each window (with ``'SAME'`` padding, of its elements inside the input)."""
+    """Pool by the mean of each window (with padding, the mean of its elements inside the input)."""
 
     def _pool(self, x):
         total = self._reduce(x, 0., jax.lax.add)
-        if self.padding == "VALID":
+        if self._padding == "VALID":
             return total / np.prod(self._window)
         counts = self._reduce(jnp.ones(x.shape[1:], x.dtype)[None], 0., jax.lax.add)
         return total / counts
@@ -399,27 +476,69 @@ class AvgPool(Pool):
 # ---------------------------------------------------------------------------------------------
 
 
+def _norm_axes(axis, ndim, owner):
+    """``axis`` (an int or a sequence of ints, negative ones counted from the end) as sorted
+    non-negative axes of an ``ndim``-D input."""
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+            raise ValueError(f"{owner}: axis {a!r} is not an axis of inputs with {ndim} axes (batch first).")
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{owner}: axis {axis!r} repeats an axis.")
+    return tuple(sorted(out))
+
+
 class _Norm(Node):
+    data_pass_type = PASS_ONLY_ONE
+
     def __init__(self, epsilon: float = 1e-5, use_bias: bool = True, use_scale: bool = True,
-                 bias_initializer=ZeroInit(), scale_initializer=OneInit(), trainable: bool = True, **kwargs):
+                 bias_initializer=ZeroInit(), scale_initializer=OneInit(), trainable: bool = True,
+                 beta_init=None, gamma_init=None, **kwargs):
         super().__init__(trainable=trainable, **kwargs)
         self.epsilon = float(epsilon)
         self.use_bias, self.use_scale = bool(use_bias), bool(use_scale)
-        self.bias_initializer, self.scale_initializer = bias_initializer, scale_initializer
+        # beta_init / gamma_init are the 2.1.12 names of the shift and scale initializers
+        self.bias_initializer = bias_initializer if beta_init is None else beta_init
+        self.scale_initializer = scale_initializer if gamma_init is None else gamma_init
         self.bias = self.scale = None
+        self._param_axes = None
 
-    def _affine_params(self, shape):
+    def _affine_params(self, shape, axes=None):
+        """Create the shift and the scale of ``shape``, laid on the input ``axes`` (the last ones by
+        default)."""
+        self._param_axes = axes
         if self.use_bias:
             self.bias = _param(self, init_param(self.bias_initializer, shape, allow_none=False))
         if self.use_scale:
             self.scale = _param(self, init_param(self.scale_initializer, shape, allow_none=False))
 
+    def _laid(self, p, ndim):
+        p = _unwrap(p)
+        if self._param_axes is None:
+            return p
+        shape = [1] * ndim
+        for a, n in zip(self._param_axes, p.shape):
+            shape[a] = n
+        return jnp.reshape(p, shape)
+
     def _affine(self, x):
         if self.scale is not None:
-            x = x * _unwrap(self.scale)
+            x = x * self._laid(self.scale, x.ndim)
         if self.bias is not None:
-            x = x + _unwrap(self.bias)
+            x = x + self._laid(self.bias, x.ndim)
         return x
+
+    @property
+    def beta(self):
+        """The 2.1.12 name of the learnt shift (`bias`)."""
+        return self.bias
+
+    @property
+    def gamma(self):
+        """The 2.1.12 name of the learnt scale (`scale`)."""
+        return self.scale
 
 
 class BatchNorm(_Norm):
@@ -430,11 +549,14 @@ class BatchNorm(_Norm):
     otherwise (``train=False``, as the runners pass when predicting) the running averages are used.
 
     Args:
-      axis: the reduced axes (default: all but the last).
+      axis: the normalized (reduced) axes, the batch axis 0 among them; the others are the
+        feature (channel) axes, which may be any axes (``axis=(0, 2)`` on ``(batch, C, L)`` data
+        normalizes each of the ``C`` channels).  Default: all but the last.
       epsilon: added to the variance.
       momentum: the decay of the running averages.
-      use_bias, use_scale: whether the learnt shift and scale (per channel) are used.
-      bias_initializer, scale_initializer: their initializers.
+      use_bias, use_scale: whether the learnt shift and scale (one per feature) are used.
+      bias_initializer, scale_initializer: their initializers (2.1.12 names: ``beta_init``,
+        ``gamma_init``).
       **kwargs: see `Node`.
     """
 
@@ -453,15 +575,20 @@ class BatchNorm(_Norm):
             raise ValueError(f"{self._owner} expects inputs with {' or '.join(map(str, self.ndims))} axes "
                              f"(batch first, channels last), got shape {shape}.")
         ndim = len(shape)
-        self._axes = tuple(range(ndim - 1)) if self.axis is None else tuple(a % ndim for a in self.axis)
-        param_shape = tuple(shape[a] for a in range(ndim) if a not in self._axes)
-        self._affine_params(param_shape)
+        self._axes = tuple(range(ndim - 1)) if self.axis is None else _norm_axes(self.axis, ndim, self._owner)
+        if 0 not in self._axes:
+            raise ValueError(f"{self._owner}: the batch axis 0 must be among the normalized axes, got axis={self.axis!r}.")
+        kept = tuple(a for a in range(ndim) if a not in self._axes)
+        param_shape = tuple(shape[a] for a in kept)
+        if any(n is None for n in param_shape):
+            raise ValueError(f"{self._owner}: the feature axes {kept} of inputs {shape} must have known sizes.")
+        self._affine_params(param_shape, kept)
         self.running_mean = bm.Variable(jnp.zeros(param_shape, dtype=bm.float_))
         self.running_var = bm.Variable(jnp.ones(param_shape, dtype=bm.float_))
         self.set_output_shape(shape)
 
     def forward(self, ff, train: bool = True, **kwargs):
-        x = _unwrap(ff[0])
+        x = _unwrap(ff)
         if train:
             mean = jnp.mean(x, axis=self._axes)
             var = jnp.var(x, axis=self._axes)
@@ -490,25 +617,40 @@ class BatchNorm3D(BatchNorm):
     ndims = (5,)
 
 
+BatchNorm1d = BatchNorm1D  # the 2.1.12 spellings
+BatchNorm2d = BatchNorm2D
+BatchNorm3d = BatchNorm3D
+
+
 class LayerNorm(_Norm):
     """Layer normalization (Ba et al., 2016): each sample normalized over its non-batch axes.
 
     Args:
       epsilon, use_bias, use_scale, bias_initializer, scale_initializer: see `BatchNorm`; the
-        shift and the scale have the shape of one sample.
+        shift and the scale have the shape of the normalized axes (elementwise).
+      axis: the normalized axes (the batch axis 0 excluded); default: all but the batch axis.
       **kwargs: see `Node`.
     """
 
+    def __init__(self, epsilon: float = 1e-5, use_bias: bool = True, use_scale: bool = True,
+                 bias_initializer=ZeroInit(), scale_initializer=OneInit(), axis=None, **kwargs):
+        super().__init__(epsilon, use_bias, use_scale, bias_initializer, scale_initializer, **kwargs)
+        self.axis = axis
+
     def init_ff(self):
         shape = _one_input(self)
-        self._affine_params(tuple(shape[1:]))
+        ndim = len(shape)
+        self._axes = tuple(range(1, ndim)) if self.axis is None else _norm_axes(self.axis, ndim, self._owner)
+        if 0 in self._axes:
+            raise ValueError(f"{self._owner}: layer normalization works per sample; the batch axis 0 cannot be "
+                             f"normalized, got axis={self.axis!r}.")
+        self._affine_params(tuple(shape[a] for a in self._axes), self._axes)
         self.set_output_shape(shape)
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff[0])
-        axes = tuple(range(1, x.ndim))
-        mean = jnp.mean(x, axis=axes, keepdims=True)
-        var = jnp.var(x, axis=axes, keepdims=True)
+        x = _unwrap(ff)
+        mean = jnp.mean(x, axis=self._axes, keepdims=True)
+        var = jnp.var(x, axis=self._axes, keepdims=True)
         return bm.Array(self._affine((x - mean) / jnp.sqrt(var + self.epsilon)))
 
 
@@ -544,7 +686,7 @@ class GroupNorm(_Norm):
         self.set_output_shape(shape)
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff[0])
+        x = _unwrap(ff)
         g = self._groups
         y = jnp.reshape(x, x.shape[:-1] + (g, x.shape[-1] // g))
         axes = tuple(range(1, x.ndim - 1)) + (x.ndim,)

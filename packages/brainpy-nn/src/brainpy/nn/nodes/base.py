@@ -9,10 +9,10 @@ import numpy as np
 import brainpy.math as bm
 from brainpy.initialize import XavierNormal, ZeroInit
 from brainpy.math.ndarray import _unwrap
-from brainpy.nn.base import Node, _get_activation, init_param
+from brainpy.nn.base import PASS_ONLY_ONE, Node, _get_activation, init_param
 from brainpy.tools.checking import check_shape_consistency
 
-__all__ = ["Input", "Activation", "Dense", "Concat", "Select", "Reshape", "Summation"]
+__all__ = ["Input", "Activation", "Dense", "DenseMD", "Concat", "Select", "Reshape", "Summation"]
 
 
 def _concat_last(ff):
@@ -35,10 +35,14 @@ def _param(node, value):
 class Input(Node):
     """The input node: passes the data it receives on.
 
+    It takes a single input: several senders reach it through a `Concat` node.
+
     Args:
       input_shape: the shape of one sample (without the batch axis).
       name: the node name.
     """
+
+    data_pass_type = PASS_ONLY_ONE
 
     def __init__(self, input_shape: Union[int, Sequence[int]], name: Optional[str] = None):
         super().__init__(name=name, input_shape=input_shape)
@@ -50,7 +54,7 @@ class Input(Node):
         self.set_output_shape(self.feedforward_shapes[0])
 
     def forward(self, ff, **kwargs):
-        return ff[0]
+        return ff
 
 
 class Activation(Node):
@@ -61,6 +65,8 @@ class Activation(Node):
       fun_kwargs: keyword arguments of the activation function.
       **kwargs: see `Node`.
     """
+
+    data_pass_type = PASS_ONLY_ONE
 
     def __init__(self, activation: Union[str, Callable] = "relu", fun_kwargs: Optional[dict] = None, **kwargs):
         super().__init__(**kwargs)
@@ -73,7 +79,7 @@ class Activation(Node):
         self.set_output_shape(self.feedforward_shapes[0])
 
     def forward(self, ff, **kwargs):
-        return self.activation(ff[0], **self.fun_kwargs)
+        return self.activation(ff, **self.fun_kwargs)
 
 
 class Dense(Node):
@@ -156,6 +162,14 @@ class Dense(Node):
         self._set_weights(w + dw)
 
 
+class DenseMD(Dense):
+    """A dense layer over the last axis of inputs of any number of axes (the 2.1.12 name).
+
+    `Dense` already maps the last axis of ``(batch, ..., features)`` inputs; ``DenseMD`` is the
+    same node under the name BrainPy 2.1.12 gave to its multi-dimensional variant.
+    """
+
+
 class Concat(Node):
     """Concatenate all inputs along ``axis`` (the batch axis is axis 0)."""
 
@@ -180,6 +194,8 @@ class Concat(Node):
 class Select(Node):
     """Select ``input[index]`` (the index includes the batch axis, which must be kept)."""
 
+    data_pass_type = PASS_ONLY_ONE
+
     def __init__(self, index, **kwargs):
         super().__init__(**kwargs)
         if isinstance(index, (list, np.ndarray)):
@@ -202,11 +218,13 @@ class Select(Node):
         self.set_output_shape((None,) + tuple(out.shape[1:]))
 
     def forward(self, ff, **kwargs):
-        return bm.Array(_unwrap(ff[0])[self.index])
+        return bm.Array(_unwrap(ff)[self.index])
 
 
 class Reshape(Node):
     """Reshape each sample to ``shape`` (without the batch axis; one entry may be -1)."""
+
+    data_pass_type = PASS_ONLY_ONE
 
     def __init__(self, shape: Sequence[int], **kwargs):
         super().__init__(**kwargs)
@@ -230,7 +248,7 @@ class Reshape(Node):
         self.set_output_shape((None,) + tuple(shape))
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff[0])
+        x = _unwrap(ff)
         return bm.Array(jnp.reshape(x, (x.shape[0],) + tuple(self.output_shape[1:])))
 
 

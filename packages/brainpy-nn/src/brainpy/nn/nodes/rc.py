@@ -217,6 +217,38 @@ class NVAR(RecurrentNode):
     def init_state(self, num_batch=1):
         self.set_state(jnp.zeros((num_batch, self.num_delay, self.num_in), dtype=bm.float_))
 
+    def _names(self, current, delayed):
+        if not self.is_ff_initialized:
+            raise ValueError(f"{self._owner}: the feature names need the input size; initialize the node first.")
+        linear = [current(i) for i in range(self.num_in)]
+        for d in range(1, self.delay):
+            linear += [delayed(i, d * self.stride) for i in range(self.num_in)]
+        nonlinear = []
+        for ids in self.comb_ids:
+            for combo in np.asarray(ids):
+                terms = []
+                for k in sorted(set(combo.tolist())):
+                    power = int(np.sum(combo == k))
+                    terms.append(linear[k] if power == 1 else f"{linear[k]}^{power}")
+                nonlinear.append(" ".join(terms))
+        return linear, nonlinear
+
+    def get_feature_names(self):
+        """The names of the output features, in output order.
+
+        ``'1'`` for the constant, ``'x<i>(t)'`` and ``'x<i>(t-<lag>)'`` for the linear features
+        (input ``i`` now and ``lag`` steps ago), and the monomials as the names of their factors
+        joined by spaces, with powers written ``^<n>`` (``'x0(t)^2'``, ``'x0(t) x1(t-1)'``).
+        """
+        linear, nonlinear = self._names(lambda i: f"x{i}(t)", lambda i, lag: f"x{i}(t-{lag})")
+        return (["1"] if self.constant else []) + linear + nonlinear
+
+    def get_feature_names_for_plot(self):
+        """The feature names as matplotlib math text (``'$x0_t$'``, ``'$x0_{t-1}$'``, ``'$x0_t^2$'``;
+        ``'1'`` for the constant)."""
+        linear, nonlinear = self._names(lambda i: f"x{i}_t", lambda i, lag: f"x{i}_{{t-{lag}}}")
+        return (["1"] if self.constant else []) + [f"${n}$" for n in linear + nonlinear]
+
     def forward(self, ff, **kwargs):
         x = _unwrap(ff[0])
         store = jnp.concatenate([x[:, None, :], self.state.value[:, :-1]], axis=1)
