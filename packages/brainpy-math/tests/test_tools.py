@@ -33,6 +33,23 @@ def test_shape_checks():
         tools.check_shape("LIF0.V", np.zeros(3000), (3200,))
 
 
+def test_check_shape_of_2_1_splits_free_and_broadcast_axes():
+    from brainpy.tools import checking
+
+    shapes = [(1, 2, 3, 8), (10, 1, 4, 10), (10, 2, 4, 100)]
+    # free sizes in the order of free_axes; the other axes broadcast (1 against 10 or 2)
+    assert checking.check_shape(shapes, free_axes=[2, -1]) == ([[3, 8], [4, 10], [4, 100]], [10, 2])
+    assert checking.check_shape(shapes, free_axes=(-1, 2)) == ([[8, 3], [10, 4], [100, 4]], [10, 2])
+    # shorter shapes are padded with 1 in front; one int gives one size per shape
+    assert checking.check_shape({"a": (1, 2, 3), "b": (1, 4), "c": (10, 2, 4)}) == ([3, 4, 4], [10, 2])
+    with pytest.raises(ValueError, match=r"axis 2 \(sizes \[3, 4\]\)"):
+        checking.check_shape(shapes, free_axes=[0, -1])
+    with pytest.raises(ValueError, match="out of range"):
+        checking.check_shape(shapes, free_axes=4)
+    with pytest.raises(ValueError, match="non-empty sequence or dict"):
+        checking.check_shape([], free_axes=-1)
+
+
 def test_scalar_checks():
     assert tools.check_float(1, "tau", min_bound=0.0) == 1
     with pytest.raises(ValueError, match="tau: must be >= 0.0, got -1.0"):

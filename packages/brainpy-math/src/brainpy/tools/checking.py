@@ -93,12 +93,64 @@ def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch
     return ok
 
 
-def check_shape(name: str, value, expected: Sequence[int]):
-    """Raise ``ValueError('<name>: expected shape (...), got (...)')`` on a mismatch."""
+def check_shape(*args, **kwargs):
+    """Check shapes, in one of two forms.
+
+    * ``check_shape(name, value, expected)``: raise ``ValueError('<name>: expected shape (...),
+      got (...)')`` when ``value`` does not have the shape ``expected``; return ``value``.
+    * ``check_shape(all_shapes, free_axes=-1)`` (BrainPy 2.1): the shapes (a sequence, or a dict
+      whose values are shapes) are aligned on their last axis, shorter ones padded with 1 in
+      front.  Outside the ``free_axes`` they must broadcast together.  Returns ``(free_sizes,
+      fixed_shape)``: for each shape its sizes on the free axes (an int per shape when
+      ``free_axes`` is one int, else a list in the order of ``free_axes``), and the broadcast
+      size of every other axis, in axis order.
+
+    Examples:
+      >>> check_shape([(1, 2, 3), (1, 4), (10, 2, 4)], free_axes=-1)
+      ([3, 4, 4], [10, 2])
+    """
+    if (args and isinstance(args[0], str)) or "name" in kwargs:
+        return _check_value_shape(*args, **kwargs)
+    return _free_and_fixed_shapes(*args, **kwargs)
+
+
+def _check_value_shape(name: str, value, expected: Sequence[int]):
     got = tuple(np.shape(value))
     if got != tuple(expected):
         raise ValueError(f"{name}: expected shape {tuple(expected)}, got {got}.")
     return value
+
+
+def _free_and_fixed_shapes(all_shapes, free_axes: Union[int, Sequence[int]] = -1):
+    if isinstance(all_shapes, dict):
+        all_shapes = list(all_shapes.values())
+    if not isinstance(all_shapes, (list, tuple)) or not all_shapes:
+        raise ValueError(
+            f"check_shape: all_shapes must be a non-empty sequence or dict of shapes, got {all_shapes!r}."
+        )
+    shapes = _as_shapes(all_shapes)
+    ndim = max(len(s) for s in shapes)
+    shapes = [(1,) * (ndim - len(s)) + s for s in shapes]
+    axes = [free_axes] if isinstance(free_axes, int) else list(free_axes)
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+            raise ValueError(f"check_shape: free_axes={free_axes!r} is out of range for {ndim}-d shapes.")
+    axes = [int(a) % ndim for a in axes]
+    if isinstance(free_axes, int):
+        free = [s[axes[0]] for s in shapes]
+    else:
+        free = [[s[a] for a in axes] for s in shapes]
+    fixed = []
+    for a in (a for a in range(ndim) if a not in axes):
+        sizes = {s[a] for s in shapes}
+        size = max(sizes)
+        if sizes - {1, size}:
+            raise ValueError(
+                f"check_shape: shapes {shapes} do not broadcast on axis {a} (sizes {sorted(sizes)}); "
+                f"only the free axes {axes} may differ."
+            )
+        fixed.append(size)
+    return free, fixed
 
 
 def check_dict_data(a_dict: Dict, key_type: Any = None, val_type: Any = None, name: Optional[str] = None) -> Dict:
