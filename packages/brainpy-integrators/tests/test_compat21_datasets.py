@@ -40,3 +40,36 @@ def test_pwl_duffing_and_modified_lu_chen_signatures():
     assert names[:8] == ["duration", "dt", "a", "c", "b", "d1", "d2", "tau"]
     params = inspect.signature(bd.modified_lu_chen_series).parameters
     assert (params["a"].default, params["c"].default) == (36, 20)
+
+
+def test_maps_record_2d_brainpy_arrays_with_ts():
+    """2.1's maps return ``ts`` and ``(num_step, n)`` BrainPy arrays (``.numpy()`` works)."""
+    import brainpy.math as bm
+
+    h = bd.henon_map_series(4, inits={"x": [0.1, 0.0], "y": [0.2, 0.0]})
+    assert set(h) == {"ts", "x", "y"}
+    assert isinstance(h["x"], bm.Array) and h["x"].shape == (4, 2)
+    x, y = np.array([0.1, 0.0]), np.array([0.2, 0.0])
+    for n in range(4):
+        x, y = 1 - 1.4 * x * x + y, 0.3 * x
+        np.testing.assert_allclose(h["x"].numpy()[n], x, rtol=1e-5)
+        np.testing.assert_allclose(np.asarray(h["y"][n]), y, rtol=1e-5)
+    lg = bd.logistic_map_series(3, mu=3.9, numpy_mon=True)
+    assert isinstance(lg["x"], np.ndarray) and lg["x"].shape == (3, 1)
+    ref, xs = 0.2, []
+    for _ in range(3):
+        ref = 3.9 * ref * (1 - ref)
+        xs.append(ref)
+    np.testing.assert_allclose(lg["x"][:, 0], xs, rtol=1e-6)
+    np.testing.assert_allclose(lg["ts"], [0, 1, 2])
+    with pytest.raises(ValueError, match="henon_map_series"):
+        bd.henon_map_series(3, inits={"x": 0.1})
+
+
+def test_ode_series_are_brainpy_arrays():
+    import brainpy.math as bm
+
+    d = bd.lorenz_series(0.05)
+    assert isinstance(d["x"], bm.Array) and d["x"].shape == (50, 1)
+    assert d["x"].flatten().numpy().shape == (50,)
+    assert isinstance(bd.lorenz_series(0.05, numpy_mon=True)["x"], np.ndarray)

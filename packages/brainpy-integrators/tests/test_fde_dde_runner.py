@@ -150,9 +150,10 @@ def test_datasets():
     k1 = f(*s); k2 = f(*(s + 0.005 * k1)); k3 = f(*(s + 0.005 * k2)); k4 = f(*(s + 0.01 * k3))  # noqa: E702
     np.testing.assert_allclose([data[v][0, 0] for v in "xyz"], s + 0.01 / 6 * (k1 + 2 * k2 + 2 * k3 + k4), rtol=1e-4)
     h = bd.henon_map_series(3, inits={"x": 0.1, "y": 0.2})
-    np.testing.assert_allclose(h["x"][0], 1 - 1.4 * 0.01 + 0.2, rtol=1e-6)
+    assert h["x"].shape == (3, 1)
+    np.testing.assert_allclose(h["x"][0, 0], 1 - 1.4 * 0.01 + 0.2, rtol=1e-6)
     lg = bd.logistic_map_series(2, mu=3.5, inits=0.5)
-    np.testing.assert_allclose(lg["x"], [0.875, 3.5 * 0.875 * 0.125], rtol=1e-6)
+    np.testing.assert_allclose(lg["x"][:, 0], [0.875, 3.5 * 0.875 * 0.125], rtol=1e-6)
     mg = bd.mackey_glass_series(5.0, dt=0.1)
     assert mg["x"].shape == (50, 1) and np.all(np.isfinite(mg["x"]))
     for name in ("rossler_series", "chen_chaotic_series", "double_scroll_series", "chua_chaotic_series"):

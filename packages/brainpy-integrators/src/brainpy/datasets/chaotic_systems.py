@@ -13,6 +13,7 @@ import numpy as np
 from brainpy.errors import IntegratorError
 from brainpy.integrators import IntegratorRunner, odeint
 from brainpy.math.delayvars import TimeDelay
+from brainpy.math.ndarray import Array, _unwrap
 
 __all__ = [
     "henon_map_series",
@@ -56,34 +57,74 @@ def _run(name, f, duration, dt, method, inits, defaults, numpy_mon, args=None):
     return dict(mon)
 
 
+def _map_inits(name, inits, names):
+    """Initial values of a map as 1-D float arrays of one common length (one series per element)."""
+    if inits is None:
+        return None
+    if not isinstance(inits, dict):
+        if len(names) != 1:
+            raise IntegratorError(f"{name}: inits must be a dict with keys {list(names)}, got {type(inits).__name__}.")
+        inits = {names[0]: inits}
+    unknown = [k for k in inits if k not in names]
+    missing = [k for k in names if k not in inits]
+    if unknown or missing:
+        raise IntegratorError(f"{name}: inits must give exactly {list(names)}, got {list(inits)}.")
+    arrays = [np.atleast_1d(np.asarray(_unwrap(inits[k]), dtype=float)) for k in names]
+    if any(a.ndim != 1 for a in arrays) or len({a.shape for a in arrays}) != 1:
+        raise IntegratorError(f"{name}: inits must be numbers or 1-D arrays of one length, got shapes "
+                              f"{[a.shape for a in arrays]}.")
+    return arrays
+
+
+def _map_records(num_step, records, numpy_mon):
+    conv = np.asarray if numpy_mon else Array
+    out = {"ts": conv(jnp.arange(num_step, dtype=float))}
+    out.update({k: conv(v) for k, v in records.items()})
+    return out
+
+
 def henon_map_series(num_step: int, a: float = 1.4, b: float = 0.3, inits=None, numpy_mon: bool = False):
     r"""The Hénon map :math:`x_{n+1} = 1 - a x_n^2 + y_n`, :math:`y_{n+1} = b x_n`.
 
+    Args:
+      num_step: the number of iterations.
+      inits: ``{'x': ..., 'y': ...}``, numbers or 1-D arrays (one series per element); zeros if
+        not given.
+      numpy_mon: return NumPy arrays instead of BrainPy arrays.
+
     Returns:
-      ``{'x': ..., 'y': ...}`` of length ``num_step``.
+      ``{'ts', 'x', 'y'}``: the iteration index and the iterates, of shape ``(num_step, n)``.
     """
-    init = _inits("henon_map_series", inits, {"x": 0.0, "y": 0.0})
+    init = _map_inits("henon_map_series", inits, ("x", "y")) or [np.zeros(1), np.zeros(1)]
 
     def step(s, _):
         x, y = s
         new = (1 - a * x * x + y, b * x)
         return new, new
 
-    _, (xs, ys) = jax.lax.scan(step, (jnp.asarray(init["x"], float), jnp.asarray(init["y"], float)), None, length=num_step)
-    conv = np.asarray if numpy_mon else (lambda v: v)
-    return {"x": conv(xs), "y": conv(ys)}
+    _, (xs, ys) = jax.lax.scan(step, tuple(jnp.asarray(v, float) for v in init), None, length=num_step)
+    return _map_records(num_step, {"x": xs, "y": ys}, numpy_mon)
 
 
 def logistic_map_series(num_step: int, mu: float = 3.0, inits=None, numpy_mon: bool = False):
-    r"""The logistic map :math:`x_{n+1} = \mu x_n (1 - x_n)`; returns ``{'x': ...}``."""
-    init = _inits("logistic_map_series", inits, {"x": 0.2})
+    r"""The logistic map :math:`x_{n+1} = \mu x_n (1 - x_n)`.
+
+    Args:
+      num_step: the number of iterations.
+      inits: a number or a 1-D array (one series per element), or ``{'x': ...}``; 0.2 if not given.
+      numpy_mon: return NumPy arrays instead of BrainPy arrays.
+
+    Returns:
+      ``{'ts', 'x'}``: the iteration index and the iterates, of shape ``(num_step, n)``.
+    """
+    init = _map_inits("logistic_map_series", inits, ("x",)) or [np.full(1, 0.2)]
 
     def step(x, _):
         new = mu * x * (1 - x)
         return new, new
 
-    _, xs = jax.lax.scan(step, jnp.asarray(init["x"], float), None, length=num_step)
-    return {"x": np.asarray(xs) if numpy_mon else xs}
+    _, xs = jax.lax.scan(step, jnp.asarray(init[0], float), None, length=num_step)
+    return _map_records(num_step, {"x": xs}, numpy_mon)
 
 
 def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gamma: float = 1.0,

@@ -11,7 +11,7 @@ from brainpy.errors import IntegratorError, MonitorError
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.integrators.fde.base import FDEIntegrator
 from brainpy.math.delayvars import TimeDelay
-from brainpy.math.ndarray import Variable, _unwrap
+from brainpy.math.ndarray import Array, Variable, _unwrap
 from brainpy.math.object_base import BrainPyObject
 
 __all__ = ["IntegratorRunner", "Monitor"]
@@ -205,4 +205,7 @@ class IntegratorRunner(BrainPyObject):
             self.mon[k] = _unwrap(v)
         if self.numpy_mon_after_run:
             self.mon = Monitor({k: np.asarray(v) for k, v in self.mon.items()})
+        else:
+            # BrainPy arrays, as 2.1 gave (scripts call ``.numpy()`` on them).
+            self.mon = Monitor({k: Array(v) for k, v in self.mon.items()})
         return self.mon

@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from brainpy.math.ndarray import *  # noqa: F401,F403
 from brainpy.math.object_base import *  # noqa: F401,F403
+from brainpy.math.function import *  # noqa: F401,F403
 from brainpy.math.environment import *  # noqa: F401,F403
 from brainpy.math.numpy_ops import *  # noqa: F401,F403
 from brainpy.math import linalg, fft, random  # noqa: F401
