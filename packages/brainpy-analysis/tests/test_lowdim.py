@@ -65,6 +65,10 @@ def test_phase_plane_2d_fhn(capsys):
     assert len(fps) == 1 and fps.types == ('unstable node',)
     np.testing.assert_allclose(fps.points[0], [v0, (v0 + 0.7) / 0.8], atol=1e-8)
     assert abs(v0 - (-0.2739)) < 2e-3 and abs((v0 + 0.7) / 0.8 - 0.5330) < 2e-3
+    # 2.1 returned the (n, 2) array of points: scripts index it as one.
+    assert fps.shape == (1, 2) and fps[-1, 0] == fps.points[0, 0] and fps[0, 1] == fps['w'][0]
+    np.testing.assert_array_equal(np.asarray(fps), fps.points)
+    assert [list(row) for row in fps] == [list(fps.points[0])]
     out = capsys.readouterr().out
     for line in ["I am computing fx-nullcline ...", "I am evaluating fx-nullcline by optimization ...",
                  "I am computing fy-nullcline ...", "I am creating the vector field ...",

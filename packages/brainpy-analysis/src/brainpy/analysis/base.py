@@ -50,10 +50,26 @@ class FixedPoints:
     def __len__(self):
         return len(self.types)
 
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self.names:
-            raise KeyError(f"FixedPoints: no coordinate {name!r}; the coordinates are {list(self.names)}.")
-        return self.points[:, self.names.index(name)]
+    def __getitem__(self, key) -> np.ndarray:
+        """``fps['V']`` is one coordinate of every point; any other key indexes the ``(n, d)`` array of
+        points as NumPy does (``fps[-1, 0]``, ``fps[:, 1]``), which is what 2.1's analyzers returned."""
+        if isinstance(key, str):
+            if key not in self.names:
+                raise KeyError(f"FixedPoints: no coordinate {key!r}; the coordinates are {list(self.names)}.")
+            return self.points[:, self.names.index(key)]
+        return self.points[key]
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.points, dtype=dtype)
+
+    @property
+    def shape(self) -> Tuple[int, ...]:
+        """The shape of the array of points, ``(n, len(names))``."""
+        return self.points.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.points.ndim
 
     def of_type(self, stability_type: str) -> "FixedPoints":
         """The points of one stability type."""
