@@ -85,6 +85,7 @@ class SlowPointFinder(BrainPyObject):
         self._losses = None
         self._selected_ids = None
         self._opt_losses = None
+        self._lbfgs = {}  # compiled optimisers by their iteration limit
 
     # ----- the system as a pure function -----
     def _plain_function(self, f_cell):
@@ -247,39 +248,77 @@ class SlowPointFinder(BrainPyObject):
         self._losses = np.asarray(batch_loss(points.value))
         self._selected_ids = np.arange(len(candidates))
 
-    def find_fps_with_opt_solver(self, candidates, opt_method: Union[str, Callable] = None):
-        """Minimise the speed of each candidate with a SciPy solver.
+    def find_fps_with_opt_solver(self, candidates, opt_method: Union[str, Callable] = None,
+                                 num_opt: int = 1000):
+        """Minimise the speed from every candidate at once.
 
         Args:
           candidates: the starting points, shape ``(n, state_size)``.
-          opt_method: a `scipy.optimize.minimize` method name (default ``'L-BFGS-B'``), or a
-            function ``opt_method(fun, x0)`` returning the minimiser, where ``fun(x)`` returns the
-            speed and its gradient.
+          opt_method: None (default): L-BFGS with a backtracking line search, compiled and
+            vmapped over all candidates, run until the gradient vanishes, the loss stops
+            decreasing (the precision floor) or ``num_opt`` iterations. A function
+            ``opt_method(loss, x0)`` of JAX code (e.g. ``lambda f, x0:
+            jax.scipy.optimize.minimize(f, x0, method='BFGS')``), compiled and vmapped likewise,
+            returning the minimiser or a result with ``x`` (and ``success``: failed points are
+            dropped). A `scipy.optimize.minimize` method name runs SciPy on each candidate in turn.
+          num_opt: the largest number of iterations of the default optimiser.
+
+        Points whose optimisation ends at a non-finite loss are dropped; the others are kept
+        with their speed in ``losses`` (filter them with `filter_loss`).
         """
+        candidates = self._candidates(candidates)
+        self._log("Optimizing to find fixed points:")
+        if opt_method is None:
+            key = int(num_opt)
+            if key not in self._lbfgs:
+                self._lbfgs[key] = opt.BatchLBFGS(self._point_loss, maxiter=key)
+            points = self._lbfgs[key](candidates)[0]
+            success = np.ones(len(points), dtype=bool)
+        elif isinstance(opt_method, str):
+            points = self._scipy_minimize(candidates, opt_method)
+            success = np.ones(len(points), dtype=bool)
+        elif callable(opt_method):
+            points, success = self._jax_minimize(candidates, opt_method)
+        else:
+            raise AnalyzerError(f"{self.name}: opt_method must be None, a scipy.optimize.minimize method name or "
+                                f"a function opt_method(loss, x0), got {opt_method!r}.")
+        points = np.asarray(points).astype(candidates.dtype)
+        losses = np.asarray(self._batch_loss(jnp.asarray(points)))
+        valid = np.nonzero(success & np.isfinite(losses) & np.all(np.isfinite(points), axis=1))[0]
+        self._log(f"    Found {len(valid)} fixed points from {len(candidates)} initial points.")
+        self._fixed_points = points[valid]
+        self._losses = losses[valid]
+        self._selected_ids = valid
+
+    def _jax_minimize(self, candidates, opt_method):
+        loss = self._point_loss
+
+        def one(x0):
+            result = opt_method(loss, x0)
+            if hasattr(result, "x"):
+                success = getattr(result, "success", True)
+                return jnp.asarray(_unwrap(result.x)), jnp.asarray(_unwrap(success), dtype=bool)
+            return jnp.asarray(_unwrap(result)), jnp.asarray(True)
+
+        points, success = jax.jit(jax.vmap(one))(jnp.asarray(candidates))
+        points = np.asarray(points)
+        if points.shape != candidates.shape:
+            raise AnalyzerError(f"{self.name}: opt_method must return a point of shape {candidates.shape[1:]} for "
+                                f"each candidate, got shape {points.shape[1:]}.")
+        return points, np.asarray(success).reshape(-1)
+
+    def _scipy_minimize(self, candidates, method):
         from scipy.optimize import minimize
 
-        candidates = self._candidates(candidates)
         value_and_grad = jax.jit(jax.value_and_grad(self._point_loss))
 
         def fun(x):
             value, grad = value_and_grad(jnp.asarray(x, dtype=candidates.dtype))
             return float(value), np.asarray(grad, dtype=float)
 
-        self._log("Optimizing to find fixed points:")
-        results = []
-        for x0 in candidates:
-            if opt_method is None or isinstance(opt_method, str):
-                res = minimize(fun, np.asarray(x0, dtype=float), jac=True, method=opt_method or "L-BFGS-B",
-                               options={"maxiter": 1000, "gtol": 1e-12, "ftol": 1e-16}
-                               if (opt_method or "L-BFGS-B") == "L-BFGS-B" else {"maxiter": 1000})
-                results.append(res.x)
-            else:
-                results.append(np.asarray(opt_method(fun, np.asarray(x0, dtype=float))))
-        points = np.asarray(results).astype(candidates.dtype)
-        self._log(f"    Found {len(points)} fixed points from {len(candidates)} initial points.")
-        self._fixed_points = points
-        self._losses = np.asarray(self._batch_loss(jnp.asarray(points)))
-        self._selected_ids = np.arange(len(candidates))
+        options = {"maxiter": 1000, "gtol": 1e-12, "ftol": 1e-16} if method == "L-BFGS-B" else {"maxiter": 1000}
+        return np.asarray([minimize(fun, np.asarray(x0, dtype=float), jac=True, method=method, options=options).x
+                           for x0 in candidates])
 
     # ----- filtering -----
     def _keep(self, ids):
@@ -296,25 +335,31 @@ class SlowPointFinder(BrainPyObject):
         self._log(f"    Kept {len(self._fixed_points)}/{n} fixed points with tolerance under {tolerance}.")
 
     def keep_unique(self, tolerance: float = 2.5e-2):
-        """Keep one point of every group closer than ``tolerance`` (the one of least speed)."""
+        """Drop every point that lies within ``tolerance`` of a point earlier in the list.
+
+        As in the reference fixed-point finder of Sussillo and Barak, a point is dropped when any
+        earlier point, itself kept or not, is that close; a non-positive tolerance keeps all.
+        """
         self._require_points("keep_unique")
         n = len(self._fixed_points)
         self._log("Excluding non-unique fixed points:")
-        ids = opt.keep_unique(self._fixed_points, tolerance, np.argsort(self._losses, kind="stable"))
-        self._keep(ids)
+        self._keep(opt.drop_later_duplicates(self._fixed_points, tolerance))
         self._log(f"    Kept {len(self._fixed_points)}/{n} unique fixed points with uniqueness tolerance {tolerance}.")
 
     def exclude_outliers(self, tolerance: float = 1e0):
-        """Drop the points farther than ``tolerance`` from their nearest neighbour."""
+        """Drop the points whose nearest neighbour is not closer than ``tolerance``.
+
+        A single point, or an infinite tolerance, keeps everything.
+        """
         self._require_points("exclude_outliers")
         n = len(self._fixed_points)
         self._log("Excluding outliers:")
-        if n > 1:
+        if n > 1 and not np.isinf(tolerance):
             points = self._fixed_points.reshape(n, -1).astype(float)
             squared = np.sum(points ** 2, axis=1)
             distances = np.sqrt(np.maximum(squared[:, None] + squared[None] - 2 * points @ points.T, 0))
             np.fill_diagonal(distances, np.inf)
-            self._keep(np.nonzero(np.min(distances, axis=1) <= tolerance)[0])
+            self._keep(np.nonzero(np.min(distances, axis=1) < tolerance)[0])
         self._log(f"    Kept {len(self._fixed_points)}/{n} fixed points with within outlier tolerance {tolerance}.")
 
     # ----- linearisation -----

@@ -1,5 +1,5 @@
 """Numerical kernels of the analyzers: vectorised Brent root finding on sign-change intervals,
-batched BFGS minimisation and removal of duplicate points.
+batched BFGS and L-BFGS minimisation and removal of duplicate points.
 
 Everything that runs on JAX is compiled once per padded batch size: batches are padded to the
 next power of two so that analyses of different sizes reuse the compiled programs.
@@ -18,7 +18,10 @@ __all__ = [
     "find_sign_change_intervals",
     "roots_on_grid",
     "minimize_batch",
+    "lbfgs",
+    "BatchLBFGS",
     "keep_unique",
+    "drop_later_duplicates",
     "padded_size",
 ]
 
@@ -210,6 +213,160 @@ def minimize_batch(loss: Callable, x0: np.ndarray, args: Sequence[np.ndarray] = 
     size = padded_size(n)
     points, losses = cache[key](_pad(x0, size), *[_pad(np.asarray(a), size) for a in args])
     return np.asarray(points)[:n], np.asarray(losses)[:n]
+
+
+# L-BFGS outcome codes
+LBFGS_CONVERGED, LBFGS_MAX_ITER, LBFGS_STALLED = 0, 1, 2
+
+
+def _two_loop(g, S, Y, rho, count, history):
+    """The L-BFGS direction ``-H g`` from the stored pairs (Nocedal and Wright, Algorithm 7.4).
+
+    ``S``, ``Y`` and ``rho`` are ring buffers of ``history`` rows; ``count`` pairs were stored, the
+    newest at row ``(count - 1) % history``.
+    """
+    used = jnp.minimum(count, history)
+
+    def newest_first(i, carry):
+        q, alphas = carry
+        j = (count - 1 - i) % history
+        a = jnp.where(i < used, rho[j] * (S[j] @ q), 0.)
+        return q - a * Y[j], alphas.at[j].set(a)
+
+    q, alphas = jax.lax.fori_loop(0, history, newest_first, (g, jnp.zeros(history, g.dtype)))
+    newest = (count - 1) % history
+    # the initial inverse Hessian is the identity scaled by the newest curvature pair
+    gamma = jnp.where(count > 0, (S[newest] @ Y[newest]) / (Y[newest] @ Y[newest]), 1.)
+
+    def oldest_first(i, r):
+        j = (count - used + i) % history
+        b = rho[j] * (Y[j] @ r)
+        return r + jnp.where(i < used, alphas[j] - b, 0.) * S[j]
+
+    return -jax.lax.fori_loop(0, history, oldest_first, gamma * q)
+
+
+def lbfgs(loss: Callable, x0, gtol: float = 1e-10, maxiter: int = 1000, history: int = 10,
+          max_backtracks: int = 30):
+    """Minimise ``loss(x)`` of one vector ``x`` by L-BFGS with a backtracking (Armijo) line search.
+
+    Written in JAX control flow so that it can be compiled and vmapped over many starting points.
+    The search ends when the largest gradient component is under ``gtol`` (converged), when the
+    line search finds no lower loss even along the gradient, as happens at the precision floor
+    (stalled), or after ``maxiter`` iterations.
+
+    Returns:
+      ``(x, loss(x), num_iterations, status)`` with status `LBFGS_CONVERGED`, `LBFGS_MAX_ITER` or
+      `LBFGS_STALLED`.
+    """
+    x0 = jnp.asarray(x0)
+    dtype = x0.dtype
+    value_and_grad = jax.value_and_grad(loss)
+    f0, g0 = value_and_grad(x0)
+    c1 = 1e-4  # sufficient-decrease constant of the Armijo condition
+
+    def searching(state):
+        return (state["status"] == LBFGS_MAX_ITER) & (state["it"] < maxiter)
+
+    def step(state):
+        x, f, g = state["x"], state["f"], state["g"]
+        p = _two_loop(g, state["S"], state["Y"], state["rho"], state["count"], history)
+        slope = g @ p
+        # a lost descent direction (rounding) restarts from steepest descent
+        restart = ~(slope < 0)
+        p = jnp.where(restart, -g, p)
+        slope = jnp.where(restart, -(g @ g), slope)
+        # without curvature information the first trial step moves the largest component by 1
+        first = jnp.where(state["count"] == 0, jnp.minimum(1., 1. / jnp.maximum(jnp.max(jnp.abs(g)), 1e-30)), 1.)
+        first = first.astype(dtype)
+
+        def too_long(trial):
+            a, fa, i = trial
+            return ~(fa <= f + c1 * a * slope) & (i < max_backtracks)
+
+        def halve(trial):
+            a, _, i = trial
+            return a / 2, loss(x + a / 2 * p), i + 1
+
+        a, fa, _ = jax.lax.while_loop(too_long, halve, (first, loss(x + first * p), 0))
+        accepted = (fa <= f + c1 * a * slope) & (fa < f) & jnp.isfinite(fa)
+        s = a * p
+        fn, gn = value_and_grad(x + s)
+        y = gn - g
+        sy = s @ y
+        # a pair enters the memory only with positive curvature (keeps H positive definite)
+        keep_pair = accepted & (sy > 1e-10 * jnp.sqrt((s @ s) * (y @ y)))
+        row = state["count"] % history
+        new = dict(state)
+        new["S"] = jnp.where(keep_pair, state["S"].at[row].set(s), state["S"])
+        new["Y"] = jnp.where(keep_pair, state["Y"].at[row].set(y), state["Y"])
+        new["rho"] = jnp.where(keep_pair, state["rho"].at[row].set(1 / sy), state["rho"])
+        # a failed line search first drops the memory and retries along the gradient
+        new["count"] = jnp.where(keep_pair, state["count"] + 1, jnp.where(accepted, state["count"], 0))
+        new["x"] = jnp.where(accepted, x + s, x)
+        new["f"] = jnp.where(accepted, fn, f)
+        new["g"] = jnp.where(accepted, gn, g)
+        new["it"] = state["it"] + 1
+        new["status"] = jnp.where(jnp.max(jnp.abs(new["g"])) < gtol, LBFGS_CONVERGED,
+                                  jnp.where(accepted | (state["count"] > 0), LBFGS_MAX_ITER, LBFGS_STALLED))
+        return new
+
+    d = x0.shape[0]
+    state = dict(x=x0, f=f0, g=g0, S=jnp.zeros((history, d), dtype), Y=jnp.zeros((history, d), dtype),
+                 rho=jnp.zeros(history, dtype), count=jnp.asarray(0), it=jnp.asarray(0),
+                 status=jnp.where(jnp.max(jnp.abs(g0)) < gtol, LBFGS_CONVERGED, LBFGS_MAX_ITER))
+    state = jax.lax.while_loop(searching, step, state)
+    return state["x"], state["f"], state["it"], state["status"]
+
+
+class BatchLBFGS:
+    """`lbfgs` from many starting points at once, in one compiled, vmapped loop.
+
+    Args:
+      loss: a scalar function of one vector, written with JAX operations.
+      gtol, maxiter, history: see `lbfgs`.
+      max_elements: the rows are split into equal chunks only when the optimiser state of all
+        rows together (about ``2 * history + 8`` vectors per row) would exceed this many numbers.
+
+    Calling it with starting points ``x0`` of shape ``(n, d)`` returns ``(points, losses,
+    num_iterations, status)`` as NumPy arrays.
+    """
+
+    def __init__(self, loss: Callable, gtol: float = 1e-10, maxiter: int = 1000, history: int = 10,
+                 max_elements: int = 1 << 27):
+        self.history = history
+        self.max_elements = max_elements
+        self._run = jax.jit(jax.vmap(lambda x: lbfgs(loss, x, gtol, maxiter, history)))
+
+    def __call__(self, x0: np.ndarray):
+        x0 = np.asarray(x0)
+        n, d = x0.shape
+        if n == 0:
+            return x0, np.zeros(0, x0.dtype), np.zeros(0, int), np.zeros(0, int)
+        num_chunks = -(-n * d * (2 * self.history + 8) // self.max_elements)
+        size = -(-n // num_chunks)
+        outs = [self._run(_pad(x0[start:start + size], size)) for start in range(0, n, size)]
+        return tuple(np.concatenate([np.asarray(o[i]) for o in outs])[:n] for i in range(4))
+
+
+def drop_later_duplicates(points: np.ndarray, tolerance: float, chunk: int = 1024) -> np.ndarray:
+    """Indices of the points with no earlier point (in the given order) within ``tolerance``.
+
+    A point is dropped when any point before it, kept or not, lies within the Euclidean
+    distance ``tolerance``; a non-positive tolerance keeps every point.
+    """
+    points = np.asarray(points, dtype=float).reshape((len(points), -1))
+    n = len(points)
+    if tolerance <= 0 or n <= 1:
+        return np.arange(n)
+    squared = np.sum(points ** 2, axis=1)
+    dropped = np.zeros(n, dtype=bool)
+    for start in range(0, n, chunk):
+        rows = slice(start, start + chunk)
+        distances = np.sqrt(np.maximum(squared[rows, None] + squared[None] - 2 * points[rows] @ points.T, 0))
+        earlier = np.arange(n)[None, :] > np.arange(start, min(start + chunk, n))[:, None]
+        dropped |= np.any((distances <= tolerance) & earlier, axis=0)
+    return np.nonzero(~dropped)[0]
 
 
 def keep_unique(points: np.ndarray, tolerance: float, order: np.ndarray = None) -> np.ndarray:
