@@ -232,3 +232,36 @@ def test_auto_infer_of_brainpy_2_1_is_accepted(auto_infer):
     np.testing.assert_allclose(np.asarray(v.value), [3., 3.])
     with pytest.raises(TypeError, match="auto_infer='yes'"):
         bm.jit(step, auto_infer="yes")
+
+
+def test_updating_a_plain_array_made_outside_raises_math_error():
+    """2.1: an array that is not a Variable cannot carry an update out of a compiled function."""
+    from brainpy.errors import MathError
+
+    outside = bm.zeros(2)
+    v = bm.Variable(jnp.ones(2))
+
+    @bm.jit
+    def bad(x):
+        outside[0] += x
+        v.value += x
+
+    with pytest.raises(MathError, match=r"Array of shape \(2,\) was created outside"):
+        bad(1.)
+    np.testing.assert_allclose(np.asarray(outside.value), [0., 0.])  # nothing leaked
+    np.testing.assert_allclose(np.asarray(v.value), [1., 1.])
+    assert not isinstance(outside.value, __import__("jax").core.Tracer)
+
+    @bm.jit
+    def good(x):
+        local = bm.zeros(2)  # made while tracing: a local, updatable
+        local[0] += x
+        v.value += local
+        return local
+
+    np.testing.assert_allclose(np.asarray(good(2.)), [2., 0.])
+    np.testing.assert_allclose(np.asarray(v.value), [3., 1.])
+    threaded = bm.zeros(2)  # an Array listed in dyn_vars is threaded like a Variable
+    f = bm.jit(lambda x: threaded.__setitem__(0, x), dyn_vars=threaded)
+    f(5.)
+    np.testing.assert_allclose(np.asarray(threaded.value), [5., 0.])

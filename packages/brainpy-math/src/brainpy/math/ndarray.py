@@ -209,6 +209,15 @@ class Array:
         elif not hasattr(value, "shape"):
             value = jnp.asarray(value)
         self._check_assignment(value)
+        if (VariableStack._active and _is_tracer(value) and not _is_tracer(self._value)
+                and not isinstance(self, Variable)):
+            # Inside a compiled function every new array is traced, so concrete data mean the
+            # Array was made outside: only Variables carry their updates out of the program.
+            raise MathError(
+                f"{type(self).__name__} of shape {tuple(self._value.shape)} was created outside "
+                f"the compiled function and cannot be updated inside it ({context} of a "
+                f"non-Variable); declare it as brainpy.math.Variable instead."
+            )
         self._value = value
 
     def _check_assignment(self, value):
