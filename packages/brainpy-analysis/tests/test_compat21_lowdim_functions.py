@@ -154,3 +154,34 @@ def test_one_variable_two_parameter_diagram_over_a_2d_figure():
     bif.plot_bifurcation()
     axes = plt.figure('x bifurcation').axes
     assert [ax.name for ax in axes] == ['3d'] and axes[0].get_zlabel() == 'x'
+
+
+# ----- fixed points outside the target_vars box -----
+
+def test_fast_slow_keeps_the_fixed_points_below_the_plotted_range():
+    # Hindmarsh-Rose of the fast-slow tutorial: on the fy-nullcline y = 1 - 5 x^2 the fast
+    # subsystem's fixed points are the real roots of -x^3 - 2 x^2 + 1.5 - z = 0; the resting
+    # branch (x < -1.48) has y < -10, below the given y range, and 2.1 reported it
+    def dx(x, t, y, z, Isyn):
+        return y - x ** 3 + 3 * x * x - z + Isyn
+
+    def dy(y, t, x):
+        return 1 - 5 * x * x - y
+
+    def dz(z, t, x):
+        return 0.001 * (4 * (x + 1.6) - z)
+
+    fs = ba.FastSlow2D([odeint(dx), odeint(dy), odeint(dz)], fast_vars={'x': [-3, 3], 'y': [-10., 5.]},
+                       slow_vars={'z': [-5., 5.]}, pars_update={'Isyn': 0.5}, resolutions={'z': 0.5})
+    fps = fs.plot_bifurcation(num_rank=20, with_plot=False)
+    expected = []
+    for z in fs.resolutions['z']:
+        roots = np.roots([-1., -2., 0., 1.5 - z])
+        roots = np.unique(np.round(roots[np.abs(roots.imag) < 1e-6].real, 6))
+        expected += [(z, x) for x in roots]
+    expected = np.array(expected)
+    found = np.stack([fps['z'], fps['x']], axis=1)
+    assert len(found) == len(expected) == 25
+    np.testing.assert_allclose(found[np.lexsort(found.T[::-1])], expected[np.lexsort(expected.T[::-1])], atol=1e-6)
+    np.testing.assert_allclose(fps['y'], 1 - 5 * fps['x'] ** 2, atol=1e-8)
+    assert np.sum(fps['y'] < -10) == 9

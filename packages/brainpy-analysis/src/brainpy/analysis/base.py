@@ -595,7 +595,10 @@ class LowDimAnalyzer:
                 np.concatenate([pars, np.repeat(pars[-1:], size - len(pars), axis=0)]))
             points = np.asarray(polished)[:len(losses)]
             losses = np.asarray(polished_losses)[:len(losses)]
-        keep = (losses <= tol_aux) & self._in_range(points)
+        # the target_vars box bounds the candidate grid, not the answer: as in 2.1, a root the
+        # optimisation reaches outside it is kept (e.g. the resting branch of a burster whose
+        # recovery variable lies below the plotted range)
+        keep = (losses <= tol_aux) & np.all(np.isfinite(points), axis=1)
         return self._unique_fixed_points(points[keep], pars[keep], losses[keep], tol_unique)
 
     def _unique_fixed_points(self, values, pars, losses, tol_unique) -> FixedPoints:

@@ -350,7 +350,8 @@ class PhasePlane2D(LowDimAnalyzer):
         others = np.asarray(self._batch_reduced(lambda s, *p: g(s, jnp.stack(p) if p else jnp.zeros((0,))),
                                                 roots, pars[rows])) if len(roots) else np.zeros(0)
         values = np.stack([roots, others] if solve == 0 else [others, roots], axis=1)
-        keep = self._in_range(values)
+        # the closed-form variable may leave the target_vars box: kept, as a root found by optimisation
+        keep = np.all(np.isfinite(values), axis=1)
         return values[keep], pars[rows][keep]
 
     def _batch_reduced(self, fun, svals, pvals):
