@@ -220,7 +220,7 @@ class Node(bm.BrainPyObject):
         self._fb_output = None
         self.state = None
         self.trainable = bool(trainable)
-        self._hooks21 = _overrides(type(self), "init_ff_conn")
+        self._hooks21 = _overrides(type(self), "init_ff_conn") or _overrides(type(self), "init_fb_conn")
         if data_pass_type is not None:
             self.data_pass_type = _as_data_type(data_pass_type, owner)
         else:

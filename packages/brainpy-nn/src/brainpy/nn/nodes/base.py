@@ -222,7 +222,12 @@ class Select(Node):
 
 
 class Reshape(Node):
-    """Reshape each sample to ``shape`` (without the batch axis; one entry may be -1)."""
+    """Reshape each sample to ``shape`` (without the batch axis; one entry may be -1).
+
+    A leading -1 that stands for a single element (``Reshape((-1, 12))`` on samples of 12
+    elements) is dropped: the samples become ``(12,)``, the result BrainPy 2.1 gave to such
+    flattening shapes (its -1 absorbed the batch axis).
+    """
 
     data_pass_type = PASS_ONLY_ONE
 
@@ -245,6 +250,8 @@ class Reshape(Node):
             shape[shape.index(-1)] = size // known if known else 0
         if int(np.prod(shape)) != size:
             raise ValueError(f"{self._owner}: cannot reshape inputs of shape {tuple(in_shape)} to {self.shape}.")
+        if len(shape) > 1 and self.shape[0] == -1 and shape[0] == 1:
+            shape = shape[1:]
         self.set_output_shape((None,) + tuple(shape))
 
     def forward(self, ff, **kwargs):
