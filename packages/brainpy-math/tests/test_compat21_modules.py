@@ -1,0 +1,23 @@
+"""BrainPy 2.1 module paths inside brainpy.math that scripts import from."""
+
+import brainpy.math as bm
+
+
+def test_jaxarray_module_path():
+    from brainpy.math.jaxarray import JaxArray, Parameter, TrainVar, Variable
+
+    assert JaxArray is bm.Array is bm.jaxarray.JaxArray
+    v = Variable(bm.zeros(2))
+    assert isinstance(v, bm.jaxarray.JaxArray) and isinstance(TrainVar(bm.ones(1)), Variable)
+    assert Parameter is bm.Parameter
+
+
+def test_setting_module_path():
+    from brainpy.math.setting import get_dt, set_dt
+
+    old = get_dt()
+    try:
+        set_dt(0.05)
+        assert bm.get_dt() == 0.05
+    finally:
+        set_dt(old)
