@@ -121,6 +121,18 @@ def test_vanilla_rnn_with_feedback_of_the_spec():
     assert g.Wfb.shape == (1, 9) and net(np.ones((2, 1), np.float32)).shape == (2, 1)
 
 
+
+def test_fb_connect_takes_senders_first():
+    """2.1's ``fb_connect(senders, receivers)`` builds the same feedback edge as ``receivers << senders``."""
+    from brainpy.nn.operations import fb_connect
+
+    i, r, o = nn.Input(1), nn.VanillaRNN(3), nn.Dense(1)
+    ff = i >> r >> o
+    net = ff & fb_connect(o, r)
+    assert [(s.name, t.name) for s, t in net.fb_edges] == [(o.name, r.name)]
+    with pytest.raises(ValueError, match="feedback"):
+        fb_connect(r, i)  # an Input takes no feedback
+
 def _conv_same(x, w):
     """Cross-correlation with 'SAME' padding, stride 1; x (B, H, W, C), w (kh, kw, C, O)."""
     kh, kw = w.shape[:2]

@@ -527,11 +527,11 @@ class Node(bm.BrainPyObject):
 
     def __lshift__(self, other):
         from brainpy.nn.operations import fb_connect
-        return fb_connect(self, other)
+        return fb_connect(other, self)
 
     def __rlshift__(self, other):
         from brainpy.nn.operations import fb_connect
-        return fb_connect(other, self)
+        return fb_connect(self, other)
 
     def __and__(self, other):
         from brainpy.nn.operations import merge
@@ -794,7 +794,7 @@ class Network(Node):
 
     def __ilshift__(self, other):
         from brainpy.nn.operations import fb_connect
-        return fb_connect(self, other, inplace=True)
+        return fb_connect(other, self, inplace=True)
 
     def __iand__(self, other):
         from brainpy.nn.operations import merge

@@ -161,9 +161,12 @@ def ff_connect(senders: Union[Node, Sequence[Node], set], receivers: Union[Node,
     return _build(nodes, ffs, fbs, _inplace(senders, inplace), name)
 
 
-def fb_connect(receivers: Union[Node, set], senders: Union[Node, Sequence[Node], set], inplace: bool = False,
-               name: str = None) -> Network:
+def fb_connect(senders: Union[Node, Sequence[Node], set], receivers: Union[Node, set], inplace: bool = False,
+               name: str = None, need_detect_cycle: bool = True) -> Network:
     """Connect ``senders`` back to ``receivers`` with feedback edges (``receivers << senders``).
+
+    The arguments come in BrainPy 2.1's order: senders first. ``need_detect_cycle`` is accepted for
+    2.1 scripts; a node feeding back to itself is refused either way.
 
     The receivers get the output of the senders of the previous time step.  For a network, the
     exit nodes send and receive.
