@@ -97,3 +97,13 @@ def test_g_asking_for_an_unknown_parameter_is_an_error():
         sdeint(lambda x, t, tau: -x / tau, lambda x, t, gain: gain * x)
     with pytest.raises(DiffEqError, match="variables \\['x', 'y'\\] and 't' first"):
         sdeint(lambda x, y, t: (-x, -y), lambda x, t: (x, x))
+
+
+def test_scalar_noise_method_refuses_vector_noise_as_assertion_error():
+    """2.1 asserted that SRK1W1 takes scalar Wiener processes only; 2.1 scripts catch AssertionError."""
+    from brainpy.integrators import sde
+    from brainpy.errors import IntegratorError
+
+    with pytest.raises(AssertionError, match="SRK1W1.*'vector'") as info:
+        sde.SRK1W1(f=lambda x, t: -x, g=lambda x, t: 0.1 * x, wiener_type="vector")
+    assert isinstance(info.value, IntegratorError)

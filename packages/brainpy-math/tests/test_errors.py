@@ -14,6 +14,7 @@ from brainpy import errors
         (errors.JaxTracerError, ValueError),
         (errors.RunningError, ValueError),
         (errors.IntegratorError, ValueError),
+        (errors.IntegratorError, AssertionError),
         (errors.DiffEqError, ValueError),
         (errors.CodeError, ValueError),
         (errors.AnalyzerError, ValueError),
@@ -47,3 +48,4 @@ def test_a_real_shape_error_is_caught_as_value_error():
     assert "(3,)" in str(caught) and "(4,)" in str(caught)
     # Nothing was written.
     assert v.shape == (3,)
+

@@ -5,8 +5,8 @@ Every error names the object involved, the value it got and what was expected.
 BrainPy 2.1 raised builtin exceptions in many of the places where these classes are raised now, so
 each class also derives from the builtin that code written for 2.1 catches: the errors about bad
 values from ``ValueError``, ``PackageMissingError`` from ``ImportError``, ``NoImplementationError``
-from ``NotImplementedError``, and ``ConnectorError`` also from ``AssertionError`` (2.1's connectors
-checked their arguments with ``assert``). ``except ValueError:`` in a 2.1 script keeps working.
+from ``NotImplementedError``, and ``ConnectorError`` and ``IntegratorError`` also from
+``AssertionError`` (2.1's connectors and integrators checked their arguments with ``assert``). ``except ValueError:`` in a 2.1 script keeps working.
 """
 
 __all__ = [
@@ -43,7 +43,7 @@ class RunningError(BrainPyError, ValueError):
     """A simulation or runner could not run as configured."""
 
 
-class IntegratorError(BrainPyError, ValueError):
+class IntegratorError(BrainPyError, ValueError, AssertionError):
     """A numerical integrator was misconfigured."""
 
 
