@@ -142,3 +142,14 @@ def test_bad_opt_method():
         finder.find_fps_with_opt_solver(np.zeros((2, 2)), opt_method=3)
     with pytest.raises(AnalyzerError, match=r"a point of shape \(2,\)"):
         finder.find_fps_with_opt_solver(np.zeros((2, 2)), opt_method=lambda f, x0: x0[:1])
+
+
+def test_filters_after_every_point_was_dropped():
+    # a constant velocity: no fixed point, every point has speed 1
+    finder = ba.SlowPointFinder(f_cell=lambda x: 0. * x + 1., verbose=False)
+    finder.find_fps_with_opt_solver(np.array([[0., 0.], [1., 0.]]))
+    np.testing.assert_allclose(finder.losses, 1.)
+    finder.filter_loss(1e-3)
+    finder.keep_unique()
+    finder.exclude_outliers()
+    assert finder.fixed_points.shape == (0, 2) and len(finder.selected_ids) == 0

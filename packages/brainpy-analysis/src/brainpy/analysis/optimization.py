@@ -355,10 +355,10 @@ def drop_later_duplicates(points: np.ndarray, tolerance: float, chunk: int = 102
     A point is dropped when any point before it, kept or not, lies within the Euclidean
     distance ``tolerance``; a non-positive tolerance keeps every point.
     """
-    points = np.asarray(points, dtype=float).reshape((len(points), -1))
     n = len(points)
     if tolerance <= 0 or n <= 1:
         return np.arange(n)
+    points = np.asarray(points, dtype=float).reshape((n, -1))
     squared = np.sum(points ** 2, axis=1)
     dropped = np.zeros(n, dtype=bool)
     for start in range(0, n, chunk):
