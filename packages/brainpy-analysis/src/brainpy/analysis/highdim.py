@@ -3,7 +3,8 @@
 A point ``x`` is slow when the speed ``q(x)`` is small: ``mean(f(x)**2)`` for a continuous
 system ``dx/dt = f(x)`` and ``mean((x - f(x))**2)`` for a discrete one ``x_{n+1} = f(x_n)``
 (Sussillo and Barak, 2013). Candidates are moved down ``q`` by gradient descent (a
-`brainpy.optimizers` optimizer) or by a SciPy solver, then filtered and linearised.
+`brainpy.optimizers` optimizer) or by L-BFGS, all of them at once in one compiled loop, then
+filtered and linearised.
 """
 
 import inspect
