@@ -127,3 +127,11 @@ def test_check_error_in_jit():
     assert float(f(jnp.float32(1.0))) == 2.0
     with pytest.raises(Exception, match="bad value"):
         jax.block_until_ready(f(jnp.float32(-1.0)))
+
+
+def test_check_shape_consistency_with_format_flag_returns_the_2_1_pair():
+    """The documented node customisation unpacks exactly two values when the third argument is True."""
+    unique_size, free_sizes = tools.check_shape_consistency([(1, 1), (1, 2), (1, 3)], -1, True)
+    assert unique_size == (1,) and free_sizes == (1, 2, 3)
+    unique_size, free_sizes = tools.check_shape_consistency([(4, 3, 2), (4, 5, 1)], (1, 2), True)
+    assert unique_size == (4,) and free_sizes == ((3, 2), (5, 1))

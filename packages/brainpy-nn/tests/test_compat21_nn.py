@@ -47,12 +47,12 @@ class Leaky21(nn.RecurrentNode):
         self.num_unit = num_unit
 
     def init_ff_conn(self):
-        unique, free = check_shape_consistency(self.feedforward_shapes, -1, True)[:2]
+        unique, free = check_shape_consistency(self.feedforward_shapes, -1, True)
         self.Wff = bm.asarray(np.full((int(sum(free)), self.num_unit), 0.5))
         self.set_output_shape(unique + (self.num_unit,))
 
     def init_fb_conn(self):
-        _, free = check_shape_consistency(self.feedback_shapes, -1, True)[:2]
+        _, free = check_shape_consistency(self.feedback_shapes, -1, True)
         self.Wfb = bm.asarray(np.full((int(sum(free)), self.num_unit), 0.25))
 
     def init_state(self, num_batch=1):

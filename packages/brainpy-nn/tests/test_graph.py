@@ -176,7 +176,7 @@ def test_custom_nodes_of_the_tutorial():
             self.W_initializer = W_initializer
 
         def init_ff(self):
-            unique_size, free_sizes = check_shape_consistency(self.feedforward_shapes, -1, True)[:2]
+            unique_size, free_sizes = check_shape_consistency(self.feedforward_shapes, -1, True)
             weight_shape = (int(np.sum(free_sizes)), self.num_unit)
             self.W = nn.init_param(self.W_initializer, weight_shape)
             if self.trainable:

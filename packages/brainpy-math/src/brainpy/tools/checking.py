@@ -40,7 +40,9 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
     Returns:
       ``(fixed_shape, free_sizes)``: the common size of the fixed axes (in order) and, for each
       shape, its size on the free axis (an int when ``free_axes`` is one int, else a tuple of
-      sizes); with ``return_format_shapes`` also the shapes as tuples.
+      sizes). ``return_format_shapes=True`` (BrainPy 2.1's third argument, written in node
+      customisation code as ``unique_size, free_sizes = check_shape_consistency(shapes, -1, True)``)
+      returns the same pair with ``free_sizes`` as a tuple.
     """
     shapes = _as_shapes(shapes)
     if not shapes:
@@ -65,7 +67,7 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
     else:
         free_shapes = [tuple(s[a] for a in free) for s in shapes]
     if return_format_shapes:
-        return tuple(fixed), free_shapes, shapes
+        return tuple(fixed), tuple(free_shapes)
     return tuple(fixed), free_shapes
 
 
