@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from brainpy.math import random as bm_random
 from brainpy.math.environment import dftype
 from brainpy.math.ndarray import Array
 
@@ -123,7 +124,8 @@ class RandomInitializer(InterLayerInitializer):
 
     With an integer ``seed`` the sequence of arrays returned by successive calls is
     reproducible (two initializers built with the same seed return the same arrays); with
-    ``seed=None`` every call draws a fresh key from NumPy's global generator.
+    ``seed=None`` every call takes a fresh seed from `brainpy.math.random.next_seed`, so
+    ``bm.random.seed`` (or, before any such call, ``np.random.seed``) fixes the arrays.
     """
 
     def __init__(self, seed=None):
@@ -134,7 +136,7 @@ class RandomInitializer(InterLayerInitializer):
 
     def _next_key(self):
         if self.seed is None:
-            return jax.random.PRNGKey(np.random.randint(0, 2 ** 31 - 1))
+            return jax.random.PRNGKey(bm_random.next_seed())
         key = jax.random.fold_in(jax.random.PRNGKey(self.seed), self._num_calls)
         self._num_calls += 1
         return key

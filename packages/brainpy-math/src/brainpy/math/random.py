@@ -6,6 +6,10 @@ transformations see the change) and draws with the other half.  Passing ``key=``
 draws with that key instead and leaves the state untouched.  The module-level functions
 (``bm.random.normal(...)``) sample with the shared state `DEFAULT`.
 
+Seeds of objects given ``seed=None`` (a `RandomState`, a connector, an initializer, ...) come
+from `next_seed`; its rule makes a script repeat exactly after ``bm.random.seed(s)`` and, as in
+BrainPy 2.1, after ``np.random.seed(s)``.  See `next_seed`.
+
 Distributions that ``jax.random`` does not provide (hypergeometric, logseries, von Mises, Zipf,
 noncentral chi-square and F, ...) are built from the ones it does, vectorised and jittable.
 """
@@ -28,6 +32,7 @@ __all__ = [
     "RandomState",
     "DEFAULT",  # noqa: F822 (created on first use by the module __getattr__)
     "seed",
+    "next_seed",
     "split_key",
     "split_keys",
     "default_rng",
@@ -287,7 +292,7 @@ class RandomState(Variable):
 
     Args:
       seed_or_key: an integer seed (giving the key ``[0, seed]`` like ``jax.random.PRNGKey``), a
-        ``uint32[2]`` key, or ``None`` for a seed drawn from the operating system.
+        ``uint32[2]`` key, or ``None`` for the seed `next_seed` derives.
       seed: the same, by its older keyword name.
 
     Every sampling method takes ``key=``: with it the draw uses that key and the state does not
@@ -313,9 +318,7 @@ class RandomState(Variable):
     @staticmethod
     def _make_key(seed_or_key):
         if seed_or_key is None:
-            return jnp.asarray(
-                [secrets.randbits(32), secrets.randbits(32)], dtype=jnp.uint32
-            )
+            seed_or_key = next_seed()
         return _seed_to_key(seed_or_key)
 
     def __repr__(self):
@@ -327,7 +330,7 @@ class RandomState(Variable):
 
     # ----- key management -----
     def seed(self, seed_or_key=None, seed=None):
-        """Reset the key in place from an integer seed, a key, or ``None`` (a fresh random key)."""
+        """Reset the key in place from an integer seed, a key, or ``None`` (`next_seed`'s seed)."""
         if seed_or_key is not None and seed is not None:
             raise ValueError("RandomState.seed: give either seed_or_key or seed, not both.")
         if seed_or_key is None:
@@ -988,8 +991,51 @@ for _name in _SAMPLERS:
 del _name
 
 
+# The stream of derived seeds: ``[entropy, count]``, entropy None until `seed` is called.
+_SEED_STREAM = [None, 0]
+
+#: Derived seeds lie in ``[0, 2**31)``: valid for NumPy, JAX and every ``seed=`` argument.
+_SEED_BOUND = 2 ** 31
+
+
+def next_seed():
+    """The seed for an object that was given ``seed=None``: the next one of the global stream.
+
+    Every random object of BrainPy that is not given a seed (a `RandomState`, `DEFAULT` itself, a
+    connector of ``brainpy.connect``, an initializer of ``brainpy.initialize``, an input group,
+    a noise model) takes its seed from here when it is made, so one seed fixes a whole script:
+
+    * after ``bm.random.seed(s)`` the seeds are a fixed sequence determined by ``s`` alone: the
+      k-th call after the seed returns the same integer in every process, whatever else (NumPy
+      included) draws in between;
+    * before any ``bm.random.seed`` call they are drawn from NumPy's global generator, as
+      BrainPy 2.1 drew them, so ``np.random.seed(s)`` alone also makes a script repeat; with
+      neither seed, NumPy's generator starts from operating-system entropy and every run differs.
+
+    An explicit ``seed=`` argument always wins and does not advance the stream.
+
+    Returns:
+      an int in ``[0, 2**31)``.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> bm.random.seed(42)
+      >>> a = bm.random.next_seed()
+      >>> bm.random.seed(42)
+      >>> a == bm.random.next_seed()
+      True
+    """
+    entropy, count = _SEED_STREAM
+    if entropy is None:
+        return int(np.random.randint(0, _SEED_BOUND))
+    _SEED_STREAM[1] = count + 1
+    state = np.random.SeedSequence(entropy, spawn_key=(count,)).generate_state(1, np.uint32)
+    return int(state[0]) % _SEED_BOUND
+
+
 def seed(seed=None):
-    """Reseed `DEFAULT` in place (and NumPy's global generator when ``seed`` is an int).
+    """Reseed `DEFAULT` in place, restart the `next_seed` stream, and seed NumPy's global
+    generator when ``seed`` is an int.
 
     Args:
       seed: an integer seed, a ``uint32[2]`` key, or ``None`` for a fresh seed from the OS.
@@ -998,8 +1044,18 @@ def seed(seed=None):
         seed = secrets.randbits(31)
     raw = _unwrap(seed)
     if isinstance(raw, (int, np.integer)) and not isinstance(raw, (bool, np.bool_)):
+        key = _seed_to_key(raw)
         np.random.seed(int(raw) % 2 ** 32)
-    _default().seed(seed)
+    else:
+        key = _check_key(raw, "random.seed")
+    _SEED_STREAM[:] = [[int(k) for k in np.asarray(key)], 0]
+    state = globals().get("DEFAULT")
+    if state is None:
+        # made here from the key, so that seeding never draws from NumPy's generator
+        with jax.ensure_compile_time_eval():
+            globals()["DEFAULT"] = RandomState(key)
+    else:
+        state.seed(key)
 
 
 def split_key():
