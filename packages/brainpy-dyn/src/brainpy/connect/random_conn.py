@@ -1,8 +1,10 @@
 """Random connectors: fixed probability, fixed in/out degree, Gaussian, and random graph models.
 
-Every random connector draws from a ``numpy.random.RandomState`` seeded with ``seed`` (a fresh
-random seed is picked at construction when ``seed`` is None), so two connectors built with the
-same seed and sizes describe the same synapses, whichever structure is required first.  Dense
+Every random connector draws from a ``numpy.random.RandomState`` seeded with ``seed``; when
+``seed`` is None it takes `brainpy.math.random.next_seed` at construction, so ``bm.random.seed``
+(or, before any such call, ``np.random.seed``) fixes the synapses of a script.  Two connectors
+built with the same seed and sizes describe the same synapses, whichever structure is required
+first.  Dense
 random draws are made block by block, so the CSR path never holds the dense matrix.
 """
 
@@ -10,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from brainpy.math import random as bm_random
 from brainpy.connect import base as _base
 from brainpy.connect.base import OneEndConnector, TwoEndConnector, _indptr_from_counts
 from brainpy.errors import ConnectorError
@@ -31,7 +34,7 @@ _BLOCK = 1 << 20
 
 def _check_seed(owner, seed):
     if seed is None:
-        return int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+        return bm_random.next_seed()
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConnectorError(f"{owner}: seed must be a non-negative int or None, got {seed!r}.")
     return int(seed)
@@ -75,7 +78,7 @@ class FixedProb(_RandomConnector):
     Args:
       prob: the connection probability, in ``[0, 1]``.
       include_self: allow the ``(i, i)`` synapses.
-      seed: the random seed (None: a fresh random seed).
+      seed: the random seed (None: `brainpy.math.random.next_seed`).
 
     Example::
 

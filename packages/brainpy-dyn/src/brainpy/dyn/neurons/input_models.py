@@ -90,7 +90,7 @@ class PoissonGroup(NeuGroup):
     Args:
       size: the geometry of the group.
       freqs: the firing rates in Hz: a scalar, an array of the group's shape or an initializer.
-      seed: the seed of the group's random generator (None: drawn from the system).
+      seed: the seed of the group's random generator (None: `brainpy.math.random.next_seed`).
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the group's name.
 

@@ -26,7 +26,7 @@ class OUProcess(NeuGroup):
       sigma: the noise amplitude :math:`\sigma`.
       tau: the relaxation time constant (ms).
       method: the SDE integration method.
-      seed: the seed of the process's own random generator (None: drawn from the system).
+      seed: the seed of the process's own random generator (None: `brainpy.math.random.next_seed`).
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the object's name.
 

@@ -53,7 +53,7 @@ class RateModel(NeuGroup):
       size: the geometry of the population(s).
       x_ou_mean, x_ou_sigma, x_ou_tau: the OU noise added to the input of ``x``.
       y_ou_mean, y_ou_sigma, y_ou_tau: the OU noise added to the input of ``y``.
-      seed: the seed of the model's random generator (None: drawn from the system).
+      seed: the seed of the model's random generator (None: `brainpy.math.random.next_seed`).
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the model's name.
     """
