@@ -143,7 +143,7 @@ def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gam
       inits: the initial value(s): a number or a 1-D array, one series per element
         (default 1.2).
       method: the ODE method.
-      seed: the seed of the history's perturbation (None: a fresh one).
+      seed: the seed of the history's perturbation (None: `brainpy.math.random.next_seed`).
       progress_bar: show a progress bar.
       numpy_mon: return NumPy arrays.
 

@@ -108,6 +108,8 @@ class Reservoir(RecurrentNode):
         self.noise_ff, self.noise_rec, self.noise_fb = float(noise_ff), float(noise_rec), float(noise_fb)
         self.noise_type = noise_type
         self.seed = seed
+        # one seed for both generators; None takes the global stream's next (see bm.random.next_seed)
+        seed = bm.random.next_seed() if seed is None else seed
         self.rng = bm.random.RandomState(seed)
         self._np_rng = np.random.default_rng(seed)
         self.Wff = self.Wrec = self.Wfb = self.bias = None

@@ -70,7 +70,7 @@ class BPTT(RNNTrainer):
         self.optimizer = optimizer
         self.max_grad_norm = max_grad_norm
         self.shuffle_data = bool(shuffle_data)
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(bm.random.next_seed() if seed is None else seed)
         self._losses = []
         self.train_losses = bm.asarray(np.zeros(0))
 
