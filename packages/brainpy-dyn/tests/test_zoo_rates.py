@@ -124,8 +124,8 @@ def test_threshold_linear_fixed_point():
 def test_qif_and_feedback_fhn_run():
     qif = rates.QIF(2)
     r = _run(qif, 50., ["x", "y"])
-    x = np.asarray(r.mon.x)
-    assert np.all(np.isfinite(x)) and np.all(x[-1] > 0)  # firing rates are positive
+    rate = np.asarray(r.mon.y)  # 2.1's roles: x the potential, y the firing rate
+    assert np.all(np.isfinite(rate)) and np.all(rate[-1] > 0)
     fb = rates.FeedbackFHN(2, delay=5.)
     assert fb.delay_len == 50
     r = _run(fb, 100., ["x"])
@@ -196,3 +196,23 @@ def test_whole_brain_network_on_a_synthetic_connectome():
     assert x.shape == (3000, 80)
     assert np.all(np.isfinite(x)) and np.abs(x).max() < 3.
     assert x[-1000:].std(axis=0).mean() > 0.05  # the regions oscillate
+
+
+def test_qif_has_2_1_variable_roles():
+    """BrainPy 2.1's QIF: x is the mean potential (driven by ``input``), y the firing rate."""
+    qif = rates.QIF(1, tau=2., eta=-3., delta=0.5, J=10.)
+    x, y, ix, iy = 0.3, 0.2, 1.5, 0.1
+    tau = 2.
+    np.testing.assert_allclose(float(qif.dx(x, 0., y, ix)),
+                               (x ** 2 - 3. + ix + 10. * y * tau - (np.pi * y * tau) ** 2) / tau, rtol=1e-6)
+    np.testing.assert_allclose(float(qif.dy(y, 0., x, iy)), (0.5 / (np.pi * tau) + 2 * x * y + iy) / tau, rtol=1e-6)
+    # A steady state of the mean-field equations: r > 0 with v = -delta / (2 pi tau r).
+    r = _run(rates.QIF(1), 200., ["x", "y"])
+    v, rate = np.asarray(r.mon.x)[-1, 0], np.asarray(r.mon.y)[-1, 0]
+    assert rate > 0 and abs(v + 1.0 / (2 * np.pi * 1.0 * rate)) < 1e-3
+
+
+def test_fhn_dy_input_defaults_to_zero():
+    """2.1 scripts call the rate FHN's dy without y_ext (Bifurcation2D over x_ext)."""
+    fhn = rates.FHN(1)
+    np.testing.assert_allclose(float(fhn.dy(0.2, 0., 0.5)), (0.5 - 0. - 0.5 * 0.2) / 20., rtol=1e-6)

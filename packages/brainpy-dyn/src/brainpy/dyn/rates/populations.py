@@ -178,7 +178,7 @@ class FHN(_XYModel):
     def dx(self, x, t, y, x_ext):
         return -_p(self.alpha) * x ** 3 + _p(self.beta) * x ** 2 + _p(self.gamma) * x - y + x_ext
 
-    def dy(self, y, t, x, y_ext):
+    def dy(self, y, t, x, y_ext=0.):
         return (x - _p(self.delta) - _p(self.epsilon) * y) / _p(self.tau) + y_ext
 
 
@@ -258,11 +258,11 @@ class QIF(_XYModel):
 
     .. math::
 
-       \tau \frac{dx}{dt} &= \frac{\Delta}{\pi \tau} + 2 x y + \tau I_y(t) \\
-       \tau \frac{dy}{dt} &= y^2 + \eta + I_x(t) + J \tau x - (\pi \tau x)^2
+       \tau \frac{dx}{dt} &= x^2 + \eta + I_x(t) + J \tau y - (\pi \tau y)^2 \\
+       \tau \frac{dy}{dt} &= \frac{\Delta}{\pi \tau} + 2 x y + I_y(t)
 
-    where :math:`x` is the firing rate and :math:`y` the mean membrane potential; the input
-    ``input`` drives the potential.
+    where :math:`x` is the mean membrane potential and :math:`y` the firing rate (BrainPy 2.1's
+    roles, which its scripts monitor); the input ``input`` drives the potential.
 
     Args:
       size: the geometry of the population(s).
@@ -294,13 +294,13 @@ class QIF(_XYModel):
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
-    def dx(self, x, t, y, y_ext):
+    def dx(self, x, t, y, x_ext):
         tau = _p(self.tau)
-        return (_p(self.delta) / (jnp.pi * tau) + 2. * x * y) / tau + y_ext
+        return (x ** 2 + _p(self.eta) + x_ext + _p(self.J) * y * tau - (jnp.pi * y * tau) ** 2) / tau
 
-    def dy(self, y, t, x, x_ext):
+    def dy(self, y, t, x, y_ext):
         tau = _p(self.tau)
-        return (y ** 2 + _p(self.eta) + x_ext + _p(self.J) * x * tau - (jnp.pi * x * tau) ** 2) / tau
+        return (_p(self.delta) / (jnp.pi * tau) + 2. * x * y + y_ext) / tau
 
 
 class StuartLandauOscillator(_XYModel):
