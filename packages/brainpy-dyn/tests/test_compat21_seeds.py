@@ -143,3 +143,48 @@ def test_poisson_group_follows_bm_seed():
     bm.random.seed(8)
     np.testing.assert_array_equal(draw(), first)
     np.testing.assert_array_equal(np.asarray(dyn.PoissonGroup(5, freqs=1., seed=2).rng.value), [0, 2])
+
+
+def _seeded_net(seed, num_exc=30):
+    import brainpy.dyn as dyn
+
+    bm.random.seed(seed)
+    pars = dict(V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.)
+    E, I = dyn.LIF(num_exc, **pars), dyn.LIF(10, **pars)  # noqa: E741
+    syns = [dyn.ExpCOBA(E, E, conn.FixedProb(0.3), E=0., g_max=0.6, tau=5.),
+            dyn.ExpCOBA(I, E, conn.FixedProb(0.3), E=-80., g_max=6.7, tau=10.),
+            dyn.ExpCOBA(E, I, conn.FixedProb(0.3, seed=1), E=0., g_max=0.6, tau=5.)]
+    return dyn.DSRunner(dyn.Network(*syns, E=E, I=I), monitors=["E.spike"], progress_bar=False,
+                        inputs=[("E.input", 20.), ("I.input", 20.)])
+
+
+def test_checkpoint_refuses_a_network_with_other_connectivity(tmp_path):
+    from brainpy.dyn.checkpoint import CheckpointError
+
+    path = tmp_path / "state.npz"
+    runner = _seeded_net(42)
+    runner.run(2.)
+    runner.save_checkpoint(path)
+    other = _seeded_net(43)  # same sizes and Variables, other random synapses
+    before = [np.asarray(v.value).copy() for v in other.target.vars().unique().values()]
+    with pytest.raises(CheckpointError, match=r"another structure .*ExpCOBA\): FixedProb connectivity"):
+        other.load_checkpoint(path)
+    for a, v in zip(before, other.target.vars().unique().values()):
+        np.testing.assert_array_equal(a, np.asarray(v.value))  # nothing was loaded
+    same = _seeded_net(42)
+    same.load_checkpoint(path)
+    np.testing.assert_array_equal(np.asarray(same.target.E.V.value), np.asarray(runner.target.E.V.value))
+
+
+def test_connector_fingerprint_ignores_the_format_it_was_built_in():
+    a = conn.FixedProb(0.3, seed=1)(20, 30)
+    mat = np.asarray(a.require("conn_mat")).copy()
+    pre, post = np.nonzero(mat)
+    order = np.random.RandomState(0).permutation(pre.size)
+    same = [conn.MatConn(mat)(20, 30), conn.IJConn(i=pre[order], j=post[order])(20, 30),
+            conn.FixedProb(0.3, seed=1)(20, 30)]
+    same[2].require("pre2post")
+    assert {c.fingerprint() for c in same} == {a.fingerprint()}
+    mat[3, 4] = not mat[3, 4]
+    assert conn.MatConn(mat)(20, 30).fingerprint() != a.fingerprint()
+    assert conn.FixedProb(0.3, seed=1)(30, 20).fingerprint() != a.fingerprint()

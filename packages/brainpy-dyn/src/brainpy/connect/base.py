@@ -12,6 +12,7 @@ user gave.  ``pre2syn``/``post2syn`` index into that order.
 """
 
 import difflib
+import hashlib
 from typing import Optional, Tuple
 
 import jax.numpy as jnp
@@ -494,6 +495,40 @@ class TwoEndConnector(Connector):
         return results[0] if len(results) == 1 else tuple(results)
 
     requires = require
+
+    def fingerprint(self) -> str:
+        """A SHA-256 digest (hex) of the connectivity: the two sizes and the synapses.
+
+        The synapses enter as, for each pre-synaptic neuron in order, its post-synaptic ids in
+        increasing order, so the digest is the same whichever format the connectivity was built
+        in (dense matrix, CSR or pairs) and whichever structures were required.  Two connectors
+        with equal digests describe the same synapses; checkpoints store the digests to refuse
+        resuming onto another network.
+        """
+        if self.pre_num is None:
+            raise ConnectorError(
+                f"{self._name}.fingerprint: the population sizes are not set; call the connector "
+                f"first, e.g. conn(pre_size=10, post_size=20)."
+            )
+        if self._data is None:
+            self._data = self._build(dense_wanted=False)
+        fmt, data = self._data
+        counts, cols = hashlib.sha256(), hashlib.sha256()
+        if fmt == "mat":
+            mat = np.asarray(data, dtype=bool)
+            # row blocks, so that a large dense matrix never becomes a list of all its synapses
+            step = max(1, (1 << 20) // max(self.post_num, 1))
+            for start in range(0, self.pre_num, step):
+                block = mat[start:start + step]
+                counts.update(block.sum(axis=1).astype(np.int64).tobytes())
+                cols.update(np.nonzero(block)[1].astype(np.int64).tobytes())
+        else:
+            pre_ids, post_ids = (np.asarray(a, dtype=np.int64) for a in self._coo())
+            order = np.lexsort((post_ids, pre_ids))
+            counts.update(np.bincount(pre_ids, minlength=self.pre_num).astype(np.int64).tobytes())
+            cols.update(post_ids[order].tobytes())
+        sizes = f"{tuple(self.pre_size)}->{tuple(self.post_size)}".encode()
+        return hashlib.sha256(sizes + counts.digest() + cols.digest()).hexdigest()
 
 
 class OneEndConnector(TwoEndConnector):

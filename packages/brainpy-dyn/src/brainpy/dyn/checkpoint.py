@@ -10,6 +10,12 @@ changes anything, so a corrupt or foreign file leaves the network untouched.  Va
 matched by position and attribute name, so automatically numbered node names (``LIF3`` in one
 process, ``LIF7`` in another) do not matter; sizes, dtypes and attribute names must agree.
 
+The file also holds a fingerprint of the network's structure: the size of every neuron group
+and the connectivity of every synapse model (`brainpy.connect.TwoEndConnector.fingerprint`, or
+the probability, seed and shape of a just-in-time connection).  `load_checkpoint` refuses a
+network whose groups or synapses differ, for example one built with another seed, which would
+otherwise go on silently with the saved state on other synapses.
+
 A run resumed from a checkpoint in a new process, with the network built the same way, is
 bit-identical to the uninterrupted run.
 """
@@ -23,6 +29,9 @@ from typing import Dict
 import numpy as np
 
 import brainpy.math as bm
+from brainpy.connect import TwoEndConnector
+from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.synapses.jitconn import JitConnExpCUBA
 from brainpy.errors import RunningError
 from brainpy.math.io import _atomic_write
 
@@ -50,6 +59,41 @@ def _runner_vars(runner) -> Dict[str, "bm.Variable"]:
             seen.add(id(var))
             out[f"extra:{key}"] = var
     return out
+
+
+def _structure(runner):
+    """``[[path, class, description], ...]``: the size of each neuron group and the connectivity
+    of each synapse model of the runner's network, in the network's node order."""
+    out = []
+    for path, node in runner.target.nodes(method="relative").unique().items():
+        if isinstance(node, NeuGroup):
+            detail = f"size={tuple(node.size)}"
+        elif isinstance(getattr(node, "conn", None), TwoEndConnector):
+            detail = f"{type(node.conn).__name__} connectivity {node.conn.fingerprint()}"
+        elif isinstance(node, JitConnExpCUBA):
+            detail = f"jit connectivity prob={node.prob} seed={node.seed} shape={tuple(node.conn_shape)}"
+        else:
+            continue
+        out.append([path, type(node).__name__, detail])
+    return out
+
+
+def _check_structure(path, saved, runner):
+    """Raise `CheckpointError` when the runner's network is not the one ``saved`` describes."""
+    current = _structure(runner)
+    if len(saved) != len(current):
+        raise CheckpointError(
+            f"load_checkpoint: {path!r} was saved from another network: it has {len(saved)} neuron "
+            f"groups and synapse models, the runner's network has {len(current)}."
+        )
+    wrong = [f"{new_path or '<network>'} ({cls}): {new} in the network, {old} in the file"
+             for (_, old_cls, old), (new_path, cls, new) in zip(saved, current)
+             if old_cls != cls or old != new]
+    if wrong:
+        raise CheckpointError(
+            f"load_checkpoint: {path!r} was saved from a network of another structure (were the groups "
+            f"or connections built with another size or seed?): {'; '.join(wrong)}."
+        )
 
 
 def _write_arrays(fileobj, arrays: Dict[str, np.ndarray]):
@@ -84,6 +128,7 @@ def save_checkpoint(runner, filename) -> str:
         i=int(runner._i),
         variables=[[k, list(arrays[f"var/{n}"].shape), str(arrays[f"var/{n}"].dtype)]
                    for n, k in enumerate(variables)],
+        structure=_structure(runner),
     )
     arrays[_META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     def write(tmp):
@@ -136,7 +181,8 @@ def load_checkpoint(runner, filename):
 
     Raises:
       CheckpointError: a missing, corrupt or foreign file, a different time step, or a network
-        whose Variables differ from the saved ones (named in the message).
+        whose Variables, group sizes or connectivity differ from the saved ones (named in the
+        message).
     """
     path = os.path.abspath(os.fspath(filename))
     if not os.path.isfile(path):
@@ -162,6 +208,8 @@ def load_checkpoint(runner, filename):
                          f"{np.dtype(var.dtype)} in the network")
     if wrong:
         raise CheckpointError(f"load_checkpoint: {path!r} was saved from another network: {wrong}.")
+    if "structure" in meta:  # files written before structures were stored are not checked
+        _check_structure(path, meta["structure"], runner)
     if not np.isclose(float(meta.get("dt", np.nan)), runner.dt, rtol=0, atol=1e-12 * max(1., runner.dt)):
         raise CheckpointError(f"load_checkpoint: {path!r} was saved with dt={meta.get('dt')}, the runner has "
                               f"dt={runner.dt}.")
