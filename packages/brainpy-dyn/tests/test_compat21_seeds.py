@@ -15,8 +15,11 @@ import brainpy.math as bm
 SCRIPT = textwrap.dedent('''
     import sys
     import numpy as np
-    import brainpy as bp
+    import brainpy.connect as conn
+    import brainpy.dyn as dyn
+    import brainpy.initialize as init
     import brainpy.math as bm
+    from brainpy.integrators import sdeint
 
     mode, value, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if mode == "bm":
@@ -25,26 +28,26 @@ SCRIPT = textwrap.dedent('''
         np.random.seed(value)
 
     pars = dict(V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.)
-    E = bp.dyn.LIF(40, **pars, V_initializer=bp.init.Normal(-55., 2.))
-    I = bp.dyn.LIF(10, **pars, V_initializer=bp.init.Normal(-55., 2.))
-    P = bp.dyn.PoissonGroup(40, freqs=200.)
-    OU = bp.dyn.OUProcess(40, mean=0., sigma=1., tau=5.)
-    conns = dict(E2E=bp.conn.FixedProb(0.2), E2I=bp.conn.FixedProb(0.2),
-                 I2E=bp.conn.FixedProb(0.2), P2E=bp.conn.FixedProb(0.2),
-                 explicit=bp.conn.FixedProb(0.2, seed=5)(40, 40))
-    syns = dict(E2E=bp.dyn.ExpCOBA(E, E, conns["E2E"], E=0., g_max=0.6, tau=5.),
-                E2I=bp.dyn.ExpCOBA(E, I, conns["E2I"], E=0., g_max=0.6, tau=5.),
-                I2E=bp.dyn.ExpCOBA(I, E, conns["I2E"], E=-80., g_max=6.7, tau=10.),
-                P2E=bp.dyn.ExpCOBA(P, E, conns["P2E"], E=0., g_max=1.0, tau=5.))
-    net = bp.dyn.Network(**syns, E=E, I=I, P=P, OU=OU)
-    W = bp.init.Normal(0., 1.)((5, 5))
+    E = dyn.LIF(40, **pars, V_initializer=init.Normal(-55., 2.))
+    I = dyn.LIF(10, **pars, V_initializer=init.Normal(-55., 2.))
+    P = dyn.PoissonGroup(40, freqs=200.)
+    OU = dyn.OUProcess(40, mean=0., sigma=1., tau=5.)
+    conns = dict(E2E=conn.FixedProb(0.2), E2I=conn.FixedProb(0.2),
+                 I2E=conn.FixedProb(0.2), P2E=conn.FixedProb(0.2),
+                 explicit=conn.FixedProb(0.2, seed=5)(40, 40))
+    syns = dict(E2E=dyn.ExpCOBA(E, E, conns["E2E"], E=0., g_max=0.6, tau=5.),
+                E2I=dyn.ExpCOBA(E, I, conns["E2I"], E=0., g_max=0.6, tau=5.),
+                I2E=dyn.ExpCOBA(I, E, conns["I2E"], E=-80., g_max=6.7, tau=10.),
+                P2E=dyn.ExpCOBA(P, E, conns["P2E"], E=0., g_max=1.0, tau=5.))
+    net = dyn.Network(**syns, E=E, I=I, P=P, OU=OU)
+    W = init.Normal(0., 1.)((5, 5))
     # an SDE integrated with the default generator, as models' noise is
-    sde = bp.sdeint(f=lambda x, t: -x, g=lambda x, t: 0.5)
+    sde = sdeint(f=lambda x, t: -x, g=lambda x, t: 0.5)
     x, path = bm.zeros(5), []
     for i in range(5):
         x = sde(x, i * 0.1, dt=0.1)
         path.append(np.asarray(x))
-    runner = bp.dyn.DSRunner(net, monitors=["E.spike", "I.spike", "P.spike", "OU.x"],
+    runner = dyn.DSRunner(net, monitors=["E.spike", "I.spike", "P.spike", "OU.x"],
                              inputs=[("E.input", 12.), ("I.input", 12.)], progress_bar=False)
     runner.run(30.)
     arrays = {"conn_" + k: np.asarray(c.require("conn_mat")) for k, c in conns.items()}
