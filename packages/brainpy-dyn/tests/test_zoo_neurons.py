@@ -142,6 +142,25 @@ def test_fractional_models():
     np.testing.assert_allclose(np.asarray(izh.V), -65.)
 
 
+
+def test_fractional_set_init_of_2_1():
+    """``set_init`` (BrainPy 2.1) starts the state and the solver's memory from the given values,
+    exactly as building the model with those initial values does."""
+    from brainpy.initialize import OneInit
+
+    a = dyn.FractionalFHR(1, alpha=0.97, num_memory=100)
+    a.set_init({"w": -0.1, "y": 0.1})
+    b = dyn.FractionalFHR(1, alpha=0.97, num_memory=100, w_initializer=OneInit(-0.1),
+                          y_initializer=OneInit(0.1))
+    ra = _run(a, 20., ["V", "w"], inputs=("input", 0.2))
+    rb = _run(b, 20., ["V", "w"], inputs=("input", 0.2))
+    np.testing.assert_array_equal(np.asarray(ra.mon.V), np.asarray(rb.mon.V))
+    np.testing.assert_array_equal(np.asarray(ra.mon.w), np.asarray(rb.mon.w))
+    unseeded = _run(dyn.FractionalFHR(1, alpha=0.97, num_memory=100), 20., ["V"], inputs=("input", 0.2))
+    assert not np.allclose(np.asarray(unseeded.mon.V), np.asarray(ra.mon.V))
+    with pytest.raises(ValueError, match="'u'.*V.*w.*y"):
+        a.set_init({"u": 1.})
+
 def test_spike_time_group_and_poisson_statistics():
     group = neurons.SpikeTimeGroup(3, times=[1., 2., 2., 4.5], indices=[0, 1, 2, 0])
     r = _run(group, 5., ["spike"])

@@ -9,6 +9,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
+from brainpy.errors import ModelBuildError
 from brainpy.dyn.neurons.reduced_models import _p, _PointNeuron
 from brainpy.initialize import OneInit, ZeroInit
 
@@ -28,6 +29,24 @@ class FractionalNeuron(_PointNeuron):
     def reset(self):
         """Restore the initial state and forget the solver's history."""
         super().reset()
+        self.integral.reset(self._initial_values())
+
+    def set_init(self, values: dict):
+        """Set the initial value of some variables (BrainPy 2.1), e.g. ``set_init({'w': -0.1})``.
+
+        The variables take the values and the fractional solver restarts its memory from the new
+        initial state, so the next run starts there.
+        """
+        if not isinstance(values, dict):
+            raise ModelBuildError(f"{self.name}.set_init: expected a dict of variable values, got "
+                                  f"{type(values).__name__}.")
+        unknown = [k for k in values if k not in self._initializers]
+        if unknown:
+            raise ModelBuildError(f"{self.name}.set_init: {unknown} are not variables of this model; "
+                                  f"its variables are {list(self._initializers)}.")
+        for key, value in values.items():
+            var = getattr(self, key)
+            var.value = jnp.broadcast_to(jnp.asarray(bm.as_jax(value), dtype=var.dtype), var.shape)
         self.integral.reset(self._initial_values())
 
 
