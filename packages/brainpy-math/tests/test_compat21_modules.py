@@ -21,3 +21,14 @@ def test_setting_module_path():
         assert bm.get_dt() == 0.05
     finally:
         set_dt(old)
+
+
+def test_losses_reachable_from_bm():
+    """2.1 scripts write ``bm.losses.mean_squared_error``."""
+    import numpy as np
+
+    import brainpy.losses as losses
+
+    assert bm.losses is losses
+    pred, target = bm.asarray([1., 2., 4.]), bm.asarray([1., 1., 1.])
+    np.testing.assert_allclose(float(bm.losses.mean_squared_error(pred, target)), (0 + 1 + 9) / 3, rtol=1e-6)

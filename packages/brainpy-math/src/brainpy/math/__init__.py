@@ -23,6 +23,7 @@ from brainpy.math.io import *  # noqa: F401,F403
 from brainpy.math import plugins  # noqa: F401
 from brainpy.math import jaxarray, setting  # noqa: F401,E402  (2.1 module paths)
 from brainpy import optimizers  # noqa: E402,F401  (the 2.1 docs write bm.optimizers)
+from brainpy import losses  # noqa: E402,F401  (2.1 scripts write bm.losses)
 from jax.core import ShapedArray  # noqa: E402,F401  (used by register_op's abstract evaluation)
 
 from brainpy.math import environment as _environment  # noqa: E402
