@@ -153,3 +153,18 @@ def test_filters_after_every_point_was_dropped():
     finder.keep_unique()
     finder.exclude_outliers()
     assert finder.fixed_points.shape == (0, 2) and len(finder.selected_ids) == 0
+
+
+def test_f_loss_and_f_loss_batch_of_2_1():
+    """2.1 scripts histogram ``finder.f_loss_batch(fps)``: the mean squared speed of each state."""
+    import numpy as np
+
+    import brainpy.analysis as ba
+
+    finder = ba.SlowPointFinder(f_cell=lambda x: -2. * x + 1., f_type="continuous", verbose=False)
+    pts = np.array([[0.5, 0.5], [1.0, 0.0]])
+    speeds = (-2. * pts + 1.) ** 2
+    np.testing.assert_allclose(finder.f_loss_batch(pts), speeds.mean(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(finder.f_loss(pts[1]), speeds[1].mean(), rtol=1e-6)
+    discrete = ba.SlowPointFinder(f_cell=lambda x: 0.5 * x, f_type="discrete", verbose=False)
+    np.testing.assert_allclose(discrete.f_loss_batch(pts), ((0.5 * pts) ** 2).mean(axis=1), rtol=1e-6)

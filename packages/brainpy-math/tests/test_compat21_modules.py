@@ -32,3 +32,19 @@ def test_losses_reachable_from_bm():
     assert bm.losses is losses
     pred, target = bm.asarray([1., 2., 4.]), bm.asarray([1., 1., 1.])
     np.testing.assert_allclose(float(bm.losses.mean_squared_error(pred, target)), (0 + 1 + 9) / 3, rtol=1e-6)
+
+
+def test_enable_x64_takes_2_1_mode_argument():
+    import jax
+    import pytest
+
+    before = jax.config.jax_enable_x64
+    try:
+        bm.enable_x64(True)
+        assert bm.zeros(1).dtype == bm.float64
+        bm.enable_x64(False)
+        assert bm.zeros(1).dtype == bm.float32
+        with pytest.raises(ValueError, match="enable_x64"):
+            bm.enable_x64("yes")
+    finally:
+        jax.config.update("jax_enable_x64", before)

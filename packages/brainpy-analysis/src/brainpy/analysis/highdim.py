@@ -88,6 +88,17 @@ class SlowPointFinder(BrainPyObject):
         self._opt_losses = None
         self._lbfgs = {}  # compiled optimisers by their iteration limit
 
+    def f_loss(self, state):
+        """The squared speed (mean over dimensions) of one state, as 2.1's ``finder.f_loss``."""
+        return np.asarray(jax.jit(self._point_loss)(jnp.asarray(_unwrap(state))))
+
+    def f_loss_batch(self, states):
+        """The squared speeds of a batch of states ``(n, d)``, as 2.1's ``finder.f_loss_batch``."""
+        states = jnp.asarray(_unwrap(states))
+        if states.ndim != 2:
+            raise AnalyzerError(f"{self.name}.f_loss_batch: expected states of shape (n, d), got {states.shape}.")
+        return np.asarray(self._batch_loss(states))
+
     # ----- the system as a pure function -----
     def _plain_function(self, f_cell):
         def f(x):

@@ -205,13 +205,18 @@ def set_host_device_count(n: int):
 # ----------------------------------------------------------------------------------------------
 
 
-def enable_x64():
+def enable_x64(mode: bool = True):
     """Turn on 64-bit mode: new arrays default to ``float64``/``int64``/``complex128``.
 
     The defaults returned by `dftype`, `ditype`, `dutype` and `dctype` follow unless they were
     set explicitly.
+
+    Args:
+      mode: BrainPy 2.1's argument: ``enable_x64(False)`` turns 64-bit mode off.
     """
-    jax.config.update("jax_enable_x64", True)
+    if mode not in (True, False):
+        raise MathError(f"enable_x64: mode must be True or False, got {mode!r}.")
+    jax.config.update("jax_enable_x64", bool(mode))
 
 
 def disable_x64():
