@@ -73,3 +73,25 @@ def test_ode_series_are_brainpy_arrays():
     assert isinstance(d["x"], bm.Array) and d["x"].shape == (50, 1)
     assert d["x"].flatten().numpy().shape == (50,)
     assert isinstance(bd.lorenz_series(0.05, numpy_mon=True)["x"], np.ndarray)
+
+
+def test_double_scroll_is_the_circuit_of_chang_et_al():
+    """One RK4 step of the double-scroll circuit (the voltage difference is V1 - V2) and a chaotic,
+    bounded trajectory that keeps visiting both scrolls."""
+    R1, R2, R4, beta, Ir = 1.2, 3.44, 0.193, 11.6, 4.5e-5
+
+    def f(s):
+        x, y, z = s
+        d = x - y
+        return np.array([x / R1 - d / R2 - 2 * Ir * np.sinh(beta * d), d / R2 + 2 * Ir * np.sinh(beta * d) - z,
+                         y - R4 * z])
+
+    s = np.array([0.37926545, 0.058339, -0.08167691])
+    h = 0.01
+    k1 = f(s); k2 = f(s + h / 2 * k1); k3 = f(s + h / 2 * k2); k4 = f(s + h * k3)  # noqa: E702
+    ref = s + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    d = bd.double_scroll_series(100., dt=0.01, numpy_mon=True)
+    np.testing.assert_allclose([d[v][0, 0] for v in "xyz"], ref, rtol=1e-4)
+    x = d["x"][:, 0]
+    assert np.all(np.isfinite(x)) and np.abs(x).max() < 3
+    assert (x > 0.5).any() and (x < -0.5).any()  # both scrolls

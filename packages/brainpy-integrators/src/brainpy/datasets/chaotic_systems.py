@@ -268,9 +268,19 @@ def rabinovich_fabrikant_series(duration: float, dt: float = 0.001, alpha: float
 def double_scroll_series(duration: float, dt: float = 0.01, R1: float = 1.2, R2: float = 3.44, R4: float = 0.193,
                          beta: float = 11.6, Ir: float = 2 * 2.25e-5, method: str = "rk4", inits=None,
                          numpy_mon: bool = False):
-    """The double-scroll electronic circuit attractor; returns ``{'ts', 'x', 'y', 'z'}``."""
+    r"""The double-scroll electronic circuit attractor (Chang et al., 1998; Gauthier et al., 2021),
+
+    .. math::
+
+        \dot V_1 = \frac{V_1}{R_1} - \frac{\Delta V}{R_2} - 2 I_r \sinh(\beta \Delta V), \quad
+        \dot V_2 = \frac{\Delta V}{R_2} + 2 I_r \sinh(\beta \Delta V) - I, \quad
+        \dot I = V_2 - R_4 I,
+
+    with :math:`\Delta V = V_1 - V_2` and ``x, y, z`` standing for :math:`V_1, V_2, I`; returns
+    ``{'ts', 'x', 'y', 'z'}``.
+    """
     def f(x, y, z, t):
-        dV = x - z
+        dV = x - y
         ID = 2 * Ir * jnp.sinh(beta * dV)
         return x / R1 - dV / R2 - ID, dV / R2 + ID - z, y - R4 * z
 
