@@ -48,3 +48,22 @@ def test_enable_x64_takes_2_1_mode_argument():
             bm.enable_x64("yes")
     finally:
         jax.config.update("jax_enable_x64", before)
+
+
+def test_clip_by_norm_of_collector_gradients():
+    """2.1 scripts clip the gradients ``bm.grad`` returns for ``train_vars()`` (a collector)."""
+    import numpy as np
+
+    class Model(bm.BrainPyObject):
+        def __init__(self):
+            super().__init__()
+            self.w = bm.TrainVar(bm.ones(3) * 3.)
+            self.b = bm.TrainVar(bm.ones(2))
+
+    m = Model()
+    grads = bm.grad(lambda: (m.w ** 2).sum() + (m.b ** 2).sum(), grad_vars=m.train_vars())()
+    clipped = bm.clip_by_norm(grads, 1.0)
+    assert set(clipped) == set(grads)
+    by_attr = {k.rsplit(".", 1)[-1]: np.asarray(v) for k, v in clipped.items()}
+    np.testing.assert_allclose(by_attr["w"], np.full(3, 1 / np.sqrt(3)), rtol=1e-6)
+    np.testing.assert_allclose(by_attr["b"], np.full(2, 1 / np.sqrt(2)), rtol=1e-6)

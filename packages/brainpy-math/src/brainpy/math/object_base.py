@@ -197,6 +197,27 @@ class ArrayCollector(Collector):
 
 TensorCollector = ArrayCollector
 
+
+def _flatten_collector(collector):
+    keys = tuple(collector.keys())
+    return tuple(collector[k] for k in keys), keys
+
+
+def _unflatten_collector(cls):
+    def unflatten(keys, values):
+        out = cls.__new__(cls)
+        for k, v in zip(keys, values):
+            dict.__setitem__(out, k, v)  # leaves may be anything JAX puts there (tracers, None, ...)
+        return out
+
+    return unflatten
+
+
+# Collectors are pytrees, as dicts are, so ``jax.tree_util`` functions (``bm.clip_by_norm`` on
+# the gradients ``bm.grad`` returns for a collector of variables, say) reach their arrays.
+for _cls in (Collector, ArrayCollector):
+    jax.tree_util.register_pytree_node(_cls, _flatten_collector, _unflatten_collector(_cls))
+
 # ---------------------------------------------------------------------------
 # containers
 # ---------------------------------------------------------------------------
