@@ -13,25 +13,8 @@ from brainpy.errors import PluginError
 from brainpy.math.plugins import TrainerSpec, get_registry, register
 
 
-def lorenz(num_step, dt=0.01, x0=(1., 1., 1.), sigma=10., rho=28., beta=8. / 3.):
-    """The Lorenz system integrated with classical RK4; rows are (x, y, z)."""
-    def f(s):
-        x, y, z = s
-        return np.array([sigma * (y - x), x * (rho - z) - y, x * y - beta * z])
-
-    s, out = np.array(x0, dtype=np.float64), np.empty((num_step, 3))
-    for i in range(num_step):
-        out[i] = s
-        k1 = f(s)
-        k2 = f(s + dt / 2 * k1)
-        k3 = f(s + dt / 2 * k2)
-        k4 = f(s + dt * k3)
-        s = s + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-    return out
-
-
 @pytest.fixture(scope="module")
-def lorenz_data():
+def lorenz_data(lorenz):
     return lorenz(6000)
 
 
@@ -68,7 +51,7 @@ def test_echo_state_network_ridge(lorenz_data):
         assert mse < 1.5e-3, mse  # the spec reports 1.5e-4 for a 400-unit reservoir
 
 
-def test_ngrc_infers_z_from_x_and_y():
+def test_ngrc_infers_z_from_x_and_y(lorenz):
     dt = 0.02
     series = lorenz(500 + 1000 + 2500, dt=dt, x0=(17.67715816276679, 12.931379185960404, 43.91404334248268))
     x, z = series[:, :2][None], series[:, 2:][None]
