@@ -21,6 +21,9 @@ def test_decorated_function_exposes_node_variables_and_jits():
         return c.count.value
 
     assert isinstance(step, bm.BrainPyObject)
+    from brainpy.base import Function  # 2.1's class of what bm.function makes
+
+    assert isinstance(step, Function)
     assert any(v is c.count for v in step.vars().values())
     jitted = bm.jit(step)
     for _ in range(3):

@@ -5,6 +5,7 @@ Everything here lives in `brainpy.math`; this module gathers what BrainPy 2.1 ex
 """
 
 from brainpy.math import io  # noqa: F401  (``bp.base.io.save_as_h5`` as in 2.1)
+from brainpy.math.function import Function  # noqa: F401
 from brainpy.math.io import (  # noqa: F401
     SUPPORTED_FORMATS,
     load_by_h5,
@@ -31,20 +32,6 @@ from brainpy.math.object_base import (  # noqa: F401
     clear_name_cache,
     get_unique_name,
 )
-
-
-class Function(FunAsObject):
-    """A function wrapped as an object, with the objects and Variables it uses (2.1 name).
-
-    Args:
-      f: the function.
-      nodes: the objects whose Variables ``f`` uses (``child_objs`` of `FunAsObject`).
-      dyn_vars: other Variables ``f`` uses.
-      name: the object name.
-    """
-
-    def __init__(self, f, nodes=None, dyn_vars=None, name=None):
-        super().__init__(f, child_objs=nodes, dyn_vars=dyn_vars, name=name)
 
 
 __all__ = [
