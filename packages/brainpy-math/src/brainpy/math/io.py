@@ -353,6 +353,18 @@ def load(filename, target=None, verbose: bool = False, check_missing: bool = Fal
     return _load(filename, target, verbose, check_missing, strict, stacklevel=3)
 
 
+def _assign(data, variables, verbose):
+    """Write ``data[key]`` into ``variables[key]`` for every key, after checking all of them first
+    (so a bad entry leaves every Variable untouched)."""
+    for key, arr in data.items():
+        _check_compatible(key, variables[key], arr)
+    for key, arr in data.items():
+        if verbose:
+            print(f"Loading {key} ...")
+        var = variables[key]
+        var.value = jnp.asarray(arr, dtype=var.dtype)
+
+
 def _load(filename, target, verbose, check_missing, strict, stacklevel):
     flat = _read(filename)
     if target is None:
@@ -372,15 +384,7 @@ def _load(filename, target, verbose, check_missing, strict, stacklevel):
     unexpected = [k for k in data if k not in variables]
     if strict and (missing or unexpected):
         raise MathError(f'Cannot load "{filename}" strictly: missing keys {missing}, unexpected keys {unexpected}.')
-    for key, arr in data.items():
-        if key in variables:
-            _check_compatible(key, variables[key], arr)
-    for key, arr in data.items():
-        if key in variables:
-            if verbose:
-                print(f"Loading {key} ...")
-            var = variables[key]
-            var.value = jnp.asarray(arr, dtype=var.dtype)
+    _assign({k: arr for k, arr in data.items() if k in variables}, variables, verbose)
     if check_missing and missing:
         warnings.warn(f'"{filename}" holds no data for the Variables {missing}.', UserWarning, stacklevel=stacklevel)
     if unexpected:
@@ -466,15 +470,8 @@ def _legacy_load(fname: str, kind: str, filename, target, verbose: bool):
             f'{fname}: "{filename}" holds data for {unknown}, which are not Variables of '
             f"{target.name} (its Variables: {list(variables)})."
         )
-    for key, arr in data.items():
-        _check_compatible(key, variables[key], arr)
-    loaded = set()
-    for key, arr in data.items():
-        if verbose:
-            print(f"Loading {key} ...")
-        var = variables[key]
-        var.value = jnp.asarray(arr, dtype=var.dtype)
-        loaded.add(id(var))
+    _assign(data, variables, verbose)
+    loaded = {id(variables[k]) for k in data}
     missing = [k for k, v in variables.items() if id(v) not in loaded]
     if missing:
         warnings.warn(f'"{filename}" holds no data for the Variables {missing}.', UserWarning, stacklevel=3)
