@@ -2,7 +2,7 @@
 
 An integrator wraps a derivative function ``f(x1, ..., xn, t, p1, ..., pm)`` and is called like
 it, with an extra ``dt``: ``integral(x1, ..., xn, t, p1, ..., pm, dt=...)`` returns the variables
-one step later.  Subclasses implement `Integrator._step` on plain JAX arrays; this class binds the
+one step later.  Subclasses implement `Integrator.step` on plain JAX arrays; this class binds the
 arguments, unwraps and re-wraps `brainpy.math.Array` values and pushes new states into delay
 variables (``state_delays``/``neutral_delays``).
 """
@@ -44,7 +44,11 @@ def unwrap_tree(tree):
 
 
 class Integrator(BrainPyObject):
-    """Base class of numerical integrators (abstract: subclasses define `_step`).
+    """Base class of numerical integrators (abstract: subclasses define `step`).
+
+    A new method subclasses this class (or `ODEIntegrator`, `SDEIntegrator`, ...) and defines
+    `step`; `call_f` evaluates the derivative.  An explicit Runge-Kutta method needs no code at
+    all: subclass `ExplicitRKIntegrator` and set its ``tableau`` to a `ButcherTableau`.
 
     Args:
       f: the derivative function, variables before ``t`` and parameters after it.
@@ -166,8 +170,13 @@ class Integrator(BrainPyObject):
             )
         return [jnp.asarray(_unwrap(o)) for o in out]
 
-    def _call_f(self, values, t, params):
+    def call_f(self, values, t, params):
+        """The derivative ``f(*values, t, *params)`` as a list with one JAX array per variable."""
         return self._eval(self._f, values, t, params)
+
+    def _call_f(self, values, t, params):
+        """The former private name of `call_f` (kept for compatibility)."""
+        return self.call_f(values, t, params)
 
     # ----- calling -----
     def _bind(self, args, kwargs):
@@ -185,16 +194,35 @@ class Integrator(BrainPyObject):
         dt = self.dt if a["dt"] is None else a["dt"]
         return values, a["t"], params, dt
 
+    def step(self, values: List, t, params: List, dt):
+        """One step on JAX arrays; the method a new integration method defines.
+
+        Args:
+          values: the variables, one JAX array each (floating, `brainpy.math.Array` unwrapped).
+          t: the time.
+          params: the parameters of the derivative, in order.
+          dt: the time step.
+
+        Returns:
+          ``(new values, extra outputs)``: a list with one JAX array per variable, and a tuple of
+          further outputs returned after them (usually empty; an adaptive method returns the
+          next ``dt``).  Calling the integrator binds the arguments, calls this method, re-wraps
+          `brainpy.math.Array` values and updates the delays.
+        """
+        if type(self)._step is not Integrator._step:  # written against the old private name
+            return self._step(values, t, params, dt)
+        raise NotImplementedError(f"{type(self).__name__} must define step(self, values, t, params, dt).")
+
     def _step(self, values: List, t, params: List, dt):
-        """One step on JAX arrays: returns ``(new values, extra outputs)``."""
-        raise NotImplementedError
+        """The former private name of `step` (kept for compatibility)."""
+        return self.step(values, t, params, dt)
 
     def __call__(self, *args, **kwargs):
         raw, t, params, dt = self._bind(args, kwargs)
         values = [as_state(v) for v in raw]
         t = _unwrap(t)
         dt = _unwrap(dt)
-        news, extra = self._step(values, t, params, dt)
+        news, extra = self.step(values, t, params, dt)
         self._update_delays(news, t, params, dt)
         outs = [Array(n) if isinstance(r, Array) else n for n, r in zip(news, raw)]
         outs += list(extra)

@@ -61,9 +61,9 @@ class CaputoEuler(FDEIntegrator):
         for v, x in self.inits.items():
             self.f_states[v].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
 
-    def _step(self, values, t, params, dt):
+    def step(self, values, t, params, dt):
         n = self.idx.value[0]
-        derivs = self._call_f(values, t, params)
+        derivs = self.call_f(values, t, params)
         j = jnp.arange(self.num_step)
         news = []
         for i, (v, d) in enumerate(zip(self.variables, derivs)):
@@ -133,9 +133,9 @@ class CaputoL1Schema(FDEIntegrator):
             self.diff_states[f"{v}_diff"].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
             self.last_states[v].value = x
 
-    def _step(self, values, t, params, dt):
+    def step(self, values, t, params, dt):
         p = self.idx.value[0]
-        derivs = self._call_f(values, t, params)
+        derivs = self.call_f(values, t, params)
         # the difference at position p is the newest (weight c_1), at p - 1 the one before (c_2), ...
         order = (self.num_step - 1 - p + jnp.arange(self.num_step)) % self.num_step
         news = []

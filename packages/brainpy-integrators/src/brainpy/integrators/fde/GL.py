@@ -56,8 +56,8 @@ class GLShortMemory(FDEIntegrator):
         for v in self.inits:
             self.delay_states[v].value = jnp.zeros_like(self.delay_states[v].value)
 
-    def _step(self, values, t, params, dt):
-        derivs = self._call_f(values, t, params)
+    def step(self, values, t, params, dt):
+        derivs = self.call_f(values, t, params)
         news = []
         for i, (v, x, d) in enumerate(zip(self.variables, values, derivs)):
             x0 = self.inits[v]

@@ -104,14 +104,14 @@ class AdaptiveRKIntegrator(ODEIntegrator):
 
     def _attempt(self, values, t, params, dt):
         """The new values and the error estimates ``dt * sum_i (b_i - b*_i) k_i`` of one step."""
-        ks = rk_stages(self._call_f, self.tableau, values, t, params, dt)
+        ks = rk_stages(self.call_f, self.tableau, values, t, params, dt)
         news = rk_combine(values, ks, self.tableau.b, dt)
         errs = rk_combine([jnp.zeros_like(x) for x in values], ks, self.tableau.b_error, dt)
         return [n.astype(x.dtype) for n, x in zip(news, values)], errs
 
-    def _step(self, values, t, params, dt):
+    def step(self, values, t, params, dt):
         if not self.adaptive:
-            ks = rk_stages(self._call_f, self.tableau, values, t, params, dt)
+            ks = rk_stages(self.call_f, self.tableau, values, t, params, dt)
             return rk_combine(values, ks, self.tableau.b, dt), ()
         if self.step_control == "shrink":
             return self._shrink_step(values, t, params, dt)

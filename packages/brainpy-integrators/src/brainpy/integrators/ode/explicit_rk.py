@@ -157,8 +157,8 @@ class ExplicitRKIntegrator(ODEIntegrator):
         """The order of accuracy of the method."""
         return self.tableau.order
 
-    def _step(self, values, t, params, dt):
-        ks = rk_stages(self._call_f, self.tableau, values, t, params, dt)
+    def step(self, values, t, params, dt):
+        ks = rk_stages(self.call_f, self.tableau, values, t, params, dt)
         return rk_combine(values, ks, self.tableau.b, dt), ()
 
     def code(self) -> str:

@@ -74,7 +74,7 @@ class ExponentialEuler(ODEIntegrator):
             def fi(xi, i=i):
                 args = list(values)
                 args[i] = xi
-                return self._call_f(args, t, params)[i]
+                return self.call_f(args, t, params)[i]
 
             if self.var_type == constants.SYSTEM_VAR and x.ndim > 0:
                 deriv = fi(x)
@@ -85,7 +85,7 @@ class ExponentialEuler(ODEIntegrator):
             out.append((deriv, linear))
         return out
 
-    def _step(self, values, t, params, dt):
+    def step(self, values, t, params, dt):
         news = []
         for x, (deriv, linear) in zip(values, self.linear_parts(values, t, params)):
             news.append((x + dt * phi1(dt * linear) * deriv).astype(x.dtype))

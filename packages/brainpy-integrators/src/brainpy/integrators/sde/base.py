@@ -120,7 +120,11 @@ class SDEIntegrator(Integrator):
         names = {p.name for p in rest}
         return [p for p in self.parameters if p in names]
 
-    def _call_g(self, values, t, params):
+    def call_g(self, values, t, params):
+        """The diffusion ``g`` at ``values``, ``t`` and ``params``: one JAX array per variable.
+
+        With a vector Wiener process each array has the processes on its last axis.
+        """
         if self._g_params is None:
             gs = self._eval(self._g, values, t, params, what="g")
         else:
@@ -129,6 +133,10 @@ class SDEIntegrator(Integrator):
         if self.wiener_type == constants.VECTOR_WIENER:
             gs = [self._processes_last(g, x) for g, x in zip(gs, values)]
         return gs
+
+    def _call_g(self, values, t, params):
+        """The former private name of `call_g` (kept for compatibility)."""
+        return self.call_g(values, t, params)
 
     @staticmethod
     def _processes_last(g, x):
@@ -161,7 +169,7 @@ class SDEIntegrator(Integrator):
 
     def noise_shapes(self, values, t, params):
         """The shapes of the Wiener increments of every variable."""
-        gs = jax.eval_shape(lambda *xs: self._call_g(list(xs), t, params), *values)
+        gs = jax.eval_shape(lambda *xs: self.call_g(list(xs), t, params), *values)
         shapes = []
         for v, x, g in zip(self.variables, values, gs):
             if self.wiener_type == constants.VECTOR_WIENER:
@@ -203,13 +211,38 @@ class SDEIntegrator(Integrator):
                 dZs.append(0.5 * dt * sq * (xi + eta / math.sqrt(3.0)))
         return dWs, (dZs if self.uses_dZ else None)
 
-    def _step(self, values, t, params, dt):
+    def step(self, values, t, params, dt):
+        """One step: draws the Wiener increments and calls `sde_step`."""
         dtype = jnp.result_type(*values)
         dWs, dZs = self._draw(self.noise_shapes(values, t, params), dt, dtype)
-        return self._sde_step(values, t, params, dt, dWs, dZs), ()
+        return self.sde_step(values, t, params, dt, dWs, dZs), ()
+
+    def sde_step(self, values, t, params, dt, dWs, dZs):
+        """One step with given Wiener increments; the method a new SDE method defines.
+
+        Args:
+          values: the variables, one JAX array each.
+          t: the time.
+          params: the parameters of ``f``, in order.
+          dt: the time step.
+          dWs: the Wiener increment of each variable (variance ``dt``); with a vector Wiener
+            process, the processes are on its last axis.
+          dZs: the iterated integrals of each variable when the class sets ``uses_dZ = True``,
+            else None.
+
+        Returns:
+          The new values, one JAX array per variable.  `call_f`, `call_g` and `noise` evaluate
+          the drift, the diffusion and ``g dW``.
+        """
+        if type(self)._sde_step is not SDEIntegrator._sde_step:  # written against the old private name
+            return self._sde_step(values, t, params, dt, dWs, dZs)
+        raise NotImplementedError(
+            f"{type(self).__name__} must define sde_step(self, values, t, params, dt, dWs, dZs)."
+        )
 
     def _sde_step(self, values, t, params, dt, dWs, dZs):
-        raise NotImplementedError
+        """The former private name of `sde_step` (kept for compatibility)."""
+        return self.sde_step(values, t, params, dt, dWs, dZs)
 
     def step_with_noise(self, *args, dW, dZ=None, **kwargs):
         """One step with given Wiener increments instead of random ones.
@@ -241,7 +274,7 @@ class SDEIntegrator(Integrator):
             dZs = [jnp.asarray(_unwrap(d)) for d in dZs]
         else:
             dZs = None
-        news = self._sde_step(values, _unwrap(t), params, _unwrap(dt), dWs, dZs)
+        news = self.sde_step(values, _unwrap(t), params, _unwrap(dt), dWs, dZs)
         self._update_delays(news, t, params, dt)
         outs = [Array(x) if isinstance(r, Array) else x for x, r in zip(news, raw)]
         return outs[0] if n == 1 else tuple(outs)

@@ -31,14 +31,14 @@ class Euler(SDEIntegrator):
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def _sde_step(self, values, t, params, dt, dWs, dZs):
-        fs = self._call_f(values, t, params)
-        gs = self._call_g(values, t, params)
+    def sde_step(self, values, t, params, dt, dWs, dZs):
+        fs = self.call_f(values, t, params)
+        gs = self.call_g(values, t, params)
         noise = self.noise(gs, dWs)
         if self.intg_type == constants.ITO_SDE:
             return [x + f * dt + n for x, f, n in zip(values, fs, noise)]
         bars = [x + n for x, n in zip(values, noise)]
-        noise_bar = self.noise(self._call_g(bars, t, params), dWs)
+        noise_bar = self.noise(self.call_g(bars, t, params), dWs)
         return [x + f * dt + 0.5 * (n + nb) for x, f, n, nb in zip(values, fs, noise, noise_bar)]
 
     def _step_code(self):
@@ -73,12 +73,12 @@ class Heun(SDEIntegrator):
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def _sde_step(self, values, t, params, dt, dWs, dZs):
-        fs = self._call_f(values, t, params)
-        noise = self.noise(self._call_g(values, t, params), dWs)
+    def sde_step(self, values, t, params, dt, dWs, dZs):
+        fs = self.call_f(values, t, params)
+        noise = self.noise(self.call_g(values, t, params), dWs)
         bars = [x + f * dt + n for x, f, n in zip(values, fs, noise)]
-        fs_bar = self._call_f(bars, t + dt, params)
-        noise_bar = self.noise(self._call_g(bars, t + dt, params), dWs)
+        fs_bar = self.call_f(bars, t + dt, params)
+        noise_bar = self.noise(self.call_g(bars, t + dt, params), dWs)
         return [x + 0.5 * (f + fb) * dt + 0.5 * (n + nb)
                 for x, f, fb, n, nb in zip(values, fs, fs_bar, noise, noise_bar)]
 
@@ -111,14 +111,14 @@ class Milstein(SDEIntegrator):
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def _sde_step(self, values, t, params, dt, dWs, dZs):
-        fs = self._call_f(values, t, params)
+    def sde_step(self, values, t, params, dt, dWs, dZs):
+        fs = self.call_f(values, t, params)
         news = []
         for i, (x, f, dW) in enumerate(zip(values, fs, dWs)):
             def gi(xi, i=i):
                 args = list(values)
                 args[i] = xi
-                return self._call_g(args, t, params)[i]
+                return self.call_g(args, t, params)[i]
 
             g, dg = jax.jvp(gi, (x,), (jnp.ones_like(x),))
             if self.wiener_type == constants.VECTOR_WIENER:
@@ -165,16 +165,16 @@ class MilsteinGradFree(SDEIntegrator):
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def _sde_step(self, values, t, params, dt, dWs, dZs):
-        fs = self._call_f(values, t, params)
-        gs = self._call_g(values, t, params)
+    def sde_step(self, values, t, params, dt, dWs, dZs):
+        fs = self.call_f(values, t, params)
+        gs = self.call_g(values, t, params)
         sq = jnp.sqrt(dt)
         if self.intg_type == constants.ITO_SDE:
-            gs_bar = self._call_g([x + f * dt + g * sq for x, f, g in zip(values, fs, gs)], t, params)
+            gs_bar = self.call_g([x + f * dt + g * sq for x, f, g in zip(values, fs, gs)], t, params)
             return [x + f * dt + g * dW + (gb - g) / (2 * sq) * (dW * dW - dt)
                     for x, f, g, gb, dW in zip(values, fs, gs, gs_bar, dWs)]
-        gs_plus = self._call_g([x + g * sq for x, g in zip(values, gs)], t, params)
-        gs_minus = self._call_g([x - g * sq for x, g in zip(values, gs)], t, params)
+        gs_plus = self.call_g([x + g * sq for x, g in zip(values, gs)], t, params)
+        gs_minus = self.call_g([x - g * sq for x, g in zip(values, gs)], t, params)
         return [x + f * dt + g * dW + (gp - gm) / (4 * sq) * dW * dW
                 for x, f, g, gp, gm, dW in zip(values, fs, gs, gs_plus, gs_minus, dWs)]
 
@@ -212,14 +212,14 @@ class ExponentialEuler(SDEIntegrator):
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def _sde_step(self, values, t, params, dt, dWs, dZs):
-        noise = self.noise(self._call_g(values, t, params), dWs)
+    def sde_step(self, values, t, params, dt, dWs, dZs):
+        noise = self.noise(self.call_g(values, t, params), dWs)
         news = []
         for i, (x, n) in enumerate(zip(values, noise)):
             def fi(xi, i=i):
                 args = list(values)
                 args[i] = xi
-                return self._call_f(args, t, params)[i]
+                return self.call_f(args, t, params)[i]
 
             drift, linear = jax.jvp(fi, (x,), (jnp.ones_like(x),))
             news.append(x + dt * phi1(dt * linear) * drift + n)

@@ -157,7 +157,7 @@ class SRKIntegrator(SDEIntegrator):
         self.strong_order = tableau.strong_order
         self._show()
 
-    def _sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values, t, params, dt, dWs, dZs):
         tb = self.tableau
         sq = jnp.sqrt(dt)
         fs, gs = [], []
@@ -179,8 +179,8 @@ class SRKIntegrator(SDEIntegrator):
                     y1 = y1 + sq * diff1
                 h0.append(y0)
                 h1.append(y1)
-            fs.append(self._call_f(h0, t + float(tb.c0[i]) * dt, params))
-            gs.append(self._call_g(h1, t + float(tb.c1[i]) * dt, params))
+            fs.append(self.call_f(h0, t + float(tb.c0[i]) * dt, params))
+            gs.append(self.call_g(h1, t + float(tb.c1[i]) * dt, params))
         news = []
         for v, x in enumerate(values):
             dW, dZ = dWs[v], dZs[v]
