@@ -44,7 +44,8 @@ def test_round_trip_restores_every_variable(tmp_path, kind, ext, capsys):
     getattr(base, f"save_as_{kind}")(path, model.vars())
     for v in model.vars().unique().values():
         v.value = v.value * 0 + 9
-    getattr(base, f"load_by_{kind}")(path, model, verbose=True)
+    options = {"allow_pickle": True} if kind == "pkl" else {}
+    getattr(base, f"load_by_{kind}")(path, model, verbose=True, **options)
     for k, v in model.vars().items():
         np.testing.assert_array_equal(np.asarray(v.value), saved[k], err_msg=k)
         assert v.dtype == saved[k].dtype
@@ -107,7 +108,7 @@ def test_file_of_brainpy_2_1_with_shared_variable_records(tmp_path):
     data["duplicate_targets"] = np.asarray([f"{model.b.name}.V"])
     path = tmp_path / "old.pkl"
     path.write_bytes(pickle.dumps(data))
-    base.load_by_pkl(str(path), model)
+    base.load_by_pkl(str(path), model, allow_pickle=True)
     np.testing.assert_array_equal(np.asarray(model.a.shared.value), np.arange(4) + 1.)
 
 

@@ -13,6 +13,7 @@ from brainpy.errors import MathError
 from brainpy.math import io as bm_io
 
 FORMATS = [".h5", ".hdf5", ".npz", ".pkl", ".pickle", ".mat"]
+PICKLE = {"allow_pickle": True}  # the test files are our own: pickles may be loaded
 
 
 def _arrays():
@@ -76,7 +77,7 @@ def test_round_trip_arrays_is_lossless(tmp_path, ext):
     data = _arrays()
     path = tmp_path / f"arrays{ext}"
     bm.save(path, data)
-    _assert_same(bm.load(path), data)
+    _assert_same(bm.load(path, **PICKLE), data)
 
 
 @pytest.mark.parametrize("ext", FORMATS)
@@ -84,7 +85,7 @@ def test_round_trip_nested_dict(tmp_path, ext):
     data = {"Net0": {"spike": np.array([True, False]), "count": np.array(3, np.int64)}, "Child0": {"W": np.ones((2, 2))}}
     path = str(tmp_path / f"nested{ext}")
     bm.save(path, data)
-    loaded = bm.load(path)
+    loaded = bm.load(path, **PICKLE)
     assert set(loaded) == {"Net0", "Child0"}
     _assert_same(loaded["Net0"], data["Net0"])
     _assert_same(loaded["Child0"], data["Child0"])
@@ -98,13 +99,13 @@ def test_object_round_trip_in_place(tmp_path, ext):
     bm.save_states(net, path)
     W = net.l1.W
     _reset(net)
-    result = bm.load_states(net, path)
+    result = bm.load_states(net, path, **PICKLE)
     assert net.l1.W is W
     _assert_filled(net)
     assert result.missing_keys == [] and result.unexpected_keys == []
     # The file holds relative paths, so it loads into another instance with other default names.
     other = Net()
-    bm.load(path, other)
+    bm.load(path, other, **PICKLE)
     _assert_filled(other)
 
 
@@ -133,7 +134,7 @@ def test_all_vars_subset_and_missing_warning(tmp_path, capsys):
     bm.save_states(net, path, all_vars={"count": net.count})
     _reset(net)
     with pytest.warns(UserWarning, match=r"no data for the Variables \['spike', 'l1.W'\]"):
-        result = bm.load_states(net, path, verbose=True, check_missing=True)
+        result = bm.load_states(net, path, verbose=True, check_missing=True, **PICKLE)
     assert "Loading count ..." in capsys.readouterr().out
     assert int(net.count.value) == 5
     assert sorted(result.missing_keys) == ["l1.W", "spike"]

@@ -2,23 +2,57 @@
 
 The format follows the file extension.  Data are stored as NumPy arrays, so dtypes and shapes
 (0-d arrays, booleans, 64-bit types) survive a round trip exactly.  A flat mapping is stored
-flat; a nested mapping (such as ``BrainPyObject.state_dict()``) keeps its nesting.  Files are
-written atomically: the data go to a temporary file in the target directory, which replaces
-the target only once it is complete and flushed to disk.
+flat; a nested mapping (such as ``BrainPyObject.state_dict()``) keeps its nesting.
+
+Atomic writes.  The data go to a temporary file ``.<name>.<12 hex digits>.tmp`` in the target
+directory, which replaces the target only once it is complete and flushed to disk.  A save that
+is killed halfway leaves its temporary file behind; the next save to the same target removes
+such leftovers.  A leftover is removed only when its name has exactly that form, it is a
+regular file, it was last modified more than `STALE_TEMP_SECONDS` ago, and (where the system
+has ``flock``) no process holds its lock: every writer keeps an exclusive ``flock`` on its
+temporary file until the file is renamed, so the temporary file of a live concurrent save is
+never removed.
+
+Checksums.  Every file carries a check of its contents, verified on load; a file whose check
+fails raises `MathError` naming the file as corrupted or modified:
+
+* ``.npz``: the CRC-32 that the zip format keeps for each array;
+* ``.h5``: a SHA-256 of the datasets (paths, dtypes, shapes and bytes), in the root attribute
+  ``brainpy_sha256``;
+* ``.mat``: the same SHA-256, inside the ``brainpy_io_meta`` variable (which `load` strips);
+* ``.pkl``: a SHA-256 of the pickle bytes in a 48-byte record after the pickle (``pickle.load``
+  stops before it), checked *before* anything is unpickled.
+
+Files without a check (written by BrainPy 2.1, or by other software) still load, unverified;
+a ``.pkl`` file must then end exactly where its pickle ends.  A checksum detects damage, not
+malice: anyone who can change a file can also recompute its checksum.
+
+Pickle files.  Unpickling runs whatever code the file holds, so `load`, `load_states` and
+``load_by_pkl`` refuse ``.pkl``/``.pickle`` files unless the caller passes
+``allow_pickle=True`` (as `numpy.load` does), whoever wrote the file.  Pass it only for files
+from a trusted source; ``.npz``, ``.h5`` and ``.mat`` files load without running code.
 """
 
+import hashlib
 import json
 import os
 import pickle
+import pickletools
 import re
 import secrets
 import stat
+import time
 import warnings
 import zipfile
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import jax.numpy as jnp
 import numpy as np
+
+try:  # POSIX: writers lock their temporary files (see `_atomic_write`)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 from brainpy.errors import MathError
 from brainpy.math.ndarray import Array, Variable
@@ -30,12 +64,21 @@ __all__ = [
     "save_states",
     "load_states",
     "SUPPORTED_FORMATS",
+    "STALE_TEMP_SECONDS",
 ]
 
 #: File extensions understood by `save` and `load`.
 SUPPORTED_FORMATS = (".h5", ".hdf5", ".npz", ".pkl", ".pickle", ".mat")
 
 _MAT_META = "brainpy_io_meta"
+_H5_CHECKSUM = "brainpy_sha256"
+# The record after the pickle of a .pkl file: this marker, then the SHA-256 of the pickle bytes.
+_PKL_MARKER = b"\x00brainpy-sha256\x00"
+_PKL_RECORD = len(_PKL_MARKER) + 32
+
+#: A leftover temporary file of an interrupted save is removed by the next save to the same
+#: target once it has not been modified for this many seconds (and no process locks it).
+STALE_TEMP_SECONDS = 30.0
 
 
 # ---------------------------------------------------------------------------
@@ -85,19 +128,107 @@ def _unflatten(flat: Dict[Tuple[str, ...], np.ndarray]) -> Dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------
+# checksums
+# ---------------------------------------------------------------------------
+
+
+def _corrupted(filename, detail: str) -> MathError:
+    return MathError(f'Cannot load "{filename}": the file is corrupted or was modified after it was '
+                     f"saved ({detail}).")
+
+
+def _checksum(flat: Mapping[Tuple[str, ...], np.ndarray]) -> str:
+    """The SHA-256 (hex) of a flat tree of arrays: key paths, dtypes, shapes and bytes, in key order.
+
+    The same data give the same digest whatever the byte order or memory layout of the arrays,
+    so it can be recomputed from what a reader returns.
+    """
+    h = hashlib.sha256()
+    for path in sorted(flat):
+        arr = np.asarray(flat[path])
+        dtype = arr.dtype.newbyteorder("<")
+        arr = np.ascontiguousarray(arr, dtype=dtype)
+        header = json.dumps([list(path), dtype.str, list(arr.shape)]).encode("utf-8")
+        h.update(len(header).to_bytes(8, "little"))
+        h.update(header)
+        h.update(arr.reshape(-1).view(np.uint8))
+    return h.hexdigest()
+
+
+def _verify(filename, expected, flat) -> None:
+    """Raise unless ``expected`` (a stored checksum) is the checksum of ``flat``."""
+    if isinstance(expected, bytes):
+        expected = expected.decode("ascii", "replace")
+    if str(expected) != _checksum(flat):
+        raise _corrupted(filename, "its contents do not match the SHA-256 checksum stored when it was saved")
+
+
+class _HashingWriter:
+    """A binary file wrapper that hashes everything written through it."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.hash = hashlib.sha256()
+
+    def write(self, data):
+        self.hash.update(data)
+        return self.fh.write(data)
+
+
+def _pickle_end(data: bytes) -> int:
+    """The offset just past the STOP opcode of the pickle at the start of ``data``, found
+    without unpickling anything."""
+    for opcode, _, pos in pickletools.genops(data):
+        if opcode.name == "STOP":
+            return pos + 1
+    raise ValueError("no STOP opcode")  # pragma: no cover - genops raises first
+
+
+def _pickle_payload(filename, data: bytes) -> memoryview:
+    """The pickle bytes of a ``.pkl`` file, checked against its checksum record before anything
+    is unpickled.  A file without the record (BrainPy 2.1, plain `pickle.dump`) must end where
+    its pickle ends."""
+    view = memoryview(data)
+    if len(data) >= _PKL_RECORD and data[-_PKL_RECORD:-32] == _PKL_MARKER:
+        payload = view[:-_PKL_RECORD]
+        if hashlib.sha256(payload).digest() != data[-32:]:
+            raise _corrupted(filename, "its pickle does not match the SHA-256 checksum stored when it was saved")
+        return payload
+    try:
+        end = _pickle_end(data)
+    except Exception as e:
+        raise _corrupted(filename, f"not a valid pickle: {e}") from None
+    if end != len(data):
+        raise _corrupted(filename, f"{len(data) - end} bytes after the pickle are not a valid BrainPy checksum record")
+    return view
+
+
+def _refuse_pickle(filename) -> MathError:
+    return MathError(
+        f'Refusing to load the pickle file "{filename}": unpickling runs whatever code the file holds, '
+        f"so a file from an untrusted source can take over this process. If you trust this file, pass "
+        f"allow_pickle=True (e.g. bm.load(filename, allow_pickle=True), obj.load_states(filename, "
+        f"allow_pickle=True)); or save in .npz, .h5 or .mat, which load without running code."
+    )
+
+
+# ---------------------------------------------------------------------------
 # formats
 # ---------------------------------------------------------------------------
+# A writer takes (filename, flat); a reader takes (filename, allow_pickle) and returns flat data.
 
 
 def _write_h5(filename: str, flat):
     import h5py
 
-    with h5py.File(filename, "w") as f:
+    # HDF5's own file lock would clash with the lock `_atomic_write` holds on the temporary file.
+    with h5py.File(filename, "w", locking=False) as f:
         for path, arr in flat.items():
             f.create_dataset("/".join(path), data=arr)
+        f.attrs[_H5_CHECKSUM] = _checksum(flat)
 
 
-def _read_h5(filename: str):
+def _read_h5(filename: str, allow_pickle: bool = False):
     import h5py
 
     flat = {}
@@ -108,7 +239,11 @@ def _read_h5(filename: str):
                 flat[tuple(name.split("/"))] = obj[()] if obj.shape == () else obj[...]
 
         f.visititems(visit)
-    return {path: np.asarray(arr) for path, arr in flat.items()}
+        expected = f.attrs.get(_H5_CHECKSUM)
+    flat = {path: np.asarray(arr) for path, arr in flat.items()}
+    if expected is not None:  # files of BrainPy 2.1 and other software carry none
+        _verify(filename, expected, flat)
+    return flat
 
 
 def _write_npz(filename: str, flat, compressed: bool = False):
@@ -119,19 +254,26 @@ def _write_npz(filename: str, flat, compressed: bool = False):
                 np.lib.format.write_array(member, arr, allow_pickle=False)
 
 
-def _read_npz(filename: str):
+def _read_npz(filename: str, allow_pickle: bool = False):
+    # Pickled (object) arrays are refused whatever allow_pickle says: `save` never writes them.
+    # Reading each member checks its zip CRC-32.
     with np.load(filename, allow_pickle=False) as data:
         return {tuple(k.split("/")): data[k] for k in data.files}
 
 
 def _write_pkl(filename: str, flat):
     with open(filename, "wb") as fh:
-        pickle.dump(_unflatten(flat), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        out = _HashingWriter(fh)
+        pickle.dump(_unflatten(flat), out, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(_PKL_MARKER + out.hash.digest())
 
 
-def _read_pkl(filename: str):
+def _read_pkl(filename: str, allow_pickle: bool = False):
+    if not allow_pickle:
+        raise _refuse_pickle(filename)
     with open(filename, "rb") as fh:
-        tree = pickle.load(fh)
+        data = fh.read()
+    tree = pickle.loads(_pickle_payload(filename, data))
     if not isinstance(tree, Mapping):
         raise MathError(f'"{filename}" does not hold a dict of arrays (found {type(tree).__name__}).')
     return _flatten_loaded(tree)
@@ -167,17 +309,17 @@ def _write_mat(filename: str, flat):
     from scipy.io import savemat
 
     used: set = set()
-    data, meta = {}, []
+    data, entries = {}, []
     for path, arr in flat.items():
         name = _mat_name(path, used)
         data[name] = arr
-        meta.append({"path": list(path), "name": name, "dtype": arr.dtype.str, "shape": list(arr.shape)})
-    data[_MAT_META] = json.dumps(meta)
+        entries.append({"path": list(path), "name": name, "dtype": arr.dtype.str, "shape": list(arr.shape)})
+    data[_MAT_META] = json.dumps({"variables": entries, "sha256": _checksum(flat)})
     with open(filename, "wb") as fh:
         savemat(fh, data, long_field_names=True, do_compression=False, oned_as="row")
 
 
-def _read_mat(filename: str):
+def _read_mat(filename: str, allow_pickle: bool = False):
     from scipy.io import loadmat
 
     data = loadmat(filename, squeeze_me=False, chars_as_strings=True)
@@ -185,10 +327,14 @@ def _read_mat(filename: str):
         # A file written by other software: its variables as stored, MATLAB's 2-d shapes included.
         return {(k,): np.asarray(v) for k, v in data.items() if not k.startswith("__")}
     meta = json.loads(str(np.asarray(data[_MAT_META]).ravel()[0]))
+    # Earlier files hold the bare list of variables, without a checksum.
+    entries, expected = (meta["variables"], meta["sha256"]) if isinstance(meta, dict) else (meta, None)
     flat = {}
-    for entry in meta:
+    for entry in entries:
         arr = np.asarray(data[entry["name"]]).astype(np.dtype(entry["dtype"]), copy=False)
         flat[tuple(entry["path"])] = arr.reshape(entry["shape"])
+    if expected is not None:
+        _verify(filename, expected, flat)
     return flat
 
 
@@ -225,8 +371,56 @@ def _format_of(filename) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _lock(fd) -> bool:
+    """Take an exclusive ``flock`` on ``fd`` without waiting; False when another holds one."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # a file system without flock: the age of the file decides alone
+        pass
+    return True
+
+
+def _remove_stale_temps(directory: str, base: str) -> None:
+    """Remove the temporary files that interrupted saves to ``base`` left in ``directory``.
+
+    Only regular files named ``.<base>.<12 hex digits>.tmp``, unmodified for
+    `STALE_TEMP_SECONDS` and not locked by a live writer, are removed.  Best effort: errors are
+    ignored, and a save never fails because of them.
+    """
+    pattern = re.compile(re.escape(f".{base}.") + r"[0-9a-f]{12}\.tmp\Z")
+    try:
+        names = [n for n in os.listdir(directory) if pattern.match(n)]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < STALE_TEMP_SECONDS:
+                continue
+            if fcntl is None:
+                os.remove(path)
+                continue
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                # Holding the lock, check that the name still means the file examined.
+                if _lock(fd) and os.path.samestat(os.fstat(fd), os.lstat(path)):
+                    os.remove(path)
+            finally:
+                os.close(fd)
+        except OSError:
+            continue
+
+
 def _atomic_write(filename: str, write: Callable[[str], None]):
-    """Run ``write(tmp_path)`` on a fresh temporary file, then move it onto ``filename``."""
+    """Run ``write(tmp_path)`` on a fresh temporary file, then move it onto ``filename``.
+
+    The temporary file stays locked (``flock``, where available) until it is renamed, and older
+    unlocked temporary files of the same target are removed first (see the module docstring).
+    """
     directory = os.path.dirname(os.path.abspath(filename))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f'Cannot save "{filename}": the directory "{directory}" does not exist.')
@@ -235,11 +429,17 @@ def _atomic_write(filename: str, write: Callable[[str], None]):
         tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
         try:
             # Created with mode 0o666 so that the umask gives the usual permissions.
-            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            lock_fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
             break
         except FileExistsError:
             continue
+    if fcntl is not None:
+        _lock(lock_fd)
+    else:  # pragma: no cover - Windows cannot rename a file that is open
+        os.close(lock_fd)
+        lock_fd = None
     try:
+        _remove_stale_temps(directory, base)
         write(tmp)
         fd = os.open(tmp, os.O_RDONLY)
         try:
@@ -253,6 +453,9 @@ def _atomic_write(filename: str, write: Callable[[str], None]):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)
     # Persist the rename itself; not every platform can open a directory.
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -307,12 +510,19 @@ def save(filename, target) -> None:
     _atomic_write(filename, lambda tmp: writer(tmp, flat))
 
 
-def _read(filename) -> Dict[Tuple[str, ...], np.ndarray]:
+def _read(filename, allow_pickle: bool = False) -> Dict[Tuple[str, ...], np.ndarray]:
     filename = os.fspath(filename)
-    reader = _READERS[_format_of(filename)]
+    ext = _format_of(filename)
     if not os.path.isfile(filename):
         raise FileNotFoundError(f'Cannot load "{filename}": no such file.')
-    return reader(filename)
+    try:
+        return _READERS[ext](filename, allow_pickle)
+    except (MathError, PermissionError):
+        raise
+    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile) as e:
+        # What the format libraries raise for damaged files (h5py: OSError; zip: BadZipFile for a
+        # bad CRC-32; scipy.io: ValueError; the .mat header: JSON or key errors).
+        raise _corrupted(filename, f"not a readable {ext} file: {type(e).__name__}: {e}") from None
 
 
 def _check_compatible(key: str, var: Variable, data: np.ndarray):
@@ -328,12 +538,12 @@ def _check_compatible(key: str, var: Variable, data: np.ndarray):
         raise MathError(f'Cannot load "{key}": the file holds dtype {data.dtype}, the Variable has dtype {var.dtype}.')
 
 
-def load(filename, target=None, verbose: bool = False, check_missing: bool = False, strict: bool = False):
+def load(filename, target=None, verbose: bool = False, check_missing: bool = False, strict: bool = False, *,
+         allow_pickle: bool = False):
     """Load a file written by `save`, optionally into the Variables of an object.
 
     Args:
-      filename: the file path; its extension picks the format.  Only load ``.pkl`` files from
-        trusted sources: unpickling can run arbitrary code.
+      filename: the file path; its extension picks the format.
       target: None to return the data; or a `BrainPyObject` or a dict of Variables to load into.
         A flat file is matched against ``target.vars(method='relative')`` (or the dict keys); a
         file holding ``state_dict()`` (``{node name: {attribute: data}}``) is matched against
@@ -341,16 +551,20 @@ def load(filename, target=None, verbose: bool = False, check_missing: bool = Fal
       verbose: print each variable as it is loaded.
       check_missing: warn about Variables of ``target`` that the file does not hold.
       strict: raise instead of warning when keys are missing or unexpected.
+      allow_pickle: load ``.pkl``/``.pickle`` files, which are refused otherwise: unpickling runs
+        whatever code the file holds, so pass True only for files from a trusted source.
 
     Returns:
       Without ``target``: the data, a (possibly nested) dict of NumPy arrays. With ``target``:
       a `StateLoadResult` ``(missing_keys, unexpected_keys)``.
 
     Raises:
-      MathError: for an unknown extension; or, before any Variable is changed, for data whose
-        shape or dtype cannot go into its Variable, and in ``strict`` mode for key mismatches.
+      MathError: for an unknown extension; a pickle file without ``allow_pickle=True``; a file
+        that is corrupted or was modified (its checksum does not match); or, before any Variable
+        is changed, for data whose shape or dtype cannot go into its Variable, and in ``strict``
+        mode for key mismatches.
     """
-    return _load(filename, target, verbose, check_missing, strict, stacklevel=3)
+    return _load(filename, target, verbose, check_missing, strict, allow_pickle, stacklevel=3)
 
 
 def _assign(data, variables, verbose):
@@ -365,8 +579,8 @@ def _assign(data, variables, verbose):
         var.value = jnp.asarray(arr, dtype=var.dtype)
 
 
-def _load(filename, target, verbose, check_missing, strict, stacklevel):
-    flat = _read(filename)
+def _load(filename, target, verbose, check_missing, strict, allow_pickle, stacklevel):
+    flat = _read(filename, allow_pickle)
     if target is None:
         return _unflatten(flat)
     if isinstance(target, BrainPyObject):
@@ -406,15 +620,18 @@ def save_states(target: BrainPyObject, filename, all_vars: Optional[Mapping] = N
     save(filename, target if all_vars is None else all_vars)
 
 
-def load_states(target: BrainPyObject, filename, verbose: bool = False, check_missing: bool = False):
+def load_states(target: BrainPyObject, filename, verbose: bool = False, check_missing: bool = False, *,
+                allow_pickle: bool = False):
     """Load Variables saved by `save_states` into ``target`` (the backend of ``BrainPyObject.load_states``).
+
+    ``.pkl``/``.pickle`` files are refused unless ``allow_pickle=True`` (see `load`).
 
     Returns:
       A `StateLoadResult` ``(missing_keys, unexpected_keys)``.
     """
     if not isinstance(target, BrainPyObject):
         raise MathError(f"load_states: expected a BrainPyObject, got {type(target).__name__}.")
-    return _load(filename, target, verbose, check_missing, strict=False, stacklevel=4)
+    return _load(filename, target, verbose, check_missing, strict=False, allow_pickle=allow_pickle, stacklevel=4)
 
 
 # ---------------------------------------------------------------------------
@@ -456,11 +673,11 @@ def _legacy_save(fname: str, kind: str, filename, variables, compressed: bool = 
         _atomic_write(filename, lambda tmp: writer(tmp, flat))
 
 
-def _legacy_load(fname: str, kind: str, filename, target, verbose: bool):
+def _legacy_load(fname: str, kind: str, filename, target, verbose: bool, allow_pickle: bool = False):
     filename = _legacy_filename(fname, kind, filename)
     if not isinstance(target, BrainPyObject):
         raise TypeError(f"{fname}: target must be a BrainPyObject (e.g. a model), got {type(target).__name__}.")
-    data = {".".join(p): arr for p, arr in _read(filename).items()}
+    data = {".".join(p): arr for p, arr in _read(filename, allow_pickle).items()}
     for key in _LEGACY_SHARED_KEYS:
         data.pop(key, None)
     variables = target.vars(method="absolute")
@@ -524,12 +741,14 @@ def save_as_pkl(filename, variables: Mapping) -> None:
     _legacy_save("save_as_pkl", "pkl", filename, variables)
 
 
-def load_by_pkl(filename, target: BrainPyObject, verbose: bool = False) -> None:
+def load_by_pkl(filename, target: BrainPyObject, verbose: bool = False, *, allow_pickle: bool = False) -> None:
     """Load a file written by `save_as_pkl` into ``target`` (matched as in `load_by_h5`).
 
-    Only load pickle files from trusted sources: unpickling can run arbitrary code.
+    Unpickling runs whatever code the file holds, so the file is refused unless
+    ``allow_pickle=True``; pass it only for files from a trusted source.  (BrainPy 2.1 loaded
+    pickles without asking.)
     """
-    _legacy_load("load_by_pkl", "pkl", filename, target, verbose)
+    _legacy_load("load_by_pkl", "pkl", filename, target, verbose, allow_pickle)
 
 
 def save_as_mat(filename, variables: Mapping) -> None:

@@ -590,11 +590,17 @@ class BrainPyObject:
 
         save_states(self, filename, all_vars)
 
-    def load_states(self, filename: str, verbose: bool = False, check_missing: bool = False):
-        """Load Variables saved by `save_states` in place; returns the missing/unexpected keys."""
+    def load_states(self, filename: str, verbose: bool = False, check_missing: bool = False, *,
+                    allow_pickle: bool = False):
+        """Load Variables saved by `save_states` in place; returns the missing/unexpected keys.
+
+        ``.pkl``/``.pickle`` files are refused unless ``allow_pickle=True``: unpickling runs
+        whatever code the file holds, so pass it only for files from a trusted source.
+        """
         from brainpy.math.io import load_states
 
-        return load_states(self, filename, verbose=verbose, check_missing=check_missing)
+        return load_states(self, filename, verbose=verbose, check_missing=check_missing,
+                           allow_pickle=allow_pickle)
 
     # ----- devices -----
     def to(self, device: Optional[Any]):
