@@ -393,6 +393,7 @@ def test_prob_conn_is_deterministic_in_seed_and_has_right_statistics():
 def fake_brainpylib(monkeypatch):
     module = types.ModuleType("brainpylib")
     module.__version__ = "0.1.2"
+    module.KERNEL_API = backend.KERNEL_API
     module.calls = []
 
     def event_csr_sum(events, indices, indptr, values, post_num):

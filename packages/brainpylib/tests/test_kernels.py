@@ -311,3 +311,19 @@ def test_errors_name_argument_value_and_expectation(csr):
     with pytest.raises(Exception, match="column index is outside"):
         np.asarray(brainpylib.csr_matvec(1., csr["indices"] + 100, csr["indptr"],
                                          np.ones(NUM_COLS, np.float32), (NUM_ROWS, NUM_COLS)))
+
+
+def test_without_compiled_kernels_the_operators_say_how_to_build_them(monkeypatch):
+    """A brainpylib wheel built without a compiler imports, reports it, and its operators explain."""
+    from brainpylib import _registry
+
+    assert brainpylib.has_cpu_kernels() and brainpylib.kernel_import_error() is None
+    monkeypatch.setattr(_registry, "_cpu_kernels", None)
+    monkeypatch.setattr(_registry, "_cpu_error", ImportError("No module named 'brainpylib._cpu_kernels'"))
+    monkeypatch.setattr(_registry, "_registered", False)
+    assert not brainpylib.has_cpu_kernels()
+    assert "_cpu_kernels" in brainpylib.kernel_import_error()
+    with pytest.raises(brainpylib.KernelsUnavailableError, match="C\\+\\+17 compiler") as err:
+        brainpylib.atomic_sum(np.ones(3, np.float32), np.array([0, 1, 1], np.int32), 2)
+    assert isinstance(err.value, ImportError)
+    assert "pip install --force-reinstall --no-deps ./packages/brainpylib" in str(err.value)

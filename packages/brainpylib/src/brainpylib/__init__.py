@@ -5,8 +5,12 @@ operators work under `jax.jit`, `jax.vmap` and `jax.grad`.
 """
 
 __version__ = "0.1.0"
+# The calling convention of the kernels, checked by brainpy.math (which ignores a brainpylib
+# without it, such as the unrelated project of the same name on PyPI).
+KERNEL_API = 1
 
-from brainpylib._registry import has_gpu_kernels  # noqa: E402
+from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # noqa: E402
+                                  has_gpu_kernels, kernel_import_error)
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
                                   event_csr_sum_into, event_prod, event_sum)
@@ -20,7 +24,11 @@ from brainpylib.sparse_ops import csr_matvec  # noqa: E402
 
 __all__ = [
     "__version__",
+    "KERNEL_API",
+    "has_cpu_kernels",
     "has_gpu_kernels",
+    "kernel_import_error",
+    "KernelsUnavailableError",
     "event_csr_sum",
     "event_csr_sum_into",
     "event_csr_prod",

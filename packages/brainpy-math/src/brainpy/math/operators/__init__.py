@@ -1,7 +1,8 @@
 """Synaptic and sparse operators of `brainpy.math` and operator customization (`register_op`).
 
 The operators are implemented in pure JAX; when the optional ``brainpylib`` package is installed
-(and compatible) its compiled kernels are used instead, see `brainpy.math.operators.backend`.
+(and compatible) its compiled kernels are used instead, see `brainpy.math.operators.backend`;
+``print(bm.operator_backend())`` says which is used and why.
 """
 
 from brainpy.math.operators import backend, jitconn, pre_syn_post, segment
@@ -15,6 +16,7 @@ from brainpy.math.operators.segment import *  # noqa: F401,F403,E402
 from brainpy.math.operators.sparse_matmul import *  # noqa: F401,F403,E402
 from brainpy.math.operators.jitconn import *  # noqa: F401,F403,E402
 from brainpy.math.operators.register_op import *  # noqa: F401,F403,E402
+from brainpy.math.operators.backend import OperatorBackend, operator_backend  # noqa: E402
 
 __all__ = (pre_syn_post.__all__ + segment.__all__ + _sparse_matmul_module.__all__
-           + jitconn.__all__ + _register_op_module.__all__)
+           + jitconn.__all__ + _register_op_module.__all__ + ["operator_backend", "OperatorBackend"])

@@ -6,26 +6,38 @@ its arguments as usual and then, if its values are float32 or float64 (`KERNEL_F
 calls the ``brainpylib`` function of the listed name with the checked JAX arrays and wraps its
 result.  Both paths give the same results (the just-in-time connectivity bit for bit).
 
-A ``brainpylib`` release is compatible when its ``__version__`` has a ``(major, minor)`` pair in
-``[MIN_BRAINPYLIB_VERSION, MAX_BRAINPYLIB_VERSION)``.  Setting the environment variable
+A ``brainpylib`` release is compatible when it is this repository's (``brainpylib.KERNEL_API``
+equals `KERNEL_API`), its ``__version__`` has a ``(major, minor)`` pair in
+``[MIN_BRAINPYLIB_VERSION, MAX_BRAINPYLIB_VERSION)`` and its compiled kernels are present.
+`operator_backend` reports which backend is used and why.  Setting the environment variable
 ``BRAINPY_DISABLE_BRAINPYLIB=1`` forces the pure-JAX path even when ``brainpylib`` is installed.
 """
 
+import dataclasses
 import functools
 import importlib
+import importlib.metadata
+import importlib.util
 import os
+import sys
 import warnings
-from typing import Callable, Optional
+from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
 
 from brainpy.errors import MathError
 
-__all__ = ["get_brainpylib", "brainpylib_kernel", "check_concrete_indptr"]
+__all__ = ["get_brainpylib", "brainpylib_kernel", "check_concrete_indptr", "operator_backend",
+           "OperatorBackend"]
 
 MIN_BRAINPYLIB_VERSION = (0, 1)
 MAX_BRAINPYLIB_VERSION = (1, 0)
 DISABLE_ENV = "BRAINPY_DISABLE_BRAINPYLIB"
+# The brainpylib of this repository sets ``brainpylib.KERNEL_API``; the unrelated project of the
+# same name on PyPI does not.  Bump both together when the kernels' calling convention changes.
+KERNEL_API = 1
+HOW_TO_GET_KERNELS = ("install a C++17 compiler and CMake >= 3.18, then, from the BrainPy repository "
+                      "root, run: python -m pip install --force-reinstall --no-deps ./packages/brainpylib")
 
 # brainpy.math operator -> brainpylib kernel.  The operators check their arguments first and
 # call the kernel with the validated arrays (see the call sites for the argument order).
@@ -59,33 +71,95 @@ def _parse_version(text: str) -> Optional[tuple]:
         return None
 
 
+def _distribution_version() -> Optional[str]:
+    try:
+        return importlib.metadata.version("brainpylib")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _found_at() -> Optional[str]:
+    try:
+        spec = importlib.util.find_spec("brainpylib")
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    return spec.origin or (list(spec.submodule_search_locations or []) or [None])[0]
+
+
+def _versions_text() -> str:
+    low = ".".join(map(str, MIN_BRAINPYLIB_VERSION))
+    high = ".".join(map(str, MAX_BRAINPYLIB_VERSION))
+    return f">= {low} and < {high}"
+
+
 @functools.lru_cache(maxsize=1)
-def _import_brainpylib():
+def _probe():
+    """Import brainpylib once: ``(module or None, report fields)``; warns once when it is unusable."""
+    location = _found_at()
+    if location is None and "brainpylib" not in sys.modules:
+        return None, dict(installed=False, version=None, location=None,
+                          reason="brainpylib is not installed", warn=False)
     try:
         module = importlib.import_module("brainpylib")
-    except ImportError:
-        return None
-    version = _parse_version(getattr(module, "__version__", ""))
+    except Exception as err:  # an installed brainpylib that cannot be imported
+        version = _distribution_version() or "(unknown version)"
+        return None, dict(installed=True, version=version, location=location, warn=True,
+                          reason=f"brainpylib {version} at {location} is installed but fails to "
+                                 f"import ({type(err).__name__}: {err})")
+    version_text = getattr(module, "__version__", None)
+    location = os.path.dirname(getattr(module, "__file__", None) or "") or location
+    fields = dict(installed=True, version=version_text, location=location)
+    if getattr(module, "KERNEL_API", None) != KERNEL_API:
+        return None, dict(fields, warn=True, reason=(
+            f"brainpylib {version_text} at {location} is not the kernel library of this BrainPy "
+            f"(it lacks KERNEL_API == {KERNEL_API}; the unrelated 'brainpylib' from PyPI?)"))
+    version = _parse_version(version_text or "")
     if version is None or not MIN_BRAINPYLIB_VERSION <= version < MAX_BRAINPYLIB_VERSION:
-        low = ".".join(map(str, MIN_BRAINPYLIB_VERSION))
-        high = ".".join(map(str, MAX_BRAINPYLIB_VERSION))
-        warnings.warn(
-            f"brainpylib {getattr(module, '__version__', '(no __version__)')} is installed, but "
-            f"brainpy.math needs a version >= {low} and < {high}; the pure-JAX operators are used "
-            f"instead.", UserWarning, stacklevel=3)
-        return None
+        return None, dict(fields, warn=True, reason=(
+            f"brainpylib {version_text} is installed, but brainpy.math needs a version "
+            f"{_versions_text()}"))
+    has_cpu = getattr(module, "has_cpu_kernels", lambda: True)
+    if not has_cpu():
+        why = getattr(module, "kernel_import_error", lambda: None)() or "no compiled kernels"
+        return None, dict(fields, warn=True, reason=(
+            f"brainpylib {version_text} was installed without its compiled kernels ({why}; "
+            f"no C++ compiler when it was built?)"))
+    return module, dict(fields, warn=False, reason=None)
+
+
+def _disabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+_warned = set()
+
+
+def _import_brainpylib():
+    module, fields = _probe()
+    if module is None and fields["warn"] and fields["reason"] not in _warned:
+        _warned.add(fields["reason"])
+        warnings.warn(f"{fields['reason']}; the pure-JAX operators are used instead (slower on "
+                      f"event-driven networks). To get the kernels: {HOW_TO_GET_KERNELS}",
+                      UserWarning, stacklevel=4)
     return module
+
+
+_import_brainpylib.cache_clear = lambda: (_probe.cache_clear(), _warned.clear())  # noqa: E731
 
 
 def get_brainpylib():
     """Return the ``brainpylib`` module, or ``None`` when it is absent, incompatible or disabled.
 
     Returns:
-      The imported ``brainpylib`` module if it is installed, its version is supported and the
-      environment variable ``BRAINPY_DISABLE_BRAINPYLIB`` is not set to a true value
-      (``1``, ``true``, ``yes``); otherwise ``None``.
+      The imported ``brainpylib`` module if it is installed with its compiled kernels, its version
+      is supported and the environment variable ``BRAINPY_DISABLE_BRAINPYLIB`` is not set to a
+      true value (``1``, ``true``, ``yes``, ``on``); otherwise ``None``.  An installed brainpylib
+      that cannot be used (fails to import, is another project's, has an unsupported version or
+      was built without its kernels) is reported once per process with a `UserWarning`.
     """
-    if os.environ.get(DISABLE_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+    if _disabled():
         return None
     return _import_brainpylib()
 
@@ -103,6 +177,76 @@ def brainpylib_kernel(op_name: str) -> Optional[Callable]:
     if module is None:
         return None
     return getattr(module, KERNEL_NAMES[op_name], None)
+
+
+@dataclasses.dataclass(frozen=True)
+class OperatorBackend:
+    """Which implementation runs `brainpy.math`'s event-driven and sparse operators, and why.
+
+    Attributes:
+      name: ``"brainpylib"`` (compiled kernels) or ``"jax"`` (the pure-JAX operators).
+      reason: why the pure-JAX operators are used (``None`` when the kernels are).
+      brainpylib_version: the installed brainpylib's version (``None`` when it is not installed).
+      brainpylib_location: where that brainpylib was found.
+      gpu_kernels: whether brainpylib's CUDA kernels were built.
+      kernels: operator name -> brainpylib kernel name, for the operators that use a kernel.
+      pure_jax: the operators of `KERNEL_NAMES` that run on pure JAX.
+    """
+    name: str
+    reason: Optional[str]
+    brainpylib_version: Optional[str]
+    brainpylib_location: Optional[str]
+    gpu_kernels: bool
+    kernels: Dict[str, str]
+    pure_jax: Tuple[str, ...]
+
+    def __str__(self):
+        lines = [f"operator backend: {self.name}"]
+        if self.brainpylib_version is not None:
+            lines.append(f"  brainpylib {self.brainpylib_version} ({self.brainpylib_location})")
+        if self.reason:
+            lines.append(f"  pure JAX because {self.reason}")
+            if self.reason != DISABLED_REASON:
+                lines.append(f"  to get the compiled kernels: {HOW_TO_GET_KERNELS}")
+        else:
+            lines.append(f"  CPU kernels: yes; CUDA kernels: {'yes' if self.gpu_kernels else 'no'}")
+        for op, kernel in sorted(self.kernels.items()):
+            lines.append(f"  {op:<42} -> brainpylib.{kernel}")
+        if self.pure_jax and self.kernels:
+            lines.append(f"  pure JAX: {', '.join(self.pure_jax)}")
+        lines.append("  (float32/float64 values use the kernels; other dtypes always run on pure JAX)"
+                     if self.kernels else "")
+        return "\n".join(line for line in lines if line)
+
+
+DISABLED_REASON = f"{DISABLE_ENV} is set"
+
+
+def operator_backend() -> OperatorBackend:
+    """Report which backend runs the operators: brainpylib's kernels (and which) or pure JAX (and why).
+
+    ``print(bm.operator_backend())`` (or ``python -m brainpy.math.plugins backend``) shows it; it
+    never raises and warns at most once per process about an unusable brainpylib.
+
+    Returns:
+      An `OperatorBackend`.
+    """
+    module = None if _disabled() else _import_brainpylib()
+    _, fields = _probe()
+    if _disabled():
+        reason = DISABLED_REASON
+    else:
+        reason = fields["reason"]
+    kernels = {}
+    if module is not None:
+        kernels = {op: k for op, k in KERNEL_NAMES.items() if getattr(module, k, None) is not None}
+        reason = None
+    gpu = bool(module is not None and getattr(module, "has_gpu_kernels", lambda: False)())
+    return OperatorBackend(
+        name="brainpylib" if module is not None else "jax", reason=reason,
+        brainpylib_version=fields["version"], brainpylib_location=fields["location"],
+        gpu_kernels=gpu, kernels=kernels,
+        pure_jax=tuple(op for op in KERNEL_NAMES if op not in kernels))
 
 
 def check_concrete_indptr(fn: str, indptr, num_nnz: int):

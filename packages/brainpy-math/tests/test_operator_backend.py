@@ -1,0 +1,133 @@
+"""bm.operator_backend() and `python -m brainpy.math.plugins`: which operator backend runs, and why.
+
+Each test builds the brainpylib it needs (a stand-in module, or none at all) so that the report is
+checked against a known situation whether or not the real brainpylib is installed.
+"""
+
+import sys
+import types
+import warnings
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import brainpy.math as bm
+from brainpy.math.operators import backend
+from brainpy.math.plugins.__main__ import main
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    monkeypatch.delenv(backend.DISABLE_ENV, raising=False)
+    backend._import_brainpylib.cache_clear()
+    yield monkeypatch
+    backend._import_brainpylib.cache_clear()
+
+
+def _fake(monkeypatch, **attrs):
+    module = types.ModuleType("brainpylib")
+    module.__file__ = "/somewhere/brainpylib/__init__.py"
+    module.__version__ = "0.1.3"
+    module.KERNEL_API = backend.KERNEL_API
+    module.event_csr_sum = lambda events, indices, indptr, values, post_num: jnp.full(post_num, 7.)
+    for key, value in attrs.items():
+        setattr(module, key, value)
+    monkeypatch.setitem(sys.modules, "brainpylib", module)
+    return module
+
+
+def _record(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn()
+    return out, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def test_report_with_kernels(fresh):
+    _fake(fresh, has_gpu_kernels=lambda: False)
+    report, caught = _record(bm.operator_backend)
+    assert caught == []
+    assert report.name == "brainpylib" and report.reason is None
+    assert report.brainpylib_version == "0.1.3"
+    assert report.brainpylib_location == "/somewhere/brainpylib"
+    assert report.kernels == {"pre2post_event_sum": "event_csr_sum"}
+    assert "syn2post_sum" in report.pure_jax and "pre2post_event_sum" not in report.pure_jax
+    assert report.gpu_kernels is False
+    text = str(report)
+    assert "operator backend: brainpylib" in text and "brainpylib.event_csr_sum" in text
+
+
+def test_report_when_disabled(fresh):
+    _fake(fresh)
+    fresh.setenv(backend.DISABLE_ENV, "on")
+    report = bm.operator_backend()
+    assert report.name == "jax" and report.kernels == {}
+    assert backend.DISABLE_ENV in report.reason
+    assert set(report.pure_jax) == set(backend.KERNEL_NAMES)
+
+
+def test_report_when_not_installed(fresh):
+    fresh.delitem(sys.modules, "brainpylib", raising=False)
+    fresh.setattr(backend.importlib.util, "find_spec",
+                  lambda name, *a: None if name == "brainpylib" else backend.importlib.util.find_spec(name, *a))
+    report, caught = _record(bm.operator_backend)
+    assert caught == []  # nothing installed: nothing to warn about
+    assert report.name == "jax" and report.reason == "brainpylib is not installed"
+    assert report.brainpylib_version is None
+    assert "to get the compiled kernels" in str(report)
+
+
+def test_broken_brainpylib_warns_once_naming_it(fresh):
+    fresh.setitem(sys.modules, "brainpylib", None)  # importing it raises ImportError
+    report, caught = _record(bm.operator_backend)
+    assert report.name == "jax" and "fails to import" in report.reason
+    assert len(caught) == 1 and "brainpylib" in caught[0] and "fails to import" in caught[0]
+    assert "pip install --force-reinstall --no-deps ./packages/brainpylib" in caught[0]
+    # once per process: neither the operators nor a second report warn again
+    _, again = _record(lambda: (bm.operator_backend(), backend.get_brainpylib()))
+    assert again == []
+
+
+def test_unrelated_brainpylib_is_not_used(fresh):
+    module = _fake(fresh, __version__="0.1.8")
+    del module.KERNEL_API  # what the unrelated project of the same name looks like
+    module.event_csr_sum = lambda *a, **k: pytest.fail("the unrelated brainpylib must not be called")
+    (kernel, report), caught = _record(lambda: (backend.brainpylib_kernel("pre2post_event_sum"),
+                                                bm.operator_backend()))
+    assert kernel is None and report.name == "jax"
+    assert "0.1.8" in report.reason and "KERNEL_API" in report.reason
+    assert len(caught) == 1 and "0.1.8" in caught[0]
+
+
+def test_brainpylib_without_compiled_kernels(fresh):
+    _fake(fresh, has_cpu_kernels=lambda: False,
+          kernel_import_error=lambda: "No module named 'brainpylib._cpu_kernels'")
+    report, caught = _record(bm.operator_backend)
+    assert report.name == "jax" and "without its compiled kernels" in report.reason
+    assert len(caught) == 1 and "C++17 compiler" in caught[0]
+    # the operators still compute, on pure JAX (not the stand-in's 7s)
+    out = bm.pre2post_event_sum(np.array([True, False]), (np.array([0, 1], np.int32),
+                                                          np.array([0, 1, 2], np.int32)), 2, 1.)
+    np.testing.assert_array_equal(np.asarray(out.value if isinstance(out, bm.Array) else out), [1., 0.])
+
+
+def test_command_line(fresh, capsys):
+    _fake(fresh)
+    assert main(["backend"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("operator backend: brainpylib") and "provided by" not in out
+    assert main(["initializers"]) == 0
+    out = capsys.readouterr().out
+    rows = out.splitlines()[1:]
+    assert rows and all(row.startswith("initializers ") for row in rows)
+    assert "operator backend" not in out
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "provided by" in out and "operator backend: brainpylib" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0 and "backend" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["nonsense"])
+    assert exc.value.code == 2 and "invalid choice: 'nonsense'" in capsys.readouterr().err
