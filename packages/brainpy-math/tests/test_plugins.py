@@ -270,3 +270,204 @@ def test_builtin_initializers_are_records_and_plugin_names_resolve(monkeypatch):
             init.NoSuchInitializer
     finally:
         manager.reset_plugins()
+
+
+# ----- what a plugin author gets wrong: misspelled hooks, lazy factories, odd exceptions -----
+
+
+def _plugin_with(name, **attrs):
+    mod = types.ModuleType(name)
+    for key, value in attrs.items():
+        setattr(mod, key, value)
+    return mod
+
+
+def test_misspelled_hook_is_reported_with_the_closest_name(fake_entry_points):
+    def brainpy_model():
+        return [ModelSpec(name="Lost", factory="math:cos")]
+
+    mod = _plugin_with("typo_plugin", brainpy_model=plugins.hookimpl(brainpy_model))
+    fake_entry_points.append(_EntryPoint("typo", "typo_plugin", "brainpy-typo", lambda: mod))
+    with pytest.warns(PluginWarning) as record:
+        reg = manager.get_registry()
+    message = str(record[0].message)
+    assert "'brainpy_model'" in message and "'brainpy_models'" in message
+    assert "'brainpy-typo'" in message and "'typo'" in message
+    assert reg.problems and reg.problems[0][0].distribution == "brainpy-typo"
+    assert "brainpy_model" in plugins.describe_plugins()
+
+
+def test_misspelled_hook_is_an_error_in_strict_mode(fake_entry_points, monkeypatch):
+    mod = _plugin_with("typo_plugin", brainpy_conectors=plugins.hookimpl(lambda: []))
+    fake_entry_points.append(_EntryPoint("typo", "typo_plugin", "brainpy-typo", lambda: mod))
+    monkeypatch.setenv("BRAINPY_STRICT_PLUGINS", "1")
+    with pytest.raises(PluginError, match="brainpy_connectors"):
+        manager.get_registry()
+
+
+def test_hook_without_hookimpl_is_reported(fake_entry_points):
+    def brainpy_connectors():
+        return [ConnectorSpec(name="Unseen", factory="math:cos")]
+
+    def brainpy_initialisers():  # British spelling and no marker
+        return []
+
+    def brainpy_version():  # a helper that merely starts with brainpy_: not reported
+        return "1.0"
+
+    mod = _plugin_with(
+        "unmarked_plugin",
+        brainpy_connectors=brainpy_connectors,
+        brainpy_initialisers=brainpy_initialisers,
+        brainpy_version=brainpy_version,
+    )
+    fake_entry_points.append(_EntryPoint("unmarked", "unmarked_plugin", "brainpy-unmarked", lambda: mod))
+    with pytest.warns(PluginWarning) as record:
+        manager.get_registry()
+    messages = [str(r.message) for r in record]
+    assert len(messages) == 2, messages
+    assert any("'brainpy_connectors' without @hookimpl" in m for m in messages)
+    assert any("'brainpy_initialisers'" in m and "'brainpy_initializers'" in m for m in messages)
+
+
+def test_correct_plugins_report_nothing(fake_entry_points):
+    fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = manager.get_registry()
+    assert not reg.problems and not reg.failed
+
+
+class _CustomBaseException(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("exc", [SystemExit(3), SystemExit(), GeneratorExit(), _CustomBaseException("odd")])
+def test_base_exception_at_import_is_isolated(fake_entry_points, exc):
+    def loader():
+        raise exc
+
+    fake_entry_points.append(_EntryPoint("exits", "exiting_plugin", "brainpy-exits", loader))
+    fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
+    with pytest.warns(PluginWarning, match=f"'brainpy-exits'.*failed to load: {type(exc).__name__}"):
+        reg = manager.get_registry()
+    assert reg.get("integrators", "my_rk") is not None
+    assert reg.failed[0][0].entry_point == "exits" and type(exc).__name__ in reg.failed[0][1]
+
+
+def test_base_exception_in_a_hook_is_isolated(fake_entry_points):
+    def brainpy_connectors():
+        raise SystemExit("hook exits")
+
+    mod = _plugin_with("exiting_hook", brainpy_connectors=plugins.hookimpl(brainpy_connectors))
+    fake_entry_points.append(_EntryPoint("exits", "exiting_hook", "brainpy-exits", lambda: mod))
+    with pytest.warns(PluginWarning, match="SystemExit: hook exits"):
+        manager.get_registry()
+
+
+def test_keyboard_interrupt_is_not_swallowed(fake_entry_points):
+    def loader():
+        raise KeyboardInterrupt
+
+    fake_entry_points.append(_EntryPoint("ctrlc", "ctrlc_plugin", "brainpy-ctrlc", loader))
+    with pytest.raises(KeyboardInterrupt):
+        manager.get_registry()
+
+
+def test_lazy_factory_that_cannot_be_imported_names_its_plugin(fake_entry_points):
+    mod = _module(
+        "lazy_plugin",
+        brainpy_models=[
+            ModelSpec(name="NoModule", factory="brainpy_module_that_does_not_exist:Model"),
+            ModelSpec(name="NoAttr", factory="math:NoSuchThing"),
+        ],
+    )
+    fake_entry_points.append(_EntryPoint("lazy", "lazy_plugin", "brainpy-lazy", lambda: mod))
+    reg = manager.get_registry()
+    with pytest.raises(PluginError) as info:
+        reg.get("models", "NoModule").load()
+    message = str(info.value)
+    assert "'brainpy-lazy'" in message and "'lazy'" in message and "'NoModule'" in message
+    assert "brainpy_module_that_does_not_exist" in message
+    assert isinstance(info.value.__cause__, ImportError)
+    with pytest.raises(PluginError, match=r"'brainpy-lazy'.*AttributeError.*NoSuchThing"):
+        reg.get("models", "NoAttr").load()
+    # a record nobody registered says so
+    with pytest.raises(PluginError, match="not registered by any plugin"):
+        ModelSpec(name="Loose", factory="math:NoSuchThing").load()
+
+
+def test_plugin_warnings_point_at_the_users_line(fake_entry_points):
+    other = _module("other_plugin", brainpy_connectors=[ConnectorSpec(name="Ring", factory="math:exp")])
+    fake_entry_points.append(_EntryPoint("broken", "broken_plugin", "brainpy-broken", _raise_import))
+    fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
+    fake_entry_points.append(_EntryPoint("other", "other_plugin", "brainpy-other", lambda: other))
+    with pytest.warns(PluginWarning) as record:
+        manager.get_registry()  # the line the warnings must point at
+    line = sys._getframe().f_lineno - 1
+    assert len(record) == 2  # the failure and the conflict
+    for w in record:
+        assert w.filename == __file__, w.filename
+        assert w.lineno == line
+
+
+def test_plugin_warnings_point_at_the_users_line_through_a_namespace(fake_entry_points):
+    """Through `brainpy.initialize.__getattr__`: the frames of BrainPy's modules are skipped too."""
+    import brainpy.initialize as init
+
+    fake_entry_points.append(_EntryPoint("broken", "broken_plugin", "brainpy-broken", _raise_import))
+    with pytest.warns(PluginWarning) as record:
+        with pytest.raises(AttributeError):
+            init.NoSuchInitializerAnywhere
+    assert record[0].filename == __file__
+
+
+def test_disabled_plugins_are_normalized(fake_entry_points, monkeypatch):
+    other = _module("other_plugin", brainpy_connectors=[ConnectorSpec(name="Grid", factory="math:exp")])
+    fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
+    fake_entry_points.append(_EntryPoint("my.other_plugin", "other_plugin", "Brainpy_Other", lambda: other))
+    monkeypatch.setenv("BRAINPY_DISABLED_PLUGINS", " Brainpy_Good ,MY-OTHER--plugin")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = manager.get_registry()
+    assert reg.get("connectors", "Ring") is None and reg.get("connectors", "Grid") is None
+    assert manager.normalize_name("Brainpy__Example.Plugin") == "brainpy-example-plugin"
+
+
+def test_disabling_a_builtin_package_warns(fake_entry_points, monkeypatch):
+    builtin = _module("builtin_plugin", brainpy_connectors=[ConnectorSpec(name="One2One", factory="math:exp")])
+    fake_entry_points.append(_EntryPoint("brainpy-dyn", "builtin_plugin", "brainpy-dyn", lambda: builtin))
+    monkeypatch.setenv("BRAINPY_DISABLED_PLUGINS", "brainpy_dyn")
+    monkeypatch.setenv("BRAINPY_STRICT_PLUGINS", "1")  # a choice, not a loading problem: still a warning
+    with pytest.warns(PluginWarning, match="BrainPy's own package 'brainpy-dyn'.*will be missing") as record:
+        reg = manager.get_registry()
+    assert record[0].filename == __file__
+    assert reg.get("connectors", "One2One") is None
+
+
+def test_disabling_an_unknown_name_warns(fake_entry_points, monkeypatch):
+    fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
+    monkeypatch.setenv("BRAINPY_DISABLED_PLUGINS", "brainpy-goood")
+    with pytest.warns(PluginWarning, match="'brainpy-goood', which is no installed plugin.*brainpy-good"):
+        reg = manager.get_registry()
+    assert reg.get("connectors", "Ring") is not None
+
+
+@pytest.mark.parametrize("value, strict", [("1", True), ("true", True), ("YES", True), (" On ", True),
+                                           ("0", False), ("false", False), ("no", False), ("OFF", False), ("", False)])
+def test_strict_flag_truthiness(fake_entry_points, monkeypatch, value, strict):
+    monkeypatch.setenv("BRAINPY_STRICT_PLUGINS", value)
+    fake_entry_points.append(_EntryPoint("broken", "broken_plugin", "brainpy-broken", _raise_import))
+    if strict:
+        with pytest.raises(PluginError):
+            manager.get_registry()
+    else:
+        with pytest.warns(PluginWarning):
+            manager.get_registry()
+
+
+@pytest.mark.parametrize("value, autoload", [("yes", False), ("TRUE", False), ("on", False), ("off", True), ("0", True)])
+def test_autoload_flag_truthiness(fake_entry_points, monkeypatch, value, autoload):
+    fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
+    monkeypatch.setenv("BRAINPY_DISABLE_PLUGIN_AUTOLOAD", value)
+    assert (manager.get_registry().get("connectors", "Ring") is not None) is autoload

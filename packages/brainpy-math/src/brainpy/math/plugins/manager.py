@@ -1,23 +1,32 @@
 """The plugin manager: loads ``brainpy.plugins`` entry points and builds the registry.
 
 The registry is built on first use and cached.  Each entry point is loaded on its own, so a
-plugin that fails to import, whose hook raises, or that claims a name another plugin already
+plugin that fails to import (with any exception but `KeyboardInterrupt`, `SystemExit` included),
+whose hook raises, that defines a misspelled hook, or that claims a name another plugin already
 took, only produces a `PluginWarning` naming the distribution and the entry point (or a
-`PluginError` when ``BRAINPY_STRICT_PLUGINS=1``); everything else keeps working.
+`PluginError` when ``BRAINPY_STRICT_PLUGINS`` is on); everything else keeps working.  The
+warnings point at the user's line that triggered the loading, not at this module.
 
 Loading order, which decides who keeps a name two plugins claim: BrainPy's own distributions
 first (in the order of `BUILTIN_DISTRIBUTIONS`), then third-party distributions sorted by name,
 each distribution's entry points sorted by name; records registered at run time come last.
 
-Environment variables:
-  BRAINPY_DISABLE_PLUGIN_AUTOLOAD: when set (to anything but ``0``/empty), only the entry points
-    of the BrainPy distributions themselves are loaded; third-party plugins are skipped.
-  BRAINPY_DISABLED_PLUGINS: comma-separated entry-point or distribution names to skip.
-  BRAINPY_STRICT_PLUGINS: when ``1``, loading problems raise `PluginError` instead of warning.
+Environment variables (switches are on for ``1``/``true``/``yes``/``on``, see
+`brainpy.tools.env_flag`):
+  BRAINPY_DISABLE_PLUGIN_AUTOLOAD: only the entry points of the BrainPy distributions themselves
+    are loaded; third-party plugins are skipped.
+  BRAINPY_DISABLED_PLUGINS: comma-separated entry-point or distribution names to skip, compared
+    after normalisation (case-insensitive, runs of ``-``, ``_`` and ``.`` equal), so
+    ``Brainpy_Example.Plugin`` skips ``brainpy-example-plugin``.  Disabling one of BrainPy's own
+    packages warns: the names it provides will be missing.
+  BRAINPY_STRICT_PLUGINS: loading problems raise `PluginError` instead of warning.
 """
 
+import difflib
+import inspect
 import os
 import re
+import sys
 import threading
 import warnings
 from dataclasses import dataclass
@@ -28,6 +37,7 @@ import pluggy
 
 from brainpy.errors import PluginError, PluginWarning
 from brainpy.math.plugins import hookspecs
+from brainpy.tools.env import env_flag
 from brainpy.math.plugins.records import (
     ConnectorSpec,
     InitializerSpec,
@@ -50,6 +60,8 @@ __all__ = [
     "register",
     "list_plugins",
     "describe_plugins",
+    "provider_of",
+    "normalize_name",
 ]
 
 ENTRY_POINT_GROUP = "brainpy.plugins"
@@ -103,18 +115,57 @@ class Registration:
     provider: Provider
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip() not in ("", "0", "false", "False", "no")
-
-
 def _strict() -> bool:
-    return os.environ.get("BRAINPY_STRICT_PLUGINS", "").strip() == "1"
+    return env_flag("BRAINPY_STRICT_PLUGINS")
+
+
+def normalize_name(name: str) -> str:
+    """A distribution or entry-point name compared the PEP 503 way: lower case, ``-_.`` runs as ``-``."""
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
+
+
+def _skipped_prefixes() -> Tuple[str, ...]:
+    """The files whose frames a plugin warning skips: BrainPy's own, pluggy's and importlib's."""
+    import brainpy
+
+    prefixes = [os.path.join(os.path.abspath(p), "") for p in getattr(brainpy, "__path__", [])]
+    prefixes.append(os.path.join(os.path.dirname(os.path.abspath(pluggy.__file__)), ""))
+    prefixes.append("<frozen importlib")
+    return tuple(prefixes)
+
+
+def _is_importlib_internal(filename: str) -> bool:
+    # the frames `warnings` itself leaves out when counting ``stacklevel``
+    return "importlib" in filename and "_bootstrap" in filename
+
+
+def _warn(message: str, category=PluginWarning):
+    """Warn at the first frame outside BrainPy (the user's line), not inside the manager."""
+    prefixes = _skipped_prefixes()
+    if sys.version_info >= (3, 12):
+        warnings.warn(message, category, skip_file_prefixes=prefixes)
+        return
+    # the same by counting frames: ``stacklevel=2`` is the caller of this function, and each
+    # further level is the next frame that `warnings` does not consider importlib-internal
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(prefixes):
+        frame = frame.f_back
+        while frame is not None and _is_importlib_internal(frame.f_code.co_filename):
+            frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def _report(message: str):
+    """A loading problem: a `PluginWarning`, or a `PluginError` in strict mode."""
     if _strict():
         raise PluginError(message)
-    warnings.warn(message, PluginWarning, stacklevel=4)
+    _warn(message)
+
+
+def _describe_exception(e: BaseException) -> str:
+    text = str(e)
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 class PluginRegistry:
@@ -123,7 +174,10 @@ class PluginRegistry:
     def __init__(self):
         self._by_kind: Dict[str, Dict[str, Registration]] = {kind: {} for kind in KINDS}
         self._rows: List[Registration] = []
+        #: (provider, error) of every plugin that failed to load or whose hook raised
         self.failed: List[Tuple[Provider, str]] = []
+        #: (provider, message) of the other problems reported while loading (conflicts, unknown hooks)
+        self.problems: List[Tuple[Provider, str]] = []
 
     def add(self, kind: str, record: Record, provider: Provider, replace: bool = False) -> bool:
         """Add ``record``; on a name conflict report it and keep the first (unless ``replace``)."""
@@ -136,10 +190,12 @@ class PluginRegistry:
                     other = table[name]
                     if other.record == record and other.provider == provider:
                         return False
-                    _report(
+                    message = (
                         f"BrainPy plugin conflict: the {kind[:-1].replace('_', ' ')} name {name!r} from "
                         f"{provider} is already provided by {other.provider}; keeping the first."
                     )
+                    self.problems.append((provider, message))
+                    _report(message)
                     return False
         reg = Registration(kind, record, provider)
         if replace:
@@ -204,17 +260,94 @@ def _dist_name(ep) -> str:
     return dist.metadata["Name"] if dist is not None else "<unknown distribution>"
 
 
+def _disabled_names() -> Dict[str, str]:
+    """``BRAINPY_DISABLED_PLUGINS`` as ``{normalized name: name as written}``."""
+    raw = os.environ.get("BRAINPY_DISABLED_PLUGINS", "")
+    return {normalize_name(s): s.strip() for s in raw.split(",") if s.strip()}
+
+
+def _check_disabled(disabled: Dict[str, str], eps: List[metadata.EntryPoint]):
+    """Warn about disabled names that are BrainPy's own packages or that match nothing."""
+    if not disabled:
+        return
+    builtin = {normalize_name(d) for d in BUILTIN_DISTRIBUTIONS}
+    known = set()
+    for ep in eps:
+        dist = _dist_name(ep)
+        known.update((normalize_name(ep.name), normalize_name(dist)))
+        if dist in BUILTIN_DISTRIBUTIONS and (normalize_name(ep.name) in disabled or normalize_name(dist) in disabled):
+            builtin.discard(normalize_name(dist))
+            written = disabled.get(normalize_name(ep.name)) or disabled.get(normalize_name(dist))
+            _warn(
+                f"BRAINPY_DISABLED_PLUGINS={os.environ.get('BRAINPY_DISABLED_PLUGINS')!r} disables {written!r}, "
+                f"the plugin of BrainPy's own package {dist!r}: the integrators, models, connectors, "
+                f"initializers, training algorithms and trainers it registers will be missing."
+            )
+    for name, written in disabled.items():
+        if name not in known:
+            _warn(
+                f"BRAINPY_DISABLED_PLUGINS names {written!r}, which is no installed plugin entry point or "
+                f"distribution (installed: {', '.join(sorted(known)) or 'none'})."
+            )
+
+
+def _hook_suggestion(name: str) -> str:
+    close = difflib.get_close_matches(name, list(HOOKS), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; the hooks are {', '.join(HOOKS)}."
+
+
+def _check_hook_names(pm: pluggy.PluginManager, plugin, provider: Provider, registry: PluginRegistry):
+    """Report functions of a plugin that look like hooks but are not (misspelled or unmarked)."""
+    problems = []
+    for name in sorted(dir(plugin)):
+        if not name.startswith("brainpy_"):
+            continue
+        try:
+            obj = getattr(plugin, name)
+        except Exception:  # noqa: BLE001 - an attribute that cannot be read is not a hook
+            continue
+        if not callable(obj):
+            continue
+        marked = pm.parse_hookimpl_opts(plugin, name) is not None
+        if marked and name not in HOOKS:
+            problems.append(
+                f"BrainPy plugin from {provider} marks {name!r} with @hookimpl, but BrainPy has no hook of "
+                f"that name, so it is never called{_hook_suggestion(name)}"
+            )
+        elif not marked and inspect.isfunction(obj):
+            if name in HOOKS:
+                problems.append(
+                    f"BrainPy plugin from {provider} defines {name!r} without @hookimpl "
+                    f"(from brainpy.math.plugins import hookimpl), so it is never called."
+                )
+            elif difflib.get_close_matches(name, list(HOOKS), n=1, cutoff=0.8):
+                problems.append(
+                    f"BrainPy plugin from {provider} defines {name!r}, which is no BrainPy hook (and has no "
+                    f"@hookimpl), so it is never called{_hook_suggestion(name)}"
+                )
+    for message in problems:
+        registry.problems.append((provider, message))
+        _report(message)
+
+
+def _isolated(e: BaseException) -> bool:
+    """Whether a plugin's exception is isolated (reported) rather than propagated: all but Ctrl-C."""
+    return not isinstance(e, KeyboardInterrupt)
+
+
 def _build() -> Tuple[pluggy.PluginManager, PluginRegistry]:
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     registry = PluginRegistry()
-    autoload = not _env_flag("BRAINPY_DISABLE_PLUGIN_AUTOLOAD")
-    disabled = {s.strip() for s in os.environ.get("BRAINPY_DISABLED_PLUGINS", "").split(",") if s.strip()}
+    autoload = not env_flag("BRAINPY_DISABLE_PLUGIN_AUTOLOAD")
+    disabled = _disabled_names()
+    eps = _entry_points()
+    _check_disabled(disabled, eps)
     providers = {}
-    for ep in _entry_points():
+    for ep in eps:
         dist = _dist_name(ep)
         provider = Provider(dist, ep.name, ep.value)
-        if ep.name in disabled or dist in disabled:
+        if normalize_name(ep.name) in disabled or normalize_name(dist) in disabled:
             continue
         if not autoload and dist not in BUILTIN_DISTRIBUTIONS:
             continue
@@ -223,11 +356,14 @@ def _build() -> Tuple[pluggy.PluginManager, PluginRegistry]:
             if pm.is_registered(plugin):
                 continue
             pm.register(plugin, name=f"{dist}:{ep.name}")
-        except Exception as e:  # a broken plugin must not break brainpy
-            registry.failed.append((provider, f"{type(e).__name__}: {e}"))
-            _report(f"BrainPy plugin from {provider} failed to load: {type(e).__name__}: {e}")
+        except BaseException as e:  # a broken plugin must not break brainpy (SystemExit included)
+            if not _isolated(e):
+                raise
+            registry.failed.append((provider, _describe_exception(e)))
+            _report(f"BrainPy plugin from {provider} failed to load: {_describe_exception(e)}")
             continue
         providers[id(plugin)] = provider
+        _check_hook_names(pm, plugin, provider, registry)
     for hook_name, (kind, record_type) in HOOKS.items():
         hook = getattr(pm.hook, hook_name)
         # get_hookimpls() lists implementations in registration order: built-ins come first
@@ -235,9 +371,11 @@ def _build() -> Tuple[pluggy.PluginManager, PluginRegistry]:
             provider = providers.get(id(impl.plugin), Provider(impl.plugin_name, "", ""))
             try:
                 records = list(impl.function() or ())
-            except Exception as e:
-                registry.failed.append((provider, f"{hook_name}: {type(e).__name__}: {e}"))
-                _report(f"BrainPy plugin hook {hook_name} of {provider} raised {type(e).__name__}: {e}")
+            except BaseException as e:
+                if not _isolated(e):
+                    raise
+                registry.failed.append((provider, f"{hook_name}: {_describe_exception(e)}"))
+                _report(f"BrainPy plugin hook {hook_name} of {provider} raised {_describe_exception(e)}")
                 continue
             for rec in records:
                 if not isinstance(rec, record_type):
@@ -319,9 +457,24 @@ def describe_plugins(kind: Optional[str] = None) -> str:
     for row in list_plugins(kind):
         extra = f" (aliases: {', '.join(row.record.aliases)})" if row.record.aliases else ""
         lines.append(f"{row.kind:<20} {row.record.name:<24} {row.provider}{extra}")
-    for provider, error in get_registry().failed:
+    registry = get_registry()
+    for provider, error in registry.failed:
         lines.append(f"FAILED {provider}: {error}")
+    for provider, message in registry.problems:
+        lines.append(f"WARNING {message}")
     return "\n".join(lines)
+
+
+def provider_of(record: Record) -> Optional[Provider]:
+    """Who registered ``record`` (this very object), or None when it is not in the registry."""
+    with _lock:
+        registry = _registry
+    if registry is None:
+        return None
+    for row in registry.rows():
+        if row.record is record:
+            return row.provider
+    return None
 
 
 def iter_records(kind: str) -> Iterable[Record]:

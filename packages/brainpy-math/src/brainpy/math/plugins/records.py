@@ -95,10 +95,29 @@ class Record:
         return (self.name,) + self.aliases
 
     def load(self):
-        """The factory object itself (importing a lazy ``"module:attr"`` factory on first use)."""
-        if isinstance(self.factory, str):
+        """The factory object itself (importing a lazy ``"module:attr"`` factory on first use).
+
+        Raises:
+          PluginError: a lazy factory cannot be imported; the message names the plugin (entry
+            point) and the distribution that registered the record, and the cause is chained.
+        """
+        if not isinstance(self.factory, str):
+            return self.factory
+        try:
             return _load_lazy(self.factory)
-        return self.factory
+        except BaseException as e:  # SystemExit from a plugin's module included; not Ctrl-C
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            from brainpy.errors import PluginError
+            from brainpy.math.plugins.manager import provider_of
+
+            provider = provider_of(self)
+            source = f"registered by {provider}" if provider is not None else "not registered by any plugin"
+            cause = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+            raise PluginError(
+                f"Cannot import the factory {self.factory!r} of {type(self).__name__}({self.name!r}), "
+                f"{source}: {cause}"
+            ) from e
 
 
 @dataclass(frozen=True)
