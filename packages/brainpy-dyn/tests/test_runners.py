@@ -6,6 +6,7 @@ import pytest
 
 import brainpy.dyn as dyn
 import brainpy.math as bm
+from brainpy.connect import All2All
 from brainpy.errors import RunningError
 from brainpy.running import Monitor
 
@@ -103,6 +104,22 @@ def test_monitor_shapes_indices_and_forms():
     runner = dyn.DSRunner(other, monitors={"mine": other.a}, progress_bar=False, dt=0.1)
     runner.run(1.)
     assert runner.mon.mine.shape == (10, 16)
+
+
+def test_unknown_monitor_of_an_ei_network_lists_variables_and_suggests():
+    E, I = dyn.LIF(8), dyn.LIF(2)
+    net = dyn.Network(E=E, I=I, E2I=dyn.ExpCOBA(E, I, All2All()))
+    with pytest.raises(RunningError) as info:
+        dyn.DSRunner(net, monitors=["E.spk"], progress_bar=False)
+    message = str(info.value)
+    assert "Did you mean 'E.spike' or 'I.spike'?" in message
+    assert (
+        "The Variables of the target are ['E.V', 'E.input', 'E.refractory', 'E.spike', 'E.t_last_spike', "
+        "'E2I.g', 'I.V', 'I.input', 'I.refractory', 'I.spike', 'I.t_last_spike']"
+    ) in message
+    assert "Network0" not in message.split("are [")[1]  # Variable paths, not node names
+    with pytest.raises(RunningError, match=r"Did you mean 'E\.input' or 'I\.input'\?"):
+        dyn.DSRunner(net, inputs=("E.inptu", 1.), progress_bar=False)
 
 
 def test_monitor_errors_are_running_errors():

@@ -127,6 +127,30 @@ def test_runner_errors():
         Runner(tree).run(1.)
 
 
+def test_unknown_monitor_lists_variable_paths_and_suggests():
+    tree = Tree()
+    tree.shared = tree.a  # a second path to LeafA: its Variables are listed once, under 'a.'
+    runner = Runner(tree, progress_bar=False)
+    assert runner.variable_paths() == ["a.M", "a.V", "b.M", "b.V"]
+    with pytest.raises(RunningError) as info:
+        Runner(tree, monitors=["a.v"])
+    message = str(info.value)
+    assert "cannot find the monitor target 'a.v' in Tree 'Tree0'." in message
+    assert "Did you mean 'a.V' or 'b.V' or 'a.M'?" in message  # case-insensitive: 'a.V' first
+    assert "The Variables of the target are ['a.M', 'a.V', 'b.M', 'b.V']" in message
+    assert "like 'LeafA.V'" in message
+    # a path starting with a node name gets absolute suggestions
+    with pytest.raises(RunningError, match=r"Did you mean 'LeafB\.M' or 'LeafB\.V' or 'LeafA\.M'\?"):
+        Runner(tree, monitors=["LeafB.MM"])
+    # nothing close: no suggestion, still the listing
+    with pytest.raises(RunningError) as info:
+        Runner(tree, monitors=["zzz"])
+    assert "Did you mean" not in str(info.value) and "['a.M', 'a.V', 'b.M', 'b.V']" in str(info.value)
+    # a node instead of a Variable: its own Variables are listed
+    with pytest.raises(RunningError, match=r"'b' .* is a Leaf, not a brainpy.math.Variable.*Its Variables: \['b\.M', 'b\.V'\]"):
+        Runner(tree, monitors=["b"])
+
+
 def test_runner_fun_monitors_and_dyn_vars():
     tree = Tree()
     extra = bm.Variable(jnp.ones(2))

@@ -1,5 +1,6 @@
 """`Runner`, the base class of BrainPy runners, and the shared per-step arguments `SharedArgs`."""
 
+import difflib
 import functools
 import inspect
 import os
@@ -120,6 +121,13 @@ def call_with_shared(fun: Callable, tdi: SharedArgs, style: Optional[str] = None
     if style == "none":
         return fun()
     return fun(tdi)
+
+
+def _listing(names: Sequence[str], limit: int = 40) -> str:
+    """``names`` as a readable list, cut after ``limit`` entries."""
+    shown = ", ".join(repr(n) for n in names[:limit])
+    more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
+    return f"[{shown}{more}]"
 
 
 def _describe(obj) -> str:
@@ -270,18 +278,53 @@ class Runner:
                 return found
         for _, found in candidates:
             if found is not None:
+                inside = ""
+                if isinstance(found, BrainPyObject):
+                    own = [p for p in self.variable_paths() if p.startswith(path + ".")]
+                    inside = f" Its Variables: {_listing(own)}." if own else ""
                 raise RunningError(
                     f"{type(self).__name__}: the {purpose} target {path!r} of {_describe(self.target)} "
                     f"is a {type(found).__name__}, not a brainpy.math.Variable. Only Variables change "
                     f"during a run (anything else is compiled as a constant), so only Variables can be "
-                    f"{'monitored' if purpose == 'monitor' else 'given inputs'}."
+                    f"{'monitored' if purpose == 'monitor' else 'given inputs'}.{inside}"
                 )
+        relative = self.variable_paths()
+        absolute_paths = list(self.target.vars().keys())
+        # suggest absolute paths to a path that starts with a node name, relative ones otherwise
+        known = absolute_paths if len(parts) > 1 and parts[0] in absolute else relative
+        lowered = {}
+        for k in known:
+            lowered.setdefault(k.lower(), k)
+        close = [lowered[c] for c in difflib.get_close_matches(path.lower(), list(lowered), n=3)]
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        example = f" (or absolute paths '<node name>.<attribute>', like {absolute_paths[0]!r})" if absolute_paths else ""
         raise RunningError(
             f"{type(self).__name__}: cannot find the {purpose} target {path!r} in "
-            f"{_describe(self.target)}: it is neither a relative path from the target nor an "
-            f"absolute path '<node name>.<attribute>' of one of its nodes "
-            f"{sorted(k for k in absolute)}."
+            f"{_describe(self.target)}.{hint} The Variables of the target are "
+            f"{_listing(relative)}{example}."
         )
+
+    def variable_paths(self) -> List[str]:
+        """The path of every `Variable` reachable from the target, as `find_target` accepts it.
+
+        Each Variable is listed once, under its shortest relative path (``'E.V'``,
+        ``'E.spike'``, ``'E2I.g'``; ``'V'`` for a Variable of the target itself), sorted.
+        """
+        paths, seen_vars, seen_nodes = [], set(), {id(self.target)}
+        level = [("", self.target)]
+        while level:
+            following = []
+            for prefix, obj in level:
+                for key, var in obj._direct_vars():
+                    if id(var) not in seen_vars:
+                        seen_vars.add(id(var))
+                        paths.append(prefix + key)
+                for key, node in obj._direct_nodes():
+                    if id(node) not in seen_nodes:
+                        seen_nodes.add(id(node))
+                        following.append((prefix + key + ".", node))
+            level = following
+        return sorted(paths)
 
     def _resolve_monitor(self, item: MonitorItem):
         var = item.target if isinstance(item.target, Array) else self.find_target(item.target, "monitor")
