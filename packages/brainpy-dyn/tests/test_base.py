@@ -154,6 +154,18 @@ def test_neugroup_geometry():
         dyn.NeuGroup(3).update(dyn.SharedArgs(t=0., dt=0.1))
 
 
+def test_repr_shows_the_size_of_groups():
+    assert repr(dyn.LIF(4000)) == "LIF(name='LIF0', size=(4000,))"
+    assert repr(dyn.LIF((10, 20), name="E")) == "LIF(name='E', size=(10, 20))"
+    assert repr(dyn.ConstantDelay(3, 1.0, dt=0.1)) == "ConstantDelay(name='ConstantDelay0', size=(3,))"
+    e, i = dyn.LIF(2), dyn.LIF(2)
+    net = dyn.Network(E=e, I=i)
+    # containers and synapses have no size of their own
+    assert repr(net) == "Network(name='Network0')"
+    assert repr(dyn.ExpCOBA(e, i, conn.All2All())) == "ExpCOBA(name='ExpCOBA0')"
+    assert repr([e]) == "[LIF(name='LIF1', size=(2,))]"
+
+
 def test_two_end_conn_connection_forms_and_attribute_checks():
     pre, post = dyn.LIF(3), dyn.LIF(4)
     syn = dyn.TwoEndConn(pre, post, conn=conn.All2All())
@@ -294,3 +306,41 @@ def test_plugin_models_resolve_through_the_registry():
     from brainpy.math.plugins import get_registry
 
     assert get_registry().get("models", "ExpCUBA").load() is dyn.ExpCUBA
+
+
+@pytest.fixture
+def builtin_plugins_only(monkeypatch):
+    """A registry of BrainPy's own plugins only (no third-party ones, no run-time records)."""
+    from brainpy.math.plugins import manager
+
+    monkeypatch.setattr(manager, "_runtime", [])
+    monkeypatch.setenv("BRAINPY_DISABLE_PLUGIN_AUTOLOAD", "1")
+    manager.reset_plugins()
+    yield
+    manager.reset_plugins()
+
+
+def _lazy_names(module):
+    """The names dir() lists that the module does not hold: those resolved from the registry."""
+    return sorted(set(dir(module)) - set(vars(module)))
+
+
+def test_dir_lists_registered_models_for_tab_completion(builtin_plugins_only):
+    from brainpy.math.plugins import get_registry
+
+    registry = get_registry()
+    # every built-in model is listed by dir(brainpy.dyn), also those only held by the submodules
+    assert set(registry.names("models", aliases=True)) <= set(dir(dyn))
+    assert {"LIF", "ExpCOBA", "HH", "INa_HH", "WilsonCowanModel"} <= set(dir(dyn))
+    assert _lazy_names(dyn.neurons) == [] and _lazy_names(dyn.synapses) == []
+
+    class ThirdPartyNeuron(dyn.NeuGroup):
+        def update(self, tdi):
+            pass
+
+    register(ModelSpec(name="ThirdPartyNeuron", category="neuron", factory=ThirdPartyNeuron, aliases=("TPN",)))
+    assert {"ThirdPartyNeuron", "TPN"} <= set(dir(dyn))
+    assert _lazy_names(dyn.neurons) == ["TPN", "ThirdPartyNeuron"]
+    assert _lazy_names(dyn.synapses) == []
+    assert "ThirdPartyNeuron" not in dir(dyn.channels)
+    assert dyn.TPN is ThirdPartyNeuron

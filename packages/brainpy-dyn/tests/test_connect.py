@@ -423,3 +423,26 @@ def test_fixed_prob_large_sparse_network_builds_fast():
     assert time.perf_counter() - t0 < 5.0  # was a dense 40k x 40k draw (seconds per projection)
     expected = 0.002 * 40000 * 39999
     assert abs(a(ind).size - expected) < 5 * np.sqrt(expected)
+
+
+def test_dir_lists_plugin_connectors_for_tab_completion(monkeypatch):
+    from brainpy.math.plugins import ConnectorSpec, manager, register
+
+    monkeypatch.setattr(manager, "_runtime", [])
+    monkeypatch.setenv("BRAINPY_DISABLE_PLUGIN_AUTOLOAD", "1")
+    manager.reset_plugins()
+    try:
+        # the built-in connectors are module attributes: dir() lists them and nothing else
+        assert set(conn.__all__) <= set(dir(conn))
+        assert sorted(set(dir(conn)) - set(vars(conn))) == []
+
+        class PluginRing(conn.TwoEndConnector):
+            def build_coo(self):
+                return np.arange(self.pre_num), np.arange(self.pre_num)[::-1]
+
+        register(ConnectorSpec(name="PluginRing", factory=PluginRing, aliases=("plugin_ring",)))
+        assert sorted(set(dir(conn)) - set(vars(conn))) == ["PluginRing", "plugin_ring"]
+        assert dir(conn) == sorted(dir(conn))
+        assert conn.plugin_ring is PluginRing
+    finally:
+        manager.reset_plugins()

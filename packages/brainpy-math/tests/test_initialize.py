@@ -333,6 +333,35 @@ def test_builtin_initializers():
     assert issubclass(init.XavierNormal, init.InterLayerInitializer)
 
 
+@pytest.fixture
+def builtin_plugins_only(monkeypatch):
+    """A registry of BrainPy's own plugins only (no third-party ones, no run-time records)."""
+    from brainpy.math.plugins import manager
+
+    monkeypatch.setattr(manager, "_runtime", [])
+    monkeypatch.setenv("BRAINPY_DISABLE_PLUGIN_AUTOLOAD", "1")
+    manager.reset_plugins()
+    yield
+    manager.reset_plugins()
+
+
+def test_dir_lists_the_initializers_of_plugins(builtin_plugins_only):
+    from brainpy.math import plugins
+
+    # built-in initializers are module attributes already: dir() adds nothing
+    assert set(init.__all__) <= set(dir(init))
+    assert sorted(set(dir(init)) - set(vars(init))) == []
+
+    class Ones(init.Initializer):
+        def __call__(self, shape, dtype=None):
+            return bm.ones(shape, dtype)
+
+    plugins.register(plugins.InitializerSpec(name="PluginOnes", factory=Ones, aliases=("plugin_ones",)))
+    assert sorted(set(dir(init)) - set(vars(init))) == ["PluginOnes", "plugin_ones"]
+    assert dir(init) == sorted(dir(init))
+    assert init.plugin_ones is Ones
+
+
 def test_custom_initializer_and_abstract_base():
     class LinearDecay(init.InterLayerInitializer):
         def __init__(self, max_w):

@@ -67,3 +67,10 @@ def __getattr__(name):
         f"module 'brainpy.connect' has no connector {name!r}.{hint} "
         f"Connectors come from brainpy.connect and from plugins' brainpy_connectors hook."
     )
+
+
+def __dir__():
+    """The module's names and every connector registered by a plugin (for tab completion)."""
+    from brainpy.math.plugins import get_registry
+
+    return sorted(set(globals()) | set(get_registry().names("connectors", aliases=True)))

@@ -318,7 +318,10 @@ class DynamicalSystem(BrainPyObject):
                 delay.update(node._delay_targets[identifier].value)
 
     def __repr__(self):
-        return f"{type(self).__name__}(name={self.name!r})"
+        # groups (neurons, channels, delays, rate models) show their geometry: LIF(name='LIF0', size=(4000,))
+        size = self.__dict__.get("size")
+        shown = f", size={size!r}" if isinstance(size, tuple) else ""
+        return f"{type(self).__name__}(name={self.name!r}{shown})"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -100,3 +100,10 @@ def __getattr__(name):
         known = get_registry().names("initializers")
         raise AttributeError(f"brainpy.initialize has no initializer {name!r}; registered initializers: {known}.")
     return record.load()
+
+
+def __dir__():
+    """The module's names and every initializer registered by a plugin (for tab completion)."""
+    from brainpy.math.plugins import get_registry
+
+    return sorted(set(globals()) | set(get_registry().names("initializers", aliases=True)))
