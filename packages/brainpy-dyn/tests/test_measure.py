@@ -92,6 +92,42 @@ def test_raster_plot():
     assert len(index) == SPIKES.sum()
 
 
+def test_raster_plot_argument_orders_and_event_records():
+    from brainpy.running import SpikeRecord
+
+    times = np.arange(SPIKES.shape[0]) * 0.1
+    steps, neurons = np.where(SPIKES)
+    for args in [(SPIKES, times), (times, SPIKES), (Array(times), Array(SPIKES))]:
+        out = measure.raster_plot(*args)
+        assert isinstance(out, SpikeRecord)
+        np.testing.assert_array_equal(out.indices, neurons)
+        np.testing.assert_allclose(out.times, times[steps])
+    # an event record (as an HDF5Monitor returns) comes back as it is, with or without the times
+    record = SpikeRecord(np.array([3, 1]), np.array([0.2, 0.7]))
+    for args in [(record,), (record, times), (times, record)]:
+        out = measure.raster_plot(*args)
+        assert out.indices.tolist() == [3, 1] and out.times.tolist() == [0.2, 0.7]
+    with pytest.raises(ValueError, match=r"in either order; got shapes \(1003,\) and \(1003,\)"):
+        measure.raster_plot(SPIKES[:, 0], times)
+    with pytest.raises(ValueError, match="1003 rows .* 1002 times"):
+        measure.raster_plot(SPIKES, times[1:])
+    with pytest.raises(ValueError, match="two event records"):
+        measure.raster_plot(record, record)
+
+
+def test_dir_shows_only_the_public_functions():
+    import brainpy.visualization as vis
+
+    assert [n for n in dir(measure) if not n.startswith("_")] == [
+        "cross_correlation", "firing_rate", "functional_connectivity", "matrix_correlation",
+        "raster_plot", "voltage_fluctuation", "weighted_correlation",
+    ]
+    assert [n for n in dir(vis) if not n.startswith("_")] == [
+        "animate_1D", "animate_2D", "get_figure", "line_plot", "plot_style1", "raster_plot", "remove_axis",
+    ]
+    assert "__doc__" in dir(measure) and "np" not in dir(vis) and "jnp" not in dir(measure)
+
+
 @pytest.mark.parametrize("numpy", [True, False])
 def test_firing_rate(numpy):
     dt, width = 0.1, 5.0

@@ -53,6 +53,65 @@ def test_raster_plot_points_match_spikes():
     assert ax.get_ylabel() == "Neuron index" and ax.get_title() == "spikes"
 
 
+def _points(ax):
+    (line,) = ax.get_lines()
+    return np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+
+
+def test_raster_plot_accepts_both_argument_orders_and_event_records():
+    from brainpy.measure import raster_plot as spike_events
+    from brainpy.running import SpikeRecord
+
+    ts = np.arange(50) * 0.5
+    spikes = np.random.RandomState(2).rand(50, 3, 4) < 0.1  # a (3, 4) group: flattened per step
+    steps, neurons = np.nonzero(spikes.reshape(50, 12))
+    expected = (ts[steps], neurons)
+    for args in [(ts, spikes), (spikes, ts)]:  # visualize's 2.1 order, and measure's order
+        fig, ax = plt.subplots()
+        vis.raster_plot(*args, ax=ax)
+        np.testing.assert_allclose(_points(ax)[0], expected[0])
+        np.testing.assert_array_equal(_points(ax)[1], expected[1])
+    # the event record of an HDF5Monitor, alone or after the times, and measure's result
+    record = SpikeRecord(indices=np.array([4, 0, 11], np.int32), times=np.array([1.5, 2.0, 2.0]))
+    for args in [(record,), (ts, record), (record, ts), (spike_events(spikes, ts),)]:
+        fig, ax = plt.subplots()
+        vis.raster_plot(*args, ax=ax)
+        want = expected if len(args) == 1 and args[0] is not record else (record.times, record.indices)
+        np.testing.assert_allclose(_points(ax)[0], want[0])
+        np.testing.assert_array_equal(_points(ax)[1], want[1])
+    with pytest.raises(ValueError, match=r"visualize.raster_plot: expected the spikes .* got shapes \(50,\) and \(50,\)"):
+        vis.raster_plot(ts, spikes[:, 0, 0])
+    with pytest.raises(ValueError, match="50 rows .* 49 times"):
+        vis.raster_plot(ts[1:], spikes)
+    with pytest.raises(ValueError, match="needs the spike matrix and the times"):
+        vis.raster_plot(spikes)
+
+
+def test_raster_plot_of_an_hdf5_monitor_run(tmp_path):
+    pytest.importorskip("h5py")
+    import brainpy.dyn as dyn
+    import brainpy.math as bm
+    from brainpy.running import HDF5Monitor
+
+    def run(monitors):
+        bm.clear_name_cache(ignore_warn=True)
+        group = dyn.LIF(6, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=2.)
+        group.V[:] = -60.
+        drive = bm.asarray([5., 12., 16., 20., 25., 30.])  # V_rest + 5 stays below V_th
+        runner = dyn.DSRunner(group, monitors=monitors, inputs=("input", drive), progress_bar=False)
+        runner.run(60.)
+        return runner
+
+    dense = run(["spike"])
+    streamed = run(HDF5Monitor(tmp_path / "run.h5", ["spike"]))
+    steps, neurons = np.nonzero(dense.mon.spike)
+    assert len(steps) > 10 and set(neurons) == {1, 2, 3, 4, 5}  # the weakest drive stays silent
+    fig, ax = plt.subplots()
+    vis.raster_plot(streamed.mon.ts, streamed.mon["spike"], ax=ax)
+    np.testing.assert_allclose(_points(ax)[0], dense.mon.ts[steps])
+    np.testing.assert_array_equal(_points(ax)[1], neurons)
+
+
 def test_get_figure_and_styles():
     fig, gs = vis.get_figure(2, 3, 2, 4)
     np.testing.assert_allclose(fig.get_size_inches(), [12, 4])

@@ -195,25 +195,71 @@ def weighted_correlation(x, y, w, numpy=True):
     return _out(cov_xy / xp.sqrt(cov_xx * cov_yy), numpy)
 
 
-def raster_plot(sp_matrix, times):
+def _is_event_record(x) -> bool:
+    """An event record ``(indices, times)``, like the `SpikeRecord` of an `HDF5Monitor`."""
+    return isinstance(x, tuple) and hasattr(x, "indices") and hasattr(x, "times")
+
+
+def raster_plot(sp_matrix, times=None):
     """The neuron index and time of every spike, for a raster plot.
 
+    The BrainPy 2.1 order is ``raster_plot(sp_matrix, times)``; ``bp.visualize.raster_plot``
+    takes ``(ts, sp_matrix)``.  So that either order works in both, the arguments are told
+    apart by their shapes: the times are the 1-D argument, the spikes the other one (2-D or
+    more; a single neuron's spikes must have shape ``(num_time, 1)``).  An event record
+    ``(indices, times)`` (the `brainpy.running.SpikeRecord` that ``HDF5Monitor`` returns for a
+    spike quantity) may be given instead of the spike matrix, alone or with the times, which
+    it then does not need.
+
     Args:
-      sp_matrix: the spike matrix, shape ``(num_time, num_neuron)``.
-      times: the time of each row, shape ``(num_time,)``.
+      sp_matrix: the spikes: a matrix of shape ``(num_time, num_neuron)`` (nonzero means a
+        spike; more dimensions are flattened per step), or an event record.
+      times: the time of each row of ``sp_matrix``, shape ``(num_time,)``.
 
     Returns:
-      ``(neuron_indices, spike_times)`` as NumPy arrays, ordered by time then by neuron.
+      A `brainpy.running.SpikeRecord` ``(indices, times)`` of NumPy arrays: the neuron index and
+      the time of each spike, ordered by time then by neuron (an event record is returned in
+      its own order).  It unpacks as ``index, time = raster_plot(sp_matrix, times)``.
+
+    Examples:
+      >>> index, t = bp.measure.raster_plot(runner.mon['E.spike'], runner.mon.ts)  # doctest: +SKIP
+      >>> index, t = bp.measure.raster_plot(runner.mon.ts, runner.mon['E.spike'])  # doctest: +SKIP
     """
-    sp_matrix = np.asarray(_unwrap(sp_matrix))
-    times = np.asarray(_unwrap(times))
-    if sp_matrix.ndim != 2 or times.shape != (sp_matrix.shape[0],):
+    return _spike_events(sp_matrix, times, "brainpy.measure.raster_plot")
+
+
+def _spike_events(sp_matrix, times, fname):
+    """The `SpikeRecord` of spikes given as (matrix, times) in either order, or as an event record."""
+    from brainpy.running.hdf5_monitor import SpikeRecord
+
+    records = [x for x in (sp_matrix, times) if _is_event_record(x)]
+    if len(records) == 2:
+        raise ValueError(f"{fname}: got two event records; give one, with or without the times.")
+    if records:
+        indices, spike_times = (np.asarray(_unwrap(v)) for v in records[0])
+        if indices.ndim != 1 or indices.shape != spike_times.shape:
+            raise ValueError(f"{fname}: an event record holds two 1-D arrays of the same length "
+                             f"(indices, times), got shapes {indices.shape} and {spike_times.shape}.")
+        return SpikeRecord(indices, spike_times)
+    if times is None:
+        raise ValueError(f"{fname}: needs the spike matrix and the times (or one event record (indices, times)).")
+    a, b = np.asarray(_unwrap(sp_matrix)), np.asarray(_unwrap(times))
+    if a.ndim >= 2 and b.ndim == 1:
+        spikes, times = a, b
+    elif a.ndim == 1 and b.ndim >= 2:
+        spikes, times = b, a
+    else:
         raise ValueError(
-            f"brainpy.measure.raster_plot: expected sp_matrix of shape (num_time, num_neuron) and times of "
-            f"shape (num_time,), got {sp_matrix.shape} and {times.shape}."
+            f"{fname}: expected the spikes of shape (num_time, num_neuron) and the 1-D times of shape "
+            f"(num_time,), in either order; got shapes {a.shape} and {b.shape}. (The spikes of one neuron "
+            f"need the shape (num_time, 1).)"
         )
-    steps, neurons = np.nonzero(sp_matrix > 0)
-    return neurons, times[steps]
+    spikes = spikes.reshape(spikes.shape[0], -1)
+    if spikes.shape[0] != times.shape[0]:
+        raise ValueError(f"{fname}: the spikes have {spikes.shape[0]} rows (time steps) but there are "
+                         f"{times.shape[0]} times.")
+    steps, neurons = np.nonzero(spikes > 0)
+    return SpikeRecord(neurons, times[steps])
 
 
 def firing_rate(sp_matrix, width, dt=None, numpy=True):
@@ -238,3 +284,8 @@ def firing_rate(sp_matrix, width, dt=None, numpy=True):
     # Spikes per neuron in the window divided by the window length in seconds.
     window = xp.ones(2 * half + 1) * (1000.0 / ((2 * half + 1) * dt))
     return _out(xp.convolve(sp_matrix.mean(axis=1), window, mode="same"), numpy)
+
+
+def __dir__():
+    # the public functions only: not the imported modules and helpers (np, jnp, get_dt, ...)
+    return sorted(set(__all__) | {k for k in globals() if k.startswith("__")})

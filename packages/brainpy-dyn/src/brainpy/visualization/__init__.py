@@ -166,13 +166,22 @@ def line_plot(ts, val_matrix, plot_ids=None, ax=None, xlim=None, ylim=None, xlab
     _decorate(ax, xlim, ylim, xlabel, ylabel, title, legend, show)
 
 
-def raster_plot(ts, sp_matrix, ax=None, marker=".", markersize=2, color="k", xlabel="Time (ms)",
+def raster_plot(ts, sp_matrix=None, ax=None, marker=".", markersize=2, color="k", xlabel="Time (ms)",
                 ylabel="Neuron index", xlim=None, ylim=None, title=None, show=False, **kwargs):
     """Plot one marker per spike at (spike time, neuron index).
 
+    The spikes come as a matrix with the times (``raster_plot(runner.mon.ts,
+    runner.mon['E.spike'])``), or as the event record ``(indices, times)`` that an
+    ``HDF5Monitor`` returns for a spike quantity (``raster_plot(mon.ts, mon['E.spike'])`` or
+    ``raster_plot(mon['E.spike'])``), which holds its own times.  The times and the matrix are
+    told apart by their shapes (the times are the 1-D one), so the order of
+    ``brainpy.measure.raster_plot(sp_matrix, times)`` works too, and that function's result can
+    be plotted as it is.
+
     Args:
-      ts: the times, shape ``(num_time,)``.
-      sp_matrix: the spikes, shape ``(num_time, num_neuron)`` (nonzero means a spike).
+      ts: the times, shape ``(num_time,)``; or an event record.
+      sp_matrix: the spikes, shape ``(num_time, num_neuron)`` (nonzero means a spike; more
+        dimensions are flattened per step), or an event record ``(indices, times)``.
       ax: the axes (default: the current axes).
       marker: the marker style.
       markersize: the marker size.
@@ -185,15 +194,11 @@ def raster_plot(ts, sp_matrix, ax=None, marker=".", markersize=2, color="k", xla
       show: call ``plt.show()`` at the end.
       **kwargs: passed to ``ax.plot``.
     """
-    ts = _np(ts)
-    sp_matrix = _np(sp_matrix)
-    if sp_matrix.ndim != 2 or sp_matrix.shape[0] != ts.shape[0]:
-        raise ValueError(
-            f"raster_plot: sp_matrix must have shape (num_time={ts.shape[0]}, num_neuron), got {sp_matrix.shape}."
-        )
-    steps, index = np.nonzero(sp_matrix > 0)
+    from brainpy.measure import _spike_events
+
+    index, times = _spike_events(ts, sp_matrix, "brainpy.visualize.raster_plot")
     ax = _plt().gca() if ax is None else ax
-    ax.plot(ts[steps], index, linestyle="none", marker=marker, markersize=markersize, color=color, **kwargs)
+    ax.plot(times, index, linestyle="none", marker=marker, markersize=markersize, color=color, **kwargs)
     _decorate(ax, xlim, ylim, xlabel, ylabel, title, None, show)
 
 
@@ -354,3 +359,8 @@ def animate_2D(values, net_size, dt=None, val_min=None, val_max=None, cmap=None,
 
     anim = animation.FuncAnimation(fig, update, frames=frames, interval=frame_delay, blit=False)
     return _finish_animation(anim, save_path, gif_dpi, video_fps, show)
+
+
+def __dir__():
+    # the public functions only: not the imported modules and helpers (np, numbers, get_dt, ...)
+    return sorted(set(__all__) | {k for k in globals() if k.startswith("__")})
