@@ -12,7 +12,9 @@ import sys
 
 import pytest
 
-if os.environ.get("BRAINPY_RUN_BROKEN_PLUGIN_TESTS") != "1":
+from brainpy.tools import env_flag
+
+if not env_flag("BRAINPY_RUN_BROKEN_PLUGIN_TESTS"):
     pytest.skip("needs brainpy-broken-plugin installed (nox -s tests_all)", allow_module_level=True)
 
 PROBE = """

@@ -42,6 +42,22 @@ def test_integrator_usable_by_name():
     assert type(alias).__name__ == "Wray3"
 
 
+def test_integrator_written_as_a_step_usable_by_name():
+    """HeunPC defines only the public `step` (with `call_f`): the same values as the built-in Heun2."""
+    assert "heun_pc" in bp.ode.get_supported_methods()
+
+    def lorenz(x, y, z, t, sigma=10.0, rho=28.0, beta=8.0 / 3):
+        return sigma * (y - x), x * (rho - z) - y, x * y - beta * z
+
+    ours = bp.odeint(lorenz, method="heun_pc", dt=0.01)
+    builtin = bp.odeint(lorenz, method="heun2", dt=0.01)
+    assert type(ours).__name__ == "HeunPC"
+    a = b = (1.0, 1.0, 1.0)
+    for i in range(100):
+        a, b = ours(*a, i * 0.01), builtin(*b, i * 0.01)
+    np.testing.assert_allclose(np.array(a, dtype=float), np.array(b, dtype=float), rtol=1e-5)
+
+
 def _isi_of_theta_neuron(I, tau=1.0, dt=0.01, duration=60.0):
     neuron = bp.dyn.ThetaNeuron(1, tau=tau)
     runner = bp.DSRunner(neuron, monitors=["spike"], inputs=("input", I), dt=dt, progress_bar=False)

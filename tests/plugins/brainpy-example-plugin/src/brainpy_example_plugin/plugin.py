@@ -18,7 +18,13 @@ def brainpy_integrators():
             factory="brainpy_example_plugin.solvers:Wray3",
             aliases=("example_rk3",),
             description="Wray's third-order Runge-Kutta method (example plugin)",
-        )
+        ),
+        IntegratorSpec(
+            name="heun_pc",
+            kind="ode",
+            factory="brainpy_example_plugin.solvers:HeunPC",
+            description="Heun's predictor-corrector method, written as a step (example plugin)",
+        ),
     ]
 
 

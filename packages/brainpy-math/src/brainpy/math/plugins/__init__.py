@@ -26,11 +26,26 @@ Once the package is installed, ``bp.odeint(f, method="my_rk")`` and ``bp.dyn.MyN
 ``python -m brainpy.math.plugins`` (or `describe_plugins`) shows what is registered and by whom.
 Factories given as ``"module:attr"`` strings are imported only when first used.
 
-A plugin that fails to import, or that claims a name another plugin already provides, produces a
-`brainpy.errors.PluginWarning` naming its distribution and entry point, and the rest keeps
-working.  ``BRAINPY_STRICT_PLUGINS=1`` turns these warnings into `brainpy.errors.PluginError`;
+What each factory subclasses, and the public methods it defines (none is private):
+
+* integrators: `brainpy.integrators.ode.ExplicitRKIntegrator` with a ``tableau`` class attribute
+  (a `brainpy.integrators.ode.ButcherTableau`) and no code, or `ODEIntegrator`/`SDEIntegrator`/
+  `FDEIntegrator` defining ``step(values, t, params, dt)`` (SDE: ``sde_step``) with ``call_f``;
+* models: `brainpy.dyn.NeuGroup` (or ``TwoEndConn``, ...) defining ``update(self, tdi)``;
+* connectors: `brainpy.connect.TwoEndConnector` defining ``build_coo`` (or ``build_mat``, ...);
+* initializers: `brainpy.initialize.Initializer` defining ``__call__(shape, dtype=None)``;
+* training algorithms: `brainpy.nn.algorithms.OnlineAlgorithm`/`OfflineAlgorithm` defining ``call``.
+
+A plugin that fails to import (any exception but `KeyboardInterrupt`), whose hook raises, that
+defines a misspelled or unmarked hook (``brainpy_model`` for ``brainpy_models``), or that claims a
+name another plugin already provides, produces a `brainpy.errors.PluginWarning` naming its
+distribution and entry point and pointing at the user's line, and the rest keeps working.  A lazy
+factory that cannot be imported raises `brainpy.errors.PluginError` naming the same.
+``BRAINPY_STRICT_PLUGINS=1`` turns the warnings into `brainpy.errors.PluginError`;
 ``BRAINPY_DISABLE_PLUGIN_AUTOLOAD=1`` loads only BrainPy's own distributions;
-``BRAINPY_DISABLED_PLUGINS=name1,name2`` skips the named entry points or distributions.
+``BRAINPY_DISABLED_PLUGINS=name1,name2`` skips the named entry points or distributions (names
+compared case-insensitively, ``-``/``_``/``.`` alike).  Switches are on for ``1``, ``true``,
+``yes`` or ``on`` (`brainpy.tools.env_flag`).
 """
 
 from brainpy.math.plugins.hookspecs import hookimpl, hookspec
@@ -44,6 +59,8 @@ from brainpy.math.plugins.manager import (
     get_plugin_manager,
     get_registry,
     list_plugins,
+    normalize_name,
+    provider_of,
     register,
     reset_plugins,
 )
@@ -69,6 +86,8 @@ __all__ = [
     "get_plugin_manager",
     "get_registry",
     "list_plugins",
+    "normalize_name",
+    "provider_of",
     "register",
     "reset_plugins",
     "Record",
