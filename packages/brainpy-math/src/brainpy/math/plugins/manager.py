@@ -270,14 +270,13 @@ def _check_disabled(disabled: Dict[str, str], eps: List[metadata.EntryPoint]):
     """Warn about disabled names that are BrainPy's own packages or that match nothing."""
     if not disabled:
         return
-    builtin = {normalize_name(d) for d in BUILTIN_DISTRIBUTIONS}
-    known = set()
+    known, warned = set(), set()
     for ep in eps:
         dist = _dist_name(ep)
         known.update((normalize_name(ep.name), normalize_name(dist)))
-        if dist in BUILTIN_DISTRIBUTIONS and (normalize_name(ep.name) in disabled or normalize_name(dist) in disabled):
-            builtin.discard(normalize_name(dist))
-            written = disabled.get(normalize_name(ep.name)) or disabled.get(normalize_name(dist))
+        written = disabled.get(normalize_name(ep.name)) or disabled.get(normalize_name(dist))
+        if dist in BUILTIN_DISTRIBUTIONS and written is not None and dist not in warned:
+            warned.add(dist)
             _warn(
                 f"BRAINPY_DISABLED_PLUGINS={os.environ.get('BRAINPY_DISABLED_PLUGINS')!r} disables {written!r}, "
                 f"the plugin of BrainPy's own package {dist!r}: the integrators, models, connectors, "
@@ -460,7 +459,7 @@ def describe_plugins(kind: Optional[str] = None) -> str:
     registry = get_registry()
     for provider, error in registry.failed:
         lines.append(f"FAILED {provider}: {error}")
-    for provider, message in registry.problems:
+    for _, message in registry.problems:
         lines.append(f"WARNING {message}")
     return "\n".join(lines)
 
