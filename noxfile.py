@@ -5,6 +5,7 @@ the ones it declares, so ``nox -s "tests(package='brainpy-nn')"`` installs brain
 brainpy-math beside it, and a missing declaration fails there.
 """
 
+import os
 import pathlib
 import re
 import shutil
@@ -20,7 +21,7 @@ PLUGIN_FIXTURES = ROOT / "tests" / "plugins"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = False
-nox.options.sessions = ["lint", "tests", "tests_all", "tests_jax_floor", "wheels"]
+nox.options.sessions = ["lint", "tests", "tests_all", "tests_jax_floor", "wheels", "install"]
 
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--import-mode=importlib"]
 # JAX versions at both ends of the supported window.
@@ -129,7 +130,7 @@ def lint(session):
 
 @nox.session
 def wheels(session):
-    """Build every wheel; only the meta-package's wheel may contain brainpy/__init__.py."""
+    """Build every wheel; each carries the LICENSE; only the meta-package's has brainpy/__init__.py."""
     session.install("build>=1.0")
     out = ROOT / "dist"
     shutil.rmtree(out, ignore_errors=True)
@@ -145,6 +146,9 @@ def wheels(session):
         with zipfile.ZipFile(found[0]) as whl:
             members = set(whl.namelist())
         has_init = "brainpy/__init__.py" in members
+        if not any(m.split("/")[0].endswith(".dist-info") and m.rsplit("/", 1)[-1] == "LICENSE"
+                   for m in members):
+            problems.append(f"{name}: the wheel carries no LICENSE file")
         if name == "brainpy" and not has_init:
             problems.append("brainpy: the meta wheel lacks brainpy/__init__.py")
         if name != "brainpy" and has_init:
@@ -152,6 +156,73 @@ def wheels(session):
         session.log(f"{found[0].name}: {len(members)} files")
     if problems:
         session.error("; ".join(problems))
+
+
+def _install_block(readme: pathlib.Path):
+    """The lines of the first fenced code block of a README's ``## Install`` section."""
+    text = readme.read_text()
+    match = re.search(r"^## Install\s*$(.*?)(?=^## |\Z)", text, re.S | re.M)
+    if match is None:
+        raise ValueError(f"{readme}: no '## Install' section")
+    block = re.search(r"^```[a-z]*\n(.*?)^```", match.group(1), re.S | re.M)
+    if block is None:
+        raise ValueError(f"{readme}: the '## Install' section has no fenced code block")
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def _installed_dists(command: str):
+    """The BrainPy distributions an install command names (``./packages/<dist>`` paths)."""
+    return re.findall(r"\./packages/([A-Za-z0-9_.-]+)", command)
+
+
+def _run_in_fresh_venv(session, venv_dir, lines, env=None):
+    """Make a virtual environment with the standard library's venv and run ``lines`` in it with bash."""
+    shutil.rmtree(venv_dir, ignore_errors=True)
+    session.run(sys.executable, "-m", "venv", str(venv_dir), external=True)
+    bin_dir = str(pathlib.Path(venv_dir) / "bin")
+    run_env = {"VIRTUAL_ENV": str(venv_dir), "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
+               "JAX_PLATFORMS": "cpu", "MPLBACKEND": "Agg", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+               "PYTHONPATH": ""}
+    run_env.update(env or {})
+    for line in lines:
+        session.run("bash", "-c", line, env=run_env, external=True)
+    return str(pathlib.Path(bin_dir) / "python"), run_env
+
+
+@nox.session(venv_backend="none")
+def install(session):
+    """The README install commands, verbatim, each in a fresh venv, then checks of what they installed.
+
+    For the root README and every package README, the first fenced code block of its ``## Install``
+    section is run line by line (the install command, then its smoke test) from the repository
+    root; ``tests/install/check_install.py`` then checks that exactly the named BrainPy packages
+    were installed at this repository's versions.  Last, the root README's install runs again with
+    the C++ compiler pointing nowhere: it must succeed, run on pure JAX and say so once.
+    """
+    session.chdir(ROOT)
+    readmes = [ROOT / "README.md"] + [PACKAGES[name]["dir"] / "README.md" for name in PACKAGE_NAMES]
+    root = pathlib.Path(session.create_tmp()).resolve() / "install-venvs"
+    check = str(ROOT / "tests" / "install" / "check_install.py")
+    done = {}
+    for readme in readmes:
+        lines = _install_block(readme)
+        key = "\n".join(lines)
+        if key in done:
+            session.log(f"{readme.relative_to(ROOT)}: the same commands as {done[key]}, already run")
+            continue
+        done[key] = readme.relative_to(ROOT)
+        dists = _installed_dists(lines[0])
+        name = readme.parent.name if readme.parent != ROOT else "root"
+        session.log(f"{readme.relative_to(ROOT)}: {lines[0]}")
+        python, env = _run_in_fresh_venv(session, root / name, lines)
+        backend = ["--backend", "brainpylib"] if "brainpylib" in dists and "brainpy-math" in dists else []
+        session.run(python, check, *dists, *backend, env=env, external=True)
+    # No C++ compiler: the documented install still works, on the pure-JAX operators.
+    lines = _install_block(ROOT / "README.md")
+    nowhere = {"CXX": "/nonexistent/c++", "CC": "/nonexistent/cc", "PIP_NO_CACHE_DIR": "1"}
+    python, env = _run_in_fresh_venv(session, root / "no-compiler", lines, env=nowhere)
+    session.run(python, check, *_installed_dists(lines[0]), "--backend", "jax-no-kernels", env=env,
+                external=True)
 
 
 @nox.session

@@ -26,6 +26,7 @@ from typing import Callable, Dict, Optional, Tuple
 import numpy as np
 
 from brainpy.errors import MathError
+from brainpy.tools.env import env_flag
 
 __all__ = ["get_brainpylib", "brainpylib_kernel", "check_concrete_indptr", "operator_backend",
            "OperatorBackend"]
@@ -130,7 +131,7 @@ def _probe():
 
 
 def _disabled() -> bool:
-    return os.environ.get(DISABLE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return env_flag(DISABLE_ENV)
 
 
 _warned = set()
