@@ -27,6 +27,7 @@ from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
 from brainpy.running import SharedArgs
 from brainpy.tools import to_size
+from brainpy.tools.checking import check_time_constants as _check_positive_taus
 
 __all__ = [
     "SharedArgs",
@@ -418,6 +419,16 @@ class Network(Container):
 # ---------------------------------------------------------------------------------------------
 # neuron groups and channels
 # ---------------------------------------------------------------------------------------------
+
+
+def check_time_constants(owner, **values):
+    """Raise `ModelBuildError` unless each concrete time constant in ``values`` is finite and > 0.
+
+    The models of `brainpy.dyn` call it on their time constants (``tau``, ``tau_decay``...):
+    a time constant <= 0 divides by zero or makes the dynamics explode.  Every element of an
+    array must be > 0; initializers and traced values are not checked.
+    """
+    _check_positive_taus(owner, error=ModelBuildError, **values)
 
 
 def _check_size(size, owner):

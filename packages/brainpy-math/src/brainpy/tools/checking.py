@@ -2,6 +2,9 @@
 
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
+import numbers
+import warnings
+
 import numpy as np
 
 __all__ = [
@@ -17,6 +20,10 @@ __all__ = [
     "check_integer",
     "check_string",
     "check_sequence",
+    "check_positive",
+    "check_time_constants",
+    "warn_nan",
+    "concrete_numpy",
     "serialize_kwargs",
 ]
 
@@ -257,6 +264,129 @@ def check_sequence(value, name=None, elem_type=None, allow_none=False):
             if not isinstance(v, elem_type):
                 raise TypeError(f"{name or 'value'}[{i}]: expected {_type_names(elem_type)}, got {type(v).__name__}.")
     return value
+
+
+def concrete_numpy(value) -> Optional[np.ndarray]:
+    """``value`` as a NumPy array when its data are known now, else ``None``.
+
+    Python and NumPy numbers and arrays, and JAX / `brainpy.math` arrays outside of a traced
+    function, are concrete; traced values (inside ``jit``, ``grad``, ``vmap``...) and
+    initializers or functions (whose values do not exist yet) are not.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return np.asarray(value)
+    if isinstance(value, (numbers.Number, np.ndarray, np.generic)):
+        return np.asarray(value)
+    data = getattr(value, "value", value) if getattr(value, "is_brainpy_array", False) else value
+    try:
+        import jax
+    except ImportError:  # pragma: no cover - jax is a dependency of brainpy-math
+        return None
+    if isinstance(data, jax.core.Tracer):
+        return None
+    if isinstance(data, jax.Array):
+        try:
+            return np.asarray(data)
+        except Exception:  # e.g. an array deleted or spread over processes
+            return None
+    return None
+
+
+def _owner_prefix(owner) -> str:
+    if owner is None:
+        return ""
+    if isinstance(owner, str):
+        return f"{owner}: "
+    name, kind = getattr(owner, "name", None), type(owner).__name__
+    if not isinstance(name, str):
+        return f"{kind}: "
+    return f"{name}: " if name.startswith(kind) else f"{name} ({kind}): "
+
+
+def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    return f"[{', '.join(map(str, idx))}] = {arr[idx].item()!r}"
+
+
+def check_positive(value, name: str, owner=None, allow_zero: bool = False, what: str = "",
+                   error=ValueError):
+    """Check that a concrete number or array is finite and > 0 (>= 0 with ``allow_zero``).
+
+    Every element of an array must pass.  Values that are not known yet (traced values,
+    initializers, functions) are not checked.  Returns ``value`` unchanged.
+
+    Args:
+      value: the value to check.
+      name: the argument's name, used in the error.
+      owner: the object (or its name) the argument belongs to, used in the error.
+      allow_zero: accept 0.
+      what: a short description added to the error (e.g. ``"a time constant"``).
+      error: the exception class raised.
+
+    Raises:
+      ``error`` (ValueError by default) naming the owner, the argument, the value and what was
+      expected.
+    """
+    arr = concrete_numpy(value)
+    if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        return value
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        return value
+    with np.errstate(invalid="ignore"):
+        ok = (arr >= 0) if allow_zero else (arr > 0)
+        ok = ok & np.isfinite(arr)
+    if np.all(ok):
+        return value
+    expected = "a finite number >= 0" if allow_zero else "a finite number > 0"
+    extra = f" ({what})" if what else ""
+    if arr.ndim == 0:
+        raise error(f"{_owner_prefix(owner)}{name} must be {expected}{extra}, got {arr.item()!r}.")
+    bad = ~ok
+    raise error(
+        f"{_owner_prefix(owner)}{name} must be {expected}{extra} in every element; {int(bad.sum())} of its "
+        f"{arr.size} elements are not, e.g. {name}{_first_bad(arr, bad)}."
+    )
+
+
+def check_time_constants(owner, error=ValueError, **values):
+    """Check that every concrete time constant in ``values`` is finite and > 0.
+
+    A model calls this on its time constants (``tau``, ``tau_decay``, ...): a time constant
+    <= 0 would divide by zero or make the dynamics explode.  Scalars and every element of
+    arrays are checked; initializers, functions and traced values are skipped (they can be
+    checked once they are arrays).  ``None`` values are skipped.
+
+    Examples:
+      >>> check_time_constants("LIF0", tau=10., tau_decay=5.)
+      >>> check_time_constants("LIF0", tau=0.)
+      Traceback (most recent call last):
+      ...
+      ValueError: LIF0: tau must be a finite number > 0 (a time constant), got 0.0.
+    """
+    for name, value in values.items():
+        if value is not None:
+            check_positive(value, name, owner, what="a time constant", error=error)
+
+
+def warn_nan(value, name: str, owner=None, stacklevel: int = 3) -> bool:
+    """Warn (`RuntimeWarning` naming ``name``) when a concrete array holds NaN.
+
+    Traced values are not checked.  Returns whether a warning was given.
+    """
+    arr = concrete_numpy(value)
+    if arr is None or not np.issubdtype(arr.dtype, np.inexact):
+        return False
+    nan = np.isnan(arr)
+    count = int(nan.sum())
+    if not count:
+        return False
+    where = f", e.g. at index {tuple(int(i) for i in np.argwhere(nan)[0])}" if arr.ndim else ""
+    warnings.warn(
+        f"{_owner_prefix(owner)}{name} contains NaN ({count} of {arr.size} values{where}); "
+        f"results computed from it will be NaN.",
+        RuntimeWarning, stacklevel=stacklevel,
+    )
+    return True
 
 
 def serialize_kwargs(shared_kwargs: Optional[Dict]) -> str:

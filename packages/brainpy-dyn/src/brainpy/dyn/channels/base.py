@@ -17,7 +17,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import Channel
+from brainpy.dyn.base import Channel, check_time_constants
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 
@@ -77,6 +77,7 @@ class GatedChannel(IonChannel):
         self.E = self._param(E)
         for key, value in params.items():
             setattr(self, key, value)
+        check_time_constants(self, **{k: v for k, v in params.items() if k.startswith("tau")})
         start = self.gate_dynamics(jnp.full(self.varshape, _V_START, dtype=bm.dftype()),
                                    self._C_start())
         for gate in self.gates:

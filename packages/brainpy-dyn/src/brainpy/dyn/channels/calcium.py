@@ -15,6 +15,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
+from brainpy.dyn.base import check_time_constants
 from brainpy.dyn.channels.base import CalciumChannel, Ion, _p
 from brainpy.initialize import OneInit, init_param
 
@@ -123,6 +124,7 @@ class CalciumDyna(Calcium):
                  keep_size: bool = False, name: Optional[str] = None, **channels):
         super().__init__(size, keep_size=keep_size, name=name, **channels)
         self.d, self.tau, self.C_rest, self.C0, self.T = d, tau, C_rest, C0, T
+        check_time_constants(self, tau=tau)
         self._C_initializer = C_initializer
         self.C = bm.Variable(self._initial_C())
         self.E = bm.Variable(self.reversal(self.C.value))

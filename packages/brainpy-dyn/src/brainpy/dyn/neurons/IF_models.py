@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.initialize import ZeroInit, init_param
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel
 
@@ -70,6 +70,7 @@ class LIF(NeuGroup):
         self.R = init_param(R, shape, allow_none=False)
         self.tau = init_param(tau, shape, allow_none=False)
         self.tau_ref = init_param(tau_ref, shape, allow_none=False)
+        check_time_constants(self, tau=self.tau)
         self._V_initializer = V_initializer
 
         self.V = bm.Variable(self._initial_V())

@@ -5,7 +5,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.initialize import init_param
 
 __all__ = ["OUProcess"]
@@ -42,6 +42,7 @@ class OUProcess(NeuGroup):
         self.mean = init_param(mean, self.varshape, allow_none=False)
         self.sigma = init_param(sigma, self.varshape, allow_none=False)
         self.tau = init_param(tau, self.varshape, allow_none=False)
+        check_time_constants(self, tau=self.tau)
         self.x = bm.Variable(self._initial_x())
         # an own generator, held as a Variable of this model, so that compiled runs advance it
         self.rng = bm.random.RandomState(seed)

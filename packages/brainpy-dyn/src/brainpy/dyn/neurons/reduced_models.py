@@ -12,7 +12,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.initialize import OneInit, ZeroInit, init_param
 
 __all__ = [
@@ -48,6 +48,8 @@ class _PointNeuron(NeuGroup):
     def _params(self, **params):
         for key, value in params.items():
             setattr(self, key, init_param(value, self.varshape, allow_none=False))
+        # the time constants (divisors of the equations; not the refractory period tau_ref)
+        check_time_constants(self, **{k: getattr(self, k) for k in params if k.startswith("tau") and k != "tau_ref"})
 
     def _states(self, **initializers):
         self._initializers.update(initializers)

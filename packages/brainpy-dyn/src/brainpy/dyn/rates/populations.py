@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.initialize import Uniform, ZeroInit, init_param
 
 __all__ = [
@@ -71,6 +71,9 @@ class RateModel(NeuGroup):
         self.y_ou_tau = init_param(y_ou_tau, shape, allow_none=False)
         self._initializers = {}
         self._noisy = {"x": _has_noise(x_ou_sigma), "y": _has_noise(y_ou_sigma)}
+        # the OU time constants divide only when the noise is on
+        check_time_constants(self, x_ou_tau=self.x_ou_tau if self._noisy["x"] else None,
+                             y_ou_tau=self.y_ou_tau if self._noisy["y"] else None)
         if any(self._noisy.values()):
             self.rng = bm.random.RandomState(seed)
         if self._noisy["x"]:
@@ -172,6 +175,7 @@ class FHN(_XYModel):
         self.delta = init_param(delta, shape, allow_none=False)
         self.epsilon = init_param(epsilon, shape, allow_none=False)
         self.tau = init_param(tau, shape, allow_none=False)
+        check_time_constants(self, tau=self.tau)
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
@@ -221,6 +225,7 @@ class FeedbackFHN(RateModel):
         self.a = init_param(a, shape, allow_none=False)
         self.b = init_param(b, shape, allow_none=False)
         self.tau = init_param(tau, shape, allow_none=False)
+        check_time_constants(self, tau=self.tau)
         self.mu = init_param(mu, shape, allow_none=False)
         self.v0 = init_param(v0, shape, allow_none=False)
         self.delay = delay
@@ -288,6 +293,7 @@ class QIF(_XYModel):
 
         shape = self.varshape
         self.tau = init_param(tau, shape, allow_none=False)
+        check_time_constants(self, tau=self.tau)
         self.eta = init_param(eta, shape, allow_none=False)
         self.delta = init_param(delta, shape, allow_none=False)
         self.J = init_param(J, shape, allow_none=False)
@@ -393,6 +399,7 @@ class WilsonCowanModel(_XYModel):
         for key, value in dict(E_tau=E_tau, E_a=E_a, E_theta=E_theta, I_tau=I_tau, I_a=I_a,
                                I_theta=I_theta, wEE=wEE, wIE=wIE, wEI=wEI, wII=wII, r=r).items():
             setattr(self, key, init_param(value, shape, allow_none=False))
+        check_time_constants(self, E_tau=self.E_tau, I_tau=self.I_tau)
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
@@ -442,6 +449,7 @@ class ThresholdLinearModel(NeuGroup):
         shape = self.varshape
         self.tau_e = init_param(tau_e, shape, allow_none=False)
         self.tau_i = init_param(tau_i, shape, allow_none=False)
+        check_time_constants(self, tau_e=self.tau_e, tau_i=self.tau_i)
         self.beta_e = init_param(beta_e, shape, allow_none=False)
         self.beta_i = init_param(beta_i, shape, allow_none=False)
         self.noise_e = init_param(noise_e, shape, allow_none=False)

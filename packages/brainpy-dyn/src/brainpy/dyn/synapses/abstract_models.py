@@ -8,7 +8,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
-from brainpy.dyn.base import NeuGroup, TwoEndConn
+from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
@@ -118,6 +118,7 @@ class ExpCUBA(_ExpConductance):
             raise ModelBuildError(f"{self.name}: conn_type must be one of {_CONN_TYPES}, got {conn_type!r}.")
         self.conn_type = conn_type
         self.tau = tau
+        check_time_constants(self, tau=tau)
 
         if isinstance(self.conn, connect.All2All) and self.conn.include_self:
             self.comp_type = "all2all"

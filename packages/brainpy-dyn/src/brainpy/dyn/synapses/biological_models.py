@@ -11,7 +11,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.dyn.synapses.delta_dual_alpha import SynapseBase
 
 __all__ = ["AMPA", "GABAa", "NMDA"]
@@ -124,6 +124,7 @@ class NMDA(SynapseBase):
 
         self.E, self.cc_Mg, self.alpha, self.beta = E, cc_Mg, alpha, beta
         self.tau_decay, self.a, self.tau_rise = tau_decay, a, tau_rise
+        check_time_constants(self, tau_decay=tau_decay, tau_rise=tau_rise)
         self.g = bm.Variable(jnp.zeros(pre.num, dtype=bm.dftype()))
         self.x = bm.Variable(jnp.zeros(pre.num, dtype=bm.dftype()))
         self.integral = odeint(JointEq(self.dg, self.dx), method=method)

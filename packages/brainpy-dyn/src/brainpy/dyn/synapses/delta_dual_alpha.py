@@ -16,7 +16,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
-from brainpy.dyn.base import NeuGroup, TwoEndConn
+from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 
@@ -213,6 +213,7 @@ class DualExpCUBA(SynapseBase):
 
         self.tau_decay = tau_decay
         self.tau_rise = tau_rise
+        check_time_constants(self, tau_decay=tau_decay, tau_rise=tau_rise)
         self.g = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
         self.h = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
         self.integral = odeint(JointEq(self.dg, self.dh), method=method)

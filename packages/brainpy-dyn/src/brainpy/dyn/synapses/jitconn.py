@@ -14,7 +14,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.dyn.synapses.abstract_models import _ConductanceOutput, _ExpConductance
 from brainpy.errors import ModelBuildError
 
@@ -80,6 +80,9 @@ class JitConnExpCUBA(_ExpConductance):
             if None in uniform:
                 raise ModelBuildError(f"{self.name}: uniform weights need both w_low and w_high, got {uniform}.")
             self.weight_type, self.weight_params = "uniform", (float(w_low), float(w_high))
+            if not float(w_low) <= float(w_high):
+                raise ModelBuildError(f"{self.name}: uniform weights need w_low <= w_high, got w_low={w_low!r} > "
+                                      f"w_high={w_high!r}.")
         elif any(w is not None for w in normal):
             if None in normal:
                 raise ModelBuildError(f"{self.name}: normal weights need both w_mu and w_sigma, got {normal}.")
@@ -89,6 +92,7 @@ class JitConnExpCUBA(_ExpConductance):
         self.prob = float(prob)
         self.seed = int(seed)
         self.tau = tau
+        check_time_constants(self, tau=tau)
         self.g = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
         self._spike_key = f"{pre.name}.spike"
         if delay_step is not None and (isinstance(delay_step, bool) or not isinstance(delay_step, int)):

@@ -5,7 +5,7 @@ from typing import Optional
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.dyn.synapses.delta_dual_alpha import SynapseBase
 
 __all__ = ["STP"]
@@ -50,6 +50,7 @@ class STP(SynapseBase):
         from brainpy.integrators import JointEq, odeint
 
         self.U, self.tau_f, self.tau_d, self.tau = U, tau_f, tau_d, tau
+        check_time_constants(self, tau_f=tau_f, tau_d=tau_d, tau=tau)
         self.u = bm.Variable(jnp.zeros(pre.num, dtype=bm.dftype()))
         self.x = bm.Variable(jnp.ones(pre.num, dtype=bm.dftype()))
         self.I = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
