@@ -8,6 +8,7 @@ and writes through the variable stack defined here and thread their values throu
 program.
 """
 
+import itertools
 import operator
 from typing import Any, Optional, Sequence, Union
 
@@ -51,6 +52,48 @@ def _check_index(index):
     return _unwrap(index)
 
 
+def _is_int(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _check_bounds(owner, shape, index):
+    """Raise NumPy's IndexError for a concrete integer index outside ``shape``.
+
+    JAX drops out-of-bounds writes silently; NumPy raises.  Only concrete indices are checked,
+    cheaply: Python/NumPy integers, lists and NumPy arrays of integers, and tuples of these and
+    slices.  Anything else (traced indices, ``...``, ``None``, boolean masks, JAX arrays) is
+    left to JAX.
+    """
+    items = index if type(index) is tuple else (index,)
+    axis = 0
+    for item in items:
+        if isinstance(item, slice):
+            axis += 1
+            continue
+        if axis >= len(shape):
+            return  # too many indices: JAX raises its own error
+        size = shape[axis]
+        if _is_int(item):
+            low = high = int(item)
+        elif isinstance(item, np.ndarray) and item.dtype.kind in "iu" and item.size:
+            low, high = int(item.min()), int(item.max())
+        elif isinstance(item, list) and item and all(_is_int(i) for i in item):
+            low, high = int(min(item)), int(max(item))
+        else:
+            return
+        for i in (low, high):
+            if not -size <= i < size:
+                raise IndexError(f"{owner} of shape {tuple(shape)}: index {i} is out of bounds for axis "
+                                 f"{axis} with size {size}.")
+        axis += 1
+
+
+# Arrays are numbered in order of creation (`Array._birth`); a transformation records the next
+# number when it starts (`VariableStack._start`), so an Array made before it is told apart from
+# one made inside the function it transforms.
+_births = itertools.count()
+
+
 class VariableStack:
     """Records the variables read or written while a function is traced.
 
@@ -68,6 +111,7 @@ class VariableStack:
         self._vars.setdefault(id(var), var)
 
     def __enter__(self):
+        self._start = next(_births)
         VariableStack._active.append(self)
         return self
 
@@ -176,10 +220,11 @@ class Array:
       Array(value=[6., 2., 3.], dtype=float32)
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("_value", "_birth")
     is_brainpy_array = True
 
     def __init__(self, value, dtype: Any = None):
+        self._birth = next(_births)
         if isinstance(value, Array):
             value = value.value
         elif isinstance(value, (list, tuple)):
@@ -210,13 +255,19 @@ class Array:
             value = jnp.asarray(value)
         self._check_assignment(value)
         if (VariableStack._active and _is_tracer(value) and not _is_tracer(self._value)
-                and not isinstance(self, Variable)):
-            # Inside a compiled function every new array is traced, so concrete data mean the
-            # Array was made outside: only Variables carry their updates out of the program.
+                and not isinstance(self, Variable)
+                and getattr(self, "_birth", -1) < VariableStack._active[-1]._start):
+            # Made before the transformation started (an Array made inside a compiled function
+            # holds a tracer; one made inside an eagerly traced function, e.g. under grad or
+            # vmap, is newer than the transformation): only Variables carry updates out of it.
+            how = "with .update()" if context == "update" else "by assignment or an in-place operation"
             raise MathError(
-                f"{type(self).__name__} of shape {tuple(self._value.shape)} was created outside "
-                f"the compiled function and cannot be updated inside it ({context} of a "
-                f"non-Variable); declare it as brainpy.math.Variable instead."
+                f"{type(self).__name__} of shape {tuple(self._value.shape)} was created outside the "
+                f"transformed function (brainpy.math.jit, grad, vmap, for_loop...) and is not a "
+                f"brainpy.math.Variable, so it cannot be updated inside it ({how}).  Only Variables "
+                f"carry the values set inside a compiled function out of it; any other array would be "
+                f"left holding a tracer, so this one is left unchanged.  Declare it as a Variable, "
+                f"e.g. self.x = brainpy.math.Variable(...), or list it in dyn_vars."
             )
         self._value = value
 
@@ -333,7 +384,10 @@ class Array:
 
     def __setitem__(self, index, value):
         value = _unwrap(value)
-        new = self.value.at[_check_index(index)].set(value)
+        current = self.value
+        if not _is_tracer(current):  # eager: out-of-bounds writes raise as in NumPy
+            _check_bounds(type(self).__name__, current.shape, index)
+        new = current.at[_check_index(index)].set(value)
         self._assign_inplace(new)
 
     def _assign_inplace(self, new):
@@ -575,6 +629,8 @@ class VariableView(Variable):
         if not isinstance(value, Variable):
             raise MathError(f"VariableView: expected a Variable to view, got {type(value).__name__}.")
         self._origin = value
+        if not _is_tracer(value._value):
+            _check_bounds("VariableView of a Variable", value._value.shape, index)
         self._index = _check_index(index)
         self._batch_axis = None
 
@@ -599,7 +655,10 @@ class VariableView(Variable):
         self._origin.value = self._origin.value.at[self._index].set(value)
 
     def __setitem__(self, index, value):
-        sub = self.value.at[_check_index(index)].set(_unwrap(value))
+        current = self.value
+        if not _is_tracer(current):
+            _check_bounds(type(self).__name__, current.shape, index)
+        sub = current.at[_check_index(index)].set(_unwrap(value))
         self.value = sub.astype(self.dtype)
 
     def __repr__(self):
