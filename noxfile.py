@@ -77,7 +77,7 @@ def _install_packages(session, names, editable=False):
     for name in names:
         path = str(PACKAGES[name]["dir"])
         args.extend(["-e", path] if editable else [path])
-    session.install("pytest>=8", *args)
+    session.install("pytest>=8", "hypothesis>=6.100", *args)
 
 
 @nox.session

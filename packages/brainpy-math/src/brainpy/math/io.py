@@ -519,9 +519,11 @@ def _read(filename, allow_pickle: bool = False) -> Dict[Tuple[str, ...], np.ndar
         return _READERS[ext](filename, allow_pickle)
     except (MathError, PermissionError):
         raise
-    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile) as e:
-        # What the format libraries raise for damaged files (h5py: OSError; zip: BadZipFile for a
-        # bad CRC-32; scipy.io: ValueError; the .mat header: JSON or key errors).
+    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, RuntimeError,
+            zipfile.BadZipFile) as e:
+        # What the format libraries raise for damaged files (h5py: OSError, or RuntimeError when a
+        # damaged object header breaks its traversal; zip: BadZipFile for a bad CRC-32; scipy.io:
+        # ValueError; the .mat header: JSON or key errors).
         raise _corrupted(filename, f"not a readable {ext} file: {type(e).__name__}: {e}") from None
 
 
