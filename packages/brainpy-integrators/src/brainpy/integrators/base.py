@@ -8,6 +8,7 @@ variables (``state_delays``/``neutral_delays``).
 """
 
 import inspect
+import math
 import numbers
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -19,6 +20,7 @@ from brainpy.integrators import constants, utils
 from brainpy.math.delayvars import AbstractDelay, LengthDelay, NeuLenDelay, NeuTimeDelay, TimeDelay
 from brainpy.math.ndarray import Array, _unwrap
 from brainpy.math.object_base import BrainPyObject
+from brainpy.tools.checking import check_positive
 
 __all__ = ["Integrator"]
 
@@ -87,7 +89,7 @@ class Integrator(BrainPyObject):
             )
         self.var_type = var_type
         dt = default_dt() if dt is None else dt
-        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0:
+        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not (dt > 0 and math.isfinite(dt)):
             raise IntegratorError(f"{owner}: dt must be a positive number, got {dt!r}.")
         self.dt = dt
         self.show_code = show_code
@@ -191,8 +193,20 @@ class Integrator(BrainPyObject):
         a = bound.arguments
         values = [a[v] for v in self.variables]
         params = [a[p] for p in self.parameters]
-        dt = self.dt if a["dt"] is None else a["dt"]
-        return values, a["t"], params, dt
+        if a["dt"] is None:
+            return values, a["t"], params, self.dt
+        return values, a["t"], params, self._check_call_dt(a["dt"])
+
+    def _check_call_dt(self, dt):
+        """A ``dt`` given at call time must be finite and > 0 (checked when it is concrete)."""
+        if isinstance(dt, numbers.Real) and not isinstance(dt, bool):
+            if not (math.isfinite(dt) and dt > 0):  # the common case, a Python number: cheap
+                raise IntegratorError(f"{self.name}: dt must be a finite number > 0, got dt={dt!r} at call time.")
+            return dt
+        if isinstance(dt, bool):
+            raise IntegratorError(f"{self.name}: dt must be a finite number > 0, got dt={dt!r} at call time.")
+        check_positive(dt, "dt", self.name, error=IntegratorError)  # arrays; traced values are skipped
+        return dt
 
     def step(self, values: List, t, params: List, dt):
         """One step on JAX arrays; the method a new integration method defines.

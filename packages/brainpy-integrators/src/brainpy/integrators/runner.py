@@ -1,5 +1,6 @@
 """`IntegratorRunner`: run an integrator over time in one compiled loop and record monitors."""
 
+import math
 import numbers
 from typing import Callable, Dict, Optional, Sequence
 
@@ -25,6 +26,18 @@ class Monitor(dict):
             return self[item]
         except KeyError:
             raise AttributeError(f"the monitor has no record {item!r}; recorded: {sorted(self)}.") from None
+
+
+def _real(x) -> Optional[float]:
+    """``x`` as a float when it is a real number (or a 0-d array of one), else None."""
+    if isinstance(x, (bool, np.bool_, str, bytes)):
+        return None
+    if isinstance(x, numbers.Real):
+        return float(x)
+    try:
+        return float(x) if np.ndim(x) == 0 and np.isrealobj(x) else None
+    except (TypeError, ValueError):
+        return None
 
 
 class IntegratorRunner(BrainPyObject):
@@ -165,9 +178,18 @@ class IntegratorRunner(BrainPyObject):
         Returns:
           The monitor (also stored as ``self.mon``).
         """
+        value = _real(duration)
+        if value is None or not math.isfinite(value) or value < 0:
+            raise IntegratorError(f"{self.name}.run: the duration must be a finite number >= 0, got {duration!r}.")
+        duration = value
+        if start_t is not None and (_real(start_t) is None or not math.isfinite(_real(start_t))):
+            raise IntegratorError(f"{self.name}.run: start_t must be a finite number, got {start_t!r}.")
+        n = int(round(duration / self.dt))
+        if n < 1:
+            raise IntegratorError(f"{self.name}.run: the duration {duration} is shorter than one time step "
+                                  f"(dt={self.dt}); nothing would be integrated.")
         if start_t is not None:
             self.t = float(start_t)
-        n = int(round(duration / self.dt))
         for k, v in self.dyn_args.items():
             if v.shape[0] < n:
                 raise IntegratorError(f"{self.name}: dyn_args[{k!r}] has {v.shape[0]} steps, the run needs {n}.")
