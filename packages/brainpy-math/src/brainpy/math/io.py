@@ -254,11 +254,49 @@ def _write_npz(filename: str, flat, compressed: bool = False):
                 np.lib.format.write_array(member, arr, allow_pickle=False)
 
 
+def _check_not_empty(filename, what: str) -> int:
+    size = os.path.getsize(filename)
+    if size == 0:
+        raise _corrupted(filename, f"it is empty, 0 bytes; {what}")
+    return size
+
+
+def _head(filename, n: int = 8) -> bytes:
+    with open(filename, "rb") as fh:
+        return fh.read(n)
+
+
 def _read_npz(filename: str, allow_pickle: bool = False):
     # Pickled (object) arrays are refused whatever allow_pickle says: `save` never writes them.
     # Reading each member checks its zip CRC-32.
+    what = "a .npz file is a zip archive of .npy arrays"
+    size = _check_not_empty(filename, what)
+    if not zipfile.is_zipfile(filename):
+        head = _head(filename)
+        if head.startswith(b"PK"):
+            detail = f"it is a zip archive cut short after {size} bytes: the directory at its end is missing"
+        elif head.startswith(b"\x93NUMPY"):
+            detail = "it is a single .npy array, not a .npz archive"
+        else:
+            detail = f"it is not a zip archive: it starts with {head!r}, and {what}"
+        raise _corrupted(filename, detail)
+    out = {}
     with np.load(filename, allow_pickle=False) as data:
-        return {tuple(k.split("/")): data[k] for k in data.files}
+        for key in data.files:
+            try:
+                arr = data[key]
+            except ValueError as e:
+                if "pickle" not in str(e).lower() and "object arrays" not in str(e).lower():
+                    raise
+                raise MathError(
+                    f'Cannot load "{filename}": its array "{key}" holds Python objects (an object array), '
+                    f"which loading would have to unpickle; BrainPy loads only numeric and boolean arrays "
+                    f"from .npz files."
+                ) from None
+            if not isinstance(arr, np.ndarray):
+                raise _corrupted(filename, f'its member "{key}" is not a .npy array')
+            out[tuple(key.split("/"))] = arr
+    return out
 
 
 def _write_pkl(filename: str, flat):
@@ -321,8 +359,16 @@ def _write_mat(filename: str, flat):
 
 def _read_mat(filename: str, allow_pickle: bool = False):
     from scipy.io import loadmat
+    from scipy.io.matlab import MatReadError
 
-    data = loadmat(filename, squeeze_me=False, chars_as_strings=True)
+    _check_not_empty(filename, "a .mat file starts with a MATLAB header")
+    try:
+        data = loadmat(filename, squeeze_me=False, chars_as_strings=True)
+    except (MatReadError, OSError, ValueError, EOFError, TypeError, IndexError) as e:
+        detail = str(e) or type(e).__name__
+        if isinstance(e, (MatReadError, OSError, EOFError)):
+            raise _corrupted(filename, f"it is not a complete MATLAB .mat file, e.g. it was cut short: {detail}") from None
+        raise _corrupted(filename, f"it is not a readable MATLAB .mat file: {detail}") from None
     if _MAT_META not in data:
         # A file written by other software: its variables as stored, MATLAB's 2-d shapes included.
         return {(k,): np.asarray(v) for k, v in data.items() if not k.startswith("__")}
