@@ -9,6 +9,7 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from brainpy.losses._utils import as_jax, check_reduction, over_leaves, reduce
 
@@ -47,6 +48,30 @@ def _class_weights(who, weight, num_classes):
     return w
 
 
+def _check_labels(who, targets, num_classes):
+    """Concrete class indices must be integers in [0, num_classes); traced ones are not checked.
+
+    An index outside that range would pick a clamped (wrong) class without an error.
+    """
+    if isinstance(targets, jax.core.Tracer) or targets.size == 0:
+        return
+    labels = np.asarray(targets)
+    if np.issubdtype(labels.dtype, np.floating):
+        whole = np.isfinite(labels) & (labels == np.round(labels))
+        if not whole.all():
+            bad = labels[~whole][0].item()
+            raise ValueError(f"{who}: class-index targets must hold whole numbers, got {bad!r}.")
+    elif not np.issubdtype(labels.dtype, np.integer):
+        return
+    low, high = labels.min().item(), labels.max().item()
+    if low < 0 or high >= num_classes:
+        bad = low if low < 0 else high
+        raise ValueError(
+            f"{who}: class-index targets must be in [0, {num_classes}) for predictions with {num_classes} "
+            f"classes, got {bad!r}."
+        )
+
+
 def _picked_nll(who, log_probs, targets, weight, reduction):
     """Negative log-likelihood of class indices ``targets`` under ``log_probs`` (classes last)."""
     if targets.shape != log_probs.shape[:-1]:
@@ -54,6 +79,7 @@ def _picked_nll(who, log_probs, targets, weight, reduction):
             f"{who}: class-index targets must have shape {log_probs.shape[:-1]} for predictions "
             f"of shape {log_probs.shape}, got {targets.shape}."
         )
+    _check_labels(who, targets, log_probs.shape[-1])
     idx = targets.astype(jnp.int32)
     loss = -jnp.take_along_axis(log_probs, idx[..., None], axis=-1)[..., 0]
     w = _class_weights(who, weight, log_probs.shape[-1])
