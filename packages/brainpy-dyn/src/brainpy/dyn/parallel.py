@@ -215,17 +215,26 @@ def run_trials(runner, duration, inputs: Optional[Mapping] = None, variables: Op
         raise RunningError(f"run_trials: num_trials must be a positive integer, got {num_trials!r}.")
     n_trials = None if num_trials is None else int(num_trials)
 
-    # per-trial input values, by position among the runner's inputs
-    by_key = {inp.key: k for k, inp in enumerate(runner._inputs)}
+    # per-trial input values, by position among the runner's inputs; one target may have several
+    # inputs (e.g. a 'fix' and a 'func' one): the per-trial values replace its 'fix' input
+    by_key: Dict[str, List[int]] = {}
+    for k, inp in enumerate(runner._inputs):
+        by_key.setdefault(inp.key, []).append(k)
     trial_inputs = {}
     for key, values in inputs.items():
         if key not in by_key:
             raise RunningError(f"run_trials: {key!r} is not an input of the runner; its inputs are "
                                f"{sorted(by_key)}.")
-        inp = runner._inputs[by_key[key]]
-        if inp.type != "fix":
-            raise RunningError(f"run_trials: only 'fix' inputs take per-trial values; {key!r} is a "
-                               f"{inp.type!r} input.")
+        fixed = [k for k in by_key[key] if runner._inputs[k].type == "fix"]
+        if not fixed:
+            types = [runner._inputs[k].type for k in by_key[key]]
+            raise RunningError(f"run_trials: only 'fix' inputs take per-trial values; the input(s) of {key!r} "
+                               f"are of type {', '.join(repr(t) for t in types)}.")
+        if len(fixed) > 1:
+            raise RunningError(f"run_trials: {key!r} has {len(fixed)} 'fix' inputs (positions {fixed} among the "
+                               f"runner's inputs), so it is ambiguous which one the per-trial values replace; "
+                               f"give that target a single 'fix' input.")
+        inp = runner._inputs[fixed[0]]
         values = jnp.asarray(_as_host(values))
         n_trials = _trial_count(key, values, n_trials)
         try:
@@ -235,7 +244,7 @@ def run_trials(runner, duration, inputs: Optional[Mapping] = None, variables: Op
         if not ok:
             raise RunningError(f"run_trials: each trial's value of input {key!r} has shape {values.shape[1:]}, "
                                f"which does not broadcast to the target's shape {tuple(inp.var.shape)}.")
-        trial_inputs[by_key[key]] = values
+        trial_inputs[fixed[0]] = values
 
     trial_vars = {}
     for path, values in variables.items():

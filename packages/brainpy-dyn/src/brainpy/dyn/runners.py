@@ -68,6 +68,23 @@ def _apply_op(var: Variable, op: str, x):
     var.value = jnp.broadcast_to(new, current.shape).astype(current.dtype)
 
 
+def _check_func_value(owner: str, inp: "_Input", x):
+    """The value a 'func' input returned must broadcast to its target (its shape is static)."""
+    shape = tuple(inp.var.shape)
+    got = tuple(np.shape(x.value if isinstance(x, Array) else x))
+    if got == shape or got == ():
+        return
+    try:
+        ok = jnp.broadcast_shapes(got, shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RunningError(
+            f"{owner}: the 'func' input of {inp.key!r} returned a value of shape {got}, which does not "
+            f"broadcast to the target's shape {shape}."
+        )
+
+
 def _is_iterator(value) -> bool:
     return hasattr(value, "__next__")
 
@@ -267,6 +284,7 @@ class DSRunner(Runner):
                 x = iter_values[str(k)]
             else:
                 x = call_with_shared(inp.value, tdi, inp.style)
+                _check_func_value(type(self).__name__, inp, x)
             _apply_op(inp.var, inp.op, x)
 
     def _iter_data(self, n: int) -> Dict[str, Any]:

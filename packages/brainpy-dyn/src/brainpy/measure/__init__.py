@@ -10,6 +10,8 @@ and return NumPy values by default; ``numpy=False`` computes with JAX (usable un
 and returns `brainpy.math.Array`.
 """
 
+import math
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -46,6 +48,17 @@ def _as(x, xp, name, fname, ndim=None):
     return x
 
 
+def _check_number(fname, name, value, allow_zero, meaning):
+    """``value`` must be a finite real number > 0 (>= 0 with ``allow_zero``)."""
+    try:
+        x = float(value) if not isinstance(value, (bool, str, bytes)) and np.ndim(value) == 0 else None
+    except (TypeError, ValueError):
+        x = None
+    if x is None or not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
+        expected = "a finite number >= 0" if allow_zero else "a finite number > 0"
+        raise ValueError(f"brainpy.measure.{fname}: {name} must be {expected} ({meaning}), got {value!r}.")
+
+
 def cross_correlation(spikes, bin, dt=None, numpy=True):
     r"""The mean pairwise spike-coincidence coefficient of a population.
 
@@ -70,6 +83,8 @@ def cross_correlation(spikes, bin, dt=None, numpy=True):
     xp = _backend(numpy)
     spikes = _as(spikes, xp, "spikes", "cross_correlation", ndim=2)
     dt = get_dt() if dt is None else dt
+    _check_number("cross_correlation", "bin", bin, allow_zero=False, meaning="the bin width")
+    _check_number("cross_correlation", "dt", dt, allow_zero=False, meaning="the time step")
     bin_size = int(round(bin / dt))
     if bin_size < 1:
         raise ValueError(f"brainpy.measure.cross_correlation: bin={bin} is shorter than dt={dt}.")
@@ -280,6 +295,8 @@ def firing_rate(sp_matrix, width, dt=None, numpy=True):
     xp = _backend(numpy)
     sp_matrix = _as(sp_matrix, xp, "sp_matrix", "firing_rate", ndim=2)
     dt = get_dt() if dt is None else dt
+    _check_number("firing_rate", "width", width, allow_zero=True, meaning="the window width in ms")
+    _check_number("firing_rate", "dt", dt, allow_zero=False, meaning="the time step in ms")
     half = int(width / 2 / dt)
     # Spikes per neuron in the window divided by the window length in seconds.
     window = xp.ones(2 * half + 1) * (1000.0 / ((2 * half + 1) * dt))
