@@ -101,20 +101,61 @@ def test_sparse_events_at_word_boundaries(num_pre, event_dtype):
 
 
 @pytest.mark.parametrize("asynchronous", [False, True])
-def test_only_rows_with_events_are_visited_and_checked(asynchronous, monkeypatch):
+def test_the_whole_row_pointer_is_checked_whichever_rows_fire(asynchronous, monkeypatch):
     # inline, and as an asynchronous pool task (whose error reaches the caller through its future)
     from brainpylib import _core
     monkeypatch.setattr(_core, "ASYNC_SCATTER_MIN_SIZE", 0 if asynchronous else 1 << 62)
     indices = np.array([0, 1, 2, 0], np.int32)
     bad = np.array([0, 2, 1, 4], np.int32)  # row 1 runs backwards
-    # row 1 is silent, so its pointers are never read: rows 0 ([0, 1]) and 2 ([1, 2, 0]) are summed
-    got = brainpylib.event_csr_sum(np.array([True, False, True]), indices, bad, 1., 3)
-    np.testing.assert_allclose(np.asarray(got), [2., 2., 1.])
+    w = np.ones(4, np.float32)
+    quiet = np.array([True, False, True])  # row 1 is silent
+    # a concrete row pointer is checked with NumPy when the call is traced
+    for events in (quiet, np.array([False, True, False])):
+        with pytest.raises(ValueError, match=r"indptr must be non-decreasing.*indptr\[2\] = 1"):
+            brainpylib.event_csr_sum(events, indices, bad, w, 3)
+        with pytest.raises(ValueError, match="indptr must be non-decreasing"):
+            brainpylib.event_csr_prod(events, indices, bad, w, 3)
+        with pytest.raises(ValueError, match="indptr must be non-decreasing"):
+            brainpylib.event_csr_sum_into(events, indices, bad, w, np.zeros(3, np.float32), 0.5)
+    # a traced one by the kernel, at every call, even when only well-formed rows fire
+    traced = [jax.jit(lambda e, p: brainpylib.event_csr_sum(e, indices, p, w, 3)),
+              jax.jit(lambda e, p: brainpylib.event_csr_prod(e, indices, p, w, 3)),
+              jax.jit(lambda e, p: brainpylib.event_csr_sum_into(e, indices, p, w, jnp.zeros(3), 0.5))]
+    for f in traced:
+        for p in (bad, np.array([0, 2, 10 ** 9, 4], np.int32), np.array([0, 1, 2, 5], np.int32),
+                  np.array([-1, 1, 2, 4], np.int32)):
+            with pytest.raises(Exception, match="indptr must be non-decreasing"):
+                np.asarray(f(quiet, p))
+        np.asarray(f(quiet, np.array([0, 2, 2, 4], np.int32)))  # a well-formed one runs
+    # it must end at len(indices), concrete or traced
+    short = np.array([0, 1, 1, 3], np.int32)
+    with pytest.raises(ValueError, match="indptr\\[-1\\] = 3"):
+        brainpylib.event_csr_sum(quiet, indices, short, w, 3)
     with pytest.raises(Exception, match="indptr must be non-decreasing"):
-        np.asarray(brainpylib.event_csr_sum(np.array([False, True, False]), indices, bad, 1., 3))
+        np.asarray(traced[0](quiet, short))
+
+
+def test_issue_example_indptr_beyond_nnz_in_a_silent_row_is_reported():
+    """indptr = [0, 2, 10**9] with row 1 silent used to pass; now it raises, concrete or traced."""
+    indices, w = np.array([0, 1], np.int32), np.ones(2, np.float32)
+    indptr, events = np.array([0, 2, 10 ** 9], np.int32), np.array([True, False])
+    with pytest.raises(ValueError, match="indptr must be non-decreasing"):
+        brainpylib.event_csr_sum(events, indices, indptr, w, 2)
     with pytest.raises(Exception, match="indptr must be non-decreasing"):
-        np.asarray(brainpylib.event_csr_sum_into(np.array([False, True, False]), indices, bad, 1.,
-                                                 np.zeros(3, np.float32), 0.5))
+        np.asarray(jax.jit(lambda p: brainpylib.event_csr_sum(events, indices, p, w, 2))(indptr))
+    # vmap over a batch of row pointers: each is checked
+    batch = np.stack([np.array([0, 1, 2], np.int32), indptr])
+    with pytest.raises(Exception, match="indptr must be non-decreasing"):
+        np.asarray(jax.vmap(lambda p: brainpylib.event_csr_sum(events, indices, p, w, 2))(batch))
+
+
+def test_a_concrete_row_pointer_uses_the_prechecked_targets_a_traced_one_does_not():
+    indices, w = np.array([0, 1], np.int32), np.ones(2, np.float32)
+    indptr, events = np.array([0, 1, 2], np.int32), np.array([True, True])
+    text = jax.jit(lambda e: brainpylib.event_csr_sum(e, indices, indptr, w, 2)).lower(events).as_text()
+    assert "brainpylib_event_csr_sum_prechecked" in text
+    text = jax.jit(lambda e, p: brainpylib.event_csr_sum(e, indices, p, w, 2)).lower(events, indptr).as_text()
+    assert "brainpylib_event_csr_sum" in text and "prechecked" not in text
 
 
 # ----------------------------------------------------------------------------------------------

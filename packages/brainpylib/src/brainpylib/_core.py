@@ -22,8 +22,12 @@ EVENT_TYPES = (np.dtype(np.bool_), np.dtype(np.float32), np.dtype(np.float64),
 ASYNC_SCATTER_MIN_SIZE = 8192
 
 
-def scatter_target(target, num_rows, num_out):
-    """The FFI target of an event scatter: ``target`` or its asynchronous variant (large scatters)."""
+def scatter_target(target, num_rows, num_out, prechecked=False):
+    """The FFI target of an event scatter: ``target`` or its asynchronous variant (large scatters),
+    each in the variant that trusts an already checked row pointer (``prechecked``, see
+    `check_indptr`) or checks all of it."""
+    if prechecked:
+        target = f"{target}_prechecked"
     return f"{target}_async" if num_rows + num_out >= ASYNC_SCATTER_MIN_SIZE else target
 
 
@@ -37,6 +41,36 @@ def ffi(target, out_length, dtype, *args, **attrs):
     call = jax.ffi.ffi_call(f"brainpylib_{target}", jax.ShapeDtypeStruct((out_length,), dtype),
                             vmap_method="expand_dims")
     return call(*args, **{k: np.int64(v) for k, v in attrs.items()})
+
+
+def _x64():
+    return bool(jax.config.jax_enable_x64)
+
+
+def index_limit():
+    """The largest index JAX can hold: ``2**31 - 1``, or ``2**63 - 1`` with 64-bit mode on."""
+    return int(np.iinfo(np.int64 if _x64() else np.int32).max)
+
+
+# XLA keeps byte counts in int64 and aborts the process (SIGABRT) when one overflows.
+_XLA_MAX_BYTES = 2 ** 63 - 1
+
+
+def output_length(fn, name, value, itemsize=8):
+    """`static_int` for an argument that sets the length of a result (``post_num``, a dimension
+    of ``shape``): also at most `index_limit` (JAX's indices cannot reach further) and, times
+    ``itemsize``, within what XLA can allocate, so that an impossible length raises ValueError
+    here instead of aborting the process inside XLA."""
+    out = static_int(fn, name, value)
+    if out > index_limit():
+        how = ("with 64-bit mode off (jax.config.update('jax_enable_x64', True) raises it to "
+               "2**63 - 1)" if not _x64() else "with 64-bit mode on")
+        raise ValueError(f"{fn}: '{name}' = {out} is larger than {index_limit()}, the largest "
+                         f"index JAX can address {how}.")
+    if out * itemsize > _XLA_MAX_BYTES:
+        raise ValueError(f"{fn}: '{name}' = {out} asks for a result of {out * itemsize} bytes, "
+                         f"more than XLA can allocate.")
+    return out
 
 
 def static_int(fn, name, value):
@@ -60,12 +94,71 @@ def static_shape(fn, shape):
         raise TypeError(f"{fn}: 'shape' must be a pair (num_rows, num_cols), got {shape!r}.") from err
     if len(dims) != 2:
         raise ValueError(f"{fn}: 'shape' must be a pair (num_rows, num_cols), got {shape!r}.")
-    return tuple(static_int(fn, "shape", d) for d in dims)
+    return tuple(output_length(fn, "shape", d) for d in dims)
+
+
+def _check_index_values(fn, name, x):
+    """Reject concrete indices that JAX's index dtype cannot hold, before JAX converts them.
+
+    With 64-bit mode off JAX converts int64/uint64/uint32 arrays to int32 by truncation, which
+    would move an index >= 2**31 onto another, valid-looking, one.  Traced indices already have a
+    dtype JAX holds, so only concrete (NumPy) arrays are read, and only when their dtype is wider.
+    """
+    if isinstance(x, jax.Array) or not isinstance(x, (np.ndarray, list, tuple)):
+        return x
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.integer) or x.size == 0:
+        return x
+    target = np.dtype(np.int64 if _x64() else np.int32)
+    if np.can_cast(x.dtype, target, casting="safe"):
+        return x
+    info = np.iinfo(target)
+    low, high = x.min(), x.max()
+    if high > info.max or low < info.min:
+        bad = int(high if high > info.max else low)
+        how = (" (64-bit mode is off; jax.config.update('jax_enable_x64', True) allows int64 "
+               "indices)" if target == np.int32 else "")
+        raise ValueError(f"{fn}: '{name}' holds the value {bad}, which does not fit the "
+                         f"{target.name} indices JAX computes with{how}; converting it would wrap "
+                         f"it onto another index.")
+    return x.astype(target)
+
+
+def check_indptr(fn, indptr, nnz):
+    """Check a concrete CSR row pointer with NumPy; return whether it was checked.
+
+    A row pointer known while tracing (a NumPy array, or a JAX array outside ``jit``) becomes a
+    constant of the compiled program, so it is checked here once and the event scatters skip
+    their own pass over it (the "..._prechecked" targets).  A traced row pointer is checked by
+    the kernel at every call.
+
+    The rule is the kernels': ``indptr`` runs without decreasing from 0 to ``nnz``.
+
+    Raises:
+      ValueError: when ``indptr`` does not start at 0, decreases or does not end at ``nnz``.
+    """
+    if isinstance(indptr, jax.core.Tracer):
+        return False
+    try:
+        pointers = np.asarray(indptr).astype(np.int64)
+    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError):
+        return False  # an array type wrapping a traced value
+    if pointers.ndim != 1 or pointers.size == 0:
+        return False  # reported by the shape checks
+    if pointers[0] != 0 or pointers[-1] != nnz or np.any(pointers[1:] < pointers[:-1]):
+        bad = np.flatnonzero(pointers[1:] < pointers[:-1])
+        where = (f"indptr[{bad[0] + 1}] = {pointers[bad[0] + 1]} < indptr[{bad[0]}] = "
+                 f"{pointers[bad[0]]}" if bad.size else
+                 f"indptr[0] = {pointers[0]} and indptr[-1] = {pointers[-1]}")
+        raise ValueError(f"{fn}: indptr must be non-decreasing from 0 to len(indices) = {nnz}, "
+                         f"got {where}.")
+    return True
 
 
 def index_array(fn, name, x):
-    """A 1-D int32/int64 index vector (unsigned or narrower integers are converted)."""
-    x = jnp.asarray(x)
+    """A 1-D int32/int64 index vector (unsigned or narrower integers are converted; concrete
+    values that JAX's index dtype cannot hold raise ValueError)."""
+    x = jnp.asarray(_check_index_values(fn, name, x))
     if x.ndim != 1:
         raise ValueError(f"{fn}: '{name}' must be a 1-D index vector, got shape {x.shape}.")
     if not jnp.issubdtype(x.dtype, jnp.integer):

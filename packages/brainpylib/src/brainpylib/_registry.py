@@ -12,7 +12,8 @@ from typing import Optional
 import jax
 
 _registered = False
-# event scatters that also have an asynchronous CPU target "<name>_async" (see _core.scatter_target)
+# event scatters that also have the CPU targets "<name>_async", "<name>_prechecked" and
+# "<name>_prechecked_async" (see _core.scatter_target)
 _ASYNC_SCATTERS = ("brainpylib_event_csr_sum", "brainpylib_event_csr_prod", "brainpylib_event_csr_sum_into")
 
 HOW_TO_BUILD = ("install a C++17 compiler and CMake >= 3.18, then rebuild brainpylib from the BrainPy "
@@ -60,8 +61,10 @@ def ensure_registered():
         for name, capsule in gpu.registrations().items():
             jax.ffi.register_ffi_target(name, capsule, platform="CUDA")
             if name in _ASYNC_SCATTERS:
-                # GPU kernels are asynchronous already: the "_async" targets are the same kernels
-                jax.ffi.register_ffi_target(f"{name}_async", capsule, platform="CUDA")
+                # GPU kernels are asynchronous already: the "_async" targets are the same kernels;
+                # they do not read the row pointer on the host, so neither do the "_prechecked"
+                for alias in ("_async", "_prechecked", "_prechecked_async"):
+                    jax.ffi.register_ffi_target(f"{name}{alias}", capsule, platform="CUDA")
     _registered = True
 
 

@@ -46,7 +46,7 @@ _prod.defvjp(_prod_fwd, _prod_bwd)
 
 def _args(fn, values, post_ids, post_num, pre_ids, skip_value):
     post_ids = _core.index_array(fn, "post_ids", post_ids)
-    post_num = _core.static_int(fn, "post_num", post_num)
+    post_num = _core.output_length(fn, "post_num", post_num)
     if pre_ids is None or jax.numpy.ndim(values) == 0:
         values = _core.weights_vector(fn, "values", values, post_ids.shape[0])
         return values, post_ids, post_num

@@ -160,6 +160,9 @@ def _table(fn, conn_prob):
 
 def _call(fn, kind, event, x, params, conn_prob, seed, shape, transpose):
     num_rows, num_cols = _core.static_shape(fn, shape)
+    if max(num_rows, num_cols) >= 1 << 32:
+        raise ValueError(f"{fn}: rows and columns are numbered by 32-bit words of the hash, so "
+                         f"'shape' must be below 2**32 in both dimensions, got {(num_rows, num_cols)}.")
     names = [n for n, _ in params]
     values = [jnp.asarray(v) for _, v in params]
     for name, v in zip(names, values):

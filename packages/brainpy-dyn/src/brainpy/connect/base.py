@@ -20,6 +20,7 @@ import numpy as np
 
 from brainpy.errors import ConnectorError
 from brainpy.math.ndarray import Array, _unwrap
+from brainpy.tools.sizes import check_array_size
 
 __all__ = [
     "set_default_dtype",
@@ -217,7 +218,8 @@ def _to_size(size, what: str, owner: str) -> Tuple[int, ...]:
         raise ConnectorError(f"{owner}: {what} must be an int or a non-empty tuple/list of ints, got {size!r}.")
     if any(s <= 0 for s in size):
         raise ConnectorError(f"{owner}: {what} must be positive, got {size!r}.")
-    return size
+    # neurons are numbered by one flat id, stored in the default integer dtype
+    return check_array_size(size, np.bool_, name=what, owner=owner, flat=True, error=ConnectorError)
 
 
 _BUILDERS = ("build_conn", "build_mat", "build_csr", "build_coo")

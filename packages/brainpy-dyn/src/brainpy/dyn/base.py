@@ -27,6 +27,7 @@ from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
 from brainpy.running import SharedArgs
 from brainpy.tools import to_size
+from brainpy.tools.sizes import check_array_size
 from brainpy.tools.checking import check_time_constants as _check_positive_taus
 
 __all__ = [
@@ -438,7 +439,9 @@ def _check_size(size, owner):
         raise ModelBuildError(f"{owner}: size must be an int or a tuple of ints, got {size!r} ({e}).") from None
     if shape is None or not all(isinstance(s, (int, np.integer)) and s > 0 for s in shape):
         raise ModelBuildError(f"{owner}: size must be positive integers, got {size!r}.")
-    return tuple(int(s) for s in shape)
+    # neurons are numbered by one flat id and every state holds at least one float per neuron:
+    # a size beyond what JAX can index or the device can hold raises here, not inside XLA
+    return check_array_size(shape, name="size", owner=owner, flat=True, error=ModelBuildError)
 
 
 class NeuGroup(DynamicalSystem):

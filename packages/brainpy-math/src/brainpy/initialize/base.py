@@ -10,6 +10,7 @@ import numpy as np
 from brainpy.math import random as bm_random
 from brainpy.math.environment import dftype
 from brainpy.math.ndarray import Array
+from brainpy.tools.sizes import check_array_size
 
 __all__ = ["Initializer", "InterLayerInitializer", "IntraLayerInitializer"]
 
@@ -85,7 +86,8 @@ def format_shape(shape, who):
       A tuple of Python integers.
 
     Raises:
-      ValueError: when ``shape`` is not of that form.
+      ValueError: when ``shape`` is not of that form, or is larger than JAX can index or the
+        default device can hold (`brainpy.tools.sizes.check_array_size`).
     """
     items = (shape,) if _is_int(shape) else shape
     if not isinstance(items, (tuple, list)):
@@ -106,7 +108,8 @@ def format_shape(shape, who):
         if size < 0:
             raise ValueError(f"{who}: shape sizes must be non-negative, got {shape!r}.")
         out.append(size)
-    return tuple(out)
+    # a shape no device can hold raises here instead of aborting the process inside XLA
+    return check_array_size(tuple(out), owner=who)
 
 
 def float_dtype(dtype=None):

@@ -4,6 +4,7 @@ import jax.numpy as jnp
 
 from brainpy.initialize.base import InterLayerInitializer, as_result, float_dtype, format_shape
 from brainpy.math.ndarray import _unwrap
+from brainpy.tools.sizes import check_array_size
 
 __all__ = ["ZeroInit", "OneInit", "Identity"]
 
@@ -75,5 +76,7 @@ class Identity(InterLayerInitializer):
             raise ValueError(
                 f"{type(self).__name__}: expected a 1-D or 2-D shape, got {shape}."
             )
+        check_array_size(shape * 2 if len(shape) == 1 else shape, float_dtype(dtype),
+                         owner=type(self).__name__)
         eye = jnp.eye(*shape, dtype=float_dtype(dtype))
         return as_result(eye * jnp.asarray(_unwrap(self.value), dtype=eye.dtype), dtype)

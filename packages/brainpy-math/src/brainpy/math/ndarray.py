@@ -18,6 +18,7 @@ import numpy as np
 from jax.tree_util import register_pytree_node_class
 
 from brainpy.errors import MathError
+from brainpy.tools.sizes import check_array_size
 
 __all__ = [
     "Array",
@@ -526,9 +527,10 @@ class Variable(Array):
     __slots__ = ("_batch_axis", "__weakref__")
 
     def __init__(self, value_or_size, dtype: Any = None, batch_axis: Optional[int] = None):
-        if isinstance(value_or_size, int) and not isinstance(value_or_size, bool):
-            value = jnp.zeros(value_or_size, dtype=dtype)
-        elif isinstance(value_or_size, tuple) and all(isinstance(s, int) for s in value_or_size):
+        is_size = isinstance(value_or_size, int) and not isinstance(value_or_size, bool)
+        if is_size or (isinstance(value_or_size, tuple) and all(isinstance(s, int) for s in value_or_size)):
+            check_array_size(value_or_size, None if dtype is None else jnp.dtype(dtype),
+                             name="size", owner=type(self).__name__, error=MathError)
             value = jnp.zeros(value_or_size, dtype=dtype)
         else:
             value = value_or_size

@@ -24,6 +24,7 @@ import numpy as np
 
 from brainpy.errors import MathError
 from brainpy.math.ndarray import Array, _unwrap
+from brainpy.tools.sizes import check_array_size
 
 # ----------------------------------------------------------------------------------------------
 # names wrapped from jax.numpy, grouped as in the NumPy reference
@@ -257,6 +258,106 @@ def _make_all():
 
 
 _GENERATED = _make_all()
+
+
+# ----------------------------------------------------------------------------------------------
+# creation functions whose output size comes from their arguments: checked before JAX runs them
+# ----------------------------------------------------------------------------------------------
+
+
+def _square(N, M=None, k=0, dtype=None, **_):
+    return (N, N if M is None else M), dtype
+
+
+def _arange_length(start, stop=None, step=None, dtype=None, **_):
+    if stop is None:
+        start, stop = 0, start
+    step = 1 if step is None else step
+    values = (start, stop, step)
+    if not builtins.all(isinstance(v, (int, float, np.integer, np.floating)) for v in values) or step == 0:
+        return None, dtype  # arrays, or an invalid call that jax.numpy reports
+    if builtins.all(isinstance(v, (int, np.integer)) for v in values):
+        length = -((int(start) - int(stop)) // int(step))
+    else:
+        length = float(np.ceil((float(stop) - float(start)) / float(step)))
+        if not np.isfinite(length):
+            return None, dtype
+        length = int(length)
+    return builtins.max(length, 0), dtype
+
+
+def _spaced(start, stop, num=50, *args, dtype=None, **_):
+    if np.ndim(start) or np.ndim(stop):
+        return None, dtype  # the shape also depends on start and stop; jax.numpy computes it
+    return num, dtype
+
+
+def _full(shape, fill_value, dtype=None, **_):
+    return shape, jnp.result_type(fill_value) if dtype is None else dtype
+
+
+def _indices(dimensions, dtype=None, sparse=False):
+    dims = tuple(dimensions)
+    return (len(dims),) + dims, np.int32 if dtype is None else dtype
+
+
+def _broadcast_to(array, shape, **_):
+    return shape, jnp.result_type(array)
+
+
+_OUTPUT_SHAPES = {
+    "zeros": lambda shape, dtype=None, **_: (shape, dtype),
+    "ones": lambda shape, dtype=None, **_: (shape, dtype),
+    "empty": lambda shape, dtype=None, **_: (shape, dtype),
+    "full": _full,
+    "eye": _square,
+    "tri": _square,
+    "identity": lambda n, dtype=None: ((n, n), dtype),
+    "arange": _arange_length,
+    "linspace": _spaced,
+    "logspace": _spaced,
+    "geomspace": _spaced,
+    "indices": _indices,
+    "broadcast_to": _broadcast_to,
+}
+
+
+def _is_shape(shape):
+    """Whether ``shape`` is a non-negative int or a sequence of them (other values are left for
+    jax.numpy to reject with its own message)."""
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if not isinstance(dims, (tuple, list)):
+        return False
+    return builtins.all(isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)) and d >= 0
+               for d in dims)
+
+
+def _size_checked(name, generic, output_shape):
+    """``generic`` preceded by `check_array_size` on the shape it is asked to create, so that a
+    size no device can hold raises `MathError` instead of aborting the process inside XLA."""
+
+    @functools.wraps(generic)
+    def wrapper(*args, **kwargs):
+        try:
+            shape, dtype = output_shape(*_unwrap(args), **_unwrap_kwargs(kwargs))
+        except (TypeError, ValueError):  # a call jax.numpy rejects; let it say why
+            shape = dtype = None
+        if shape is not None and _is_shape(shape):
+            try:
+                dtype = None if dtype is None else jnp.dtype(dtype)
+            except TypeError:
+                dtype = None
+            check_array_size(shape, dtype, owner=f"brainpy.math.{name}()", error=MathError)
+        return generic(*args, **kwargs)
+
+    return wrapper
+
+
+for _name, _output_shape in _OUTPUT_SHAPES.items():
+    if _name in _GENERATED:
+        _GENERATED[_name] = _size_checked(_name, _GENERATED[_name], _output_shape)
+del _name, _output_shape
+
 globals().update(_GENERATED)
 
 # ----------------------------------------------------------------------------------------------

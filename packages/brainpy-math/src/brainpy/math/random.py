@@ -27,6 +27,7 @@ from jax import lax
 from jax.tree_util import register_pytree_node_class
 
 from brainpy.math.ndarray import Array, Variable, _unwrap
+from brainpy.tools.sizes import check_array_size
 
 __all__ = [
     "RandomState",
@@ -117,7 +118,8 @@ def _size2shape(fname, size):
             ) from None
     if any(s < 0 for s in shape):
         raise ValueError(f"random.{fname}: size must not contain negative numbers, got {size!r}.")
-    return shape
+    # a size no device can hold raises here instead of aborting the process inside XLA
+    return check_array_size(shape, name="size", owner=f"random.{fname}")
 
 
 def _shape(fname, size, *params):

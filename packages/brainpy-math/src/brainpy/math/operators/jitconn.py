@@ -32,6 +32,7 @@ from brainpy.errors import MathError
 from brainpy.math.ndarray import _unwrap
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel
 from brainpy.math.operators.utils import static_shape, to_float, to_jax, wrap
+from brainpy.tools.sizes import check_array_size
 
 __all__ = [
     "matvec_prob_conn_homo_weight",
@@ -257,7 +258,7 @@ def _scalar_params(fn, params):
 
 
 def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
-    num_rows, num_cols = static_shape(shape, fn)
+    num_rows, num_cols = _jitconn_shape(shape, fn)
     conn_prob = _check_prob(fn, conn_prob)
     params = _scalar_params(fn, params)
     name = "events" if event else "vector"
@@ -286,6 +287,16 @@ def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
     out = _linear_matvec(vector, tuple(params), jnp.asarray(table), seed, kind,
                          (num_rows, num_cols), bool(transpose))
     return wrap(out)
+
+
+def _jitconn_shape(shape, fn):
+    """``static_shape``, and row and column ids that are single 32-bit words of the hash."""
+    num_rows, num_cols = static_shape(shape, fn)
+    if max(num_rows, num_cols) >= 1 << 32:
+        raise MathError(f"{fn}(): the rows and columns of the implied matrix are numbered by "
+                        f"32-bit words of its hash, so 'shape' must be below 2**32 in both "
+                        f"dimensions, got {(num_rows, num_cols)}.")
+    return num_rows, num_cols
 
 
 def _check_int32_cols(fn, num_cols):
@@ -413,11 +424,12 @@ def get_prob_conn_matrix(conn_prob, seed, shape, weight=None, *, w_low=None, w_h
     for name, p in params:
         if p is None:
             raise MathError(f"{fn}(): '{name}' is missing for the {kind} weight distribution.")
-    num_rows, num_cols = static_shape(shape, fn)
+    num_rows, num_cols = _jitconn_shape(shape, fn)
     conn_prob = _check_prob(fn, conn_prob)
     params = _scalar_params(fn, params)
     dtype = jnp.result_type(*params) if dtype is None else jnp.dtype(dtype)
     table = _skip_table_np(conn_prob)
+    check_array_size((num_rows, num_cols), dtype, owner=f"{fn}()", error=MathError)
     if num_rows == 0 or num_cols == 0 or table.size == _GUIDE_SIZE + 1:
         matrix = jnp.zeros((num_rows, num_cols), dtype)
     else:

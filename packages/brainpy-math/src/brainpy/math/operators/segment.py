@@ -2,7 +2,7 @@
 
 import jax
 
-from brainpy.math.operators.utils import index_vector, static_int, to_jax, wrap, check_length
+from brainpy.math.operators.utils import index_vector, output_size, to_jax, wrap, check_length
 
 __all__ = ["segment_sum", "segment_prod", "segment_max", "segment_min"]
 
@@ -13,7 +13,7 @@ def _segment(reducer, fn, data, segment_ids, num_segments, indices_are_sorted, u
     segment_ids = index_vector(segment_ids, fn, "segment_ids")
     check_length(data, segment_ids.shape[0], fn, "data", "one row per segment id")
     if num_segments is not None:
-        num_segments = static_int(num_segments, fn, "num_segments")
+        num_segments = output_size(num_segments, fn, "num_segments", data.shape[1:], data.dtype)
     return wrap(reducer(data, segment_ids, num_segments=num_segments,
                         indices_are_sorted=indices_are_sorted, unique_indices=unique_indices,
                         bucket_size=bucket_size, mode=mode))

@@ -16,6 +16,7 @@ from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kerne
                                                   check_concrete_indptr)
 from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, index_vector,
                                           static_shape, to_float, to_jax, wrap)
+from brainpy.tools.sizes import check_array_size
 
 __all__ = ["csr_matvec", "event_csr_matvec", "sparse_matmul"]
 
@@ -190,6 +191,8 @@ def sparse_matmul(A, B):
         if dense.ndim not in (1, 2) or dense.shape[0] != n:
             raise MathError(f"sparse_matmul(): 'B' must have shape ({n},) or ({n}, p) to match the "
                             f"sparse matrix of shape {(m, n)}, got {dense.shape}.")
+        check_array_size((m,) + dense.shape[1:], jnp.result_type(values, dense),
+                         name="the result, of shape", owner="sparse_matmul()", error=MathError)
         weights = values.reshape(values.shape + (1,) * (dense.ndim - 1))
         return wrap(jax.ops.segment_sum(weights * dense[cols], rows, m))
     values, rows, cols, (n, k) = sparse_b
@@ -197,6 +200,8 @@ def sparse_matmul(A, B):
     if dense.ndim not in (1, 2) or dense.shape[-1] != n:
         raise MathError(f"sparse_matmul(): 'A' must have shape ({n},) or (p, {n}) to match the "
                         f"sparse matrix of shape {(n, k)}, got {dense.shape}.")
+    check_array_size(dense.shape[:-1] + (k,), jnp.result_type(values, dense),
+                     name="the result, of shape", owner="sparse_matmul()", error=MathError)
     gathered = jnp.moveaxis(dense[..., rows], -1, 0)
     weights = values.reshape(values.shape + (1,) * (dense.ndim - 1))
     return wrap(jnp.moveaxis(jax.ops.segment_sum(weights * gathered, cols, k), 0, -1))

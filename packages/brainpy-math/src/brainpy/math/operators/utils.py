@@ -6,6 +6,8 @@ import numpy as np
 
 from brainpy.errors import MathError
 from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.operators.backend import check_concrete_indptr
+from brainpy.tools.sizes import check_array_size, check_index_values
 
 __all__ = []
 
@@ -36,7 +38,11 @@ def index_vector(x, fn: str, name: str):
 
     Concrete indices come back as a NumPy array, so that structure derived from them (such as
     the row of every CSR entry) can be computed once while tracing; traced indices stay JAX
-    arrays.
+    arrays.  The operators compute with JAX's index dtype (int32, or int64 with 64-bit mode on):
+    a concrete int64/uint64/uint32 vector is converted to it here after its values are checked
+    (`brainpy.tools.sizes.check_index_values`), so a value it cannot represent raises
+    `MathError` instead of wrapping onto another neuron.  A traced vector already has a dtype
+    JAX holds exactly.
     """
     x = _unwrap(x)
     if not isinstance(x, jax.core.Tracer):
@@ -48,7 +54,7 @@ def index_vector(x, fn: str, name: str):
         raise MathError(f"{fn}(): '{name}' must be a 1-D index vector, got shape {x.shape}.")
     if not jnp.issubdtype(x.dtype, jnp.integer):
         raise MathError(f"{fn}(): '{name}' must hold integers, got dtype {x.dtype}.")
-    return x
+    return check_index_values(x, name=f"'{name}'", owner=f"{fn}()", error=MathError)
 
 
 def static_int(x, fn: str, name: str) -> int:
@@ -67,15 +73,36 @@ def static_int(x, fn: str, name: str) -> int:
     return value
 
 
+def output_size(x, fn: str, name: str, tail: tuple = (), dtype=None) -> int:
+    """`static_int` for an argument that sets the length of a result (``post_num``, ...).
+
+    The result, of shape ``(x,) + tail`` and dtype ``dtype``, is checked with
+    `brainpy.tools.sizes.check_array_size`: a length that JAX cannot index or that no device
+    can hold raises `MathError` here instead of aborting the process inside XLA.
+    """
+    value = static_int(x, fn, name)
+    check_array_size((value,) + tuple(tail), dtype, name=f"'{name}'={value} gives a result of shape",
+                     owner=f"{fn}()", flat=not tail, error=MathError)
+    return value
+
+
 def static_shape(shape, fn: str, name: str = "shape") -> tuple:
-    """Return a 2-D matrix shape ``(num_rows, num_cols)`` as a tuple of Python ints."""
+    """Return a 2-D matrix shape ``(num_rows, num_cols)`` as a tuple of Python ints.
+
+    Each of the two sizes is the length of a vector the operators take or return, so each is
+    checked as `output_size` checks a length.
+    """
     try:
         dims = tuple(shape)
     except TypeError as err:
         raise MathError(f"{fn}(): '{name}' must be a pair (num_rows, num_cols), got {shape!r}.") from err
     if len(dims) != 2:
         raise MathError(f"{fn}(): '{name}' must be a pair (num_rows, num_cols), got {shape!r}.")
-    return tuple(static_int(d, fn, name) for d in dims)
+    dims = tuple(static_int(d, fn, name) for d in dims)
+    for d in dims:
+        check_array_size((d,), name=f"'{name}'={dims} gives a vector of shape", owner=f"{fn}()",
+                         error=MathError)
+    return dims
 
 
 def check_length(x, length: int, fn: str, name: str, expected: str):
@@ -111,12 +138,8 @@ def csr_row_ids(indptr, num_nnz: int, fn: str = "csr_row_ids"):
     """
     num_rows = indptr.shape[0] - 1
     if isinstance(indptr, np.ndarray):
-        pointers = indptr.astype(np.int64)
-        counts = np.diff(pointers)
-        if pointers[0] != 0 or np.any(counts < 0) or pointers[-1] != num_nnz:
-            raise MathError(
-                f"{fn}(): 'indptr' must start at 0, never decrease and end at the number of "
-                f"stored entries ({num_nnz}), got {pointers[:3].tolist()}...{pointers[-1:].tolist()}.")
+        check_concrete_indptr(fn, indptr, num_nnz)
+        counts = np.diff(indptr.astype(np.int64))
         dtype = np.int32 if num_rows < np.iinfo(np.int32).max else np.int64
         return jnp.asarray(np.repeat(np.arange(num_rows, dtype=dtype), counts))
     counts = jnp.diff(indptr.astype(jax.dtypes.canonicalize_dtype(jnp.int64)))
