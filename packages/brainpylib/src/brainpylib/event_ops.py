@@ -84,7 +84,8 @@ def _sum_into_reference(events, weights, indices, indptr, base, scale):
     w = jnp.broadcast_to(weights, indices.shape)
     w = jnp.where((events != 0)[rows], w, jnp.zeros((), w.dtype))
     start = base * jnp.asarray(scale, base.dtype)
-    return start.at[indices].add(w, mode="drop")
+    # negative ids are skipped, as the kernel skips them (not counted from the end)
+    return start.at[indices].add(w, mode="drop", wrap_negative_indices=False)
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(5, 6))

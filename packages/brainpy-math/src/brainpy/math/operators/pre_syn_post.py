@@ -20,7 +20,8 @@ from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kerne
                                                   check_concrete_indptr)
 from brainpy.math.operators.sparse_matmul import csr_event_transpose
 from brainpy.math.operators.utils import (as_inexact, check_length, check_values, csr_row_ids,
-                                          index_vector, output_size, to_float, to_jax, wrap)
+                                          exact_ids, index_vector, output_size, to_float, to_jax,
+                                          wrap)
 
 __all__ = [
     "pre2post_sum",
@@ -58,7 +59,7 @@ def _gather_pre(fn, pre_values, pre_ids, num_syn=None):
         raise MathError(
             f"{fn}(): 'pre_ids' is required when 'pre_values' is not a scalar "
             f"(got 'pre_values' of shape {pre_values.shape}).")
-    pre_ids = index_vector(pre_ids, fn, "pre_ids")
+    pre_ids = exact_ids(index_vector(pre_ids, fn, "pre_ids"), pre_values.shape[0])
     if num_syn is not None:
         check_length(pre_ids, num_syn, fn, "pre_ids", "one per synapse, as 'post_ids'")
     return pre_values[pre_ids]
@@ -86,8 +87,8 @@ def _syn_args(fn, syn_values, post_ids, post_num):
     syn_values = to_jax(syn_values, fn, "syn_values")
     post_ids = index_vector(post_ids, fn, "post_ids")
     check_length(syn_values, post_ids.shape[0], fn, "syn_values", "one per synapse")
-    return syn_values, post_ids, output_size(post_num, fn, "post_num", syn_values.shape[1:],
-                                             syn_values.dtype)
+    post_num = output_size(post_num, fn, "post_num", syn_values.shape[1:], syn_values.dtype)
+    return syn_values, exact_ids(post_ids, post_num), post_num
 
 
 def _syn2post_kernel(fn, syn_values):
@@ -211,8 +212,8 @@ def syn2post_softmax(syn_values, post_ids, post_num, indices_are_sorted=False):
 def _pre2post_args(fn, pre_values, post_num, post_ids, pre_ids):
     post_ids = index_vector(post_ids, fn, "post_ids")
     syn_values = _gather_pre(fn, pre_values, pre_ids, num_syn=post_ids.shape[0])
-    return syn_values, post_ids, output_size(post_num, fn, "post_num", syn_values.shape[1:],
-                                             syn_values.dtype)
+    post_num = output_size(post_num, fn, "post_num", syn_values.shape[1:], syn_values.dtype)
+    return syn_values, exact_ids(post_ids, post_num), post_num
 
 
 def pre2post_sum(pre_values, post_num, post_ids, pre_ids=None):
@@ -310,7 +311,8 @@ def _event_csr_args(fn, events, pre2post, post_num, values):
     check_length(indptr, events.shape[0] + 1, fn, "pre2post[1] (indptr)", "len(events) + 1")
     values = to_float(values, fn, "values")
     check_values(values, indices.shape[0], fn)
-    return events, indices, indptr, output_size(post_num, fn, "post_num", dtype=values.dtype), values
+    post_num = output_size(post_num, fn, "post_num", dtype=values.dtype)
+    return events, exact_ids(indices, post_num), indptr, post_num, values
 
 
 def pre2post_event_sum(events, pre2post, post_num, values=1.):
@@ -432,5 +434,6 @@ def pre2post_coo_event_sum(events, pre_ids, post_ids, post_num, values=1.):
     values = to_float(values, fn, "values")
     check_values(values, post_ids.shape[0], fn)
     post_num = output_size(post_num, fn, "post_num", dtype=values.dtype)
+    pre_ids, post_ids = exact_ids(pre_ids, events.shape[0]), exact_ids(post_ids, post_num)
     weights = jnp.where(events[pre_ids] != 0, values, jnp.zeros((), values.dtype))
     return wrap(jax.ops.segment_sum(weights, post_ids, post_num))

@@ -2,7 +2,8 @@
 
 import jax
 
-from brainpy.math.operators.utils import index_vector, output_size, to_jax, wrap, check_length
+from brainpy.math.operators.utils import (check_length, exact_ids, index_vector, output_size, to_jax,
+                                          wrap)
 
 __all__ = ["segment_sum", "segment_prod", "segment_max", "segment_min"]
 
@@ -14,6 +15,7 @@ def _segment(reducer, fn, data, segment_ids, num_segments, indices_are_sorted, u
     check_length(data, segment_ids.shape[0], fn, "data", "one row per segment id")
     if num_segments is not None:
         num_segments = output_size(num_segments, fn, "num_segments", data.shape[1:], data.dtype)
+        segment_ids = exact_ids(segment_ids, num_segments)
     return wrap(reducer(data, segment_ids, num_segments=num_segments,
                         indices_are_sorted=indices_are_sorted, unique_indices=unique_indices,
                         bucket_size=bucket_size, mode=mode))

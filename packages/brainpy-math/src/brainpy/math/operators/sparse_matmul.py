@@ -14,7 +14,8 @@ import jax.numpy as jnp
 from brainpy.errors import MathError
 from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel,
                                                   check_concrete_indptr)
-from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, index_vector,
+from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, exact_ids,
+                                          index_vector,
                                           static_shape, to_float, to_jax, wrap)
 from brainpy.tools.sizes import check_array_size
 
@@ -28,7 +29,7 @@ def _check_csr(fn, values, indices, indptr, shape):
     num_rows, num_cols = static_shape(shape, fn)
     check_length(indptr, num_rows + 1, fn, "indptr", "num_rows + 1 of 'shape'")
     check_values(values, indices.shape[0], fn)
-    return values, indices, indptr, num_rows, num_cols
+    return values, exact_ids(indices, num_cols), indptr, num_rows, num_cols
 
 
 def _check_operand(fn, name, x, length, transpose):
@@ -49,7 +50,9 @@ def csr_event_transpose(values, indices, indptr, events, num_cols, fn, start=Non
     rows = csr_row_ids(indptr, indices.shape[0], fn)
     weights = jnp.where(events[rows] != 0, values, jnp.zeros((), values.dtype))
     if start is not None:
-        return start.at[indices].add(weights, mode="drop")
+        # negative ids are out of range and skipped (as segment_sum and the kernels skip them),
+        # not counted from the end
+        return start.at[indices].add(weights, mode="drop", wrap_negative_indices=False)
     return jax.ops.segment_sum(weights, indices, num_cols)
 
 
@@ -154,7 +157,8 @@ def _as_coo(x):
                         f"{rows.shape[0]} and {cols.shape[0]}.")
     values = to_float(values, fn, "values")
     check_values(values, rows.shape[0], fn)
-    return values, rows, cols, static_shape(shape, fn)
+    m, n = static_shape(shape, fn)
+    return values, exact_ids(rows, m), exact_ids(cols, n), (m, n)
 
 
 def sparse_matmul(A, B):

@@ -57,6 +57,28 @@ def index_vector(x, fn: str, name: str):
     return check_index_values(x, name=f"'{name}'", owner=f"{fn}()", error=MathError)
 
 
+_INT32_MAX = int(np.iinfo(np.int32).max)
+
+
+def exact_ids(ids, size: int):
+    """``ids`` (from `index_vector`) with every id outside ``[0, size)`` replaced by ``size``.
+
+    JAX indexes an axis of fewer than 2**31 entries with int32 indices: it converts int64 ids
+    (64-bit mode on) by truncation, inside its scatters and gathers, so an id of 2**32 + 1 would
+    reach entry 1.  Here such ids become ``size``, which every operator treats as out of range
+    (skipped by the reductions and the kernels), before they are converted.  int32 ids come back
+    unchanged without a pass over them; concrete int64 ids are fixed with NumPy while tracing,
+    traced ones with one `jnp.where` per call.
+    """
+    if ids.dtype.itemsize <= 4 or size > _INT32_MAX:
+        return ids
+    if isinstance(ids, np.ndarray):
+        if ids.size == 0 or (ids.min() >= 0 and ids.max() < size):
+            return ids.astype(np.int32)
+        return np.where((ids < 0) | (ids >= size), size, ids).astype(np.int32)
+    return jnp.where((ids < 0) | (ids >= size), size, ids).astype(jnp.int32)
+
+
 def static_int(x, fn: str, name: str) -> int:
     """Return ``x`` as a Python ``int``; the value must be known when the function is traced."""
     x = _unwrap(x)
