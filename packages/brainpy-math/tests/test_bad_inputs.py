@@ -50,7 +50,7 @@ def test_check_positive_uses_the_given_error_class():
 
 
 def test_warn_nan_names_the_array():
-    with pytest.warns(RuntimeWarning, match=r"X contains NaN \(1 of 4 values, e.g. at index \(1, 0\)\)"):
+    with pytest.warns(RuntimeWarning, match=r"NaN in X \(1 of 4 values, e.g. at index \(1, 0\)\)"):
         assert checking.warn_nan(np.array([[0., 1.], [np.nan, 2.]]), "X")
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -324,8 +324,8 @@ def check_positive(value, name: str, owner=None, allow_zero: bool = False, what:
       error: the exception class raised.
 
     Raises:
-      ``error`` (ValueError by default) naming the owner, the argument, the value and what was
-      expected.
+      ValueError: (or the class given as ``error``) naming the owner, the argument, the value and
+        what was expected.
     """
     arr = concrete_numpy(value)
     if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
@@ -373,17 +373,30 @@ def warn_nan(value, name: str, owner=None, stacklevel: int = 3) -> bool:
 
     Traced values are not checked.  Returns whether a warning was given.
     """
-    arr = concrete_numpy(value)
-    if arr is None or not np.issubdtype(arr.dtype, np.inexact):
-        return False
+    data = getattr(value, "value", value) if getattr(value, "is_brainpy_array", False) else value
+    import jax
+    import jax.numpy as jnp
+
+    if isinstance(data, jax.Array) and not isinstance(data, jax.core.Tracer):
+        # on the device: only a count comes back unless there is NaN
+        if not jnp.issubdtype(data.dtype, jnp.inexact):
+            return False
+        count = int(jnp.isnan(data).sum())
+        if not count:
+            return False
+        arr = np.asarray(data)
+    else:
+        arr = concrete_numpy(value)
+        if arr is None or not np.issubdtype(arr.dtype, np.inexact):
+            return False
+        count = int(np.isnan(arr).sum())
+        if not count:
+            return False
     nan = np.isnan(arr)
-    count = int(nan.sum())
-    if not count:
-        return False
     where = f", e.g. at index {tuple(int(i) for i in np.argwhere(nan)[0])}" if arr.ndim else ""
     warnings.warn(
-        f"{_owner_prefix(owner)}{name} contains NaN ({count} of {arr.size} values{where}); "
-        f"results computed from it will be NaN.",
+        f"{_owner_prefix(owner)}NaN in {name} ({count} of {arr.size} values{where}); "
+        f"whatever is computed from these values will be NaN.",
         RuntimeWarning, stacklevel=stacklevel,
     )
     return True

@@ -64,7 +64,11 @@ class Sequential(bm.BrainPyObject):
                 if key == item:
                     return m
             raise KeyError(f"{self.name}: no element named {item!r}.")
-        return self._entries[item][1]
+        try:
+            return self._entries[item][1]
+        except IndexError:
+            raise IndexError(f"{self.name}: index {item!r} is out of range for its {len(self._entries)} "
+                             f"element(s).") from None
 
     def __repr__(self):
         lines = []

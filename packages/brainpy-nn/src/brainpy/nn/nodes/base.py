@@ -215,7 +215,20 @@ class Select(Node):
             raise ValueError(
                 f"{self._owner}: the index {self.index!r} must keep the batch axis (axis 0); write node[:, ...]."
             )
+        self._check_in_range((probe,) + tuple(shape[1:]))
         self.set_output_shape((None,) + tuple(out.shape[1:]))
+
+    def _check_in_range(self, shape):
+        """Integer indices out of range raise here, as in NumPy (JAX would clamp them silently)."""
+        if any(s is None for s in shape):
+            return
+        index = self.index if isinstance(self.index, tuple) else (self.index,)
+        index = tuple(np.asarray(i) if isinstance(i, jax.Array) else i for i in index)
+        try:
+            np.broadcast_to(np.zeros((), np.int8), shape)[index]
+        except IndexError as e:
+            raise IndexError(f"{self._owner}: the selection {self.index!r} is out of range for the selected outputs of shape "
+                             f"{(None,) + tuple(shape[1:])} (batch axis first): {e}.") from None
 
     def forward(self, ff, **kwargs):
         return bm.Array(_unwrap(ff)[self.index])

@@ -48,6 +48,7 @@ class BPTT(RNNTrainer):
     """
 
     _jit_keys = ("fit", "predict", "loss")
+    _time_axis = True  # the data are (num_sample, num_time, ...)
 
     def __init__(self, target: Node, loss: Union[str, Callable], optimizer: Optimizer,
                  max_grad_norm: Optional[float] = None, shuffle_data: bool = True, seed: Optional[int] = None,
@@ -79,6 +80,51 @@ class BPTT(RNNTrainer):
                 f"loss={self.loss!r},\noptimizer={self.optimizer!r})")
 
     # ----- data -----
+    def _check_pair(self, train_data):
+        """An ``(X, Y)`` pair: every array has the same number of samples (axis 0); NaN warns."""
+        name = type(self).__name__
+        if not (isinstance(train_data, (list, tuple)) and len(train_data) == 2):
+            raise TypeError(f"{name}.fit: train data must be an (X, Y) pair or a function returning "
+                            f"(X, Y) pairs, got {type(train_data).__name__}.")
+        counts = {}
+        for label, data in zip(("X", "Y"), train_data):
+            items = list(data.items()) if isinstance(data, dict) else [(None, data)]
+            for key, value in items:
+                shape = np.shape(_unwrap(value))
+                array = label if key is None else f"{label}[{key!r}]"
+                if not shape:
+                    raise ValueError(f"{name}.fit: {array} needs a leading sample axis, got a scalar.")
+                counts[array] = shape[0]
+        if len(set(counts.values())) > 1:
+            raise ValueError(f"{name}.fit: the inputs and targets disagree on the number of samples (axis 0): "
+                             + ", ".join(f"{k} has {v}" for k, v in counts.items())
+                             + "; every array of (X, Y) needs one entry per sample.")
+        self._warn_nan(train_data[0], train_data[1], stacklevel=5)
+
+    def _check_targets(self, xs_dict, ys):
+        """The targets of a batch: the inputs' number of samples and, over time, of time steps."""
+        name = type(self).__name__
+        x = next(iter(xs_dict.values()))
+        num_batch = x.shape[0]
+        num_time = x.shape[1] if self._time_axis and x.ndim >= 2 else None
+        out = self.target.output_shape
+        items = list(ys.items()) if isinstance(ys, dict) else [(None, ys)]
+        for key, y in items:
+            array = "Y" if key is None else f"Y[{key!r}]"
+            if y.ndim == 0 or y.shape[0] != num_batch:
+                got = "a scalar" if y.ndim == 0 else f"{y.shape[0]} samples (shape {tuple(y.shape)})"
+                raise ValueError(f"{name}.fit: the targets {array} have {got}, the inputs {num_batch} samples; "
+                                 f"give one target per input sample (axis 0).")
+            if num_time is None:
+                continue
+            shape = out.get(key) if isinstance(out, dict) else (out if key is None or len(items) == 1 else None)
+            if shape is not None and y.ndim == len(shape) + 1 and y.shape[1] != num_time:
+                raise ValueError(
+                    f"{name}.fit: the targets {array} have shape {tuple(y.shape)}, i.e. {y.shape[1]} time steps, "
+                    f"but the inputs have {num_time}; give targets of shape ({num_batch}, {num_time}, ...), or "
+                    f"({num_batch}, ...) for the last time step only."
+                )
+
     def _batches(self, train_data, num_batch):
         if callable(train_data):
             yield from train_data()
@@ -163,6 +209,9 @@ class BPTT(RNNTrainer):
         for name, value in (("num_batch", num_batch), ("num_train", num_train)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{type(self).__name__}.fit: {name} must be a positive int, got {value!r}.")
+        if not callable(train_data):
+            self._check_pair(train_data)
+        check_nan = callable(train_data)  # generated batches: each is checked until one holds NaN
         kwargs = {"train": True}
         kwargs.update(shared_kwargs or {})
         key = ("train", serialize_kwargs(kwargs))
@@ -174,6 +223,9 @@ class BPTT(RNNTrainer):
                 batch = next(iter(xs_dict.values())).shape[0]
                 self._prepare_batch(xs_dict, batch)
                 ys = {k: _as_jax(v) for k, v in ys.items()} if isinstance(ys, dict) else _as_jax(ys)
+                self._check_targets(xs_dict, ys)
+                if check_nan and self._warn_nan(xs_dict, ys):
+                    check_nan = False
                 if step_fun is None:
                     step_fun = self._compiled.get(key)
                     if step_fun is None:
@@ -205,6 +257,8 @@ class BPFF(BPTT):
     The data are ``(num_sample, ...)`` arrays; each step runs the target once on a batch.
     Arguments: see `BPTT`.
     """
+
+    _time_axis = False
 
     def _format_batch(self, xs):
         graph = self.target._graph()

@@ -11,7 +11,7 @@ from brainpy.math.ndarray import _unwrap
 from brainpy.nn.algorithms.utils import get_training_method
 from brainpy.nn.base import Node
 from brainpy.nn.runners.rnn_runner import RNNRunner, _as_jax, _time_major
-from brainpy.tools.checking import serialize_kwargs
+from brainpy.tools.checking import serialize_kwargs, warn_nan
 
 __all__ = ["RNNTrainer", "OnlineTrainer", "ForceLearning", "OfflineTrainer", "RidgeTrainer"]
 
@@ -46,6 +46,22 @@ class RNNTrainer(RNNRunner):
             return iter([tuple(train_data)])
         raise TypeError(f"{type(self).__name__}.fit: train data must be an (X, Y) pair or a function returning "
                         f"(X, Y) pairs, got {type(train_data).__name__}.")
+
+    def _warn_nan(self, xs, ys, stacklevel: int = 4):
+        """Warn (`RuntimeWarning`) about each training input or target array that holds NaN.
+
+        ``stacklevel`` is counted from `brainpy.tools.checking.warn_nan`; the default points at
+        the line calling ``fit`` when ``fit`` calls this method directly.  Returns whether any
+        array holds NaN.
+        """
+        found = False
+        for label, what, data in (("X", "inputs", xs), ("Y", "targets", ys)):
+            items = list(data.items()) if isinstance(data, dict) else [(None, data)]
+            for key, value in items:
+                name = label if key is None or len(items) == 1 else f"{label}[{key!r}]"
+                found |= warn_nan(value, f"the training {what} {name}", f"{type(self).__name__}.fit",
+                                  stacklevel=stacklevel)
+        return found
 
     def _train_nodes(self, method: str) -> List[Node]:
         nodes = [n for n in self.target._graph().nodes if n.trainable and hasattr(n, method)]
@@ -118,6 +134,7 @@ class OfflineTrainer(RNNTrainer):
             xs_dict = self._format_xs(xs)
             num_batch = self._prepare(xs_dict, reset)
             ys_dict = self._format_ys(ys, nodes, num_batch)
+            self._warn_nan(xs_dict, ys_dict)
             monitors = tuple(f"{n.name}.inputs" for n in nodes)
             outs, mons = self._run(xs_dict, forced_states, forced_feedbacks, monitors, kwargs, progress_bar,
                                    self.jit["fit"])
@@ -180,6 +197,7 @@ class OnlineTrainer(RNNTrainer):
             xs_dict = self._format_xs(xs)
             num_batch = self._prepare(xs_dict, reset)
             ys_dict = self._format_ys(ys, nodes, num_batch)
+            self._warn_nan(xs_dict, ys_dict)
             num_step = next(iter(xs_dict.values())).shape[1]
             for n in nodes:
                 if ys_dict[n.name].ndim != 3 or ys_dict[n.name].shape[1] != num_step:
