@@ -15,8 +15,11 @@ of stream ``s`` scaled to ``[0, 1)``, homogeneous weight: ``weight``; uniform:
 ``w_low + u_1 * (w_high - w_low)``; normal: ``w_mu + w_sigma * sqrt(-2 log(u_1')) * cos(2 pi u_2)``
 with ``u_1' = u_1 + 2**-24``.
 
-`brainpy.math` computes the same skips and hashes in jax.numpy, so the connectivity is
-bit-identical between the compiled kernels and the pure-JAX path.
+`brainpy.math` computes the same skips and hashes in jax.numpy, so the connectivity (which
+entries are present) and homogeneous weights are bit-identical between the compiled kernels and
+the pure-JAX path; uniform and normal weights, and the sums of a product, agree to rounding (XLA
+may fuse multiply-adds, has its own log/cos, and sums in another order): the bounds are stated
+and tested in `brainpy.math.operators.jitconn`.
 
 Cost: no memory beyond the vectors and the threshold table (about ``17 / conn_prob`` words).
 Products with ``transpose=True`` (the vector runs over the rows, e.g. pre-synaptic spikes) walk

@@ -4,7 +4,9 @@ Every operator of `brainpy.math.operators` has a pure-JAX implementation, which 
 compatible ``brainpylib`` is installed.  When it is, an operator named in `KERNEL_NAMES` checks
 its arguments as usual and then, if its values are float32 or float64 (`KERNEL_FLOAT_TYPES`),
 calls the ``brainpylib`` function of the listed name with the checked JAX arrays and wraps its
-result.  Both paths give the same results (the just-in-time connectivity bit for bit).
+result.  Both paths compute the same quantities; they agree to floating-point rounding (sums
+in another order), and the just-in-time connectivity is identical bit for bit (see
+`brainpy.math.operators.jitconn` for the stated tolerances).
 
 A ``brainpylib`` release is compatible when it is this repository's (``brainpylib.KERNEL_API``
 equals `KERNEL_API`), its ``__version__`` has a ``(major, minor)`` pair in

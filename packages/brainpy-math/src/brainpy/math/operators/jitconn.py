@@ -16,7 +16,17 @@ bits of a counter-based hash of the 32-bit words ``(0, i, k)`` mixed with the se
 The matrix is therefore a deterministic function of ``seed``, ``conn_prob``, ``shape`` and the
 weight parameters, whether the product is transposed or not, and `get_prob_conn_matrix` returns
 it densely for inspection.  The compiled kernels of ``brainpylib`` (used when it is installed)
-walk the same skips with the same table, so both paths give the same connectivity bit for bit.
+walk the same skips with the same table.
+What is identical and what only agrees to rounding, between the two paths: the connectivity
+(which entries are present) and homogeneous weights are identical bit for bit.  A uniform or
+normal weight is the same formula, but XLA may fuse ``a * b + c`` into one fused multiply-add and
+evaluates ``log``/``cos`` with its own approximations, so it may differ in the last bits:
+``|dw| <= eps * (|w_low| + |w_high - w_low|)`` (uniform) and
+``|dw| <= 4 eps * (|w_mu| + |w_sigma| max(1, |z|))`` (normal, ``z`` the standard normal draw),
+``eps`` the machine epsilon of the dtype.  A product sums its terms in another order on each
+path, so it agrees within the classical bound for reordered summation,
+``|dy_i| <= (n_i + 2) eps * sum_j |w_ij x_j|`` (``n_i`` the terms of output ``i``), and in
+practice within a few ``eps`` of that sum.  ``test_jitconn_backends.py`` checks both bounds.
 Both only visit present entries: a product with ``transpose=True`` (the vector runs over the
 rows, e.g. pre-synaptic spikes) walks the rows whose entry is non-zero, O(active rows *
 num_cols * conn_prob); ``transpose=False`` walks every row.
