@@ -123,9 +123,28 @@ def tests_jax_floor(session):
 
 @nox.session
 def lint(session):
-    """ruff over every package, the tests, the examples and the benchmarks."""
-    session.install("ruff>=0.6")
+    """ruff over every package, the tests, the examples and the benchmarks; the import contracts.
+
+    The contracts (``[tool.importlinter]`` in the root ``pyproject.toml``) are checked over a merged
+    view of the ``brainpy`` portions: grimp wants each top-level package in one directory, so the
+    portions' subpackages are linked side by side in a temporary ``brainpy/``.
+    """
+    session.install("ruff>=0.6", "import-linter>=2.1")
     session.run("ruff", "check", str(ROOT))
+    view = pathlib.Path(session.create_tmp()).resolve() / "import-view"
+    shutil.rmtree(view, ignore_errors=True)
+    (view / "brainpy").mkdir(parents=True)
+    for name in PACKAGE_NAMES:
+        src = PACKAGES[name]["dir"] / "src"
+        for entry in sorted(src.iterdir()):
+            if entry.name == "brainpy":
+                for sub in sorted(entry.iterdir()):
+                    if sub.name != "__pycache__":
+                        (view / "brainpy" / sub.name).symlink_to(sub)
+            elif entry.is_dir() and not entry.name.endswith(".egg-info") and entry.name != "__pycache__":
+                (view / entry.name).symlink_to(entry)
+    session.chdir(ROOT)
+    session.run("lint-imports", "--no-logo", "--no-cache", env={"PYTHONPATH": str(view)})
 
 
 @nox.session

@@ -126,8 +126,9 @@ def normalize_name(name: str) -> str:
 
 def _skipped_prefixes() -> Tuple[str, ...]:
     """The files whose frames a plugin warning skips: BrainPy's own, pluggy's and importlib's."""
-    import brainpy
-
+    # the `brainpy` package is imported already (it is this module's parent); reading its search
+    # path from sys.modules keeps portions from importing the meta-package's top level
+    brainpy = sys.modules.get("brainpy")
     prefixes = [os.path.join(os.path.abspath(p), "") for p in getattr(brainpy, "__path__", [])]
     prefixes.append(os.path.join(os.path.dirname(os.path.abspath(pluggy.__file__)), ""))
     prefixes.append("<frozen importlib")
