@@ -130,6 +130,15 @@ def _listing(names: Sequence[str], limit: int = 40) -> str:
     return f"[{shown}{more}]"
 
 
+def _as_slice(indices: Optional[np.ndarray]):
+    """``indices`` as a `slice` when they are ``start, start + 1, ..., stop - 1`` (non-negative)."""
+    if indices is None or indices.ndim != 1 or indices.size < 2 or indices[0] < 0:
+        return indices
+    if np.array_equal(indices, np.arange(indices[0], indices[0] + indices.size)):
+        return slice(int(indices[0]), int(indices[0]) + indices.size)
+    return indices
+
+
 def _describe(obj) -> str:
     name = getattr(obj, "name", None)
     return f"{type(obj).__name__} {name!r}" if name else repr(obj)
@@ -368,7 +377,10 @@ class Runner:
         Variables are recorded flattened (restricted to the monitor's indices); function
         monitors record their return value.
         """
-        mon_vars = list(self._mon_vars)
+        # indices forming an increasing run (``[0, 1, ..., 99]``) are read as a slice, which XLA
+        # keeps a slice in every loop structure (a gather of constant indices becomes a slice only
+        # where its constant is folded into the loop body)
+        mon_vars = [(key, var, _as_slice(indices), interval) for key, var, indices, interval in self._mon_vars]
         fun_monitors = [(k, f, shared_arg_style(f)) for k, f in self.fun_monitors.items()]
 
         def record(tdi):
