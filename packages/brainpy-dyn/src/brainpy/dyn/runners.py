@@ -26,6 +26,7 @@ from brainpy.dyn.base import DynamicalSystem
 from brainpy.errors import RunningError
 from brainpy.math.ndarray import Array, Variable
 from brainpy.running import HDF5Monitor, Runner, SharedArgs, call_with_shared
+from brainpy.running.progress import ProgressBar, eager_progress, progress_for_loop
 from brainpy.running.runner import loop_compiler_options, shared_arg_style
 
 __all__ = ["DSRunner", "StructRunner", "ReportRunner"]
@@ -109,7 +110,9 @@ class DSRunner(Runner):
         also the value of ``brainpy.math.get_dt()``.
       monitors, fun_monitors, dyn_vars, numpy_mon_after_run: see `brainpy.running.Runner`.
       jit: compile the run (``False`` runs the same loop eagerly, step by step).
-      progress_bar: show a tqdm progress bar, advanced after each chunk.
+      progress_bar: show a tqdm progress bar (a new one at every run), advanced at least every
+        1% of the steps from inside the compiled loop (`brainpy.running.progress`).  Without
+        it, the compiled loop contains no host callback.
       chunk_size: the most steps compiled into one loop (default: as many as fit 256 MiB of
         monitored data).
       devices: split the network over these devices (a list of devices, or their number): each
@@ -182,7 +185,9 @@ class DSRunner(Runner):
         # the clock: step ``k`` of the next run is at time t0 + (i + k) * dt
         self._t0 = 0.0
         self._i = 0
-        self._compiled = None
+        self._compiled = None  # the compiled chunk loop, without a progress bar
+        self._compiled_progress = None  # the same loop reporting its progress to self._progress
+        self._progress = ProgressBar()
         self._packed_lengths: Dict[str, int] = {}  # monitors recorded packed -> unpacked length
         self._sharding = None
         if devices is not None or mesh is not None:
@@ -343,10 +348,11 @@ class DSRunner(Runner):
 
         return packed_step
 
-    def _run_chunk(self, ts, idx, iter_values, progress) -> Dict[str, Any]:
+    def _run_chunk(self, ts, idx, iter_values, progress: Optional[ProgressBar], every: int) -> Dict[str, Any]:
+        """Run one chunk; with a ``progress`` bar, report to it every ``every`` steps."""
         if not self.jit:
-            out = bm.for_loop(self._packed_step(), (ts, idx, iter_values), jit=False)
-        else:
+            out = bm.for_loop(eager_progress(self._packed_step(), progress), (ts, idx, iter_values), jit=False)
+        elif progress is None:
             if self._compiled is None:
                 step = self._packed_step()
                 dyn_vars = self.dyn_vars
@@ -356,8 +362,24 @@ class DSRunner(Runner):
 
                 self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars, compiler_options=loop_compiler_options())
             out = self._compiled(ts, idx, iter_values)
+        else:
+            # a separate program, reporting to the runner's `ProgressBar` after every block of
+            # ``every`` steps (a traced argument: one program serves every report interval)
+            if self._compiled_progress is None:
+                step = self._packed_step()
+                dyn_vars = self.dyn_vars
+                bar = self._progress
+
+                def run_chunk_progress(ts, idx, iter_values, every):
+                    return progress_for_loop(step, (ts, idx, iter_values), bar, every, dyn_vars=dyn_vars)
+
+                self._compiled_progress = bm.jit(run_chunk_progress, dyn_vars=dyn_vars,
+                                                 compiler_options=loop_compiler_options())
+            progress.segment(int(ts.shape[0]), every)
+            out = self._compiled_progress(ts, idx, iter_values, np.int32(every))
         out = {k: np.asarray(jax.device_get(v.value if isinstance(v, Array) else v)) for k, v in out.items()}
-        progress(int(ts.shape[0]))
+        if progress is not None:
+            progress.advance(int(ts.shape[0]))
         return out
 
     # ----- running -----
@@ -429,15 +451,17 @@ class DSRunner(Runner):
         if self._sharding is not None:
             self._sharding.place()
         bar = self._progress_bar(n)
+        every = bar.interval(n) if bar is not None else 1
         old_dt = bm.get_dt()
         bm.set_dt(self.dt)
+        completed = False
         try:
             for s in range(0, n, chunk):
                 e = min(n, s + chunk)
                 ts = jnp.asarray(ts_host[s:e], dtype=float_dtype)
                 idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
                 it = {k: (v if _is_iterator(v) else v[s:e]) for k, v in iter_data.items()}
-                out = self._run_chunk(ts, idx, it, bar.update if bar is not None else (lambda k: None))
+                out = self._run_chunk(ts, idx, it, bar, every)
                 self._i += e - s
                 if streaming:
                     out = {key: _unpack_rows(value, self._packed_lengths[key]) if key in self._packed_lengths
@@ -450,12 +474,13 @@ class DSRunner(Runner):
                     records.add(s, e, out)
                 if checkpoint is not None:
                     self.save_checkpoint(checkpoint)
+            completed = True
         finally:
             bm.set_dt(old_dt)
             if streaming:
                 self.mon.close_run()
             if bar is not None:
-                bar.close()
+                bar.close(complete=completed)
         if not streaming:
             self._store_monitors(np.asarray(ts_host, dtype=float_dtype), records.arrays())
         return time.time() - start
@@ -523,12 +548,11 @@ class DSRunner(Runner):
 
         return run_trials(self, duration, inputs=inputs, variables=variables, num_trials=num_trials)
 
-    def _progress_bar(self, n):
+    def _progress_bar(self, n) -> Optional[ProgressBar]:
+        """The runner's `ProgressBar`, opened for a run of ``n`` steps (None without a bar)."""
         if not self.progress_bar:
             return None
-        from brainpy.tools import init_progress_bar
-
-        return init_progress_bar(total=n, desc=f"Running {self.target.name}")
+        return self._progress.open(n, desc=f"Running {self.target.name}")
 
     def _every(self, interval) -> int:
         """Record one step in this many for a monitor with the given interval (None: every step)."""
@@ -647,7 +671,7 @@ class ReportRunner(DSRunner):
 
     _accepts_iterators = True
 
-    def _run_chunk(self, ts, idx, iter_values, progress) -> Dict[str, Any]:
+    def _run_chunk(self, ts, idx, iter_values, progress: Optional[ProgressBar], every: int) -> Dict[str, Any]:
         if self._compiled is None:
             step = self._step_function()
             self._compiled = bm.jit(step, dyn_vars=self.dyn_vars) if self.jit else step
@@ -657,5 +681,8 @@ class ReportRunner(DSRunner):
             out = self._compiled(ts[k], idx[k], values)
             for key, value in out.items():
                 records.setdefault(key, []).append(np.asarray(value.value if isinstance(value, Array) else value))
-            progress(1)
+            if progress is not None:
+                progress.report(k + 1)
+        if progress is not None:
+            progress.advance(int(ts.shape[0]))
         return {key: np.stack(vals) for key, vals in records.items()}
