@@ -4,7 +4,6 @@ import math
 import numbers
 from typing import Callable, Dict, Optional, Sequence
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -63,7 +62,8 @@ class IntegratorRunner(BrainPyObject):
       dt: the time step (default: the integrator's).
       t0: the start time.
       jit: compile the loop.
-      progress_bar: show a progress bar (needs ``tqdm``).
+      progress_bar: show a tqdm progress bar (a new one at every run), advanced at least every 1%
+        of the steps from inside the compiled loop (`brainpy.running.progress`).
       numpy_mon_after_run: convert the records to NumPy arrays.
       name: the object name.
 
@@ -113,6 +113,7 @@ class IntegratorRunner(BrainPyObject):
         self.dyn_vars = dyn_vars
         self.jit = jit
         self.progress_bar = progress_bar
+        self._progress = None  # the host end of the bars (brainpy.running.progress.ProgressBar)
         self.numpy_mon_after_run = numpy_mon_after_run
         self.t = float(t0)
         self.mon = Monitor()
@@ -195,13 +196,6 @@ class IntegratorRunner(BrainPyObject):
                 raise IntegratorError(f"{self.name}: dyn_args[{k!r}] has {v.shape[0]} steps, the run needs {n}.")
         ts = self.t + jnp.arange(n) * self.dt
         tg, names, dt = self.target, self.target.variables, self.dt
-        bar = None
-        if self.progress_bar:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                raise IntegratorError(f"{self.name}: progress_bar=True needs the 'tqdm' package.") from None
-            bar = tqdm(total=n)
 
         def body(t, dyn):
             new = tg(*[self.variables[v].value for v in names], t, **self.args, **dyn, dt=dt)
@@ -211,16 +205,32 @@ class IntegratorRunner(BrainPyObject):
             out = {m: self.variables[m].value for m in self.monitors}
             for key, fun in self.fun_monitors.items():
                 out[key] = _unwrap(fun(t, dt))
-            if bar is not None:
-                jax.debug.callback(lambda: bar.update(1))
             return out
 
         dyn = {k: v[:n] for k, v in self.dyn_args.items()}
         from brainpy.math.controls import for_loop
 
-        records = for_loop(body, (ts, dyn), dyn_vars=[self.variables, tg, self.dyn_vars], jit=self.jit)
-        if bar is not None:
-            bar.close()
+        dyn_vars = [self.variables, tg, self.dyn_vars]
+        if not self.progress_bar:
+            records = for_loop(body, (ts, dyn), dyn_vars=dyn_vars, jit=self.jit)
+        else:
+            # a new bar at every run, advanced from inside the loop (brainpy.running.progress)
+            from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
+
+            if self._progress is None:
+                self._progress = ProgressBar()
+            progress = self._progress
+            every = progress.open(n, desc=f"Running {self.name}").interval(n)
+            completed = False
+            try:
+                if self.jit:
+                    progress.segment(n, every)
+                    records = block_until_done(progress_for_loop(body, (ts, dyn), progress, every, dyn_vars=dyn_vars))
+                else:
+                    records = for_loop(eager_progress(body, progress), (ts, dyn), dyn_vars=dyn_vars, jit=False)
+                completed = True
+            finally:
+                progress.close(complete=completed)
         self.t = self.t + n * self.dt
         self.mon = Monitor(ts=ts)
         for k, v in records.items():

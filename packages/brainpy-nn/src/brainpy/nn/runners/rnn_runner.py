@@ -4,11 +4,12 @@ from typing import Dict, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
-import tqdm
+import numpy as np
 
 import brainpy.math as bm
 from brainpy.math.ndarray import _unwrap
 from brainpy.nn.base import Network, Node
+from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
 from brainpy.tools.checking import serialize_kwargs
 
 __all__ = ["RNNRunner"]
@@ -38,7 +39,9 @@ class RNNRunner:
       target: the `Node` or `Network` to run.
       jit: whether the runs are compiled (a bool, or a dict such as ``{'predict': True}``).
       monitors: names ``'<node>.state'``/``'<node>.output'`` recorded in ``runner.mon``.
-      progress_bar: whether a progress bar is shown by default.
+      progress_bar: whether a progress bar is shown by default: a new tqdm bar at every call,
+        advanced at least every 1% of the time steps from inside the compiled loop (see
+        `brainpy.running.progress`); without it the compiled loop contains no host callback.
 
     Attributes:
       mon: the monitored values of the last run, ``(num_batch, num_time, ...)`` each.
@@ -65,6 +68,7 @@ class RNNRunner:
         self.progress_bar = bool(progress_bar)
         self.mon = {}
         self._compiled = {}
+        self._progress = ProgressBar()
 
     def __repr__(self):
         return f"{type(self).__name__}(target={self.target!r},\njit={dict(sorted(self.jit.items()))})"
@@ -117,21 +121,32 @@ class RNNRunner:
             target._state_init(num_batch)
 
     # ----- the compiled loop -----
-    def _loop(self, body, operands, num_step, jit, progress_bar):
-        """Run ``body`` over the time-major ``operands`` with `bm.for_loop`."""
-        bar = tqdm.tqdm(total=num_step) if progress_bar else None
+    def _loop(self, key, body, operands, num_step, jit, progress_bar, desc=None):
+        """Run ``body`` over the time-major ``operands`` (`bm.for_loop`), compiled once per ``key``.
 
-        def step(*x):
-            out = body(*x)
-            if bar is not None:
-                jax.debug.callback(lambda: bar.update(1))
-            return out
-
+        With ``progress_bar``, a new bar of ``num_step`` steps is shown and the loop is
+        `progress_for_loop` (a program of its own, so that runs without a bar contain no callback);
+        the bar is closed when the results are ready.
+        """
+        if not progress_bar:
+            if not jit:
+                return bm.for_loop(body, operands, jit=False)
+            return self._compiled_run(key, lambda ops: bm.for_loop(body, ops), True)(operands)
+        progress = self._progress
+        every = progress.open(num_step, desc=desc).interval(num_step)
+        completed = False
         try:
-            return bm.for_loop(step, operands, jit=jit)
+            if jit:
+                fun = self._compiled_run(key + ("progress",),
+                                         lambda ops, every: progress_for_loop(body, ops, progress, every), True)
+                progress.segment(num_step, every)
+                out = block_until_done(fun(operands, np.int32(every)))
+            else:
+                out = bm.for_loop(eager_progress(body, progress), operands, jit=False)
+            completed = True
+            return out
         finally:
-            if bar is not None:
-                bar.close()
+            progress.close(complete=completed)
 
     def _compiled_run(self, key, fun, jit):
         """A cached `bm.jit` of ``fun`` (one per configuration ``key``) or ``fun`` itself."""
@@ -158,16 +173,11 @@ class RNNRunner:
         num_step = next(iter(xs_tm.values())).shape[0]
         progress_bar = self.progress_bar if progress_bar is None else progress_bar
         body = self._step_fn(tuple(monitors), shared_kwargs)
-
-        def run(operands):
-            return self._loop(body, operands, num_step, True, progress_bar)
-
         key = ("run", tuple(monitors), serialize_kwargs(shared_kwargs), tuple(sorted(forced_states)),
-               tuple(sorted(forced_feedbacks)), progress_bar)
-        if jit:
-            outs, mons = self._compiled_run(key, run, True)((xs_tm, forced_states, forced_feedbacks))
-        else:
-            outs, mons = self._loop(body, (xs_tm, forced_states, forced_feedbacks), num_step, False, progress_bar)
+               tuple(sorted(forced_feedbacks)))
+        desc = "Training" if shared_kwargs.get("train") else "Predicting"
+        outs, mons = self._loop(key, body, (xs_tm, forced_states, forced_feedbacks), num_step, jit, progress_bar,
+                                desc)
         outs = jax.tree_util.tree_map(lambda a: _batch_major(_unwrap(a)), outs,
                                       is_leaf=lambda a: isinstance(a, bm.Array))
         mons = {k: _batch_major(_unwrap(v)) for k, v in mons.items()}

@@ -224,14 +224,8 @@ class OnlineTrainer(RNNTrainer):
         operands = ({k: _time_major(v) for k, v in xs_dict.items()},
                     {k: _time_major(v) for k, v in ys_dict.items()})
 
-        def run(ops):
-            return self._loop(body, ops, num_step, True, progress_bar)
-
-        if self.jit["fit"]:
-            key = ("online", tuple(monitors), serialize_kwargs(kwargs), progress_bar)
-            outs = self._compiled_run(key, run, True)(operands)
-        else:
-            outs = self._loop(body, operands, num_step, False, progress_bar)
+        key = ("online", tuple(monitors), serialize_kwargs(kwargs))
+        outs = self._loop(key, body, operands, num_step, self.jit["fit"], progress_bar, "Training")
         return jax.tree_util.tree_map(lambda a: bm.Array(jnp.swapaxes(_unwrap(a), 0, 1)), outs,
                                       is_leaf=lambda a: isinstance(a, bm.Array))
 
