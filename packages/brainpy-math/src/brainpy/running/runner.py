@@ -3,13 +3,13 @@
 import difflib
 import functools
 import inspect
-import os
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from brainpy.tools.env import env_flag
 from brainpy.errors import MonitorError, RunningError
 from brainpy.math.ndarray import Array, Variable, VariableView
 from brainpy.math.object_base import ArrayCollector, BrainPyObject
@@ -45,7 +45,7 @@ def loop_compiler_options() -> Dict[str, bool]:
     backends or when the environment variable ``BRAINPY_NO_LOOP_OPTIONS=1`` is set.  The options
     change how XLA schedules and copies buffers, never the computed values.
     """
-    if os.environ.get("BRAINPY_NO_LOOP_OPTIONS", "").strip() not in ("", "0"):
+    if env_flag("BRAINPY_NO_LOOP_OPTIONS"):
         return {}
     return dict(_accepted_options(jax.default_backend()))
 
