@@ -45,3 +45,17 @@ def test_no_other_flag_parsing_in_the_plugin_manager():
 
     source = inspect.getsource(manager)
     assert 'os.environ.get("BRAINPY_STRICT' not in source and "_env_flag(" not in source
+
+
+def test_no_loop_options_follows_the_one_truthiness_rule(monkeypatch):
+    import jax
+
+    from brainpy.running.runner import _accepted_options, loop_compiler_options
+
+    default = dict(_accepted_options(jax.default_backend()))
+    for value in ("off", "false", "0", "no", ""):
+        monkeypatch.setenv("BRAINPY_NO_LOOP_OPTIONS", value)
+        assert loop_compiler_options() == default, value
+    for value in ("1", "on", "TRUE", "yes"):
+        monkeypatch.setenv("BRAINPY_NO_LOOP_OPTIONS", value)
+        assert loop_compiler_options() == {}, value
