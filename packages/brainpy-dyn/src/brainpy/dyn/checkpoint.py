@@ -18,6 +18,12 @@ otherwise go on silently with the saved state on other synapses.
 
 A run resumed from a checkpoint in a new process, with the network built the same way, is
 bit-identical to the uninterrupted run.
+
+When the runner streams its monitors into a file (`brainpy.running.HDF5Monitor`), the
+checkpoint also holds the committed length of every dataset of the stream, and
+`load_checkpoint` rewinds the stream to them: a run killed after streaming chunks beyond its
+last checkpoint and resumed from that checkpoint (with ``HDF5Monitor(..., mode='a')`` on the
+same file) records those chunks once, as the uninterrupted run does.
 """
 
 import errno
@@ -101,6 +107,14 @@ def _write_arrays(fileobj, arrays: Dict[str, np.ndarray]):
     np.savez(fileobj, **arrays)
 
 
+def _stream_position(runner):
+    """Where the runner's `HDF5Monitor` stream stands (None without one)."""
+    from brainpy.running import HDF5Monitor
+
+    mon = getattr(runner, "mon", None)
+    return mon.stream_position() if isinstance(mon, HDF5Monitor) else None
+
+
 def save_checkpoint(runner, filename) -> str:
     """Save the state of ``runner`` (network, random state, clock) to ``filename`` atomically.
 
@@ -130,6 +144,9 @@ def save_checkpoint(runner, filename) -> str:
                    for n, k in enumerate(variables)],
         structure=_structure(runner),
     )
+    stream = _stream_position(runner)
+    if stream is not None:
+        meta["stream"] = stream
     arrays[_META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     def write(tmp):
         with open(tmp, "wb") as fh:
@@ -223,3 +240,8 @@ def load_checkpoint(runner, filename):
     default.value = rng
     runner._t0 = float(meta["t0"])
     runner._i = int(meta["i"])
+    from brainpy.running import HDF5Monitor
+
+    if isinstance(getattr(runner, "mon", None), HDF5Monitor):
+        # the stream is rewound at the next run to where it stood when the checkpoint was saved
+        runner.mon.rewind(meta.get("stream"))
