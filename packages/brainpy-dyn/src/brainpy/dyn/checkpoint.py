@@ -235,13 +235,13 @@ def load_checkpoint(runner, filename):
     if rng is None or tuple(rng.shape) != tuple(default.shape) or rng.dtype != np.dtype(default.dtype):
         raise CheckpointError(f"load_checkpoint: {path!r} holds no random state matching this BrainPy's "
                               f"(shape {tuple(default.shape)}, dtype {np.dtype(default.dtype)}).")
-    for n, (_, var) in enumerate(variables):
-        var.value = arrays[f"var/{n}"]
-    default.value = rng
-    runner._t0 = float(meta["t0"])
-    runner._i = int(meta["i"])
     from brainpy.running import HDF5Monitor
 
     if isinstance(getattr(runner, "mon", None), HDF5Monitor):
         # the stream is rewound at the next run to where it stood when the checkpoint was saved
         runner.mon.rewind(meta.get("stream"))
+    for n, (_, var) in enumerate(variables):
+        var.value = arrays[f"var/{n}"]
+    default.value = rng
+    runner._t0 = float(meta["t0"])
+    runner._i = int(meta["i"])

@@ -92,12 +92,18 @@ def _lookup3(data: bytes) -> int:
         a = (a + int.from_bytes(data[i:i + 4], "little")) & m
         b = (b + int.from_bytes(data[i + 4:i + 8], "little")) & m
         c = (c + int.from_bytes(data[i + 8:i + 12], "little")) & m
-        a = ((a - c) & m) ^ _rotate(c, 4); c = (c + b) & m
-        b = ((b - a) & m) ^ _rotate(a, 6); a = (a + c) & m
-        c = ((c - b) & m) ^ _rotate(b, 8); b = (b + a) & m
-        a = ((a - c) & m) ^ _rotate(c, 16); c = (c + b) & m
-        b = ((b - a) & m) ^ _rotate(a, 19); a = (a + c) & m
-        c = ((c - b) & m) ^ _rotate(b, 4); b = (b + a) & m
+        a = ((a - c) & m) ^ _rotate(c, 4)
+        c = (c + b) & m
+        b = ((b - a) & m) ^ _rotate(a, 6)
+        a = (a + c) & m
+        c = ((c - b) & m) ^ _rotate(b, 8)
+        b = (b + a) & m
+        a = ((a - c) & m) ^ _rotate(c, 16)
+        c = (c + b) & m
+        b = ((b - a) & m) ^ _rotate(a, 19)
+        a = (a + c) & m
+        c = ((c - b) & m) ^ _rotate(b, 4)
+        b = (b + a) & m
         i += 12
         n -= 12
     if n == 0:
