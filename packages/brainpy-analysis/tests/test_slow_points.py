@@ -130,3 +130,37 @@ def test_errors():
         finder.find_fps_with_opt_solver(np.zeros(3))
     decomposed = ba.SlowPointFinder.decompose_eigenvalues(np.array([[[2., 0.], [0., -3.]]]))
     np.testing.assert_allclose(decomposed[0]['eig_values'], [-3., 2.])
+
+
+def test_candidates_of_the_wrong_dimension_are_named():
+    # a plain function of a 2-d state: 3-d candidates make the matrix product fail; the error names the
+    # candidates' dimension instead of surfacing JAX's shape message from inside the optimiser
+    mat = jnp.array([[-1., 0.5], [0.2, -2.]])
+    finder = ba.SlowPointFinder(lambda x: mat @ x, verbose=False)
+    with pytest.raises(AnalyzerError, match=r"f_cell fails on a state of 3 dimension\(s\)"):
+        finder.find_fps_with_opt_solver(np.ones((4, 3)))
+    with pytest.raises(AnalyzerError, match=r"f_cell fails on a state of 3 dimension\(s\)"):
+        finder.find_fps_with_gd_method(np.ones((4, 3)), num_opt=2)
+    # a function returning another shape than its input
+    finder = ba.SlowPointFinder(lambda x: jnp.sum(x) * jnp.ones(2), verbose=False)
+    with pytest.raises(AnalyzerError, match=r"maps a state of 3 dimension\(s\).*to shape \(2,\)"):
+        finder.find_fps_with_opt_solver(np.ones((4, 3)))
+    # the right dimension still works, and the linear system's only fixed point is the origin
+    finder = ba.SlowPointFinder(lambda x: mat @ x, verbose=False)
+    finder.find_fps_with_opt_solver(np.ones((4, 2)))
+    np.testing.assert_allclose(finder.fixed_points, 0., atol=1e-4)
+
+    # a dynamical system with target_vars: the state size is known, checked without calling update
+    class Map(BrainPyObject):
+        def __init__(self):
+            super().__init__()
+            self.x = bm.Variable(jnp.zeros(3))
+
+        def update(self):
+            self.x.value = 0.5 * self.x.value + 1.
+
+    m = Map()
+    finder = ba.SlowPointFinder(m, target_vars={'x': m.x}, verbose=False)
+    with pytest.raises(AnalyzerError, match=r"candidates have 2 dimension\(s\).*target_vars \['x'\] has 3"):
+        finder.find_fps_with_opt_solver(np.zeros((5, 2)))
+    np.testing.assert_array_equal(np.asarray(m.x.value), 0.)

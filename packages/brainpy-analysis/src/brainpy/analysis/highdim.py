@@ -82,6 +82,8 @@ class SlowPointFinder(BrainPyObject):
         else:
             self._batch_loss = lambda xs: jnp.asarray(_unwrap(f_loss_batch(Array(xs)))).reshape(-1)
         self._point_loss = point_loss
+        self._custom_loss = f_loss_batch is not None
+        self._checked_sizes = set()  # state sizes on which f_cell was seen to work
         self._fixed_points = None
         self._losses = None
         self._selected_ids = None
@@ -117,6 +119,7 @@ class SlowPointFinder(BrainPyObject):
         sizes = [int(np.prod(v.shape)) for v in targets]
         all_vars = list(system.vars().unique().values())
         self._target_names = list(target_vars)
+        self._state_size = sum(sizes)
 
         def f(x):
             saved = [v.value for v in all_vars]
@@ -149,7 +152,44 @@ class SlowPointFinder(BrainPyObject):
         if not np.issubdtype(candidates.dtype, np.floating):
             candidates = candidates.astype(float)
         # float64 only when JAX runs in 64-bit mode
-        return candidates.astype(jax.dtypes.canonicalize_dtype(candidates.dtype))
+        candidates = candidates.astype(jax.dtypes.canonicalize_dtype(candidates.dtype))
+        self._check_state_size(candidates.shape[1], candidates.dtype)
+        return candidates
+
+    def _check_state_size(self, size, dtype):
+        """The candidates' dimension must be the system's state size (f_cell maps a state of that
+        size to one of the same size)."""
+        expected = getattr(self, "_state_size", None)
+        if expected is not None:
+            if size != expected:
+                raise AnalyzerError(
+                    f"{self.name}: the candidates have {size} dimension(s) (shape (num_points, {size})), but the "
+                    f"state of target_vars {self._target_names} has {expected}; give candidates of shape "
+                    f"(num_points, {expected})."
+                )
+            return
+        if self._custom_loss or size in self._checked_sizes:
+            return
+        cell = self.f_cell
+        saved = [(v, v._value) for v in cell.vars().unique().values()] if isinstance(cell, BrainPyObject) else []
+        try:
+            out = jax.eval_shape(self._f, jax.ShapeDtypeStruct((size,), dtype))
+        except (TypeError, ValueError, IndexError) as e:
+            raise AnalyzerError(
+                f"{self.name}: f_cell fails on a state of {size} dimension(s), the candidates' second axis "
+                f"(shape (num_points, {size})); are the candidates of the system's dimension? The error was: "
+                f"{type(e).__name__}: {e}"
+            ) from e
+        finally:
+            for var, value in saved:  # a cell that updates its Variables keeps no tracer
+                var._value = value
+        if tuple(out.shape) != (size,):
+            raise AnalyzerError(
+                f"{self.name}: f_cell maps a state of {size} dimension(s) (the candidates' second axis) to shape "
+                f"{tuple(out.shape)}; it must return a state of the same shape ({size},). Are the candidates of "
+                f"the system's dimension?"
+            )
+        self._checked_sizes.add(size)
 
     # ----- results -----
     @property

@@ -508,7 +508,7 @@ class Channel(DynamicalSystem):
 
 
 class CondNeuGroup(NeuGroup):
-    """A conductance-based neuron group: a membrane whose currents come from `Channel`s.
+    """A conductance-based neuron group: a membrane whose currents come from `Channel` objects.
 
     The membrane potential follows
 

@@ -187,7 +187,7 @@ class AbstractDelay(BrainPyObject):
 
     @property
     def delay_shape(self):
-        """The shape of the stored buffer: ``(num_delay_step,) + delay_target_shape``."""
+        """The shape of the stored buffer, ``(num_delay_step,) + delay_target_shape``."""
         return tuple(self.data.shape)
 
     @property

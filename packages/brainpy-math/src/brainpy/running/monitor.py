@@ -99,7 +99,7 @@ class Monitor:
 
     Attributes:
       ts: the times of the last run (a NumPy array), None before a run.
-      items: the `MonitorItem`s.
+      items: the `MonitorItem` objects.
 
     Examples:
       >>> import brainpy as bp

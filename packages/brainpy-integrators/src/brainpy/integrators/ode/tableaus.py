@@ -104,7 +104,7 @@ class ButcherTableau:
 
     @property
     def fsal(self) -> bool:
-        """First-same-as-last: the last stage is evaluated at the new solution."""
+        """Whether the tableau is first-same-as-last (its last stage is evaluated at the new solution)."""
         return self.c[-1] == 1 and tuple(self.a[-1]) == tuple(self.b[:-1]) and self.b[-1] == 0
 
 
