@@ -13,17 +13,20 @@ import textwrap
 import pytest
 
 import brainpy as bp
+import brainpy.dyn  # noqa: F401  (bp.dyn without the meta-package)
 from brainpy.errors import ModelBuildError
 
 CODE = r'''
 import brainpy as bp
+import brainpy.connect as conn
+import brainpy.dyn
 cases = [
     ("LIF(2**62)", lambda: bp.dyn.LIF(2 ** 62)),
     ("LIF((2**31, 2**31))", lambda: bp.dyn.LIF((2 ** 31, 2 ** 31))),
     ("HH(2**62)", lambda: bp.dyn.HH(2 ** 62)),
     ("ConstantDelay(2**62)", lambda: bp.dyn.ConstantDelay(2 ** 62, delay=1.)),
-    ("FixedProb(2**62, 10)", lambda: bp.conn.FixedProb(0.1)(2 ** 62, 10)),
-    ("All2All(10, 2**62)", lambda: bp.conn.All2All()(10, 2 ** 62)),
+    ("FixedProb(2**62, 10)", lambda: conn.FixedProb(0.1)(2 ** 62, 10)),
+    ("All2All(10, 2**62)", lambda: conn.All2All()(10, 2 ** 62)),
 ]
 for name, call in cases:
     try:

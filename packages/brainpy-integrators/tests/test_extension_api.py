@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import brainpy as bp
+from brainpy.integrators import ode
 from brainpy.integrators.ode.base import ODEIntegrator
 from brainpy.integrators.sde.base import SDEIntegrator
 
@@ -53,7 +53,7 @@ def test_ode_subclass_defines_step(cls):
 
 
 def test_builtin_methods_define_the_public_step():
-    rk4 = bp.ode.RK4(decay, dt=0.1)
+    rk4 = ode.RK4(decay, dt=0.1)
     assert "step" in type(rk4).__mro__[1].__dict__  # ExplicitRKIntegrator.step
     assert float(rk4._step([jnp.asarray(1.0)], 0.0, [1.0], 0.1)[0][0]) == pytest.approx(np.exp(-0.1), rel=1e-6)
 
