@@ -327,3 +327,31 @@ def test_without_compiled_kernels_the_operators_say_how_to_build_them(monkeypatc
         brainpylib.atomic_sum(np.ones(3, np.float32), np.array([0, 1, 1], np.int32), 2)
     assert isinstance(err.value, ImportError)
     assert "pip install --force-reinstall --no-deps ./packages/brainpylib" in str(err.value)
+
+
+def test_a_failed_kernel_import_keeps_no_caller_alive():
+    # the reason a module failed to import is kept as text: an exception returned from its except
+    # clause would keep its traceback, the frames of every caller and their locals (a user's runner
+    # and its records while a model is traced) in a reference cycle
+    import gc
+    import weakref
+
+    from brainpylib import _registry
+
+    class Owner:
+        pass
+
+    def caller(owner):
+        return _registry._load("_no_such_kernels")
+
+    gc.collect()
+    gc.disable()
+    try:
+        owner = Owner()
+        module, reason = caller(owner)
+        ref = weakref.ref(owner)
+        del owner
+        assert ref() is None
+    finally:
+        gc.enable()
+    assert module is None and isinstance(reason, str) and "_no_such_kernels" in reason

@@ -25,10 +25,18 @@ class KernelsUnavailableError(ImportError):
 
 
 def _load(module: str):
+    """The extension module ``brainpylib.<module>``, or None and why it failed to import.
+
+    Only the message is kept: the exception's traceback would hold the frames of every caller
+    (``ensure_registered`` runs while a model is traced, inside a user's runner), and the
+    exception, its traceback and this frame form a reference cycle that only the cyclic garbage
+    collector frees.
+    """
     try:
         return importlib.import_module(f"brainpylib.{module}"), None
     except ImportError as err:
-        return None, err
+        message = str(err)
+    return None, message
 
 
 _cpu_kernels, _cpu_error = _load("_cpu_kernels")

@@ -15,6 +15,7 @@ import numbers
 import os
 import sys
 import time
+import weakref
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
@@ -314,11 +315,15 @@ class DSRunner(Runner):
         record = self.build_monitors()
         dt = self.dt
         sharding = self._sharding
+        target = self.target
+        # the compiled loop is cached on the runner: a strong reference to the runner here would
+        # put it in a reference cycle, and its records would wait for the cyclic garbage collector
+        runner = weakref.ref(self)
 
         def step(t, i, iter_values):
             tdi = SharedArgs(t=t, dt=dt, i=i)
-            self._apply_inputs(tdi, iter_values)
-            self.target.update(tdi)
+            runner()._apply_inputs(tdi, iter_values)
+            target.update(tdi)
             if sharding is None:
                 return record(tdi)
             sharding.constrain()

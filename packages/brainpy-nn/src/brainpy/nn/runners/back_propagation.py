@@ -2,6 +2,7 @@
 feedforward nodes without a time axis)."""
 
 import time
+import weakref
 from typing import Callable, Dict, Optional, Union
 
 import jax
@@ -175,17 +176,21 @@ class BPTT(RNNTrainer):
             raise ValueError(f"{type(self).__name__}: {self.target!r} has no TrainVar to train; create its nodes "
                              f"with trainable=True.")
         self.optimizer.register_vars(train_vars)
-        grad_fun = bm.grad(lambda xs, ys: self._compute_loss(xs, ys, kwargs), grad_vars=train_vars,
+        # the compiled step is cached on the trainer: a strong reference to the trainer here would
+        # put it in a reference cycle, freed only by the cyclic garbage collector
+        trainer = weakref.ref(self)
+        grad_fun = bm.grad(lambda xs, ys: trainer()._compute_loss(xs, ys, kwargs), grad_vars=train_vars,
                            return_value=True)
 
         def step(xs, ys):
+            owner = trainer()
             grads, loss = grad_fun(xs, ys)
             grads = {k: _unwrap(g) for k, g in grads.items()}
-            if self.max_grad_norm is not None:
+            if owner.max_grad_norm is not None:
                 norm = jnp.sqrt(sum(jnp.sum(jnp.square(g)) for g in grads.values()))
-                scale = jnp.minimum(1., self.max_grad_norm / jnp.maximum(norm, 1e-12))
+                scale = jnp.minimum(1., owner.max_grad_norm / jnp.maximum(norm, 1e-12))
                 grads = {k: g * scale for k, g in grads.items()}
-            self.optimizer.update(grads)
+            owner.optimizer.update(grads)
             return loss
 
         return step

@@ -157,8 +157,12 @@ class RNNRunner:
         return self._compiled[key]
 
     def _step_fn(self, monitors, shared_kwargs):
+        # the compiled loops are cached on the runner: a reference to the runner here would put it
+        # in a reference cycle, and its results would wait for the cyclic garbage collector
+        target = self.target
+
         def body(xs, forced_states, forced_feedbacks):
-            res = self.target(xs, forced_states=forced_states, forced_feedbacks=forced_feedbacks,
+            res = target(xs, forced_states=forced_states, forced_feedbacks=forced_feedbacks,
                               monitors=list(monitors) or None, **shared_kwargs)
             out, mons = res if monitors else (res, {})
             return jax.tree_util.tree_map(_unwrap, out, is_leaf=lambda a: isinstance(a, bm.Array)), mons

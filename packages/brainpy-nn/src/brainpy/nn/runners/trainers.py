@@ -214,11 +214,13 @@ class OnlineTrainer(RNNTrainer):
 
     def _fit_run(self, nodes, xs_dict, ys_dict, kwargs, num_step, progress_bar):
         monitors = [f"{n.name}.inputs" for n in nodes]
+        # no reference to the trainer in the compiled loop it caches (see RNNRunner._step_fn)
+        target, fit_method = self.target, self.fit_method
 
         def body(xs, ys):
-            out, mons = self.target(xs, monitors=monitors, **kwargs)
+            out, mons = target(xs, monitors=monitors, **kwargs)
             for n in nodes:
-                n.online_fit(ys[n.name], mons[f"{n.name}.inputs"], self.fit_method)
+                n.online_fit(ys[n.name], mons[f"{n.name}.inputs"], fit_method)
             return jax.tree_util.tree_map(_unwrap, out, is_leaf=lambda a: isinstance(a, bm.Array))
 
         operands = ({k: _time_major(v) for k, v in xs_dict.items()},
