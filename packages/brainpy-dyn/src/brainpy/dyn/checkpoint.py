@@ -19,6 +19,14 @@ otherwise go on silently with the saved state on other synapses.
 A run resumed from a checkpoint in a new process, with the network built the same way, is
 bit-identical to the uninterrupted run.
 
+In a run split over several JAX processes (`jax.distributed`), every process calls
+`save_checkpoint`: the split Variables are gathered, process 0 writes the one file, and a
+failure raises in every process.  The file is the one a single process would write, so it
+resumes on as many processes as it was saved from (bit-identical) or on one (the same
+trajectory up to the summation order of the split network); every process calls
+`load_checkpoint` with the same file (on a file system they share).  See
+`brainpy.running.processes`.
+
 When the runner streams its monitors into a file (`brainpy.running.HDF5Monitor`), the
 checkpoint also holds the committed length of every dataset of the stream, and
 `load_checkpoint` rewinds the stream to them: a run killed after streaming chunks beyond its
@@ -40,6 +48,7 @@ from brainpy.dyn.base import NeuGroup
 from brainpy.dyn.synapses.jitconn import JitConnExpCUBA
 from brainpy.errors import RunningError
 from brainpy.math.io import _atomic_write
+from brainpy.running import processes
 
 __all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint"]
 
@@ -131,8 +140,9 @@ def save_checkpoint(runner, filename) -> str:
     """
     path = os.path.abspath(os.fspath(filename))
     variables = _runner_vars(runner)
-    arrays = {f"var/{n}": np.asarray(bm.as_numpy(v.value)) for n, v in enumerate(variables.values())}
-    arrays[_RNG] = np.asarray(bm.as_numpy(bm.random.DEFAULT.value))
+    # split Variables of a multi-process run are gathered by every process, in the same order
+    arrays = {f"var/{n}": processes.to_host(v.value) for n, v in enumerate(variables.values())}
+    arrays[_RNG] = processes.to_host(bm.random.DEFAULT.value)
     meta = dict(
         format=_FORMAT,
         version=_VERSION,
@@ -152,15 +162,20 @@ def save_checkpoint(runner, filename) -> str:
         with open(tmp, "wb") as fh:
             _write_arrays(fh, arrays)
 
-    try:
-        _atomic_write(path, write)
-    except OSError as e:
-        if e.errno == errno.ENOSPC:
-            raise CheckpointError(
-                f"save_checkpoint: no space left on the device while writing {path!r}; the checkpoint "
-                f"was not written{' and the existing file is unchanged' if os.path.exists(path) else ''}."
-            ) from e
-        raise CheckpointError(f"save_checkpoint: cannot write {path!r}: {e}") from e
+    def write_file():
+        try:
+            _atomic_write(path, write)
+        except OSError as e:
+            if e.errno == errno.ENOSPC:
+                raise CheckpointError(
+                    f"save_checkpoint: no space left on the device while writing {path!r}; the checkpoint "
+                    f"was not written{' and the existing file is unchanged' if os.path.exists(path) else ''}."
+                ) from e
+            raise CheckpointError(f"save_checkpoint: cannot write {path!r}: {e}") from e
+
+    # one file, written by one process; every process learns whether it was written
+    processes.writer_runs(write_file, f"brainpy save_checkpoint {path}",
+                          lambda msg: CheckpointError(f"save_checkpoint: {path!r} was not written: {msg}"))
     return path
 
 
@@ -241,7 +256,8 @@ def load_checkpoint(runner, filename):
         # the stream is rewound at the next run to where it stood when the checkpoint was saved
         runner.mon.rewind(meta.get("stream"))
     for n, (_, var) in enumerate(variables):
-        var.value = arrays[f"var/{n}"]
-    default.value = rng
+        # a Variable split over the processes of a multi-process run keeps its layout
+        var.value = processes.like_global(arrays[f"var/{n}"], var.value)
+    default.value = processes.like_global(rng, default.value)
     runner._t0 = float(meta["t0"])
     runner._i = int(meta["i"])

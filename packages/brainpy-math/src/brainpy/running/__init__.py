@@ -7,10 +7,12 @@
 * `SharedArgs`: the per-step shared arguments (``t``, ``dt``, ``i``) given to ``update(tdi)``.
 * `HDF5Monitor`: a monitor streaming each chunk of a run into an HDF5 file (spikes as
   ``(indices, times)``), and `read_hdf5_monitor` reading such a file back.
+* `processes`: how checkpoints and HDF5 streams work when a run spans several JAX processes.
 * `process_pool` and `process_pool_lock`: run many independent simulations in parallel
   processes.
 """
 
+from brainpy.running import processes
 from brainpy.running.hdf5_monitor import HDF5Monitor, SpikeRecord, read_hdf5_monitor
 from brainpy.running.monitor import Monitor
 from brainpy.running.parallel import process_pool, process_pool_lock
@@ -26,4 +28,5 @@ __all__ = [
     "call_with_shared",
     "process_pool",
     "process_pool_lock",
+    "processes",
 ]

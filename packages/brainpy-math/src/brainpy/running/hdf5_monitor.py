@@ -51,6 +51,7 @@ from typing import Dict, Optional, Sequence, Union
 import numpy as np
 
 from brainpy.errors import MonitorError
+from brainpy.running import processes
 from brainpy.running.monitor import Monitor
 
 __all__ = ["HDF5Monitor", "SpikeRecord", "read_hdf5_monitor"]
@@ -434,6 +435,11 @@ class HDF5Monitor(Monitor):
     naming the file and the error; the file keeps the complete chunks written before it and
     can be read, or resumed with ``mode='a'``.
 
+    Several processes (`jax.distributed`): every process gives its runner an `HDF5Monitor` of
+    the same file; process 0 alone writes it (the records are the same in every process), each
+    run ends when the file is closed, so every process can read it back; a failed write raises
+    in every process.  See `brainpy.running.processes`.
+
     Resuming a killed run: build the network and the runner as before, with
     ``HDF5Monitor(same_file, ..., mode='a')``, call ``runner.load_checkpoint(checkpoint)`` and
     run the rest; the stream is rewound to where the checkpoint was saved, so chunks streamed
@@ -470,6 +476,7 @@ class HDF5Monitor(Monitor):
         self._lengths: Dict[str, int] = {}  # the committed length of every dataset of the open file
         self._stream_id: Optional[str] = None
         self._rewind: Optional[dict] = None  # a position to rewind the stream to at the next run
+        self._in_run = False  # between open_run and close_run (in every process of a multi-process run)
 
     # ----- checkpoints -----
     def stream_position(self) -> Optional[dict]:
@@ -531,14 +538,27 @@ class HDF5Monitor(Monitor):
     def open_run(self, quantities: Dict[str, tuple], float_dtype):
         """Open the file for a run.
 
+        In a multi-process run (`brainpy.running.processes`) only process 0 opens and writes the
+        file; every process calls this (and `append_chunk`, `close_run`) and a failure in
+        process 0 raises in all of them.
+
         Args:
           quantities: ``{key: (num_elements, dtype, interval or None)}`` of the recorded
             quantities, in recording order.
           float_dtype: the dtype of times.
         """
-        h5py = _h5py()
-        if self._file is not None:
+        if self._in_run:
             self.close_run()
+        processes.writer_runs(lambda: self._open_run(quantities, float_dtype), f"HDF5Monitor open {self.filename}",
+                              self._writer_failed)
+        self._in_run = True
+        self._started = True
+
+    def _writer_failed(self, message: str) -> MonitorError:
+        return MonitorError(f"HDF5Monitor: writing {self.filename!r} failed: {message}")
+
+    def _open_run(self, quantities, float_dtype):
+        h5py = _h5py()
         create = (self.mode == "w" and not self._started) or not os.path.exists(self.filename)
         if not create:
             self._check_format(h5py)
@@ -647,6 +667,15 @@ class HDF5Monitor(Monitor):
 
     def append_chunk(self, ts: np.ndarray, steps: np.ndarray, data: Dict[str, np.ndarray], run_start: int,
                      dt: float):
+        """Append the data of one chunk and commit it (in process 0 only in a multi-process run;
+        see `_append_chunk`)."""
+        if not self._in_run:
+            raise MonitorError("HDF5Monitor: append_chunk() called outside a run.")
+        processes.writer_runs(lambda: self._append_chunk(ts, steps, data, run_start, dt),
+                              f"HDF5Monitor append {self.filename}", self._writer_failed)
+
+    def _append_chunk(self, ts: np.ndarray, steps: np.ndarray, data: Dict[str, np.ndarray], run_start: int,
+                      dt: float):
         """Append the data of one chunk and commit it.
 
         The data are written and flushed first; the new lengths of the datasets are committed
@@ -703,10 +732,19 @@ class HDF5Monitor(Monitor):
     def close_run(self):
         """Close the file at the end of a run.
 
+        In a multi-process run, every process returns once process 0 has closed the file, so
+        that each can read it.
+
         Raises:
           MonitorError: closing failed; the committed data stay readable, and ``mode='a'``
             appends to them.
         """
+        if not self._in_run:
+            return
+        self._in_run = False
+        processes.writer_runs(self._close_run, f"HDF5Monitor close {self.filename}", self._writer_failed)
+
+    def _close_run(self):
         if self._file is None:
             return
         stream = self._stream
