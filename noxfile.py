@@ -1,4 +1,4 @@
-"""Every session of the BrainPy monorepo: tests, lint, wheels, demo and benchmarks.
+"""Every session of the BrainPy monorepo: tests, lint, wheels, docs, demo and benchmarks.
 
 The package list is read from ``packages/*/pyproject.toml``; a package's BrainPy dependencies are
 the ones it declares, so ``nox -s "tests(package='brainpy-nn')"`` installs brainpy-nn with only
@@ -242,6 +242,24 @@ def install(session):
     python, env = _run_in_fresh_venv(session, root / "no-compiler", lines, env=nowhere)
     session.run(python, check, *_installed_dists(lines[0]), "--backend", "jax-no-kernels", env=env,
                 external=True)
+
+
+@nox.session
+def docs(session):
+    """The documentation site (docs/_build/html), warnings as errors, then every example it shows.
+
+    Sphinx builds with ``-W --keep-going`` and ``nitpicky``: a broken cross-reference, a public name
+    missing from the API reference (``docs/_ext/bp_docs.py``) or a gallery example that raises fails
+    the session.  Then ``docs/run_examples.py`` runs every ``>>>`` example of every package's
+    docstrings and the code blocks of the pages.  ``nox -s docs -- NAME`` runs only the examples
+    whose module or page name contains NAME (after the full HTML build).
+    """
+    _install_packages(session, PACKAGE_NAMES)
+    session.install("-r", str(ROOT / "docs" / "requirements.txt"))
+    session.chdir(ROOT)
+    env = {"JAX_PLATFORMS": "cpu", "MPLBACKEND": "Agg", "BRAINPY_STRICT_PLUGINS": "1"}
+    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html", env=env)
+    session.run("python", str(ROOT / "docs" / "run_examples.py"), *session.posargs, env=env)
 
 
 @nox.session

@@ -43,12 +43,24 @@ class SlowPointFinder(BrainPyObject):
       name: the object name.
 
     Examples:
+      A two-unit rate network whose only fixed point is the origin:
+
+      >>> w = bm.asarray([[0.5, -1.], [1., 0.5]])
+      >>> step = lambda x: -x + bm.tanh(w @ x)
       >>> finder = bp.analysis.SlowPointFinder(f_cell=step)
-      >>> finder.find_fps_with_gd_method(candidates=bm.random.random((1000, 2)), tolerance=1e-5,
+      >>> finder.find_fps_with_gd_method(candidates=bm.random.random((100, 2)), tolerance=1e-5,
       ...                                num_batch=200)
+      Optimizing with Adam to find fixed points:
+          Batches 1-200 in ... sec, Training loss ...
+          Stop optimization as mean training loss ... is below tolerance 0.0000100000.
       >>> finder.filter_loss(1e-5)
+      Excluding fixed points with squared speed above tolerance 1e-05:
+          Kept 100/100 fixed points with tolerance under 1e-05.
       >>> finder.keep_unique()
-      >>> finder.fixed_points
+      Excluding non-unique fixed points:
+          Kept 1/100 unique fixed points with uniqueness tolerance 0.025.
+      >>> bool(abs(finder.fixed_points).max() < 1e-3)
+      True
     """
 
     def __init__(self, f_cell, f_type: str = "continuous", f_loss_batch: Callable = None, verbose: bool = True,

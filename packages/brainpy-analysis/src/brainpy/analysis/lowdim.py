@@ -103,6 +103,16 @@ class PhasePlane1D(LowDimAnalyzer):
       >>> pp = bp.analysis.PhasePlane1D(int_x, target_vars={'x': [-10, 10]},
       ...                               pars_update={'Iext': 0.}, resolutions=0.001)
       >>> fps = pp.plot_fixed_point(with_plot=False)
+      I am searching fixed points ...
+      Fixed point #1 at x=-9.4247779607... is a stable point.
+      Fixed point #2 at x=-6.2831853071... is a unstable point.
+      Fixed point #3 at x=-3.1415926535... is a stable point.
+      Fixed point #4 at x=... is a unstable point.
+      Fixed point #5 at x=3.1415926535... is a stable point.
+      Fixed point #6 at x=6.2831853071... is a unstable point.
+      Fixed point #7 at x=9.4247779607... is a stable point.
+      >>> fps
+      FixedPoints(names=['x'], num=7, types=['stable point', 'unstable point'])
     """
 
     _num_vars = (1,)
@@ -181,12 +191,32 @@ class PhasePlane2D(LowDimAnalyzer):
         ``C.x_by_y_in_fy`` or ``C.y_by_x_in_fy``.
 
     Examples:
-      >>> pp = bp.analysis.PhasePlane2D(model, target_vars={'V': [-3, 3], 'w': [-3., 3.]},
+      The FitzHugh-Nagumo model:
+
+      >>> @bp.odeint
+      ... def int_V(V, t, w, Iext):
+      ...     return V - V ** 3 / 3 - w + Iext
+      >>> @bp.odeint
+      ... def int_w(w, t, V, a=0.7, b=0.8, tau=12.5):
+      ...     return (V + a - b * w) / tau
+      >>> pp = bp.analysis.PhasePlane2D([int_V, int_w], target_vars={'V': [-3, 3], 'w': [-3., 3.]},
       ...                               pars_update={'Iext': 0.8}, resolutions=0.01)
       >>> pp.plot_nullcline()
+      I am computing fx-nullcline ...
+      I am evaluating fx-nullcline by optimization ...
+      I am computing fy-nullcline ...
+      I am evaluating fy-nullcline by optimization ...
       >>> pp.plot_vector_field()
+      I am creating the vector field ...
       >>> fps = pp.plot_fixed_point()
+      I am searching fixed points ...
+      I am trying to find fixed points by optimization ...
+      There are ... candidates
+      I am trying to filter out duplicate fixed points ...
+      Found 1 fixed points.
+      #1 V=-0.2729..., w=0.5338... is a unstable node.
       >>> pp.plot_trajectory({'V': [-2.8], 'w': [-1.8]}, duration=100.)
+      I am plotting the trajectory ...
       >>> pp.show_figure()
     """
 
@@ -534,9 +564,12 @@ class Bifurcation1D(LowDimAnalyzer):
       fixed_vars, pars_update, resolutions: see `LowDimAnalyzer`.
 
     Examples:
+      >>> int_x = bp.odeint(lambda x, t, Iext: bp.math.sin(x) + Iext)
       >>> bif = bp.analysis.Bifurcation1D(int_x, target_vars={'x': [-10, 10]},
-      ...                                 target_pars={'Iext': [0., 1.5]}, resolutions=0.001)
+      ...                                 target_pars={'Iext': [0., 1.5]},
+      ...                                 resolutions={'Iext': 0.01, 'x': 0.001})
       >>> fps = bif.plot_bifurcation(show=True)
+      I am making bifurcation analysis ...
     """
 
     _num_vars = (1,)
@@ -606,9 +639,23 @@ class Bifurcation2D(LowDimAnalyzer):
       fixed_vars, pars_update, resolutions, options: see `LowDimAnalyzer`.
 
     Examples:
-      >>> bif = bp.analysis.Bifurcation2D(model, target_vars={'V': [-3, 3], 'w': [-3., 3.]},
-      ...                                 target_pars={'Iext': [0., 1.]}, resolutions={'Iext': 0.002})
+      The FitzHugh-Nagumo model of `PhasePlane2D`, as the input current varies:
+
+      >>> @bp.odeint
+      ... def int_V(V, t, w, Iext):
+      ...     return V - V ** 3 / 3 - w + Iext
+      >>> @bp.odeint
+      ... def int_w(w, t, V, a=0.7, b=0.8, tau=12.5):
+      ...     return (V + a - b * w) / tau
+      >>> bif = bp.analysis.Bifurcation2D([int_V, int_w], target_vars={'V': [-3, 3], 'w': [-3., 3.]},
+      ...                                 target_pars={'Iext': [0., 1.]}, resolutions={'Iext': 0.01})
       >>> fps = bif.plot_bifurcation(num_rank=10)
+      I am making bifurcation analysis ...
+      I am filtering out fixed point candidates with auxiliary function ...
+      I am trying to find fixed points by optimization ...
+      There are ... candidates
+      I am trying to filter out duplicate fixed points ...
+      Found 100 fixed points.
     """
 
     _num_vars = (2,)
@@ -827,10 +874,24 @@ class FastSlow2D(_FastSlowTrajectory, Bifurcation2D):
       fixed_vars, pars_update, resolutions, options: see `LowDimAnalyzer`.
 
     Examples:
+      The Hindmarsh-Rose model, whose slow variable ``z`` drives the bursts:
+
+      >>> a, b, c, d, r, s, xr = 1., 3., 1., 5., 0.001, 4., -1.6
+      >>> int_x = bp.odeint(lambda x, t, y, z, Isyn: y - a * x ** 3 + b * x * x - z + Isyn)
+      >>> int_y = bp.odeint(lambda y, t, x: c - d * x * x - y)
+      >>> int_z = bp.odeint(lambda z, t, x: r * (s * (x - xr) - z))
       >>> fs = bp.analysis.FastSlow2D([int_x, int_y, int_z], fast_vars={'x': [-3, 3], 'y': [-10., 5.]},
       ...                             slow_vars={'z': [-5., 5.]}, pars_update={'Isyn': 0.5},
-      ...                             resolutions={'z': 0.01})
+      ...                             resolutions={'z': 0.1})
       >>> fps = fs.plot_bifurcation(num_rank=20)
+      I am making bifurcation analysis ...
+      I am filtering out fixed point candidates with auxiliary function ...
+      I am trying to find fixed points by optimization ...
+      There are ... candidates
+      I am trying to filter out duplicate fixed points ...
+      Found ... fixed points.
+      >>> fps.names
+      ('x', 'y', 'z')
     """
 
     _slow_vars_as_pars = True

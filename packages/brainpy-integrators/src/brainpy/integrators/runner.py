@@ -72,7 +72,7 @@ class IntegratorRunner(BrainPyObject):
       >>> integral = bp.odeint(lambda V, w, t, Iext: (V - V ** 3 / 3 - w + Iext, (V + 0.7 - 0.8 * w) / 12.5), dt=0.01)
       >>> runner = bp.integrators.IntegratorRunner(integral, monitors=['V'], inits=dict(V=0., w=0.),
       ...                                          args=dict(Iext=1.), dt=0.01)
-      >>> runner.run(100.)
+      >>> records = runner.run(100.)
       >>> runner.mon.V.shape
       (10000, 1)
     """

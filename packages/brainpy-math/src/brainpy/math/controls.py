@@ -445,7 +445,7 @@ def cond(
     Examples:
       >>> import brainpy.math as bm
       >>> bm.cond(True, lambda x: x + 1., lambda x: x - 1., 1.)
-      Array(value=2., dtype=float32, weak_type=True)
+      Array(value=2., dtype=float32)
     """
     index = jnp.where(_scalar_condition("cond", pred), 0, 1)
     return _switch("cond", index, [_as_branch(true_fun), _as_branch(false_fun)], gather_vars(dyn_vars),
@@ -517,7 +517,7 @@ def ifelse(
       >>> def f(a):
       ...     return bm.ifelse([a > 10, a > 5], [1., 2., 3.])
       >>> f(6.)
-      Array(value=2., dtype=float32, weak_type=True)
+      Array(value=2., dtype=float32)
     """
     if isinstance(conditions, (list, tuple)):
         conditions = list(conditions)

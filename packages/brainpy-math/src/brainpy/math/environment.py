@@ -278,6 +278,10 @@ def set_dfloat(dtype):
       >>> bm.set_dfloat(bm.float64)
       >>> bm.dftype()
       <class 'jax.numpy.float64'>
+      >>> bm.set_dfloat(None)
+      >>> bm.disable_x64()
+      >>> bm.dftype()
+      <class 'jax.numpy.float32'>
     """
     _set_default("float", "set_dfloat", dtype)
 
