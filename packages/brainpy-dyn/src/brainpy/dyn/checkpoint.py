@@ -22,8 +22,8 @@ bit-identical to the uninterrupted run.
 In a run split over several JAX processes (`jax.distributed`), every process calls
 `save_checkpoint`: the split Variables are gathered, process 0 writes the one file, and a
 failure raises in every process.  The file is the one a single process would write, so it
-resumes on as many processes as it was saved from (bit-identical) or on one (the same
-trajectory up to the summation order of the split network); every process calls
+resumes on as many processes as it was saved from or on one (both bit-identical to the
+uninterrupted run in the tests, for an E/I network split over two processes); every process calls
 `load_checkpoint` with the same file (on a file system they share).  See
 `brainpy.running.processes`.
 
