@@ -15,7 +15,7 @@ A ``missing-reference`` handler resolves a reference written against the definin
 (``brainpy.math.ndarray.Array``), a re-export (``brainpy.dyn.LIF``) or a unique short name
 (``Array``) to the documented object.  At ``env-check-consistency`` every name of every module's
 ``__all__`` must be found in the generated reference; a missing one is a warning, so an error
-under ``-W``.
+under ``-W``; so is a public submodule (one a module's ``__all__`` names) without a page of its own.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ MODULES = [
     ("brainpy.check", "brainpy-math"),
     ("brainpy.tools", "brainpy-math"),
     ("brainpy.base", "brainpy-math"),
+    ("brainpy.running.processes", "brainpy-math"),
     ("brainpy.running", "brainpy-math"),
     ("brainpy.initialize", "brainpy-math"),
     ("brainpy.optimizers", "brainpy-math"),
@@ -67,6 +68,8 @@ MODULES = [
     ("brainpy.nn.algorithms", "brainpy-nn"),
     ("brainpy.nn.runners", "brainpy-nn"),
     ("brainpy.nn", "brainpy-nn"),
+    ("brainpy.analysis.constants", "brainpy-analysis"),
+    ("brainpy.analysis.stability", "brainpy-analysis"),
     ("brainpy.analysis", "brainpy-analysis"),
     ("brainpylib", "brainpylib"),
     ("brainpy", "brainpy"),
@@ -160,10 +163,10 @@ def generate_api(outdir: pathlib.Path) -> None:
             lines.append(_title("Submodules", "-"))
             for name, obj in submodules:
                 target = obj.__name__
-                if target in module_pages:
-                    lines.append(f"* ``{name}``: :py:mod:`{target}`")
-                else:
-                    lines.append(f"* ``{name}``: ``{target}``")
+                if target not in module_pages:
+                    logger.warning(f"public module {target} (named by {modname}) has no API page: add it to "
+                                   f"MODULES in docs/_ext/bp_docs.py", type="bp_docs")
+                lines.append(f"* ``{name}``: :py:mod:`{target}`")
             lines.append("")
         listed = [n for n in names if _kind(getattr(module, n)) in ("class", "exception", "function")]
         if listed:
