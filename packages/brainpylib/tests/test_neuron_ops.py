@@ -1,9 +1,12 @@
 """The fused LIF step against its pure-JAX definition and a NumPy loop, under jit, vmap and grad."""
 
+import contextlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from jax.test_util import check_grads
 
 import brainpylib
 
@@ -17,6 +20,19 @@ def _state(n, dtype, seed=0):
     t_last = np.where(rng.random(n) < 0.3, rng.uniform(4., 10., n), -1e7).astype(dtype)
     I = rng.normal(20., 8., n).astype(dtype)
     return V, t_last, I
+
+
+def _x64(dtype):
+    """64-bit mode for float64 cases, whatever the global flag says (nox runs with it off)."""
+    return jax.enable_x64(True) if dtype == np.float64 else contextlib.nullcontext()
+
+
+def _jax_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
+    """The documented LIF step written out here, independently of brainpylib, for autodiff."""
+    ref = t - t_last <= tau_ref
+    v = jnp.where(ref, V, V + coef * ((V_rest - V) + R * I))
+    spike = v >= V_th
+    return jnp.where(spike, V_reset, v), spike, jnp.where(spike, t, t_last), ref | spike
 
 
 def _numpy_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
@@ -35,8 +51,11 @@ def _numpy_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("R", [1.0, 1.7])
 def test_lif_update_is_bit_identical_to_the_pure_jax_formula(dtype, R):
-    if dtype == np.float64 and not jax.config.jax_enable_x64:
-        pytest.skip("float64 needs jax_enable_x64")
+    with _x64(dtype):
+        _check_bit_identical(dtype, R)
+
+
+def _check_bit_identical(dtype, R):
     V, t_last, I = _state(20000, dtype)
     coef = -np.expm1(-0.1 / 20.)
     fused = jax.jit(lambda *a: brainpylib.lif_update(*a, R=R, **PARAMS))(V, t_last, I, 10., coef)
@@ -44,6 +63,7 @@ def test_lif_update_is_bit_identical_to_the_pure_jax_formula(dtype, R):
     names = ("V", "spike", "t_last", "refractory")
     for name, a, b in zip(names, fused, ref):
         assert a.dtype == b.dtype, name
+        assert a.dtype in (dtype, np.bool_), name
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=name)
     # the state covers every case
     spike, refractory = np.asarray(fused[1]), np.asarray(fused[3])
@@ -77,7 +97,7 @@ def test_lif_update_in_a_loop_keeps_state_in_place():
     assert float(err.max()) == 0.0
 
 
-def test_lif_update_vmap_and_grad():
+def test_lif_update_vmap():
     V, t_last, I = _state(64, np.float32, seed=1)
     coef = np.float32(0.05)
     batch = jnp.stack([V, V + 1., V - 2.])
@@ -88,13 +108,60 @@ def test_lif_update_vmap_and_grad():
     for a, b in zip(fused, ref):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
-    def loss(fn, I):
-        return jnp.sum(fn(V, t_last, I, 10., coef, R=1., **PARAMS)[0] ** 2)
 
-    g_fused = jax.grad(lambda i: loss(brainpylib.lif_update, i))(jnp.asarray(I))
-    g_ref = jax.grad(lambda i: loss(brainpylib.lif_update_reference, i))(jnp.asarray(I))
-    np.testing.assert_allclose(np.asarray(g_fused), np.asarray(g_ref), rtol=1e-6)
-    assert np.count_nonzero(np.asarray(g_fused)) > 0
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("clear_input", [False, True])
+def test_lif_update_gradient_matches_an_independent_step(dtype, clear_input):
+    """The kernel's derivative rule against autodiff of a step written here, the closed form and
+    finite differences; states within 0.05 of the spike threshold or of the end of the
+    refractory period are moved away so that a finite-difference probe cannot cross them."""
+    with _x64(dtype):
+        V, t_last, I = _state(64, dtype, seed=1)
+        coef, R = dtype(0.05), 1.3
+        params = dict(PARAMS, R=R)
+        ref = np.asarray(t_last) >= 10. - PARAMS["tau_ref"]
+        v = V + coef * ((PARAMS["V_rest"] - V) + R * I)
+        near = ~ref & (np.abs(v - PARAMS["V_th"]) < 0.05)
+        I = np.where(near, I + 2., I).astype(dtype)
+        t_last = np.where(np.abs(t_last - 5.) < 0.05, t_last + 0.1, t_last).astype(dtype)
+        V, t_last, I = (jnp.asarray(x) for x in (V, t_last, I))
+
+        def kernel(V, t_last, I):
+            out = brainpylib.lif_update(V, t_last, I, 10., coef, clear_input=clear_input, **params)
+            return out[0], out[2]
+
+        def independent(V, t_last, I):
+            out = _jax_step(V, t_last, I, dtype(10.), coef, **params)
+            return out[0], out[2]
+
+        def loss(fn):
+            def f(V, t_last, I):
+                V_out, t_out = fn(V, t_last, I)
+                return jnp.sum(V_out ** 2) + jnp.sum(jnp.sin(t_out))
+            return f
+
+        grads = jax.grad(loss(kernel), argnums=(0, 1, 2))(V, t_last, I)
+        expected = jax.grad(loss(independent), argnums=(0, 1, 2))(V, t_last, I)
+        tol = dict(rtol=1e-12 if dtype == np.float64 else 1e-5)
+        for name, g, e in zip(("V", "t_last", "I"), grads, expected):
+            assert g.dtype == dtype, name
+            np.testing.assert_allclose(np.asarray(g), np.asarray(e), err_msg=name, **tol)
+
+        # closed form: integrating, non-spiking neurons pass dV/dI = coef * R, dV/dV = 1 - coef;
+        # held (refractory) ones dV/dV = 1; a spike resets V and t_last to constants
+        V_out, spike, t_out, _ = (np.asarray(x) for x in brainpylib.lif_update(V, t_last, I, 10., coef, **params))
+        free = ~ref & ~spike
+        assert free.sum() > 0 and (~ref & spike).sum() > 0 and ref.sum() > 0
+        np.testing.assert_allclose(np.asarray(grads[2]), np.where(free, 2 * V_out * coef * R, 0.), **tol)
+        np.testing.assert_allclose(np.asarray(grads[0]), np.where(free, 2 * V_out * (1 - coef),
+                                                                  np.where(ref & ~spike, 2 * V_out, 0.)), **tol)
+        np.testing.assert_allclose(np.asarray(grads[1]), np.where(spike, 0., np.cos(t_out)), **tol)
+
+        # numerical derivatives, forward and reverse, first and second order (64-bit precision)
+        if dtype == np.float64:
+            check_grads(kernel, (V, t_last, I), order=2, modes=["fwd", "rev"], eps=1e-4)
+            check_grads(lambda I: brainpylib.lif_update(V, t_last, I, 10., coef, **params)[0],
+                        (I,), order=1, modes=["rev"])
 
 
 def test_lif_update_rejects_bad_input():
