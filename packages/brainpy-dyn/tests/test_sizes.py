@@ -57,7 +57,7 @@ def test_sizes_that_aborted_now_raise_a_clear_error(x64):
 
 def test_group_size_limits_in_process():
     import jax
-    if not jax.config.jax_enable_x64:
+    with jax.enable_x64(False):
         with pytest.raises(ModelBuildError, match=r"LIF\(\): size \(2147483648,\): 2147483648 elements"):
             bp.dyn.LIF(2 ** 31)
         # neurons are numbered by one flat id: the total counts, not each axis

@@ -36,12 +36,8 @@ def conn():
 
 @pytest.fixture
 def x64():
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    try:
+    with jax.enable_x64(True):
         yield
-    finally:
-        jax.config.update("jax_enable_x64", previous)
 
 
 def _reduce_loop(values, targets, num, op, identity):

@@ -130,7 +130,7 @@ def test_check_array_size_names_the_value_and_the_limit():
             check_array_size(bad, owner="f()")
     with pytest.raises(MathError, match=r"^g\(\): size \(4611686018427387904,\)"):
         check_array_size(2 ** 62, name="size", owner="g()", error=MathError)
-    if not jax.config.jax_enable_x64:
+    with jax.enable_x64(False):
         assert index_limit() == 2 ** 31 - 1
         with pytest.raises(ValueError, match="2147483647, the largest index JAX can address"):
             check_array_size(2 ** 31)
@@ -138,6 +138,10 @@ def test_check_array_size_names_the_value_and_the_limit():
         check_array_size((2 ** 16, 2 ** 16), np.bool_)
         with pytest.raises(ValueError, match="4294967296 elements"):
             check_array_size((2 ** 16, 2 ** 16), np.bool_, flat=True)
+    with jax.enable_x64(True):
+        assert index_limit() == 2 ** 63 - 1
+        check_array_size(2 ** 31)
+        check_array_size((2 ** 16, 2 ** 16), np.bool_, flat=True)
     memory = device_memory_bytes()
     assert memory is None or memory > 2 ** 20
     if memory is not None:
@@ -180,9 +184,13 @@ WRAPPING = [np.array([0, 2 ** 32 + 1], np.int64), np.array([0, 2 ** 32 + 1], np.
             np.array([0, 2 ** 31], np.uint32), np.array([0, -2 ** 32 + 1], np.int64)]
 
 
-@pytest.mark.skipif(jax.config.jax_enable_x64, reason="the int32 index dtype of 64-bit mode off")
 @pytest.mark.parametrize("ids", WRAPPING, ids=lambda a: f"{a.dtype}")
 def test_indices_int32_cannot_hold_raise_instead_of_wrapping(ids, backend):
+    with jax.enable_x64(False):  # the int32 indices of 64-bit mode off
+        _check_int32_cannot_hold(ids)
+
+
+def _check_int32_cannot_hold(ids):
     events, values = np.array([True, True]), bm.ones(2)
     indptr = np.array([0, 1, 2])
     calls = {
@@ -260,7 +268,7 @@ def test_negative_ids_are_skipped_by_the_in_place_event_sum(backend):
 
 
 def test_check_index_values_converts_what_fits_and_leaves_traced_indices():
-    if not jax.config.jax_enable_x64:
+    with jax.enable_x64(False):
         out = check_index_values(np.array([0, 5], np.uint64))
         assert out.dtype == np.int32 and out.tolist() == [0, 5]
     same = np.array([1, 2], np.int32)
