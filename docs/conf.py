@@ -73,6 +73,9 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "show_memory": False,
     "min_reported_time": 1,
+    # each example starts from BrainPy's defaults (32-bit mode, dt = 0.1, a fresh generator)
+    "reset_modules": ("matplotlib", "bp_docs.reset_brainpy"),
+    "reset_modules_order": "before",
 }
 
 html_theme = "furo"

@@ -398,6 +398,17 @@ def _on_check_consistency(app, env):
         logger.warning(f"public name {full} is missing from the API reference", type="bp_docs")
 
 
+def reset_brainpy(gallery_conf, fname):
+    """sphinx-gallery's reset before each example: BrainPy's global defaults, a seeded generator."""
+    import brainpy.math as bm
+
+    bm.disable_x64()
+    for setter in (bm.set_dfloat, bm.set_dint, bm.set_duint, bm.set_dcomplex, bm.set_dbool):
+        setter(None)
+    bm.set_dt(0.1)
+    bm.random.seed(0)
+
+
 def setup(app):
     app.connect("builder-inited", _on_builder_inited)
     app.connect("missing-reference", _on_missing_reference)
