@@ -22,10 +22,11 @@ def parse_args(description):
     parser.add_argument("--duration", type=float, default=1000.0, help="simulated time of one run, in ms")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs after the first one; the steady time is their median (0: first run only)")
-    parser.add_argument("--monitor", choices=("spike", "spike-stream", "none"), default="spike",
+    parser.add_argument("--monitor", choices=("spike", "spike-stream", "spike-events", "none"), default="spike",
                         help="'spike': record the spikes of the excitatory group (needed for the rate); "
                              "'spike-stream' (this project only): stream them as events to an HDF5 file "
-                             "with brainpy.running.HDF5Monitor")
+                             "with brainpy.running.HDF5Monitor; 'spike-events' (this project only): record "
+                             "the spikes of both groups in memory as events (Monitor(..., events=...))")
     parser.add_argument("--label", default=None, help="a name for this implementation in the results")
     parser.add_argument("--seed", type=int, default=42, help="seed of the connectivity and initial states")
     args = parser.parse_args()

@@ -53,6 +53,8 @@ def build(scale, monitor, seed):
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         path = os.path.join(folder, "spikes.h5")
         monitors = bp.running.HDF5Monitor(path, ['E.spike'])
+    if monitor == 'spike-events':  # both groups' spikes kept in memory as (index, time) events
+        monitors = bp.running.Monitor(['E.spike', 'I.spike'], events=['E.spike', 'I.spike'])
     runner = bp.dyn.DSRunner(net,
                              monitors=monitors,
                              inputs=[('E.input', INPUT), ('I.input', INPUT)],
@@ -72,6 +74,8 @@ def main():
     def run_once():
         runner.run(args.duration)
         np.asarray(net.E.V.value)  # wait for the device
+        if args.monitor == 'spike-events':
+            return len(runner.mon['E.spike'].indices) / net.E.num / (args.duration / 1000.)
         if args.monitor == 'spike-stream':
             total = len(runner.mon['E.spike'].indices)
             count, recorded[0] = total - recorded[0], total

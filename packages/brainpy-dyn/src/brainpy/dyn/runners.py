@@ -24,9 +24,9 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.dyn.base import DynamicalSystem
-from brainpy.errors import RunningError
+from brainpy.errors import MonitorError, RunningError
 from brainpy.math.ndarray import Array, Variable
-from brainpy.running import HDF5Monitor, Runner, SharedArgs, call_with_shared
+from brainpy.running import HDF5Monitor, Runner, SharedArgs, SpikeRecord, call_with_shared
 from brainpy.running.progress import ProgressBar, eager_progress, progress_for_loop
 from brainpy.running.runner import loop_compiler_options, shared_arg_style
 
@@ -37,6 +37,9 @@ _INPUT_OPS = ("+", "-", "*", "/", "=")
 
 # device memory given to the monitored data of one chunk when ``chunk_size`` is not set
 _CHUNK_MEMORY = 256 * 2 ** 20
+# the same when spikes are recorded as events: each chunk is reduced to its events at once, so
+# smaller chunks lower the peak (device output + its host copy) at little cost in speed
+_EVENT_CHUNK_MEMORY = 64 * 2 ** 20
 # boolean monitored values with at least this many elements on their last axis are recorded
 # packed eight to a byte inside the compiled loop and unpacked after it
 _PACK_MIN_LENGTH = 16
@@ -414,7 +417,8 @@ class DSRunner(Runner):
         """Steps per chunk: ``chunk_size``, or as many as fit `_CHUNK_MEMORY`, spread evenly."""
         if self.chunk_size is not None:
             return min(n, self.chunk_size)
-        longest = max(1, min(n, _CHUNK_MEMORY // self._bytes_per_step(packed)))
+        budget = _EVENT_CHUNK_MEMORY if packed and self.mon.events else _CHUNK_MEMORY
+        longest = max(1, min(n, budget // self._bytes_per_step(packed)))
         return -(-n // -(-n // longest))  # the same number of chunks, of (nearly) equal lengths
 
     def run(self, duration, start_t: Optional[float] = None, checkpoint=None) -> float:
@@ -444,13 +448,14 @@ class DSRunner(Runner):
         chunk = self._chunk_length(n, packed=not streaming)
         spare = {}
         if not streaming:
+            self._check_event_monitors()
             # the previous run's records are dropped now rather than after this run, so the two
             # are never held together; those nobody else refers to lend their memory to this run
             # (arrays a user kept a reference to stay valid and untouched)
             spare = self._spare_arrays()
             self.mon.reset()
         records = _MonitorRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars},
-                                  self._packed_lengths, spare)
+                                  self._packed_lengths, spare, events=() if streaming else self.mon.events)
         del spare  # what the first chunk does not reuse is freed then
         run_start = self._i
         if self._sharding is not None:
@@ -476,7 +481,7 @@ class DSRunner(Runner):
                     self.mon.append_chunk(np.asarray(ts_host[s:e], dtype=float_dtype), steps[s:e], out,
                                           run_start, self.dt)
                 else:
-                    records.add(s, e, out)
+                    records.add(s, e, out, ts_host[s:e].astype(float_dtype))
                 if checkpoint is not None:
                     self.save_checkpoint(checkpoint)
             completed = True
@@ -489,6 +494,13 @@ class DSRunner(Runner):
         if not streaming:
             self._store_monitors(np.asarray(ts_host, dtype=float_dtype), records.arrays())
         return time.time() - start
+
+    def _check_event_monitors(self):
+        """Before a run changes anything: the quantities recorded as events must be boolean."""
+        for key, var, _, _ in self._mon_vars:
+            if key in self.mon.events and np.dtype(var.dtype) != np.bool_:
+                raise MonitorError(f"Monitor {key!r}: only boolean quantities (spikes) can be recorded as events, "
+                                   f"and {key!r} is {np.dtype(var.dtype)}; remove it from the monitor's events.")
 
     def _spare_arrays(self) -> Dict[Tuple[tuple, str], List[np.ndarray]]:
         """The previous run's record arrays that only the monitor refers to, by shape and dtype.
@@ -569,6 +581,9 @@ class DSRunner(Runner):
         self.mon.ts = wrap(ts)
         intervals = {key: interval for key, _, _, interval in self._mon_vars}
         for key, values in data.items():
+            if isinstance(values, SpikeRecord):  # events: the times are in the record
+                self.mon[key] = values
+                continue
             self.mon[key] = wrap(values)
             if intervals.get(key) is not None:
                 self.mon[f"{key}.t"] = wrap(ts[::self._every(intervals[key])])
@@ -617,21 +632,27 @@ class _MonitorRecords:
     """
 
     def __init__(self, num_steps: int, every: Dict[str, int], packed: Optional[Dict[str, int]] = None,
-                 spare: Optional[Dict[Tuple[tuple, str], List[np.ndarray]]] = None):
+                 spare: Optional[Dict[Tuple[tuple, str], List[np.ndarray]]] = None, events: Sequence[str] = ()):
         self.n = num_steps
         self.every = every
         self.packed = {} if packed is None else packed
         self.spare = {} if spare is None else spare  # arrays whose memory may be reused
         self.data: Dict[str, np.ndarray] = {}
+        self.events = set(events)  # keys recorded as (indices, times)
+        self.event_parts: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {key: [] for key in self.events}
 
     def _empty(self, shape: tuple, dtype) -> np.ndarray:
         pool = self.spare.get((shape, np.dtype(dtype).str))
         return pool.pop() if pool else np.empty(shape, dtype=dtype)
 
-    def add(self, s: int, e: int, out: Dict[str, np.ndarray]):
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: Optional[np.ndarray] = None):
         for key, value in out.items():
             every = self.every.get(key, 1)
             length = self.packed.get(key)
+            if key in self.events:
+                first = -(-s // every) * every - s  # the first recorded row of this chunk
+                self.event_parts[key].append(_events(key, value[first::every], length, ts[first::every]))
+                continue
             if s == 0 and e == self.n and length is None:
                 self.data[key] = value[::every] if every > 1 else value
                 continue
@@ -649,8 +670,36 @@ class _MonitorRecords:
                     _unpack_rows(src, length, out=dst)
         self.spare = {}  # every array is allocated at the first chunk: free the rest
 
-    def arrays(self) -> Dict[str, np.ndarray]:
+    def arrays(self) -> Dict[str, Any]:
+        for key, parts in self.event_parts.items():
+            if len(parts) == 1:
+                self.data[key] = SpikeRecord(*parts[0])
+            elif parts:
+                self.data[key] = SpikeRecord(np.concatenate([p[0] for p in parts]),
+                                             np.concatenate([p[1] for p in parts]))
         return self.data
+
+
+def _events(key: str, values: np.ndarray, length: Optional[int], ts: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """``(indices, times)`` of the True entries of the recorded rows ``values`` at times ``ts``.
+
+    ``values`` is ``(rows, n)`` booleans, or with ``length`` the same packed eight to a byte along
+    the last axis (`_packed_step`); then only the nonzero bytes are unpacked, so finding the
+    spikes of a chunk reads its packed bytes once and allocates nothing of the dense size.
+    """
+    rows = values.shape[0]
+    if length is None:
+        if values.dtype != np.bool_:
+            raise MonitorError(f"Monitor {key!r}: only boolean quantities (spikes) can be recorded as events, "
+                               f"and {key!r} is {values.dtype}; remove it from the monitor's events.")
+        r, flat = np.nonzero(values.reshape(rows, -1))
+        return flat.astype(np.int32), ts[r]
+    packed = values.reshape(rows, -1, values.shape[-1])
+    r, k, b = np.nonzero(packed)
+    bits = np.unpackbits(packed[r, k, b][:, None], axis=1)  # (events' bytes, 8), first element = MSB
+    m, j = np.nonzero(bits)
+    indices = k[m].astype(np.int64) * length + b[m].astype(np.int64) * 8 + j
+    return indices.astype(np.int32), ts[r[m]]
 
 
 StructRunner = DSRunner

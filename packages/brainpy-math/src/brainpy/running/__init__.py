@@ -13,8 +13,8 @@
 """
 
 from brainpy.running import processes
-from brainpy.running.hdf5_monitor import HDF5Monitor, SpikeRecord, read_hdf5_monitor
-from brainpy.running.monitor import Monitor
+from brainpy.running.hdf5_monitor import HDF5Monitor, read_hdf5_monitor
+from brainpy.running.monitor import Monitor, SpikeRecord
 from brainpy.running.parallel import process_pool, process_pool_lock
 from brainpy.running.runner import Runner, SharedArgs, call_with_shared
 

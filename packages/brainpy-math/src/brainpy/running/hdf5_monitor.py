@@ -40,7 +40,6 @@ Layout of the file (``<key>`` is the monitor key, e.g. ``E.spike``)::
                                        the uncommitted rows of an interrupted chunk
 """
 
-import collections
 import errno
 import json
 import os
@@ -52,12 +51,10 @@ import numpy as np
 
 from brainpy.errors import MonitorError
 from brainpy.running import processes
-from brainpy.running.monitor import Monitor
+from brainpy.running.monitor import Monitor, SpikeRecord
 
 __all__ = ["HDF5Monitor", "SpikeRecord", "read_hdf5_monitor"]
 
-#: One event quantity read back from the file: flat element indices and event times.
-SpikeRecord = collections.namedtuple("SpikeRecord", ["indices", "times"])
 
 _FORMAT = "brainpy-hdf5-monitor"
 _EVENT_CHUNK = 1 << 16
@@ -461,10 +458,7 @@ class HDF5Monitor(Monitor):
         if mode not in ("w", "a"):
             raise MonitorError(f"HDF5Monitor: mode must be 'w' or 'a', got {mode!r}.")
         if events is not None:
-            unknown = [k for k in events if k not in self.keys()]
-            if unknown:
-                raise MonitorError(f"HDF5Monitor: events names unknown keys {unknown}; the keys are {self.keys()}.")
-            events = list(events)
+            events = self._check_events(events)
         self.filename = os.fspath(filename)
         self.events = events
         self.mode = mode

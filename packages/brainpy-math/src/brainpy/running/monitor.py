@@ -1,5 +1,6 @@
 """`Monitor`: what a runner records, and the recorded trajectories after a run."""
 
+import collections
 import numbers
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -8,7 +9,12 @@ import numpy as np
 from brainpy.errors import MonitorError
 from brainpy.math.ndarray import Array, Variable
 
-__all__ = ["Monitor", "MonitorItem"]
+__all__ = ["Monitor", "MonitorItem", "SpikeRecord"]
+
+#: The record of an event quantity (spikes): the flat element indices and the times of the
+#: events, in time order (ties in index order).  ``Monitor(..., events=[...])`` records in memory
+#: and `brainpy.running.HDF5Monitor` in a file both return it.
+SpikeRecord = collections.namedtuple("SpikeRecord", ["indices", "times"])
 
 
 class MonitorItem:
@@ -96,6 +102,12 @@ class Monitor:
       intervals: None (record every step), one positive interval (in time units) for every
         quantity, a sequence aligned with ``variables``, or a dict ``{key: interval}``.  The
         recording times of a quantity with an interval are in ``mon[key + '.t']``.
+      events: keys of boolean quantities (spikes) to record as events rather than as a dense
+        ``(T, n)`` array: ``mon[key]`` is then a `SpikeRecord` ``(indices, times)`` holding only
+        the True entries, as Brian2's ``SpikeMonitor`` does.  A run of ``T`` steps of ``n``
+        neurons holds 8 bytes per spike instead of ``T * n`` bytes.  The indices are positions in
+        the recorded (flattened, and with indices, selected) values, the columns of the dense
+        record.  Default: none; every quantity is recorded densely.
 
     Attributes:
       ts: the times of the last run (a NumPy array), None before a run.
@@ -106,9 +118,19 @@ class Monitor:
       >>> mon = bp.running.Monitor(variables=['V', ('spike', [0, 2])])
       >>> mon.keys()
       ['V', 'spike']
+
+      Spikes as events, in memory:
+
+      >>> group = bp.dyn.LIF(3, tau_ref=2.)
+      >>> mon = bp.running.Monitor(['spike'], events=['spike'])
+      >>> runner = bp.dyn.DSRunner(group, monitors=mon, inputs=('input', 26.), progress_bar=False)
+      >>> _ = runner.run(40.)
+      >>> runner.mon['spike'].indices, runner.mon['spike'].times
+      (array([0, 1, 2, 0, 1, 2], dtype=int32), array([14.6, 14.6, 14.6, 33.1, 33.1, 33.1], dtype=float32))
     """
 
-    def __init__(self, variables: Union[Sequence, Dict[str, Any], None] = None, intervals=None):
+    def __init__(self, variables: Union[Sequence, Dict[str, Any], None] = None, intervals=None,
+                 events: Optional[Sequence[str]] = None):
         items: List[MonitorItem] = []
         if variables is None:
             variables = ()
@@ -137,6 +159,7 @@ class Monitor:
             raise MonitorError(f"Monitor keys must be unique; {duplicated} appear more than once.")
         self.items: List[MonitorItem] = items
         self._set_intervals(intervals)
+        self.events: List[str] = self._check_events(events)
         self.ts: Optional[np.ndarray] = None
         self._data: Dict[str, Any] = {}
 
@@ -159,6 +182,19 @@ class Monitor:
         else:
             for it in self.items:
                 it.interval = _as_interval(intervals, it.key)
+
+    def _check_events(self, events) -> List[str]:
+        if events is None:
+            return []
+        if isinstance(events, str):
+            events = [events]
+        if not isinstance(events, (list, tuple)) or not all(isinstance(k, str) for k in events):
+            raise MonitorError(f"{type(self).__name__}: events must be a list of monitor keys, got {events!r}.")
+        unknown = [k for k in events if k not in self.keys()]
+        if unknown:
+            raise MonitorError(f"{type(self).__name__}: events names unknown keys {unknown}; the keys are "
+                               f"{self.keys()}.")
+        return list(events)
 
     # ----- access -----
     def keys(self) -> List[str]:
