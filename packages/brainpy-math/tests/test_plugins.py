@@ -215,6 +215,8 @@ def test_runtime_registration(fake_entry_points):
         (dict(name="ok", factory="no_colon_here"), ValueError),
         (dict(name="ok", factory=len, aliases="single"), TypeError),
         (dict(name="ok", factory=len, kind="pde"), ValueError),
+        (dict(name="ok", factory=len, order=0), ValueError),
+        (dict(name="ok", factory=len, order="4"), ValueError),
     ],
 )
 def test_record_validation(kwargs, error):

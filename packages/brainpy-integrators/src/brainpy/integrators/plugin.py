@@ -14,40 +14,41 @@ _ODE = "brainpy.integrators.ode"
 _SDE = "brainpy.integrators.sde"
 _FDE = "brainpy.integrators.fde"
 
-# (name, factory, aliases, description)
+# (name, order, factory, aliases, description); the order of an SDE method is its strong order
+# with scalar noise and its default intg_type (tests/test_orders.py measures every one)
 _ODE_METHODS = (
-    ("euler", f"{_ODE}.explicit_rk:Euler", (), "forward Euler, order 1"),
-    ("midpoint", f"{_ODE}.explicit_rk:MidPoint", (), "explicit midpoint, order 2"),
-    ("heun2", f"{_ODE}.explicit_rk:Heun2", (), "Heun's method, order 2"),
-    ("ralston2", f"{_ODE}.explicit_rk:Ralston2", (), "Ralston's method, order 2"),
-    ("rk2", f"{_ODE}.explicit_rk:RK2", (), "generic two-stage method, order 2"),
-    ("rk3", f"{_ODE}.explicit_rk:RK3", (), "Kutta's third-order method"),
-    ("rk4", f"{_ODE}.explicit_rk:RK4", (), "classical Runge-Kutta, order 4"),
-    ("heun3", f"{_ODE}.explicit_rk:Heun3", (), "Heun's third-order method"),
-    ("ralston3", f"{_ODE}.explicit_rk:Ralston3", (), "Ralston's third-order method"),
-    ("ssprk3", f"{_ODE}.explicit_rk:SSPRK3", (), "strong-stability-preserving RK, order 3"),
-    ("ralston4", f"{_ODE}.explicit_rk:Ralston4", (), "Ralston's fourth-order method"),
-    ("rk4_38rule", f"{_ODE}.explicit_rk:RK4Rule38", ("rk438",), "3/8-rule, order 4"),
-    ("rkf12", f"{_ODE}.adaptive_rk:RKF12", (), "adaptive Runge-Kutta-Fehlberg 1(2)"),
-    ("rkf45", f"{_ODE}.adaptive_rk:RKF45", (), "adaptive Runge-Kutta-Fehlberg 4(5)"),
-    ("rkdp", f"{_ODE}.adaptive_rk:DormandPrince", ("dopri5", "dormand_prince"), "adaptive Dormand-Prince 5(4)"),
-    ("ck", f"{_ODE}.adaptive_rk:CashKarp", ("cash_karp",), "adaptive Cash-Karp 4(5)"),
-    ("bs", f"{_ODE}.adaptive_rk:BogackiShampine", ("bogacki_shampine",), "adaptive Bogacki-Shampine 3(2)"),
-    ("heun_euler", f"{_ODE}.adaptive_rk:HeunEuler", (), "adaptive Heun-Euler 2(1)"),
-    ("exp_euler", f"{_ODE}.exponential:ExponentialEuler",
+    ("euler", 1, f"{_ODE}.explicit_rk:Euler", (), "forward Euler, order 1"),
+    ("midpoint", 2, f"{_ODE}.explicit_rk:MidPoint", (), "explicit midpoint, order 2"),
+    ("heun2", 2, f"{_ODE}.explicit_rk:Heun2", (), "Heun's method, order 2"),
+    ("ralston2", 2, f"{_ODE}.explicit_rk:Ralston2", (), "Ralston's method, order 2"),
+    ("rk2", 2, f"{_ODE}.explicit_rk:RK2", (), "generic two-stage method, order 2"),
+    ("rk3", 3, f"{_ODE}.explicit_rk:RK3", (), "Kutta's third-order method"),
+    ("rk4", 4, f"{_ODE}.explicit_rk:RK4", (), "classical Runge-Kutta, order 4"),
+    ("heun3", 3, f"{_ODE}.explicit_rk:Heun3", (), "Heun's third-order method"),
+    ("ralston3", 3, f"{_ODE}.explicit_rk:Ralston3", (), "Ralston's third-order method"),
+    ("ssprk3", 3, f"{_ODE}.explicit_rk:SSPRK3", (), "strong-stability-preserving RK, order 3"),
+    ("ralston4", 4, f"{_ODE}.explicit_rk:Ralston4", (), "Ralston's fourth-order method"),
+    ("rk4_38rule", 4, f"{_ODE}.explicit_rk:RK4Rule38", ("rk438",), "3/8-rule, order 4"),
+    ("rkf12", 1, f"{_ODE}.adaptive_rk:RKF12", (), "adaptive Runge-Kutta-Fehlberg 1(2)"),
+    ("rkf45", 5, f"{_ODE}.adaptive_rk:RKF45", (), "adaptive Runge-Kutta-Fehlberg 4(5)"),
+    ("rkdp", 5, f"{_ODE}.adaptive_rk:DormandPrince", ("dopri5", "dormand_prince"), "adaptive Dormand-Prince 5(4)"),
+    ("ck", 5, f"{_ODE}.adaptive_rk:CashKarp", ("cash_karp",), "adaptive Cash-Karp 4(5)"),
+    ("bs", 3, f"{_ODE}.adaptive_rk:BogackiShampine", ("bogacki_shampine",), "adaptive Bogacki-Shampine 3(2)"),
+    ("heun_euler", 2, f"{_ODE}.adaptive_rk:HeunEuler", (), "adaptive Heun-Euler 2(1)"),
+    ("exp_euler", 1, f"{_ODE}.exponential:ExponentialEuler",
      ("exp_auto", "exp_euler_auto", "exponential_euler"), "exponential Euler, linear part by autodiff"),
 )
 
 _SDE_METHODS = (
-    ("sde_euler", f"{_SDE}.normal:Euler", (), "Euler-Maruyama (Ito) / Euler-Heun (Stratonovich)"),
-    ("sde_heun", f"{_SDE}.normal:Heun", (), "Heun's method (Stratonovich)"),
-    ("sde_milstein", f"{_SDE}.normal:Milstein", (), "Milstein, derivative by autodiff"),
-    ("sde_milstein2", f"{_SDE}.normal:MilsteinGradFree", ("sde_milstein_grad_free",), "derivative-free Milstein"),
-    ("sde_exp_euler", f"{_SDE}.normal:ExponentialEuler", ("sde_exponential_euler", "sde_exp_auto"),
+    ("sde_euler", 0.5, f"{_SDE}.normal:Euler", (), "Euler-Maruyama (Ito) / Euler-Heun (Stratonovich)"),
+    ("sde_heun", 1.0, f"{_SDE}.normal:Heun", (), "Heun's method (Stratonovich)"),
+    ("sde_milstein", 1.0, f"{_SDE}.normal:Milstein", (), "Milstein, derivative by autodiff"),
+    ("sde_milstein2", 1.0, f"{_SDE}.normal:MilsteinGradFree", ("sde_milstein_grad_free",), "derivative-free Milstein"),
+    ("sde_exp_euler", 0.5, f"{_SDE}.normal:ExponentialEuler", ("sde_exponential_euler", "sde_exp_auto"),
      "exponential Euler drift with Euler-Maruyama noise (Ito)"),
-    ("sde_srk1w1_scalar", f"{_SDE}.srk_scalar:SRK1W1", ("sde_srk1w1",), "Rossler SRI1W1, strong order 1.5"),
-    ("sde_srk2w1_scalar", f"{_SDE}.srk_scalar:SRK2W1", ("sde_srk2w1",), "Rossler SRI2W1, strong order 1.5"),
-    ("sde_KlPl_scalar", f"{_SDE}.srk_scalar:KlPl", ("sde_klpl", "sde_KlPl"), "Kloeden-Platen, strong order 1.0"),
+    ("sde_srk1w1_scalar", 1.5, f"{_SDE}.srk_scalar:SRK1W1", ("sde_srk1w1",), "Rossler SRI1W1, strong order 1.5"),
+    ("sde_srk2w1_scalar", 1.5, f"{_SDE}.srk_scalar:SRK2W1", ("sde_srk2w1",), "Rossler SRI2W1, strong order 1.5"),
+    ("sde_KlPl_scalar", 1.0, f"{_SDE}.srk_scalar:KlPl", ("sde_klpl", "sde_KlPl"), "Kloeden-Platen, strong order 1.0"),
 )
 
 _FDE_METHODS = (
@@ -61,8 +62,11 @@ _FDE_METHODS = (
 @hookimpl
 def brainpy_integrators():
     records = []
-    for kind, table in (("ode", _ODE_METHODS), ("sde", _SDE_METHODS), ("fde", _FDE_METHODS)):
-        for name, factory, aliases, description in table:
+    for kind, table in (("ode", _ODE_METHODS), ("sde", _SDE_METHODS)):
+        for name, order, factory, aliases, description in table:
             records.append(IntegratorSpec(name=name, factory=factory, aliases=aliases,
-                                          description=description, kind=kind))
+                                          description=description, kind=kind, order=order))
+    for name, factory, aliases, description in _FDE_METHODS:
+        records.append(IntegratorSpec(name=name, factory=factory, aliases=aliases,
+                                      description=description, kind="fde"))
     return records

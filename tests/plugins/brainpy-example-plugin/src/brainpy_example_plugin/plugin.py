@@ -17,12 +17,14 @@ def brainpy_integrators():
             kind="ode",
             factory="brainpy_example_plugin.solvers:Wray3",
             aliases=("example_rk3",),
+            order=3,
             description="Wray's third-order Runge-Kutta method (example plugin)",
         ),
         IntegratorSpec(
             name="heun_pc",
             kind="ode",
             factory="brainpy_example_plugin.solvers:HeunPC",
+            order=2,
             description="Heun's predictor-corrector method, written as a step (example plugin)",
         ),
     ]

@@ -40,6 +40,7 @@ def brainpy_integrators() -> Iterable[IntegratorSpec]:
                 factory="my_package.solvers:MyRungeKutta",  # imported on first use
                 aliases=("myrk",),
                 description="my third-order Runge-Kutta method",
+                order=3,  # measured by BrainPy's order tests
             )
 
     After installation, ``bp.odeint(f, method="my_rk")`` builds ``MyRungeKutta(f, ...)`` and

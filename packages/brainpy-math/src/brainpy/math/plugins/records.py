@@ -128,12 +128,24 @@ class IntegratorSpec(Record):
       kind: ``'ode'``, ``'sde'`` or ``'fde'``.
       factory: an integrator class called as ``factory(f, var_type=..., dt=..., name=..., **kw)``
         (the ``bp.odeint``/``bp.sdeint``/``bp.fdeint`` keyword arguments are passed through).
+      order: the order of convergence the method promises: the global order of an ODE method
+        (of the solution it propagates, for an adaptive pair); the strong order of an SDE method
+        with scalar noise and its default ``intg_type`` (Ito where supported).  Every ODE and SDE
+        method should declare it: the test suite measures it for every registered method.
     """
 
     kind: str = "ode"
+    order: Optional[float] = None
 
     kind_field = "kind"
     kind_values = INTEGRATOR_KINDS
+
+    def __post_init__(self):
+        super().__post_init__()
+        order = self.order
+        if order is not None and (isinstance(order, bool) or not isinstance(order, (int, float))
+                                  or not order > 0):
+            raise ValueError(f"IntegratorSpec({self.name!r}).order: expected a positive number, got {order!r}.")
 
 
 @dataclass(frozen=True)
