@@ -126,6 +126,7 @@ def run_pages(selected):
             else:
                 test = parser.get_doctest(code, namespace, f"{rel}:{line}", str(page), line)
                 result = runner.run(test, clear_globs=False)
+                namespace.update(test.globs)  # DocTest ran on a copy: later blocks see its names
                 page_failed += result.failed
         print(f"{rel}: {len(blocks)} blocks, {page_failed} failed ({time.perf_counter() - start:.1f} s)")
         failed += page_failed
