@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import brainpylib
-from brainpylib.event_ops import _numpy_event_csr_sum
+from brainpylib_references import numpy_event_csr_sum
 
 
 def _random_csr(rng, num_pre, num_post, max_fanout, index_dtype):
@@ -29,7 +29,7 @@ def test_matches_numpy_loop(index_dtype, homogeneous, event_kind):
             events = events.astype(np.float32)
         weights = np.float32(0.7) if homogeneous else rng.random(indices.size).astype(np.float32)
         got = brainpylib.event_csr_sum(events, indices, indptr, weights, num_post)
-        want = _numpy_event_csr_sum(events, indices, indptr, weights, num_post)
+        want = numpy_event_csr_sum(events, indices, indptr, weights, num_post)
         assert got.shape == (num_post,) and got.dtype == jnp.float32
         np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
 
@@ -42,7 +42,7 @@ def test_float64_weights():
         weights = rng.random(indices.size)
         got = brainpylib.event_csr_sum(events, indices, indptr, weights, 10)
         assert got.dtype == jnp.float64
-        np.testing.assert_allclose(np.asarray(got), _numpy_event_csr_sum(events, indices, indptr, weights, 10), rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(got), numpy_event_csr_sum(events, indices, indptr, weights, 10), rtol=1e-12)
 
 
 def test_under_jit_and_vmap():
@@ -53,7 +53,7 @@ def test_under_jit_and_vmap():
     f = jax.jit(lambda ev: brainpylib.event_csr_sum(ev, indices, indptr, weights, 12))
     batched = jax.vmap(f)(events)
     for b in range(5):
-        want = _numpy_event_csr_sum(events[b], indices, indptr, weights, 12)
+        want = numpy_event_csr_sum(events[b], indices, indptr, weights, 12)
         np.testing.assert_allclose(np.asarray(batched[b]), want, rtol=1e-6)
 
 
@@ -90,7 +90,7 @@ def test_sparse_events_at_word_boundaries(num_pre, event_dtype):
             events = np.zeros(num_pre, event_dtype)
             events[on] = 1
             got = brainpylib.event_csr_sum(events, indices, indptr, weights, num_post)
-            want = _numpy_event_csr_sum(events != 0, indices, indptr, weights, num_post)
+            want = numpy_event_csr_sum(events != 0, indices, indptr, weights, num_post)
             np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
             got = brainpylib.event_csr_prod(events, indices, indptr, weights, num_post)
             want = np.ones(num_post)
@@ -232,7 +232,7 @@ def test_row_pointers_beyond_the_cache_are_checked_and_summed():
     events = rng.random(num_pre) < 0.001
     w = rng.random(indices.size).astype(np.float32)
     got = brainpylib.event_csr_sum(events, indices, indptr, w, num_post)
-    want = _numpy_event_csr_sum(events, indices, indptr, w, num_post)
+    want = numpy_event_csr_sum(events, indices, indptr, w, num_post)
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
     base = rng.random(num_post).astype(np.float32)
     into = brainpylib.event_csr_sum_into(events, indices, indptr, w, base, 0.5)

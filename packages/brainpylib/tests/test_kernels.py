@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import brainpylib
-from brainpylib.jitconn import _numpy_prob_conn_matrix
+from brainpylib_references import numpy_prob_conn_matrix
 
 NUM_ROWS, NUM_COLS = 13, 9
 
@@ -215,7 +215,7 @@ JIT_CASES = [("homo", dict(weight=1.5)), ("uniform", dict(w_low=-0.5, w_high=2.)
 @pytest.mark.parametrize("kind,params", JIT_CASES)
 def test_jitconn_matches_numpy_hash(kind, params):
     shape, prob, seed = (17, 23), 0.3, 2 ** 33 + 5  # the seed is taken modulo 2**32
-    mat = _numpy_prob_conn_matrix(prob, seed, shape, kind, tuple(params.values()), np.float32)
+    mat = numpy_prob_conn_matrix(prob, seed, shape, kind, tuple(params.values()), np.float32)
     assert 0 < (mat != 0).sum() < mat.size
     rng = np.random.default_rng(9)
     for transpose in (False, True):
@@ -236,7 +236,7 @@ def test_jitconn_matches_numpy_hash(kind, params):
 def test_jitconn_float64_jit_vmap_and_traced_seed():
     shape, prob = (11, 14), 0.25
     with jax.enable_x64(True):
-        mat = _numpy_prob_conn_matrix(prob, 7, shape, "normal", (0.1, 2.), np.float64)
+        mat = numpy_prob_conn_matrix(prob, 7, shape, "normal", (0.1, 2.), np.float64)
         x = np.random.default_rng(10).standard_normal(shape[1])
         y = brainpylib.matvec_prob_conn_normal_weight(x, 0.1, 2., prob, 7, shape)
         assert y.dtype == jnp.float64
@@ -246,7 +246,7 @@ def test_jitconn_float64_jit_vmap_and_traced_seed():
     seeds = np.array([1, 2, 3])
     out = jax.vmap(f)(events, seeds)
     for b in range(3):
-        ref = _numpy_prob_conn_matrix(prob, seeds[b], shape, "homo", (2.,), np.float32)
+        ref = numpy_prob_conn_matrix(prob, seeds[b], shape, "homo", (2.,), np.float32)
         np.testing.assert_allclose(np.asarray(out[b]), ref @ events[b], rtol=1e-6)
 
 
@@ -263,8 +263,8 @@ def test_jitconn_gradients(kind, params):
         return jnp.vdot(jnp.tanh(fn(x, *p, prob, seed, shape)), cot)
 
     def ref_loss(x, p):
-        mat = jnp.asarray(_numpy_prob_conn_matrix(prob, seed, shape, kind, (1.,) if kind == "homo" else (0., 1.)))
-        mask = jnp.asarray(_numpy_prob_conn_matrix(prob, seed, shape) != 0)
+        mat = jnp.asarray(numpy_prob_conn_matrix(prob, seed, shape, kind, (1.,) if kind == "homo" else (0., 1.)))
+        mask = jnp.asarray(numpy_prob_conn_matrix(prob, seed, shape) != 0)
         # weights are affine in the parameters: w = p0 * a + p1 * b with fixed a, b
         if kind == "homo":
             w = p[0] * mat

@@ -296,14 +296,3 @@ def event_csr_matvec(weights, indices, indptr, events, shape, transpose=False):
         return _scatter_sum(events, weights, indices, indptr, num_cols, checked)
     events = _core.event_vector(fn, "events", events, num_cols)
     return _gather_sum(events, weights, indices, indptr, num_rows)
-
-
-def _numpy_event_csr_sum(events, indices, indptr, weights, post_num):
-    """Reference implementation (a plain loop) used by the tests."""
-    weights = np.atleast_1d(np.asarray(weights))
-    out = np.zeros(post_num, dtype=weights.dtype)
-    for i in range(len(indptr) - 1):
-        if events[i]:
-            for j in range(indptr[i], indptr[i + 1]):
-                out[indices[j]] += weights[0] if weights.size == 1 else weights[j]
-    return out
