@@ -21,7 +21,7 @@ PLUGIN_FIXTURES = ROOT / "tests" / "plugins"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = False
-nox.options.sessions = ["lint", "tests", "tests_all", "tests_jax_floor", "wheels", "install"]
+nox.options.sessions = ["lint", "tests", "tests_all", "tests_jax_floor", "wheels", "install", "docs"]
 
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--import-mode=importlib"]
 # JAX versions at both ends of the supported window.

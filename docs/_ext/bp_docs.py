@@ -228,6 +228,9 @@ def _first_line(obj) -> str:
 
 
 def _cell(text: str) -> str:
+    """A docstring's first line as a Markdown table cell: reST math and literals in MyST syntax."""
+    text = re.sub(r":math:`([^`]*)`", r"{math}`\1`", text)
+    text = re.sub(r"``([^`]+)``", r"`\1`", text)
     return text.replace("|", "\\|")
 
 
