@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.math.environment import get_dt
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, unwrap
 
 __all__ = [
     "cross_correlation",
@@ -41,7 +41,7 @@ def _out(value, numpy):
 
 
 def _as(x, xp, name, fname, ndim=None):
-    x = _unwrap(x)
+    x = unwrap(x)
     x = np.asarray(x) if xp is np else jnp.asarray(x)
     if ndim is not None and x.ndim != ndim:
         raise ValueError(f"brainpy.measure.{fname}: {name} must be {ndim}-D, got shape {x.shape}.")
@@ -237,8 +237,17 @@ def raster_plot(sp_matrix, times=None):
       its own order).  It unpacks as ``index, time = raster_plot(sp_matrix, times)``.
 
     Examples:
-      >>> index, t = bp.measure.raster_plot(runner.mon['E.spike'], runner.mon.ts)  # doctest: +SKIP
-      >>> index, t = bp.measure.raster_plot(runner.mon.ts, runner.mon['E.spike'])  # doctest: +SKIP
+      Three neurons over three steps of 0.1 ms (a runner's ``mon['spike']`` and ``mon.ts``):
+
+      >>> spikes = np.array([[0, 1, 0], [1, 0, 1], [0, 0, 0]], dtype=bool)
+      >>> ts = np.array([0., 0.1, 0.2])
+      >>> index, t = bp.measure.raster_plot(spikes, ts)
+      >>> index, t
+      (array([1, 0, 2]), array([0. , 0.1, 0.1]))
+
+      BrainPy 2.1's argument order, times first, gives the same:
+
+      >>> index, t = bp.measure.raster_plot(ts, spikes)
     """
     return _spike_events(sp_matrix, times, "brainpy.measure.raster_plot")
 
@@ -251,14 +260,14 @@ def _spike_events(sp_matrix, times, fname):
     if len(records) == 2:
         raise ValueError(f"{fname}: got two event records; give one, with or without the times.")
     if records:
-        indices, spike_times = (np.asarray(_unwrap(v)) for v in records[0])
+        indices, spike_times = (np.asarray(unwrap(v)) for v in records[0])
         if indices.ndim != 1 or indices.shape != spike_times.shape:
             raise ValueError(f"{fname}: an event record holds two 1-D arrays of the same length "
                              f"(indices, times), got shapes {indices.shape} and {spike_times.shape}.")
         return SpikeRecord(indices, spike_times)
     if times is None:
         raise ValueError(f"{fname}: needs the spike matrix and the times (or one event record (indices, times)).")
-    a, b = np.asarray(_unwrap(sp_matrix)), np.asarray(_unwrap(times))
+    a, b = np.asarray(unwrap(sp_matrix)), np.asarray(unwrap(times))
     if a.ndim >= 2 and b.ndim == 1:
         spikes, times = a, b
     elif a.ndim == 1 and b.ndim >= 2:
