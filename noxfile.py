@@ -123,7 +123,8 @@ def tests_jax_floor(session):
 
 @nox.session
 def lint(session):
-    """ruff over every package, the tests, the examples and the benchmarks; the import contracts.
+    """ruff over every package, the tests, the examples and the benchmarks; the import contracts;
+    no distribution importing another's private names.
 
     The contracts (``[tool.importlinter]`` in the root ``pyproject.toml``) are checked over a merged
     view of the ``brainpy`` portions: grimp wants each top-level package in one directory, so the
@@ -145,6 +146,8 @@ def lint(session):
                 (view / entry.name).symlink_to(entry)
     session.chdir(ROOT)
     session.run("lint-imports", "--no-logo", "--no-cache", env={"PYTHONPATH": str(view)})
+    # no distribution imports another's private names (tests/lint/check_private_imports.py)
+    session.run("python", str(ROOT / "tests" / "lint" / "check_private_imports.py"), str(ROOT))
 
 
 @nox.session
@@ -257,6 +260,10 @@ def docs(session):
     _install_packages(session, PACKAGE_NAMES)
     session.install("-r", str(ROOT / "docs" / "requirements.txt"))
     session.chdir(ROOT)
+    # From scratch: sphinx-gallery skips an unchanged script, which would hide a library change that breaks it.
+    for generated in ("_build", "auto_examples", "_generated", "api", "sg_execution_times.rst"):
+        path = ROOT / "docs" / generated
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     env = {"JAX_PLATFORMS": "cpu", "MPLBACKEND": "Agg", "BRAINPY_STRICT_PLUGINS": "1"}
     session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html", env=env)
     session.run("python", str(ROOT / "docs" / "run_examples.py"), *session.posargs, env=env)
