@@ -15,7 +15,7 @@ from brainpy.analysis import optimization as opt
 from brainpy.analysis.model import as_value, parse_model
 from brainpy.analysis.stability import stability_analysis
 from brainpy.errors import AnalyzerError
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 
 __all__ = ["LowDimAnalyzer", "FixedPoints", "with_x64"]
 
@@ -82,7 +82,7 @@ class FixedPoints:
 
 def _check_interval(owner, what, name, interval):
     try:
-        lo, hi = (float(_unwrap(v)) for v in interval)
+        lo, hi = (float(unwrap(v)) for v in interval)
     except (TypeError, ValueError):
         raise AnalyzerError(
             f"{owner}: {what}[{name!r}] must be an interval [min, max], got {interval!r}."
@@ -223,7 +223,7 @@ class LowDimAnalyzer:
         grids = {}
         for name, (lo, hi) in ranges.items():
             res = resolutions.get(name, (hi - lo) / 20)
-            res = _unwrap(res)
+            res = unwrap(res)
             if np.ndim(res) == 0:
                 res = float(res)
                 if not res > 0:
@@ -276,7 +276,7 @@ class LowDimAnalyzer:
         def g(value, pars):
             env = dict(constants)
             env.update({k: pars[i] for i, k in enumerate(par_names)})
-            return jnp.asarray(_unwrap(function(value, *[env[n] for n in names if n in env])), dtype=jnp.float64)
+            return jnp.asarray(unwrap(function(value, *[env[n] for n in names if n in env])), dtype=jnp.float64)
 
         return g
 
@@ -327,7 +327,7 @@ class LowDimAnalyzer:
 
         @functools.wraps(f)
         def call(*values):
-            return f(*[jnp.asarray(_unwrap(v), dtype=jnp.result_type(float)) for v in values])
+            return f(*[jnp.asarray(unwrap(v), dtype=jnp.result_type(float)) for v in values])
 
         return call
 
@@ -444,7 +444,7 @@ class LowDimAnalyzer:
             env = dict(constants)
             env.update(zip(names, values))
             out = integral(env[var], 0., **{p: env[p] for p in parameters if p in env})
-            return jnp.asarray(_unwrap(out))
+            return jnp.asarray(unwrap(out))
 
         return step
 
@@ -473,7 +473,7 @@ class LowDimAnalyzer:
             env.update(zip(par_names, pars))
             env[other] = value
             # the first argument is the other variable, whatever its name; the rest by name
-            return jnp.asarray(_unwrap(function(value, *[env[a] for a in args[1:] if a in env])))
+            return jnp.asarray(unwrap(function(value, *[env[a] for a in args[1:] if a in env])))
 
         return f
 
@@ -693,7 +693,7 @@ class LowDimAnalyzer:
         if missing or unknown:
             raise AnalyzerError(f"{self._owner}: initials must give exactly the variables {list(names)}; "
                                 f"missing {missing}, unknown {unknown}.")
-        values = {k: np.atleast_1d(np.asarray(_unwrap(initials[k]), dtype=float)).reshape(-1) for k in names}
+        values = {k: np.atleast_1d(np.asarray(unwrap(initials[k]), dtype=float)).reshape(-1) for k in names}
         sizes = {v.size for v in values.values()}
         if len(sizes) != 1:
             raise AnalyzerError(f"{self._owner}: the initial values must have the same length, got "

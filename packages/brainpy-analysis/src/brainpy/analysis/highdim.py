@@ -17,7 +17,7 @@ import numpy as np
 
 from brainpy.analysis import optimization as opt
 from brainpy.errors import AnalyzerError
-from brainpy.math.ndarray import Array, TrainVar, Variable, _unwrap
+from brainpy.math.ndarray import Array, TrainVar, Variable, unwrap
 from brainpy.math.object_base import BrainPyObject
 
 __all__ = ["SlowPointFinder"]
@@ -92,7 +92,7 @@ class SlowPointFinder(BrainPyObject):
         if f_loss_batch is None:
             self._batch_loss = jax.vmap(point_loss)
         else:
-            self._batch_loss = lambda xs: jnp.asarray(_unwrap(f_loss_batch(Array(xs)))).reshape(-1)
+            self._batch_loss = lambda xs: jnp.asarray(unwrap(f_loss_batch(Array(xs)))).reshape(-1)
         self._point_loss = point_loss
         self._custom_loss = f_loss_batch is not None
         self._checked_sizes = set()  # state sizes on which f_cell was seen to work
@@ -104,11 +104,11 @@ class SlowPointFinder(BrainPyObject):
 
     def f_loss(self, state):
         """The squared speed (mean over dimensions) of one state, as 2.1's ``finder.f_loss``."""
-        return np.asarray(jax.jit(self._point_loss)(jnp.asarray(_unwrap(state))))
+        return np.asarray(jax.jit(self._point_loss)(jnp.asarray(unwrap(state))))
 
     def f_loss_batch(self, states):
         """The squared speeds of a batch of states ``(n, d)``, as 2.1's ``finder.f_loss_batch``."""
-        states = jnp.asarray(_unwrap(states))
+        states = jnp.asarray(unwrap(states))
         if states.ndim != 2:
             raise AnalyzerError(f"{self.name}.f_loss_batch: expected states of shape (n, d), got {states.shape}.")
         return np.asarray(self._batch_loss(states))
@@ -116,7 +116,7 @@ class SlowPointFinder(BrainPyObject):
     # ----- the system as a pure function -----
     def _plain_function(self, f_cell):
         def f(x):
-            return jnp.asarray(_unwrap(f_cell(Array(x))))
+            return jnp.asarray(unwrap(f_cell(Array(x))))
 
         return f
 
@@ -154,10 +154,10 @@ class SlowPointFinder(BrainPyObject):
             if names is None or set(candidates) != set(names):
                 raise AnalyzerError(f"{self.name}: candidates given as a dict must have the keys of target_vars "
                                     f"{names}, got {list(candidates)}.")
-            parts = [np.asarray(_unwrap(candidates[k])) for k in names]
+            parts = [np.asarray(unwrap(candidates[k])) for k in names]
             n = parts[0].shape[0]
             candidates = np.concatenate([p.reshape(n, -1) for p in parts], axis=1)
-        candidates = np.asarray(_unwrap(candidates))
+        candidates = np.asarray(unwrap(candidates))
         if candidates.ndim != 2:
             raise AnalyzerError(f"{self.name}: candidates must have shape (num_points, state_size), got "
                                 f"{candidates.shape}.")
@@ -361,8 +361,8 @@ class SlowPointFinder(BrainPyObject):
             result = opt_method(loss, x0)
             if hasattr(result, "x"):
                 success = getattr(result, "success", True)
-                return jnp.asarray(_unwrap(result.x)), jnp.asarray(_unwrap(success), dtype=bool)
-            return jnp.asarray(_unwrap(result)), jnp.asarray(True)
+                return jnp.asarray(unwrap(result.x)), jnp.asarray(unwrap(success), dtype=bool)
+            return jnp.asarray(unwrap(result)), jnp.asarray(True)
 
         points, success = jax.jit(jax.vmap(one))(jnp.asarray(candidates))
         points = np.asarray(points)
@@ -429,8 +429,8 @@ class SlowPointFinder(BrainPyObject):
     # ----- linearisation -----
     def compute_jacobians(self, points) -> np.ndarray:
         """The Jacobian of ``f`` at each point, shape ``(n, state_size, state_size)``."""
-        points = self._candidates(points if np.ndim(_unwrap(points)) == 2 or isinstance(points, dict)
-                                  else np.reshape(_unwrap(points), (1, -1)))
+        points = self._candidates(points if np.ndim(unwrap(points)) == 2 or isinstance(points, dict)
+                                  else np.reshape(unwrap(points), (1, -1)))
         return np.asarray(jax.vmap(jax.jacfwd(self._f))(jnp.asarray(points)))
 
     @staticmethod
@@ -453,7 +453,7 @@ class SlowPointFinder(BrainPyObject):
         else:
             raise AnalyzerError(f"decompose_eigenvalues: sort_by must be 'magnitude' or 'real', got {sort_by!r}.")
         out = []
-        for matrix in np.asarray(_unwrap(matrices)):
+        for matrix in np.asarray(unwrap(matrices)):
             values, right = np.linalg.eig(matrix)
             order = np.argsort(key(values))[::-1]
             values, right = values[order], right[:, order]

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import AnalyzerError
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.math.object_base import BrainPyObject
 
 __all__ = ["Equation", "DynamicalModel", "parse_model"]
@@ -56,7 +56,7 @@ class Equation:
 
     def __call__(self, env: Dict[str, object]):
         value = self.f(env[self.var], 0.0, *[env[a] for a in self.args])
-        return jnp.asarray(_unwrap(value))
+        return jnp.asarray(unwrap(value))
 
     def __repr__(self):
         return f"Equation(d{self.var}/dt, args={self.args})"
@@ -145,7 +145,7 @@ class DynamicalModel:
                 outs = out if isinstance(out, (tuple, list)) else (out,)
                 for v, o in zip(own, outs):
                     if v in names:
-                        new[v] = jnp.asarray(_unwrap(o))
+                        new[v] = jnp.asarray(unwrap(o))
             return new
 
         return step
@@ -186,7 +186,7 @@ def parse_model(model, owner: str) -> DynamicalModel:
 
 def as_value(value, name: str, owner: str):
     """A parameter or variable value as a float or a float array."""
-    value = _unwrap(value)
+    value = unwrap(value)
     if isinstance(value, (bool, np.bool_)):
         raise AnalyzerError(f"{owner}: the value of {name!r} must be a number or an array, got {value!r}.")
     try:

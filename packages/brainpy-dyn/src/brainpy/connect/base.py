@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import ConnectorError
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, unwrap
 from brainpy.tools.sizes import check_array_size
 
 __all__ = [
@@ -87,7 +87,7 @@ def set_default_dtype(mat_dtype=None, idx_dtype=None):
 
 
 def _np(x):
-    return np.asarray(_unwrap(x))
+    return np.asarray(unwrap(x))
 
 
 def _indptr_from_counts(counts) -> np.ndarray:

@@ -47,7 +47,7 @@ from brainpy.connect import TwoEndConnector
 from brainpy.dyn.base import NeuGroup
 from brainpy.dyn.synapses.jitconn import JitConnExpCUBA
 from brainpy.errors import RunningError
-from brainpy.math.io import _atomic_write
+from brainpy.math.io import atomic_write
 from brainpy.running import processes
 
 __all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint"]
@@ -164,7 +164,7 @@ def save_checkpoint(runner, filename) -> str:
 
     def write_file():
         try:
-            _atomic_write(path, write)
+            atomic_write(path, write)
         except OSError as e:
             if e.errno == errno.ENOSPC:
                 raise CheckpointError(

@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.math.environment import dftype, get_dt
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, unwrap
 
 __all__ = [
     "section_input",
@@ -112,7 +112,7 @@ def section_input(values, durations, dt=None, return_length: bool = False):
     dt = _dt("section_input", dt)
     for d in durations:
         _check_time("section_input", "each duration", d)
-    arrays = [np.asarray(_unwrap(v)) for v in values]
+    arrays = [np.asarray(unwrap(v)) for v in values]
     shape = np.broadcast_shapes(*[a.shape for a in arrays]) if arrays else ()
     total = float(sum(durations))
     bounds = [_num_steps(t, dt) for t in np.cumsum([0.0] + [float(d) for d in durations])]
@@ -144,7 +144,7 @@ constant_current = constant_input
 
 
 def _per_spike(fname, name, value, num):
-    if isinstance(value, numbers.Real) or np.ndim(_unwrap(value)) == 0:
+    if isinstance(value, numbers.Real) or np.ndim(unwrap(value)) == 0:
         return [value] * num
     value = list(value)
     if len(value) != num:
@@ -167,13 +167,13 @@ def spike_input(sp_times, sp_lens, sp_sizes, duration, dt=None):
       overlapping earlier one.
     """
     dt = _dt("spike_input", dt)
-    sp_times = list(np.ravel(np.asarray(_unwrap(sp_times))))
+    sp_times = list(np.ravel(np.asarray(unwrap(sp_times))))
     sp_lens = _per_spike("spike_input", "sp_lens", sp_lens, len(sp_times))
     sp_sizes = _per_spike("spike_input", "sp_sizes", sp_sizes, len(sp_times))
     current = np.zeros(_num_steps(_check_time("spike_input", "duration", duration), dt), dtype=dftype())
     for t, length, size in zip(sp_times, sp_lens, sp_sizes):
         start = _step_of(_check_time("spike_input", "each spike time", t), dt)
-        current[start:start + _num_steps(length, dt)] = np.asarray(_unwrap(size))
+        current[start:start + _num_steps(length, dt)] = np.asarray(unwrap(size))
     return Array(jnp.asarray(current))
 
 
@@ -210,7 +210,7 @@ def _key(seed):
     if seed is None:
         from brainpy.math.random import DEFAULT
 
-        return _unwrap(DEFAULT.split_key())
+        return unwrap(DEFAULT.split_key())
     return jax.random.PRNGKey(seed)
 
 
@@ -265,9 +265,9 @@ def ou_process(mean, sigma, tau, duration, dt=None, n=1, t_start=0.0, t_end=None
     steps, i_start, i_end = _window("ou_process", duration, t_start, t_end, dt)
     n = int(n)
     xi = jax.random.normal(_key(seed), (i_end - i_start, n), dtype=dftype())
-    mean_ = jnp.broadcast_to(jnp.asarray(_unwrap(mean), dtype=dftype()), (n,))
+    mean_ = jnp.broadcast_to(jnp.asarray(unwrap(mean), dtype=dftype()), (n,))
     decay = 1.0 - dt / tau
-    scale = jnp.asarray(_unwrap(sigma), dtype=dftype()) * np.sqrt(dt)
+    scale = jnp.asarray(unwrap(sigma), dtype=dftype()) * np.sqrt(dt)
 
     def step(x, noise):
         x = mean_ + decay * (x - mean_) + scale * noise

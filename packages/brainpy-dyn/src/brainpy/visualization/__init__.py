@@ -19,7 +19,7 @@ import numbers
 import numpy as np
 
 from brainpy.math.environment import get_dt
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 
 __all__ = [
     "get_figure",
@@ -39,7 +39,7 @@ def _plt():
 
 
 def _np(x):
-    return np.asarray(_unwrap(x))
+    return np.asarray(unwrap(x))
 
 
 def get_figure(row_num: int, col_num: int, row_len: float = 3, col_len: float = 6, name=None):

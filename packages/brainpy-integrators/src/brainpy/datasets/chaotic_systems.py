@@ -13,7 +13,7 @@ import numpy as np
 from brainpy.errors import IntegratorError
 from brainpy.integrators import IntegratorRunner, odeint
 from brainpy.math.delayvars import TimeDelay
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, unwrap
 
 __all__ = [
     "henon_map_series",
@@ -69,7 +69,7 @@ def _map_inits(name, inits, names):
     missing = [k for k in names if k not in inits]
     if unknown or missing:
         raise IntegratorError(f"{name}: inits must give exactly {list(names)}, got {list(inits)}.")
-    arrays = [np.atleast_1d(np.asarray(_unwrap(inits[k]), dtype=float)) for k in names]
+    arrays = [np.atleast_1d(np.asarray(unwrap(inits[k]), dtype=float)) for k in names]
     if any(a.ndim != 1 for a in arrays) or len({a.shape for a in arrays}) != 1:
         raise IntegratorError(f"{name}: inits must be numbers or 1-D arrays of one length, got shapes "
                               f"{[a.shape for a in arrays]}.")

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 from brainpy.errors import CodeError, DiffEqError, IntegratorError
 from brainpy.integrators import constants, utils
 from brainpy.math.delayvars import AbstractDelay, LengthDelay, NeuLenDelay, NeuTimeDelay, TimeDelay
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, unwrap
 from brainpy.math.object_base import BrainPyObject
 from brainpy.tools.checking import check_positive
 
@@ -35,14 +35,14 @@ def default_dt() -> float:
 
 def as_state(x):
     """A variable's value as a floating JAX array."""
-    x = jnp.asarray(_unwrap(x))
+    x = jnp.asarray(unwrap(x))
     if not jnp.issubdtype(x.dtype, jnp.inexact):
         x = x.astype(jnp.result_type(float))
     return x
 
 
 def unwrap_tree(tree):
-    return jax.tree_util.tree_map(_unwrap, tree, is_leaf=lambda x: isinstance(x, Array))
+    return jax.tree_util.tree_map(unwrap, tree, is_leaf=lambda x: isinstance(x, Array))
 
 
 class Integrator(BrainPyObject):
@@ -170,7 +170,7 @@ class Integrator(BrainPyObject):
             raise DiffEqError(
                 f"{self.name}: {what} returned {len(out)} values for the {n} variables {self.variables}."
             )
-        return [jnp.asarray(_unwrap(o)) for o in out]
+        return [jnp.asarray(unwrap(o)) for o in out]
 
     def call_f(self, values, t, params):
         """The derivative ``f(*values, t, *params)`` as a list with one JAX array per variable."""
@@ -234,8 +234,8 @@ class Integrator(BrainPyObject):
     def __call__(self, *args, **kwargs):
         raw, t, params, dt = self._bind(args, kwargs)
         values = [as_state(v) for v in raw]
-        t = _unwrap(t)
-        dt = _unwrap(dt)
+        t = unwrap(t)
+        dt = unwrap(dt)
         news, extra = self.step(values, t, params, dt)
         self._update_delays(news, t, params, dt)
         outs = [Array(n) if isinstance(r, Array) else n for n, r in zip(news, raw)]

@@ -11,7 +11,7 @@ from brainpy.errors import IntegratorError, MonitorError
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.integrators.fde.base import FDEIntegrator
 from brainpy.math.delayvars import TimeDelay
-from brainpy.math.ndarray import Array, Variable, _unwrap
+from brainpy.math.ndarray import Array, Variable, unwrap
 from brainpy.math.object_base import BrainPyObject
 
 __all__ = ["IntegratorRunner", "Monitor"]
@@ -99,7 +99,7 @@ class IntegratorRunner(BrainPyObject):
         self.monitors = list(monitors)
         self.fun_monitors = dict(fun_monitors or {})
         self.args = dict(args or {})
-        self.dyn_args = {k: jnp.asarray(_unwrap(v)) for k, v in (dyn_args or {}).items()}
+        self.dyn_args = {k: jnp.asarray(unwrap(v)) for k, v in (dyn_args or {}).items()}
         for key in list(self.args) + list(self.dyn_args):
             if key not in target.parameters:
                 raise IntegratorError(f"{self.name}: {key!r} is not a parameter of the integrator; its parameters are {target.parameters}.")
@@ -128,7 +128,7 @@ class IntegratorRunner(BrainPyObject):
             if unknown:
                 raise IntegratorError(f"{self.name}: inits names {unknown}, which are not variables of {names}.")
             values = dict(inits)
-        elif isinstance(inits, (list, tuple)) or (len(names) > 1 and np.ndim(_unwrap(inits)) >= 1):
+        elif isinstance(inits, (list, tuple)) or (len(names) > 1 and np.ndim(unwrap(inits)) >= 1):
             if len(inits) != len(names):
                 raise IntegratorError(f"{self.name}: inits has {len(inits)} values for the {len(names)} variables {names}.")
             values = dict(zip(names, inits))
@@ -201,10 +201,10 @@ class IntegratorRunner(BrainPyObject):
             new = tg(*[self.variables[v].value for v in names], t, **self.args, **dyn, dt=dt)
             new = new if isinstance(new, tuple) else (new,)
             for v, x in zip(names, new[: len(names)]):
-                self.variables[v].value = _unwrap(x)
+                self.variables[v].value = unwrap(x)
             out = {m: self.variables[m].value for m in self.monitors}
             for key, fun in self.fun_monitors.items():
-                out[key] = _unwrap(fun(t, dt))
+                out[key] = unwrap(fun(t, dt))
             return out
 
         dyn = {k: v[:n] for k, v in self.dyn_args.items()}
@@ -234,7 +234,7 @@ class IntegratorRunner(BrainPyObject):
         self.t = self.t + n * self.dt
         self.mon = Monitor(ts=ts)
         for k, v in records.items():
-            self.mon[k] = _unwrap(v)
+            self.mon[k] = unwrap(v)
         if self.numpy_mon_after_run:
             self.mon = Monitor({k: np.asarray(v) for k, v in self.mon.items()})
         else:

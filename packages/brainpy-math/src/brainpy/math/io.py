@@ -461,11 +461,23 @@ def _remove_stale_temps(directory: str, base: str) -> None:
             continue
 
 
-def _atomic_write(filename: str, write: Callable[[str], None]):
-    """Run ``write(tmp_path)`` on a fresh temporary file, then move it onto ``filename``.
+def atomic_write(filename: str, write: Callable[[str], None]):
+    """Write ``filename`` so that it is never seen half written: ``write(tmp_path)`` writes a fresh
+    temporary file in the same directory, which is then flushed to disk and moved onto
+    ``filename`` (``os.replace``).
 
     The temporary file stays locked (``flock``, where available) until it is renamed, and older
     unlocked temporary files of the same target are removed first (see the module docstring).
+    `save`, `save_states` and the checkpoints of `brainpy.dyn` write through it.
+
+    Args:
+      filename: the target file; its directory must exist.
+      write: called once with the path of the temporary file, which it must write and close.
+
+    Raises:
+      FileNotFoundError: the directory does not exist.
+      OSError: what ``write`` or the file system raised; the target is then unchanged and the
+        temporary file removed.
     """
     directory = os.path.dirname(os.path.abspath(filename))
     if not os.path.isdir(directory):
@@ -807,3 +819,6 @@ def save_as_mat(filename, variables: Mapping) -> None:
 def load_by_mat(filename, target: BrainPyObject, verbose: bool = False) -> None:
     """Load a file written by `save_as_mat` into ``target`` (matched as in `load_by_h5`)."""
     _legacy_load("load_by_mat", "mat", filename, target, verbose)
+
+
+_atomic_write = atomic_write  # the name used inside brainpy.math

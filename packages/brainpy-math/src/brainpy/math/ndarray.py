@@ -35,15 +35,30 @@ __all__ = [
 ]
 
 
-def _unwrap(obj):
-    """Replace `Array` objects (also inside tuples and lists used as indices) by JAX arrays."""
+def unwrap(obj):
+    """The JAX data of a BrainPy `Array` (also of those inside tuples and lists); anything else is
+    returned unchanged.
+
+    Unlike `as_jax`, it converts nothing: NumPy arrays, numbers and tracers pass through.  It is
+    the public name for the other BrainPy distributions; ``bm.unwrap`` stays NumPy's phase
+    unwrapping, so import it from this module.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> from brainpy.math.ndarray import unwrap
+      >>> type(unwrap(bm.zeros(2))).__name__, unwrap(3.0)
+      ('ArrayImpl', 3.0)
+    """
     if isinstance(obj, Array):
         return obj.value
     if isinstance(obj, tuple):
-        return tuple(_unwrap(o) for o in obj)
+        return tuple(unwrap(o) for o in obj)
     if isinstance(obj, list):
-        return [_unwrap(o) for o in obj]
+        return [unwrap(o) for o in obj]
     return obj
+
+
+_unwrap = unwrap  # the name used inside brainpy.math
 
 
 def _check_index(index):

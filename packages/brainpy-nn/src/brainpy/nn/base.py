@@ -23,7 +23,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.initialize import init_param as _init_param
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn import graph_flow
 
 __all__ = [
@@ -349,9 +349,9 @@ class Node(bm.BrainPyObject):
     def set_fb_output(self, value):
         """Store the output the feedback receivers get at the next time step."""
         if self._fb_output is None:
-            object.__setattr__(self, "_fb_output", bm.Variable(_unwrap(value), batch_axis=0))
+            object.__setattr__(self, "_fb_output", bm.Variable(unwrap(value), batch_axis=0))
         else:
-            self._fb_output.value = _unwrap(value)
+            self._fb_output.value = unwrap(value)
 
     def init_fb_output(self, num_batch: int = 1):
         """Create the feedback output (zeros) for ``num_batch`` samples."""
@@ -371,7 +371,7 @@ class Node(bm.BrainPyObject):
 
         A state of a new shape (another batch size) replaces the state Variable.
         """
-        state = _unwrap(state)
+        state = unwrap(state)
         if self.state is None or tuple(self.state.shape) != tuple(jnp.shape(state)):
             object.__setattr__(self, "state", bm.Variable(state, batch_axis=0))
         else:
@@ -575,7 +575,7 @@ class RecurrentNode(Node):
     def set_state(self, state):
         """Set the state; with ``state_trainable`` the first state creates `train_state`, and
         every sample of the state is then filled with `train_state`."""
-        state = _unwrap(state)
+        state = unwrap(state)
         if self.state_trainable:
             if self.train_state is None:
                 object.__setattr__(self, "train_state", bm.TrainVar(jnp.asarray(state)[0]))
@@ -661,14 +661,14 @@ class _Graph:
                 ff = [outputs[s] for s in self.ff_senders[node]]
             node_fb = fb
             if node in self.fb_senders:
-                node_fb = [_unwrap(forced_feedbacks[s.name]) if s.name in forced_feedbacks else s.fb_output.value
+                node_fb = [unwrap(forced_feedbacks[s.name]) if s.name in forced_feedbacks else s.fb_output.value
                            for s in self.fb_senders[node]]
             if node.name in want_inputs:
-                inputs[node.name] = jnp.concatenate([jnp.reshape(_unwrap(x), (jnp.shape(_unwrap(x))[0], -1))
+                inputs[node.name] = jnp.concatenate([jnp.reshape(unwrap(x), (jnp.shape(unwrap(x))[0], -1))
                                                      for x in ff], axis=-1)
             out = node._call(ff, node_fb, **kwargs)
             if node.name in forced_states:
-                node.state.value = _unwrap(forced_states[node.name])
+                node.state.value = unwrap(forced_states[node.name])
             outputs[node] = out
         for node in self.fb_sending:
             node.set_fb_output(node.feedback(outputs[node], **kwargs))
@@ -684,7 +684,7 @@ class _Graph:
                     raise ValueError(f"monitors: {name} has no state to monitor.")
                 mons[m] = node.state.value
             elif what == "output":
-                mons[m] = _unwrap(outputs[node])
+                mons[m] = unwrap(outputs[node])
             else:
                 raise ValueError(f"monitors: expected '<node>.state', '<node>.output' or '<node>.inputs', got {m!r}.")
         return outputs, mons

@@ -6,7 +6,7 @@ from jax.scipy.special import gammaln
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.fde.base import FDEIntegrator
-from brainpy.math.ndarray import Array, Variable, _unwrap
+from brainpy.math.ndarray import Array, Variable, unwrap
 
 __all__ = ["CaputoEuler", "CaputoL1Schema"]
 
@@ -145,7 +145,7 @@ class CaputoL1Schema(FDEIntegrator):
             diffs = self.diff_states[f"{v}_diff"]
             diffs.value = diffs.value.at[p].set((x - last.value).astype(diffs.dtype))
             last.value = jnp.broadcast_to(x, last.shape).astype(last.dtype)
-            memory = jnp.tensordot(_unwrap(self.coef)[order, i].astype(x.dtype), diffs.value, axes=1)
+            memory = jnp.tensordot(unwrap(self.coef)[order, i].astype(x.dtype), diffs.value, axes=1)
             news.append(x + jnp.exp(gammaln(2 - a) + a * jnp.log(dt)) * d - memory)
         self.idx.value = (self.idx.value + 1) % self.num_step
         return news, ()

@@ -13,7 +13,7 @@ import numpy as np
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.base import Integrator, as_state
-from brainpy.math.ndarray import Variable, _unwrap
+from brainpy.math.ndarray import Variable, unwrap
 
 __all__ = ["FDEIntegrator"]
 
@@ -35,7 +35,7 @@ class FDEIntegrator(Integrator):
     def __init__(self, f, alpha, num_memory, inits, dt=None, name=None, state_delays=None):
         super().__init__(f, dt=dt, name=name, state_delays=state_delays)
         n = len(self.variables)
-        alphas = np.atleast_1d(np.asarray(_unwrap(alpha), dtype=float))
+        alphas = np.atleast_1d(np.asarray(unwrap(alpha), dtype=float))
         if alphas.ndim != 1 or alphas.size not in (1, n):
             raise IntegratorError(
                 f"{self.name}: alpha must be one number or {n} numbers (one per variable {self.variables}), got {alpha!r}."

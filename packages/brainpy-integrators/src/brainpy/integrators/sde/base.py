@@ -24,7 +24,7 @@ import jax.numpy as jnp
 from brainpy.errors import DiffEqError, IntegratorError
 from brainpy.integrators import constants
 from brainpy.integrators.base import Integrator, as_state
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, unwrap
 
 __all__ = ["SDEIntegrator"]
 
@@ -264,17 +264,17 @@ class SDEIntegrator(Integrator):
         dWs = list(dW) if isinstance(dW, (tuple, list)) else [dW]
         if len(dWs) != n:
             raise IntegratorError(f"{self.name}: dW must hold {n} increments (one per variable), got {len(dWs)}.")
-        dWs = [jnp.asarray(_unwrap(d)) for d in dWs]
+        dWs = [jnp.asarray(unwrap(d)) for d in dWs]
         if self.uses_dZ:
             if dZ is None:
                 raise IntegratorError(f"{self.name}: {type(self).__name__} needs the iterated integrals dZ as well as dW.")
             dZs = list(dZ) if isinstance(dZ, (tuple, list)) else [dZ]
             if len(dZs) != n:
                 raise IntegratorError(f"{self.name}: dZ must hold {n} arrays (one per variable), got {len(dZs)}.")
-            dZs = [jnp.asarray(_unwrap(d)) for d in dZs]
+            dZs = [jnp.asarray(unwrap(d)) for d in dZs]
         else:
             dZs = None
-        news = self.sde_step(values, _unwrap(t), params, _unwrap(dt), dWs, dZs)
+        news = self.sde_step(values, unwrap(t), params, unwrap(dt), dWs, dZs)
         self._update_delays(news, t, params, dt)
         outs = [Array(x) if isinstance(r, Array) else x for x, r in zip(news, raw)]
         return outs[0] if n == 1 else tuple(outs)

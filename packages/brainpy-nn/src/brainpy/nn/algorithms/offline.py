@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 
 __all__ = ["OfflineAlgorithm", "RidgeRegression", "LinearRegression"]
 
@@ -17,11 +17,11 @@ class OfflineAlgorithm(bm.BrainPyObject):
     """
 
     def __call__(self, targets, inputs, outputs=None):
-        targets, inputs = jnp.asarray(_unwrap(targets)), jnp.asarray(_unwrap(inputs))
+        targets, inputs = jnp.asarray(unwrap(targets)), jnp.asarray(unwrap(inputs))
         if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[0] != targets.shape[0]:
             raise ValueError(f"{type(self).__name__}: expected inputs (num_sample, num_input) and targets "
                              f"(num_sample, num_output), got {inputs.shape} and {targets.shape}.")
-        return self.call(targets, inputs, None if outputs is None else jnp.asarray(_unwrap(outputs)))
+        return self.call(targets, inputs, None if outputs is None else jnp.asarray(unwrap(outputs)))
 
     def call(self, targets, inputs, outputs=None):
         raise NotImplementedError(f"{type(self).__name__} must implement call(targets, inputs, outputs).")

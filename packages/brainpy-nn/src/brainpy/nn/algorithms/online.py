@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 
 __all__ = ["OnlineAlgorithm", "RLS", "ForceLearning", "LMS"]
 
@@ -21,8 +21,8 @@ class OnlineAlgorithm(bm.BrainPyObject):
         """Prepare the state for the weights of node ``identifier`` (nothing by default)."""
 
     def __call__(self, identifier, target, input, output):
-        return self.call(identifier, jnp.asarray(_unwrap(target)), jnp.asarray(_unwrap(input)),
-                         jnp.asarray(_unwrap(output)))
+        return self.call(identifier, jnp.asarray(unwrap(target)), jnp.asarray(unwrap(input)),
+                         jnp.asarray(unwrap(output)))
 
     def call(self, identifier, target, input, output):
         raise NotImplementedError(f"{type(self).__name__} must implement call(identifier, target, input, output).")

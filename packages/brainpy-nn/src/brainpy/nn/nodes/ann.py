@@ -11,7 +11,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.initialize import OneInit, Orthogonal, XavierNormal, ZeroInit
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import _concat_last, _num_features, _param
 
@@ -143,12 +143,12 @@ class GeneralConv(Node):
                                             dimension_numbers=self._dims, feature_group_count=self.groups)
 
     def forward(self, ff, fb=None, **kwargs):
-        x = _unwrap(ff)
+        x = unwrap(ff)
         if fb is not None:
-            x = jnp.concatenate([x, _unwrap(fb).astype(x.dtype)], axis=-1)
-        out = self._conv(x, _unwrap(self.w).astype(x.dtype))
+            x = jnp.concatenate([x, unwrap(fb).astype(x.dtype)], axis=-1)
+        out = self._conv(x, unwrap(self.w).astype(x.dtype))
         if self.b is not None:
-            out = out + _unwrap(self.b)
+            out = out + unwrap(self.b)
         return bm.Array(out)
 
 
@@ -197,10 +197,10 @@ class Dropout(Node):
         self.set_output_shape(_one_input(self))
 
     def forward(self, ff, train: bool = True, **kwargs):
-        x = _unwrap(ff)
+        x = unwrap(ff)
         if not train:
             return bm.Array(x)
-        keep = _unwrap(self.rng.bernoulli(self.prob, x.shape))
+        keep = unwrap(self.rng.bernoulli(self.prob, x.shape))
         return bm.Array(jnp.where(keep, x / self.prob, 0.))
 
 
@@ -236,9 +236,9 @@ class _RNNCell(RecurrentNode):
 
     def _inputs(self, ff, fb):
         """The input projection ``x @ Wi (+ fb @ Wfb)``."""
-        out = _concat_last(ff) @ _unwrap(self.Wi)
+        out = _concat_last(ff) @ unwrap(self.Wi)
         if fb is not None and self.Wfb is not None:
-            out = out + _concat_last(fb) @ _unwrap(self.Wfb)
+            out = out + _concat_last(fb) @ unwrap(self.Wfb)
         return out
 
     def init_ff(self):
@@ -256,9 +256,9 @@ class _RNNCell(RecurrentNode):
         self.set_state(init_param(self.state_initializer, (num_batch, self._state_size()), allow_none=False))
 
     def _gates(self, xw, h):
-        out = xw + h @ _unwrap(self.Wh)
+        out = xw + h @ unwrap(self.Wh)
         if self.bias is not None:
-            out = out + _unwrap(self.bias)
+            out = out + unwrap(self.bias)
         return out
 
 
@@ -283,7 +283,7 @@ class VanillaRNN(_RNNCell):
         self.activation = _get_activation(activation, self._owner)
 
     def forward(self, ff, fb=None, **kwargs):
-        h = _unwrap(self.activation(self._gates(self._inputs(ff, fb), self.state.value)))
+        h = unwrap(self.activation(self._gates(self._inputs(ff, fb), self.state.value)))
         self.state.value = h
         return bm.Array(h)
 
@@ -310,8 +310,8 @@ class GRU(_RNNCell):
 
     def forward(self, ff, fb=None, **kwargs):
         h, n = self.state.value, self.num_unit
-        wh = _unwrap(self.Wh)
-        b = _unwrap(self.bias) if self.bias is not None else jnp.zeros(3 * n, dtype=h.dtype)
+        wh = unwrap(self.Wh)
+        b = unwrap(self.bias) if self.bias is not None else jnp.zeros(3 * n, dtype=h.dtype)
         xz = self._inputs(ff, fb) + b
         zr = jax.nn.sigmoid(xz[:, :2 * n] + h @ wh[:, :2 * n])
         z, r = zr[:, :n], zr[:, n:]
@@ -443,7 +443,7 @@ class Pool(Node):
         return jax.lax.reduce_window(x, jnp.asarray(init, x.dtype), op, self._window, self._strides, self._padding)
 
     def forward(self, ff, **kwargs):
-        return bm.Array(self._pool(_unwrap(ff)))
+        return bm.Array(self._pool(unwrap(ff)))
 
 
 class MaxPool(Pool):
@@ -515,7 +515,7 @@ class _Norm(Node):
             self.scale = _param(self, init_param(self.scale_initializer, shape, allow_none=False))
 
     def _laid(self, p, ndim):
-        p = _unwrap(p)
+        p = unwrap(p)
         if self._param_axes is None:
             return p
         shape = [1] * ndim
@@ -588,7 +588,7 @@ class BatchNorm(_Norm):
         self.set_output_shape(shape)
 
     def forward(self, ff, train: bool = True, **kwargs):
-        x = _unwrap(ff)
+        x = unwrap(ff)
         if train:
             mean = jnp.mean(x, axis=self._axes)
             var = jnp.var(x, axis=self._axes)
@@ -648,7 +648,7 @@ class LayerNorm(_Norm):
         self.set_output_shape(shape)
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff)
+        x = unwrap(ff)
         mean = jnp.mean(x, axis=self._axes, keepdims=True)
         var = jnp.var(x, axis=self._axes, keepdims=True)
         return bm.Array(self._affine((x - mean) / jnp.sqrt(var + self.epsilon)))
@@ -686,7 +686,7 @@ class GroupNorm(_Norm):
         self.set_output_shape(shape)
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff)
+        x = unwrap(ff)
         g = self._groups
         y = jnp.reshape(x, x.shape[:-1] + (g, x.shape[-1] // g))
         axes = tuple(range(1, x.ndim - 1)) + (x.ndim,)

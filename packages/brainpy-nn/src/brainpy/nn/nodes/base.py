@@ -8,7 +8,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.initialize import XavierNormal, ZeroInit
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, _get_activation, init_param
 from brainpy.tools.checking import check_shape_consistency
 
@@ -16,7 +16,7 @@ __all__ = ["Input", "Activation", "Dense", "DenseMD", "Concat", "Select", "Resha
 
 
 def _concat_last(ff):
-    return jnp.concatenate([_unwrap(x) for x in ff], axis=-1)
+    return jnp.concatenate([unwrap(x) for x in ff], axis=-1)
 
 
 def _num_features(node) -> int:
@@ -119,9 +119,9 @@ class Dense(Node):
         self.set_output_shape(tuple(fixed) + (self.num_unit,))
 
     def forward(self, ff, **kwargs):
-        out = _concat_last(ff) @ _unwrap(self.Wff)
+        out = _concat_last(ff) @ unwrap(self.Wff)
         if self.bias is not None:
-            out = out + _unwrap(self.bias)
+            out = out + unwrap(self.bias)
         return bm.Array(out)
 
     # ----- training by the offline and online trainers -----
@@ -138,16 +138,16 @@ class Dense(Node):
         self.Wff.value = weights.astype(self.Wff.dtype)
 
     def _weights(self):
-        w = _unwrap(self.Wff)
+        w = unwrap(self.Wff)
         if self.bias is not None:
-            w = jnp.concatenate([jnp.reshape(_unwrap(self.bias), (1, -1)), w], axis=0)
+            w = jnp.concatenate([jnp.reshape(unwrap(self.bias), (1, -1)), w], axis=0)
         return w
 
     def offline_fit(self, targets, ffs, fit_method):
         """Fit the weights at once: ``targets`` ``(num_sample, num_unit)`` from the concatenated
         inputs ``ffs`` ``(num_sample, num_input)``."""
-        x = self._with_bias(jnp.asarray(_unwrap(ffs)))
-        y = jnp.asarray(_unwrap(targets))
+        x = self._with_bias(jnp.asarray(unwrap(ffs)))
+        y = jnp.asarray(unwrap(targets))
         self._set_weights(fit_method(y, x, x @ self._weights()))
 
     def online_init(self, fit_method):
@@ -156,9 +156,9 @@ class Dense(Node):
 
     def online_fit(self, target, ffs, fit_method):
         """One online update from ``target`` ``(num_batch, num_unit)`` and the inputs."""
-        x = self._with_bias(jnp.asarray(_unwrap(ffs)))
+        x = self._with_bias(jnp.asarray(unwrap(ffs)))
         w = self._weights()
-        dw = fit_method(self.name, jnp.asarray(_unwrap(target)), x, x @ w)
+        dw = fit_method(self.name, jnp.asarray(unwrap(target)), x, x @ w)
         self._set_weights(w + dw)
 
 
@@ -188,7 +188,7 @@ class Concat(Node):
         self.set_output_shape(tuple(shape))
 
     def forward(self, ff, **kwargs):
-        return bm.Array(jnp.concatenate([_unwrap(x) for x in ff], axis=self.axis))
+        return bm.Array(jnp.concatenate([unwrap(x) for x in ff], axis=self.axis))
 
 
 class Select(Node):
@@ -231,7 +231,7 @@ class Select(Node):
                              f"{(None,) + tuple(shape[1:])} (batch axis first): {e}.") from None
 
     def forward(self, ff, **kwargs):
-        return bm.Array(_unwrap(ff)[self.index])
+        return bm.Array(unwrap(ff)[self.index])
 
 
 class Reshape(Node):
@@ -268,7 +268,7 @@ class Reshape(Node):
         self.set_output_shape((None,) + tuple(shape))
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff)
+        x = unwrap(ff)
         return bm.Array(jnp.reshape(x, (x.shape[0],) + tuple(self.output_shape[1:])))
 
 
@@ -281,7 +281,7 @@ class Summation(Node):
         self.set_output_shape(fixed)
 
     def forward(self, ff, **kwargs):
-        out = _unwrap(ff[0])
+        out = unwrap(ff[0])
         for x in ff[1:]:
-            out = out + _unwrap(x)
+            out = out + unwrap(x)
         return bm.Array(out)

@@ -8,7 +8,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.initialize import Normal, ZeroInit
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import Dense, _concat_last, _num_features, _param
 
@@ -36,7 +36,7 @@ class LinearReadout(Dense):
 
     def forward(self, ff, **kwargs):
         out = super().forward(ff, **kwargs)
-        self.state.value = _unwrap(out)
+        self.state.value = unwrap(out)
         return out
 
 
@@ -116,7 +116,7 @@ class Reservoir(RecurrentNode):
         self.set_output_shape((None, self.num_unit))
 
     def _sparse(self, weights, connectivity):
-        w = np.asarray(_unwrap(weights))
+        w = np.asarray(unwrap(weights))
         if connectivity < 1.:
             w = w * (self._np_rng.random(w.shape) < connectivity)
         return w
@@ -148,26 +148,26 @@ class Reservoir(RecurrentNode):
         if scale == 0.:
             return 0.
         if self.noise_type == "normal":
-            return scale * _unwrap(self.rng.normal(size=shape))
-        return scale * _unwrap(self.rng.uniform(-1., 1., size=shape))
+            return scale * unwrap(self.rng.normal(size=shape))
+        return scale * unwrap(self.rng.uniform(-1., 1., size=shape))
 
     def forward(self, ff, fb=None, **kwargs):
         x = _concat_last(ff)
         state = self.state.value
-        hidden = x @ _unwrap(self.Wff) + self._noise(self.noise_ff, state.shape)
-        hidden = hidden + state @ _unwrap(self.Wrec) + self._noise(self.noise_rec, state.shape)
+        hidden = x @ unwrap(self.Wff) + self._noise(self.noise_ff, state.shape)
+        hidden = hidden + state @ unwrap(self.Wrec) + self._noise(self.noise_rec, state.shape)
         if self.bias is not None:
-            hidden = hidden + _unwrap(self.bias)
+            hidden = hidden + unwrap(self.bias)
         if fb is not None:
-            hidden = hidden + _concat_last(fb) @ _unwrap(self.Wfb) + self._noise(self.noise_fb, state.shape)
+            hidden = hidden + _concat_last(fb) @ unwrap(self.Wfb) + self._noise(self.noise_fb, state.shape)
         a = self.leaky_rate
         if self.activation_type == "internal":
-            new = (1 - a) * state + a * _unwrap(self.activation(hidden))
+            new = (1 - a) * state + a * unwrap(self.activation(hidden))
             self.state.value = new
             return bm.Array(new)
         new = (1 - a) * state + a * hidden
         self.state.value = new
-        return bm.Array(_unwrap(self.activation(new)))
+        return bm.Array(unwrap(self.activation(new)))
 
 
 class NVAR(RecurrentNode):
@@ -252,7 +252,7 @@ class NVAR(RecurrentNode):
         return (["1"] if self.constant else []) + [f"${n}$" for n in linear + nonlinear]
 
     def forward(self, ff, **kwargs):
-        x = _unwrap(ff[0])
+        x = unwrap(ff[0])
         store = jnp.concatenate([x[:, None, :], self.state.value[:, :-1]], axis=1)
         self.state.value = store
         linear = jnp.reshape(store[:, ::self.stride], (x.shape[0], -1))

@@ -11,7 +11,7 @@ import numpy as np
 
 import brainpy.losses
 import brainpy.math as bm
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import Network, Node
 from brainpy.nn.runners.rnn_runner import _as_jax, _time_major
 from brainpy.nn.runners.trainers import RNNTrainer
@@ -22,7 +22,7 @@ __all__ = ["BPTT", "BPFF"]
 
 
 def _tree_array(tree):
-    return jax.tree_util.tree_map(lambda a: _unwrap(a), tree, is_leaf=lambda a: isinstance(a, bm.Array))
+    return jax.tree_util.tree_map(lambda a: unwrap(a), tree, is_leaf=lambda a: isinstance(a, bm.Array))
 
 
 class BPTT(RNNTrainer):
@@ -91,7 +91,7 @@ class BPTT(RNNTrainer):
         for label, data in zip(("X", "Y"), train_data):
             items = list(data.items()) if isinstance(data, dict) else [(None, data)]
             for key, value in items:
-                shape = np.shape(_unwrap(value))
+                shape = np.shape(unwrap(value))
                 array = label if key is None else f"{label}[{key!r}]"
                 if not shape:
                     raise ValueError(f"{name}.fit: {array} needs a leading sample axis, got a scalar.")
@@ -155,7 +155,7 @@ class BPTT(RNNTrainer):
             return _tree_array(self.target(xs, **kwargs))
         xs_tm = {k: _time_major(v) for k, v in xs_dict.items()}
         outs = bm.for_loop(body, xs_tm)
-        return jax.tree_util.tree_map(lambda a: jnp.swapaxes(_unwrap(a), 0, 1), outs,
+        return jax.tree_util.tree_map(lambda a: jnp.swapaxes(unwrap(a), 0, 1), outs,
                                       is_leaf=lambda a: isinstance(a, bm.Array))
 
     def _format_batch(self, xs):
@@ -168,7 +168,7 @@ class BPTT(RNNTrainer):
         if not isinstance(preds, dict) and not isinstance(ys, dict) and jnp.ndim(ys) == jnp.ndim(preds) - 1 \
                 and preds.ndim >= 3:
             preds = preds[:, -1]
-        return jnp.asarray(_unwrap(self.loss(bm.Array(preds) if not isinstance(preds, dict) else preds, ys)))
+        return jnp.asarray(unwrap(self.loss(bm.Array(preds) if not isinstance(preds, dict) else preds, ys)))
 
     def _train_step_fn(self, kwargs):
         train_vars = dict(self.target.train_vars().unique())
@@ -185,7 +185,7 @@ class BPTT(RNNTrainer):
         def step(xs, ys):
             owner = trainer()
             grads, loss = grad_fun(xs, ys)
-            grads = {k: _unwrap(g) for k, g in grads.items()}
+            grads = {k: unwrap(g) for k, g in grads.items()}
             if owner.max_grad_norm is not None:
                 norm = jnp.sqrt(sum(jnp.sum(jnp.square(g)) for g in grads.values()))
                 scale = jnp.minimum(1., owner.max_grad_norm / jnp.maximum(norm, 1e-12))
@@ -300,4 +300,4 @@ class BPFF(BPTT):
         key = ("predict", serialize_kwargs(call_kwargs))
         fun = self._compiled_run(key, lambda x: self._outputs(x, call_kwargs), self.jit["predict"])
         out = fun(xs_dict)
-        return jax.tree_util.tree_map(lambda a: bm.Array(_unwrap(a)), out, is_leaf=lambda a: isinstance(a, bm.Array))
+        return jax.tree_util.tree_map(lambda a: bm.Array(unwrap(a)), out, is_leaf=lambda a: isinstance(a, bm.Array))

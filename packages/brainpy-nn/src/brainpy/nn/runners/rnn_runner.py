@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import Network, Node
 from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
 from brainpy.tools.checking import serialize_kwargs
@@ -16,7 +16,7 @@ __all__ = ["RNNRunner"]
 
 
 def _as_jax(x):
-    return jnp.asarray(_unwrap(x))
+    return jnp.asarray(unwrap(x))
 
 
 def _time_major(x):
@@ -165,7 +165,7 @@ class RNNRunner:
             res = target(xs, forced_states=forced_states, forced_feedbacks=forced_feedbacks,
                               monitors=list(monitors) or None, **shared_kwargs)
             out, mons = res if monitors else (res, {})
-            return jax.tree_util.tree_map(_unwrap, out, is_leaf=lambda a: isinstance(a, bm.Array)), mons
+            return jax.tree_util.tree_map(unwrap, out, is_leaf=lambda a: isinstance(a, bm.Array)), mons
         return body
 
     def _run(self, xs_dict, forced_states=None, forced_feedbacks=None, monitors=(), shared_kwargs=None,
@@ -182,9 +182,9 @@ class RNNRunner:
         desc = "Training" if shared_kwargs.get("train") else "Predicting"
         outs, mons = self._loop(key, body, (xs_tm, forced_states, forced_feedbacks), num_step, jit, progress_bar,
                                 desc)
-        outs = jax.tree_util.tree_map(lambda a: _batch_major(_unwrap(a)), outs,
+        outs = jax.tree_util.tree_map(lambda a: _batch_major(unwrap(a)), outs,
                                       is_leaf=lambda a: isinstance(a, bm.Array))
-        mons = {k: _batch_major(_unwrap(v)) for k, v in mons.items()}
+        mons = {k: _batch_major(unwrap(v)) for k, v in mons.items()}
         return outs, mons
 
     def predict(self, xs, forced_states: Dict = None, forced_feedbacks: Dict = None, reset: bool = False,

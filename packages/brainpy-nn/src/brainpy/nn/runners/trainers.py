@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import unwrap
 from brainpy.nn.algorithms.utils import get_training_method
 from brainpy.nn.base import Node
 from brainpy.nn.runners.rnn_runner import RNNRunner, _as_jax, _time_major
@@ -139,7 +139,7 @@ class OfflineTrainer(RNNTrainer):
             outs, mons = self._run(xs_dict, forced_states, forced_feedbacks, monitors, kwargs, progress_bar,
                                    self.jit["fit"])
             for n in nodes:
-                x = _unwrap(mons[f"{n.name}.inputs"])
+                x = unwrap(mons[f"{n.name}.inputs"])
                 y = ys_dict[n.name]
                 if y.ndim == 2:
                     x = x[:, -1]
@@ -221,14 +221,14 @@ class OnlineTrainer(RNNTrainer):
             out, mons = target(xs, monitors=monitors, **kwargs)
             for n in nodes:
                 n.online_fit(ys[n.name], mons[f"{n.name}.inputs"], fit_method)
-            return jax.tree_util.tree_map(_unwrap, out, is_leaf=lambda a: isinstance(a, bm.Array))
+            return jax.tree_util.tree_map(unwrap, out, is_leaf=lambda a: isinstance(a, bm.Array))
 
         operands = ({k: _time_major(v) for k, v in xs_dict.items()},
                     {k: _time_major(v) for k, v in ys_dict.items()})
 
         key = ("online", tuple(monitors), serialize_kwargs(kwargs))
         outs = self._loop(key, body, operands, num_step, self.jit["fit"], progress_bar, "Training")
-        return jax.tree_util.tree_map(lambda a: bm.Array(jnp.swapaxes(_unwrap(a), 0, 1)), outs,
+        return jax.tree_util.tree_map(lambda a: bm.Array(jnp.swapaxes(unwrap(a), 0, 1)), outs,
                                       is_leaf=lambda a: isinstance(a, bm.Array))
 
 
