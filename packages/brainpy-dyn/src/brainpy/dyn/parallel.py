@@ -201,9 +201,14 @@ def run_trials(runner, duration, inputs: Optional[Mapping] = None, variables: Op
         inconsistent trial counts, or a sharded runner.
 
     Examples:
-      >>> levels = bm.linspace(10., 30., 16)                               # doctest: +SKIP
-      >>> res = runner.run_trials(200., inputs={'E.input': levels})        # doctest: +SKIP
-      >>> rates = res['E.spike'].mean(axis=(1, 2)) / bm.get_dt() * 1e3   # doctest: +SKIP
+      >>> import brainpy as bp, brainpy.math as bm
+      >>> net = bp.dyn.Network(E=bp.dyn.LIF(8, tau_ref=2.))
+      >>> runner = bp.dyn.DSRunner(net, monitors=['E.spike'], inputs=('E.input', 20.), progress_bar=False)
+      >>> levels = bm.linspace(15., 35., 4)  # one trial per input level
+      >>> res = runner.run_trials(100., inputs={'E.input': levels})
+      >>> rates = res['E.spike'].mean(axis=(1, 2)) / bm.get_dt() * 1e3   # Hz, one per trial
+      >>> rates.round(1)
+      array([ 0., 30., 60., 80.])
     """
     if getattr(runner, "_sharding", None) is not None:
         raise RunningError("run_trials: the runner is sharded over a device mesh; batched trials run on one "

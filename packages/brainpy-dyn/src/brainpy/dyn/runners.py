@@ -558,8 +558,12 @@ class DSRunner(Runner):
         """Run N trials in one compiled program; see `brainpy.dyn.parallel.run_trials`.
 
         Examples:
-          >>> res = runner.run_trials(100., inputs={'E.input': bm.linspace(10., 30., 16)})  # doctest: +SKIP
-          >>> res['E.spike'].shape   # (trials, steps, neurons)                           # doctest: +SKIP
+          >>> import brainpy as bp, brainpy.math as bm
+          >>> net = bp.dyn.Network(E=bp.dyn.LIF(8, tau_ref=2.))
+          >>> runner = bp.dyn.DSRunner(net, monitors=['E.spike'], inputs=('E.input', 20.), progress_bar=False)
+          >>> res = runner.run_trials(100., inputs={'E.input': bm.linspace(15., 35., 4)})
+          >>> res['E.spike'].shape   # (trials, steps, neurons)
+          (4, 1000, 8)
         """
         from brainpy.dyn.parallel import run_trials
 

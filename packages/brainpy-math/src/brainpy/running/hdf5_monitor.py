@@ -444,10 +444,13 @@ class HDF5Monitor(Monitor):
 
     Examples:
       >>> import brainpy as bp
-      >>> mon = bp.running.HDF5Monitor('run.h5', ['E.spike', ('E.V', [0, 1])])  # doctest: +SKIP
-      >>> runner = bp.dyn.DSRunner(net, monitors=mon)                            # doctest: +SKIP
-      >>> runner.run(1000.)                                                      # doctest: +SKIP
-      >>> ids, times = mon['E.spike']                                            # doctest: +SKIP
+      >>> net = bp.dyn.Network(E=bp.dyn.LIF(8, tau_ref=2.))
+      >>> mon = bp.running.HDF5Monitor('run.h5', ['E.spike', ('E.V', [0, 1])])
+      >>> runner = bp.dyn.DSRunner(net, monitors=mon, inputs=('E.input', 26.), progress_bar=False)
+      >>> _ = runner.run(100.)
+      >>> ids, times = mon['E.spike']
+      >>> ids[:3], times[:3], mon['E.V'].shape
+      (array([0, 1, 2], dtype=int32), array([14.6, 14.6, 14.6], dtype=float32), (1000, 2))
     """
 
     def __init__(self, filename: Union[str, os.PathLike], variables=None, intervals=None,
