@@ -19,13 +19,13 @@ process holds or gathers together:
 In a single process every function here is a no-op or a plain conversion.
 """
 
-from typing import Callable, Optional
+from typing import Callable
 
 import jax
 import numpy as np
 
-__all__ = ["process_count", "process_index", "is_writer", "to_host", "like_global", "all_agree", "barrier",
-           "writer_runs", "describe", "WRITER"]
+__all__ = ["process_count", "process_index", "is_writer", "to_host", "like_global", "all_agree", "writer_runs",
+           "WRITER"]
 
 #: The process that writes checkpoints and HDF5 streams in a multi-process run.
 WRITER = 0
@@ -86,12 +86,6 @@ def all_agree(ok: bool, name: str) -> bool:
     return bool(np.asarray(_multihost().broadcast_one_to_all(flag, is_source=is_writer())))
 
 
-def barrier(name: str):
-    """Wait until every process reaches the barrier ``name`` (nothing in a single process)."""
-    if jax.process_count() > 1:
-        _multihost().sync_global_devices(name)
-
-
 def writer_runs(action: Callable[[], object], name: str, error: Callable[[str], BaseException]):
     """Run ``action`` in the writer process only, and make its outcome every process's.
 
@@ -111,10 +105,3 @@ def writer_runs(action: Callable[[], object], name: str, error: Callable[[str], 
         raise error(f"process {WRITER} (the writer of this multi-process run) failed; see its error. "
                     f"This is process {process_index()} of {process_count()}.")
     return result
-
-
-def describe() -> Optional[str]:
-    """``'process i of n'`` in a multi-process run, None otherwise."""
-    if jax.process_count() == 1:
-        return None
-    return f"process {jax.process_index()} of {jax.process_count()}"
