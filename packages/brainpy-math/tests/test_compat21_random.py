@@ -59,3 +59,16 @@ def test_triangular_of_numpy_is_unchanged():
         bm.random.triangular(0., 1.)
     with pytest.raises(TypeError, match="without mode and right"):
         bm.random.triangular(0., size=3)
+
+
+def test_chisquare_with_an_array_df_and_no_size_draws_one_sample_per_df():
+    # 2.1 raised NotImplementedError here; NumPy returns one draw per degree of freedom, and so do we
+    df = np.array([2.0, 5.0, 30.0])
+    rng = bm.random.RandomState(7)
+    single = rng.chisquare(df)
+    assert np.shape(single) == (3,)
+    draws = np.stack([np.asarray(rng.chisquare(df)) for _ in range(4000)])
+    # chi-square(k) has mean k and variance 2k: the sample means are within 5 standard errors
+    se = np.sqrt(2 * df / len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - df) < 5 * se), draws.mean(axis=0)
+    assert np.all(draws > 0)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import brainpy.math as bm
+from brainpy.errors import MathError
 
 
 def close(a, b, tol=1e-5):
@@ -240,3 +241,31 @@ def test_make_cond_of_the_documentation():
     cond2(False, 5.)
     close(a2, [10., 10.])
     close(b2, [-4., -4.])
+
+
+def test_make_loop_carries_an_array_listed_in_dyn_vars_like_jit_does():
+    # 2.1's make_loop failed on a plain (non-Variable) array in dyn_vars while its jit carried it;
+    # here both carry it, and an unlisted plain array written inside raises MathError
+    v1 = bm.asarray(np.arange(3.0))
+    v2 = bm.asarray(np.ones(3))
+    xs = bm.asarray(np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]]))
+
+    def body(x):
+        v1.value = v1 * x
+        return (v1 + v2) * x
+
+    loop = bm.make_loop(body, dyn_vars=(v1, v2), out_vars=(v1,), has_return=True)
+    (hist,), returns = loop(xs)
+    expected_v1 = [np.arange(3.0) * xs[0], np.arange(3.0) * xs[0] * xs[1]]
+    np.testing.assert_allclose(np.asarray(hist), expected_v1)
+    np.testing.assert_allclose(np.asarray(returns), [(expected_v1[0] + 1) * xs[0], (expected_v1[1] + 1) * xs[1]])
+    np.testing.assert_allclose(np.asarray(v1), expected_v1[1])
+
+    w = bm.asarray(np.zeros(3))
+
+    def writes_unlisted(x):
+        w.value = w + x
+
+    with pytest.raises(MathError, match="not a brainpy.math.Variable"):
+        bm.make_loop(writes_unlisted, dyn_vars=())(xs)
+    np.testing.assert_allclose(np.asarray(w), 0.0)
