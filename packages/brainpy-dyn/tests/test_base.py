@@ -55,6 +55,27 @@ def test_both_update_conventions_accept_both_calls(cls):
     np.testing.assert_allclose(ds.seen.value, [4.0, 0.0625])
 
 
+
+def test_an_update_taking_only_the_time_gets_the_time():
+    # the one rule of brainpy.running.shared_arg_style: update(self, t) is given t, not the
+    # SharedArgs (the rule brainpy.dyn had before passed the whole dict as t)
+    class Clock(dyn.DynamicalSystem):
+        def __init__(self):
+            super().__init__()
+            self.last = bm.Variable(jnp.zeros(1))
+
+        def update(self, t):
+            self.last.value = jnp.full((1,), t, dtype=jnp.float32)
+
+    clock = Clock()
+    clock.update(dyn.SharedArgs(t=2.5, dt=0.1, i=25))
+    np.testing.assert_allclose(clock.last.value, [2.5])
+    clock(3.0, 0.1)
+    np.testing.assert_allclose(clock.last.value, [3.0])
+    runner = dyn.DSRunner(clock, monitors=["last"], dt=0.5, progress_bar=False)
+    runner.run(2.0)
+    np.testing.assert_allclose(runner.mon["last"][:, 0], runner.mon.ts)
+
 def test_mixed_conventions_in_a_user_network():
     class OldNet(dyn.Network):
         def update(self, _t, _dt):

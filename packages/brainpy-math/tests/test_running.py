@@ -1,5 +1,6 @@
 """brainpy.running: Monitor parsing, the Runner base (path resolution, errors), shared args, pools."""
 
+import inspect
 import operator
 
 import jax.numpy as jnp
@@ -91,6 +92,34 @@ def test_shared_args_and_call_styles():
     assert call_with_shared(lambda _t: _t * 2, tdi) == 3.0
     assert call_with_shared(lambda: 7, tdi) == 7
 
+
+
+@pytest.mark.parametrize("fun, plain, with_inputs", [
+    (lambda t, dt: 0, "t_dt", "t_dt"),
+    (lambda _t, _dt: 0, "t_dt", "t_dt"),
+    (lambda when, dt: 0, "t_dt", "t_dt"),           # a second parameter named dt decides
+    (lambda t: 0, "t", "t"),
+    (lambda t, x=None: 0, "t", "t_dt"),              # with inputs: 2.1's update(self, t, dt=...)
+    (lambda t, x: 0, "t_dt", "t_dt"),
+    (lambda a, b: 0, "t_dt", "tdi"),                 # with inputs: update(self, tdi, x)
+    (lambda tdi: 0, "tdi", "tdi"),
+    (lambda tdi, x=None: 0, "tdi", "tdi"),
+    (lambda: 0, "none", "none"),
+    (lambda *args: 0, "tdi", "tdi"),
+    (lambda **kw: 0, "none", "none"),
+])
+def test_one_rule_for_shared_arguments(fun, plain, with_inputs):
+    assert shared_arg_style(fun) == plain
+    assert shared_arg_style(fun, takes_inputs=True) == with_inputs
+
+    # the method form skips ``self``
+    def method(self, *args, **kwargs):
+        return fun(*args, **kwargs)
+
+    method.__signature__ = inspect.Signature(
+        [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + list(inspect.signature(fun).parameters.values()))
+    assert shared_arg_style(method, takes_inputs=True, method=True) == with_inputs
 
 def test_runner_resolves_relative_then_absolute_paths():
     tree = Tree()

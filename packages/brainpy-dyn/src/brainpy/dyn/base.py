@@ -25,7 +25,7 @@ from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
-from brainpy.running import SharedArgs
+from brainpy.running import SharedArgs, shared_arg_style
 from brainpy.tools import to_size
 from brainpy.tools.sizes import check_array_size
 from brainpy.tools.checking import check_time_constants as _check_positive_taus
@@ -92,13 +92,7 @@ def _adapt_update(impl: Callable) -> Callable:
     if any(p.kind is p.VAR_POSITIONAL for p in params) and not any(
             p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
         return impl
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if not positional:
-        style = "none"
-    elif len(positional) >= 2 and (positional[0].name in ("_t", "t") or positional[1].name in ("_dt", "dt")):
-        style = "t_dt"
-    else:
-        style = "tdi"
+    style = shared_arg_style(impl, takes_inputs=True, method=True)
 
     @functools.wraps(impl)
     def update(self, *args, **kwargs):
@@ -107,6 +101,8 @@ def _adapt_update(impl: Callable) -> Callable:
             return impl(self, *args, **kwargs)
         if style == "t_dt":
             return impl(self, tdi["t"], tdi["dt"], *rest, **kw)
+        if style == "t":
+            return impl(self, tdi["t"], *rest, **kw)
         if style == "none":
             return impl(self, *rest, **kw)
         return impl(self, tdi, *rest, **kw)

@@ -16,7 +16,7 @@ from brainpy.running import processes
 from brainpy.running.hdf5_monitor import HDF5Monitor, read_hdf5_monitor
 from brainpy.running.monitor import Monitor, SpikeRecord
 from brainpy.running.parallel import process_pool, process_pool_lock
-from brainpy.running.runner import Runner, SharedArgs, call_with_shared
+from brainpy.running.runner import Runner, SharedArgs, call_with_shared, shared_arg_style
 
 __all__ = [
     "Runner",
@@ -26,6 +26,7 @@ __all__ = [
     "read_hdf5_monitor",
     "SharedArgs",
     "call_with_shared",
+    "shared_arg_style",
     "process_pool",
     "process_pool_lock",
     "processes",

@@ -78,30 +78,48 @@ class SharedArgs(dict):
 
 
 _TIME_NAMES = ("t", "_t")
+_DT_NAMES = ("dt", "_dt")
 
 
-def shared_arg_style(fun: Callable) -> str:
+def shared_arg_style(fun: Callable, *, takes_inputs: bool = False, method: bool = False) -> str:
     """How ``fun`` takes the shared arguments of a step, judged from its signature.
 
+    This is the one rule every runner and `brainpy.dyn.DynamicalSystem.update` follow.
+
+    Args:
+      fun: the function (a monitor function, an input function, an ``update`` method).
+      takes_inputs: whether ``fun`` may take further positional inputs after the shared
+        arguments (``update(self, tdi, x)``); then two required parameters do not by
+        themselves mean ``(t, dt)``.
+      method: ``fun`` is an unbound method: its first parameter (``self``) is skipped.
+
     Returns:
-      ``'t_dt'`` for ``fun(t, dt)`` (BrainPy 2.1 style, also ``fun(_t, _dt)``), ``'t'`` for
-      ``fun(t)``, ``'none'`` for a function without positional parameters, and ``'tdi'`` for
-      ``fun(tdi)`` (one `SharedArgs` argument; also the choice for ``fun(*args)``).
+      ``'t_dt'`` for ``fun(t, dt, ...)`` (BrainPy 2.1 style, also ``fun(_t, _dt)``; a second
+      parameter named ``dt``/``_dt``, a first named ``t``/``_t`` followed by another, or, without
+      inputs, two required parameters), ``'t'`` for ``fun(t)``, ``'none'`` for a function without
+      positional parameters, and ``'tdi'`` for ``fun(tdi, ...)`` (one `SharedArgs` argument; also
+      the choice for ``fun(*args)`` and for a signature that cannot be read).
     """
     try:
         params = list(inspect.signature(fun).parameters.values())
     except (TypeError, ValueError):
         return "tdi"
+    if method:
+        params = params[1:]
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     if any(p.kind is p.VAR_POSITIONAL for p in params) and not positional:
         return "tdi"
     if not positional:
         return "none"
     required = [p for p in positional if p.default is p.empty]
-    if len(positional) >= 2 and (positional[1].name in ("dt", "_dt") or len(required) >= 2):
+    if len(positional) >= 2 and positional[1].name in _DT_NAMES:
         return "t_dt"
     if positional[0].name in _TIME_NAMES:
+        if len(positional) >= 2 and (takes_inputs or positional[1].default is positional[1].empty):
+            return "t_dt"
         return "t"
+    if not takes_inputs and len(required) >= 2:
+        return "t_dt"
     return "tdi"
 
 
