@@ -11,7 +11,14 @@
 * the Markdown pages under ``docs/`` are run one by one, each in a fresh namespace, like a
   notebook: a ```` ```python ```` block is executed, a ```` ```pycon ```` block (``>>>`` lines with
   their output) is checked with :mod:`doctest`.  A block whose fence carries ``skip`` after the
-  language (```` ```python skip ````) is shown and not run.
+  language (```` ```python skip ````) is shown and not run.  A block marked ``script``
+  (```` ```python script ````) is a whole program: it is saved to a file and run in a fresh
+  interpreter (its own JAX, so it may set ``XLA_FLAGS`` or start ``jax.distributed``), and what
+  it prints must match the ```` ```text ```` block that follows it (``...`` matches anything).
+  With ``script processes=N`` it is started N times, as ``python script.py I N localhost:PORT``
+  for I = 0..N-1, the way a program using ``jax.distributed`` is launched on one machine; every
+  process must succeed, and process 0's output is checked (lines the Gloo library prints about
+  its connections are left out).
 
 Usage: ``python docs/run_examples.py [--modules-only | --pages-only] [NAME ...]``, where a NAME
 restricts the run to the modules or pages whose name contains it.  The examples run in a temporary
@@ -27,6 +34,8 @@ import os
 import pathlib
 import pkgutil
 import re
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,6 +106,66 @@ def run_modules(selected):
 _FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```\s*$", re.S | re.M)
 
 
+SCRIPT_TIMEOUT = 600  # seconds for one script block, all its processes together
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return sock.getsockname()[1]
+
+
+def run_script(code: str, where: str, expected: str | None, processes: int) -> bool:
+    """Run a ``script`` block as its own program (``processes`` times); True when it passes."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="script-", dir=".")).resolve()
+    script = folder / "example.py"
+    script.write_text(code)
+    env = dict(os.environ)
+    env.pop("XLA_FLAGS", None)  # the script sets its own devices
+    if processes == 1:
+        commands = [[sys.executable, str(script)]]
+    else:
+        port = _free_port()
+        commands = [[sys.executable, str(script), str(i), str(processes), f"localhost:{port}"]
+                    for i in range(processes)]
+    # output to files, not pipes: a process blocked on a full pipe would stall the others' collectives
+    logs = [open(folder / f"out{i}.txt", "w+") for i in range(len(commands))]
+    procs = [subprocess.Popen(cmd, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+             for cmd, log in zip(commands, logs)]
+    try:
+        deadline = time.monotonic() + SCRIPT_TIMEOUT
+        codes = [proc.wait(timeout=max(1.0, deadline - time.monotonic())) for proc in procs]
+    except subprocess.TimeoutExpired:
+        for proc in procs:
+            proc.kill()
+        codes = [proc.wait() for proc in procs]
+        print(f"FAILED {where}: the script ran longer than {SCRIPT_TIMEOUT} s")
+        return False
+    outputs = []
+    for log in logs:
+        log.seek(0)
+        outputs.append(log.read())
+        log.close()
+    for i, code_ in enumerate(codes):
+        if code_ != 0:
+            print(f"FAILED {where}: process {i} of the script exited with {code_}:\n{outputs[i]}")
+            return False
+    if expected is None:
+        return True
+    got = "".join(line for line in outputs[0].splitlines(True) if not line.startswith("[Gloo]"))
+    if doctest.OutputChecker().check_output(expected, got, FLAGS):
+        return True
+    print(f"FAILED {where}: the script printed\n{got}\ninstead of\n{expected}")
+    return False
+
+
+def _script_processes(options) -> int:
+    for option in options:
+        if option.startswith("processes="):
+            return int(option.split("=", 1)[1])
+    return 1
+
+
 def run_pages(selected):
     failed = 0
     pages = sorted(p for p in DOCS.rglob("*.md") if not p.relative_to(DOCS).parts[0].startswith("_"))
@@ -106,7 +175,11 @@ def run_pages(selected):
             continue
         blocks = [(m.group(1), m.group(2).split(), m.group(3), page.read_text().count("\n", 0, m.start()) + 1)
                   for m in _FENCE.finditer(page.read_text())]
-        blocks = [b for b in blocks if b[0] in ("python", "pycon") and "skip" not in b[1]]
+        # the text block after a script block is what the script must print
+        expected = {i: blocks[i + 1][2] for i, b in enumerate(blocks[:-1])
+                    if "script" in b[1] and blocks[i + 1][0] == "text"}
+        blocks = [(*b, expected.get(i)) for i, b in enumerate(blocks)
+                  if b[0] in ("python", "pycon") and "skip" not in b[1]]
         if not blocks:
             continue
         _reset()
@@ -115,8 +188,11 @@ def run_pages(selected):
         parser = doctest.DocTestParser()
         start = time.perf_counter()
         page_failed = 0
-        for lang, _, code, line in blocks:
-            if lang == "python":
+        for lang, options, code, line, printed in blocks:
+            if "script" in options:
+                if not run_script(code, f"{rel}:{line}", printed, _script_processes(options)):
+                    page_failed += 1
+            elif lang == "python":
                 try:
                     exec(compile(code, f"{rel}:{line}", "exec"), namespace)
                 except Exception:
