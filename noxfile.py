@@ -124,13 +124,14 @@ def tests_jax_floor(session):
 @nox.session
 def lint(session):
     """ruff over every package, the tests, the examples and the benchmarks; the import contracts;
-    no distribution importing another's private names.
+    no distribution importing another's private names; no raise of a builtin exception in the
+    ``brainpy`` portions (every error is a ``brainpy.errors`` class).
 
     The contracts (``[tool.importlinter]`` in the root ``pyproject.toml``) are checked over a merged
     view of the ``brainpy`` portions: grimp wants each top-level package in one directory, so the
     portions' subpackages are linked side by side in a temporary ``brainpy/``.
     """
-    session.install("ruff>=0.6", "import-linter>=2.1")
+    session.install("ruff>=0.6", "import-linter>=2.17")  # 2.17: acyclic_siblings contracts
     session.run("ruff", "check", str(ROOT))
     view = pathlib.Path(session.create_tmp()).resolve() / "import-view"
     shutil.rmtree(view, ignore_errors=True)
@@ -148,6 +149,8 @@ def lint(session):
     session.run("lint-imports", "--no-logo", "--no-cache", env={"PYTHONPATH": str(view)})
     # no distribution imports another's private names (tests/lint/check_private_imports.py)
     session.run("python", str(ROOT / "tests" / "lint" / "check_private_imports.py"), str(ROOT))
+    # every exception the brainpy portions raise is a brainpy.errors class (tests/lint/check_builtin_raises.py)
+    session.run("python", str(ROOT / "tests" / "lint" / "check_builtin_raises.py"), str(ROOT))
 
 
 @nox.session

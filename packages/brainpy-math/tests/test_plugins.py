@@ -240,12 +240,12 @@ def test_installed_builtin_entry_point_is_found():
     from importlib import metadata
 
     eps = [ep for ep in metadata.entry_points(group="brainpy.plugins") if ep.name == "brainpy-math"]
-    assert eps and eps[0].value == "brainpy.math.plugins.builtin"
+    assert eps and eps[0].value == "brainpy.initialize.plugin"
     manager.reset_plugins()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PluginWarning)  # other installed plugins are not under test
         reg = manager.get_registry()
-    assert "brainpy.math.plugins.builtin" in sys.modules
+    assert "brainpy.initialize.plugin" in sys.modules
     assert not [p for p, _ in reg.failed if p.distribution == "brainpy-math"]
 
 

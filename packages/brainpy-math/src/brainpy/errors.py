@@ -7,10 +7,25 @@ each class also derives from the builtin that code written for 2.1 catches: the 
 values from ``ValueError``, ``PackageMissingError`` from ``ImportError``, ``NoImplementationError``
 from ``NotImplementedError``, and ``ConnectorError`` and ``IntegratorError`` also from
 ``AssertionError`` (2.1's connectors and integrators checked their arguments with ``assert``). ``except ValueError:`` in a 2.1 script keeps working.
+
+The policy: every exception a BrainPy package raises is a `BrainPyError`.  Where the problem
+belongs to a domain it is that domain's class (`MathError`, `IntegratorError`, `ModelBuildError`,
+`RunningError`, `AnalyzerError`, ...); otherwise it is one of the ``BrainPy<Builtin>`` classes
+(`BrainPyTypeError`, `BrainPyValueError`, `BrainPyKeyError`, ...), which also derive from the
+builtin Python's protocols and user code expect (``hasattr`` needs an ``AttributeError``, a
+mapping a ``KeyError``).  ``nox -s lint`` checks that no raise of a builtin exception is left.
 """
 
 __all__ = [
     "BrainPyError",
+    "BrainPyValueError",
+    "BrainPyTypeError",
+    "BrainPyKeyError",
+    "BrainPyIndexError",
+    "BrainPyAttributeError",
+    "BrainPyRuntimeError",
+    "BrainPyFileNotFoundError",
+    "BrainPyTimeoutError",
     "RunningError",
     "IntegratorError",
     "DiffEqError",
@@ -27,7 +42,7 @@ __all__ = [
     "MonitorError",
     "MathError",
     "JaxTracerError",
-    "ConcretizationTypeError",
+    "ConcretizationTypeError",  # noqa: F822  (made on first use, see __getattr__)
     "GPUOperatorNotFound",
     "SharedArgError",
     "PluginError",
@@ -35,8 +50,44 @@ __all__ = [
 ]
 
 
-class BrainPyError(Exception):
+class BrainPyError(Exception):  # builtin-raise: the root of every BrainPy error
     """Base class of every BrainPy error."""
+
+
+class BrainPyValueError(BrainPyError, ValueError):
+    """An argument has the right type and a wrong value (and no domain class fits better)."""
+
+
+class BrainPyTypeError(BrainPyError, TypeError):
+    """An argument, or an operand, has the wrong type."""
+
+
+class BrainPyKeyError(BrainPyError, KeyError):
+    """A key is not in a BrainPy mapping (a collector, a monitor, a registry)."""
+
+    def __str__(self):
+        # KeyError shows repr(message) (quotes, escaped newlines); the message is written to be read
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()
+
+
+class BrainPyIndexError(BrainPyError, IndexError):
+    """An index is out of range."""
+
+
+class BrainPyAttributeError(BrainPyError, AttributeError):
+    """An object or module has no attribute of that name (``hasattr`` sees False)."""
+
+
+class BrainPyRuntimeError(BrainPyError, RuntimeError):
+    """Something the environment should provide (a device, a backend) is not there."""
+
+
+class BrainPyFileNotFoundError(BrainPyError, FileNotFoundError):
+    """A file to load, or the directory to save into, does not exist."""
+
+
+class BrainPyTimeoutError(BrainPyError, TimeoutError):
+    """A call did not finish within its time limit."""
 
 
 class RunningError(BrainPyError, ValueError):
@@ -103,8 +154,31 @@ class JaxTracerError(MathError):
     """A traced value was used where a concrete Python value is needed."""
 
 
-class ConcretizationTypeError(Exception):
-    """A Python control-flow statement depended on a traced value inside a compiled function."""
+def _concretization_type_error():
+    import jax  # only here: importing brainpy.errors (and the meta-package) does not start JAX
+
+    class ConcretizationTypeError(BrainPyError, jax.errors.ConcretizationTypeError):
+        """A Python control-flow statement depended on a traced value inside a compiled function.
+
+        JAX's `jax.errors.ConcretizationTypeError` (a ``TypeError``) re-raised by BrainPy's
+        transformations with advice for BrainPy users; ``except jax.errors.ConcretizationTypeError``
+        catches it too.
+        """
+
+        def __init__(self, message: str):
+            TypeError.__init__(self, message)
+
+    ConcretizationTypeError.__module__ = __name__
+    ConcretizationTypeError.__qualname__ = "ConcretizationTypeError"
+    return ConcretizationTypeError
+
+
+def __getattr__(name):
+    # ConcretizationTypeError derives from JAX's class, so it is made when first asked for
+    if name == "ConcretizationTypeError":
+        cls = globals()[name] = _concretization_type_error()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")  # builtin-raise: the module protocol
 
 
 class GPUOperatorNotFound(BrainPyError):

@@ -11,6 +11,7 @@ provides it.
 
 import importlib
 import importlib.metadata
+from brainpy.errors import BrainPyAttributeError
 
 # The distribution version: the BrainPy API level implemented (2.1.12), then this package's
 # release number at that level (README.md, "Versions"); the sub-packages have their own.
@@ -92,11 +93,11 @@ def _import(module: str, name: str, distribution: str):
             try:
                 version = importlib.metadata.version(distribution)
             except importlib.metadata.PackageNotFoundError:
-                raise AttributeError(
+                raise BrainPyAttributeError(
                     f"brainpy.{name} is provided by the distribution {distribution!r}, which is not "
                     f"installed; install it with `pip install {distribution}`."
                 ) from e
-            raise AttributeError(
+            raise BrainPyAttributeError(
                 f"brainpy.{name} comes from {module} (distribution {distribution!r}), but the "
                 f"installed version {version} does not provide it yet."
             ) from e
@@ -114,12 +115,12 @@ def __getattr__(name: str):
             value = getattr(mod, attr)
         except AttributeError:
             version = getattr(mod, "__version__", "installed")
-            raise AttributeError(
+            raise BrainPyAttributeError(
                 f"brainpy.{name} comes from {module}.{attr} (distribution {distribution!r}), but "
                 f"the installed version {version} does not provide it yet."
             ) from None
     else:
-        raise AttributeError(f"module 'brainpy' has no attribute {name!r}")
+        raise BrainPyAttributeError(f"module 'brainpy' has no attribute {name!r}")
     globals()[name] = value
     return value
 

@@ -14,7 +14,7 @@ from brainpy.analysis import constants as C
 from brainpy.analysis import optimization as opt
 from brainpy.analysis.model import as_value, parse_model
 from brainpy.analysis.stability import stability_analysis
-from brainpy.errors import AnalyzerError
+from brainpy.errors import AnalyzerError, BrainPyKeyError
 from brainpy.math.ndarray import unwrap
 
 __all__ = ["LowDimAnalyzer", "FixedPoints", "with_x64"]
@@ -55,7 +55,7 @@ class FixedPoints:
         points as NumPy does (``fps[-1, 0]``, ``fps[:, 1]``), which is what 2.1's analyzers returned."""
         if isinstance(key, str):
             if key not in self.names:
-                raise KeyError(f"FixedPoints: no coordinate {key!r}; the coordinates are {list(self.names)}.")
+                raise BrainPyKeyError(f"FixedPoints: no coordinate {key!r}; the coordinates are {list(self.names)}.")
             return self.points[:, self.names.index(key)]
         return self.points[key]
 

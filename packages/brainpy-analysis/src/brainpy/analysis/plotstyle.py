@@ -1,6 +1,7 @@
 """Marker styles of the fixed-point stability types in the analyzers' figures."""
 
 from brainpy.analysis import stability as S
+from brainpy.errors import BrainPyTypeError
 
 __all__ = ["plot_schema", "set_plot_schema"]
 
@@ -31,7 +32,7 @@ plot_schema = {
 def set_plot_schema(fixed_point: str, **schema):
     """Change the matplotlib style (``color``, ``marker``, ``fillstyle``...) of a stability type."""
     if not isinstance(fixed_point, str):
-        raise TypeError(f"set_plot_schema: the stability type must be a str, got {fixed_point!r}.")
+        raise BrainPyTypeError(f"set_plot_schema: the stability type must be a str, got {fixed_point!r}.")
     plot_schema.setdefault(fixed_point, {}).update(schema)
 
 

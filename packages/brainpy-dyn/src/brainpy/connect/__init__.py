@@ -31,6 +31,7 @@ from brainpy.connect.random_conn import *
 from brainpy.connect.random_conn import __all__ as _random_all
 from brainpy.connect.regular_conn import *
 from brainpy.connect.regular_conn import __all__ as _regular_all
+from brainpy.errors import BrainPyAttributeError
 
 __all__ = list(_base_all) + list(_regular_all) + list(_random_all) + list(_custom_all) + ["builtin_connectors"]
 
@@ -53,7 +54,7 @@ def builtin_connectors():
 
 def __getattr__(name):
     if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise BrainPyAttributeError(f"module {__name__!r} has no attribute {name!r}")
     from brainpy.math.plugins import get_registry
 
     registry = get_registry()
@@ -63,7 +64,7 @@ def __getattr__(name):
     known = sorted(set(__all__) | set(registry.names("connectors", aliases=True)))
     close = difflib.get_close_matches(name, known, n=3)
     hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise AttributeError(
+    raise BrainPyAttributeError(
         f"module 'brainpy.connect' has no connector {name!r}.{hint} "
         f"Connectors come from brainpy.connect and from plugins' brainpy_connectors hook."
     )

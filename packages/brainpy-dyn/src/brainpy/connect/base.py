@@ -18,7 +18,7 @@ from typing import Optional, Tuple
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.errors import ConnectorError
+from brainpy.errors import ConnectorError, NoImplementationError
 from brainpy.math.ndarray import Array, unwrap
 from brainpy.tools.sizes import check_array_size
 
@@ -297,19 +297,19 @@ class TwoEndConnector(Connector):
 
     def build_conn(self):
         """Build the connectivity in one format (see the class docstring)."""
-        raise NotImplementedError
+        raise NoImplementationError
 
     def build_mat(self):
         """Build the dense ``(pre_num, post_num)`` connection matrix."""
-        raise NotImplementedError
+        raise NoImplementationError
 
     def build_csr(self):
         """Build CSR ``(indices, indptr)`` with one row per pre-synaptic neuron."""
-        raise NotImplementedError
+        raise NoImplementationError
 
     def build_coo(self):
         """Build ``(pre_ids, post_ids)``."""
-        raise NotImplementedError
+        raise NoImplementationError
 
     def _build(self, dense_wanted: bool):
         implemented = self._implemented()

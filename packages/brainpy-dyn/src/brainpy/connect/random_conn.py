@@ -15,7 +15,7 @@ import numpy as np
 from brainpy.math import random as bm_random
 from brainpy.connect import base as _base
 from brainpy.connect.base import OneEndConnector, TwoEndConnector, _indptr_from_counts
-from brainpy.errors import ConnectorError
+from brainpy.errors import ConnectorError, NoImplementationError
 
 __all__ = [
     "FixedProb",
@@ -479,13 +479,13 @@ class _BarabasiAlbert(_GraphConnector):
     """
 
     def _next_m(self, rng):
-        raise NotImplementedError
+        raise NoImplementationError
 
     def _num_seed_nodes(self):
-        raise NotImplementedError
+        raise NoImplementationError
 
     def _validate(self, n):
-        raise NotImplementedError
+        raise NoImplementationError
 
     def build_coo(self):
         n = self.pre_num

@@ -2,6 +2,7 @@
 
 import difflib
 from typing import Optional, Sequence
+from brainpy.errors import BrainPyAttributeError
 
 __all__ = ["resolve_model", "model_names", "module_dir"]
 
@@ -30,13 +31,13 @@ def resolve_model(module: str, name: str, categories: Optional[Sequence[str]] = 
       AttributeError: no such model, with the closest registered names as suggestions.
     """
     if name.startswith("__"):
-        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        raise BrainPyAttributeError(f"module {module!r} has no attribute {name!r}")
     for record in _records(categories):
         if name in record.names:
             return record.load()
     hint = difflib.get_close_matches(name, model_names(categories), n=3)
     suggestion = f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
-    raise AttributeError(
+    raise BrainPyAttributeError(
         f"module {module!r} has no attribute {name!r}, and no installed plugin registers a model of "
         f"that name.{suggestion}"
     )

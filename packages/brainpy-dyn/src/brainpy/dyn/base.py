@@ -21,7 +21,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
-from brainpy.errors import ModelBuildError
+from brainpy.errors import BrainPyAttributeError, ModelBuildError, NoImplementationError
 from brainpy.initialize import init_param
 from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
@@ -163,7 +163,7 @@ class DynamicalSystem(BrainPyObject):
           tdi: the shared arguments of the step (`SharedArgs` with ``t``, ``dt``, ``i``); a
             subclass may instead declare ``update(self, _t, _dt)``.
         """
-        raise NotImplementedError(
+        raise NoImplementationError(
             f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt)."
         )
 
@@ -383,7 +383,7 @@ class Container(DynamicalSystem):
         children = self.__dict__.get("implicit_nodes")
         if children is not None and item in children:
             return children[item]
-        raise AttributeError(f"{type(self).__name__} {self.__dict__.get('_name')!r} has no attribute or child {item!r}.")
+        raise BrainPyAttributeError(f"{type(self).__name__} {self.__dict__.get('_name')!r} has no attribute or child {item!r}.")
 
     def child_ds(self, method: str = "absolute", include_self: bool = False) -> Collector:
         """The direct children that are dynamical systems (each once)."""
@@ -464,7 +464,7 @@ class NeuGroup(DynamicalSystem):
 
     def update(self, tdi):
         """Advance the neurons by one step (implemented by each model)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
+        raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
 
 
 class Channel(DynamicalSystem):
@@ -493,11 +493,11 @@ class Channel(DynamicalSystem):
 
     def update(self, tdi, V):
         """Advance the channel state by one step given the potential ``V``."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update(self, tdi, V).")
+        raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi, V).")
 
     def current(self, V):
         """The current the channel injects at the potential ``V``."""
-        raise NotImplementedError(f"{type(self).__name__} must implement current(self, V).")
+        raise NoImplementationError(f"{type(self).__name__} must implement current(self, V).")
 
     def reset(self, V=None):
         """Reset the channel state for the potential ``V``."""
@@ -671,7 +671,7 @@ class TwoEndConn(DynamicalSystem):
 
     def update(self, tdi):
         """Advance the synapse by one step (implemented by each model)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
+        raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
 
 
 class ConstantDelay(DynamicalSystem):

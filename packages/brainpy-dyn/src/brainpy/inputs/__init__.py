@@ -26,6 +26,7 @@ import numpy as np
 
 from brainpy.math.environment import dftype, get_dt
 from brainpy.math.ndarray import Array, unwrap
+from brainpy.errors import BrainPyValueError
 
 __all__ = [
     "section_input",
@@ -48,7 +49,7 @@ _ROUND_TOL = 1e-9
 def _dt(fname, dt):
     dt = get_dt() if dt is None else dt
     if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or dt <= 0:
-        raise ValueError(f"brainpy.inputs.{fname}: dt must be a positive number, got {dt!r}.")
+        raise BrainPyValueError(f"brainpy.inputs.{fname}: dt must be a positive number, got {dt!r}.")
     return float(dt)
 
 
@@ -72,7 +73,7 @@ def _check_time(fname, name, value, allow_none=False):
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
-        raise ValueError(f"brainpy.inputs.{fname}: {name} must be a non-negative number, got {value!r}.")
+        raise BrainPyValueError(f"brainpy.inputs.{fname}: {name} must be a non-negative number, got {value!r}.")
     return float(value)
 
 
@@ -81,7 +82,7 @@ def _window(fname, duration, t_start, t_end, dt):
     t_start = _check_time(fname, "t_start", t_start)
     t_end = duration if t_end is None else _check_time(fname, "t_end", t_end)
     if not t_start <= t_end <= duration:
-        raise ValueError(
+        raise BrainPyValueError(
             f"brainpy.inputs.{fname}: expected 0 <= t_start <= t_end <= duration, got t_start={t_start}, "
             f"t_end={t_end}, duration={duration}."
         )
@@ -105,7 +106,7 @@ def section_input(values, durations, dt=None, return_length: bool = False):
     """
     values, durations = list(values), list(durations)
     if len(values) != len(durations):
-        raise ValueError(
+        raise BrainPyValueError(
             f"brainpy.inputs.section_input: values and durations must have the same length, got "
             f"{len(values)} values and {len(durations)} durations."
         )
@@ -136,7 +137,7 @@ def constant_input(I_and_duration, dt=None):
     pairs = list(I_and_duration)
     for p in pairs:
         if not isinstance(p, (tuple, list)) or len(p) != 2:
-            raise ValueError(f"brainpy.inputs.constant_input: expected (value, duration) pairs, got {p!r}.")
+            raise BrainPyValueError(f"brainpy.inputs.constant_input: expected (value, duration) pairs, got {p!r}.")
     return section_input([p[0] for p in pairs], [p[1] for p in pairs], dt=dt, return_length=True)
 
 
@@ -148,7 +149,7 @@ def _per_spike(fname, name, value, num):
         return [value] * num
     value = list(value)
     if len(value) != num:
-        raise ValueError(f"brainpy.inputs.{fname}: {name} must be a scalar or have {num} entries, got {len(value)}.")
+        raise BrainPyValueError(f"brainpy.inputs.{fname}: {name} must be a scalar or have {num} entries, got {len(value)}.")
     return value
 
 
@@ -261,7 +262,7 @@ def ou_process(mean, sigma, tau, duration, dt=None, n=1, t_start=0.0, t_end=None
     """
     dt = _dt("ou_process", dt)
     if isinstance(tau, bool) or not isinstance(tau, numbers.Real) or tau <= 0:
-        raise ValueError(f"brainpy.inputs.ou_process: tau must be a positive number, got {tau!r}.")
+        raise BrainPyValueError(f"brainpy.inputs.ou_process: tau must be a positive number, got {tau!r}.")
     steps, i_start, i_end = _window("ou_process", duration, t_start, t_end, dt)
     n = int(n)
     xi = jax.random.normal(_key(seed), (i_end - i_start, n), dtype=dftype())
@@ -281,7 +282,7 @@ def ou_process(mean, sigma, tau, duration, dt=None, n=1, t_start=0.0, t_end=None
 def _oscillation(fname, amplitude, frequency, duration, dt, t_start, t_end):
     dt = _dt(fname, dt)
     if isinstance(frequency, bool) or not isinstance(frequency, numbers.Real) or frequency < 0:
-        raise ValueError(f"brainpy.inputs.{fname}: frequency must be a non-negative number (Hz), got {frequency!r}.")
+        raise BrainPyValueError(f"brainpy.inputs.{fname}: frequency must be a non-negative number (Hz), got {frequency!r}.")
     steps, i_start, i_end = _window(fname, duration, t_start, t_end, dt)
     cycles = np.arange(i_end - i_start) * dt * (frequency / 1000.0)
     return steps, i_start, i_end, cycles

@@ -17,6 +17,7 @@ import numpy as np
 
 from brainpy.math.environment import get_dt
 from brainpy.math.ndarray import Array, unwrap
+from brainpy.errors import BrainPyValueError
 
 __all__ = [
     "cross_correlation",
@@ -44,7 +45,7 @@ def _as(x, xp, name, fname, ndim=None):
     x = unwrap(x)
     x = np.asarray(x) if xp is np else jnp.asarray(x)
     if ndim is not None and x.ndim != ndim:
-        raise ValueError(f"brainpy.measure.{fname}: {name} must be {ndim}-D, got shape {x.shape}.")
+        raise BrainPyValueError(f"brainpy.measure.{fname}: {name} must be {ndim}-D, got shape {x.shape}.")
     return x
 
 
@@ -56,7 +57,7 @@ def _check_number(fname, name, value, allow_zero, meaning):
         x = None
     if x is None or not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
         expected = "a finite number >= 0" if allow_zero else "a finite number > 0"
-        raise ValueError(f"brainpy.measure.{fname}: {name} must be {expected} ({meaning}), got {value!r}.")
+        raise BrainPyValueError(f"brainpy.measure.{fname}: {name} must be {expected} ({meaning}), got {value!r}.")
 
 
 def cross_correlation(spikes, bin, dt=None, numpy=True):
@@ -87,10 +88,10 @@ def cross_correlation(spikes, bin, dt=None, numpy=True):
     _check_number("cross_correlation", "dt", dt, allow_zero=False, meaning="the time step")
     bin_size = int(round(bin / dt))
     if bin_size < 1:
-        raise ValueError(f"brainpy.measure.cross_correlation: bin={bin} is shorter than dt={dt}.")
+        raise BrainPyValueError(f"brainpy.measure.cross_correlation: bin={bin} is shorter than dt={dt}.")
     num_time, num_neu = spikes.shape
     if num_neu < 2:
-        raise ValueError(f"brainpy.measure.cross_correlation: needs at least 2 neurons, got {num_neu}.")
+        raise BrainPyValueError(f"brainpy.measure.cross_correlation: needs at least 2 neurons, got {num_neu}.")
     num_bin = -(-num_time // bin_size)
     pad = num_bin * bin_size - num_time
     spikes = xp.concatenate([spikes, xp.zeros((pad, num_neu), dtype=spikes.dtype)], axis=0) if pad else spikes
@@ -147,7 +148,7 @@ def matrix_correlation(x, y, numpy=True):
     x = _as(x, xp, "x", "matrix_correlation", ndim=2)
     y = _as(y, xp, "y", "matrix_correlation", ndim=2)
     if x.shape != y.shape or x.shape[0] != x.shape[1]:
-        raise ValueError(
+        raise BrainPyValueError(
             f"brainpy.measure.matrix_correlation: x and y must be square matrices of the same shape, "
             f"got {x.shape} and {y.shape}."
         )
@@ -197,7 +198,7 @@ def weighted_correlation(x, y, w, numpy=True):
     y = _as(y, xp, "y", "weighted_correlation", ndim=1)
     w = _as(w, xp, "w", "weighted_correlation", ndim=1)
     if not x.shape == y.shape == w.shape:
-        raise ValueError(
+        raise BrainPyValueError(
             f"brainpy.measure.weighted_correlation: x, y and w must have the same length, got "
             f"{x.shape}, {y.shape} and {w.shape}."
         )
@@ -258,30 +259,30 @@ def _spike_events(sp_matrix, times, fname):
 
     records = [x for x in (sp_matrix, times) if _is_event_record(x)]
     if len(records) == 2:
-        raise ValueError(f"{fname}: got two event records; give one, with or without the times.")
+        raise BrainPyValueError(f"{fname}: got two event records; give one, with or without the times.")
     if records:
         indices, spike_times = (np.asarray(unwrap(v)) for v in records[0])
         if indices.ndim != 1 or indices.shape != spike_times.shape:
-            raise ValueError(f"{fname}: an event record holds two 1-D arrays of the same length "
-                             f"(indices, times), got shapes {indices.shape} and {spike_times.shape}.")
+            raise BrainPyValueError(f"{fname}: an event record holds two 1-D arrays of the same length "
+                                    f"(indices, times), got shapes {indices.shape} and {spike_times.shape}.")
         return SpikeRecord(indices, spike_times)
     if times is None:
-        raise ValueError(f"{fname}: needs the spike matrix and the times (or one event record (indices, times)).")
+        raise BrainPyValueError(f"{fname}: needs the spike matrix and the times (or one event record (indices, times)).")
     a, b = np.asarray(unwrap(sp_matrix)), np.asarray(unwrap(times))
     if a.ndim >= 2 and b.ndim == 1:
         spikes, times = a, b
     elif a.ndim == 1 and b.ndim >= 2:
         spikes, times = b, a
     else:
-        raise ValueError(
+        raise BrainPyValueError(
             f"{fname}: expected the spikes of shape (num_time, num_neuron) and the 1-D times of shape "
             f"(num_time,), in either order; got shapes {a.shape} and {b.shape}. (The spikes of one neuron "
             f"need the shape (num_time, 1).)"
         )
     spikes = spikes.reshape(spikes.shape[0], -1)
     if spikes.shape[0] != times.shape[0]:
-        raise ValueError(f"{fname}: the spikes have {spikes.shape[0]} rows (time steps) but there are "
-                         f"{times.shape[0]} times.")
+        raise BrainPyValueError(f"{fname}: the spikes have {spikes.shape[0]} rows (time steps) but there are "
+                                f"{times.shape[0]} times.")
     steps, neurons = np.nonzero(spikes > 0)
     return SpikeRecord(neurons, times[steps])
 

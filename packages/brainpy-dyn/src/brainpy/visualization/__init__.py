@@ -20,6 +20,7 @@ import numpy as np
 
 from brainpy.math.environment import get_dt
 from brainpy.math.ndarray import unwrap
+from brainpy.errors import BrainPyValueError
 
 __all__ = [
     "get_figure",
@@ -100,7 +101,7 @@ def remove_axis(ax, *pos):
     """
     for p in pos:
         if p not in ("left", "right", "top", "bottom"):
-            raise ValueError(f"remove_axis: expected 'left', 'right', 'top' or 'bottom', got {p!r}.")
+            raise BrainPyValueError(f"remove_axis: expected 'left', 'right', 'top' or 'bottom', got {p!r}.")
         ax.spines[p].set_visible(False)
         if p in ("left", "right"):
             ax.tick_params(axis="y", which="both", **{p: False, f"label{p}": False})
@@ -146,7 +147,7 @@ def line_plot(ts, val_matrix, plot_ids=None, ax=None, xlim=None, ylim=None, xlab
     ts = _np(ts)
     val_matrix = _np(val_matrix)
     if val_matrix.shape[:1] != ts.shape:
-        raise ValueError(
+        raise BrainPyValueError(
             f"line_plot: val_matrix must have one row per time point ({ts.shape[0]}), got shape {val_matrix.shape}."
         )
     val_matrix = val_matrix.reshape((val_matrix.shape[0], -1))
@@ -158,7 +159,7 @@ def line_plot(ts, val_matrix, plot_ids=None, ax=None, xlim=None, ylim=None, xlab
         plot_ids = [int(i) for i in np.ravel(_np(plot_ids))]
     for i in plot_ids:
         if not -val_matrix.shape[1] <= i < val_matrix.shape[1]:
-            raise ValueError(f"line_plot: plot id {i} is out of range for {val_matrix.shape[1]} columns.")
+            raise BrainPyValueError(f"line_plot: plot id {i} is out of range for {val_matrix.shape[1]} columns.")
     ax = _plt().gca() if ax is None else ax
     for i in plot_ids:
         label = f"{legend}-{i}" if legend else None
@@ -211,7 +212,7 @@ def _finish_animation(anim, save_path, gif_dpi, video_fps, show):
         elif str(save_path).endswith(".mp4"):
             anim.save(save_path, writer=animation.FFMpegWriter(fps=video_fps or 10, bitrate=3000))
         else:
-            raise ValueError(f"animate: save_path must end with '.gif' or '.mp4', got {save_path!r}.")
+            raise BrainPyValueError(f"animate: save_path must end with '.gif' or '.mp4', got {save_path!r}.")
     if show:
         _plt().show()
     return anim
@@ -220,7 +221,7 @@ def _finish_animation(anim, save_path, gif_dpi, video_fps, show):
 def _series(entry, name, dynamic):
     if isinstance(entry, dict):
         if "ys" not in entry:
-            raise ValueError(f"animate_1D: each {name} dict needs a 'ys' entry, got keys {sorted(entry)}.")
+            raise BrainPyValueError(f"animate_1D: each {name} dict needs a 'ys' entry, got keys {sorted(entry)}.")
         ys = _np(entry["ys"])
         xs = entry.get("xs")
         legend = entry.get("legend")
@@ -228,7 +229,7 @@ def _series(entry, name, dynamic):
         ys, xs, legend = _np(entry), None, None
     if ys.ndim != (2 if dynamic else 1):
         shape = "(num_step, num_x)" if dynamic else "(num_x,)"
-        raise ValueError(f"animate_1D: {name} values must have shape {shape}, got {ys.shape}.")
+        raise BrainPyValueError(f"animate_1D: {name} values must have shape {shape}, got {ys.shape}.")
     xs = np.arange(ys.shape[-1]) if xs is None else _np(xs)
     return xs, ys, legend
 
@@ -274,10 +275,10 @@ def animate_1D(dynamical_vars, static_vars=(), dt=None, xlim=None, ylim=None, xl
     dynamic = _as_list(dynamical_vars, "dynamical_vars", True)
     static = _as_list(static_vars, "static_vars", False)
     if not dynamic:
-        raise ValueError("animate_1D: dynamical_vars must hold at least one variable.")
+        raise BrainPyValueError("animate_1D: dynamical_vars must hold at least one variable.")
     num_step = dynamic[0][1].shape[0]
     if any(ys.shape[0] != num_step for _, ys, _ in dynamic):
-        raise ValueError(f"animate_1D: every dynamical variable needs {num_step} steps.")
+        raise BrainPyValueError(f"animate_1D: every dynamical variable needs {num_step} steps.")
     fig, ax = plt.subplots(figsize=figsize)
     lines = [ax.plot(xs, ys[0], label=legend)[0] for xs, ys, legend in dynamic]
     for xs, ys, legend in static:
@@ -340,7 +341,7 @@ def animate_2D(values, net_size, dt=None, val_min=None, val_max=None, cmap=None,
     values = _np(values)
     net_size = tuple(int(s) for s in net_size)
     if len(net_size) != 2 or values.ndim < 2 or int(np.prod(values.shape[1:])) != net_size[0] * net_size[1]:
-        raise ValueError(
+        raise BrainPyValueError(
             f"animate_2D: values of shape {values.shape} do not fit a (num_step, {net_size}) grid."
         )
     values = values.reshape((values.shape[0],) + net_size)

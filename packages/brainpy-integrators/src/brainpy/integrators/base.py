@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 import jax
 import jax.numpy as jnp
 
-from brainpy.errors import CodeError, DiffEqError, IntegratorError
+from brainpy.errors import CodeError, DiffEqError, IntegratorError, NoImplementationError
 from brainpy.integrators import constants, utils
 from brainpy.math.delayvars import AbstractDelay, LengthDelay, NeuLenDelay, NeuTimeDelay, TimeDelay
 from brainpy.math.ndarray import Array, unwrap
@@ -225,7 +225,7 @@ class Integrator(BrainPyObject):
         """
         if type(self)._step is not Integrator._step:  # written against the old private name
             return self._step(values, t, params, dt)
-        raise NotImplementedError(f"{type(self).__name__} must define step(self, values, t, params, dt).")
+        raise NoImplementationError(f"{type(self).__name__} must define step(self, values, t, params, dt).")
 
     def _step(self, values: List, t, params: List, dt):
         """The former private name of `step` (kept for compatibility)."""
@@ -261,7 +261,7 @@ class Integrator(BrainPyObject):
     # ----- readable code -----
     def code(self) -> str:
         """Readable Python code equivalent to one step of this integrator."""
-        raise NotImplementedError
+        raise NoImplementationError
 
     def _show(self):
         if self.show_code:

@@ -7,7 +7,7 @@ from typing import Callable, Dict, Optional, Sequence
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.errors import IntegratorError, MonitorError
+from brainpy.errors import BrainPyAttributeError, IntegratorError, MonitorError
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.integrators.fde.base import FDEIntegrator
 from brainpy.math.delayvars import TimeDelay
@@ -24,7 +24,7 @@ class Monitor(dict):
         try:
             return self[item]
         except KeyError:
-            raise AttributeError(f"the monitor has no record {item!r}; recorded: {sorted(self)}.") from None
+            raise BrainPyAttributeError(f"the monitor has no record {item!r}; recorded: {sorted(self)}.") from None
 
 
 def _real(x) -> Optional[float]:

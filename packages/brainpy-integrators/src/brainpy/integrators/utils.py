@@ -6,7 +6,7 @@ from fractions import Fraction
 from numbers import Real
 from typing import Callable, List, Tuple
 
-from brainpy.errors import CodeError, DiffEqError, IntegratorError
+from brainpy.errors import BrainPyTypeError, CodeError, DiffEqError, IntegratorError
 from brainpy.math.plugins import IntegratorSpec, get_registry, register
 
 __all__ = [
@@ -153,4 +153,4 @@ def format_coef(c) -> str:
         return f"{c.numerator}/{c.denominator}"
     if isinstance(c, Real):
         return repr(float(c))
-    raise TypeError(f"format_coef: expected a number, got {c!r}.")
+    raise BrainPyTypeError(f"format_coef: expected a number, got {c!r}.")

@@ -39,6 +39,7 @@ from brainpy.initialize.random_inits import (
     XavierUniform,
 )
 from brainpy.initialize.regular_inits import Identity, OneInit, ZeroInit
+from brainpy.errors import BrainPyAttributeError
 
 __all__ = [
     "Initializer",
@@ -92,13 +93,13 @@ def builtin_initializers():
 def __getattr__(name):
     """Initializers provided by plugins are reachable as ``bp.init.<Name>``."""
     if name.startswith("__"):
-        raise AttributeError(name)
+        raise BrainPyAttributeError(name)
     from brainpy.math.plugins import get_registry
 
     record = get_registry().get("initializers", name)
     if record is None:
         known = get_registry().names("initializers")
-        raise AttributeError(f"brainpy.initialize has no initializer {name!r}; registered initializers: {known}.")
+        raise BrainPyAttributeError(f"brainpy.initialize has no initializer {name!r}; registered initializers: {known}.")
     return record.load()
 
 

@@ -11,6 +11,7 @@ from brainpy.math import random as bm_random
 from brainpy.math.environment import dftype
 from brainpy.math.ndarray import Array
 from brainpy.tools.sizes import check_array_size
+from brainpy.errors import MathError
 
 __all__ = ["Initializer", "InterLayerInitializer", "IntraLayerInitializer"]
 
@@ -91,7 +92,7 @@ def format_shape(shape, who):
     """
     items = (shape,) if _is_int(shape) else shape
     if not isinstance(items, (tuple, list)):
-        raise ValueError(
+        raise MathError(
             f"{who}: expected a shape given as an integer or a tuple of integers, got {shape!r}."
         )
     out = []
@@ -101,12 +102,12 @@ def format_shape(shape, who):
         elif isinstance(s, (tuple, list)) and all(_is_int(v) for v in s):
             size = int(np.prod(s, dtype=np.int64))
         else:
-            raise ValueError(
+            raise MathError(
                 f"{who}: expected a shape given as an integer or a tuple of integers, "
                 f"got {shape!r}."
             )
         if size < 0:
-            raise ValueError(f"{who}: shape sizes must be non-negative, got {shape!r}.")
+            raise MathError(f"{who}: shape sizes must be non-negative, got {shape!r}.")
         out.append(size)
     # a shape no device can hold raises here instead of aborting the process inside XLA
     return check_array_size(tuple(out), owner=who)
@@ -133,7 +134,7 @@ class RandomInitializer(InterLayerInitializer):
 
     def __init__(self, seed=None):
         if seed is not None and not _is_int(seed):
-            raise ValueError(f"{type(self).__name__}: seed must be an integer or None, got {seed!r}.")
+            raise MathError(f"{type(self).__name__}: seed must be an integer or None, got {seed!r}.")
         self.seed = None if seed is None else int(seed)
         self._num_calls = 0
 

@@ -24,6 +24,7 @@ import abc
 import numpy as np
 
 from brainpy.initialize.base import IntraLayerInitializer, as_result, float_dtype, format_shape
+from brainpy.errors import MathError
 
 __all__ = ["GaussianDecay", "DOGDecay"]
 
@@ -79,7 +80,7 @@ class _DistanceDecay(IntraLayerInitializer):
         who = type(self).__name__
         geometry = format_shape(shape, who)
         if len(geometry) == 0:
-            raise ValueError(f"{who}: expected the geometry of a population, got {shape!r}.")
+            raise MathError(f"{who}: expected the geometry of a population, got {shape!r}.")
         ranges = _value_ranges(who, geometry, self.encoding_values)
         coords = [lo + (hi - lo) * np.arange(n) / n for (lo, hi), n in zip(ranges, geometry)]
         grids = np.meshgrid(*coords, indexing="ij")
@@ -137,7 +138,7 @@ class GaussianDecay(_DistanceDecay):
     def __init__(self, sigma, max_w, min_w=None, encoding_values=None, periodic_boundary=False,
                  include_self=True, normalize=False, normalize_dist=False):
         if not sigma > 0:
-            raise ValueError(f"GaussianDecay: sigma must be positive, got {sigma!r}.")
+            raise MathError(f"GaussianDecay: sigma must be positive, got {sigma!r}.")
         self.sigma = sigma
         self.max_w = max_w
         super().__init__(0.005 * max_w if min_w is None else min_w, periodic_boundary,
@@ -183,9 +184,9 @@ class DOGDecay(_DistanceDecay):
     def __init__(self, sigmas, max_ws, min_w=None, encoding_values=None, periodic_boundary=False,
                  normalize=True, include_self=True, normalize_dist=False):
         if not (isinstance(sigmas, (tuple, list)) and len(sigmas) == 2 and min(sigmas) > 0):
-            raise ValueError(f"DOGDecay: sigmas must be two positive widths, got {sigmas!r}.")
+            raise MathError(f"DOGDecay: sigmas must be two positive widths, got {sigmas!r}.")
         if not (isinstance(max_ws, (tuple, list)) and len(max_ws) == 2):
-            raise ValueError(f"DOGDecay: max_ws must be two amplitudes, got {max_ws!r}.")
+            raise MathError(f"DOGDecay: max_ws must be two amplitudes, got {max_ws!r}.")
         self.sigmas = tuple(sigmas)
         self.max_ws = tuple(max_ws)
         super().__init__(0.005 * min(max_ws) if min_w is None else min_w, periodic_boundary,

@@ -11,6 +11,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy.initialize.base import format_shape
 from brainpy.math.ndarray import Array, Variable, _unwrap
+from brainpy.errors import BrainPyTypeError, MathError
 
 __all__ = ["init_param", "parameter", "variable"]
 
@@ -49,7 +50,7 @@ def init_param(param, size, allow_none=True, allow_scalar=True):
     if param is None:
         if allow_none:
             return None
-        raise ValueError(
+        raise MathError(
             "init_param: expected a scalar, an array, an Initializer or a function of a shape, "
             "got None."
         )
@@ -65,7 +66,7 @@ def init_param(param, size, allow_none=True, allow_scalar=True):
         value = param
         origin = "the array"
     else:
-        raise TypeError(
+        raise BrainPyTypeError(
             "init_param: expected a scalar, an array, an Initializer or a function of a shape, "
             f"got {param!r} of type {type(param).__name__}."
         )
@@ -73,7 +74,7 @@ def init_param(param, size, allow_none=True, allow_scalar=True):
         value = Array(jnp.asarray(value))
     got = tuple(value.shape)
     if got != size and not (allow_scalar and got in ((), (1,))):
-        raise ValueError(
+        raise MathError(
             f"init_param: expected a parameter of shape {size}"
             f"{' (or a scalar)' if allow_scalar else ''}, got {origin} of shape {got}."
         )
@@ -89,7 +90,7 @@ def _batch_size(batch_size_or_mode):
         return None
     if isinstance(batch_size_or_mode, (int, np.integer)) and not isinstance(batch_size_or_mode, bool):
         if batch_size_or_mode < 1:
-            raise ValueError(f"variable: the batch size must be positive, got {batch_size_or_mode}.")
+            raise MathError(f"variable: the batch size must be positive, got {batch_size_or_mode}.")
         return int(batch_size_or_mode)
     size = getattr(batch_size_or_mode, "batch_size", None)
     if size is not None:
@@ -97,7 +98,7 @@ def _batch_size(batch_size_or_mode):
     mode_type = getattr(bm, "Mode", None)
     if isinstance(mode_type, type) and isinstance(batch_size_or_mode, mode_type):
         return None
-    raise TypeError(
+    raise BrainPyTypeError(
         "variable: batch_size_or_mode must be None, False, a positive integer or a computing "
         f"mode, got {batch_size_or_mode!r}."
     )
@@ -133,7 +134,7 @@ def variable(init, batch_size_or_mode=None, var_shape=None, batch_axis=0):
     shape = None if var_shape is None else format_shape(var_shape, "variable")
     if callable(init) and not isinstance(init, Array):
         if shape is None:
-            raise ValueError("variable: var_shape is required when the initial data is a function.")
+            raise MathError("variable: var_shape is required when the initial data is a function.")
         if batch_size is None:
             return Variable(init(shape))
         axis = batch_axis % (len(shape) + 1)
@@ -141,7 +142,7 @@ def variable(init, batch_size_or_mode=None, var_shape=None, batch_axis=0):
         return Variable(init(full), batch_axis=axis)
     data = jnp.asarray(_unwrap(init))
     if shape is not None and tuple(data.shape) != shape:
-        raise ValueError(f"variable: expected data of shape {shape}, got shape {tuple(data.shape)}.")
+        raise MathError(f"variable: expected data of shape {shape}, got shape {tuple(data.shape)}.")
     if batch_size is None:
         return Variable(data)
     axis = batch_axis % (data.ndim + 1)

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.initialize.base import RandomInitializer, format_shape
+from brainpy.errors import MathError
 
 __all__ = [
     "Normal",
@@ -85,7 +86,7 @@ def _exponential(key, scale, *, shape, gen, dtype):
 
 def _check_positive(who, name, value):
     if not np.all(np.asarray(value) > 0):
-        raise ValueError(f"{who}: {name} must be positive, got {value!r}.")
+        raise MathError(f"{who}: {name} must be positive, got {value!r}.")
 
 
 class Normal(RandomInitializer):
@@ -134,7 +135,7 @@ class Uniform(RandomInitializer):
 
     def __init__(self, min_val=0.0, max_val=1.0, seed=None):
         if not np.all(np.asarray(max_val) >= np.asarray(min_val)):
-            raise ValueError(
+            raise MathError(
                 f"Uniform: expected max_val >= min_val, got min_val={min_val!r}, "
                 f"max_val={max_val!r}."
             )
@@ -149,13 +150,13 @@ class Uniform(RandomInitializer):
 
 def _compute_fans(who, shape, in_axis, out_axis):
     if len(shape) < 2:
-        raise ValueError(
+        raise MathError(
             f"{who}: fan-in and fan-out need a weight shape with at least 2 axes, got {shape}."
         )
     try:
         n_in, n_out = shape[in_axis], shape[out_axis]
     except IndexError:
-        raise ValueError(
+        raise MathError(
             f"{who}: in_axis={in_axis} or out_axis={out_axis} is out of range for shape {shape}."
         ) from None
     receptive_field = math.prod(shape) / n_in / n_out if n_in and n_out else 0.0
@@ -190,9 +191,9 @@ class VarianceScaling(RandomInitializer):
         who = type(self).__name__
         _check_positive(who, "scale", scale)
         if mode not in self.modes:
-            raise ValueError(f"{who}: mode must be one of {self.modes}, got {mode!r}.")
+            raise MathError(f"{who}: mode must be one of {self.modes}, got {mode!r}.")
         if distribution not in self.distributions:
-            raise ValueError(
+            raise MathError(
                 f"{who}: distribution must be one of {self.distributions}, got {distribution!r}."
             )
         self.scale = scale
@@ -208,7 +209,7 @@ class VarianceScaling(RandomInitializer):
         fan_in, fan_out = _compute_fans(who, shape, self.in_axis, self.out_axis)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         if n <= 0:
-            raise ValueError(f"{who}: the {self.mode} of shape {shape} is zero.")
+            raise MathError(f"{who}: the {self.mode} of shape {shape} is zero.")
         return self._draw(_variance_scaled, shape, dtype, math.sqrt(self.scale / n),
                           distribution=self.distribution)
 
@@ -348,7 +349,7 @@ def _delta_orthogonal(key, scale, *, shape, gen, axis, dtype):
 
 def _check_axis(who, axis, shape):
     if not -len(shape) <= axis < len(shape):
-        raise ValueError(f"{who}: axis={axis} is out of range for shape {shape}.")
+        raise MathError(f"{who}: axis={axis} is out of range for shape {shape}.")
 
 
 class Orthogonal(RandomInitializer):
@@ -379,7 +380,7 @@ class Orthogonal(RandomInitializer):
         who = type(self).__name__
         shape = format_shape(shape, who)
         if len(shape) < 2:
-            raise ValueError(f"{who}: expected a shape with at least 2 axes, got {shape}.")
+            raise MathError(f"{who}: expected a shape with at least 2 axes, got {shape}.")
         _check_axis(who, self.axis, shape)
         return self._draw(_scaled_orthogonal, shape, dtype, self.scale, axis=self.axis % len(shape))
 
@@ -406,11 +407,11 @@ class DeltaOrthogonal(RandomInitializer):
         who = type(self).__name__
         shape = format_shape(shape, who)
         if len(shape) not in (3, 4, 5):
-            raise ValueError(
+            raise MathError(
                 f"{who}: expected a 3-D, 4-D or 5-D kernel shape, got {shape}."
             )
         if shape[-2] > shape[-1]:
-            raise ValueError(
+            raise MathError(
                 f"{who}: expected in_channels <= out_channels (shape[-2] <= shape[-1]), "
                 f"got shape {shape}."
             )
@@ -434,7 +435,7 @@ class TruncatedNormal(RandomInitializer):
         lo = loc - 2.0 * scale if lower is None else lower
         hi = loc + 2.0 * scale if upper is None else upper
         if not np.all(np.asarray(hi) > np.asarray(lo)):
-            raise ValueError(
+            raise MathError(
                 f"TruncatedNormal: expected upper > lower, got lower={lo!r}, upper={hi!r}."
             )
         self.loc = loc

@@ -5,6 +5,7 @@ import jax.numpy as jnp
 from brainpy.initialize.base import InterLayerInitializer, as_result, float_dtype, format_shape
 from brainpy.math.ndarray import _unwrap
 from brainpy.tools.sizes import check_array_size
+from brainpy.errors import MathError
 
 __all__ = ["ZeroInit", "OneInit", "Identity"]
 
@@ -45,7 +46,7 @@ class OneInit(InterLayerInitializer):
         try:
             return as_result(jnp.broadcast_to(value, shape), dtype)
         except ValueError:
-            raise ValueError(
+            raise MathError(
                 f"{type(self).__name__}: the value of shape {value.shape} cannot be broadcast "
                 f"to the requested shape {shape}."
             ) from None
@@ -73,7 +74,7 @@ class Identity(InterLayerInitializer):
     def __call__(self, shape, dtype=None):
         shape = format_shape(shape, type(self).__name__)
         if len(shape) not in (1, 2):
-            raise ValueError(
+            raise MathError(
                 f"{type(self).__name__}: expected a 1-D or 2-D shape, got {shape}."
             )
         check_array_size(shape * 2 if len(shape) == 1 else shape, float_dtype(dtype),

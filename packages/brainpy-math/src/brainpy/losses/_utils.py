@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.math.ndarray import Array, _unwrap
+from brainpy.errors import MathError
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -13,7 +14,7 @@ def check_reduction(who, reduction):
     if reduction is None:
         return "none"
     if reduction not in REDUCTIONS:
-        raise ValueError(
+        raise MathError(
             f"{who}: reduction must be one of {REDUCTIONS}, got {reduction!r}."
         )
     return reduction
@@ -62,7 +63,7 @@ def over_leaves(who, fn, x, y):
     leaves_x = tree_arrays(x)
     leaves_y = tree_arrays(y)
     if len(leaves_x) != len(leaves_y):
-        raise ValueError(
+        raise MathError(
             f"{who}: predictions and targets must hold the same number of arrays, got "
             f"{len(leaves_x)} and {len(leaves_y)}."
         )

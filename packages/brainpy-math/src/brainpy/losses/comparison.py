@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.losses._utils import as_jax, check_reduction, over_leaves, reduce
+from brainpy.errors import MathError
 
 __all__ = [
     "cross_entropy_loss",
@@ -42,7 +43,7 @@ def _class_weights(who, weight, num_classes):
         return None
     w = as_jax(weight)
     if w.shape != (num_classes,):
-        raise ValueError(
+        raise MathError(
             f"{who}: expected one weight per class, of shape ({num_classes},), got shape {w.shape}."
         )
     return w
@@ -60,13 +61,13 @@ def _check_labels(who, targets, num_classes):
         whole = np.isfinite(labels) & (labels == np.round(labels))
         if not whole.all():
             bad = labels[~whole][0].item()
-            raise ValueError(f"{who}: class-index targets must hold whole numbers, got {bad!r}.")
+            raise MathError(f"{who}: class-index targets must hold whole numbers, got {bad!r}.")
     elif not np.issubdtype(labels.dtype, np.integer):
         return
     low, high = labels.min().item(), labels.max().item()
     if low < 0 or high >= num_classes:
         bad = low if low < 0 else high
-        raise ValueError(
+        raise MathError(
             f"{who}: class-index targets must be in [0, {num_classes}) for predictions with {num_classes} "
             f"classes, got {bad!r}."
         )
@@ -75,7 +76,7 @@ def _check_labels(who, targets, num_classes):
 def _picked_nll(who, log_probs, targets, weight, reduction):
     """Negative log-likelihood of class indices ``targets`` under ``log_probs`` (classes last)."""
     if targets.shape != log_probs.shape[:-1]:
-        raise ValueError(
+        raise MathError(
             f"{who}: class-index targets must have shape {log_probs.shape[:-1]} for predictions "
             f"of shape {log_probs.shape}, got {targets.shape}."
         )
@@ -125,12 +126,12 @@ def cross_entropy_loss(predicts, targets, weight=None, reduction="mean"):
     reduction = check_reduction(who, reduction)
     logits, targets = as_jax(predicts), as_jax(targets)
     if logits.ndim == 0:
-        raise ValueError(f"{who}: predictions need a class axis, got a scalar.")
+        raise MathError(f"{who}: predictions need a class axis, got a scalar.")
     log_probs = jax.nn.log_softmax(logits, axis=-1)
     if targets.ndim == logits.ndim - 1:
         return _picked_nll(who, log_probs, targets, weight, reduction)
     if targets.shape != logits.shape:
-        raise ValueError(
+        raise MathError(
             f"{who}: targets must be class indices of shape {logits.shape[:-1]} or "
             f"probabilities of shape {logits.shape}, got shape {targets.shape}."
         )
@@ -251,7 +252,7 @@ def softmax_cross_entropy(logits, labels, reduction="none"):
     reduction = check_reduction(who, reduction)
     x, t = as_jax(logits), as_jax(labels)
     if x.shape != t.shape:
-        raise ValueError(
+        raise MathError(
             f"{who}: labels must have the shape of the logits {x.shape}, got {t.shape}."
         )
     return reduce(-(t * jax.nn.log_softmax(x, axis=-1)).sum(axis=-1), reduction)
@@ -274,7 +275,7 @@ def nll_loss(input, target, weight=None, reduction="mean"):
     reduction = check_reduction(who, reduction)
     log_probs = as_jax(input)
     if log_probs.ndim == 0:
-        raise ValueError(f"{who}: the input needs a class axis, got a scalar.")
+        raise MathError(f"{who}: the input needs a class axis, got a scalar.")
     return _picked_nll(who, log_probs, as_jax(target), weight, reduction)
 
 

@@ -3,6 +3,7 @@
 import jax.numpy as jnp
 
 from brainpy.losses._utils import as_jax, is_tree, tree_arrays
+from brainpy.errors import MathError
 
 __all__ = ["l2_norm"]
 
@@ -26,7 +27,7 @@ def l2_norm(x, axis=None):
     """
     if is_tree(x):
         if axis is not None:
-            raise ValueError(f"l2_norm: axis must be None for a container of arrays, got {axis!r}.")
+            raise MathError(f"l2_norm: axis must be None for a container of arrays, got {axis!r}.")
         return jnp.sqrt(sum(jnp.sum(leaf ** 2) for leaf in tree_arrays(x)))
     x = as_jax(x)
     return jnp.sqrt(jnp.sum(x ** 2, axis=axis))

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from brainpy.math.ndarray import Array, _unwrap
+from brainpy.errors import MathError
 
 __all__ = [
     "celu",
@@ -133,7 +134,7 @@ def glu(x, axis=-1):
     x = jnp.asarray(_unwrap(x))
     size = x.shape[axis]
     if size % 2 != 0:
-        raise ValueError(
+        raise MathError(
             f"glu: the size of axis {axis} must be even to split it into two halves, "
             f"got an input of shape {x.shape}."
         )
@@ -252,7 +253,7 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
              [0., 0., 1.]], dtype=float32)
     """
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
-        raise ValueError(f"one_hot: num_classes must be a positive integer, got {num_classes!r}.")
+        raise MathError(f"one_hot: num_classes must be a positive integer, got {num_classes!r}.")
     return _wrap(jax.nn.one_hot(_unwrap(x), num_classes, dtype=dtype, axis=axis))
 
 
@@ -411,7 +412,7 @@ def get(activation):
         return activation
     if isinstance(activation, str) and activation in _BY_NAME:
         return _BY_NAME[activation]
-    raise ValueError(
+    raise MathError(
         f"Unknown activation function {activation!r}; expected a callable or one of "
         f"{sorted(_BY_NAME)}."
     )

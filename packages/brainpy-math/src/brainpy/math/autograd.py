@@ -30,6 +30,7 @@ import jax.numpy as jnp
 from brainpy.math.jit import gather_vars, run_stateful, target_name, unwrap_tree, wrap_tree
 from brainpy.math.ndarray import Array, Variable, VariableView
 from brainpy.math.object_base import BrainPyObject
+from brainpy.errors import BrainPyTypeError, MathError
 
 __all__ = ["grad", "vector_grad", "jacobian", "jacrev", "jacfwd", "hessian"]
 
@@ -48,7 +49,7 @@ def _grad_var_layout(grad_vars):
         keys = list(grad_vars.keys())
         arrays = gather_vars(*grad_vars.values())
         if len(arrays) != len(keys):
-            raise ValueError("grad_vars: a dict must hold each array once, under a single key.")
+            raise MathError("grad_vars: a dict must hold each array once, under a single key.")
         container = type(grad_vars)
 
         def rebuild(gs):
@@ -61,11 +62,11 @@ def _grad_var_layout(grad_vars):
     if isinstance(grad_vars, (list, tuple)):
         arrays = gather_vars(*grad_vars)
         if len(arrays) != len(grad_vars) or not all(isinstance(g, Array) for g in grad_vars):
-            raise ValueError(
+            raise MathError(
                 "grad_vars: a list/tuple must hold distinct brainpy.math.Variable/Array objects."
             )
         return arrays, tuple
-    raise TypeError(
+    raise BrainPyTypeError(
         f"grad_vars: expected a brainpy.math.Variable/Array, a dict or a sequence of them, or a "
         f"BrainPyObject, got {type(grad_vars).__name__}."
     )
@@ -78,7 +79,7 @@ def _normalize_argnums(argnums, grad_vars):
         return argnums
     argnums = tuple(argnums)
     if not all(isinstance(a, int) for a in argnums):
-        raise TypeError(f"argnums: expected an int or a sequence of ints, got {argnums!r}.")
+        raise BrainPyTypeError(f"argnums: expected an int or a sequence of ints, got {argnums!r}.")
     return argnums
 
 
@@ -107,7 +108,7 @@ class _AutogradTransform:
     def __init__(self, fun, kind, grad_vars, argnums, has_aux, return_value, jax_transform, to_output,
                  second_order=False, output_outer=True):
         if not callable(fun):
-            raise TypeError(f"{kind}: expected a callable function or object, got {type(fun).__name__}.")
+            raise BrainPyTypeError(f"{kind}: expected a callable function or object, got {type(fun).__name__}.")
         self.fun = fun
         self.kind = kind
         self.grad_arrays, self.rebuild = _grad_var_layout(grad_vars)
@@ -124,7 +125,7 @@ class _AutogradTransform:
         positions = () if argnums is None else ((argnums,) if isinstance(argnums, int) else argnums)
         for i in positions:
             if not -len(args) <= i < len(args):
-                raise ValueError(
+                raise MathError(
                     f"{self.kind}({target_name(self.fun)}): argnums={argnums!r} refers to argument "
                     f"{i}, but the function was called with {len(args)} positional argument(s)."
                 )
@@ -140,7 +141,7 @@ class _AutogradTransform:
             out = result.out
             if self.has_aux:
                 if not (isinstance(out, (tuple, list)) and len(out) == 2):
-                    raise TypeError(
+                    raise BrainPyTypeError(
                         f"{self.kind}({target_name(self.fun)}) with has_aux=True: the function "
                         f"must return a pair (output, aux), got {type(out).__name__}."
                     )
@@ -281,7 +282,7 @@ def grad(
 
 def _check_reduce_axes(reduce_axes, kind):
     if tuple(reduce_axes):
-        raise ValueError(
+        raise MathError(
             f"{kind}: reduce_axes={tuple(reduce_axes)!r} is not supported by jax {jax.__version__}; "
             f"expected ()."
         )

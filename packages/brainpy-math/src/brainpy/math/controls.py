@@ -23,6 +23,7 @@ from brainpy.math.jit import (
     wrap_tree,
 )
 from brainpy.math.ndarray import Array, Variable
+from brainpy.errors import BrainPyTypeError, MathError
 
 __all__ = [
     "make_loop",
@@ -74,7 +75,7 @@ def _stateful_driver(name, variables, run):
                 raise
             known = {id(v) for v in variables}
             variables.extend(v for v in e.variables if id(v) not in known)
-    raise AssertionError(f"{name}: unreachable, the last attempt does not discover Variables")
+    raise AssertionError(f"{name}: unreachable, the last attempt does not discover Variables")  # builtin-raise: an internal invariant
 
 
 def _run_body(fun, variables, values, args, token):
@@ -97,7 +98,7 @@ def _out_var_layout(out_vars):
     leaves, treedef = jax.tree_util.tree_flatten(out_vars, is_leaf=is_array)
     for leaf in leaves:
         if not isinstance(leaf, Array):
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"out_vars: expected Variables (or a tuple/list/dict of them), found "
                 f"{type(leaf).__name__}."
             )
@@ -133,10 +134,10 @@ def _scan(name, call_body, variables, out_arrays, xs, length, reverse, unroll):
 def _leading_length(name, operands):
     leaves = jax.tree_util.tree_leaves(unwrap_tree(operands))
     if not leaves:
-        raise ValueError(f"{name}: operands must hold at least one array to loop over.")
+        raise MathError(f"{name}: operands must hold at least one array to loop over.")
     sizes = {jnp.shape(x)[0] if jnp.ndim(x) else None for x in leaves}
     if None in sizes or len(sizes) != 1:
-        raise ValueError(
+        raise MathError(
             f"{name}: every operand must have the same leading (loop) axis, got shapes "
             f"{[jnp.shape(x) for x in leaves]}."
         )
@@ -186,7 +187,7 @@ def for_loop(
       Array(value=[ 1.,  3.,  6., 10.], dtype=float32)
     """
     if not callable(body_fun):
-        raise TypeError(f"for_loop: body_fun must be callable, got {type(body_fun).__name__}.")
+        raise BrainPyTypeError(f"for_loop: body_fun must be callable, got {type(body_fun).__name__}.")
     if isinstance(operands, list):
         operands = tuple(operands)
     out_arrays, rebuild = _out_var_layout(out_vars)
@@ -246,13 +247,13 @@ def make_loop(
       (3, 2)
     """
     if not callable(body_fun):
-        raise TypeError(f"make_loop: body_fun must be callable, got {type(body_fun).__name__}.")
+        raise BrainPyTypeError(f"make_loop: body_fun must be callable, got {type(body_fun).__name__}.")
     variables = gather_vars(dyn_vars)
     out_arrays, rebuild = _out_var_layout(out_vars)
 
     def loop(xs=None, length=None):
         if xs is None and length is None:
-            raise ValueError(f"make_loop({target_name(body_fun)}): give the inputs `xs` or a `length`.")
+            raise MathError(f"make_loop({target_name(body_fun)}): give the inputs `xs` or a `length`.")
         hist, ys = _scan("make_loop", body_fun, variables, out_arrays, xs, length, False, 1)
         hist = rebuild(hist)
         if has_return:
@@ -276,7 +277,7 @@ def _while(name, call_cond, call_body, variables, init_ops):
             result = _run_body(call_cond, vars_now, values, (ops,), token)
             pred = unwrap_tree(result.out)
             if jnp.shape(pred) != ():
-                raise ValueError(
+                raise MathError(
                     f"{name}: the condition function must return a scalar boolean, got shape "
                     f"{jnp.shape(pred)}."
                 )
@@ -324,7 +325,7 @@ def while_loop(
     """
     for f, what in ((body_fun, "body_fun"), (cond_fun, "cond_fun")):
         if not callable(f):
-            raise TypeError(f"while_loop: {what} must be callable, got {type(f).__name__}.")
+            raise BrainPyTypeError(f"while_loop: {what} must be callable, got {type(f).__name__}.")
     unpack = isinstance(operands, tuple)
     init_ops = jax.tree_util.tree_map(jnp.asarray, unwrap_tree(operands))
 
@@ -370,7 +371,7 @@ def make_while(
     """
     for f, what in ((body_fun, "body_fun"), (cond_fun, "cond_fun")):
         if not callable(f):
-            raise TypeError(f"make_while: {what} must be callable, got {type(f).__name__}.")
+            raise BrainPyTypeError(f"make_while: {what} must be callable, got {type(f).__name__}.")
     variables = gather_vars(dyn_vars)
 
     def loop(x=None):
@@ -416,7 +417,7 @@ def _as_branch(branch):
 def _scalar_condition(name, pred):
     pred = unwrap_tree(pred)
     if jnp.shape(pred) != ():
-        raise ValueError(f"{name}: a condition must be a scalar boolean, got shape {jnp.shape(pred)}.")
+        raise MathError(f"{name}: a condition must be a scalar boolean, got shape {jnp.shape(pred)}.")
     return jnp.asarray(pred, dtype=bool)
 
 
@@ -525,9 +526,9 @@ def ifelse(
         conditions = [conditions]
     branches = list(branches)
     if len(branches) < 2:
-        raise ValueError(f"ifelse: expected at least two branches, got {len(branches)}.")
+        raise MathError(f"ifelse: expected at least two branches, got {len(branches)}.")
     if len(conditions) != len(branches) - 1:
-        raise ValueError(
+        raise MathError(
             f"ifelse: {len(branches)} branches need {len(branches) - 1} condition(s), got "
             f"{len(conditions)}."
         )

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy import check
-from brainpy.errors import UnsupportedError
+from brainpy.errors import BrainPyTypeError, MathError, NoImplementationError, UnsupportedError
 from brainpy.math.ndarray import Array, Variable, VariableStack, _unwrap
 from brainpy.math.object_base import BrainPyObject
 
@@ -59,7 +59,7 @@ def _as_target(obj, owner: str):
     value = _unwrap(obj)
     if isinstance(value, (jax.Array, np.ndarray, numbers.Number)) or isinstance(value, jax.core.Tracer):
         return jnp.asarray(value)
-    raise TypeError(
+    raise BrainPyTypeError(
         f"{owner}: delay_target must be an Array, a Variable or a JAX/NumPy array, "
         f"got {type(obj).__name__}."
     )
@@ -72,7 +72,7 @@ def _as_step_count(delay_len, owner: str) -> int:
             and jnp.issubdtype(value.dtype, jnp.integer) and not isinstance(value, jax.core.Tracer):
         value = int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)) or value < 0:
-        raise ValueError(
+        raise MathError(
             f"{owner}: delay_len must be a non-negative integer (a number of steps), got {delay_len!r}."
         )
     return int(value)
@@ -106,12 +106,12 @@ def _check(bad, message: Callable[..., str], *values) -> None:
         return
     if not isinstance(bad, jax.core.Tracer):
         if bool(np.any(np.asarray(bad))):
-            raise ValueError(message(*[_readable(v) for v in values]))
+            raise MathError(message(*[_readable(v) for v in values]))
         return
 
     def _host(flag, *vals):
         if np.any(flag):
-            raise ValueError(message(*[_readable(v) for v in vals]))
+            raise MathError(message(*[_readable(v) for v in vals]))
 
     jax.lax.cond(
         jnp.any(bad),
@@ -179,11 +179,11 @@ class AbstractDelay(BrainPyObject):
 
     def update(self, *args, **kwargs):
         """Push the newest value of the delayed target."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement update().")
+        raise NoImplementationError(f"{type(self).__name__} does not implement update().")
 
     def reset(self, *args, **kwargs):
         """Re-initialise the stored history."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement reset().")
+        raise NoImplementationError(f"{type(self).__name__} does not implement reset().")
 
     @property
     def delay_shape(self):
@@ -265,7 +265,7 @@ class TimeDelay(AbstractDelay):
         self.interp_method = interp_method
         dt = _default_dt() if dt is None else dt
         if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0:
-            raise ValueError(f"{self.name}: dt must be a positive number, got {dt!r}.")
+            raise MathError(f"{self.name}: dt must be a positive number, got {dt!r}.")
         self.dt = float(dt)
         self._before_t0 = before_t0
         self.data = None
@@ -288,11 +288,11 @@ class TimeDelay(AbstractDelay):
         if delay_len is None:
             delay_len = getattr(self, "delay_len", None)
         if isinstance(delay_len, bool) or not isinstance(delay_len, numbers.Real) or not delay_len >= 0:
-            raise ValueError(
+            raise MathError(
                 f"{self.name}: delay_len must be a non-negative number (a time), got {delay_len!r}."
             )
         if isinstance(t0, bool) or not isinstance(t0, numbers.Real):
-            raise ValueError(f"{self.name}: t0 must be a number, got {t0!r}.")
+            raise MathError(f"{self.name}: t0 must be a number, got {t0!r}.")
         if before_t0 is None:
             before_t0 = self._before_t0
         self._before_t0 = before_t0
@@ -334,7 +334,7 @@ class TimeDelay(AbstractDelay):
             times = self.t0 - self.dt * jnp.arange(n, 0, -1, dtype=_float_dtype())
             return self._function_values(times, target.shape, target.dtype)
         if not isinstance(before_t0, (numbers.Number, Array, jax.Array, np.ndarray)):
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{self.name}: before_t0 must be None, a number, an array or a function of time, "
                 f"got {type(before_t0).__name__}."
             )
@@ -343,7 +343,7 @@ class TimeDelay(AbstractDelay):
             try:
                 self._history_const = jnp.broadcast_to(value, target.shape)
             except ValueError:
-                raise ValueError(
+                raise MathError(
                     f"{self.name}: before_t0 of shape {tuple(value.shape)} does not broadcast to the "
                     f"target shape {tuple(target.shape)} (a constant history)."
                 ) from None
@@ -356,7 +356,7 @@ class TimeDelay(AbstractDelay):
             if rows is not None:
                 # BrainPy 2.1's shorter history: its oldest value also stands one step earlier
                 return rows if rows.shape[0] == n else jnp.concatenate([rows[:1], rows], axis=0)
-        raise ValueError(
+        raise MathError(
             f"{self.name}: before_t0 of shape {tuple(value.shape)} is neither a constant history "
             f"(broadcasting to the target shape {tuple(target.shape)}) nor an array of past values "
             f"of shape {(n - 1,) + tuple(target.shape)} or {shape}, oldest first "
@@ -527,7 +527,7 @@ class LengthDelay(AbstractDelay):
     ):
         super().__init__(name=name)
         if update_method not in _UPDATE_METHODS:
-            raise ValueError(
+            raise MathError(
                 f"{self.name}: update_method={update_method!r} is not supported; expected "
                 f"{ROTATE_UPDATE!r} or {CONCAT_UPDATE!r}."
             )
@@ -584,7 +584,7 @@ class LengthDelay(AbstractDelay):
             value = (initial_delay_data(shape, dtype=target.dtype) if takes_dtype
                      else initial_delay_data(shape))
         else:
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{self.name}: initial_delay_data must be None, a number, an array or a function "
                 f"of a shape, got {type(initial_delay_data).__name__}."
             )
@@ -592,7 +592,7 @@ class LengthDelay(AbstractDelay):
         try:
             return jnp.broadcast_to(value, shape)
         except ValueError:
-            raise ValueError(
+            raise MathError(
                 f"{self.name}: initial_delay_data of shape {tuple(value.shape)} does not broadcast "
                 f"to {shape} (delay_len={delay_len} values of shape {tuple(target.shape)})."
             ) from None
@@ -618,10 +618,10 @@ class LengthDelay(AbstractDelay):
         """
         steps = _unwrap(delay_len)
         if isinstance(steps, (bool, np.bool_)):
-            raise TypeError(f"{self.name}: the delay must be an integer number of steps, got {steps!r}.")
+            raise BrainPyTypeError(f"{self.name}: the delay must be an integer number of steps, got {steps!r}.")
         steps = jnp.asarray(steps)
         if not jnp.issubdtype(steps.dtype, jnp.integer):
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{self.name}: the delay must be an integer number of steps, got {delay_len!r} of "
                 f"dtype {steps.dtype}."
             )
@@ -647,7 +647,7 @@ class LengthDelay(AbstractDelay):
         """Push ``value`` as the newest value (default: the current value of the target Variable)."""
         if value is None:
             if self.delay_target is None:
-                raise ValueError(
+                raise MathError(
                     f"{self.name}: update() needs a value, because the delay target was not a Variable."
                 )
             value = self.delay_target.value

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax._src import xla_bridge
 
-from brainpy.errors import MathError
+from brainpy.errors import BrainPyAttributeError, BrainPyTypeError, MathError
 
 __all__ = [
     # time step
@@ -103,12 +103,12 @@ def set_dt(dt):
     if isinstance(dt, (np.ndarray, jax.Array)) and np.ndim(dt) == 0:
         dt = dt.item()
     if isinstance(dt, (builtins.bool, np.bool_)) or not isinstance(dt, numbers.Real):
-        raise TypeError(
+        raise BrainPyTypeError(
             f"set_dt: expected a positive float time step, got {dt!r} of type {type(dt).__name__}."
         )
     dt = float(dt)
     if not (dt > 0.0 and math.isfinite(dt)):
-        raise ValueError(f"set_dt: expected a positive finite time step, got {dt!r}.")
+        raise MathError(f"set_dt: expected a positive finite time step, got {dt!r}.")
     _dt = dt
 
 
@@ -140,7 +140,7 @@ def set_platform(platform: str):
     """
     name = platform.lower() if isinstance(platform, str) else platform
     if name not in _PLATFORMS:
-        raise ValueError(f"set_platform: expected one of {_PLATFORMS}, got {platform!r}.")
+        raise MathError(f"set_platform: expected one of {_PLATFORMS}, got {platform!r}.")
     if xla_bridge.backends_are_initialized():
         try:
             jax.devices(name)
@@ -180,13 +180,13 @@ def set_host_device_count(n: int):
       MathError: if JAX already runs with another number of CPU devices.
     """
     if isinstance(n, builtins.bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(
+        raise BrainPyTypeError(
             f"set_host_device_count: expected a positive integer, got {n!r} of type "
             f"{type(n).__name__}."
         )
     n = int(n)
     if n < 1:
-        raise ValueError(f"set_host_device_count: expected a positive integer, got {n}.")
+        raise MathError(f"set_host_device_count: expected a positive integer, got {n}.")
     if xla_bridge.backends_are_initialized():
         current = len(jax.devices("cpu"))
         if current != n:
@@ -248,9 +248,9 @@ def _set_default(kind, setter, dtype):
     try:
         dt = np.dtype(dtype)
     except TypeError as err:
-        raise TypeError(f"{setter}: {dtype!r} is not a data type.") from err
+        raise BrainPyTypeError(f"{setter}: {dtype!r} is not a data type.") from err
     if not _KINDS[kind][0](dt):
-        raise TypeError(f"{setter}: expected a {kind} data type, got {dt.name}.")
+        raise BrainPyTypeError(f"{setter}: expected a {kind} data type, got {dt.name}.")
     _defaults[kind] = getattr(jnp, "bool_" if kind == "bool" else dt.name)
 
 
@@ -375,5 +375,5 @@ def __getattr__(name):
     """Resolve ``float_``, ``int_``, ``uint_``, ``bool_`` and ``complex_`` to the current defaults."""
     getter = DEFAULT_DTYPE_NAMES.get(name)
     if getter is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise BrainPyAttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getter()

@@ -54,9 +54,9 @@ try:  # POSIX: writers lock their temporary files (see `_atomic_write`)
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-from brainpy.errors import MathError
+from brainpy.errors import BrainPyFileNotFoundError, BrainPyKeyError, BrainPyTypeError, MathError
 from brainpy.math.ndarray import Array, Variable
-from brainpy.math.object_base import BrainPyObject, StateLoadResult
+from brainpy.math.object_base import _STATE_FILE_FUNCTIONS, BrainPyObject, StateLoadResult
 
 __all__ = [
     "save",
@@ -181,7 +181,7 @@ def _pickle_end(data: bytes) -> int:
     for opcode, _, pos in pickletools.genops(data):
         if opcode.name == "STOP":
             return pos + 1
-    raise ValueError("no STOP opcode")  # pragma: no cover - genops raises first
+    raise MathError("no STOP opcode")  # pragma: no cover - genops raises first
 
 
 def _pickle_payload(filename, data: bytes) -> memoryview:
@@ -481,7 +481,7 @@ def atomic_write(filename: str, write: Callable[[str], None]):
     """
     directory = os.path.dirname(os.path.abspath(filename))
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f'Cannot save "{filename}": the directory "{directory}" does not exist.')
+        raise BrainPyFileNotFoundError(f'Cannot save "{filename}": the directory "{directory}" does not exist.')
     base = os.path.basename(filename)
     while True:
         tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
@@ -572,7 +572,7 @@ def _read(filename, allow_pickle: bool = False) -> Dict[Tuple[str, ...], np.ndar
     filename = os.fspath(filename)
     ext = _format_of(filename)
     if not os.path.isfile(filename):
-        raise FileNotFoundError(f'Cannot load "{filename}": no such file.')
+        raise BrainPyFileNotFoundError(f'Cannot load "{filename}": no such file.')
     try:
         return _READERS[ext](filename, allow_pickle)
     except (MathError, PermissionError):
@@ -736,14 +736,14 @@ def _legacy_save(fname: str, kind: str, filename, variables, compressed: bool = 
 def _legacy_load(fname: str, kind: str, filename, target, verbose: bool, allow_pickle: bool = False):
     filename = _legacy_filename(fname, kind, filename)
     if not isinstance(target, BrainPyObject):
-        raise TypeError(f"{fname}: target must be a BrainPyObject (e.g. a model), got {type(target).__name__}.")
+        raise BrainPyTypeError(f"{fname}: target must be a BrainPyObject (e.g. a model), got {type(target).__name__}.")
     data = {".".join(p): arr for p, arr in _read(filename, allow_pickle).items()}
     for key in _LEGACY_SHARED_KEYS:
         data.pop(key, None)
     variables = target.vars(method="absolute")
     unknown = [k for k in data if k not in variables]
     if unknown:
-        raise KeyError(
+        raise BrainPyKeyError(
             f'{fname}: "{filename}" holds data for {unknown}, which are not Variables of '
             f"{target.name} (its Variables: {list(variables)})."
         )
@@ -822,3 +822,7 @@ def load_by_mat(filename, target: BrainPyObject, verbose: bool = False) -> None:
 
 
 _atomic_write = atomic_write  # the name used inside brainpy.math
+
+
+# BrainPyObject.save_states/load_states call these (see object_base._STATE_FILE_FUNCTIONS)
+_STATE_FILE_FUNCTIONS.update(save_states=save_states, load_states=load_states)

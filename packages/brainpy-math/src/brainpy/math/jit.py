@@ -21,6 +21,7 @@ from jax._src import core as _jax_core
 
 from brainpy.math.ndarray import Array, Variable, VariableStack, VariableView
 from brainpy.math.object_base import BrainPyObject
+from brainpy.errors import BrainPyTypeError, ConcretizationTypeError, MathError
 
 __all__ = ["jit", "cls_jit"]
 
@@ -28,13 +29,6 @@ __all__ = ["jit", "cls_jit"]
 # retry threads more Variables; Variables created inside the traced function itself are not
 # threaded, and this bound stops the search if such a Variable escapes that rule.
 _MAX_DISCOVERY = 4
-
-
-class ConcretizationTypeError(jax.errors.ConcretizationTypeError):
-    """A JAX concretization error re-raised with advice for BrainPy users."""
-
-    def __init__(self, message: str):
-        TypeError.__init__(self, message)
 
 
 _CONCRETIZATION_HINT = (
@@ -85,7 +79,7 @@ class _VarTracker(VariableStack):
             var._value = self._originals[key]
 
 
-class _NewVariables(Exception):
+class _NewVariables(Exception):  # builtin-raise: internal control flow, caught by the transformation
     """Raised inside a trace that met Variables its transformation did not thread."""
 
     def __init__(self, owner, variables):
@@ -139,7 +133,7 @@ def gather_vars(*specs) -> List[Array]:
             for v in spec:
                 visit(v, where)
         else:
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{where}: expected a brainpy.math.Variable, a BrainPyObject, or a dict/list/tuple "
                 f"of them, got {type(spec).__name__}."
             )
@@ -244,7 +238,7 @@ def _as_int_tuple(value, what) -> tuple:
     try:
         return tuple(int(v) for v in value)
     except TypeError:
-        raise TypeError(f"{what}: expected an int or a sequence of ints, got {value!r}.") from None
+        raise BrainPyTypeError(f"{what}: expected an int or a sequence of ints, got {value!r}.") from None
 
 
 def _as_str_tuple(value, what) -> tuple:
@@ -254,7 +248,7 @@ def _as_str_tuple(value, what) -> tuple:
         return (value,)
     value = tuple(value)
     if not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{what}: expected a str or a sequence of str, got {value!r}.")
+        raise BrainPyTypeError(f"{what}: expected a str or a sequence of str, got {value!r}.")
     return value
 
 
@@ -341,7 +335,7 @@ class _JitTransform:
                 if x is not None:
                     v._value = x
             return out
-        raise AssertionError("unreachable: the last attempt does not discover Variables")
+        raise AssertionError("unreachable: the last attempt does not discover Variables")  # builtin-raise: an internal invariant
 
 
 def _signature_of(fun) -> Optional[inspect.Signature]:
@@ -431,11 +425,11 @@ def jit(
     if func is None:
         return functools.partial(jit, **options)
     if not isinstance(auto_infer, bool):
-        raise TypeError(f"jit: auto_infer={auto_infer!r}: expected True or False.")
+        raise BrainPyTypeError(f"jit: auto_infer={auto_infer!r}: expected True or False.")
     if not callable(func):
-        raise TypeError(f"jit: expected a callable function or object, got {type(func).__name__}.")
+        raise BrainPyTypeError(f"jit: expected a callable function or object, got {type(func).__name__}.")
     if abstracted_axes is not None:
-        raise ValueError(
+        raise MathError(
             f"jit({target_name(func)}): abstracted_axes={abstracted_axes!r} is not supported by "
             f"jax {jax.__version__}; expected None."
         )
@@ -495,12 +489,12 @@ def cls_jit(
     if func is None:
         return functools.partial(cls_jit, **options)
     if not callable(func):
-        raise TypeError(f"cls_jit: expected a method, got {type(func).__name__}.")
+        raise BrainPyTypeError(f"cls_jit: expected a method, got {type(func).__name__}.")
     signature = _signature_of(func)
     if signature is not None:
         params = list(signature.parameters.values())
         if not params:
-            raise TypeError(f"cls_jit: {target_name(func)} must take `self` as its first argument.")
+            raise BrainPyTypeError(f"cls_jit: {target_name(func)} must take `self` as its first argument.")
         signature = signature.replace(parameters=params[1:])
     per_instance = weakref.WeakKeyDictionary()
     attr = f"__cls_jit_{target_name(func)}_{id(func)}"

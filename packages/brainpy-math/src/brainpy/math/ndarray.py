@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.tree_util import register_pytree_node_class
 
-from brainpy.errors import MathError
+from brainpy.errors import BrainPyIndexError, MathError
 from brainpy.tools.sizes import check_array_size
 
 __all__ = [
@@ -99,8 +99,8 @@ def _check_bounds(owner, shape, index):
             return
         for i in (low, high):
             if not -size <= i < size:
-                raise IndexError(f"{owner} of shape {tuple(shape)}: index {i} is out of bounds for axis "
-                                 f"{axis} with size {size}.")
+                raise BrainPyIndexError(f"{owner} of shape {tuple(shape)}: index {i} is out of bounds for axis "
+                                        f"{axis} with size {size}.")
         axis += 1
 
 

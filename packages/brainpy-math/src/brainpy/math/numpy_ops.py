@@ -626,10 +626,10 @@ def remove_diag(arr):
     """
     value = _unwrap(arr)
     if jnp.ndim(value) != 2:
-        raise ValueError(f"remove_diag: expected a 2-D array, got shape {jnp.shape(value)}.")
+        raise MathError(f"remove_diag: expected a 2-D array, got shape {jnp.shape(value)}.")
     n, m = jnp.shape(value)
     if n > m:
-        raise ValueError(
+        raise MathError(
             f"remove_diag: expected no more rows than columns, got shape {(n, m)}."
         )
     columns = np.array([[j for j in range(m) if j != i] for i in range(n)], dtype=np.int32)

@@ -14,8 +14,22 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.errors import MathError, UniqueNameError
+from brainpy.errors import BrainPyKeyError, BrainPyRuntimeError, BrainPyTypeError, MathError, UniqueNameError
 from brainpy.math.ndarray import Array, TrainVar, Variable
+
+# The files of save_states/load_states are written and read by brainpy.math.io, a layer above this
+# module (it knows BrainPyObject); io fills this table when it is imported, which importing
+# brainpy.math always does, so this module never imports the one that imports it.
+_STATE_FILE_FUNCTIONS: Dict[str, Any] = {}
+
+
+def _state_file_function(name: str):
+    try:
+        return _STATE_FILE_FUNCTIONS[name]
+    except KeyError:
+        raise BrainPyRuntimeError(
+            f"BrainPyObject.{name}: brainpy.math.io, which reads and writes the files, is not loaded; "
+            f"import brainpy.math first.") from None
 
 __all__ = [
     "BrainPyObject",
@@ -72,7 +86,7 @@ def unique_name(name: Optional[str] = None, type_: Optional[str] = None, obj: An
     """A unique object name: ``name`` checked for uniqueness, or a fresh default name."""
     if name is None:
         if type_ is None:
-            raise ValueError("unique_name: give `name` or `type_`.")
+            raise MathError("unique_name: give `name` or `type_`.")
         name = get_unique_name(type_)
         _name2id[name] = id(obj)
         return name
@@ -98,7 +112,7 @@ class Collector(dict):
 
     def __setitem__(self, key, value):
         if key in self and id(self[key]) != id(value):
-            raise ValueError(
+            raise MathError(
                 f'Name "{key}" conflicts: the collector already holds a different object under it.'
             )
         dict.__setitem__(self, key, value)
@@ -180,7 +194,7 @@ class ArrayCollector(Collector):
         """Assign data to the collected variables by name."""
         for key, value in inputs.items():
             if key not in self:
-                raise KeyError(f'ArrayCollector.assign: no variable named "{key}".')
+                raise BrainPyKeyError(f'ArrayCollector.assign: no variable named "{key}".')
             self[key].value = value
 
     def data(self):
@@ -225,13 +239,13 @@ for _cls in (Collector, ArrayCollector):
 
 def _check_node(obj, where):
     if not isinstance(obj, BrainPyObject):
-        raise TypeError(f"{where}: expected a BrainPyObject, got {type(obj).__name__}.")
+        raise BrainPyTypeError(f"{where}: expected a BrainPyObject, got {type(obj).__name__}.")
     return obj
 
 
 def _check_var(obj, where):
     if not isinstance(obj, Variable):
-        raise TypeError(f"{where}: expected a brainpy.math.Variable, got {type(obj).__name__}.")
+        raise BrainPyTypeError(f"{where}: expected a brainpy.math.Variable, got {type(obj).__name__}.")
     return obj
 
 
@@ -395,7 +409,7 @@ class BrainPyObject:
                 for k, vv in v.items():
                     coll[k] = _check_var(vv, "register_implicit_vars")
             else:
-                raise ValueError("register_implicit_vars: pass variables as a dict or as keywords.")
+                raise MathError("register_implicit_vars: pass variables as a dict or as keywords.")
         for k, v in named_variables.items():
             coll[k] = _check_var(v, "register_implicit_vars")
 
@@ -414,7 +428,7 @@ class BrainPyObject:
                 coll[_check_node(n, "register_implicit_nodes").name] = n
         for k, n in named_nodes.items():
             if not isinstance(n, node_cls):
-                raise TypeError(f"register_implicit_nodes: {k} must be a {node_cls.__name__}.")
+                raise BrainPyTypeError(f"register_implicit_nodes: {k} must be a {node_cls.__name__}.")
             coll[k] = n
 
     # ----- discovery -----
@@ -465,7 +479,7 @@ class BrainPyObject:
           include_self: whether this object is included.
         """
         if method not in ("absolute", "relative"):
-            raise ValueError(f"nodes(method={method!r}): expected 'absolute' or 'relative'.")
+            raise MathError(f"nodes(method={method!r}): expected 'absolute' or 'relative'.")
         gather = Collector()
         if level == 0:
             return gather
@@ -586,9 +600,7 @@ class BrainPyObject:
 
     def save_states(self, filename: str, all_vars=None):
         """Save the Variables to ``filename`` (.h5, .npz, .pkl or .mat, written atomically)."""
-        from brainpy.math.io import save_states
-
-        save_states(self, filename, all_vars)
+        _state_file_function("save_states")(self, filename, all_vars)
 
     def load_states(self, filename: str, verbose: bool = False, check_missing: bool = False, *,
                     allow_pickle: bool = False):
@@ -597,10 +609,8 @@ class BrainPyObject:
         ``.pkl``/``.pickle`` files are refused unless ``allow_pickle=True``: unpickling runs
         whatever code the file holds, so pass it only for files from a trusted source.
         """
-        from brainpy.math.io import load_states
-
-        return load_states(self, filename, verbose=verbose, check_missing=check_missing,
-                           allow_pickle=allow_pickle)
+        return _state_file_function("load_states")(self, filename, verbose=verbose, check_missing=check_missing,
+                                                   allow_pickle=allow_pickle)
 
     # ----- devices -----
     def to(self, device: Optional[Any]):
@@ -613,7 +623,7 @@ class BrainPyObject:
         try:
             devices = jax.devices(platform)
         except RuntimeError as e:
-            raise RuntimeError(f"{self.name}: no {platform} device is available ({e}).") from None
+            raise BrainPyRuntimeError(f"{self.name}: no {platform} device is available ({e}).") from None
         return self.to(devices[0])
 
     def cpu(self):
@@ -669,7 +679,7 @@ class FunAsObject(BrainPyObject):
     def __init__(self, target, child_objs=None, dyn_vars=None, name=None):
         super().__init__(name=name)
         if not callable(target):
-            raise TypeError(f"FunAsObject: target must be callable, got {type(target).__name__}.")
+            raise BrainPyTypeError(f"FunAsObject: target must be callable, got {type(target).__name__}.")
         object.__setattr__(self, "target", target)
         if child_objs is not None:
             self.register_implicit_nodes(_as_named(child_objs, BrainPyObject))
@@ -693,5 +703,5 @@ def _as_named(objs, cls) -> Dict[str, Any]:
             else:
                 out[getattr(o, "name", None) if cls is BrainPyObject else f"_var{id(o)}"] = o
         return out
-    raise TypeError(f"expected {cls.__name__}, a dict or a sequence of them, got {type(objs).__name__}.")
+    raise BrainPyTypeError(f"expected {cls.__name__}, a dict or a sequence of them, got {type(objs).__name__}.")
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import jax
 
-from brainpy.errors import MathError
+from brainpy.errors import BrainPyTypeError, MathError
 from brainpy.math.jit import _current_trace, gather_vars, run_stateful, target_name
 from brainpy.math.ndarray import Variable
 from brainpy.math.object_base import BrainPyObject
@@ -28,7 +28,7 @@ def _batch_axis(var):
 def _arg_axes(in_axes, n_args, kind, name):
     if isinstance(in_axes, (list, tuple)):
         if len(in_axes) != n_args:
-            raise ValueError(
+            raise MathError(
                 f"{kind}({name}): in_axes has {len(in_axes)} entries but the function was called "
                 f"with {n_args} positional argument(s)."
             )
@@ -41,7 +41,7 @@ class _MapTransform:
 
     def __init__(self, kind, fun, batched, in_axes, out_axes, reduce_func, mapper, detect_batched, map_kwargs):
         if not callable(fun):
-            raise TypeError(f"{kind}: expected a callable function or object, got {type(fun).__name__}.")
+            raise BrainPyTypeError(f"{kind}: expected a callable function or object, got {type(fun).__name__}.")
         self.kind = kind
         self.fun = fun
         self.batched = batched
@@ -172,7 +172,7 @@ def _batched_vars_of(func, known):
     """The Variables with a ``batch_axis`` reachable from ``func`` (an object or bound method)."""
     owner = func if isinstance(func, BrainPyObject) else getattr(func, "__self__", None)
     if not isinstance(owner, BrainPyObject):
-        raise ValueError(
+        raise MathError(
             f"vmap(auto_infer=True): cannot find the Variables of {target_name(func)}; expected a "
             f"BrainPyObject or one of its bound methods."
         )

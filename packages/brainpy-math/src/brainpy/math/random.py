@@ -28,6 +28,7 @@ from jax.tree_util import register_pytree_node_class
 
 from brainpy.math.ndarray import Array, Variable, _unwrap
 from brainpy.tools.sizes import check_array_size
+from brainpy.errors import BrainPyAttributeError, BrainPyTypeError, MathError
 
 __all__ = [
     "RandomState",
@@ -47,14 +48,14 @@ _UINT32_MASK = 0xFFFFFFFF
 def _float_dtype(dtype=None):
     dtype = np.float64 if dtype is None else dtype
     if not jnp.issubdtype(dtype, jnp.floating):
-        raise TypeError(f"expected a floating dtype, got {dtype!r}.")
+        raise BrainPyTypeError(f"expected a floating dtype, got {dtype!r}.")
     return jax.dtypes.canonicalize_dtype(dtype)
 
 
 def _int_dtype(dtype=None):
     dtype = np.int64 if dtype is None or dtype is int else dtype
     if not jnp.issubdtype(dtype, jnp.integer):
-        raise TypeError(f"expected an integer dtype, got {dtype!r}.")
+        raise BrainPyTypeError(f"expected an integer dtype, got {dtype!r}.")
     return jax.dtypes.canonicalize_dtype(dtype)
 
 
@@ -82,7 +83,7 @@ def _check(fname, pname, value, ok, expected):
     good = np.asarray(ok(v))
     if not np.all(good):
         bad = np.broadcast_to(v, good.shape)[~good].ravel()[0] if good.ndim else v
-        raise ValueError(f"random.{fname}: expected {pname} {expected}, got {pname}={bad}.")
+        raise MathError(f"random.{fname}: expected {pname} {expected}, got {pname}={bad}.")
 
 
 def _check_order(fname, names, *values, strict=True):
@@ -96,7 +97,7 @@ def _check_order(fname, names, *values, strict=True):
         if not np.all(good):
             i = np.unravel_index(np.argmin(good), good.shape) if good.ndim else ()
             op = "<" if strict else "<="
-            raise ValueError(
+            raise MathError(
                 f"random.{fname}: expected {n0} {op} {n1}, got {n0}={a0[i]} and {n1}={a1[i]}."
             )
 
@@ -113,11 +114,11 @@ def _size2shape(fname, size):
         try:
             shape = tuple(operator.index(s) for s in size)
         except TypeError:
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"random.{fname}: size must be None, an int or a tuple of ints, got {size!r}."
             ) from None
     if any(s < 0 for s in shape):
-        raise ValueError(f"random.{fname}: size must not contain negative numbers, got {size!r}.")
+        raise MathError(f"random.{fname}: size must not contain negative numbers, got {size!r}.")
     # a size no device can hold raises here instead of aborting the process inside XLA
     return check_array_size(shape, name="size", owner=f"random.{fname}")
 
@@ -130,7 +131,7 @@ def _shape(fname, size, *params):
     try:
         bshape = np.broadcast_shapes(*pshapes) if pshapes else ()
     except ValueError:
-        raise ValueError(
+        raise MathError(
             f"random.{fname}: parameter shapes {pshapes} cannot be broadcast together."
         ) from None
     if shape is None:
@@ -140,7 +141,7 @@ def _shape(fname, size, *params):
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError(
+        raise MathError(
             f"random.{fname}: parameters of shape {tuple(bshape)} cannot be broadcast to "
             f"size={shape}."
         )
@@ -153,7 +154,7 @@ def _seed_to_key(seed):
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)):
         seed = int(seed)
         if not -(2 ** 63) <= seed < 2 ** 64:
-            raise ValueError(f"RandomState: the seed must fit into 64 bits, got {seed}.")
+            raise MathError(f"RandomState: the seed must fit into 64 bits, got {seed}.")
         return jnp.asarray([(seed >> 32) & _UINT32_MASK, seed & _UINT32_MASK], dtype=jnp.uint32)
     return _check_key(seed, "RandomState")
 
@@ -177,12 +178,12 @@ def _check_key(key, owner):
     try:
         key = jnp.asarray(key)
     except TypeError:
-        raise TypeError(
+        raise BrainPyTypeError(
             f"{owner}: expected a PRNG key (uint32 array of shape (2,)) or an integer seed, "
             f"got {type(key).__name__}."
         ) from None
     if tuple(key.shape) != (2,) or key.dtype != jnp.uint32:
-        raise ValueError(
+        raise MathError(
             f"{owner}: expected a PRNG key of shape (2,) and dtype uint32, got shape "
             f"{tuple(key.shape)} and dtype {key.dtype}."
         )
@@ -312,7 +313,7 @@ class RandomState(Variable):
 
     def __init__(self, seed_or_key=None, seed=None):
         if seed_or_key is not None and seed is not None:
-            raise ValueError("RandomState: give either seed_or_key or seed, not both.")
+            raise MathError("RandomState: give either seed_or_key or seed, not both.")
         if seed_or_key is None:
             seed_or_key = seed
         super().__init__(self._make_key(seed_or_key))
@@ -334,7 +335,7 @@ class RandomState(Variable):
     def seed(self, seed_or_key=None, seed=None):
         """Reset the key in place from an integer seed, a key, or ``None`` (`next_seed`'s seed)."""
         if seed_or_key is not None and seed is not None:
-            raise ValueError("RandomState.seed: give either seed_or_key or seed, not both.")
+            raise MathError("RandomState.seed: give either seed_or_key or seed, not both.")
         if seed_or_key is None:
             seed_or_key = seed
         self.value = self._make_key(seed_or_key)
@@ -349,7 +350,7 @@ class RandomState(Variable):
         """Advance the state and return ``n`` new independent keys, shape ``(n, 2)``."""
         n = operator.index(n)
         if n < 1:
-            raise ValueError(f"RandomState.split_keys: expected n >= 1, got n={n}.")
+            raise MathError(f"RandomState.split_keys: expected n >= 1, got n={n}.")
         keys = jr.key_data(jr.split(_typed_key(self.value), n + 1))
         self.value = keys[0]
         return keys[1:]
@@ -438,7 +439,7 @@ class RandomState(Variable):
         """``length`` random bytes (a Python ``bytes`` object; not usable inside ``jit``)."""
         length = operator.index(length)
         if length < 0:
-            raise ValueError(f"random.bytes: expected length >= 0, got length={length}.")
+            raise MathError(f"random.bytes: expected length >= 0, got length={length}.")
         data = jr.randint(self._key(key), (length,), 0, 256, jnp.int32)
         return np.asarray(data, dtype=np.uint8).tobytes()
 
@@ -448,25 +449,25 @@ class RandomState(Variable):
         a = _unwrap(a)
         if isinstance(a, (int, np.integer)):
             if a <= 0:
-                raise ValueError(f"random.choice: expected a > 0 when a is an int, got a={a}.")
+                raise MathError(f"random.choice: expected a > 0 when a is an int, got a={a}.")
             pop = int(a)
         else:
             a = jnp.asarray(a)
             if a.ndim == 0:
-                raise ValueError("random.choice: a must be an int or an array with at least 1 dimension.")
+                raise MathError("random.choice: a must be an int or an array with at least 1 dimension.")
             pop = a.shape[axis]
         shape = _size2shape("choice", size) or ()
         if p is not None:
             p = _as_jax(p)
             if p.shape != (pop,):
-                raise ValueError(
+                raise MathError(
                     f"random.choice: p must have shape ({pop},) to match the population, "
                     f"got {p.shape}."
                 )
             _check("choice", "p", p, lambda v: v >= 0, "non-negative")
             _check("choice", "sum(p)", jnp.sum(p), lambda v: np.abs(v - 1) < 1e-4, "to be 1")
         if not replace and int(np.prod(shape)) > pop:
-            raise ValueError(
+            raise MathError(
                 f"random.choice: cannot take {int(np.prod(shape))} samples without replacement "
                 f"from a population of {pop}."
             )
@@ -478,7 +479,7 @@ class RandomState(Variable):
         if not isinstance(x, (int, np.integer)):
             x = jnp.asarray(x)
             if x.ndim == 0:
-                raise ValueError("random.permutation: x must be an int or an array with at least 1 dimension.")
+                raise MathError("random.permutation: x must be an int or an array with at least 1 dimension.")
         return Array(jr.permutation(self._key(key), x, axis, independent))
 
     def permuted(self, x, axis=None, key=None):
@@ -501,7 +502,7 @@ class RandomState(Variable):
         elif isinstance(x, np.ndarray):
             x[...] = np.asarray(jr.permutation(self._key(key), jnp.asarray(x), axis))
         else:
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"random.shuffle: expected a brainpy Array or a NumPy array to shuffle in place, "
                 f"got {type(x).__name__}; use permutation() for immutable JAX arrays."
             )
@@ -594,7 +595,7 @@ class RandomState(Variable):
         """Dirichlet samples; the output shape is ``size + alpha.shape[-1:]``."""
         alpha = _as_jax(alpha)
         if alpha.ndim < 1:
-            raise ValueError("random.dirichlet: alpha must have at least one dimension.")
+            raise MathError("random.dirichlet: alpha must have at least one dimension.")
         _check("dirichlet", "alpha", alpha, lambda v: v > 0, "> 0")
         batch = _shape("dirichlet", size, alpha[..., 0])
         return Array(jr.dirichlet(self._key(key), alpha, batch, _float_dtype()))
@@ -709,7 +710,7 @@ class RandomState(Variable):
         """
         if mode is None and right is None:
             if left is not None and size is not None:
-                raise TypeError(
+                raise BrainPyTypeError(
                     f"random.triangular: got left={left!r} and size={size!r} without mode and "
                     f"right; expected left, mode and right, or only a size."
                 )
@@ -717,7 +718,7 @@ class RandomState(Variable):
             signs = jr.bernoulli(self._key(key), 0.5, shape).astype(_int_dtype())
             return Array(2 * signs - 1)
         if left is None or mode is None or right is None:
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"random.triangular: expected left, mode and right, got left={left!r}, "
                 f"mode={mode!r}, right={right!r}."
             )
@@ -787,12 +788,12 @@ class RandomState(Variable):
         """
         mean, cov = _as_jax(mean), _as_jax(cov)
         if mean.ndim < 1 or cov.ndim < 2 or cov.shape[-2:] != (mean.shape[-1],) * 2:
-            raise ValueError(
+            raise MathError(
                 f"random.multivariate_normal: mean of shape (..., n) needs cov of shape "
                 f"(..., n, n), got mean {mean.shape} and cov {cov.shape}."
             )
         if method not in ("cholesky", "eigh", "svd"):
-            raise ValueError(
+            raise MathError(
                 f"random.multivariate_normal: method must be 'cholesky', 'eigh' or 'svd', "
                 f"got {method!r}."
             )
@@ -804,7 +805,7 @@ class RandomState(Variable):
         """Haar-distributed orthogonal matrices of shape ``size + (n, n)``."""
         n = operator.index(n)
         if n < 1:
-            raise ValueError(f"random.orthogonal: expected n >= 1, got n={n}.")
+            raise MathError(f"random.orthogonal: expected n >= 1, got n={n}.")
         shape = _size2shape("orthogonal", size) or ()
         return Array(jr.orthogonal(self._key(key), n, shape, _float_dtype()))
 
@@ -892,7 +893,7 @@ class RandomState(Variable):
         with ``colors[i]`` items of color ``i``; the output shape is ``size + (len(colors),)``."""
         colors, nsample = _as_jax(colors), _as_jax(nsample)
         if colors.ndim != 1:
-            raise ValueError(
+            raise MathError(
                 f"random.multivariate_hypergeometric: colors must be 1-D, got shape {colors.shape}."
             )
         _check("multivariate_hypergeometric", "colors", colors, lambda v: v >= 0, ">= 0")
@@ -917,7 +918,7 @@ class RandomState(Variable):
         last category takes the remaining probability); shape ``size + pvals.shape[-1:]``."""
         n, pvals = _as_jax(n), _as_jax(pvals)
         if pvals.ndim < 1:
-            raise ValueError("random.multinomial: pvals must have at least one dimension.")
+            raise MathError("random.multinomial: pvals must have at least one dimension.")
         _check("multinomial", "n", n, lambda v: v >= 0, ">= 0")
         _check("multinomial", "pvals", pvals, lambda v: (v >= 0) & (v <= 1), "in [0, 1]")
         ftype = _float_dtype()
@@ -934,7 +935,7 @@ class RandomState(Variable):
         """Category indices drawn with probabilities ``softmax(logits)`` along ``axis``."""
         logits = _as_jax(logits)
         if logits.ndim < 1:
-            raise ValueError("random.categorical: logits must have at least one dimension.")
+            raise MathError("random.categorical: logits must have at least one dimension.")
         batch = np.delete(np.array(logits.shape), axis).tolist()
         shape = _shape("categorical", size, np.broadcast_to(0, batch))
         return Array(jr.categorical(self._key(key), logits, axis, shape))
@@ -957,7 +958,7 @@ def _default() -> "RandomState":
 def __getattr__(name):
     if name == "DEFAULT":
         return _default()
-    raise AttributeError(f"module 'brainpy.math.random' has no attribute {name!r}")
+    raise BrainPyAttributeError(f"module 'brainpy.math.random' has no attribute {name!r}")
 
 _SAMPLERS = (
     "rand", "randint", "random_integers", "integers", "randn", "random", "random_sample",

@@ -12,7 +12,7 @@ from typing import Dict, Optional, Union
 
 import jax.numpy as jnp
 
-from brainpy.errors import MathError
+from brainpy.errors import MathError, NoImplementationError
 from brainpy.math.ndarray import Variable, _unwrap
 from brainpy.math.object_base import BrainPyObject
 from brainpy.optimizers.scheduler import Scheduler, make_schedule
@@ -183,7 +183,7 @@ class Optimizer(BrainPyObject):
 
     def update(self, grads: dict):
         """Apply one optimization step given the gradients of the trained Variables."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update(grads).")
+        raise NoImplementationError(f"{type(self).__name__} must implement update(grads).")
 
     def __repr__(self):
         return f"{type(self).__name__}(name={self.name!r}, lr={self.lr!r}, num_vars={len(self.vars_to_train)})"

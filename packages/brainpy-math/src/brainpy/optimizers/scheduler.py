@@ -14,7 +14,7 @@ from typing import Optional, Sequence, Union
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.errors import MathError
+from brainpy.errors import MathError, NoImplementationError
 from brainpy.math.ndarray import Variable, _unwrap
 from brainpy.math.object_base import BrainPyObject
 
@@ -93,7 +93,7 @@ class Scheduler(BrainPyObject):
         return self.step.value[0] if i is None else jnp.asarray(_unwrap(i))
 
     def __call__(self, i=None):
-        raise NotImplementedError(f"{type(self).__name__} must implement __call__(i=None).")
+        raise NoImplementationError(f"{type(self).__name__} must implement __call__(i=None).")
 
     def _arguments(self):
         return {"lr": self.lr}

@@ -49,7 +49,7 @@ from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
 
-from brainpy.errors import MonitorError
+from brainpy.errors import BrainPyAttributeError, BrainPyKeyError, MonitorError
 from brainpy.running import processes
 from brainpy.running.monitor import Monitor, SpikeRecord
 
@@ -335,7 +335,7 @@ def _read_key(f, key, lengths):
     if key.endswith(".t") and key not in f and key[:-2] in f and f[key[:-2]].attrs.get("kind") == "table":
         return _dataset(f, f"{key[:-2]}/t", lengths)
     if key not in f or key == _COMMITTED:
-        raise KeyError(f"The monitor file {f.filename!r} has no quantity {key!r}; it holds {_keys(f)}.")
+        raise BrainPyKeyError(f"The monitor file {f.filename!r} has no quantity {key!r}; it holds {_keys(f)}.")
     group = f[key]
     if group.attrs.get("kind") == "events":
         return SpikeRecord(_dataset(f, f"{key}/indices", lengths), _dataset(f, f"{key}/times", lengths))
@@ -773,21 +773,21 @@ class HDF5Monitor(Monitor):
 
     def __getitem__(self, key: str):
         if not isinstance(key, str):
-            raise KeyError(f"Monitor keys are strings, got {key!r}.")
+            raise BrainPyKeyError(f"Monitor keys are strings, got {key!r}.")
         if not self._started:
             if key in self.keys():
                 raise MonitorError(f"Monitor {key!r} has no data yet; run the runner first.")
-            raise KeyError(f"No monitor {key!r}; the monitors are {self.keys()}.")
+            raise BrainPyKeyError(f"No monitor {key!r}; the monitors are {self.keys()}.")
         if key != "ts" and key not in self.keys() and not (key.endswith(".t") and key[:-2] in self.keys()):
-            raise KeyError(f"No monitor {key!r}; the monitors are {self.keys()}.")
+            raise BrainPyKeyError(f"No monitor {key!r}; the monitors are {self.keys()}.")
         return read_hdf5_monitor(self.filename, key)
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name in ("items", "filename", "events", "mode", "compression"):
-            raise AttributeError(name)
+            raise BrainPyAttributeError(name)
         if name in self.keys():
             return self[name]
-        raise AttributeError(f"'HDF5Monitor' has no attribute or monitor {name!r}; the monitors are {self.keys()}.")
+        raise BrainPyAttributeError(f"'HDF5Monitor' has no attribute or monitor {name!r}; the monitors are {self.keys()}.")
 
     def __contains__(self, key):
         return self._started and key in self.keys()

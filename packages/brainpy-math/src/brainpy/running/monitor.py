@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from brainpy.errors import MonitorError
+from brainpy.errors import BrainPyAttributeError, BrainPyKeyError, MonitorError
 from brainpy.math.ndarray import Array, Variable
 
 __all__ = ["Monitor", "MonitorItem", "SpikeRecord"]
@@ -214,15 +214,15 @@ class Monitor:
         except KeyError:
             if key in self.keys():
                 raise MonitorError(f"Monitor {key!r} has no data yet; run the runner first.") from None
-            raise KeyError(f"No monitor {key!r}; the monitors are {self.keys()}.") from None
+            raise BrainPyKeyError(f"No monitor {key!r}; the monitors are {self.keys()}.") from None
 
     def __getattr__(self, name: str):
         if name.startswith("__") or name in ("items", "_data", "ts"):
-            raise AttributeError(name)
+            raise BrainPyAttributeError(name)
         data = self.__dict__.get("_data", {})
         if name in data:
             return data[name]
-        raise AttributeError(f"'Monitor' has no attribute or monitor {name!r}; the monitors are {self.keys()}.")
+        raise BrainPyAttributeError(f"'Monitor' has no attribute or monitor {name!r}; the monitors are {self.keys()}.")
 
     def __contains__(self, key):
         return key in self._data

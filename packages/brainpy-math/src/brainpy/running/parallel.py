@@ -8,6 +8,7 @@ these pools must guard its entry point with ``if __name__ == '__main__':``.
 
 import multiprocessing
 from typing import Any, Callable, Dict, List, Sequence, Union
+from brainpy.errors import BrainPyTypeError, RunningError
 
 __all__ = ["process_pool", "process_pool_lock"]
 
@@ -16,17 +17,17 @@ Params = Union[Sequence[Any], Dict[str, Any]]
 
 def _check(func, all_params, num_process, where):
     if not callable(func):
-        raise TypeError(f"{where}: func must be callable, got {type(func).__name__}.")
+        raise BrainPyTypeError(f"{where}: func must be callable, got {type(func).__name__}.")
     if isinstance(num_process, bool) or not isinstance(num_process, int) or num_process < 1:
-        raise ValueError(f"{where}: num_process must be a positive integer, got {num_process!r}.")
+        raise RunningError(f"{where}: num_process must be a positive integer, got {num_process!r}.")
     if not isinstance(all_params, (list, tuple)):
-        raise TypeError(
+        raise BrainPyTypeError(
             f"{where}: all_params must be a list/tuple of parameter sets (each a tuple of positional "
             f"arguments or a dict of keyword arguments), got {type(all_params).__name__}."
         )
     for i, params in enumerate(all_params):
         if not isinstance(params, (list, tuple, dict)):
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{where}: all_params[{i}] must be a tuple/list of positional arguments or a dict "
                 f"of keyword arguments, got {type(params).__name__}."
             )

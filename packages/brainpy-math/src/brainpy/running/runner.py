@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.tools.env import env_flag
-from brainpy.errors import MonitorError, RunningError
+from brainpy.errors import BrainPyAttributeError, MonitorError, NoImplementationError, RunningError
 from brainpy.math.ndarray import Array, Variable, VariableView
 from brainpy.math.object_base import ArrayCollector, BrainPyObject
 from brainpy.running.monitor import Monitor, MonitorItem
@@ -71,7 +71,7 @@ class SharedArgs(dict):
         try:
             return self[key]
         except KeyError:
-            raise AttributeError(f"SharedArgs has no {key!r}; it holds {sorted(self)}.") from None
+            raise BrainPyAttributeError(f"SharedArgs has no {key!r}; it holds {sorted(self)}.") from None
 
     def __setattr__(self, key, value):
         self[key] = value
@@ -416,7 +416,7 @@ class Runner:
     # ----- running -----
     def run(self, *args, **kwargs):
         """Run the target; implemented by each runner."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement run().")
+        raise NoImplementationError(f"{type(self).__name__} does not implement run().")
 
     def __call__(self, *args, **kwargs):
         return self.run(*args, **kwargs)

@@ -6,6 +6,7 @@ import numbers
 import warnings
 
 import numpy as np
+from brainpy.errors import BrainPyTypeError, BrainPyValueError
 
 __all__ = [
     "check_shape_consistency",
@@ -53,10 +54,10 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
     """
     shapes = _as_shapes(shapes)
     if not shapes:
-        raise ValueError("check_shape_consistency: expected at least one shape.")
+        raise BrainPyValueError("check_shape_consistency: expected at least one shape.")
     ndims = {len(s) for s in shapes}
     if len(ndims) != 1:
-        raise ValueError(f"check_shape_consistency: shapes {shapes} have different numbers of dimensions.")
+        raise BrainPyValueError(f"check_shape_consistency: shapes {shapes} have different numbers of dimensions.")
     ndim = ndims.pop()
     free = [free_axes] if isinstance(free_axes, int) else list(free_axes)
     free = sorted({a % ndim for a in free}) if ndim else []
@@ -65,7 +66,7 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
     for a in fixed_axes:
         sizes = {s[a] for s in shapes if s[a] is not None}
         if len(sizes) > 1:
-            raise ValueError(
+            raise BrainPyValueError(
                 f"check_shape_consistency: shapes {shapes} differ on axis {a} ({sorted(sizes)}), which must agree."
             )
         fixed.append(sizes.pop() if sizes else None)
@@ -83,7 +84,7 @@ def check_shape_broadcastable(shapes: Sequence[Sequence[int]]) -> Tuple[int, ...
     try:
         return tuple(np.broadcast_shapes(*_as_shapes(shapes)))
     except ValueError:
-        raise ValueError(f"check_shape_broadcastable: shapes {list(shapes)} cannot be broadcast together.") from None
+        raise BrainPyValueError(f"check_shape_broadcastable: shapes {list(shapes)} cannot be broadcast together.") from None
 
 
 def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch_idx: int = 0, mode: str = "raise"):
@@ -95,7 +96,7 @@ def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch
         s2.pop(batch_idx)
         ok = s1 == s2
     if not ok and mode == "raise":
-        raise ValueError(
+        raise BrainPyValueError(
             f"check_shape_except_batch: shapes {tuple(shape1)} and {tuple(shape2)} must agree except on "
             f"the batch axis {batch_idx}."
         )
@@ -126,7 +127,7 @@ def check_shape(*args, **kwargs):
 def _check_value_shape(name: str, value, expected: Sequence[int]):
     got = tuple(np.shape(value))
     if got != tuple(expected):
-        raise ValueError(f"{name}: expected shape {tuple(expected)}, got {got}.")
+        raise BrainPyValueError(f"{name}: expected shape {tuple(expected)}, got {got}.")
     return value
 
 
@@ -134,7 +135,7 @@ def _free_and_fixed_shapes(all_shapes, free_axes: Union[int, Sequence[int]] = -1
     if isinstance(all_shapes, dict):
         all_shapes = list(all_shapes.values())
     if not isinstance(all_shapes, (list, tuple)) or not all_shapes:
-        raise ValueError(
+        raise BrainPyValueError(
             f"check_shape: all_shapes must be a non-empty sequence or dict of shapes, got {all_shapes!r}."
         )
     shapes = _as_shapes(all_shapes)
@@ -143,7 +144,7 @@ def _free_and_fixed_shapes(all_shapes, free_axes: Union[int, Sequence[int]] = -1
     axes = [free_axes] if isinstance(free_axes, int) else list(free_axes)
     for a in axes:
         if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
-            raise ValueError(f"check_shape: free_axes={free_axes!r} is out of range for {ndim}-d shapes.")
+            raise BrainPyValueError(f"check_shape: free_axes={free_axes!r} is out of range for {ndim}-d shapes.")
     axes = [int(a) % ndim for a in axes]
     if isinstance(free_axes, int):
         free = [s[axes[0]] for s in shapes]
@@ -154,7 +155,7 @@ def _free_and_fixed_shapes(all_shapes, free_axes: Union[int, Sequence[int]] = -1
         sizes = {s[a] for s in shapes}
         size = max(sizes)
         if sizes - {1, size}:
-            raise ValueError(
+            raise BrainPyValueError(
                 f"check_shape: shapes {shapes} do not broadcast on axis {a} (sizes {sorted(sizes)}); "
                 f"only the free axes {axes} may differ."
             )
@@ -166,12 +167,12 @@ def check_dict_data(a_dict: Dict, key_type: Any = None, val_type: Any = None, na
     """Check that ``a_dict`` is a dict whose keys and values have the given types."""
     name = name or "data"
     if not isinstance(a_dict, dict):
-        raise TypeError(f"{name}: expected a dict, got {type(a_dict).__name__}.")
+        raise BrainPyTypeError(f"{name}: expected a dict, got {type(a_dict).__name__}.")
     for key, value in a_dict.items():
         if key_type is not None and not isinstance(key, key_type):
-            raise TypeError(f"{name}: key {key!r} should be {_type_names(key_type)}, got {type(key).__name__}.")
+            raise BrainPyTypeError(f"{name}: key {key!r} should be {_type_names(key_type)}, got {type(key).__name__}.")
         if val_type is not None and not isinstance(value, val_type):
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{name}[{key!r}]: expected {_type_names(val_type)}, got {type(value).__name__}."
             )
     return a_dict
@@ -188,7 +189,7 @@ def check_callable(fun, name: Optional[str] = None, allow_none: bool = False):
     if fun is None and allow_none:
         return None
     if not callable(fun):
-        raise TypeError(f"{name or 'function'}: expected a callable, got {type(fun).__name__}.")
+        raise BrainPyTypeError(f"{name or 'function'}: expected a callable, got {type(fun).__name__}.")
     return fun
 
 
@@ -197,10 +198,10 @@ def check_initializer(initializer, name: str = "", allow_none: bool = False):
     if initializer is None:
         if allow_none:
             return None
-        raise ValueError(f"{name or 'initializer'}: must not be None.")
+        raise BrainPyValueError(f"{name or 'initializer'}: must not be None.")
     if callable(initializer) or np.isscalar(initializer) or hasattr(initializer, "shape"):
         return initializer
-    raise TypeError(
+    raise BrainPyTypeError(
         f"{name or 'initializer'}: expected an Initializer, an array, a scalar or a callable, "
         f"got {type(initializer).__name__}."
     )
@@ -211,9 +212,9 @@ def check_connector(connector, name: str = "", allow_none: bool = False):
     if connector is None:
         if allow_none:
             return None
-        raise ValueError(f"{name or 'connector'}: must not be None.")
+        raise BrainPyValueError(f"{name or 'connector'}: must not be None.")
     if not hasattr(connector, "require"):
-        raise TypeError(f"{name or 'connector'}: expected a brainpy.connect connector, got {type(connector).__name__}.")
+        raise BrainPyTypeError(f"{name or 'connector'}: expected a brainpy.connect connector, got {type(connector).__name__}.")
     return connector
 
 
@@ -221,14 +222,14 @@ def _check_number(value, name, kind, types, allow_none, min_bound, max_bound, al
     if value is None:
         if allow_none:
             return None
-        raise ValueError(f"{name or 'value'}: expected {kind}, got None.")
+        raise BrainPyValueError(f"{name or 'value'}: expected {kind}, got None.")
     if isinstance(value, bool) or not isinstance(value, types):
         if not (allow_int and kind == "a float" and isinstance(value, (int, np.integer)) and not isinstance(value, bool)):
-            raise TypeError(f"{name or 'value'}: expected {kind}, got {type(value).__name__} {value!r}.")
+            raise BrainPyTypeError(f"{name or 'value'}: expected {kind}, got {type(value).__name__} {value!r}.")
     if min_bound is not None and value < min_bound:
-        raise ValueError(f"{name or 'value'}: must be >= {min_bound}, got {value!r}.")
+        raise BrainPyValueError(f"{name or 'value'}: must be >= {min_bound}, got {value!r}.")
     if max_bound is not None and value > max_bound:
-        raise ValueError(f"{name or 'value'}: must be <= {max_bound}, got {value!r}.")
+        raise BrainPyValueError(f"{name or 'value'}: must be <= {max_bound}, got {value!r}.")
     return value
 
 
@@ -247,9 +248,9 @@ def check_string(value, name=None, candidates: Optional[Sequence[str]] = None, a
     if value is None and allow_none:
         return None
     if not isinstance(value, str):
-        raise TypeError(f"{name or 'value'}: expected a string, got {type(value).__name__}.")
+        raise BrainPyTypeError(f"{name or 'value'}: expected a string, got {type(value).__name__}.")
     if candidates is not None and value not in candidates:
-        raise ValueError(f"{name or 'value'}: expected one of {list(candidates)}, got {value!r}.")
+        raise BrainPyValueError(f"{name or 'value'}: expected one of {list(candidates)}, got {value!r}.")
     return value
 
 
@@ -258,11 +259,11 @@ def check_sequence(value, name=None, elem_type=None, allow_none=False):
     if value is None and allow_none:
         return None
     if not isinstance(value, (list, tuple)):
-        raise TypeError(f"{name or 'value'}: expected a list or tuple, got {type(value).__name__}.")
+        raise BrainPyTypeError(f"{name or 'value'}: expected a list or tuple, got {type(value).__name__}.")
     if elem_type is not None:
         for i, v in enumerate(value):
             if not isinstance(v, elem_type):
-                raise TypeError(f"{name or 'value'}[{i}]: expected {_type_names(elem_type)}, got {type(v).__name__}.")
+                raise BrainPyTypeError(f"{name or 'value'}[{i}]: expected {_type_names(elem_type)}, got {type(v).__name__}.")
     return value
 
 
@@ -413,6 +414,6 @@ def serialize_kwargs(shared_kwargs: Optional[Dict]) -> str:
         try:
             hash(v)
         except TypeError:
-            raise TypeError(f"serialize_kwargs: the value of {k!r} must be hashable, got {type(v).__name__}.") from None
+            raise BrainPyTypeError(f"serialize_kwargs: the value of {k!r} must be hashable, got {type(v).__name__}.") from None
         items.append(f"{k}={v!r}")
     return ",".join(items)

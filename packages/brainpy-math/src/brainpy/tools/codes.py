@@ -5,6 +5,8 @@ import re
 import textwrap
 from typing import Dict, Sequence, Set
 
+from brainpy.errors import CodeError
+
 __all__ = [
     "get_identifiers",
     "indent",
@@ -112,7 +114,7 @@ def code_lines_to_func(lines: Sequence[str], func_name: str, func_args: Sequence
     try:
         exec(compile(code, f"<brainpy generated {func_name}>", "exec"), namespace)
     except Exception as e:
-        raise SyntaxError(f"code_lines_to_func: could not build {func_name}:\n{code}\n{remind}\n{e}") from e
+        raise CodeError(f"code_lines_to_func: could not build {func_name}:\n{code}\n{remind}\n{e}") from e
     return {"code": code, "func": namespace[func_name]}
 
 

@@ -5,6 +5,7 @@ import threading
 from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from brainpy.errors import BrainPyAttributeError, BrainPyTimeoutError, BrainPyTypeError, BrainPyValueError
 
 __all__ = [
     "size2num",
@@ -26,14 +27,14 @@ def to_size(x: Union[int, Sequence[int], None]) -> Optional[Tuple[int, ...]]:
         return None
     if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
         if x < 0:
-            raise ValueError(f"to_size: a size must be non-negative, got {x}.")
+            raise BrainPyValueError(f"to_size: a size must be non-negative, got {x}.")
         return (int(x),)
     if isinstance(x, (tuple, list)):
         out = tuple(int(v) for v in x)
         if any(v < 0 for v in out) or any(int(v) != v for v in x):
-            raise ValueError(f"to_size: sizes must be non-negative integers, got {x!r}.")
+            raise BrainPyValueError(f"to_size: sizes must be non-negative integers, got {x!r}.")
         return out
-    raise TypeError(f"to_size: expected an int or a sequence of ints, got {type(x).__name__} {x!r}.")
+    raise BrainPyTypeError(f"to_size: expected an int or a sequence of ints, got {type(x).__name__} {x!r}.")
 
 
 def size2num(size: Union[int, Sequence[int]]) -> int:
@@ -54,7 +55,7 @@ class DotDict(dict):
         try:
             return self[key]
         except KeyError:
-            raise AttributeError(f"DotDict has no key {key!r}; keys are {list(self)}.") from None
+            raise BrainPyAttributeError(f"DotDict has no key {key!r}; keys are {list(self)}.") from None
 
     def __setattr__(self, key, value):
         self[key] = value
@@ -63,7 +64,7 @@ class DotDict(dict):
         try:
             del self[key]
         except KeyError:
-            raise AttributeError(key) from None
+            raise BrainPyAttributeError(key) from None
 
     def copy(self):
         return DotDict(self)
@@ -94,7 +95,7 @@ def timeout(s: float):
             worker.start()
             worker.join(s)
             if worker.is_alive():
-                raise TimeoutError(f"{getattr(func, '__name__', func)!s} did not finish within {s} s.")
+                raise BrainPyTimeoutError(f"{getattr(func, '__name__', func)!s} did not finish within {s} s.")
             if error:
                 raise error[0]
             return result[0]
@@ -141,7 +142,7 @@ def replicate(element: Any, num_replicate: int, name: str = "value") -> tuple:
     """``element`` repeated ``num_replicate`` times, or a sequence of that length checked."""
     if isinstance(element, (list, tuple)):
         if len(element) != num_replicate:
-            raise ValueError(f"{name}: expected {num_replicate} elements, got {len(element)}.")
+            raise BrainPyValueError(f"{name}: expected {num_replicate} elements, got {len(element)}.")
         return tuple(element)
     return (element,) * num_replicate
 

@@ -17,6 +17,7 @@ from brainpy.nn.operations import *  # noqa: F401,F403
 from brainpy.nn.runners.rnn_runner import RNNRunner  # noqa: F401
 from brainpy.nn.sequential import Sequential  # noqa: F401
 from brainpy.nn.visualization import plot_node_graph  # noqa: F401
+from brainpy.errors import BrainPyAttributeError
 
 
 def _trainer_record(name):
@@ -28,7 +29,7 @@ def _trainer_record(name):
 def __getattr__(name):
     record = _trainer_record(name) if not name.startswith("__") else None
     if record is None:
-        raise AttributeError(f"module 'brainpy.nn' has no attribute {name!r}")
+        raise BrainPyAttributeError(f"module 'brainpy.nn' has no attribute {name!r}")
     return record.load()
 
 

@@ -25,6 +25,19 @@ import brainpy.math as bm
 from brainpy.initialize import init_param as _init_param
 from brainpy.math.ndarray import unwrap
 from brainpy.nn import graph_flow
+from brainpy.errors import BrainPyKeyError, BrainPyRuntimeError, BrainPyTypeError, ModelBuildError, NoImplementationError
+
+# The node operations (>>, <<, &, [...]) build networks of nodes, including the Concat and Select
+# nodes defined above this module, so they live in brainpy.nn.operations; that module fills this
+# table when it is imported (importing brainpy.nn always does), and this one never imports it.
+_OPERATIONS: Dict[str, Any] = {}
+
+
+def _operation(name: str):
+    try:
+        return _OPERATIONS[name]
+    except KeyError:
+        raise BrainPyRuntimeError(f"the node operation {name!r} is not loaded: import brainpy.nn first.") from None
 
 __all__ = [
     "DataType",
@@ -51,7 +64,7 @@ class DataType:
     name = "DataType"
 
     def filter(self, data: List[Any]):
-        raise NotImplementedError(f"{type(self).__name__} must implement filter(data).")
+        raise NoImplementationError(f"{type(self).__name__} must implement filter(data).")
 
     def __repr__(self):
         return self.name
@@ -64,7 +77,7 @@ class SingleData(DataType):
 
     def filter(self, data):
         if len(data) != 1:
-            raise ValueError(f"{self.name}: the node accepts exactly one input, got {len(data)} inputs.")
+            raise ModelBuildError(f"{self.name}: the node accepts exactly one input, got {len(data)} inputs.")
         return data[0]
 
 
@@ -79,8 +92,8 @@ class MultipleData(DataType):
 
     def __init__(self, return_type: str = "sequence"):
         if return_type != "sequence":
-            raise ValueError(f"MultipleData: return_type={return_type!r} is not supported; the nodes receive their "
-                             f"inputs as a sequence (return_type='sequence').")
+            raise ModelBuildError(f"MultipleData: return_type={return_type!r} is not supported; the nodes receive their "
+                                  f"inputs as a sequence (return_type='sequence').")
         self.return_type = return_type
 
     def filter(self, data):
@@ -100,7 +113,7 @@ def _as_data_type(value, owner):
         return value()
     if isinstance(value, str) and value in _DATA_TYPES:
         return _DATA_TYPES[value]
-    raise ValueError(
+    raise ModelBuildError(
         f"{owner}: data_pass_type must be a DataType or one of {sorted(_DATA_TYPES)}, got {value!r}."
     )
 
@@ -123,7 +136,7 @@ def _as_shape(shape, owner, what) -> Tuple[Optional[int], ...]:
         return (int(shape),)
     if isinstance(shape, (tuple, list)) and all(s is None or isinstance(s, (int, np.integer)) for s in shape):
         return tuple(None if s is None else int(s) for s in shape)
-    raise ValueError(f"{owner}: {what} must be an int or a tuple of ints, got {shape!r}.")
+    raise ModelBuildError(f"{owner}: {what} must be an int or a tuple of ints, got {shape!r}.")
 
 
 def _as_input_shapes(input_shape, owner) -> Tuple[Tuple[Optional[int], ...], ...]:
@@ -151,10 +164,10 @@ def _get_activation(activation, owner):
     if isinstance(activation, str):
         fun = getattr(bm.activations, activation, None)
         if fun is None or not callable(fun):
-            raise ValueError(f"{owner}: unknown activation {activation!r}; expected a name from brainpy.math.activations "
-                             f"or a callable.")
+            raise ModelBuildError(f"{owner}: unknown activation {activation!r}; expected a name from brainpy.math.activations "
+                                  f"or a callable.")
         return fun
-    raise TypeError(f"{owner}: activation must be a name or a callable, got {type(activation).__name__}.")
+    raise BrainPyTypeError(f"{owner}: activation must be a name or a callable, got {type(activation).__name__}.")
 
 
 def _overrides(cls, name) -> bool:
@@ -267,7 +280,7 @@ class Node(bm.BrainPyObject):
         if self._is_ff_initialized and self._feedforward_shapes is not None:
             old = self._feedforward_shapes
             if len(old) != len(shapes) or not all(_same_shape(a, b) for a, b in zip(old, shapes)):
-                raise ValueError(
+                raise ModelBuildError(
                     f"{self._owner} is initialized with feedforward shapes {old}; it cannot receive "
                     f"inputs of shapes {shapes}."
                 )
@@ -290,7 +303,7 @@ class Node(bm.BrainPyObject):
         if self._is_fb_initialized and self._feedback_shapes is not None:
             old = self._feedback_shapes
             if len(old) != len(shapes) or not all(_same_shape(a, b) for a, b in zip(old, shapes)):
-                raise ValueError(
+                raise ModelBuildError(
                     f"{self._owner} is initialized with feedback shapes {old}; it cannot receive "
                     f"feedback of shapes {shapes}."
                 )
@@ -310,7 +323,7 @@ class Node(bm.BrainPyObject):
         """Set the output shape (called by `init_ff`)."""
         shape = _as_shape(shape, self._owner, "output_shape")
         if self._is_ff_initialized and self._output_shape is not None and not _same_shape(self._output_shape, shape):
-            raise ValueError(
+            raise ModelBuildError(
                 f"{self._owner} is initialized with output shape {self._output_shape}; "
                 f"it cannot change to {shape}."
             )
@@ -403,7 +416,7 @@ class Node(bm.BrainPyObject):
         """
         if _overrides(type(self), "init_ff_conn"):
             return self.init_ff_conn()
-        raise NotImplementedError(
+        raise NoImplementationError(
             f"{type(self).__name__} must implement init_ff(): create the feedforward parameters from "
             f"self.feedforward_shapes and call self.set_output_shape()."
         )
@@ -418,15 +431,15 @@ class Node(bm.BrainPyObject):
 
     def init_ff_conn(self):
         """The BrainPy 2.1.12 name of `init_ff` (implement one of the two)."""
-        raise NotImplementedError(
+        raise NoImplementationError(
             f"{type(self).__name__} must implement init_ff() (or init_ff_conn()): create the feedforward "
             f"parameters from self.feedforward_shapes and call self.set_output_shape()."
         )
 
     def init_fb_conn(self):
         """The BrainPy 2.1.12 name of `init_fb`; a node implementing it accepts feedback."""
-        raise ValueError(f"{self._owner} does not support feedback connections (it implements neither "
-                         f"init_fb() nor init_fb_conn()).")
+        raise ModelBuildError(f"{self._owner} does not support feedback connections (it implements neither "
+                              f"init_fb() nor init_fb_conn()).")
 
     def init_state(self, num_batch: int = 1):
         """Create the state for ``num_batch`` samples (no state by default).
@@ -438,13 +451,13 @@ class Node(bm.BrainPyObject):
         if self._is_ff_initialized:
             return
         if self._feedforward_shapes is None:
-            raise ValueError(
+            raise ModelBuildError(
                 f"{self._owner}: the feedforward shapes are unknown. Give input_shape=..., connect the "
                 f"node to its senders, or call it on data first."
             )
         self.init_ff()
         if self._output_shape is None:
-            raise ValueError(f"{self._owner}.init_ff() did not set the output shape; call self.set_output_shape().")
+            raise ModelBuildError(f"{self._owner}.init_ff() did not set the output shape; call self.set_output_shape().")
         self._is_ff_initialized = True
 
     def _fb_init(self):
@@ -469,7 +482,7 @@ class Node(bm.BrainPyObject):
     # ----- computation -----
     def forward(self, ff, **kwargs):
         """Compute the output from the feedforward inputs (override in subclasses)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement forward(ff, **kwargs).")
+        raise NoImplementationError(f"{type(self).__name__} must implement forward(ff, **kwargs).")
 
     def _call(self, ff: List, fb: Optional[List] = None, **kwargs):
         """Run `forward` on lists of inputs, passing only the keywords it accepts."""
@@ -508,7 +521,7 @@ class Node(bm.BrainPyObject):
         graph.check_inputs(data, self._owner)
         if fb is not None:
             if len(graph.nodes) != 1:
-                raise ValueError(f"{self._owner}: fb= is for a single node; a network computes its own feedback.")
+                raise ModelBuildError(f"{self._owner}: fb= is for a single node; a network computes its own feedback.")
             fb = list(fb) if isinstance(fb, (list, tuple)) else [fb]
         outputs, mons = graph.step(data, fb, forced_states, forced_feedbacks, monitors, kwargs)
         out = graph.pack_outputs(outputs)
@@ -518,32 +531,25 @@ class Node(bm.BrainPyObject):
 
     # ----- node operations -----
     def __rshift__(self, other):
-        from brainpy.nn.operations import ff_connect
-        return ff_connect(self, other)
+        return _operation("ff_connect")(self, other)
 
     def __rrshift__(self, other):
-        from brainpy.nn.operations import ff_connect
-        return ff_connect(other, self)
+        return _operation("ff_connect")(other, self)
 
     def __lshift__(self, other):
-        from brainpy.nn.operations import fb_connect
-        return fb_connect(other, self)
+        return _operation("fb_connect")(other, self)
 
     def __rlshift__(self, other):
-        from brainpy.nn.operations import fb_connect
-        return fb_connect(self, other)
+        return _operation("fb_connect")(self, other)
 
     def __and__(self, other):
-        from brainpy.nn.operations import merge
-        return merge(self, other)
+        return _operation("merge")(self, other)
 
     def __rand__(self, other):
-        from brainpy.nn.operations import merge
-        return merge(other, self)
+        return _operation("merge")(other, self)
 
     def __getitem__(self, item):
-        from brainpy.nn.operations import select
-        return select(self, item)
+        return _operation("select")(self, item)
 
     # ----- graph plotting -----
     def plot_node_graph(self, *args, **kwargs):
@@ -554,7 +560,7 @@ class Node(bm.BrainPyObject):
 
 def _check_num_batch(num_batch, owner):
     if isinstance(num_batch, bool) or not isinstance(num_batch, (int, np.integer)) or num_batch < 1:
-        raise ValueError(f"{owner}: num_batch must be a positive int, got {num_batch!r}.")
+        raise ModelBuildError(f"{owner}: num_batch must be a positive int, got {num_batch!r}.")
     return int(num_batch)
 
 
@@ -605,7 +611,7 @@ class _Graph:
         for n in self.nodes:
             if n.name == name:
                 return n
-        raise KeyError(f"{owner}: no node named {name!r}; nodes are {[n.name for n in self.nodes]}.")
+        raise BrainPyKeyError(f"{owner}: no node named {name!r}; nodes are {[n.name for n in self.nodes]}.")
 
     def format_inputs(self, ff, owner) -> Dict[Node, List]:
         """``{entry node: [arrays]}`` from the user's input."""
@@ -614,15 +620,15 @@ class _Graph:
             for key, value in ff.items():
                 node = key if isinstance(key, Node) else self.by_name(key, owner)
                 if node not in self.entries:
-                    raise ValueError(f"{owner}: {node.name} is not an entry node; entry nodes are "
-                                     f"{[n.name for n in self.entries]}.")
+                    raise ModelBuildError(f"{owner}: {node.name} is not an entry node; entry nodes are "
+                                          f"{[n.name for n in self.entries]}.")
                 data[node] = list(value) if isinstance(value, (list, tuple)) else [value]
             missing = [n.name for n in self.entries if n not in data]
             if missing:
-                raise ValueError(f"{owner}: no input given for the entry node(s) {missing}.")
+                raise ModelBuildError(f"{owner}: no input given for the entry node(s) {missing}.")
             return data
         if len(self.entries) != 1:
-            raise ValueError(
+            raise ModelBuildError(
                 f"{owner} has {len(self.entries)} entry nodes {[n.name for n in self.entries]}; give the "
                 f"inputs as a dict keyed by their names."
             )
@@ -644,7 +650,7 @@ class _Graph:
             got = tuple(tuple(jnp.shape(a)) for a in arrays)
             if expected is not None and (len(expected) != len(got) or
                                          not all(_same_shape(e, g) for e, g in zip(expected, got))):
-                raise ValueError(
+                raise ModelBuildError(
                     f"{owner}: the input of {node.name} has shape(s) {got}, expected {expected} "
                     f"(the batch axis first)."
                 )
@@ -681,12 +687,12 @@ class _Graph:
             node = self.by_name(name, "monitors")
             if what == "state":
                 if node.state is None:
-                    raise ValueError(f"monitors: {name} has no state to monitor.")
+                    raise ModelBuildError(f"monitors: {name} has no state to monitor.")
                 mons[m] = node.state.value
             elif what == "output":
                 mons[m] = unwrap(outputs[node])
             else:
-                raise ValueError(f"monitors: expected '<node>.state', '<node>.output' or '<node>.inputs', got {m!r}.")
+                raise ModelBuildError(f"monitors: expected '<node>.state', '<node>.output' or '<node>.inputs', got {m!r}.")
         return outputs, mons
 
     def pack_outputs(self, outputs):
@@ -723,9 +729,9 @@ class Network(Node):
     def _add(self, nodes, ff_edges, fb_edges):
         for n in nodes:
             if isinstance(n, Network):
-                raise TypeError(f"{self._owner}: a network holds nodes, not networks; got {n.name}.")
+                raise BrainPyTypeError(f"{self._owner}: a network holds nodes, not networks; got {n.name}.")
             if not isinstance(n, Node):
-                raise TypeError(f"{self._owner}: expected brainpy.nn.Node objects, got {type(n).__name__}.")
+                raise BrainPyTypeError(f"{self._owner}: expected brainpy.nn.Node objects, got {type(n).__name__}.")
             if n not in self._nodes:
                 self._nodes.append(n)
         for edges, own in ((ff_edges, self._ff_edges), (fb_edges, self._fb_edges)):
@@ -789,16 +795,13 @@ class Network(Node):
         return self._graph().fb_receivers
 
     def __irshift__(self, other):
-        from brainpy.nn.operations import ff_connect
-        return ff_connect(self, other, inplace=True)
+        return _operation("ff_connect")(self, other, inplace=True)
 
     def __ilshift__(self, other):
-        from brainpy.nn.operations import fb_connect
-        return fb_connect(other, self, inplace=True)
+        return _operation("fb_connect")(other, self, inplace=True)
 
     def __iand__(self, other):
-        from brainpy.nn.operations import merge
-        return merge(self, other, inplace=True)
+        return _operation("merge")(self, other, inplace=True)
 
     def __getitem__(self, item):
         if isinstance(item, str):
@@ -830,13 +833,13 @@ class Network(Node):
         return self._is_state_initialized and all(n.is_initialized for n in self._nodes)
 
     def forward(self, ff, **kwargs):
-        raise TypeError(f"{self._owner}: a network has no forward(); call the network itself.")
+        raise BrainPyTypeError(f"{self._owner}: a network has no forward(); call the network itself.")
 
     # ----- initialization -----
     def _check_feedback_paths(self, graph: _Graph):
         for sender, receiver in graph.fb_edges:
             if not graph_flow.detect_path(receiver, sender, graph.ff_edges):
-                raise ValueError(
+                raise ModelBuildError(
                     f"{self._owner}: the feedback connection from {sender.name} to {receiver.name} needs a "
                     f"feedforward path from {receiver.name} to {sender.name}, and there is none."
                 )
@@ -880,7 +883,7 @@ class FrozenNetwork(Network):
     """A network that cannot be connected to other nodes or networks any more."""
 
     def _frozen(self, *args):
-        raise TypeError(f"{self._owner} is a FrozenNetwork: it cannot be connected to other nodes.")
+        raise BrainPyTypeError(f"{self._owner} is a FrozenNetwork: it cannot be connected to other nodes.")
 
     __rshift__ = __rrshift__ = __lshift__ = __rlshift__ = __and__ = __rand__ = _frozen
     __irshift__ = __ilshift__ = __iand__ = _frozen

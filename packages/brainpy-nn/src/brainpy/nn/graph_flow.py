@@ -5,6 +5,7 @@ A graph is given by its nodes and its edges, each edge being a ``(sender, receiv
 
 from collections import defaultdict
 from typing import Dict, Hashable, Iterable, List, Sequence, Tuple
+from brainpy.errors import ModelBuildError
 
 __all__ = [
     "find_senders_and_receivers",
@@ -82,7 +83,7 @@ def topological_order(nodes: Sequence[Hashable], edges: Iterable[Tuple[Hashable,
             if indegree[r] == 0:
                 ready.append(r)
     if len(order) != len(nodes):
-        raise ValueError("topological_order: the edges form a cycle.")
+        raise ModelBuildError("topological_order: the edges form a cycle.")
     return order
 
 

@@ -20,7 +20,8 @@ Connecting a network connects its exit nodes (as senders) or its entry nodes (as
 from typing import List, Sequence, Union
 
 from brainpy.nn import graph_flow
-from brainpy.nn.base import FrozenNetwork, Network, Node, SingleData
+from brainpy.nn.base import _OPERATIONS, FrozenNetwork, Network, Node, SingleData
+from brainpy.errors import BrainPyTypeError, ModelBuildError
 
 __all__ = ["ff_connect", "fb_connect", "merge", "select", "concatenate", "NodeOperationError"]
 
@@ -30,16 +31,16 @@ _FB_CYCLE_MSG = "We detect cycles in feedback connections; feedback connections 
 _RECEIVER_MSG = "Cannot concatenate a list/tuple of receivers. Please use set to wrap multiple receivers instead."
 
 
-class NodeOperationError(ValueError, TypeError):
+class NodeOperationError(ModelBuildError, TypeError):
     """A node operation on operands of the wrong kind (a ValueError, and a TypeError as in 2.1.12)."""
 
 
 def _check_item(obj, role):
     if isinstance(obj, FrozenNetwork):
-        raise TypeError(f"{obj.name} is a FrozenNetwork: it cannot be connected to other nodes.")
+        raise BrainPyTypeError(f"{obj.name} is a FrozenNetwork: it cannot be connected to other nodes.")
     if not isinstance(obj, Node):
-        raise TypeError(f"Node operation: expected a brainpy.nn.Node or Network as {role}, got "
-                        f"{type(obj).__name__} ({obj!r}).")
+        raise BrainPyTypeError(f"Node operation: expected a brainpy.nn.Node or Network as {role}, got "
+                               f"{type(obj).__name__} ({obj!r}).")
     return obj
 
 
@@ -88,9 +89,9 @@ def _union(items, ff_edges=(), fb_edges=()):
             if x not in nodes:
                 nodes.append(x)
     if graph_flow.detect_cycle(nodes, ffs):
-        raise ValueError(_CYCLE_MSG)
+        raise ModelBuildError(_CYCLE_MSG)
     if graph_flow.detect_cycle(nodes, fbs):
-        raise ValueError(_FB_CYCLE_MSG)
+        raise ModelBuildError(_FB_CYCLE_MSG)
     return nodes, ffs, fbs
 
 
@@ -183,12 +184,12 @@ def fb_connect(senders: Union[Node, Sequence[Node], set], receivers: Union[Node,
     for ritem in recv:
         for r in _exits(ritem):
             if not r.support_feedback:
-                raise ValueError(f"Establish a feedback connection to \n{r!r}\nis not allowed. Because this node "
-                                 f"does not support feedback connections.")
+                raise ModelBuildError(f"Establish a feedback connection to \n{r!r}\nis not allowed. Because this node "
+                                      f"does not support feedback connections.")
             for item in send:
                 for s in _exits(item):
                     if s is r:
-                        raise ValueError(_FB_CYCLE_MSG)
+                        raise ModelBuildError(_FB_CYCLE_MSG)
                     new.append((s, r))
     nodes, ffs, fbs = _union(recv + send, fb_edges=new)
     return _build(nodes, ffs, fbs, _inplace(receivers, inplace), name)
@@ -207,7 +208,7 @@ def _inplace(target, inplace):
     if not inplace:
         return None
     if not isinstance(target, Network) or isinstance(target, FrozenNetwork):
-        raise TypeError(f"An in-place node operation needs a Network on its left side, got {target!r}.")
+        raise BrainPyTypeError(f"An in-place node operation needs a Network on its left side, got {target!r}.")
     return target
 
 
@@ -219,7 +220,7 @@ def select(node: Node, index) -> Network:
     from brainpy.nn.nodes.base import Select
     exits = _exits(_check_item(node, "selected node"))
     if len(exits) != 1:
-        raise ValueError(f"Selection needs a single exit node; {node.name} has {[n.name for n in exits]}.")
+        raise ModelBuildError(f"Selection needs a single exit node; {node.name} has {[n.name for n in exits]}.")
     return ff_connect(node, Select(index))
 
 
@@ -236,14 +237,18 @@ def concatenate(nodes: Sequence[Node], axis: int = -1, name: str = None) -> Netw
 
     items = [_check_item(n, "concatenated node") for n in nodes]
     if not items:
-        raise ValueError("concatenate: expected at least one node to concatenate, got none.")
+        raise ModelBuildError("concatenate: expected at least one node to concatenate, got none.")
     concat = Concat(axis=axis)
     new = []
     for item in items:
         exits = _exits(item)
         if len(exits) != 1:
-            raise ValueError(f"concatenate: {item.name} has {len(exits)} exit nodes {[n.name for n in exits]}; "
-                             f"only a node or a network with one exit node can be concatenated.")
+            raise ModelBuildError(f"concatenate: {item.name} has {len(exits)} exit nodes {[n.name for n in exits]}; "
+                                  f"only a node or a network with one exit node can be concatenated.")
         new.append((exits[0], concat))
     nodes_, ffs, fbs = _union(items + [concat], ff_edges=new)
     return _build(nodes_, ffs, fbs, None, name)
+
+
+# Node and Network call these for >>, <<, &, [...] (see brainpy.nn.base._OPERATIONS)
+_OPERATIONS.update(ff_connect=ff_connect, fb_connect=fb_connect, merge=merge, select=select)

@@ -4,6 +4,7 @@ import inspect
 from typing import Callable, Optional
 
 import brainpy.math as bm
+from brainpy.errors import BrainPyIndexError, BrainPyKeyError, BrainPyTypeError
 
 __all__ = ["Sequential"]
 
@@ -42,8 +43,8 @@ class Sequential(bm.BrainPyObject):
         entries = [(None, m) for m in modules] + list(named_modules.items())
         for key, m in entries:
             if not callable(m):
-                raise TypeError(f"{type(self).__name__}: every element must be callable, got {m!r}"
-                                f"{'' if key is None else f' for {key!r}'}.")
+                raise BrainPyTypeError(f"{type(self).__name__}: every element must be callable, got {m!r}"
+                                       f"{'' if key is None else f' for {key!r}'}.")
         self._entries = entries
         objects = [m for _, m in entries if isinstance(m, bm.BrainPyObject)]
         self.register_implicit_nodes(objects)
@@ -63,12 +64,12 @@ class Sequential(bm.BrainPyObject):
             for key, m in self._entries:
                 if key == item:
                     return m
-            raise KeyError(f"{self.name}: no element named {item!r}.")
+            raise BrainPyKeyError(f"{self.name}: no element named {item!r}.")
         try:
             return self._entries[item][1]
         except IndexError:
-            raise IndexError(f"{self.name}: index {item!r} is out of range for its {len(self._entries)} "
-                             f"element(s).") from None
+            raise BrainPyIndexError(f"{self.name}: index {item!r} is out of range for its {len(self._entries)} "
+                                    f"element(s).") from None
 
     def __repr__(self):
         lines = []
@@ -87,7 +88,7 @@ class Sequential(bm.BrainPyObject):
         elif len(args) == 1:
             shared, x = {}, args[0]
         else:
-            raise TypeError(f"{self.name}: call as seq(x) or seq(shared, x), got {len(args)} positional arguments.")
+            raise BrainPyTypeError(f"{self.name}: call as seq(x) or seq(shared, x), got {len(args)} positional arguments.")
         shared = dict(shared or {})
         shared.update(kwargs)
         for _, m in self._entries:

@@ -1,6 +1,7 @@
 """Plotting node graphs with networkx and matplotlib."""
 
 from typing import Tuple
+from brainpy.errors import ModelBuildError
 
 __all__ = ["plot_node_graph"]
 
@@ -29,7 +30,7 @@ def plot_node_graph(node, fig_size: Tuple[float, float] = (10, 10), node_size: i
     import networkx as nx
 
     if layout not in _LAYOUTS:
-        raise ValueError(f"plot_node_graph: layout must be one of {_LAYOUTS}, got {layout!r}.")
+        raise ModelBuildError(f"plot_node_graph: layout must be one of {_LAYOUTS}, got {layout!r}.")
     graph = node._graph()
     g = nx.DiGraph()
     g.add_nodes_from(n.name for n in graph.nodes)

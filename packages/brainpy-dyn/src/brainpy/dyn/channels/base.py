@@ -18,7 +18,7 @@ import jax.numpy as jnp
 
 import brainpy.math as bm
 from brainpy.dyn.base import Channel, check_time_constants
-from brainpy.errors import ModelBuildError
+from brainpy.errors import ModelBuildError, NoImplementationError
 from brainpy.initialize import init_param
 
 __all__ = [
@@ -88,7 +88,7 @@ class GatedChannel(IonChannel):
 
     def gate_dynamics(self, V, C=None):
         """``{gate: (steady state, time constant)}`` at the potential ``V`` (and calcium ``C``)."""
-        raise NotImplementedError(f"{type(self).__name__} must implement gate_dynamics(V, C).")
+        raise NoImplementationError(f"{type(self).__name__} must implement gate_dynamics(V, C).")
 
     def update(self, tdi, V, C=None, E=None):
         dt = tdi["dt"]

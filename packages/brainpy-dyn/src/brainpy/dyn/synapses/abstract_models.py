@@ -9,7 +9,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy import connect
 from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
-from brainpy.errors import ModelBuildError
+from brainpy.errors import ModelBuildError, NoImplementationError
 from brainpy.initialize import init_param
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
 from brainpy.math.operators.pre_syn_post import pre2post_event_sum_into
@@ -31,7 +31,7 @@ class _ExpConductance(TwoEndConn):
         self.check_post_attrs("input")
 
     def _arrival(self, spike):
-        raise NotImplementedError(f"{type(self).__name__} must define _arrival(spike).")
+        raise NoImplementationError(f"{type(self).__name__} must define _arrival(spike).")
 
     def output(self, g):
         """The current given to the post-synaptic group for the conductance ``g``."""

@@ -11,7 +11,7 @@ from typing import Sequence
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.errors import IntegratorError
+from brainpy.errors import IntegratorError, NoImplementationError
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.math.ndarray import Variable, unwrap
 
@@ -81,7 +81,7 @@ class FDEIntegrator(Integrator):
         self._reset_memory()
 
     def _reset_memory(self):
-        raise NotImplementedError
+        raise NoImplementationError
 
     def _buffer(self, value: Sequence, length: int):
         return Variable(jnp.zeros((length,) + tuple(jnp.shape(value)), dtype=jnp.asarray(value).dtype))

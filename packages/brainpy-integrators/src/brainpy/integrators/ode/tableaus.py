@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction as F
 from typing import Optional, Tuple
+from brainpy.errors import IntegratorError
 
 __all__ = [
     "ButcherTableau",
@@ -69,23 +70,23 @@ class ButcherTableau:
         s = len(self.b)
         where = f"ButcherTableau({self.name!r})"
         if len(self.a) != s or len(self.c) != s:
-            raise ValueError(f"{where}: a, b and c must describe {s} stages, got {len(self.a)} rows of a and {len(self.c)} nodes.")
+            raise IntegratorError(f"{where}: a, b and c must describe {s} stages, got {len(self.a)} rows of a and {len(self.c)} nodes.")
         for i, row in enumerate(self.a):
             if len(row) != i:
-                raise ValueError(f"{where}: row {i} of a must have {i} entries (explicit method), got {len(row)}.")
+                raise IntegratorError(f"{where}: row {i} of a must have {i} entries (explicit method), got {len(row)}.")
             if abs(float(sum(row, 0)) - float(self.c[i])) > _TOL:
-                raise ValueError(f"{where}: row {i} of a sums to {float(sum(row, 0))}, expected c[{i}] = {float(self.c[i])}.")
+                raise IntegratorError(f"{where}: row {i} of a sums to {float(sum(row, 0))}, expected c[{i}] = {float(self.c[i])}.")
         if abs(float(sum(self.b, 0)) - 1.0) > _TOL:
-            raise ValueError(f"{where}: the weights b sum to {float(sum(self.b, 0))}, expected 1.")
+            raise IntegratorError(f"{where}: the weights b sum to {float(sum(self.b, 0))}, expected 1.")
         if (self.b_star is None) != (self.embedded_order is None):
-            raise ValueError(f"{where}: give both b_star and embedded_order, or neither.")
+            raise IntegratorError(f"{where}: give both b_star and embedded_order, or neither.")
         if self.b_star is not None:
             if len(self.b_star) != s:
-                raise ValueError(f"{where}: b_star must have {s} weights, got {len(self.b_star)}.")
+                raise IntegratorError(f"{where}: b_star must have {s} weights, got {len(self.b_star)}.")
             if abs(float(sum(self.b_error, 0))) > _TOL:
-                raise ValueError(f"{where}: the error weights b - b_star sum to {float(sum(self.b_error, 0))}, expected 0.")
+                raise IntegratorError(f"{where}: the error weights b - b_star sum to {float(sum(self.b_error, 0))}, expected 0.")
         if self.order < 1:
-            raise ValueError(f"{where}: order must be >= 1, got {self.order}.")
+            raise IntegratorError(f"{where}: order must be >= 1, got {self.order}.")
 
     @property
     def stages(self) -> int:
@@ -117,7 +118,7 @@ RALSTON2 = ButcherTableau("Ralston2", 2, a=((), (F(2, 3),)), b=(F(1, 4), F(3, 4)
 def rk2_tableau(beta: float) -> ButcherTableau:
     """The generic second-order two-stage method with node ``beta`` (2/3 gives Ralston's)."""
     if not beta:
-        raise ValueError(f"RK2: beta must be non-zero, got {beta!r}.")
+        raise IntegratorError(f"RK2: beta must be non-zero, got {beta!r}.")
     return ButcherTableau(
         "RK2", 2, a=((), (beta,)), b=(1 - 1 / (2 * beta), 1 / (2 * beta)), c=(0.0, beta)
     )

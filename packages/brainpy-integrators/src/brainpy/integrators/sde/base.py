@@ -21,7 +21,7 @@ import math
 import jax
 import jax.numpy as jnp
 
-from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.errors import DiffEqError, IntegratorError, NoImplementationError
 from brainpy.integrators import constants
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.math.ndarray import Array, unwrap
@@ -236,7 +236,7 @@ class SDEIntegrator(Integrator):
         """
         if type(self)._sde_step is not SDEIntegrator._sde_step:  # written against the old private name
             return self._sde_step(values, t, params, dt, dWs, dZs)
-        raise NotImplementedError(
+        raise NoImplementationError(
             f"{type(self).__name__} must define sde_step(self, values, t, params, dt, dWs, dZs)."
         )
 
@@ -304,4 +304,4 @@ class SDEIntegrator(Integrator):
         return "\n".join(lines)
 
     def _step_code(self):
-        raise NotImplementedError
+        raise NoImplementationError

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 from brainpy.integrators import constants
 from brainpy.integrators.sde.base import SDEIntegrator
 from brainpy.integrators.utils import format_coef
+from brainpy.errors import BrainPyTypeError, IntegratorError
 
 __all__ = ["SRITableau", "SRKIntegrator", "SRK1W1", "SRK2W1", "KlPl", "SRIW1_TABLEAU", "SRI2W1_TABLEAU", "KLPL_TABLEAU"]
 
@@ -67,19 +68,19 @@ class SRITableau:
         where = f"SRITableau({self.name!r})"
         for label in ("c0", "c1", "A0", "A1", "B0", "B1", "beta1", "beta2", "beta3", "beta4"):
             if len(getattr(self, label)) != s:
-                raise ValueError(f"{where}: {label} must have {s} entries (stages), got {len(getattr(self, label))}.")
+                raise IntegratorError(f"{where}: {label} must have {s} entries (stages), got {len(getattr(self, label))}.")
         for label in ("A0", "A1", "B0", "B1"):
             for i, row in enumerate(getattr(self, label)):
                 if len(row) != i:
-                    raise ValueError(f"{where}: row {i} of {label} must have {i} entries (explicit method), got {len(row)}.")
+                    raise IntegratorError(f"{where}: row {i} of {label} must have {i} entries (explicit method), got {len(row)}.")
         for a, c in (("A0", "c0"), ("A1", "c1")):
             for i, row in enumerate(getattr(self, a)):
                 if abs(float(sum(row, 0)) - float(getattr(self, c)[i])) > _TOL:
-                    raise ValueError(f"{where}: row {i} of {a} sums to {float(sum(row, 0))}, expected {c}[{i}] = {float(getattr(self, c)[i])}.")
+                    raise IntegratorError(f"{where}: row {i} of {a} sums to {float(sum(row, 0))}, expected {c}[{i}] = {float(getattr(self, c)[i])}.")
         for label, total in (("alpha", 1), ("beta1", 1), ("beta2", 0), ("beta3", 0), ("beta4", 0)):
             got = float(sum(getattr(self, label), 0))
             if abs(got - total) > _TOL:
-                raise ValueError(f"{where}: {label} sums to {got}, expected {total}.")
+                raise IntegratorError(f"{where}: {label} sums to {got}, expected {total}.")
 
     @property
     def stages(self) -> int:
@@ -152,7 +153,7 @@ class SRKIntegrator(SDEIntegrator):
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         tableau = type(self).tableau if tableau is None else tableau
         if not isinstance(tableau, SRITableau):
-            raise TypeError(f"{self.name}: tableau must be an SRITableau, got {tableau!r}.")
+            raise BrainPyTypeError(f"{self.name}: tableau must be an SRITableau, got {tableau!r}.")
         self.tableau = tableau
         self.strong_order = tableau.strong_order
         self._show()

@@ -71,8 +71,8 @@ def _skip_table_np(p: float) -> np.ndarray:
         log_q = np.log1p(-p)
         length = int(np.ceil(np.log(2. ** -24) / log_q)) + 2
         if length > _MAX_SKIP_TABLE:
-            raise ValueError(f"'conn_prob'={p!r} is too small for just-in-time connectivity: its "
-                             f"skip table would hold {length} words (at most {_MAX_SKIP_TABLE}).")
+            raise MathError(f"'conn_prob'={p!r} is too small for just-in-time connectivity: its "
+                            f"skip table would hold {length} words (at most {_MAX_SKIP_TABLE}).")
         m = np.arange(length, dtype=np.float64)
         thresholds = np.minimum(np.ceil(2. ** 24 * -np.expm1((m + 1.) * log_q)), 2. ** 24).astype(np.uint64)
         saturated = np.flatnonzero(thresholds >= (1 << 24))

@@ -35,8 +35,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import pluggy
 
-from brainpy.errors import PluginError, PluginWarning
-from brainpy.math.plugins import hookspecs
+from brainpy.errors import BrainPyTypeError, BrainPyValueError, PluginError, PluginWarning
+from brainpy.math.plugins import hookspecs, records
 from brainpy.tools.env import env_flag
 from brainpy.math.plugins.records import (
     ConnectorSpec,
@@ -426,7 +426,7 @@ def register(record: Record, replace: bool = False) -> Record:
     """
     kinds = [kind for kind, record_type in HOOKS.values() if isinstance(record, record_type)]
     if not kinds:
-        raise TypeError(f"register: expected a plugin record, got {type(record).__name__}.")
+        raise BrainPyTypeError(f"register: expected a plugin record, got {type(record).__name__}.")
     kind = kinds[0]
     with _lock:
         registry = get_registry()
@@ -446,7 +446,7 @@ def list_plugins(kind: Optional[str] = None) -> List[Registration]:
     rows = get_registry().rows()
     if kind is not None:
         if kind not in KINDS:
-            raise ValueError(f"list_plugins(kind={kind!r}): expected one of {KINDS}.")
+            raise BrainPyValueError(f"list_plugins(kind={kind!r}): expected one of {KINDS}.")
         rows = [r for r in rows if r.kind == kind]
     return rows
 
@@ -475,6 +475,9 @@ def provider_of(record: Record) -> Optional[Provider]:
         if row.record is record:
             return row.provider
     return None
+
+
+records.PROVIDER_LOOKUP[0] = provider_of
 
 
 def iter_records(kind: str) -> Iterable[Record]:

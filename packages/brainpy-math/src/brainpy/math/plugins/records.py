@@ -9,6 +9,11 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, Tuple, Union
+from brainpy.errors import BrainPyTypeError, BrainPyValueError
+
+# Who registered a record, for the error of a lazy factory that cannot be imported: the registry
+# (brainpy.math.plugins.manager, a layer above these records) installs its lookup here.
+PROVIDER_LOOKUP = [lambda record: None]
 
 __all__ = [
     "Record",
@@ -63,29 +68,29 @@ class Record:
     def __post_init__(self):
         cls = type(self).__name__
         if not isinstance(self.name, str) or not _NAME.match(self.name):
-            raise ValueError(f"{cls}.name: expected an identifier-like string, got {self.name!r}.")
+            raise BrainPyValueError(f"{cls}.name: expected an identifier-like string, got {self.name!r}.")
         if isinstance(self.aliases, str):
-            raise TypeError(f"{cls}({self.name!r}).aliases: expected a sequence of names, got the string {self.aliases!r}.")
+            raise BrainPyTypeError(f"{cls}({self.name!r}).aliases: expected a sequence of names, got the string {self.aliases!r}.")
         aliases = tuple(self.aliases)
         for alias in aliases:
             if not isinstance(alias, str) or not _NAME.match(alias):
-                raise ValueError(f"{cls}({self.name!r}).aliases: {alias!r} is not an identifier-like string.")
+                raise BrainPyValueError(f"{cls}({self.name!r}).aliases: {alias!r} is not an identifier-like string.")
         object.__setattr__(self, "aliases", aliases)
         if isinstance(self.factory, str):
             if not _LAZY.match(self.factory):
-                raise ValueError(
+                raise BrainPyValueError(
                     f"{cls}({self.name!r}).factory: a lazy factory must look like 'package.module:attr', "
                     f"got {self.factory!r}."
                 )
         elif not callable(self.factory):
-            raise TypeError(
+            raise BrainPyTypeError(
                 f"{cls}({self.name!r}).factory: expected a callable or a 'module:attr' string, "
                 f"got {type(self.factory).__name__}."
             )
         if self.kind_field is not None:
             value = getattr(self, self.kind_field)
             if value not in self.kind_values:
-                raise ValueError(
+                raise BrainPyValueError(
                     f"{cls}({self.name!r}).{self.kind_field}: expected one of {self.kind_values}, got {value!r}."
                 )
 
@@ -109,9 +114,8 @@ class Record:
             if isinstance(e, KeyboardInterrupt):
                 raise
             from brainpy.errors import PluginError
-            from brainpy.math.plugins.manager import provider_of
 
-            provider = provider_of(self)
+            provider = PROVIDER_LOOKUP[0](self)
             source = f"registered by {provider}" if provider is not None else "not registered by any plugin"
             cause = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
             raise PluginError(
@@ -145,7 +149,7 @@ class IntegratorSpec(Record):
         order = self.order
         if order is not None and (isinstance(order, bool) or not isinstance(order, (int, float))
                                   or not order > 0):
-            raise ValueError(f"IntegratorSpec({self.name!r}).order: expected a positive number, got {order!r}.")
+            raise BrainPyValueError(f"IntegratorSpec({self.name!r}).order: expected a positive number, got {order!r}.")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import jax.numpy as jnp
 
 import brainpy.math as bm
 from brainpy.math.ndarray import unwrap
+from brainpy.errors import ModelBuildError, NoImplementationError
 
 __all__ = ["OfflineAlgorithm", "RidgeRegression", "LinearRegression"]
 
@@ -19,12 +20,12 @@ class OfflineAlgorithm(bm.BrainPyObject):
     def __call__(self, targets, inputs, outputs=None):
         targets, inputs = jnp.asarray(unwrap(targets)), jnp.asarray(unwrap(inputs))
         if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[0] != targets.shape[0]:
-            raise ValueError(f"{type(self).__name__}: expected inputs (num_sample, num_input) and targets "
-                             f"(num_sample, num_output), got {inputs.shape} and {targets.shape}.")
+            raise ModelBuildError(f"{type(self).__name__}: expected inputs (num_sample, num_input) and targets "
+                                  f"(num_sample, num_output), got {inputs.shape} and {targets.shape}.")
         return self.call(targets, inputs, None if outputs is None else jnp.asarray(unwrap(outputs)))
 
     def call(self, targets, inputs, outputs=None):
-        raise NotImplementedError(f"{type(self).__name__} must implement call(targets, inputs, outputs).")
+        raise NoImplementationError(f"{type(self).__name__} must implement call(targets, inputs, outputs).")
 
     def __repr__(self):
         return type(self).__name__
@@ -49,7 +50,7 @@ class RidgeRegression(OfflineAlgorithm):
     def __init__(self, beta: float = 1e-7, name=None):
         super().__init__(name=name)
         if beta < 0:
-            raise ValueError(f"{type(self).__name__}: beta must be >= 0, got {beta!r}.")
+            raise ModelBuildError(f"{type(self).__name__}: beta must be >= 0, got {beta!r}.")
         self.beta = float(beta)
 
     def call(self, targets, inputs, outputs=None):

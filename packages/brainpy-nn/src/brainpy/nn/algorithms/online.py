@@ -4,6 +4,7 @@ import jax.numpy as jnp
 
 import brainpy.math as bm
 from brainpy.math.ndarray import unwrap
+from brainpy.errors import BrainPyKeyError, ModelBuildError, NoImplementationError
 
 __all__ = ["OnlineAlgorithm", "RLS", "ForceLearning", "LMS"]
 
@@ -25,7 +26,7 @@ class OnlineAlgorithm(bm.BrainPyObject):
                          jnp.asarray(unwrap(output)))
 
     def call(self, identifier, target, input, output):
-        raise NotImplementedError(f"{type(self).__name__} must implement call(identifier, target, input, output).")
+        raise NoImplementationError(f"{type(self).__name__} must implement call(identifier, target, input, output).")
 
     def __repr__(self):
         return type(self).__name__
@@ -47,7 +48,7 @@ class RLS(OnlineAlgorithm):
     def __init__(self, alpha: float = 0.1, name=None):
         super().__init__(name=name)
         if alpha <= 0:
-            raise ValueError(f"{type(self).__name__}: alpha must be positive, got {alpha!r}.")
+            raise ModelBuildError(f"{type(self).__name__}: alpha must be positive, got {alpha!r}.")
         self.alpha = float(alpha)
         self.Ps = {}
 
@@ -58,7 +59,7 @@ class RLS(OnlineAlgorithm):
 
     def call(self, identifier, target, input, output):
         if identifier not in self.Ps:
-            raise KeyError(f"{self.name}: no state for {identifier!r}; call initialize() first.")
+            raise BrainPyKeyError(f"{self.name}: no state for {identifier!r}; call initialize() first.")
         p = self.Ps[identifier]
         k = p.value @ input.T
         c = jnp.linalg.inv(jnp.eye(input.shape[0], dtype=k.dtype) + input @ k)
@@ -85,7 +86,7 @@ class LMS(OnlineAlgorithm):
     def __init__(self, alpha: float = 0.1, name=None):
         super().__init__(name=name)
         if alpha <= 0:
-            raise ValueError(f"{type(self).__name__}: alpha must be positive, got {alpha!r}.")
+            raise ModelBuildError(f"{type(self).__name__}: alpha must be positive, got {alpha!r}.")
         self.alpha = float(alpha)
 
     def call(self, identifier, target, input, output):

@@ -5,6 +5,7 @@ from typing import Optional, Sequence, Tuple
 from brainpy.math.plugins import TrainingAlgorithmSpec, get_registry, register
 from brainpy.nn.algorithms.offline import OfflineAlgorithm
 from brainpy.nn.algorithms.online import OnlineAlgorithm
+from brainpy.errors import BrainPyTypeError, ModelBuildError
 
 __all__ = [
     "get_supported_online_methods",
@@ -43,14 +44,14 @@ def _register(mode, name, method, aliases, description, replace):
 
         def factory(**kwargs):
             if kwargs:
-                raise TypeError(f"The {mode} method {name!r} was registered as an instance; it takes no "
-                                f"arguments, got {sorted(kwargs)}.")
+                raise BrainPyTypeError(f"The {mode} method {name!r} was registered as an instance; it takes no "
+                                       f"arguments, got {sorted(kwargs)}.")
             return instance
     elif isinstance(method, type) and issubclass(method, base):
         factory = method
     else:
-        raise TypeError(f"register_{mode}_method({name!r}): expected a subclass or an instance of "
-                        f"{base.__name__}, got {method!r}.")
+        raise BrainPyTypeError(f"register_{mode}_method({name!r}): expected a subclass or an instance of "
+                               f"{base.__name__}, got {method!r}.")
     return register(TrainingAlgorithmSpec(name=name, factory=factory, aliases=tuple(aliases),
                                           description=description, mode=mode), replace=replace)
 
@@ -100,20 +101,20 @@ def get_training_method(fit_method, mode: str, default: Optional[str] = None, ow
     if isinstance(fit_method, dict):
         kwargs = dict(fit_method)
         if "name" not in kwargs:
-            raise ValueError(f"{owner}: a dict fit_method needs a 'name' key, got {fit_method!r}.")
+            raise ModelBuildError(f"{owner}: a dict fit_method needs a 'name' key, got {fit_method!r}.")
         fit_method = kwargs.pop("name")
     if not isinstance(fit_method, str):
-        raise TypeError(f"{owner}: fit_method must be a name, a dict(name=..., ...) or a {base.__name__} "
-                        f"instance, got {fit_method!r}.")
+        raise BrainPyTypeError(f"{owner}: fit_method must be a name, a dict(name=..., ...) or a {base.__name__} "
+                               f"instance, got {fit_method!r}.")
     record = get_registry().get(_KIND, fit_method)
     known = _names(mode)
     if record is None:
-        raise ValueError(f"{owner}: unknown {mode} training method {fit_method!r}; the known ones are {known}.")
+        raise ModelBuildError(f"{owner}: unknown {mode} training method {fit_method!r}; the known ones are {known}.")
     if record.mode != mode:
-        raise ValueError(f"{owner}: {fit_method!r} is an {record.mode} training method; expected an {mode} one "
-                         f"of {known}.")
+        raise ModelBuildError(f"{owner}: {fit_method!r} is an {record.mode} training method; expected an {mode} one "
+                              f"of {known}.")
     method = record.load()(**kwargs)
     if not isinstance(method, base):
-        raise TypeError(f"{owner}: the {mode} method {fit_method!r} built {type(method).__name__}, not a "
-                        f"{base.__name__}.")
+        raise BrainPyTypeError(f"{owner}: the {mode} method {fit_method!r} built {type(method).__name__}, not a "
+                               f"{base.__name__}.")
     return method

@@ -14,6 +14,7 @@ from brainpy.initialize import OneInit, Orthogonal, XavierNormal, ZeroInit
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import _concat_last, _num_features, _param
+from brainpy.errors import ModelBuildError
 
 __all__ = [
     "GeneralConv", "Conv1D", "Conv2D", "Conv3D",
@@ -27,13 +28,13 @@ __all__ = [
 
 def _one_input(node):
     if len(node.feedforward_shapes) != 1:
-        raise ValueError(f"{node._owner} takes one input, got shapes {node.feedforward_shapes}.")
+        raise ModelBuildError(f"{node._owner} takes one input, got shapes {node.feedforward_shapes}.")
     return node.feedforward_shapes[0]
 
 
 def _positive_int(value, owner, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}.")
+        raise ModelBuildError(f"{owner}: {name} must be a positive int, got {value!r}.")
     return int(value)
 
 
@@ -42,7 +43,7 @@ def _tuple(value, n, owner, name):
         return (int(value),) * n
     value = tuple(int(v) for v in value)
     if len(value) != n:
-        raise ValueError(f"{owner}: {name} must be an int or a sequence of {n} ints, got {value!r}.")
+        raise ModelBuildError(f"{owner}: {name} must be an int or a sequence of {n} ints, got {value!r}.")
     return value
 
 
@@ -85,7 +86,7 @@ class GeneralConv(Node):
         self.out_channels = _positive_int(out_channels, self._owner, "out_channels")
         self.groups = _positive_int(groups, self._owner, "groups")
         if self.out_channels % self.groups:
-            raise ValueError(f"{self._owner}: out_channels={out_channels} is not divisible by groups={groups}.")
+            raise ModelBuildError(f"{self._owner}: out_channels={out_channels} is not divisible by groups={groups}.")
         self.kernel_size, self.strides, self.padding = kernel_size, strides, padding
         self.lhs_dilation, self.rhs_dilation = lhs_dilation, rhs_dilation
         self.w_init, self.b_init = w_init, b_init
@@ -96,24 +97,24 @@ class GeneralConv(Node):
         n = len(shape) - 2
         if n < 1 or (self.num_spatial is not None and n != self.num_spatial):
             expected = self.num_spatial or "at least 1"
-            raise ValueError(f"{self._owner} expects inputs (batch, *spatial, channels) with {expected} spatial "
-                             f"axes, got shape {shape}.")
+            raise ModelBuildError(f"{self._owner} expects inputs (batch, *spatial, channels) with {expected} spatial "
+                                  f"axes, got shape {shape}.")
         in_channels = shape[-1]
         if in_channels % self.groups:
-            raise ValueError(f"{self._owner}: in_channels={in_channels} is not divisible by groups={self.groups}.")
+            raise ModelBuildError(f"{self._owner}: in_channels={in_channels} is not divisible by groups={self.groups}.")
         self._kernel = _tuple(self.kernel_size, n, self._owner, "kernel_size")
         self._strides = _tuple(self.strides, n, self._owner, "strides")
         self._lhs = _tuple(self.lhs_dilation, n, self._owner, "lhs_dilation")
         self._rhs = _tuple(self.rhs_dilation, n, self._owner, "rhs_dilation")
         if isinstance(self.padding, str):
             if self.padding.upper() not in ("SAME", "VALID"):
-                raise ValueError(f"{self._owner}: padding must be 'SAME', 'VALID' or (low, high) pairs, got {self.padding!r}.")
+                raise ModelBuildError(f"{self._owner}: padding must be 'SAME', 'VALID' or (low, high) pairs, got {self.padding!r}.")
             self._padding = self.padding.upper()
         else:
             self._padding = tuple(tuple(int(v) for v in p) for p in self.padding)
         spatial = "DHW"[-n:] if n <= 3 else None
         if spatial is None:
-            raise ValueError(f"{self._owner}: at most 3 spatial axes are supported, got {n}.")
+            raise ModelBuildError(f"{self._owner}: at most 3 spatial axes are supported, got {n}.")
         self._dims = ("N" + spatial + "C", spatial + "IO", "N" + spatial + "C")
         w_shape = self._kernel + (in_channels // self.groups, self.out_channels)
         self.w = _param(self, init_param(self.w_init, w_shape, allow_none=False))
@@ -127,13 +128,13 @@ class GeneralConv(Node):
         fb_shapes = self.feedback_shapes
         for shape in fb_shapes:
             if len(shape) != len(ff_shape) or tuple(shape[1:-1]) != tuple(ff_shape[1:-1]):
-                raise ValueError(f"{self._owner}: the feedback of shape {shape} must have the spatial shape of the "
-                                 f"feedforward input {ff_shape} (batch, *spatial, channels); it is concatenated to "
-                                 f"the input on the channel axis.")
+                raise ModelBuildError(f"{self._owner}: the feedback of shape {shape} must have the spatial shape of the "
+                                      f"feedforward input {ff_shape} (batch, *spatial, channels); it is concatenated to "
+                                      f"the input on the channel axis.")
         in_channels = int(ff_shape[-1]) + sum(int(s[-1]) for s in fb_shapes)
         if in_channels % self.groups:
-            raise ValueError(f"{self._owner}: in_channels + feedback channels = {in_channels} is not divisible by "
-                             f"groups={self.groups}.")
+            raise ModelBuildError(f"{self._owner}: in_channels + feedback channels = {in_channels} is not divisible by "
+                                  f"groups={self.groups}.")
         w_shape = self._kernel + (in_channels // self.groups, self.out_channels)
         self.w = _param(self, init_param(self.w_init, w_shape, allow_none=False))
 
@@ -189,7 +190,7 @@ class Dropout(Node):
     def __init__(self, prob: float, seed: Optional[int] = None, **kwargs):
         super().__init__(**kwargs)
         if not 0. < prob <= 1.:
-            raise ValueError(f"{self._owner}: prob (the keep probability) must be in (0, 1], got {prob!r}.")
+            raise ModelBuildError(f"{self._owner}: prob (the keep probability) must be in (0, 1], got {prob!r}.")
         self.prob = float(prob)
         self.rng = bm.random.RandomState(seed)
 
@@ -392,18 +393,18 @@ class Pool(Node):
                  window_shape=None, **kwargs):
         super().__init__(**kwargs)
         if (kernel_size is None) == (window_shape is None):
-            raise ValueError(f"{self._owner}: give the window as kernel_size (or its 2.1.12 name window_shape), "
-                             f"exactly one of them; got kernel_size={kernel_size!r}, window_shape={window_shape!r}.")
+            raise ModelBuildError(f"{self._owner}: give the window as kernel_size (or its 2.1.12 name window_shape), "
+                                  f"exactly one of them; got kernel_size={kernel_size!r}, window_shape={window_shape!r}.")
         kernel_size = window_shape if kernel_size is None else kernel_size
         if isinstance(padding, str):
             if padding not in ("VALID", "SAME"):
-                raise ValueError(f"{self._owner}: padding must be 'VALID', 'SAME' or (low, high) pairs, got {padding!r}.")
+                raise ModelBuildError(f"{self._owner}: padding must be 'VALID', 'SAME' or (low, high) pairs, got {padding!r}.")
         else:
             try:
                 padding = tuple((int(lo), int(hi)) for lo, hi in padding)
             except (TypeError, ValueError):
-                raise ValueError(f"{self._owner}: padding must be 'VALID', 'SAME' or a sequence of (low, high) "
-                                 f"int pairs, got {padding!r}.") from None
+                raise ModelBuildError(f"{self._owner}: padding must be 'VALID', 'SAME' or a sequence of (low, high) "
+                                      f"int pairs, got {padding!r}.") from None
         self.kernel_size, self.strides, self.padding, self.channel_axis = kernel_size, strides, padding, channel_axis
 
     @property
@@ -416,7 +417,7 @@ class Pool(Node):
         ndim = len(shape)
         channel = None if self.channel_axis is None else self.channel_axis % ndim
         if channel == 0:
-            raise ValueError(f"{self._owner}: the channel axis cannot be the batch axis.")
+            raise ModelBuildError(f"{self._owner}: the channel axis cannot be the batch axis.")
         pooled = [a for a in range(1, ndim) if a != channel]
         kernel = _tuple(self.kernel_size, len(pooled), self._owner, "kernel_size")
         strides = (1,) * len(pooled) if self.strides is None else _tuple(self.strides, len(pooled), self._owner,
@@ -430,8 +431,8 @@ class Pool(Node):
             self._padding = self.padding
         else:
             if len(self.padding) != len(pooled):
-                raise ValueError(f"{self._owner}: padding has {len(self.padding)} (low, high) pairs, expected one per "
-                                 f"pooled axis ({len(pooled)}).")
+                raise ModelBuildError(f"{self._owner}: padding has {len(self.padding)} (low, high) pairs, expected one per "
+                                      f"pooled axis ({len(pooled)}).")
             pads = [(0, 0)] * ndim
             for a, p in zip(pooled, self.padding):
                 pads[a] = p
@@ -483,10 +484,10 @@ def _norm_axes(axis, ndim, owner):
     out = []
     for a in axes:
         if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
-            raise ValueError(f"{owner}: axis {a!r} is not an axis of inputs with {ndim} axes (batch first).")
+            raise ModelBuildError(f"{owner}: axis {a!r} is not an axis of inputs with {ndim} axes (batch first).")
         out.append(int(a) % ndim)
     if len(set(out)) != len(out):
-        raise ValueError(f"{owner}: axis {axis!r} repeats an axis.")
+        raise ModelBuildError(f"{owner}: axis {axis!r} repeats an axis.")
     return tuple(sorted(out))
 
 
@@ -572,16 +573,16 @@ class BatchNorm(_Norm):
     def init_ff(self):
         shape = _one_input(self)
         if self.ndims is not None and len(shape) not in self.ndims:
-            raise ValueError(f"{self._owner} expects inputs with {' or '.join(map(str, self.ndims))} axes "
-                             f"(batch first, channels last), got shape {shape}.")
+            raise ModelBuildError(f"{self._owner} expects inputs with {' or '.join(map(str, self.ndims))} axes "
+                                  f"(batch first, channels last), got shape {shape}.")
         ndim = len(shape)
         self._axes = tuple(range(ndim - 1)) if self.axis is None else _norm_axes(self.axis, ndim, self._owner)
         if 0 not in self._axes:
-            raise ValueError(f"{self._owner}: the batch axis 0 must be among the normalized axes, got axis={self.axis!r}.")
+            raise ModelBuildError(f"{self._owner}: the batch axis 0 must be among the normalized axes, got axis={self.axis!r}.")
         kept = tuple(a for a in range(ndim) if a not in self._axes)
         param_shape = tuple(shape[a] for a in kept)
         if any(n is None for n in param_shape):
-            raise ValueError(f"{self._owner}: the feature axes {kept} of inputs {shape} must have known sizes.")
+            raise ModelBuildError(f"{self._owner}: the feature axes {kept} of inputs {shape} must have known sizes.")
         self._affine_params(param_shape, kept)
         self.running_mean = bm.Variable(jnp.zeros(param_shape, dtype=bm.float_))
         self.running_var = bm.Variable(jnp.ones(param_shape, dtype=bm.float_))
@@ -642,8 +643,8 @@ class LayerNorm(_Norm):
         ndim = len(shape)
         self._axes = tuple(range(1, ndim)) if self.axis is None else _norm_axes(self.axis, ndim, self._owner)
         if 0 in self._axes:
-            raise ValueError(f"{self._owner}: layer normalization works per sample; the batch axis 0 cannot be "
-                             f"normalized, got axis={self.axis!r}.")
+            raise ModelBuildError(f"{self._owner}: layer normalization works per sample; the batch axis 0 cannot be "
+                                  f"normalized, got axis={self.axis!r}.")
         self._affine_params(tuple(shape[a] for a in self._axes), self._axes)
         self.set_output_shape(shape)
 
@@ -671,7 +672,7 @@ class GroupNorm(_Norm):
                  scale_initializer=OneInit(), **kwargs):
         super().__init__(epsilon, use_bias, use_scale, bias_initializer, scale_initializer, **kwargs)
         if (num_groups is None) == (group_size is None):
-            raise ValueError(f"{self._owner}: give exactly one of num_groups and group_size.")
+            raise ModelBuildError(f"{self._owner}: give exactly one of num_groups and group_size.")
         self.num_groups, self.group_size = num_groups, group_size
 
     def init_ff(self):
@@ -679,8 +680,8 @@ class GroupNorm(_Norm):
         channels = shape[-1]
         groups = self.num_groups if self.num_groups is not None else channels // self.group_size
         if groups < 1 or channels % groups:
-            raise ValueError(f"{self._owner}: {channels} channels cannot be split into groups "
-                             f"(num_groups={self.num_groups}, group_size={self.group_size}).")
+            raise ModelBuildError(f"{self._owner}: {channels} channels cannot be split into groups "
+                                  f"(num_groups={self.num_groups}, group_size={self.group_size}).")
         self._groups = groups
         self._affine_params((channels,))
         self.set_output_shape(shape)

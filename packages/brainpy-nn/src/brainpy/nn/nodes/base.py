@@ -11,6 +11,7 @@ from brainpy.initialize import XavierNormal, ZeroInit
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, _get_activation, init_param
 from brainpy.tools.checking import check_shape_consistency
+from brainpy.errors import BrainPyIndexError, ModelBuildError
 
 __all__ = ["Input", "Activation", "Dense", "DenseMD", "Concat", "Select", "Reshape", "Summation"]
 
@@ -50,7 +51,7 @@ class Input(Node):
 
     def init_ff(self):
         if len(self.feedforward_shapes) != 1:
-            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+            raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         self.set_output_shape(self.feedforward_shapes[0])
 
     def forward(self, ff, **kwargs):
@@ -75,7 +76,7 @@ class Activation(Node):
 
     def init_ff(self):
         if len(self.feedforward_shapes) != 1:
-            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+            raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         self.set_output_shape(self.feedforward_shapes[0])
 
     def forward(self, ff, **kwargs):
@@ -103,7 +104,7 @@ class Dense(Node):
                  trainable: bool = True, **kwargs):
         super().__init__(trainable=trainable, **kwargs)
         if isinstance(num_unit, bool) or not isinstance(num_unit, (int, np.integer)) or num_unit < 1:
-            raise ValueError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
+            raise ModelBuildError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
         self.num_unit = int(num_unit)
         self.weight_initializer = weight_initializer
         self.bias_initializer = bias_initializer
@@ -182,7 +183,7 @@ class Concat(Node):
         ndim = len(self.feedforward_shapes[0])
         axis = self.axis % ndim
         if axis == 0:
-            raise ValueError(f"{self._owner}: cannot concatenate along the batch axis (axis={self.axis}).")
+            raise ModelBuildError(f"{self._owner}: cannot concatenate along the batch axis (axis={self.axis}).")
         shape = list(fixed)
         shape.insert(axis, int(sum(free)))
         self.set_output_shape(tuple(shape))
@@ -204,15 +205,15 @@ class Select(Node):
 
     def init_ff(self):
         if len(self.feedforward_shapes) != 1:
-            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+            raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         shape = self.feedforward_shapes[0]
         probe = 7  # a batch size that an index keeping the batch axis leaves unchanged
         try:
             out = jax.eval_shape(lambda x: x[self.index], jax.ShapeDtypeStruct((probe,) + tuple(shape[1:]), jnp.float32))
         except (IndexError, TypeError) as e:
-            raise ValueError(f"{self._owner}: the index {self.index!r} does not fit inputs of shape {shape}: {e}") from e
+            raise ModelBuildError(f"{self._owner}: the index {self.index!r} does not fit inputs of shape {shape}: {e}") from e
         if len(out.shape) == 0 or out.shape[0] != probe:
-            raise ValueError(
+            raise ModelBuildError(
                 f"{self._owner}: the index {self.index!r} must keep the batch axis (axis 0); write node[:, ...]."
             )
         self._check_in_range((probe,) + tuple(shape[1:]))
@@ -227,8 +228,8 @@ class Select(Node):
         try:
             np.broadcast_to(np.zeros((), np.int8), shape)[index]
         except IndexError as e:
-            raise IndexError(f"{self._owner}: the selection {self.index!r} is out of range for the selected outputs of shape "
-                             f"{(None,) + tuple(shape[1:])} (batch axis first): {e}.") from None
+            raise BrainPyIndexError(f"{self._owner}: the selection {self.index!r} is out of range for the selected outputs of shape "
+                                    f"{(None,) + tuple(shape[1:])} (batch axis first): {e}.") from None
 
     def forward(self, ff, **kwargs):
         return bm.Array(unwrap(ff)[self.index])
@@ -250,19 +251,19 @@ class Reshape(Node):
 
     def init_ff(self):
         if len(self.feedforward_shapes) != 1:
-            raise ValueError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
+            raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         in_shape = self.feedforward_shapes[0][1:]
         if any(s is None for s in in_shape):
-            raise ValueError(f"{self._owner}: the input shape {self.feedforward_shapes[0]} must be known.")
+            raise ModelBuildError(f"{self._owner}: the input shape {self.feedforward_shapes[0]} must be known.")
         size = int(np.prod(in_shape))
         shape = list(self.shape)
         if shape.count(-1) > 1:
-            raise ValueError(f"{self._owner}: at most one -1 in shape, got {self.shape}.")
+            raise ModelBuildError(f"{self._owner}: at most one -1 in shape, got {self.shape}.")
         if -1 in shape:
             known = int(np.prod([s for s in shape if s != -1]))
             shape[shape.index(-1)] = size // known if known else 0
         if int(np.prod(shape)) != size:
-            raise ValueError(f"{self._owner}: cannot reshape inputs of shape {tuple(in_shape)} to {self.shape}.")
+            raise ModelBuildError(f"{self._owner}: cannot reshape inputs of shape {tuple(in_shape)} to {self.shape}.")
         if len(shape) > 1 and self.shape[0] == -1 and shape[0] == 1:
             shape = shape[1:]
         self.set_output_shape((None,) + tuple(shape))

@@ -11,6 +11,7 @@ from brainpy.initialize import Normal, ZeroInit
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import Dense, _concat_last, _num_features, _param
+from brainpy.errors import ModelBuildError
 
 __all__ = ["LinearReadout", "NVAR", "Reservoir"]
 
@@ -80,21 +81,21 @@ class Reservoir(RecurrentNode):
                  trainable: bool = False, **kwargs):
         super().__init__(trainable=trainable, **kwargs)
         if isinstance(num_unit, bool) or not isinstance(num_unit, (int, np.integer)) or num_unit < 1:
-            raise ValueError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
+            raise ModelBuildError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
         if not 0. < leaky_rate <= 1.:
-            raise ValueError(f"{self._owner}: leaky_rate must be in (0, 1], got {leaky_rate!r}.")
+            raise ModelBuildError(f"{self._owner}: leaky_rate must be in (0, 1], got {leaky_rate!r}.")
         if activation_type not in ("internal", "external"):
-            raise ValueError(f"{self._owner}: activation_type must be 'internal' or 'external', got {activation_type!r}.")
+            raise ModelBuildError(f"{self._owner}: activation_type must be 'internal' or 'external', got {activation_type!r}.")
         for name, value in (("ff_connectivity", ff_connectivity), ("rec_connectivity", rec_connectivity),
                             ("fb_connectivity", fb_connectivity)):
             if not 0. < value <= 1.:
-                raise ValueError(f"{self._owner}: {name} must be in (0, 1], got {value!r}.")
+                raise ModelBuildError(f"{self._owner}: {name} must be in (0, 1], got {value!r}.")
         if conn_type not in ("dense", "sparse"):
-            raise ValueError(f"{self._owner}: conn_type must be 'dense' or 'sparse', got {conn_type!r}.")
+            raise ModelBuildError(f"{self._owner}: conn_type must be 'dense' or 'sparse', got {conn_type!r}.")
         if noise_type not in ("normal", "uniform"):
-            raise ValueError(f"{self._owner}: noise_type must be 'normal' or 'uniform', got {noise_type!r}.")
+            raise ModelBuildError(f"{self._owner}: noise_type must be 'normal' or 'uniform', got {noise_type!r}.")
         if spectral_radius is not None and spectral_radius <= 0:
-            raise ValueError(f"{self._owner}: spectral_radius must be positive, got {spectral_radius!r}.")
+            raise ModelBuildError(f"{self._owner}: spectral_radius must be positive, got {spectral_radius!r}.")
         self.num_unit = int(num_unit)
         self.leaky_rate = float(leaky_rate)
         self.activation = _get_activation(activation, self._owner)
@@ -130,7 +131,7 @@ class Reservoir(RecurrentNode):
         if self.spectral_radius is not None:
             radius = float(np.max(np.abs(np.linalg.eigvals(wrec.astype(np.float64)))))
             if radius == 0.:
-                raise ValueError(f"{self._owner}: the recurrent weights are all zero; cannot set their spectral radius.")
+                raise ModelBuildError(f"{self._owner}: the recurrent weights are all zero; cannot set their spectral radius.")
             wrec = wrec * (self.spectral_radius / radius)
         self.Wrec = _param(self, jnp.asarray(wrec))
         self.bias = _param(self, init_param(self.bias_initializer, (self.num_unit,)))
@@ -191,7 +192,7 @@ class NVAR(RecurrentNode):
         super().__init__(**kwargs)
         for name, value in (("delay", delay), ("stride", stride)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{self._owner}: {name} must be a positive int, got {value!r}.")
+                raise ModelBuildError(f"{self._owner}: {name} must be a positive int, got {value!r}.")
         if order is None or order == 0:
             orders = ()
         elif isinstance(order, (int, np.integer)):
@@ -199,15 +200,15 @@ class NVAR(RecurrentNode):
         else:
             orders = tuple(int(o) for o in order)
         if any(o < 2 for o in orders):
-            raise ValueError(f"{self._owner}: the monomial orders must be >= 2 (the linear part is always "
-                             f"included), got {order!r}.")
+            raise ModelBuildError(f"{self._owner}: the monomial orders must be >= 2 (the linear part is always "
+                                  f"included), got {order!r}.")
         self.delay, self.stride, self.orders, self.constant = int(delay), int(stride), orders, bool(constant)
         self.num_delay = 1 + (self.delay - 1) * self.stride
         self.comb_ids = []
 
     def init_ff(self):
         if len(self.feedforward_shapes) != 1 or len(self.feedforward_shapes[0]) != 2:
-            raise ValueError(f"{self._owner} takes one input of shape (batch, features), got {self.feedforward_shapes}.")
+            raise ModelBuildError(f"{self._owner} takes one input of shape (batch, features), got {self.feedforward_shapes}.")
         self.num_in = int(self.feedforward_shapes[0][-1])
         linear_dim = self.delay * self.num_in
         self.comb_ids = [jnp.asarray(list(itertools.combinations_with_replacement(range(linear_dim), o)), dtype=jnp.int32)
@@ -221,7 +222,7 @@ class NVAR(RecurrentNode):
 
     def _names(self, current, delayed):
         if not self.is_ff_initialized:
-            raise ValueError(f"{self._owner}: the feature names need the input size; initialize the node first.")
+            raise ModelBuildError(f"{self._owner}: the feature names need the input size; initialize the node first.")
         linear = [current(i) for i in range(self.num_in)]
         for d in range(1, self.delay):
             linear += [delayed(i, d * self.stride) for i in range(self.num_in)]

@@ -17,6 +17,7 @@ from brainpy.nn.runners.rnn_runner import _as_jax, _time_major
 from brainpy.nn.runners.trainers import RNNTrainer
 from brainpy.optimizers import Optimizer
 from brainpy.tools.checking import serialize_kwargs
+from brainpy.errors import BrainPyTypeError, RunningError
 
 __all__ = ["BPTT", "BPFF"]
 
@@ -58,16 +59,16 @@ class BPTT(RNNTrainer):
         if isinstance(loss, str):
             fun = getattr(brainpy.losses, loss, None)
             if fun is None or not callable(fun):
-                raise ValueError(f"{type(self).__name__}: unknown loss {loss!r}; expected a function of brainpy.losses "
-                                 f"or a callable.")
+                raise RunningError(f"{type(self).__name__}: unknown loss {loss!r}; expected a function of brainpy.losses "
+                                   f"or a callable.")
             loss = fun
         if not callable(loss):
-            raise TypeError(f"{type(self).__name__}: loss must be callable or a name, got {type(loss).__name__}.")
+            raise BrainPyTypeError(f"{type(self).__name__}: loss must be callable or a name, got {type(loss).__name__}.")
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: optimizer must be a brainpy.optim.Optimizer, got "
-                            f"{type(optimizer).__name__}.")
+            raise BrainPyTypeError(f"{type(self).__name__}: optimizer must be a brainpy.optim.Optimizer, got "
+                                   f"{type(optimizer).__name__}.")
         if max_grad_norm is not None and max_grad_norm <= 0:
-            raise ValueError(f"{type(self).__name__}: max_grad_norm must be positive, got {max_grad_norm!r}.")
+            raise RunningError(f"{type(self).__name__}: max_grad_norm must be positive, got {max_grad_norm!r}.")
         self.loss = loss
         self.optimizer = optimizer
         self.max_grad_norm = max_grad_norm
@@ -85,8 +86,8 @@ class BPTT(RNNTrainer):
         """An ``(X, Y)`` pair: every array has the same number of samples (axis 0); NaN warns."""
         name = type(self).__name__
         if not (isinstance(train_data, (list, tuple)) and len(train_data) == 2):
-            raise TypeError(f"{name}.fit: train data must be an (X, Y) pair or a function returning "
-                            f"(X, Y) pairs, got {type(train_data).__name__}.")
+            raise BrainPyTypeError(f"{name}.fit: train data must be an (X, Y) pair or a function returning "
+                                   f"(X, Y) pairs, got {type(train_data).__name__}.")
         counts = {}
         for label, data in zip(("X", "Y"), train_data):
             items = list(data.items()) if isinstance(data, dict) else [(None, data)]
@@ -94,12 +95,12 @@ class BPTT(RNNTrainer):
                 shape = np.shape(unwrap(value))
                 array = label if key is None else f"{label}[{key!r}]"
                 if not shape:
-                    raise ValueError(f"{name}.fit: {array} needs a leading sample axis, got a scalar.")
+                    raise RunningError(f"{name}.fit: {array} needs a leading sample axis, got a scalar.")
                 counts[array] = shape[0]
         if len(set(counts.values())) > 1:
-            raise ValueError(f"{name}.fit: the inputs and targets disagree on the number of samples (axis 0): "
-                             + ", ".join(f"{k} has {v}" for k, v in counts.items())
-                             + "; every array of (X, Y) needs one entry per sample.")
+            raise RunningError(f"{name}.fit: the inputs and targets disagree on the number of samples (axis 0): "
+                               + ", ".join(f"{k} has {v}" for k, v in counts.items())
+                               + "; every array of (X, Y) needs one entry per sample.")
         self._warn_nan(train_data[0], train_data[1], stacklevel=5)
 
     def _check_targets(self, xs_dict, ys):
@@ -114,13 +115,13 @@ class BPTT(RNNTrainer):
             array = "Y" if key is None else f"Y[{key!r}]"
             if y.ndim == 0 or y.shape[0] != num_batch:
                 got = "a scalar" if y.ndim == 0 else f"{y.shape[0]} samples (shape {tuple(y.shape)})"
-                raise ValueError(f"{name}.fit: the targets {array} have {got}, the inputs {num_batch} samples; "
-                                 f"give one target per input sample (axis 0).")
+                raise RunningError(f"{name}.fit: the targets {array} have {got}, the inputs {num_batch} samples; "
+                                   f"give one target per input sample (axis 0).")
             if num_time is None:
                 continue
             shape = out.get(key) if isinstance(out, dict) else (out if key is None or len(items) == 1 else None)
             if shape is not None and y.ndim == len(shape) + 1 and y.shape[1] != num_time:
-                raise ValueError(
+                raise RunningError(
                     f"{name}.fit: the targets {array} have shape {tuple(y.shape)}, i.e. {y.shape[1]} time steps, "
                     f"but the inputs have {num_time}; give targets of shape ({num_batch}, {num_time}, ...), or "
                     f"({num_batch}, ...) for the last time step only."
@@ -131,8 +132,8 @@ class BPTT(RNNTrainer):
             yield from train_data()
             return
         if not (isinstance(train_data, (list, tuple)) and len(train_data) == 2):
-            raise TypeError(f"{type(self).__name__}.fit: train data must be an (X, Y) pair or a function returning "
-                            f"(X, Y) pairs, got {type(train_data).__name__}.")
+            raise BrainPyTypeError(f"{type(self).__name__}.fit: train data must be an (X, Y) pair or a function returning "
+                                   f"(X, Y) pairs, got {type(train_data).__name__}.")
         xs, ys = train_data
         xs = {k: _as_jax(v) for k, v in xs.items()} if isinstance(xs, dict) else _as_jax(xs)
         ys = {k: _as_jax(v) for k, v in ys.items()} if isinstance(ys, dict) else _as_jax(ys)
@@ -173,8 +174,8 @@ class BPTT(RNNTrainer):
     def _train_step_fn(self, kwargs):
         train_vars = dict(self.target.train_vars().unique())
         if not train_vars:
-            raise ValueError(f"{type(self).__name__}: {self.target!r} has no TrainVar to train; create its nodes "
-                             f"with trainable=True.")
+            raise RunningError(f"{type(self).__name__}: {self.target!r} has no TrainVar to train; create its nodes "
+                               f"with trainable=True.")
         self.optimizer.register_vars(train_vars)
         # the compiled step is cached on the trainer: a strong reference to the trainer here would
         # put it in a reference cycle, freed only by the cyclic garbage collector
@@ -213,7 +214,7 @@ class BPTT(RNNTrainer):
         """
         for name, value in (("num_batch", num_batch), ("num_train", num_train)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{type(self).__name__}.fit: {name} must be a positive int, got {value!r}.")
+                raise RunningError(f"{type(self).__name__}.fit: {name} must be a positive int, got {value!r}.")
         if not callable(train_data):
             self._check_pair(train_data)
         check_nan = callable(train_data)  # generated batches: each is checked until one holds NaN

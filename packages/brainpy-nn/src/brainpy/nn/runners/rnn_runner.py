@@ -11,6 +11,7 @@ from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import Network, Node
 from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
 from brainpy.tools.checking import serialize_kwargs
+from brainpy.errors import BrainPyTypeError, RunningError
 
 __all__ = ["RNNRunner"]
 
@@ -52,18 +53,18 @@ class RNNRunner:
     def __init__(self, target: Node, jit: Union[bool, Dict[str, bool]] = True, monitors: Sequence[str] = (),
                  progress_bar: bool = True):
         if not isinstance(target, Node):
-            raise TypeError(f"{type(self).__name__}: target must be a brainpy.nn.Node or Network, got "
-                            f"{type(target).__name__}.")
+            raise BrainPyTypeError(f"{type(self).__name__}: target must be a brainpy.nn.Node or Network, got "
+                                   f"{type(target).__name__}.")
         self.target = target
         if isinstance(jit, bool):
             self.jit = {k: jit for k in self._jit_keys}
         elif isinstance(jit, dict):
             unknown = [k for k in jit if k not in self._jit_keys]
             if unknown:
-                raise ValueError(f"{type(self).__name__}: unknown jit keys {unknown}; expected {self._jit_keys}.")
+                raise RunningError(f"{type(self).__name__}: unknown jit keys {unknown}; expected {self._jit_keys}.")
             self.jit = {k: bool(jit.get(k, True)) for k in self._jit_keys}
         else:
-            raise TypeError(f"{type(self).__name__}: jit must be a bool or a dict, got {jit!r}.")
+            raise BrainPyTypeError(f"{type(self).__name__}: jit must be a bool or a dict, got {jit!r}.")
         self.monitors = tuple(monitors or ())
         self.progress_bar = bool(progress_bar)
         self.mon = {}
@@ -81,16 +82,16 @@ class RNNRunner:
         out = {}
         for node, arrays in data.items():
             if len(arrays) != 1:
-                raise ValueError(f"{type(self).__name__}: give one array per entry node; {node.name} got "
-                                 f"{len(arrays)}.")
+                raise RunningError(f"{type(self).__name__}: give one array per entry node; {node.name} got "
+                                   f"{len(arrays)}.")
             out[node.name] = _as_jax(arrays[0])
         sizes = {(a.shape[0], a.shape[1]) if a.ndim >= 2 else None for a in out.values()}
         if None in sizes:
-            raise ValueError(f"{type(self).__name__}: inputs must be (num_batch, num_time, ...) arrays, got shapes "
-                             f"{ {k: v.shape for k, v in out.items()} }.")
+            raise RunningError(f"{type(self).__name__}: inputs must be (num_batch, num_time, ...) arrays, got shapes "
+                               f"{ {k: v.shape for k, v in out.items()} }.")
         if len(sizes) != 1:
-            raise ValueError(f"{type(self).__name__}: the inputs disagree on (num_batch, num_time): "
-                             f"{ {k: v.shape[:2] for k, v in out.items()} }.")
+            raise RunningError(f"{type(self).__name__}: the inputs disagree on (num_batch, num_time): "
+                               f"{ {k: v.shape[:2] for k, v in out.items()} }.")
         return out
 
     def _prepare(self, xs_dict, reset):
@@ -107,7 +108,7 @@ class RNNRunner:
             self._reset_state(num_batch)
         for node in graph.nodes:
             if node.state is not None and node.state.shape[0] != num_batch:
-                raise ValueError(
+                raise RunningError(
                     f"{type(self).__name__}: the state of {node.name} has batch size {node.state.shape[0]}, "
                     f"the data {num_batch}. Call target.initialize(num_batch={num_batch}) or pass reset=True."
                 )

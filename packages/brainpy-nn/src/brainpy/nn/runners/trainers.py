@@ -12,6 +12,7 @@ from brainpy.nn.algorithms.utils import get_training_method
 from brainpy.nn.base import Node
 from brainpy.nn.runners.rnn_runner import RNNRunner, _as_jax, _time_major
 from brainpy.tools.checking import serialize_kwargs, warn_nan
+from brainpy.errors import BrainPyTypeError, NoImplementationError, RunningError
 
 __all__ = ["RNNTrainer", "OnlineTrainer", "ForceLearning", "OfflineTrainer", "RidgeTrainer"]
 
@@ -37,15 +38,15 @@ class RNNTrainer(RNNRunner):
         self.train_losses = None
 
     def fit(self, train_data, **kwargs):
-        raise NotImplementedError(f"{type(self).__name__} must implement fit(train_data, ...).")
+        raise NoImplementationError(f"{type(self).__name__} must implement fit(train_data, ...).")
 
     def _iter_data(self, train_data):
         if callable(train_data):
             return iter(train_data())
         if isinstance(train_data, (list, tuple)) and len(train_data) == 2:
             return iter([tuple(train_data)])
-        raise TypeError(f"{type(self).__name__}.fit: train data must be an (X, Y) pair or a function returning "
-                        f"(X, Y) pairs, got {type(train_data).__name__}.")
+        raise BrainPyTypeError(f"{type(self).__name__}.fit: train data must be an (X, Y) pair or a function returning "
+                               f"(X, Y) pairs, got {type(train_data).__name__}.")
 
     def _warn_nan(self, xs, ys, stacklevel: int = 4):
         """Warn (`RuntimeWarning`) about each training input or target array that holds NaN.
@@ -66,8 +67,8 @@ class RNNTrainer(RNNRunner):
     def _train_nodes(self, method: str) -> List[Node]:
         nodes = [n for n in self.target._graph().nodes if n.trainable and hasattr(n, method)]
         if not nodes:
-            raise ValueError(f"{type(self).__name__}: {self.target!r} has no trainable node supporting "
-                             f"{method}() (e.g. a LinearReadout or Dense with trainable=True).")
+            raise RunningError(f"{type(self).__name__}: {self.target!r} has no trainable node supporting "
+                               f"{method}() (e.g. a LinearReadout or Dense with trainable=True).")
         return nodes
 
     def _format_ys(self, ys, nodes: Sequence[Node], num_batch: int) -> Dict[str, jnp.ndarray]:
@@ -75,18 +76,18 @@ class RNNTrainer(RNNRunner):
             out = {k: _as_jax(v) for k, v in ys.items()}
             missing = [n.name for n in nodes if n.name not in out]
             if missing:
-                raise ValueError(f"{type(self).__name__}.fit: no targets for the trained node(s) {missing}.")
+                raise RunningError(f"{type(self).__name__}.fit: no targets for the trained node(s) {missing}.")
         else:
             if len(nodes) != 1:
-                raise ValueError(f"{type(self).__name__}.fit: {len(nodes)} nodes are trained "
-                                 f"({[n.name for n in nodes]}); give the targets as a dict keyed by their names.")
+                raise RunningError(f"{type(self).__name__}.fit: {len(nodes)} nodes are trained "
+                                   f"({[n.name for n in nodes]}); give the targets as a dict keyed by their names.")
             out = {nodes[0].name: _as_jax(ys)}
         for n in nodes:
             y = out[n.name]
             if y.ndim < 2 or y.shape[0] != num_batch or y.shape[-1] != n.output_shape[-1]:
-                raise ValueError(f"{type(self).__name__}.fit: the targets of {n.name} have shape {y.shape}; expected "
-                                 f"({num_batch}, num_time, {n.output_shape[-1]}) or ({num_batch}, "
-                                 f"{n.output_shape[-1]}).")
+                raise RunningError(f"{type(self).__name__}.fit: the targets of {n.name} have shape {y.shape}; expected "
+                                   f"({num_batch}, num_time, {n.output_shape[-1]}) or ({num_batch}, "
+                                   f"{n.output_shape[-1]}).")
         return out
 
 
@@ -144,12 +145,12 @@ class OfflineTrainer(RNNTrainer):
                 if y.ndim == 2:
                     x = x[:, -1]
                 elif y.shape[:2] != x.shape[:2]:
-                    raise ValueError(f"{type(self).__name__}.fit: the targets of {n.name} have shape {y.shape}, "
-                                     f"the inputs cover (num_batch, num_time) = {x.shape[:2]}.")
+                    raise RunningError(f"{type(self).__name__}.fit: the targets of {n.name} have shape {y.shape}, "
+                                       f"the inputs cover (num_batch, num_time) = {x.shape[:2]}.")
                 inputs[n.name].append(jnp.reshape(x, (-1, x.shape[-1])))
                 targets[n.name].append(jnp.reshape(y, (-1, y.shape[-1])))
         if outs is None:
-            raise ValueError(f"{type(self).__name__}.fit: the training data are empty.")
+            raise RunningError(f"{type(self).__name__}.fit: the training data are empty.")
         for n in nodes:
             n.offline_fit(jnp.concatenate(targets[n.name]), jnp.concatenate(inputs[n.name]), self.fit_method)
         return outs
@@ -201,15 +202,15 @@ class OnlineTrainer(RNNTrainer):
             num_step = next(iter(xs_dict.values())).shape[1]
             for n in nodes:
                 if ys_dict[n.name].ndim != 3 or ys_dict[n.name].shape[1] != num_step:
-                    raise ValueError(f"{type(self).__name__}.fit: online targets need the time axis; the targets of "
-                                     f"{n.name} have shape {ys_dict[n.name].shape}, expected ({num_batch}, {num_step}, "
-                                     f"{n.output_shape[-1]}).")
+                    raise RunningError(f"{type(self).__name__}.fit: online targets need the time axis; the targets of "
+                                       f"{n.name} have shape {ys_dict[n.name].shape}, expected ({num_batch}, {num_step}, "
+                                       f"{n.output_shape[-1]}).")
                 if n.name not in self._prepared:
                     n.online_init(self.fit_method)
                     self._prepared.add(n.name)
             outs = self._fit_run(nodes, xs_dict, ys_dict, kwargs, num_step, progress_bar)
         if outs is None:
-            raise ValueError(f"{type(self).__name__}.fit: the training data are empty.")
+            raise RunningError(f"{type(self).__name__}.fit: the training data are empty.")
         return outs
 
     def _fit_run(self, nodes, xs_dict, ys_dict, kwargs, num_step, progress_bar):
