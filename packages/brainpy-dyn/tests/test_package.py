@@ -25,6 +25,7 @@ def _by_category():
 
 def test_dir_lists_every_registered_model():
     from brainpy.dyn import channels, models, neurons, rates, synapses
+    from brainpy.math.plugins import get_registry
 
     by_category = _by_category()
     everything = set().union(*by_category.values())
@@ -36,8 +37,21 @@ def test_dir_lists_every_registered_model():
                                (channels, ("channel",)), (rates, ("rate", "coupling"))]:
         expected = set().union(*(by_category.get(c, set()) for c in categories))
         assert expected and expected <= set(dir(module)), (module.__name__, sorted(expected - set(dir(module))))
-        # what dir() lists is reachable
+        # what dir() lists is reachable, and is the model of the module's categories
         for name in expected:
-            assert getattr(module, name) is getattr(brainpy.dyn, name)
+            assert getattr(module, name) is get_registry().get("models", name, categories).load()
     assert "IK_DR" in dir(brainpy.dyn) and "WilsonCowanModel" in dir(brainpy.dyn)
     assert "IK_DR" not in dir(neurons)
+
+
+def test_the_neuron_and_the_rate_fhn_share_their_name():
+    """Names are unique per category: ``FHN`` is a neuron and a rate model (issue 18, item 1)."""
+    from brainpy.dyn import neurons, rates
+    from brainpy.dyn.neurons.reduced_models import FHN as NeuronFHN
+    from brainpy.dyn.rates.populations import FHN as RateFHN
+    from brainpy.math.plugins import get_registry
+
+    assert neurons.FHN is NeuronFHN and brainpy.dyn.FHN is NeuronFHN  # bp.dyn: neurons first
+    assert rates.FHN is RateFHN and brainpy.dyn.rates.FHN is RateFHN
+    assert get_registry().get("models", "FHN", "rate").name == "FHN"
+    assert brainpy.dyn.RateFHN is RateFHN  # the record's name before namespaces, kept as an alias

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import brainpy.math as bm
-from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.errors import DiffEqError, IntegratorError, RegistryLookupError
 from brainpy.integrators import JointEq, odeint, ode
 from brainpy.integrators.ode import tableaus
 
@@ -147,9 +147,9 @@ def test_default_method_and_registry():
     names = ode.get_supported_methods()
     for m in list(FIXED) + ["exp_euler", "exp_auto", "exp_euler_auto"]:
         assert m in names
-    with pytest.raises(IntegratorError, match="unknown ODE method 'nope'.*rk4"):
+    with pytest.raises(RegistryLookupError, match="unknown ODE method 'nope'.*rk4"):
         odeint(lambda x, t: -x, method="nope")
-    with pytest.raises(IntegratorError, match="unknown ODE method"):
+    with pytest.raises(RegistryLookupError, match="unknown ODE method"):
         ode.set_default_odeint("nope")
 
 

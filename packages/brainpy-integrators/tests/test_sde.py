@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import brainpy.math as bm
-from brainpy.errors import DiffEqError, IntegratorError
+from brainpy.errors import DiffEqError, IntegratorError, RegistryLookupError
 from brainpy.integrators import sde, sdeint
 
 MU, SIGMA, X0, T, PATHS = 1.0, 0.8, 1.0, 1.0, 4000
@@ -60,15 +60,18 @@ STRA = {"euler": 1.0, "heun": 1.0, "milstein": 1.0, "milstein_grad_free": 1.0}
 
 @pytest.mark.parametrize("method", ITO)
 def test_short_names_resolve_to_the_registered_sde_method(method):
-    """`sdeint` finds the SDE record without its ``sde_`` prefix (test_orders.py measures the
-    Ito strong order of every registered record)."""
+    """`sdeint` finds the record of the SDE namespace, also when an ODE method has that name, and
+    still accepts the ``sde_`` spelling of earlier releases (test_orders.py measures the Ito
+    strong order of every registered record)."""
     from brainpy.math.plugins import get_registry
 
     integral = sdeint(lambda x, t: MU * x, lambda x, t: SIGMA * x, method=method)
-    record = get_registry().get("integrators", "sde_" + method)
+    record = get_registry().get("integrators", method, namespace="sde")
     assert record is not None and record.kind == "sde"
     assert type(integral) is record.load()
     assert integral.strong_order == record.order
+    old = sdeint(lambda x, t: MU * x, lambda x, t: SIGMA * x, method="sde_" + method)
+    assert type(old) is record.load()
 
 
 @pytest.mark.parametrize("method", sorted(STRA))
@@ -149,7 +152,7 @@ def test_method_options_and_errors():
         sdeint(f, g, method="heun", intg_type="ito")
     with pytest.raises(IntegratorError, match="supports wiener_type"):
         sdeint(f, g, method="srk1w1", wiener_type="vector")
-    with pytest.raises(IntegratorError, match="unknown SDE method 'rk4'.*milstein"):
+    with pytest.raises(RegistryLookupError, match="unknown SDE method 'rk4'.*milstein"):
         sdeint(f, g, method="rk4")
     with pytest.raises(DiffEqError, match="diffusion function g is required"):
         sdeint(f)

@@ -10,7 +10,7 @@ import warnings
 
 import pytest
 
-from brainpy.errors import PluginError, PluginWarning
+from brainpy.errors import PluginError, PluginWarning, RegistryLookupError
 from brainpy.math import plugins
 from brainpy.math.plugins import manager
 from brainpy.math.plugins.records import (
@@ -268,7 +268,7 @@ def test_builtin_initializers_are_records_and_plugin_names_resolve(monkeypatch):
     plugins.register(plugins.InitializerSpec(name="PluginOnes", factory=Ones))
     try:
         assert init.PluginOnes is Ones
-        with pytest.raises(AttributeError, match="registered initializers"):
+        with pytest.raises(AttributeError, match="The initializers are .*'PluginOnes'"):
             init.NoSuchInitializer
     finally:
         manager.reset_plugins()
@@ -473,3 +473,99 @@ def test_autoload_flag_truthiness(fake_entry_points, monkeypatch, value, autoloa
     fake_entry_points.append(_EntryPoint("good", "good_plugin", "brainpy-good", _good_plugin))
     monkeypatch.setenv("BRAINPY_DISABLE_PLUGIN_AUTOLOAD", value)
     assert (manager.get_registry().get("connectors", "Ring") is not None) is autoload
+
+# ----- one registry keyed by (kind, namespace, name), one resolver, one lookup error -----------
+# (issue 18, item 1).  A record's namespace is its kind field: an integrator's ``kind``, a model's
+# ``category``, a training algorithm's ``mode``; names are unique within a namespace only.
+
+
+def _ns_plugin():
+    return _module(
+        "ns_plugin",
+        brainpy_integrators=[
+            IntegratorSpec(name="euler", kind="ode", factory="math:sqrt"),
+            IntegratorSpec(name="euler", kind="sde", factory="math:cos", aliases=("em",)),
+            IntegratorSpec(name="l1", kind="fde", factory="math:sin"),
+        ],
+        brainpy_models=[
+            ModelSpec(name="FHN", category="neuron", factory="math:tan"),
+            ModelSpec(name="FHN", category="rate", factory="math:exp"),
+        ],
+        brainpy_connectors=[ConnectorSpec(name="Ring", factory="math:log")],
+        brainpy_training_algorithms=[TrainingAlgorithmSpec(name="lms", mode="online", factory="math:floor")],
+    )
+
+
+def test_same_name_in_two_namespaces_are_two_records(fake_entry_points):
+    import math
+
+    fake_entry_points.append(_EntryPoint("ns", "ns_plugin", "brainpy-ns", _ns_plugin))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PluginWarning)  # no conflict is reported
+        reg = manager.get_registry()
+    assert reg.get("integrators", "euler", "ode").load() is math.sqrt
+    assert reg.get("integrators", "euler", "sde").load() is math.cos
+    assert reg.get("integrators", "em", "sde").load() is math.cos
+    assert reg.get("integrators", "em", "ode") is None
+    # without a namespace the namespaces are searched in their declared order
+    assert plugins.NAMESPACES["integrators"] == ("ode", "sde", "fde")
+    assert reg.get("integrators", "euler").kind == "ode"
+    assert reg.get("integrators", "l1").kind == "fde"
+    assert reg.get("models", "FHN").category == "neuron"
+    assert reg.get("models", "FHN", ("rate", "coupling")).category == "rate"
+    assert reg.names("integrators", namespace="sde", aliases=True) == ["euler", "em"]
+    assert [r.kind for r in reg.records("integrators")] == ["ode", "sde", "fde"]
+    assert plugins.namespace_of(reg.get("models", "FHN", "rate")) == "rate"
+    assert plugins.namespace_of(reg.get("connectors", "Ring")) == ""
+
+
+def test_a_conflict_is_within_one_namespace(fake_entry_points):
+    other = _module("other_ns", brainpy_integrators=[IntegratorSpec(name="em", kind="sde", factory="math:exp"),
+                                                     IntegratorSpec(name="em", kind="ode", factory="math:exp")])
+    fake_entry_points.append(_EntryPoint("ns", "ns_plugin", "brainpy-ns", _ns_plugin))
+    fake_entry_points.append(_EntryPoint("other", "other_ns", "brainpy-other", lambda: other))
+    with pytest.warns(PluginWarning, match="the sde integrator name 'em'.*brainpy-ns") as caught:
+        reg = manager.get_registry()
+    assert len(caught) == 1  # the ODE 'em' is no conflict
+    assert reg.get("integrators", "em", "sde").factory == "math:cos"
+    assert reg.get("integrators", "em", "ode").factory == "math:exp"
+    # run-time registration follows the same rule
+    plugins.register(IntegratorSpec(name="l1", kind="ode", factory="math:fabs"))
+    with pytest.raises(Exception, match="already provided by"):
+        plugins.register(IntegratorSpec(name="l1", kind="fde", factory="math:fabs"))
+
+
+def test_one_resolver_and_one_error(fake_entry_points):
+    import math
+
+    fake_entry_points.append(_EntryPoint("ns", "ns_plugin", "brainpy-ns", _ns_plugin))
+    assert plugins.resolve("integrators", "em", namespace="sde").load() is math.cos
+    with pytest.raises(RegistryLookupError) as info:
+        plugins.resolve("integrators", "eulr", namespace="sde", what="SDE method", where="sdeint")
+    message = str(info.value)
+    assert message.startswith("sdeint: unknown SDE method 'eulr'. Did you mean 'euler'?")
+    assert "The SDE methods are 'euler', 'em' (provided by brainpy-ns)." in message
+    # a LookupError, an AttributeError (hasattr, module attributes) and a ValueError (2.1's error)
+    for builtin in (LookupError, AttributeError, ValueError):
+        assert isinstance(info.value, builtin)
+    with pytest.raises(RegistryLookupError, match="No installed plugin provides an initializer"):
+        plugins.resolve("initializers", "Normal")
+    with pytest.raises(Exception, match="Unknown namespace 'pde'"):
+        plugins.resolve("integrators", "euler", namespace="pde")
+
+
+def test_module_attributes_resolve_registered_names(fake_entry_points):
+    import math
+
+    fake_entry_points.append(_EntryPoint("ns", "ns_plugin", "brainpy-ns", _ns_plugin))
+    own = {"LocalThing": 1}
+    getattr_, dir_ = plugins.module_attributes("my.rates", own, "models", namespace=("rate",), what="model")
+    assert getattr_("FHN") is math.exp
+    assert dir_() == ["FHN", "LocalThing"]
+    own["Later"] = 2  # the module's own names are read when dir() is called
+    assert "Later" in dir_()
+    with pytest.raises(AttributeError, match="module 'my.rates' has no attribute 'FHM', and no installed "
+                                             "plugin registers a model of that name. Did you mean 'FHN'?"):
+        getattr_("FHM")
+    with pytest.raises(AttributeError, match="has no attribute '__wrapped__'$"):
+        getattr_("__wrapped__")

@@ -46,6 +46,7 @@ __all__ = [
     "GPUOperatorNotFound",
     "SharedArgError",
     "PluginError",
+    "RegistryLookupError",
     "PluginWarning",
 ]
 
@@ -187,6 +188,17 @@ class GPUOperatorNotFound(BrainPyError):
 
 class SharedArgError(BrainPyError, ValueError):
     """A shared argument is missing or malformed."""
+
+
+class RegistryLookupError(BrainPyError, LookupError, AttributeError, ValueError):
+    """No registered integrator, model, connector, initializer or trainer has that name.
+
+    One error for every name looked up in the plugin registry (``method='...'`` of an integrator,
+    ``bp.dyn.X``, ``bp.conn.X``, ``bp.init.X``, ``fit_method=...``): a ``LookupError``, an
+    ``AttributeError`` (so ``hasattr`` and module attribute access behave) and a ``ValueError``
+    (what BrainPy 2.1 raised for an unknown method).  The message suggests close names and says
+    which distributions provide the names of that kind.
+    """
 
 
 class PluginError(BrainPyError):

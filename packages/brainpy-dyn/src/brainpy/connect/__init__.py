@@ -21,7 +21,6 @@ Connectors registered by plugins (``ConnectorSpec`` records of the ``brainpy_con
 are attributes of this module too: ``bp.conn.TheirConnector``.
 """
 
-import difflib
 
 from brainpy.connect.base import *
 from brainpy.connect.base import __all__ as _base_all
@@ -31,7 +30,7 @@ from brainpy.connect.random_conn import *
 from brainpy.connect.random_conn import __all__ as _random_all
 from brainpy.connect.regular_conn import *
 from brainpy.connect.regular_conn import __all__ as _regular_all
-from brainpy.errors import BrainPyAttributeError
+from brainpy.math.plugins import module_attributes
 
 __all__ = list(_base_all) + list(_regular_all) + list(_random_all) + list(_custom_all) + ["builtin_connectors"]
 
@@ -52,26 +51,5 @@ def builtin_connectors():
     return found
 
 
-def __getattr__(name):
-    if name.startswith("__"):
-        raise BrainPyAttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from brainpy.math.plugins import get_registry
-
-    registry = get_registry()
-    record = registry.get("connectors", name)
-    if record is not None:
-        return record.load()
-    known = sorted(set(__all__) | set(registry.names("connectors", aliases=True)))
-    close = difflib.get_close_matches(name, known, n=3)
-    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise BrainPyAttributeError(
-        f"module 'brainpy.connect' has no connector {name!r}.{hint} "
-        f"Connectors come from brainpy.connect and from plugins' brainpy_connectors hook."
-    )
-
-
-def __dir__():
-    """The module's names and every connector registered by a plugin (for tab completion)."""
-    from brainpy.math.plugins import get_registry
-
-    return sorted(set(globals()) | set(get_registry().names("connectors", aliases=True)))
+# connectors registered by plugins (brainpy_connectors hook) are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "connectors")

@@ -11,7 +11,7 @@ attributes of this module too: ``bp.dyn.TheirModel``.
 """
 
 from brainpy.dyn import channels, neurons, rates, synapses
-from brainpy.dyn._registry import module_dir, resolve_model
+from brainpy.math.plugins import module_attributes
 from brainpy.dyn.base import *
 from brainpy.dyn.base import __all__ as _base_all
 from brainpy.dyn.neurons import *
@@ -29,9 +29,5 @@ __all__ = (
 )
 
 
-def __getattr__(name):
-    return resolve_model(__name__, name)
-
-
-def __dir__():
-    return module_dir(globals())
+# registered models of every category are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", what="model")

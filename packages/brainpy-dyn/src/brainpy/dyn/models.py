@@ -4,14 +4,10 @@ The built-in models and those of plugins are all registered as ``ModelSpec`` rec
 ``brainpy_models`` hook; this module resolves any of their names.
 """
 
-from brainpy.dyn._registry import module_dir, resolve_model
+from brainpy.math.plugins import module_attributes
 
 __all__ = []
 
 
-def __getattr__(name):
-    return resolve_model(__name__, name)
-
-
-def __dir__():
-    return module_dir(globals())
+# registered models of every category are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", what="model")

@@ -42,15 +42,15 @@ _ZOO = (
 def zoo_model_records():
     """The `ModelSpec` records of every model of the zoo.
 
-    The rate-model FHN (``brainpy.dyn.rates.FHN``) shares its name with the neuron FHN
-    (``brainpy.dyn.FHN``); its record is named ``RateFHN`` (alias-free) so that the two do not
-    collide in the registry, while ``bp.dyn.rates.FHN`` is the module attribute.
+    The rate-model FHN (``brainpy.dyn.rates.FHN``) and the neuron FHN (``brainpy.dyn.FHN``) are
+    both named ``FHN``, in the namespaces of their categories; ``RateFHN``, the name the rate
+    model was registered under before namespaces, stays as its alias.
     """
     records = []
     for module, category, names, aliases in _ZOO:
         for name in names:
-            record_name = "RateFHN" if (category == "rate" and name == "FHN") else name
-            records.append(ModelSpec(name=record_name, category=category,
+            extra = ("RateFHN",) if (category == "rate" and name == "FHN") else ()
+            records.append(ModelSpec(name=name, category=category,
                                      factory=f"brainpy.dyn.{module}:{name}",
-                                     aliases=aliases.get(name, ())))
+                                     aliases=aliases.get(name, ()) + extra))
     return records

@@ -2,10 +2,10 @@
 
 Every built-in ODE, SDE and FDE method is registered here, through this package's
 ``brainpy.plugins`` entry point, exactly as a third-party plugin registers its own; factories are
-lazy ``"module:Class"`` strings, imported on first use.  Records of every kind share one name
-table, so SDE and FDE records whose natural name is taken by an ODE method carry a ``sde_`` or
-``fde_`` prefix: ``sdeint(method='euler')`` looks up ``'euler'`` among SDE records, then
-``'sde_euler'``.
+lazy ``"module:Class"`` strings, imported on first use.  A method's kind is its namespace in the
+registry: the SDE ``'euler'`` and the ODE ``'euler'`` are different records
+(``sdeint(method='euler')`` finds the first).  The ``sde_`` spellings of earlier releases
+(``'sde_euler'``) are still accepted by `brainpy.integrators.utils.resolve_method`.
 """
 
 from brainpy.math.plugins import IntegratorSpec, hookimpl
@@ -40,15 +40,15 @@ _ODE_METHODS = (
 )
 
 _SDE_METHODS = (
-    ("sde_euler", 0.5, f"{_SDE}.normal:Euler", (), "Euler-Maruyama (Ito) / Euler-Heun (Stratonovich)"),
-    ("sde_heun", 1.0, f"{_SDE}.normal:Heun", (), "Heun's method (Stratonovich)"),
-    ("sde_milstein", 1.0, f"{_SDE}.normal:Milstein", (), "Milstein, derivative by autodiff"),
-    ("sde_milstein2", 1.0, f"{_SDE}.normal:MilsteinGradFree", ("sde_milstein_grad_free",), "derivative-free Milstein"),
-    ("sde_exp_euler", 0.5, f"{_SDE}.normal:ExponentialEuler", ("sde_exponential_euler", "sde_exp_auto"),
+    ("euler", 0.5, f"{_SDE}.normal:Euler", (), "Euler-Maruyama (Ito) / Euler-Heun (Stratonovich)"),
+    ("heun", 1.0, f"{_SDE}.normal:Heun", (), "Heun's method (Stratonovich)"),
+    ("milstein", 1.0, f"{_SDE}.normal:Milstein", (), "Milstein, derivative by autodiff"),
+    ("milstein2", 1.0, f"{_SDE}.normal:MilsteinGradFree", ("milstein_grad_free",), "derivative-free Milstein"),
+    ("exp_euler", 0.5, f"{_SDE}.normal:ExponentialEuler", ("exponential_euler", "exp_auto"),
      "exponential Euler drift with Euler-Maruyama noise (Ito)"),
-    ("sde_srk1w1_scalar", 1.5, f"{_SDE}.srk_scalar:SRK1W1", ("sde_srk1w1",), "Rossler SRI1W1, strong order 1.5"),
-    ("sde_srk2w1_scalar", 1.5, f"{_SDE}.srk_scalar:SRK2W1", ("sde_srk2w1",), "Rossler SRI2W1, strong order 1.5"),
-    ("sde_KlPl_scalar", 1.0, f"{_SDE}.srk_scalar:KlPl", ("sde_klpl", "sde_KlPl"), "Kloeden-Platen, strong order 1.0"),
+    ("srk1w1_scalar", 1.5, f"{_SDE}.srk_scalar:SRK1W1", ("srk1w1",), "Rossler SRI1W1, strong order 1.5"),
+    ("srk2w1_scalar", 1.5, f"{_SDE}.srk_scalar:SRK2W1", ("srk2w1",), "Rossler SRI2W1, strong order 1.5"),
+    ("KlPl_scalar", 1.0, f"{_SDE}.srk_scalar:KlPl", ("klpl", "KlPl"), "Kloeden-Platen, strong order 1.0"),
 )
 
 _FDE_METHODS = (

@@ -7,7 +7,7 @@ from numbers import Real
 from typing import Callable, List, Tuple
 
 from brainpy.errors import BrainPyTypeError, CodeError, DiffEqError, IntegratorError
-from brainpy.math.plugins import IntegratorSpec, get_registry, register
+from brainpy.math.plugins import IntegratorSpec, get_registry, register, resolve
 
 __all__ = [
     "parse_derivative",
@@ -68,58 +68,38 @@ def parse_derivative(f: Callable, owner: str) -> Tuple[List[str], List[str], dic
 
 # ----- methods in the plugin registry ------------------------------------------------------------
 #
-# Records of every kind share one name table, so a method name of kind K is looked up as given,
-# then as "K_name" (``sdeint(method='euler')`` finds the record "sde_euler").
-
-
-def _prefixed(kind, name):
-    return name if name.startswith(kind + "_") else f"{kind}_{name}"
-
-
-def _find(kind: str, method: str):
-    registry = get_registry()
-    for candidate in (method, _prefixed(kind, method)):
-        rec = registry.get("integrators", candidate)
-        if rec is not None and rec.kind == kind:
-            return rec
-    return None
+# An integrator's kind ('ode', 'sde', 'fde') is its namespace in the registry: ``sdeint(method=
+# 'euler')`` finds the SDE record 'euler', ``odeint(method='euler')`` the ODE one.
 
 
 def supported_methods(kind: str) -> List[str]:
     """The method names (aliases included) users can pass for ``kind``."""
-    registry = get_registry()
-    names = []
-    for rec in registry.records("integrators"):
-        if rec.kind != kind:
-            continue
-        for n in rec.names:
-            short = n[len(kind) + 1:] if n.startswith(kind + "_") else n
-            user = short if _find(kind, short) is rec else n
-            if user not in names:
-                names.append(user)
-    return names
+    return get_registry().names("integrators", aliases=True, namespace=kind)
 
 
 def resolve_method(kind: str, method, owner: str):
-    """The integrator class registered as ``method`` for ``kind`` ('ode', 'sde' or 'fde')."""
+    """The integrator class registered as ``method`` for ``kind`` ('ode', 'sde' or 'fde').
+
+    Raises:
+      RegistryLookupError: no ``kind`` method of that name (also a ``ValueError``, as in 2.1).
+      IntegratorError: ``method`` is not a string.
+    """
     if not isinstance(method, str):
         raise IntegratorError(
             f"{owner}: method must be the name of a {kind.upper()} method, got {method!r}."
         )
-    rec = _find(kind, method)
-    if rec is None:
-        raise IntegratorError(
-            f"{owner}: unknown {kind.upper()} method {method!r}; supported methods are "
-            f"{supported_methods(kind)}."
-        )
-    return rec.load()
+    prefix = f"{kind}_"
+    if (method.startswith(prefix) and get_registry().get("integrators", method, namespace=kind) is None
+            and get_registry().get("integrators", method[len(prefix):], namespace=kind) is not None):
+        method = method[len(prefix):]  # 'sde_euler', as SDE methods were named before namespaces
+    return resolve("integrators", method, namespace=kind, what=f"{kind.upper()} method", where=owner).load()
 
 
 def register_method(kind: str, name: str, integrator, description: str = ""):
     """Register ``integrator`` (a class or a ``"module:attr"`` string) as method ``name`` of ``kind``."""
     if not isinstance(name, str):
         raise IntegratorError(f"register_{kind}_integrator: name must be a string, got {name!r}.")
-    if _find(kind, name) is not None:
+    if get_registry().get("integrators", name, namespace=kind) is not None:
         raise IntegratorError(
             f"register_{kind}_integrator: the {kind.upper()} method {name!r} already exists; "
             f"supported methods are {supported_methods(kind)}."
@@ -129,10 +109,7 @@ def register_method(kind: str, name: str, integrator, description: str = ""):
             f"register_{kind}_integrator({name!r}): expected an integrator class, got "
             f"{type(integrator).__name__}."
         )
-    record_name = name
-    if get_registry().get("integrators", name) is not None:
-        record_name = _prefixed(kind, name)
-    return register(IntegratorSpec(name=record_name, factory=integrator, kind=kind, description=description))
+    return register(IntegratorSpec(name=name, factory=integrator, kind=kind, description=description))
 
 
 # ----- generated code ---------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from brainpy.initialize.random_inits import (
     XavierUniform,
 )
 from brainpy.initialize.regular_inits import Identity, OneInit, ZeroInit
-from brainpy.errors import BrainPyAttributeError
+from brainpy.math.plugins import module_attributes
 
 __all__ = [
     "Initializer",
@@ -90,21 +90,5 @@ def builtin_initializers():
     return found
 
 
-def __getattr__(name):
-    """Initializers provided by plugins are reachable as ``bp.init.<Name>``."""
-    if name.startswith("__"):
-        raise BrainPyAttributeError(name)
-    from brainpy.math.plugins import get_registry
-
-    record = get_registry().get("initializers", name)
-    if record is None:
-        known = get_registry().names("initializers")
-        raise BrainPyAttributeError(f"brainpy.initialize has no initializer {name!r}; registered initializers: {known}.")
-    return record.load()
-
-
-def __dir__():
-    """The module's names and every initializer registered by a plugin (for tab completion)."""
-    from brainpy.math.plugins import get_registry
-
-    return sorted(set(globals()) | set(get_registry().names("initializers", aliases=True)))
+# initializers registered by plugins (brainpy_initializers hook) are attributes too: bp.init.<Name>
+__getattr__, __dir__ = module_attributes(__name__, globals(), "initializers")

@@ -17,23 +17,8 @@ from brainpy.nn.operations import *  # noqa: F401,F403
 from brainpy.nn.runners.rnn_runner import RNNRunner  # noqa: F401
 from brainpy.nn.sequential import Sequential  # noqa: F401
 from brainpy.nn.visualization import plot_node_graph  # noqa: F401
-from brainpy.errors import BrainPyAttributeError
+from brainpy.math.plugins import module_attributes
 
 
-def _trainer_record(name):
-    from brainpy.math.plugins import get_registry
-
-    return get_registry().get("trainers", name)
-
-
-def __getattr__(name):
-    record = _trainer_record(name) if not name.startswith("__") else None
-    if record is None:
-        raise BrainPyAttributeError(f"module 'brainpy.nn' has no attribute {name!r}")
-    return record.load()
-
-
-def __dir__():
-    from brainpy.math.plugins import get_registry
-
-    return sorted(set(globals()) | set(get_registry().names("trainers", aliases=True)))
+# trainers registered by plugins (brainpy_trainers hook) are attributes too: bp.nn.RidgeTrainer
+__getattr__, __dir__ = module_attributes(__name__, globals(), "trainers")

@@ -4,18 +4,14 @@
 records of category ``'channel'``) are attributes of this module too.
 """
 
-from brainpy.dyn._registry import module_dir, resolve_model
+from brainpy.math.plugins import module_attributes
 from brainpy.dyn.base import Channel
 
 __all__ = ["Channel"]
 
 
-def __getattr__(name):
-    return resolve_model(__name__, name, ("channel",))
-
-
-def __dir__():
-    return module_dir(globals(), ("channel",))
+# registered models of these categories are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", namespace=("channel",), what="model")
 
 from brainpy.dyn.channels.base import *
 from brainpy.dyn.channels.base import __all__ as _base_all

@@ -4,19 +4,15 @@ Neuron models registered by plugins (``ModelSpec`` records of category ``'neuron
 attributes of this module too.
 """
 
-from brainpy.dyn._registry import module_dir, resolve_model
+from brainpy.math.plugins import module_attributes
 from brainpy.dyn.neurons.IF_models import *
 from brainpy.dyn.neurons.IF_models import __all__ as _if_all
 
 __all__ = list(_if_all)
 
 
-def __getattr__(name):
-    return resolve_model(__name__, name, ("neuron",))
-
-
-def __dir__():
-    return module_dir(globals(), ("neuron",))
+# registered models of these categories are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", namespace=("neuron",), what="model")
 
 from brainpy.dyn.neurons.biological_models import *
 from brainpy.dyn.neurons.biological_models import __all__ as _biological_all

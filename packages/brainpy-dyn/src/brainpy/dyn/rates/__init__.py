@@ -4,17 +4,13 @@ Rate and coupling models registered by plugins (``ModelSpec`` records of categor
 or ``'coupling'``) are attributes of this module.
 """
 
-from brainpy.dyn._registry import module_dir, resolve_model
+from brainpy.math.plugins import module_attributes
 
 __all__ = []
 
 
-def __getattr__(name):
-    return resolve_model(__name__, name, ("rate", "coupling"))
-
-
-def __dir__():
-    return module_dir(globals(), ("rate", "coupling"))
+# registered models of these categories are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", namespace=("rate", "coupling"), what="model")
 
 from brainpy.dyn.rates.populations import *
 from brainpy.dyn.rates.populations import __all__ as _population_all

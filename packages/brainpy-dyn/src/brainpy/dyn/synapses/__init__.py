@@ -4,19 +4,15 @@ Synapse models registered by plugins (``ModelSpec`` records of category ``'synap
 attributes of this module too.
 """
 
-from brainpy.dyn._registry import module_dir, resolve_model
+from brainpy.math.plugins import module_attributes
 from brainpy.dyn.synapses.abstract_models import *
 from brainpy.dyn.synapses.abstract_models import __all__ as _abstract_all
 
 __all__ = list(_abstract_all)
 
 
-def __getattr__(name):
-    return resolve_model(__name__, name, ("synapse",))
-
-
-def __dir__():
-    return module_dir(globals(), ("synapse",))
+# registered models of these categories are attributes too
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", namespace=("synapse",), what="model")
 
 from brainpy.dyn.synapses.delta_dual_alpha import *
 from brainpy.dyn.synapses.delta_dual_alpha import __all__ as _dda_all

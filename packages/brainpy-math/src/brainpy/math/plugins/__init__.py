@@ -26,6 +26,13 @@ Once the package is installed, ``bp.odeint(f, method="my_rk")`` and ``bp.dyn.MyN
 ``python -m brainpy.math.plugins`` (or `describe_plugins`) shows what is registered and by whom.
 Factories given as ``"module:attr"`` strings are imported only when first used.
 
+Names are unique within a namespace: an integrator's ``kind`` (``sdeint(method="euler")`` finds
+the SDE ``'euler'``, ``odeint`` the ODE one), a model's ``category`` (``bp.rates.FHN`` is the
+rate model, ``bp.neurons.FHN`` the neuron; ``bp.dyn.FHN`` searches the categories in order) and
+a training algorithm's ``mode``.  Every look-up goes through `resolve`, whose
+`brainpy.errors.RegistryLookupError` (a ``LookupError``, ``AttributeError`` and ``ValueError``)
+suggests close names and names the providers.
+
 What each factory subclasses, and the public methods it defines (none is private):
 
 * integrators: `brainpy.integrators.ode.ExplicitRKIntegrator` with a ``tableau`` class attribute
@@ -38,7 +45,7 @@ What each factory subclasses, and the public methods it defines (none is private
 
 A plugin that fails to import (any exception but `KeyboardInterrupt`), whose hook raises, that
 defines a misspelled or unmarked hook (``brainpy_model`` for ``brainpy_models``), or that claims a
-name another plugin already provides, produces a `brainpy.errors.PluginWarning` naming its
+name another plugin already provides in the same namespace, produces a `brainpy.errors.PluginWarning` naming its
 distribution and entry point and pointing at the user's line, and the rest keeps working.  A lazy
 factory that cannot be imported raises `brainpy.errors.PluginError` naming the same.
 ``BRAINPY_STRICT_PLUGINS=1`` turns the warnings into `brainpy.errors.PluginError`;
@@ -58,11 +65,15 @@ from brainpy.math.plugins.manager import (
     describe_plugins,
     get_plugin_manager,
     get_registry,
+    NAMESPACES,
     list_plugins,
+    module_attributes,
+    namespace_of,
     normalize_name,
     provider_of,
     register,
     reset_plugins,
+    resolve,
 )
 from brainpy.math.plugins.records import (
     ConnectorSpec,
@@ -90,6 +101,10 @@ __all__ = [
     "provider_of",
     "register",
     "reset_plugins",
+    "resolve",
+    "module_attributes",
+    "namespace_of",
+    "NAMESPACES",
     "Record",
     "IntegratorSpec",
     "ModelSpec",

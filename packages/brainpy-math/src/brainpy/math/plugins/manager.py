@@ -35,7 +35,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import pluggy
 
-from brainpy.errors import BrainPyTypeError, BrainPyValueError, PluginError, PluginWarning
+from brainpy.errors import BrainPyTypeError, BrainPyValueError, PluginError, PluginWarning, RegistryLookupError
 from brainpy.math.plugins import hookspecs, records
 from brainpy.tools.env import env_flag
 from brainpy.math.plugins.records import (
@@ -62,6 +62,10 @@ __all__ = [
     "describe_plugins",
     "provider_of",
     "normalize_name",
+    "namespace_of",
+    "NAMESPACES",
+    "resolve",
+    "module_attributes",
 ]
 
 ENTRY_POINT_GROUP = "brainpy.plugins"
@@ -87,6 +91,20 @@ HOOKS = {
     "brainpy_trainers": ("trainers", TrainerSpec),
 }
 KINDS = tuple(kind for kind, _ in HOOKS.values())
+
+#: kind -> its namespaces, in the order a look-up without a namespace searches them; a record's
+#: namespace is the value of its record type's ``kind_field`` (an integrator's ``kind``, a
+#: model's ``category``, a training algorithm's ``mode``), and names are unique per namespace:
+#: the SDE ``'euler'`` and the ODE ``'euler'``, the neuron ``FHN`` and the rate ``FHN`` coexist
+NAMESPACES = {
+    kind: (record_type.kind_values if record_type.kind_field is not None else ("",))
+    for kind, record_type in HOOKS.values()
+}
+
+
+def namespace_of(record: Record) -> str:
+    """The namespace of ``record`` within its kind (``''`` for kinds without namespaces)."""
+    return getattr(record, record.kind_field) if record.kind_field is not None else ""
 
 
 @dataclass(frozen=True)
@@ -170,29 +188,45 @@ def _describe_exception(e: BaseException) -> str:
 
 
 class PluginRegistry:
-    """Every registered record, by kind and name (aliases included)."""
+    """Every registered record, keyed by (kind, namespace, name); aliases are names too."""
 
     def __init__(self):
-        self._by_kind: Dict[str, Dict[str, Registration]] = {kind: {} for kind in KINDS}
+        self._tables: Dict[Tuple[str, str], Dict[str, Registration]] = {
+            (kind, ns): {} for kind in KINDS for ns in NAMESPACES[kind]}
         self._rows: List[Registration] = []
         #: (provider, error) of every plugin that failed to load or whose hook raised
         self.failed: List[Tuple[Provider, str]] = []
         #: (provider, message) of the other problems reported while loading (conflicts, unknown hooks)
         self.problems: List[Tuple[Provider, str]] = []
 
-    def add(self, kind: str, record: Record, provider: Provider, replace: bool = False) -> bool:
-        """Add ``record``; on a name conflict report it and keep the first (unless ``replace``)."""
-        if kind not in self._by_kind:
+    @staticmethod
+    def _namespaces(kind: str, namespace) -> Tuple[str, ...]:
+        if kind not in NAMESPACES:
             raise PluginError(f"Unknown plugin kind {kind!r}; expected one of {KINDS}.")
-        table = self._by_kind[kind]
+        if namespace is None:
+            return NAMESPACES[kind]
+        spaces = (namespace,) if isinstance(namespace, str) else tuple(namespace)
+        for ns in spaces:
+            if ns not in NAMESPACES[kind]:
+                raise PluginError(f"Unknown namespace {ns!r} of the plugin kind {kind!r}; expected one of "
+                                  f"{NAMESPACES[kind]}.")
+        return spaces
+
+    def add(self, kind: str, record: Record, provider: Provider, replace: bool = False) -> bool:
+        """Add ``record``; on a name conflict in its namespace report it and keep the first (unless ``replace``)."""
+        if kind not in NAMESPACES:
+            raise PluginError(f"Unknown plugin kind {kind!r}; expected one of {KINDS}.")
+        namespace = namespace_of(record)
+        table = self._tables[(kind, namespace)]
         if not replace:
             for name in record.names:
                 if name in table and table[name].record is not record:
                     other = table[name]
                     if other.record == record and other.provider == provider:
                         return False
+                    where = f" {namespace}" if namespace else ""
                     message = (
-                        f"BrainPy plugin conflict: the {kind[:-1].replace('_', ' ')} name {name!r} from "
+                        f"BrainPy plugin conflict: the{where} {kind[:-1].replace('_', ' ')} name {name!r} from "
                         f"{provider} is already provided by {other.provider}; keeping the first."
                     )
                     self.problems.append((provider, message))
@@ -200,8 +234,7 @@ class PluginRegistry:
                     return False
         reg = Registration(kind, record, provider)
         if replace:
-            old = [n for n in record.names if n in table]
-            stale = {id(table[n]) for n in old}
+            stale = {id(table[n]) for n in record.names if n in table}
             self._rows = [r for r in self._rows if id(r) not in stale]
             for n in [n for n, r in table.items() if id(r) in stale]:
                 del table[n]
@@ -210,23 +243,43 @@ class PluginRegistry:
         self._rows.append(reg)
         return True
 
-    def get(self, kind: str, name: str) -> Optional[Record]:
-        """The record registered under ``name`` (or an alias), or None."""
-        reg = self._by_kind[kind].get(name)
+    def _registration(self, kind: str, name: str, namespace=None) -> Optional[Registration]:
+        for ns in self._namespaces(kind, namespace):
+            reg = self._tables[(kind, ns)].get(name)
+            if reg is not None:
+                return reg
+        return None
+
+    def get(self, kind: str, name: str, namespace=None) -> Optional[Record]:
+        """The record registered under ``name`` (or an alias), or None.
+
+        ``namespace`` (one, a sequence of them, or None for every namespace of ``kind``) limits
+        the search; the namespaces are searched in the order of `NAMESPACES`.
+        """
+        reg = self._registration(kind, name, namespace)
         return None if reg is None else reg.record
 
-    def provider(self, kind: str, name: str) -> Optional[Provider]:
-        reg = self._by_kind[kind].get(name)
+    def provider(self, kind: str, name: str, namespace=None) -> Optional[Provider]:
+        reg = self._registration(kind, name, namespace)
         return None if reg is None else reg.provider
 
-    def records(self, kind: str) -> List[Record]:
-        """The distinct records of ``kind`` in registration order."""
-        return [r.record for r in self._rows if r.kind == kind]
+    def registrations(self, kind: str, namespace=None) -> List[Registration]:
+        """The rows of ``kind`` (in ``namespace``) in registration order."""
+        spaces = set(self._namespaces(kind, namespace))
+        return [r for r in self._rows if r.kind == kind and namespace_of(r.record) in spaces]
 
-    def names(self, kind: str, aliases: bool = False) -> List[str]:
-        if aliases:
-            return list(self._by_kind[kind])
-        return [r.name for r in self.records(kind)]
+    def records(self, kind: str, namespace=None) -> List[Record]:
+        """The distinct records of ``kind`` (in ``namespace``) in registration order."""
+        return [r.record for r in self.registrations(kind, namespace)]
+
+    def names(self, kind: str, aliases: bool = False, namespace=None) -> List[str]:
+        """The names of ``kind`` (in ``namespace``), each once, in registration order."""
+        names = []
+        for record in self.records(kind, namespace):
+            for name in (record.names if aliases else (record.name,)):
+                if name not in names:
+                    names.append(name)
+        return names
 
     def rows(self) -> List[Registration]:
         return list(self._rows)
@@ -430,11 +483,12 @@ def register(record: Record, replace: bool = False) -> Record:
     kind = kinds[0]
     with _lock:
         registry = get_registry()
-        if not replace and any(registry.get(kind, n) is not None for n in record.names):
-            taken = [n for n in record.names if registry.get(kind, n) is not None]
+        namespace = namespace_of(record)
+        taken = [n for n in record.names if registry.get(kind, n, namespace) is not None]
+        if not replace and taken:
             raise PluginError(
                 f"Cannot register {type(record).__name__}({record.name!r}): the name(s) {taken} are "
-                f"already provided by {registry.provider(kind, taken[0])}. Pass replace=True to override."
+                f"already provided by {registry.provider(kind, taken[0], namespace)}. Pass replace=True to override."
             )
         _runtime.append((kind, record, replace))
         registry.add(kind, record, RUNTIME, replace=replace)
@@ -480,5 +534,77 @@ def provider_of(record: Record) -> Optional[Provider]:
 records.PROVIDER_LOOKUP[0] = provider_of
 
 
-def iter_records(kind: str) -> Iterable[Record]:
-    return iter(get_registry().records(kind))
+def _listing(names: List[str], limit: int = 30) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def resolve(kind: str, name: str, *, namespace=None, what: Optional[str] = None,
+            where: Optional[str] = None, headline: Optional[str] = None) -> Record:
+    """The record registered as ``name`` (or an alias) for ``kind``: the one look-up of BrainPy.
+
+    Args:
+      kind: ``'integrators'``, ``'models'``, ``'connectors'``, ``'initializers'``,
+        ``'training_algorithms'`` or ``'trainers'``.
+      name: the name asked for.
+      namespace: one namespace of ``kind`` (``'sde'``, ``'rate'``, ``'online'``, ...), a
+        sequence of them, or None for all (searched in the order of `NAMESPACES`).
+      what: how the error names the thing (``'SDE method'``); by default the kind.
+      where: who asks, as the error's first words (``'sdeint'``).
+      headline: the first sentence of the error instead of ``"<where>: unknown <what> <name>."``.
+
+    Raises:
+      RegistryLookupError: no such name; the message suggests close names, lists the names and
+        the distributions providing them.
+    """
+    registry = get_registry()
+    record = registry.get(kind, name, namespace) if isinstance(name, str) else None
+    if record is not None:
+        return record
+    what = what or kind[:-1].replace("_", " ")
+    rows = registry.registrations(kind, namespace)
+    known = registry.names(kind, aliases=True, namespace=namespace)
+    close = difflib.get_close_matches(name, registry.names(kind, aliases=True, namespace=namespace), n=3) \
+        if isinstance(name, str) else []
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    providers = sorted({row.provider.distribution for row in rows})
+    listing = (f" The {what}s are {_listing(known)} (provided by {', '.join(providers)})."
+               if known else f" No installed plugin provides {_article(what)} {what}.")
+    if headline is None:
+        headline = f"{where + ': ' if where else ''}unknown {what} {name!r}."
+    raise RegistryLookupError(f"{headline}{hint}{listing}")
+
+
+def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=None, what: Optional[str] = None):
+    """``(__getattr__, __dir__)`` for a module whose attributes include the records of ``kind``.
+
+    ``bp.dyn.X``, ``bp.conn.X``, ``bp.init.X`` and ``bp.nn.X`` resolve registered names this way;
+    ``dir()`` lists the module's own names and the registered ones (aliases included).
+
+    Args:
+      module: the module's ``__name__``.
+      namespace_dict: the module's ``globals()``.
+      kind, namespace, what: as for `resolve`.
+    """
+
+    def __getattr__(name: str):
+        if name.startswith("__") and name.endswith("__"):
+            # Python's own probes (__path__, __wrapped__, ...): a plain miss, no registry search
+            raise RegistryLookupError(f"module {module!r} has no attribute {name!r}")
+        noun = what or kind[:-1].replace("_", " ")
+        headline = (f"module {module!r} has no attribute {name!r}, and no installed plugin registers "
+                    f"{_article(noun)} {noun} of that name.")
+        return resolve(kind, name, namespace=namespace, what=what, headline=headline).load()
+
+    def __dir__():
+        return sorted(set(namespace_dict) | set(get_registry().names(kind, aliases=True, namespace=namespace)))
+
+    return __getattr__, __dir__
+
+
+def iter_records(kind: str, namespace=None) -> Iterable[Record]:
+    return iter(get_registry().records(kind, namespace))

@@ -2,10 +2,10 @@
 
 from typing import Optional, Sequence, Tuple
 
-from brainpy.math.plugins import TrainingAlgorithmSpec, get_registry, register
+from brainpy.math.plugins import TrainingAlgorithmSpec, get_registry, register, resolve
 from brainpy.nn.algorithms.offline import OfflineAlgorithm
 from brainpy.nn.algorithms.online import OnlineAlgorithm
-from brainpy.errors import BrainPyTypeError, ModelBuildError
+from brainpy.errors import BrainPyTypeError, ModelBuildError, RegistryLookupError
 
 __all__ = [
     "get_supported_online_methods",
@@ -20,11 +20,7 @@ _BASES = {"online": OnlineAlgorithm, "offline": OfflineAlgorithm}
 
 
 def _names(mode: str) -> Tuple[str, ...]:
-    names = []
-    for record in get_registry().records(_KIND):
-        if record.mode == mode:
-            names.extend(record.names)
-    return tuple(names)
+    return tuple(get_registry().names(_KIND, aliases=True, namespace=mode))
 
 
 def get_supported_online_methods() -> Tuple[str, ...]:
@@ -106,13 +102,14 @@ def get_training_method(fit_method, mode: str, default: Optional[str] = None, ow
     if not isinstance(fit_method, str):
         raise BrainPyTypeError(f"{owner}: fit_method must be a name, a dict(name=..., ...) or a {base.__name__} "
                                f"instance, got {fit_method!r}.")
-    record = get_registry().get(_KIND, fit_method)
-    known = _names(mode)
-    if record is None:
-        raise ModelBuildError(f"{owner}: unknown {mode} training method {fit_method!r}; the known ones are {known}.")
-    if record.mode != mode:
-        raise ModelBuildError(f"{owner}: {fit_method!r} is an {record.mode} training method; expected an {mode} one "
-                              f"of {known}.")
+    try:
+        record = resolve(_KIND, fit_method, namespace=mode, what=f"{mode} training method", where=owner)
+    except RegistryLookupError:
+        other = get_registry().get(_KIND, fit_method)
+        if other is None:
+            raise
+        raise ModelBuildError(f"{owner}: {fit_method!r} is an {other.mode} training method; expected an {mode} one "
+                              f"of {_names(mode)}.") from None
     method = record.load()(**kwargs)
     if not isinstance(method, base):
         raise BrainPyTypeError(f"{owner}: the {mode} method {fit_method!r} built {type(method).__name__}, not a "
