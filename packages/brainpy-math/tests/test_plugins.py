@@ -569,3 +569,15 @@ def test_module_attributes_resolve_registered_names(fake_entry_points):
         getattr_("FHM")
     with pytest.raises(AttributeError, match="has no attribute '__wrapped__'$"):
         getattr_("__wrapped__")
+
+
+def test_the_hook_list_is_read_from_the_hook_specifications():
+    from brainpy.math.plugins import hookspecs, records
+
+    specs = [name for name, f in vars(hookspecs).items() if callable(f) and hasattr(f, "brainpy_spec")]
+    assert list(manager.HOOKS) == specs and len(specs) == 6
+    assert manager.HOOKS["brainpy_training_algorithms"] == ("training_algorithms", records.TrainingAlgorithmSpec)
+    assert manager.KINDS == tuple(name[len("brainpy_"):] for name in specs)
+    # each kind's namespaces are its record type's kind values
+    assert manager.NAMESPACES["models"] == records.MODEL_CATEGORIES
+    assert manager.NAMESPACES["connectors"] == ("",)

@@ -31,22 +31,15 @@ import threading
 import warnings
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Dict, Iterable, List, Optional, Tuple
+import typing
+from typing import Dict, List, Optional, Tuple
 
 import pluggy
 
 from brainpy.errors import BrainPyTypeError, BrainPyValueError, PluginError, PluginWarning, RegistryLookupError
 from brainpy.math.plugins import hookspecs, records
 from brainpy.tools.env import env_flag
-from brainpy.math.plugins.records import (
-    ConnectorSpec,
-    InitializerSpec,
-    IntegratorSpec,
-    ModelSpec,
-    Record,
-    TrainerSpec,
-    TrainingAlgorithmSpec,
-)
+from brainpy.math.plugins.records import Record
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -81,15 +74,25 @@ BUILTIN_DISTRIBUTIONS = (
     "brainpy",
 )
 
-#: hook name -> (registry kind, record type)
-HOOKS = {
-    "brainpy_integrators": ("integrators", IntegratorSpec),
-    "brainpy_models": ("models", ModelSpec),
-    "brainpy_connectors": ("connectors", ConnectorSpec),
-    "brainpy_initializers": ("initializers", InitializerSpec),
-    "brainpy_training_algorithms": ("training_algorithms", TrainingAlgorithmSpec),
-    "brainpy_trainers": ("trainers", TrainerSpec),
-}
+def _hooks_from_specs() -> Dict[str, Tuple[str, type]]:
+    """``{hook name: (registry kind, record type)}`` read from the hook specifications.
+
+    Each hookspec ``brainpy_<kind>`` returns ``Iterable[<record type>]``, so a hook added to
+    `hookspecs` is known here with nothing else to write.
+    """
+    hooks = {}
+    marker = f"{hookspecs.PROJECT_NAME}_spec"
+    for name, function in vars(hookspecs).items():
+        if not (callable(function) and getattr(function, marker, None) is not None):
+            continue
+        returned = typing.get_type_hints(function)["return"]
+        (record_type,) = typing.get_args(returned)
+        hooks[name] = (name[len(hookspecs.PROJECT_NAME) + 1:], record_type)
+    return hooks
+
+
+#: hook name -> (registry kind, record type), in the order of the hook specifications
+HOOKS = _hooks_from_specs()
 KINDS = tuple(kind for kind, _ in HOOKS.values())
 
 #: kind -> its namespaces, in the order a look-up without a namespace searches them; a record's
@@ -605,6 +608,3 @@ def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=No
 
     return __getattr__, __dir__
 
-
-def iter_records(kind: str, namespace=None) -> Iterable[Record]:
-    return iter(get_registry().records(kind, namespace))
