@@ -290,7 +290,10 @@ BENCH_REFERENCES = {
         "brainpy==2.3.8", "brainpylib==0.1.8", "jax==0.4.13", "jaxlib==0.4.13", "numpy==1.26.4",
         "scipy==1.12.0", "numba==0.68.1",
     ],
+    # Brian2 2.9 is the newest release for Python 3.11 (2.10 needs 3.12, 2.11 needs 3.13); its
+    # cpp_standalone mode needs a C++ compiler (g++ here)
     "bench_brian2": ["brian2>=2.9,<2.10", "cython", "numpy==2.3.5", "setuptools"],
+    "bench_nest": ["nest-simulator==3.10.0", "numpy==2.3.5"],
 }
 
 
@@ -317,7 +320,8 @@ def _reference_env(session, name, requirements):
 
 @nox.session
 def bench(session):
-    """COBA/COBAHH side by side with BrainPy 2.3.8 and Brian2, then the operator benchmarks.
+    """COBA/COBAHH side by side with BrainPy 2.3.8, Brian2 (cython and cpp_standalone) and NEST 3.10,
+    then the operator benchmarks.
 
     ``nox -s bench -- --quick`` runs only the 4k cases; results are appended to benchmarks/RESULTS.md
     (``-- --no-write`` prints them only).
@@ -328,7 +332,8 @@ def bench(session):
     env = {"JAX_PLATFORMS": "cpu"}
     session.run(
         "python", str(ROOT / "benchmarks" / "run_all.py"), "--ours", str(pathlib.Path(session.bin) / "python"),
-        "--brainpy", refs["bench_brainpy238"], "--brian2", refs["bench_brian2"], *session.posargs, env=env,
+        "--brainpy", refs["bench_brainpy238"], "--brian2", refs["bench_brian2"], "--nest", refs["bench_nest"],
+        *session.posargs, env=env,
     )
     forwarded = [arg for arg in session.posargs if arg == "--no-write"]
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):

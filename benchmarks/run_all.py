@@ -3,13 +3,14 @@
 Each implementation lives in its own Python environment; this script only drives subprocesses::
 
     python benchmarks/run_all.py --ours .nox/bench/bin/python \\
-        --brainpy .nox/bench_brainpy238/bin/python --brian2 .nox/bench_brian2/bin/python [--quick]
+        --brainpy .nox/bench_brainpy238/bin/python --brian2 .nox/bench_brian2/bin/python \\
+        --nest .nox/bench_nest/bin/python [--quick]
 
 Cases (``--quick`` keeps the 4k ones):
 
-* COBA 4k, 1 s: this project, BrainPy 2.3.8, Brian2 (cython);
+* COBA 4k, 1 s: this project, BrainPy 2.3.8, Brian2 (cython runtime and C++ standalone), NEST;
 * COBAHH 4k, 1 s: this project, BrainPy 2.3.8;
-* COBA 40k, 1 s: this project, BrainPy 2.3.8, Brian2;
+* COBA 40k, 1 s: this project, BrainPy 2.3.8, Brian2 (both modes), NEST;
 * COBA 40k, 5 s with the spike monitor, first run only (peak memory): this project, BrainPy 2.3.8;
 * COBA 400k, 1 s: this project only.
 
@@ -33,22 +34,29 @@ PACKAGES_OF = {
     "ours": ["brainpy", "brainpy-math", "brainpy-dyn", "brainpylib", "jax", "jaxlib", "numpy", "scipy"],
     "brainpy238": ["brainpy", "brainpylib", "jax", "jaxlib", "numpy", "scipy", "numba"],
     "brian2": ["brian2", "cython", "numpy", "sympy"],
+    "brian2_standalone": ["brian2", "numpy"],
+    "nest": ["nest-simulator", "numpy"],
 }
-NAMES = {"ours": "this project", "brainpy238": "BrainPy 2.3.8", "brian2": "Brian2 (cython)"}
+NAMES = {"ours": "this project", "brainpy238": "BrainPy 2.3.8", "brian2": "Brian2 (cython)",
+         "brian2_standalone": "Brian2 (cpp_standalone)", "nest": "NEST (iaf_cond_exp)"}
+# the peers compared with this project (no target, the ratios are reported)
+PEERS = ("brian2", "brian2_standalone", "nest")
+SCRIPT_OF = {"brian2": "{}_brian2.py", "brian2_standalone": "{}_brian2.py", "nest": "{}_nest.py"}
+EXTRA_ARGS = {"brian2_standalone": ["--standalone"]}
 
 
 def _cases(quick):
     """(case id, script, arguments, implementations)."""
     cases = [
         ("coba_4k", "coba", ["--scale", "1", "--duration", "1000", "--repeat", "3"],
-         ["ours", "brainpy238", "brian2"]),
+         ["ours", "brainpy238", "brian2", "brian2_standalone", "nest"]),
         ("cobahh_4k", "cobahh", ["--scale", "1", "--duration", "1000", "--repeat", "3"],
          ["ours", "brainpy238"]),
     ]
     if not quick:
         cases += [
             ("coba_40k", "coba", ["--scale", "10", "--duration", "1000", "--repeat", "2"],
-             ["ours", "brainpy238", "brian2"]),
+             ["ours", "brainpy238", "brian2", "brian2_standalone", "nest"]),
             ("coba_40k_mem5s", "coba", ["--scale", "10", "--duration", "5000", "--repeat", "0"],
              ["ours", "brainpy238"]),
             ("coba_40k_mem5s_stream", "coba",
@@ -61,7 +69,7 @@ def _cases(quick):
 
 
 def _script(name, impl):
-    return HERE / (f"{name}_brian2.py" if impl == "brian2" else f"{name}.py")
+    return HERE / SCRIPT_OF.get(impl, "{}.py").format(name)
 
 
 def run_case(python, script, args, label, timeout):
@@ -194,6 +202,22 @@ def check_targets(results):
     return rows
 
 
+def peer_rows(results):
+    """(case, peer, steady ratio, first-run ratio, rates) of this project against each peer."""
+    rows = []
+    for case in results:
+        for peer in PEERS:
+            if peer not in results[case]:
+                continue
+            steady = _ratio(_get(results, case, "ours", "steady_s"), _get(results, case, peer, "steady_s"))
+            first = _ratio(_get(results, case, "ours", "first_run_s"), _get(results, case, peer, "first_run_s"))
+            ours, theirs = _get(results, case, "ours", "rate_hz"), _get(results, case, peer, "rate_hz")
+            rates = "-" if ours is None or theirs is None else f"{ours:.1f} vs {theirs:.1f}"
+            rows.append((case, peer, "-" if steady is None else f"{steady:.2f}x",
+                         "-" if first is None else f"{first:.2f}x", rates))
+    return rows
+
+
 def _fmt(x, digits=3):
     return "-" if x is None else f"{x:.{digits}f}"
 
@@ -215,21 +239,30 @@ def render(results, started, finished, info, versions, load_before, load_after, 
     for impl, pkgs in versions.items():
         text = ", ".join(f"{k} {v}" for k, v in pkgs.items())
         lines.append(f"* {NAMES[impl]}: {text}")
-    lines += ["", "| case | implementation | N | build (s) | first run (s) | steady (s) | rate E, last run (Hz) | "
-                  "peak RSS (MB) |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| case | implementation | N | build (s) | first run (s) | steady (s) | per step (us) | "
+                  "rate E, last run (Hz) | peak RSS (MB) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for case, by_impl in results.items():
         for impl, rec in by_impl.items():
             if "error" in rec:
-                lines.append(f"| {case} | {NAMES[impl]} | - | - | - | - | - | failed: {rec['error'][:300]} |")
+                lines.append(f"| {case} | {NAMES[impl]} | - | - | - | - | - | - | failed: {rec['error'][:300]} |")
                 continue
+            steps = rec["duration_ms"] / rec["dt_ms"]
+            per_step = None if rec["steady_s"] is None else rec["steady_s"] / steps * 1e6
             lines.append(
                 f"| {case} | {NAMES[impl]} | {rec['N']} | {_fmt(rec['build_s'], 2)} | "
-                f"{_fmt(rec['first_run_s'], 2)} | {_fmt(rec['steady_s'])} | {_fmt(rec['rate_hz'], 1)} | "
-                f"{_fmt(rec['peak_rss_mb'], 0)} |")
+                f"{_fmt(rec['first_run_s'], 2)} | {_fmt(rec['steady_s'])} | {_fmt(per_step, 1)} | "
+                f"{_fmt(rec['rate_hz'], 1)} | {_fmt(rec['peak_rss_mb'], 0)} |")
     lines += ["", "Targets of issue #9 (ratios of this project to the reference, same run):", "",
               "| target | measured | limit | verdict |", "|---|---:|---:|---|"]
     for text, measured, limit, verdict in check_targets(results):
         lines.append(f"| {text} | {measured or '-'} | {limit} | {verdict} |")
+    peers = peer_rows(results)
+    if peers:
+        lines += ["", "This project against the peers (steady time: ours / theirs, below 1 is faster; rates of "
+                      "the last run):", "", "| case | peer | steady ratio | first-run ratio | rate, ours vs peer (Hz) |",
+                  "|---|---|---:|---:|---|"]
+        lines += [f"| {case} | {NAMES[peer]} | {steady} | {first} | {rates} |"
+                  for case, peer, steady, first, rates in peers]
     lines += ["", "<details><summary>raw records</summary>", "", "```"]
     for by_impl in results.values():
         for rec in by_impl.values():
@@ -242,13 +275,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ours", required=True, help="python of the environment with this project")
     parser.add_argument("--brainpy", dest="brainpy238", help="python of the BrainPy 2.3.8 environment")
-    parser.add_argument("--brian2", help="python of the Brian2 environment")
+    parser.add_argument("--brian2", help="python of the Brian2 environment (cython runtime and cpp_standalone)")
+    parser.add_argument("--nest", help="python of the NEST environment")
     parser.add_argument("--quick", action="store_true", help="only the 4k cases")
     parser.add_argument("--results", default=str(RESULTS), help="the file to append the section to")
     parser.add_argument("--no-write", action="store_true", help="print the section only")
     parser.add_argument("--timeout", type=float, default=1800, help="limit of one process, in s")
     args = parser.parse_args()
-    pythons = {"ours": args.ours, "brainpy238": args.brainpy238, "brian2": args.brian2}
+    pythons = {"ours": args.ours, "brainpy238": args.brainpy238, "brian2": args.brian2,
+               "brian2_standalone": args.brian2, "nest": args.nest}
 
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = _load()
@@ -259,7 +294,8 @@ def main():
             python = pythons[impl]
             if not python:
                 continue
-            results[case][impl] = run_case(python, _script(script, impl), case_args, NAMES[impl], args.timeout)
+            results[case][impl] = run_case(python, _script(script, impl), case_args + EXTRA_ARGS.get(impl, []),
+                                           NAMES[impl], args.timeout)
     finished = datetime.datetime.now(datetime.timezone.utc)
     versions = {impl: package_versions(py, PACKAGES_OF[impl]) for impl, py in pythons.items() if py}
     section = render(results, started, finished, machine_info(), versions, load_before, _load(), args.quick)
