@@ -37,7 +37,8 @@ from typing import Dict, List, Optional, Tuple
 import pluggy
 
 from brainpy.errors import BrainPyTypeError, BrainPyValueError, PluginError, PluginWarning, RegistryLookupError
-from brainpy.math.plugins import hookspecs, records
+from brainpy.math.plugins import hookspecs
+from brainpy.math.plugins import records as _records
 from brainpy.tools.env import env_flag
 from brainpy.math.plugins.records import Record
 
@@ -534,7 +535,7 @@ def provider_of(record: Record) -> Optional[Provider]:
     return None
 
 
-records.PROVIDER_LOOKUP[0] = provider_of
+_records.PROVIDER_LOOKUP[0] = provider_of
 
 
 def _listing(names: List[str], limit: int = 30) -> str:
