@@ -227,10 +227,12 @@ def render(results, started, finished, info, versions, load_before, load_after, 
         f"\n## COBA / COBAHH side by side ({started:%Y-%m-%d %H:%M} UTC{', quick' if quick else ''})",
         "",
         "`benchmarks/run_all.py` (via `nox -s bench`): the same `coba.py` / `cobahh.py` on this project "
-        "and on BrainPy 2.3.8, `coba_brian2.py` on Brian2; dt 0.1 ms; steady = median of the repeated "
-        "runs after the first; build = network + connectivity + runner construction; peak RSS = "
-        "`ru_maxrss` of the process. Every process is separate; the implementations of a case run "
-        "one after the other.",
+        "and on BrainPy 2.3.8, `coba_brian2.py` on Brian2 (cython runtime; `--standalone`: cpp_standalone, "
+        "where the steady time is one more execution of the compiled program), `coba_nest.py` on NEST "
+        "(`iaf_cond_exp`, every CPU as a thread); dt 0.1 ms; steady = median of the repeated "
+        "runs after the first; per step = steady / steps; build = network + connectivity + runner "
+        "construction; peak RSS = `ru_maxrss` of the process. Every process is separate; the "
+        "implementations of a case run one after the other.",
         "",
         f"* machine: `{info['uname']}`, {info['cpus']} CPUs, {info['mem_gb']} GB memory, Python {info['python']}",
         f"* load average (1/5/15 min) before: {load_before}; after: {load_after}; "
