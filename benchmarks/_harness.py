@@ -14,8 +14,8 @@ import sys
 import time
 
 
-def parse_args(description):
-    """The command line shared by every benchmark script."""
+def parse_args(description, neurons=("lif",)):
+    """The command line shared by every benchmark script (``neurons``: the models it can build)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="network size factor: N = 4000 x scale, connection probability 0.02 / scale")
@@ -27,6 +27,9 @@ def parse_args(description):
                              "'spike-stream' (this project only): stream them as events to an HDF5 file "
                              "with brainpy.running.HDF5Monitor; 'spike-events' (this project only): record "
                              "the spikes of both groups in memory as events (Monitor(..., events=...))")
+    parser.add_argument("--neuron", choices=neurons, default=neurons[0],
+                        help="the neuron model of both groups (the synapses, connectivity and input scheme "
+                             "stay those of COBA)")
     parser.add_argument("--label", default=None, help="a name for this implementation in the results")
     parser.add_argument("--seed", type=int, default=42, help="seed of the connectivity and initial states")
     args = parser.parse_args()
@@ -94,6 +97,7 @@ def emit(bench, args, implementation, version, n_neurons, build_s, first_s, stea
         "duration_ms": args.duration,
         "dt_ms": 0.1,
         "monitor": args.monitor,
+        "neuron": args.neuron,
         "repeat": args.repeat,
         "build_s": round(build_s, 4),
         "first_run_s": round(first_s, 4),

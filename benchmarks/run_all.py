@@ -10,6 +10,7 @@ Cases (``--quick`` keeps the 4k ones):
 
 * COBA 4k, 1 s: this project, BrainPy 2.3.8, Brian2 (cython runtime and C++ standalone), NEST;
 * COBAHH 4k, 1 s: this project, BrainPy 2.3.8;
+* COBA 4k with Izhikevich and with AdEx neurons (``coba.py --neuron``), 1 s: this project, BrainPy 2.3.8;
 * COBA 40k, 1 s: this project, BrainPy 2.3.8, Brian2 (both modes), NEST;
 * COBA 40k, 5 s with the spike monitor, first run only (peak memory): this project, BrainPy 2.3.8;
 * COBA 400k, 1 s: this project only.
@@ -51,6 +52,10 @@ def _cases(quick):
         ("coba_4k", "coba", ["--scale", "1", "--duration", "1000", "--repeat", "3"],
          ["ours", "brainpy238", "brian2", "brian2_standalone", "nest"]),
         ("cobahh_4k", "cobahh", ["--scale", "1", "--duration", "1000", "--repeat", "3"],
+         ["ours", "brainpy238"]),
+        ("coba_izhikevich_4k", "coba", ["--scale", "1", "--duration", "1000", "--repeat", "3",
+                                        "--neuron", "izhikevich"], ["ours", "brainpy238"]),
+        ("coba_adex_4k", "coba", ["--scale", "1", "--duration", "1000", "--repeat", "3", "--neuron", "adex"],
          ["ours", "brainpy238"]),
     ]
     if not quick:
@@ -172,6 +177,10 @@ def check_targets(results):
     if "cobahh_4k" in results:
         ratio_row("COBAHH 4k: steady vs BrainPy 2.3.8", "cobahh_4k", "steady_s", "brainpy238", 0.8)
         rate_row("cobahh_4k", "brainpy238")
+    for case, model in (("coba_izhikevich_4k", "Izhikevich"), ("coba_adex_4k", "AdEx")):
+        if case in results:  # issue 20: any zoo neuron, integrated with exp_auto
+            ratio_row(f"COBA 4k with {model} neurons: steady vs BrainPy 2.3.8", case, "steady_s", "brainpy238", 0.5)
+            rate_row(case, "brainpy238")
     if "coba_40k" in results:
         ratio_row("COBA 40k: steady vs BrainPy 2.3.8", "coba_40k", "steady_s", "brainpy238", 0.8)
         build = _get(results, "coba_40k", "ours", "build_s")

@@ -260,3 +260,22 @@ def test_shown_code_is_equivalent(x64, method):
     args = (jnp.array([0.3, -1.2]), jnp.array([2.0, 0.5]), 0.7, 1.5, 0.4)
     for a, b in zip(generated(*args), integral(*args)):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype, ulps", [("float32", 8), ("float64", 8)])
+def test_phi1_is_accurate_to_a_few_ulps_across_the_range(x64, dtype, ulps):
+    """phi1(z) = (e^z - 1)/z from the Taylor polynomial near 0 and exp elsewhere, against
+    expm1(z)/z in double precision (exact to an ulp of float64)."""
+    import math
+
+    from brainpy.integrators.ode.exponential import phi1
+
+    zs = np.concatenate([-np.logspace(-12, 1.9, 3000), np.logspace(-12, 1.9, 3000),
+                         [0.0, 0.0999999, 0.1, 0.1000001, -0.1, -0.0999999]])
+    z = jnp.asarray(zs, dtype=dtype)
+    got = np.asarray(jax.jit(phi1)(z), dtype=np.float64)
+    z64 = np.asarray(z, dtype=np.float64)  # the rounded arguments
+    exact = np.array([1.0 if v == 0 else math.expm1(v) / v for v in z64])
+    eps = np.finfo(dtype).eps
+    assert np.max(np.abs(got - exact) / exact) <= ulps * eps
+    assert float(phi1(jnp.asarray(0.0, dtype))) == 1.0
