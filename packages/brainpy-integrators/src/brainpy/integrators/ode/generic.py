@@ -39,6 +39,10 @@ def odeint(f: Optional[Callable] = None, method: Optional[str] = None, var_type:
     Returns:
       The integrator, or a decorator making one when ``f`` is None.
 
+    Raises:
+      brainpy.errors.RegistryLookupError: no ODE method is registered as ``method`` (the message
+        suggests close names; it is also a ``ValueError``, as in BrainPy 2.1).
+
     Examples:
       >>> import brainpy as bp
       >>> @bp.odeint(method='rk4', dt=0.01)
