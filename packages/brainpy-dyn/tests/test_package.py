@@ -55,3 +55,43 @@ def test_the_neuron_and_the_rate_fhn_share_their_name():
     assert rates.FHN is RateFHN and brainpy.dyn.rates.FHN is RateFHN
     assert get_registry().get("models", "FHN", "rate").name == "FHN"
     assert brainpy.dyn.RateFHN is RateFHN  # the record's name before namespaces, kept as an alias
+
+
+def _concrete_public_classes(module, base):
+    import inspect
+
+    found = {}
+    for name in dir(module):
+        if name.startswith("_"):
+            continue
+        obj = getattr(module, name)
+        if inspect.isclass(obj) and issubclass(obj, base) and not inspect.isabstract(obj):
+            found[name] = obj
+    return found
+
+
+def test_every_public_model_and_connector_class_is_registered():
+    """Built-ins are reached through the registry like a plugin's: every model class of the public
+    namespaces has a ModelSpec record, every connector a ConnectorSpec (issue 18, item 2).  The
+    framework classes users build networks with, and the bases models derive from, are listed."""
+    from brainpy import connect
+    from brainpy.dyn import channels, neurons, rates, synapses
+    from brainpy.dyn.base import DynamicalSystem
+    from brainpy.math.plugins import get_registry
+
+    framework = {"DynamicalSystem", "Container", "Network", "NeuGroup", "CondNeuGroup", "Channel",
+                 "TwoEndConn", "ConstantDelay",
+                 # the bases the zoo's models derive from
+                 "SynapseBase", "FractionalNeuron", "RateModel", "Ion", "IonChannel", "Calcium",
+                 "CalciumChannel", "GatedChannel", "IhChannel", "LeakyChannel", "PotassiumChannel",
+                 "SodiumChannel"}
+    registered = {record.load() for record in get_registry().records("models")}
+    for module in (brainpy.dyn, neurons, synapses, channels, rates):
+        classes = _concrete_public_classes(module, DynamicalSystem)
+        missing = sorted(name for name, cls in classes.items() if name not in framework and cls not in registered)
+        assert not missing, (module.__name__, missing)
+    assert len(registered) >= 60  # distinct classes (aliases share one)
+    connectors = {record.load() for record in get_registry().records("connectors")}
+    classes = _concrete_public_classes(connect, connect.Connector)
+    bases = {"Connector", "TwoEndConnector", "OneEndConnector"}
+    assert not sorted(name for name, cls in classes.items() if name not in bases and cls not in connectors)

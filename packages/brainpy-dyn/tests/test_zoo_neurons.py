@@ -182,3 +182,26 @@ def test_ou_process_is_normal_with_the_stationary_variance():
     # normal, not uniform: the excess kurtosis is near 0 (a uniform law gives -1.2)
     z = (x - x.mean()) / x.std()
     assert abs(np.mean(z ** 4) - 3.) < 0.4
+
+
+@pytest.mark.parametrize("model, kwargs", [
+    (dyn.AdExIF, dict(V_initializer=init.Uniform(-70., -50.))),
+    (dyn.Izhikevich, dict(V_initializer=init.Uniform(-70., -50.), u_initializer=init.OneInit(-13.))),
+    (dyn.ExpIF, dict(V_initializer=init.Uniform(-70., -50.))),
+    (dyn.QuaIF, dict(V_initializer=init.Uniform(-70., -50.))),
+])
+def test_no_refractory_test_when_tau_ref_is_zero_changes_nothing(model, kwargs):
+    """With tau_ref = 0 (a number) the step leaves the refractory test out; the same model with
+    tau_ref given as an array of zeros (which runs the test) follows the same trajectory."""
+    runs = []
+    for tau_ref in (0., bm.zeros(50)):
+        bm.random.seed(3)
+        group = model(50, tau_ref=tau_ref, **kwargs)
+        runner = dyn.DSRunner(group, monitors=["V", "spike", "refractory"], dt=0.1, progress_bar=False,
+                              inputs=("input", lambda tdi: 20. + 5. * bm.random.normal(0., 1., 50), "func"))
+        runner.run(100.)
+        runs.append({k: np.asarray(runner.mon[k]) for k in ("V", "spike", "refractory")})
+    assert runs[0]["spike"].sum() > 50
+    for key in ("V", "spike", "refractory"):
+        np.testing.assert_array_equal(runs[0][key], runs[1][key])
+    np.testing.assert_array_equal(runs[0]["refractory"], runs[0]["spike"])  # held only while spiking

@@ -387,3 +387,18 @@ def test_default_dtype_follows_set_dfloat():
     finally:
         bm.set_dfloat(None)
     assert init.ZeroInit()((2, 3)).dtype == jnp.float32
+
+
+def test_every_public_initializer_class_is_registered():
+    """Every concrete initializer class of brainpy.initialize has an InitializerSpec record, so that
+    bp.init.X of a built-in and of a plugin resolve the same way (issue 18, item 2)."""
+    import inspect
+
+    from brainpy.math.plugins import get_registry
+
+    registered = {record.load() for record in get_registry().records("initializers")}
+    bases = {init.Initializer, init.InterLayerInitializer, init.IntraLayerInitializer}
+    classes = [getattr(init, name) for name in dir(init) if not name.startswith("_")]
+    classes = [c for c in classes if inspect.isclass(c) and issubclass(c, init.Initializer) and c not in bases]
+    assert len(classes) >= 15
+    assert not sorted(c.__name__ for c in classes if c not in registered)

@@ -89,7 +89,7 @@ def test_online_and_offline_methods_by_name_dict_and_instance(lorenz_data):
         trainer = nn.OnlineTrainer(model, fit_method=fit_method, progress_bar=False)
         out = trainer.fit([data[None, :300], data[None, 1:301]])
         assert out.shape == (1, 300, 3) and np.isfinite(np.asarray(out)).all()
-    assert repr(nn.OnlineTrainer(model, fit_method=dict(name="force", alpha=0.5)).fit_method) == "RLS(alpha=0.5)"
+    assert repr(nn.OnlineTrainer(model, fit_method=dict(name="force", alpha=0.5)).fit_method) == "ForceLearning(alpha=0.5)"  # 2.1: name2func["force"] = ForceLearning
     for fit_method in ("lstsq", nn.algorithms.RidgeRegression(beta=1e-3)):
         model = nn.Input(3) >> nn.Reservoir(30, seed=0) >> nn.LinearReadout(3)
         trainer = nn.OfflineTrainer(model, fit_method=fit_method, progress_bar=False)
@@ -258,3 +258,25 @@ def test_sequential_and_the_object_oriented_training_loop():
     mixed = nn.Sequential(nn.Dense(3, input_shape=10), nn.Dropout(0.5, seed=0))
     x = np.ones((4, 10), np.float32)
     np.testing.assert_allclose(np.asarray(mixed(dict(train=False), x)), np.asarray(mixed[0](x)), rtol=1e-6)
+
+
+def test_every_public_trainer_and_algorithm_class_is_registered():
+    """Every trainer class of brainpy.nn has a TrainerSpec record and every training algorithm of
+    brainpy.nn.algorithms a TrainingAlgorithmSpec (issue 18, item 2); bases are listed."""
+    import inspect
+
+    from brainpy.math.plugins import get_registry
+    from brainpy.nn.runners.rnn_runner import RNNRunner
+
+    trainers = {record.load() for record in get_registry().records("trainers")}
+    missing = [name for name in dir(nn) if inspect.isclass(getattr(nn, name)) and name != "RNNRunner"
+               and issubclass(getattr(nn, name), RNNRunner) and getattr(nn, name) not in trainers]
+    assert not missing
+    algorithms = {record.load() for record in get_registry().records("training_algorithms")}
+    bases = (nn.algorithms.OnlineAlgorithm, nn.algorithms.OfflineAlgorithm)
+    missing = [name for name in dir(nn.algorithms) if inspect.isclass(getattr(nn.algorithms, name))
+               and issubclass(getattr(nn.algorithms, name), bases) and getattr(nn.algorithms, name) not in bases
+               and getattr(nn.algorithms, name) not in algorithms]
+    assert not missing
+    # 2.1 named FORCE learning's class 'force' (name2func['force'] = ForceLearning)
+    assert get_registry().get("training_algorithms", "force", "online").load() is nn.algorithms.ForceLearning

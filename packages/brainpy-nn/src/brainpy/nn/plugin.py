@@ -9,8 +9,10 @@ _RUNNERS = "brainpy.nn.runners"
 @hookimpl
 def brainpy_training_algorithms():
     return [
-        TrainingAlgorithmSpec(name="rls", factory=f"{_ALGOS}.online:RLS", aliases=("force",), mode="online",
-                              description="recursive least squares (FORCE learning)"),
+        TrainingAlgorithmSpec(name="rls", factory=f"{_ALGOS}.online:RLS", mode="online",
+                              description="recursive least squares"),
+        TrainingAlgorithmSpec(name="force", factory=f"{_ALGOS}.online:ForceLearning", mode="online",
+                              description="FORCE learning (RLS on the readout weights)"),
         TrainingAlgorithmSpec(name="lms", factory=f"{_ALGOS}.online:LMS", mode="online",
                               description="least mean squares"),
         TrainingAlgorithmSpec(name="ridge", factory=f"{_ALGOS}.offline:RidgeRegression", mode="offline",

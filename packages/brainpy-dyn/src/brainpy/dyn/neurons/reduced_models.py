@@ -9,7 +9,9 @@ current ``I_ext`` so that analysers can treat it as a parameter.
 
 from typing import Optional
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup, check_time_constants
@@ -64,6 +66,28 @@ class _PointNeuron(NeuGroup):
 
     def _clear_input(self):
         self.input.value = jnp.zeros_like(self.input.value)
+
+    def _refractory_now(self, t):
+        """Which neurons are held at ``t`` (``t - t_last_spike <= tau_ref``).
+
+        None when ``tau_ref`` is a number <= 0 (the default of most models): no neuron is then held
+        after the step of its spike, and the step leaves the test out (it costs as much as a
+        quarter of an AdEx step).
+        """
+        tau_ref = self.tau_ref
+        if not isinstance(tau_ref, (bm.Array, jax.Array)) and np.ndim(tau_ref) == 0 and tau_ref <= 0:
+            return None
+        return (t - self.t_last_spike.value) <= _p(tau_ref)
+
+    @staticmethod
+    def _hold(refractory, old, new):
+        """``new``, with ``old`` kept where the neuron is refractory."""
+        return new if refractory is None else jnp.where(refractory, old, new)
+
+    @staticmethod
+    def _refractory_after(refractory, spike):
+        """The ``refractory`` state after the step: held now, or spiking now."""
+        return spike if refractory is None else jnp.logical_or(refractory, spike)
 
     def reset(self):
         """Restore the initial state values and clear the input, spikes and refractoriness."""
@@ -127,14 +151,14 @@ class ExpIF(_PointNeuron):
     def update(self, tdi):
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
-        refractory = (t - self.t_last_spike.value) <= _p(self.tau_ref)
+        refractory = self._refractory_now(t)
         V = bm.as_jax(self.integral(V_old, t, self.input.value, dt=dt))
-        V = jnp.where(refractory, V_old, V)
+        V = self._hold(refractory, V_old, V)
         spike = V >= _p(self.V_th)
         self.spike.value = spike
         self.t_last_spike.value = jnp.where(spike, t, self.t_last_spike.value)
         self.V.value = jnp.where(spike, _p(self.V_reset), V)
-        self.refractory.value = jnp.logical_or(refractory, spike)
+        self.refractory.value = self._refractory_after(refractory, spike)
         self._clear_input()
 
 
@@ -187,15 +211,15 @@ class AdExIF(_PointNeuron):
     def update(self, tdi):
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
-        refractory = (t - self.t_last_spike.value) <= _p(self.tau_ref)
+        refractory = self._refractory_now(t)
         V, w = self.integral(V_old, self.w.value, t, self.input.value, dt=dt)
-        V = jnp.where(refractory, V_old, bm.as_jax(V))
+        V = self._hold(refractory, V_old, bm.as_jax(V))
         spike = V >= _p(self.V_th)
         self.spike.value = spike
         self.t_last_spike.value = jnp.where(spike, t, self.t_last_spike.value)
         self.V.value = jnp.where(spike, _p(self.V_reset), V)
         self.w.value = jnp.where(spike, bm.as_jax(w) + _p(self.b), bm.as_jax(w))
-        self.refractory.value = jnp.logical_or(refractory, spike)
+        self.refractory.value = self._refractory_after(refractory, spike)
         self._clear_input()
 
 
@@ -240,14 +264,14 @@ class QuaIF(_PointNeuron):
     def update(self, tdi):
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
-        refractory = (t - self.t_last_spike.value) <= _p(self.tau_ref)
+        refractory = self._refractory_now(t)
         V = bm.as_jax(self.integral(V_old, t, self.input.value, dt=dt))
-        V = jnp.where(refractory, V_old, V)
+        V = self._hold(refractory, V_old, V)
         spike = V >= _p(self.V_th)
         self.spike.value = spike
         self.t_last_spike.value = jnp.where(spike, t, self.t_last_spike.value)
         self.V.value = jnp.where(spike, _p(self.V_reset), V)
-        self.refractory.value = jnp.logical_or(refractory, spike)
+        self.refractory.value = self._refractory_after(refractory, spike)
         self._clear_input()
 
 
@@ -419,16 +443,16 @@ class Izhikevich(_PointNeuron):
     def update(self, tdi):
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
-        refractory = (t - self.t_last_spike.value) <= _p(self.tau_ref)
+        refractory = self._refractory_now(t)
         V, u = self.integral(V_old, self.u.value, t, self.input.value, dt=dt)
-        V = jnp.where(refractory, V_old, bm.as_jax(V))
+        V = self._hold(refractory, V_old, bm.as_jax(V))
         u = bm.as_jax(u)
         spike = V >= _p(self.V_th)
         self.spike.value = spike
         self.t_last_spike.value = jnp.where(spike, t, self.t_last_spike.value)
         self.V.value = jnp.where(spike, _p(self.c), V)
         self.u.value = jnp.where(spike, u + _p(self.d), u)
-        self.refractory.value = jnp.logical_or(refractory, spike)
+        self.refractory.value = self._refractory_after(refractory, spike)
         self._clear_input()
 
 
