@@ -73,3 +73,26 @@ def test_fde_scalar_inits_are_one_neuron(cls):
     mon = IntegratorRunner(integral, dt=0.01).run(0.1)
     assert mon.y.shape == (10, 1)
     assert 0.0 < mon.y[-1, 0] < 1.0
+
+
+def test_the_records_are_the_monitor_of_every_runner():
+    """IntegratorRunner records into brainpy.running.Monitor, the type DSRunner uses (issue 18,
+    item 5): ``mon.x``, ``mon['x']``, ``mon.ts``, and the same errors for a missing record."""
+    import brainpy.integrators as bi
+    from brainpy.running import Monitor
+
+    integral = bi.odeint(lambda x, y, t: (-x, -2 * y), dt=0.1)
+    runner = bi.IntegratorRunner(integral, monitors=["x"], inits=[1., 1.], dt=0.1,
+                                 fun_monitors={"double": lambda t, dt: 2 * t})
+    mon = runner.run(1.)
+    assert isinstance(mon, Monitor) and mon is runner.mon
+    assert mon.keys() == ["x", "double"]
+    np.testing.assert_allclose(mon.ts, np.arange(10) * 0.1, atol=1e-6)
+    np.testing.assert_allclose(mon["x"][:, 0], 0.9 ** (np.arange(10) + 1), rtol=1e-5)  # Euler, after each step
+    np.testing.assert_allclose(mon.double, 2 * mon.ts, rtol=1e-6)
+    with pytest.raises(AttributeError, match="no attribute or monitor 'y'"):
+        mon.y
+    with pytest.raises(KeyError, match="No monitor 'y'"):
+        mon["y"]
+    runner.run(1.)
+    np.testing.assert_allclose(mon.ts, 1.0 + np.arange(10) * 0.1, atol=1e-6)  # the same object, refilled

@@ -280,3 +280,19 @@ def test_every_public_trainer_and_algorithm_class_is_registered():
     assert not missing
     # 2.1 named FORCE learning's class 'force' (name2func['force'] = ForceLearning)
     assert get_registry().get("training_algorithms", "force", "online").load() is nn.algorithms.ForceLearning
+
+
+def test_rnn_runner_records_into_the_monitor_of_every_runner():
+    """RNNRunner.mon is a brainpy.running.Monitor, as DSRunner's and IntegratorRunner's (issue 18)."""
+    from brainpy.running import Monitor
+
+    model = nn.Input(2) >> nn.Reservoir(6, seed=1) >> nn.LinearReadout(1)
+    model.initialize(2)
+    reservoir = model.lnodes[1].name
+    runner = nn.RNNRunner(model, monitors=[f"{reservoir}.state"], progress_bar=False)
+    out = runner.predict(bm.ones((2, 4, 2)))
+    assert isinstance(runner.mon, Monitor) and runner.mon.keys() == [f"{reservoir}.state"]
+    state = runner.mon[f"{reservoir}.state"]
+    assert state.shape == (2, 4, 6) and out.shape == (2, 4, 1)
+    with pytest.raises(KeyError, match="No monitor"):
+        runner.mon["nope"]

@@ -47,6 +47,11 @@ def _inits(name, inits, defaults: Dict[str, float]):
     return dict(zip(defaults, values))
 
 
+def _series(mon):
+    """A runner's records as the dict of a dataset: ``{'ts': ..., name: ...}``."""
+    return {"ts": mon.ts, **mon.item_contents}
+
+
 def _run(name, f, duration, dt, method, inits, defaults, numpy_mon, args=None):
     integral = odeint(f, method=method, dt=dt)
     init = _inits(name, inits, defaults)
@@ -54,7 +59,7 @@ def _run(name, f, duration, dt, method, inits, defaults, numpy_mon, args=None):
                                                                          for k, v in init.items()},
                               args=args, dt=dt, numpy_mon_after_run=numpy_mon)
     mon = runner.run(duration)
-    return dict(mon)
+    return _series(mon)
 
 
 def _map_inits(name, inits, names):
@@ -169,7 +174,7 @@ def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gam
     runner = IntegratorRunner(integral, monitors=["x"], inits=[init], dt=dt, progress_bar=progress_bar,
                               fun_monitors={"x_tau": lambda t, _: delay(t - tau)},
                               numpy_mon_after_run=numpy_mon)
-    return dict(runner.run(duration))
+    return _series(runner.run(duration))
 
 
 def lorenz_series(duration: float, dt: float = 0.001, sigma: float = 10, beta: float = 8 / 3, rho: float = 28,
@@ -232,7 +237,7 @@ def modified_lu_chen_series(duration: float, dt: float = 0.001, a: float = 36, c
     integral = odeint(derivative, method=method, dt=dt, state_delays={"z": z_delay})
     runner = IntegratorRunner(integral, monitors=["x", "y", "z"], dt=dt, numpy_mon_after_run=numpy_mon,
                               inits={k: jnp.asarray([v], dtype=float) for k, v in init.items()})
-    return dict(runner.run(duration))
+    return _series(runner.run(duration))
 
 
 def chua_chaotic_series(duration: float, dt: float = 0.001, alpha: float = 10, beta: float = 14.514,

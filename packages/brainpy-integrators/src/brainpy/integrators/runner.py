@@ -7,24 +7,15 @@ from typing import Callable, Dict, Optional, Sequence
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy.errors import BrainPyAttributeError, IntegratorError, MonitorError
+from brainpy.errors import IntegratorError, MonitorError
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.integrators.fde.base import FDEIntegrator
 from brainpy.math.delayvars import TimeDelay
 from brainpy.math.ndarray import Array, Variable, unwrap
 from brainpy.math.object_base import BrainPyObject
+from brainpy.running import Monitor  # the records, as in every runner (``mon.V``, ``mon['V']``, ``mon.ts``)
 
 __all__ = ["IntegratorRunner", "Monitor"]
-
-
-class Monitor(dict):
-    """The recorded values: ``mon.ts``, ``mon.V`` or ``mon['V']`` (time on axis 0)."""
-
-    def __getattr__(self, item):
-        try:
-            return self[item]
-        except KeyError:
-            raise BrainPyAttributeError(f"the monitor has no record {item!r}; recorded: {sorted(self)}.") from None
 
 
 def _real(x) -> Optional[float]:
@@ -116,7 +107,7 @@ class IntegratorRunner(BrainPyObject):
         self._progress = None  # the host end of the bars (brainpy.running.progress.ProgressBar)
         self.numpy_mon_after_run = numpy_mon_after_run
         self.t = float(t0)
-        self.mon = Monitor()
+        self.mon = Monitor(self.monitors + list(self.fun_monitors))
 
     def _inits(self, inits):
         tg = self.target
@@ -232,12 +223,10 @@ class IntegratorRunner(BrainPyObject):
             finally:
                 progress.close(complete=completed)
         self.t = self.t + n * self.dt
-        self.mon = Monitor(ts=ts)
+        # NumPy arrays, or BrainPy arrays as 2.1 gave (scripts call ``.numpy()`` on them)
+        convert = np.asarray if self.numpy_mon_after_run else Array
+        self.mon.reset()
+        self.mon.ts = convert(ts)
         for k, v in records.items():
-            self.mon[k] = unwrap(v)
-        if self.numpy_mon_after_run:
-            self.mon = Monitor({k: np.asarray(v) for k, v in self.mon.items()})
-        else:
-            # BrainPy arrays, as 2.1 gave (scripts call ``.numpy()`` on them).
-            self.mon = Monitor({k: Array(v) for k, v in self.mon.items()})
+            self.mon[k] = convert(unwrap(v))
         return self.mon

@@ -9,6 +9,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import Network, Node
+from brainpy.running import Monitor
 from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
 from brainpy.tools.checking import serialize_kwargs
 from brainpy.errors import BrainPyTypeError, RunningError
@@ -45,7 +46,7 @@ class RNNRunner:
         `brainpy.running.progress`); without it the compiled loop contains no host callback.
 
     Attributes:
-      mon: the monitored values of the last run, ``(num_batch, num_time, ...)`` each.
+      mon: the records of the last run (a `brainpy.running.Monitor`), ``(num_batch, num_time, ...)`` each.
     """
 
     _jit_keys = ("predict",)
@@ -67,7 +68,7 @@ class RNNRunner:
             raise BrainPyTypeError(f"{type(self).__name__}: jit must be a bool or a dict, got {jit!r}.")
         self.monitors = tuple(monitors or ())
         self.progress_bar = bool(progress_bar)
-        self.mon = {}
+        self.mon = Monitor(list(self.monitors))  # the records type of every runner (brainpy.running)
         self._compiled = {}
         self._progress = ProgressBar()
 
@@ -210,7 +211,9 @@ class RNNRunner:
         kwargs.update(shared_kwargs or {})
         outs, mons = self._run(xs_dict, forced_states, forced_feedbacks, self.monitors, kwargs, progress_bar,
                                self.jit["predict"])
-        self.mon = mons
+        self.mon.reset()
+        for key, value in mons.items():
+            self.mon[key] = value
         return outs
 
     def __call__(self, *args, **kwargs):
