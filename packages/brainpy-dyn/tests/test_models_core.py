@@ -324,3 +324,25 @@ def test_synapse_errors():
         dyn.ExpCOBA(lif, lif, conn.All2All(), conn_type="csr")
     with pytest.raises(ModelBuildError, match="same number of neurons"):
         dyn.ExpCOBA(lif, dyn.LIF(4), conn.One2One())
+
+
+def test_the_lif_step_lowered_for_a_gpu_holds_no_cpu_only_kernel():
+    """The LIF step calls brainpylib's kernel on the CPU only: exported for CUDA (brainpylib without
+    CUDA targets) it is the pure-JAX step (issue 18, item 3)."""
+    import jax
+    import jax.numpy as jnp
+    from jax import export
+
+    from brainpy.dyn.neurons.IF_models import _lif_step
+    from brainpy.math.operators.backend import get_brainpylib
+
+    def step(V, t_last, I):
+        return _lif_step(V, t_last, I, 0.5, 0.1, V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)[0]
+
+    operands = [jax.ShapeDtypeStruct((8,), jnp.float32)] * 3
+    lib = get_brainpylib()
+    if lib is None:
+        pytest.skip("brainpylib's CPU kernels are not installed")
+    assert "brainpylib" in jax.jit(step).lower(*operands).as_text()
+    if not lib.has_gpu_kernels():
+        assert "custom_call" not in export.export(jax.jit(step), platforms=["cuda"])(*operands).mlir_module()

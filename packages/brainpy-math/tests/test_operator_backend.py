@@ -131,3 +131,43 @@ def test_command_line(fresh, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["nonsense"])
     assert exc.value.code == 2 and "invalid choice: 'nonsense'" in capsys.readouterr().err
+
+
+def _dispatched_programs():
+    """A program per operator that calls a brainpylib kernel on the CPU: (name, function, operands).
+
+    Not ``pre2post_event_sum_into``: its kernel updates a buffer in place, which a per-platform
+    conditional would copy, so it is called directly whenever JAX's default backend is the CPU.
+    """
+    import jax
+
+    ids, indptr = jnp.array([0, 1, 1, 2], jnp.int32), jnp.array([0, 2, 4], jnp.int32)
+    f32 = lambda *shape: jax.ShapeDtypeStruct(shape, jnp.float32)  # noqa: E731
+    spikes = jax.ShapeDtypeStruct((2,), jnp.bool_)
+    return [
+        ("pre2post_event_sum", lambda e, v: bm.pre2post_event_sum(e, (ids, indptr), 3, v).value, (spikes, f32(4))),
+        ("pre2post_event_prod", lambda e, v: bm.pre2post_event_prod(e, (ids, indptr), 3, v).value, (spikes, f32(4))),
+        ("syn2post_sum", lambda v: bm.syn2post_sum(v, ids, 3).value, (f32(4),)),
+        ("syn2post_prod", lambda v: bm.syn2post_prod(v, ids, 3).value, (f32(4),)),
+        ("csr_matvec", lambda v, x: bm.csr_matvec(v, ids, indptr, x, shape=(2, 3)).value, (f32(4), f32(3))),
+        ("event_csr_matvec", lambda v, e: bm.event_csr_matvec(v, ids, indptr, e, shape=(2, 3),
+                                                              transpose=True).value, (f32(4), spikes)),
+        ("event_matvec_prob_conn_homo_weight",
+         lambda e: bm.event_matvec_prob_conn_homo_weight(e, 0.5, conn_prob=0.3, shape=(4, 2), seed=3).value,
+         (spikes,)),
+    ]
+
+
+@pytest.mark.skipif(backend.get_brainpylib() is None, reason="brainpylib's CPU kernels are not installed")
+@pytest.mark.parametrize("name, function, operands", _dispatched_programs(), ids=lambda x: x if isinstance(x, str) else "")
+def test_a_program_for_the_gpu_calls_no_cpu_only_kernel(name, function, operands):
+    """Each operator picks brainpylib's kernel per platform when the program is lowered: the CPU
+    program calls the kernel, the one exported for CUDA (without brainpylib CUDA targets) holds the
+    pure-JAX operator (issue 18, item 3)."""
+    import jax
+    from jax import export
+
+    assert "brainpylib" in jax.jit(function).lower(*operands).as_text()
+    if not backend.get_brainpylib().has_gpu_kernels():
+        cuda = export.export(jax.jit(function), platforms=["cuda"])(*operands).mlir_module()
+        assert "brainpylib" not in cuda and "custom_call" not in cuda

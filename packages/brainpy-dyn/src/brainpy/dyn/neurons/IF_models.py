@@ -9,7 +9,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.initialize import ZeroInit, init_param
-from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel
+from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch
 
 __all__ = ["LIF"]
 
@@ -151,17 +151,25 @@ def _lif_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
     compiled (as in a runner's loop), both give bit-identical results.  Returns
     ``(V, spike, t_last, refractory, zeros_like(I))`` (the cleared input).
     """
-    kernel = brainpylib_kernel("lif_update")
-    if kernel is not None:
-        return kernel(V, t_last, I, t, coef, V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R,
-                      tau_ref=tau_ref, clear_input=True)
     dtype = jnp.result_type(V)
     t = jnp.asarray(t, dtype)
     coef = jnp.asarray(coef, dtype)
-    refractory = (t - t_last) <= jnp.asarray(tau_ref, dtype)
-    integrated = V + coef * ((jnp.asarray(V_rest, dtype) - V) + jnp.asarray(R, dtype) * I)
-    held = jnp.where(refractory, V, integrated)
-    spike = held >= jnp.asarray(V_th, dtype)
-    t_last = jnp.where(spike, t, t_last)
-    V = jnp.where(spike, jnp.asarray(V_reset, dtype), held)
-    return V, spike, t_last, jnp.logical_or(refractory, spike), jnp.zeros_like(I)
+
+    def pure(V, t_last, I, t, coef):
+        refractory = (t - t_last) <= jnp.asarray(tau_ref, dtype)
+        integrated = V + coef * ((jnp.asarray(V_rest, dtype) - V) + jnp.asarray(R, dtype) * I)
+        held = jnp.where(refractory, V, integrated)
+        spike = held >= jnp.asarray(V_th, dtype)
+        new_t_last = jnp.where(spike, t, t_last)
+        new_V = jnp.where(spike, jnp.asarray(V_reset, dtype), held)
+        return new_V, spike, new_t_last, jnp.logical_or(refractory, spike), jnp.zeros_like(I)
+
+    kernel = brainpylib_kernel("lif_update")
+    if kernel is None:
+        return pure(V, t_last, I, t, coef)
+
+    def fast(V, t_last, I, t, coef):
+        return tuple(kernel(V, t_last, I, t, coef, V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R,
+                            tau_ref=tau_ref, clear_input=True))
+
+    return dispatch(fast, pure, V, t_last, I.astype(dtype), t, coef)

@@ -30,8 +30,8 @@ import numpy as np
 from brainpy.errors import MathError
 from brainpy.tools.env import env_flag
 
-__all__ = ["get_brainpylib", "brainpylib_kernel", "check_concrete_indptr", "operator_backend",
-           "OperatorBackend"]
+__all__ = ["get_brainpylib", "brainpylib_kernel", "kernel_platforms", "dispatch", "check_concrete_indptr",
+           "operator_backend", "OperatorBackend"]
 
 MIN_BRAINPYLIB_VERSION = (0, 1)
 MAX_BRAINPYLIB_VERSION = (1, 0)
@@ -180,6 +180,31 @@ def brainpylib_kernel(op_name: str) -> Optional[Callable]:
     if module is None:
         return None
     return getattr(module, KERNEL_NAMES[op_name], None)
+
+
+def kernel_platforms() -> Tuple[str, ...]:
+    """The platforms brainpylib has compiled targets for: ``()``, ``('cpu',)`` or ``('cpu', 'cuda')``."""
+    module = get_brainpylib()
+    if module is None:
+        return ()
+    return ("cpu", "cuda") if getattr(module, "has_gpu_kernels", lambda: False)() else ("cpu",)
+
+
+def dispatch(kernel_call: Callable, fallback: Callable, *operands):
+    """``kernel_call(*operands)`` on the platforms of `kernel_platforms`, ``fallback(*operands)`` elsewhere.
+
+    The choice is made per platform when the program is lowered (`jax.lax.platform_dependent`):
+    a program compiled, or exported with `jax.export`, for a GPU while brainpylib has only CPU
+    targets holds the pure-JAX operator, not a call the GPU cannot run.  Both functions take the
+    same array operands (the static arguments are closed over) and return arrays of the same
+    shapes and dtypes.
+    """
+    platforms = kernel_platforms()
+    if not platforms:
+        return fallback(*operands)
+    import jax  # this module is imported before JAX is needed
+
+    return jax.lax.platform_dependent(*operands, default=fallback, **{p: kernel_call for p in platforms})
 
 
 @dataclasses.dataclass(frozen=True)

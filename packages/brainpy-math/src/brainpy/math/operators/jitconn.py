@@ -40,7 +40,7 @@ import numpy as np
 
 from brainpy.errors import MathError
 from brainpy.math.ndarray import _unwrap
-from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel
+from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch
 from brainpy.math.operators.utils import static_shape, to_float, to_jax, wrap
 from brainpy.tools.sizes import check_array_size
 
@@ -286,17 +286,27 @@ def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
     seed = _seed_u32(fn, seed)
     params = [p.astype(dtype) for p in params]
     kernel = brainpylib_kernel(fn)
-    if kernel is not None and dtype in KERNEL_FLOAT_TYPES:
-        x = vector != 0 if event else vector.astype(dtype)
-        return wrap(kernel(x, *params, conn_prob, seed, (num_rows, num_cols), bool(transpose)))
-    vector = (vector != 0).astype(dtype) if event else vector.astype(dtype)
     table = _skip_table_np(conn_prob)
-    if num_rows == 0 or num_cols == 0 or table.size == _GUIDE_SIZE + 1:  # empty matrix
-        return wrap(jnp.zeros(num_cols if transpose else num_rows, dtype))
-    _check_int32_cols(fn, num_cols)
-    out = _linear_matvec(vector, tuple(params), jnp.asarray(table), seed, kind,
-                         (num_rows, num_cols), bool(transpose))
-    return wrap(out)
+    empty = num_rows == 0 or num_cols == 0 or table.size == _GUIDE_SIZE + 1
+
+    def fast(vector, seed, *params):
+        x = vector != 0 if event else vector.astype(dtype)
+        return kernel(x, *params, conn_prob, seed, (num_rows, num_cols), bool(transpose))
+
+    def pure(vector, seed, *params):
+        vector = (vector != 0).astype(dtype) if event else vector.astype(dtype)
+        if empty:
+            return jnp.zeros(num_cols if transpose else num_rows, dtype)
+        return _linear_matvec(vector, tuple(params), jnp.asarray(table), seed, kind, (num_rows, num_cols),
+                              bool(transpose))
+
+    if kernel is not None and dtype in KERNEL_FLOAT_TYPES:
+        if not empty and num_cols >= _PURE_MAX_COLS:  # only the kernel handles such widths
+            return wrap(fast(vector, seed, *params))
+        return wrap(dispatch(fast, pure, vector, seed, *params))
+    if not empty:
+        _check_int32_cols(fn, num_cols)
+    return wrap(pure(vector, seed, *params))
 
 
 def _jitconn_shape(shape, fn):
@@ -309,8 +319,11 @@ def _jitconn_shape(shape, fn):
     return num_rows, num_cols
 
 
+_PURE_MAX_COLS = (1 << 31) - (1 << 25)  # the pure-JAX path numbers columns with int32
+
+
 def _check_int32_cols(fn, num_cols):
-    if num_cols >= (1 << 31) - (1 << 25):
+    if num_cols >= _PURE_MAX_COLS:
         raise MathError(f"{fn}(): the pure-JAX path handles fewer than 2**31 - 2**25 columns, got "
                         f"{num_cols}; install brainpylib for larger matrices.")
 

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 
 from brainpy.errors import MathError
-from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel,
+from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch,
                                                   check_concrete_indptr)
 from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, exact_ids,
                                           index_vector,
@@ -90,15 +90,18 @@ def csr_matvec(values, indices, indptr, vector, shape, transpose=False):
     vector = to_jax(vector, fn, "vector")
     _check_operand(fn, "vector", vector, num_rows if transpose else num_cols, transpose)
     kernel = brainpylib_kernel(fn)
+
+    def pure(values, indices, indptr, vector):
+        rows = csr_row_ids(indptr, indices.shape[0], fn)
+        if transpose:
+            return jax.ops.segment_sum(values * vector[rows], indices, num_cols)
+        return jax.ops.segment_sum(values * vector[indices], rows, num_rows, indices_are_sorted=True)
+
     if kernel is not None and jnp.result_type(values, vector) in KERNEL_FLOAT_TYPES:
         check_concrete_indptr(fn, indptr, indices.shape[0])
-        return wrap(kernel(values, indices, indptr, vector, (num_rows, num_cols),
-                           bool(transpose)))
-    rows = csr_row_ids(indptr, indices.shape[0], fn)
-    if transpose:
-        return wrap(jax.ops.segment_sum(values * vector[rows], indices, num_cols))
-    return wrap(jax.ops.segment_sum(values * vector[indices], rows, num_rows,
-                                    indices_are_sorted=True))
+        return wrap(dispatch(lambda v, i, p, x: kernel(v, i, p, x, (num_rows, num_cols), bool(transpose)),
+                             pure, values, indices, indptr, vector))
+    return wrap(pure(values, indices, indptr, vector))
 
 
 def event_csr_matvec(values, indices, indptr, events, shape, transpose=False):
@@ -125,15 +128,19 @@ def event_csr_matvec(values, indices, indptr, events, shape, transpose=False):
     events = to_jax(events, fn, "events")
     _check_operand(fn, "events", events, num_rows if transpose else num_cols, transpose)
     kernel = brainpylib_kernel(fn)
+
+    def pure(values, indices, indptr, events):
+        if transpose:
+            return csr_event_transpose(values, indices, indptr, events, num_cols, fn)
+        rows = csr_row_ids(indptr, indices.shape[0], fn)
+        weights = jnp.where(events[indices] != 0, values, jnp.zeros((), values.dtype))
+        return jax.ops.segment_sum(weights, rows, num_rows, indices_are_sorted=True)
+
     if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
         check_concrete_indptr(fn, indptr, indices.shape[0])
-        return wrap(kernel(values, indices, indptr, events, (num_rows, num_cols),
-                           bool(transpose)))
-    if transpose:
-        return wrap(csr_event_transpose(values, indices, indptr, events, num_cols, fn))
-    rows = csr_row_ids(indptr, indices.shape[0], fn)
-    weights = jnp.where(events[indices] != 0, values, jnp.zeros((), values.dtype))
-    return wrap(jax.ops.segment_sum(weights, rows, num_rows, indices_are_sorted=True))
+        return wrap(dispatch(lambda v, i, p, e: kernel(v, i, p, e, (num_rows, num_cols), bool(transpose)),
+                             pure, values, indices, indptr, events))
+    return wrap(pure(values, indices, indptr, events))
 
 
 def _as_coo(x):
