@@ -7,6 +7,7 @@ firing rate of the monitored group and the peak resident memory of the process.
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -14,8 +15,9 @@ import sys
 import time
 
 
-def parse_args(description, neurons=("lif",)):
-    """The command line shared by every benchmark script (``neurons``: the models it can build)."""
+def parse_args(description, neurons=("lif",), threads=False):
+    """The command line shared by every benchmark script (``neurons``: the models it can build;
+    ``threads``: whether it takes ``--threads``, the number of threads of a peer simulator)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="network size factor: N = 4000 x scale, connection probability 0.02 / scale")
@@ -30,6 +32,9 @@ def parse_args(description, neurons=("lif",)):
     parser.add_argument("--neuron", choices=neurons, default=neurons[0],
                         help="the neuron model of both groups (the synapses, connectivity and input scheme "
                              "stay those of COBA)")
+    if threads:
+        parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                            help="threads of the simulator (default: every CPU)")
     parser.add_argument("--label", default=None, help="a name for this implementation in the results")
     parser.add_argument("--seed", type=int, default=42, help="seed of the connectivity and initial states")
     args = parser.parse_args()
@@ -39,6 +44,8 @@ def parse_args(description, neurons=("lif",)):
         parser.error(f"--duration must be positive, got {args.duration}")
     if args.repeat < 0:
         parser.error(f"--repeat must be >= 0, got {args.repeat}")
+    if threads and args.threads < 1:
+        parser.error(f"--threads must be >= 1, got {args.threads}")
     return args
 
 

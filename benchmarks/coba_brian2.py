@@ -68,12 +68,8 @@ def _flag(name):
 
 
 def main_standalone():
-    threads = os.cpu_count() or 1
-    if "--threads" in sys.argv:
-        i = sys.argv.index("--threads")
-        threads = int(sys.argv[i + 1])
-        del sys.argv[i:i + 2]
-    args = _harness.parse_args(__doc__.splitlines()[0])
+    args = _harness.parse_args(__doc__.splitlines()[0], threads=True)
+    threads = args.threads
     folder = tempfile.mkdtemp(prefix="brian2-standalone-")
     b2.set_device("cpp_standalone", directory=folder, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = threads

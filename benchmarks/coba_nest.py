@@ -27,12 +27,8 @@ W_INH = -67.0  # nS (6.7 g_L; negative: onto the inhibitory conductance)
 
 
 def main():
-    threads = os.cpu_count() or 1
-    if "--threads" in sys.argv:
-        i = sys.argv.index("--threads")
-        threads = int(sys.argv[i + 1])
-        del sys.argv[i:i + 2]
-    args = _harness.parse_args(__doc__.splitlines()[0])
+    args = _harness.parse_args(__doc__.splitlines()[0], threads=True)
+    threads = args.threads
     if args.monitor not in ("spike", "none"):
         raise SystemExit(f"coba_nest.py: --monitor {args.monitor} is this project's only")
 

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from brainpy.tools.env import env_flag
+from brainpy.tools.others import name_listing
 from brainpy.errors import BrainPyAttributeError, MonitorError, NoImplementationError, RunningError
 from brainpy.math.ndarray import Array, Variable, VariableView
 from brainpy.math.object_base import ArrayCollector, BrainPyObject
@@ -142,10 +143,8 @@ def call_with_shared(fun: Callable, tdi: SharedArgs, style: Optional[str] = None
 
 
 def _listing(names: Sequence[str], limit: int = 40) -> str:
-    """``names`` as a readable list, cut after ``limit`` entries."""
-    shown = ", ".join(repr(n) for n in names[:limit])
-    more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
-    return f"[{shown}{more}]"
+    """``names`` as a readable list in brackets, cut after ``limit`` entries."""
+    return f"[{name_listing(names, limit)}]"
 
 
 def _as_slice(indices: Optional[np.ndarray]):

@@ -18,6 +18,7 @@ __all__ = [
     "replicate",
     "not_customized",
     "is_subclass",
+    "name_listing",
 ]
 
 
@@ -156,3 +157,16 @@ def not_customized(fun: Callable) -> Callable:
 def is_subclass(cls, bases) -> bool:
     """Like `issubclass`, but False (instead of an error) when ``cls`` is not a class."""
     return isinstance(cls, type) and issubclass(cls, bases)
+
+
+def name_listing(names, limit: int = 40) -> str:
+    """``names`` as a readable comma-separated list of their reprs, cut after ``limit`` entries.
+
+    Examples:
+      >>> from brainpy.tools import name_listing
+      >>> name_listing(["rk4", "euler", "heun"], limit=2)
+      "'rk4', 'euler', ... (1 more)"
+    """
+    names = list(names)
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")

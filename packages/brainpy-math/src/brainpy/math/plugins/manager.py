@@ -40,6 +40,7 @@ from brainpy.errors import BrainPyTypeError, BrainPyValueError, PluginError, Plu
 from brainpy.math.plugins import hookspecs
 from brainpy.math.plugins import records as _records
 from brainpy.tools.env import env_flag
+from brainpy.tools.others import name_listing
 from brainpy.math.plugins.records import Record
 
 __all__ = [
@@ -538,11 +539,6 @@ def provider_of(record: Record) -> Optional[Provider]:
 _records.PROVIDER_LOOKUP[0] = provider_of
 
 
-def _listing(names: List[str], limit: int = 30) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
-
-
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
@@ -576,7 +572,7 @@ def resolve(kind: str, name: str, *, namespace=None, what: Optional[str] = None,
         if isinstance(name, str) else []
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     providers = sorted({row.provider.distribution for row in rows})
-    listing = (f" The {what}s are {_listing(known)} (provided by {', '.join(providers)})."
+    listing = (f" The {what}s are {name_listing(known, 30)} (provided by {', '.join(providers)})."
                if known else f" No installed plugin provides {_article(what)} {what}.")
     if headline is None:
         headline = f"{where + ': ' if where else ''}unknown {what} {name!r}."
