@@ -346,3 +346,39 @@ def test_the_lif_step_lowered_for_a_gpu_holds_no_cpu_only_kernel():
     assert "brainpylib" in jax.jit(step).lower(*operands).as_text()
     if not lib.has_gpu_kernels():
         assert "custom_call" not in export.export(jax.jit(step), platforms=["cuda"])(*operands).mlir_module()
+
+
+def test_kernels_are_chosen_per_operator_from_brainpylibs_target_tables(monkeypatch):
+    """With a brainpylib whose CUDA table holds the event scatters but no LIF step (the CUDA
+    module built today), a program exported for CUDA calls the scatter kernel and computes the LIF
+    step in JAX operations; the CPU program calls both kernels (issue 18, items 3 and 4)."""
+    import jax
+    import jax.numpy as jnp
+    from jax import export
+
+    import brainpy.math as bm
+    from brainpy.dyn.neurons.IF_models import _lif_step
+    from brainpy.math.operators.backend import get_brainpylib
+
+    lib = get_brainpylib()
+    if lib is None:
+        pytest.skip("brainpylib's CPU kernels are not installed")
+    from brainpylib import _registry
+
+    cuda = frozenset(t for t in lib.targets("cpu") if t.startswith("event_csr_sum") and "into" not in t)
+    monkeypatch.setattr(_registry, "_targets_cache", {"cpu": lib.targets("cpu"), "cuda": cuda})
+    assert bm.operator_backend().platforms["pre2post_event_sum"] == ("cpu", "cuda")
+    assert bm.operator_backend().platforms["lif_update"] == ("cpu",)
+    indices = np.array([1, 2, 0, 2], np.int32)
+    indptr = np.array([0, 2, 4, 4], np.int32)
+
+    def step(V, t_last, spikes):
+        g = bm.pre2post_event_sum(spikes, (indices, indptr), 3, 0.5).value
+        return _lif_step(V, t_last, g, 0.5, 0.1, V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)[0]
+
+    operands = [jax.ShapeDtypeStruct((3,), jnp.float32)] * 2 + [jax.ShapeDtypeStruct((3,), jnp.bool_)]
+    allowed = [export.DisabledSafetyCheck.custom_call(f"brainpylib_{t}") for t in cuda]
+    on_cuda = export.export(jax.jit(step), platforms=["cuda"], disabled_checks=allowed)(*operands).mlir_module()
+    assert "brainpylib_event_csr_sum" in on_cuda and "brainpylib_lif_update" not in on_cuda
+    on_cpu = jax.jit(step).lower(*operands).as_text()
+    assert "brainpylib_event_csr_sum" in on_cpu and "brainpylib_lif_update" in on_cpu

@@ -31,6 +31,7 @@ def _fake(monkeypatch, **attrs):
     module.__version__ = "0.1.3"
     module.KERNEL_API = backend.KERNEL_API
     module.event_csr_sum = lambda events, indices, indptr, values, post_num: jnp.full(post_num, 7.)
+    module.kernel_platforms = lambda function: ("cpu",)
     for key, value in attrs.items():
         setattr(module, key, value)
     monkeypatch.setitem(sys.modules, "brainpylib", module)

@@ -397,6 +397,7 @@ def fake_brainpylib(monkeypatch):
         return jnp.full(post_num, 42.)
 
     module.event_csr_sum = event_csr_sum
+    module.kernel_platforms = lambda function: ("cpu",)
     monkeypatch.setitem(sys.modules, "brainpylib", module)
     monkeypatch.delenv(backend.DISABLE_ENV, raising=False)
     backend._import_brainpylib.cache_clear()

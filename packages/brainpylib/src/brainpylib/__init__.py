@@ -10,7 +10,8 @@ __version__ = "0.1.0"
 KERNEL_API = 1
 
 from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # noqa: E402
-                                  has_gpu_kernels, kernel_import_error)
+                                  has_gpu_kernels, kernel_import_error, kernel_platforms,
+                                  target_platforms, targets)
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
                                   event_csr_sum_into, event_prod, event_sum)
@@ -28,6 +29,9 @@ __all__ = [
     "has_cpu_kernels",
     "has_gpu_kernels",
     "kernel_import_error",
+    "kernel_platforms",
+    "targets",
+    "target_platforms",
     "KernelsUnavailableError",
     "event_csr_sum",
     "event_csr_sum_into",

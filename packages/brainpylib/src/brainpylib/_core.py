@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpylib._registry import ensure_registered
+from brainpylib._registry import ensure_registered, target_platforms
 
 FLOAT_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
@@ -29,6 +29,28 @@ def scatter_target(target, num_rows, num_out, prechecked=False):
     if prechecked:
         target = f"{target}_prechecked"
     return f"{target}_async" if num_rows + num_out >= ASYNC_SCATTER_MIN_SIZE else target
+
+
+def scatter_variants(target):
+    """Every target `scatter_target` may choose for the event scatter ``target``."""
+    return (target, f"{target}_async", f"{target}_prechecked", f"{target}_prechecked_async")
+
+
+def calls_targets(*targets):
+    """Declare the FFI targets a public function calls (for `brainpylib.kernel_platforms`)."""
+    def declare(fn):
+        fn.__brainpylib_targets__ = tuple(targets)
+        return fn
+    return declare
+
+
+def on_kernel_platforms(targets, kernel, reference, *operands):
+    """``kernel(*operands)`` on the platforms compiled with all of ``targets``, ``reference``
+    (the same computation in JAX operations) on the others; chosen when the program is lowered."""
+    platforms = target_platforms(*targets)
+    if not platforms:
+        return reference(*operands)
+    return jax.lax.platform_dependent(*operands, default=reference, **{p: kernel for p in platforms})
 
 
 def ffi(target, out_length, dtype, *args, **attrs):

@@ -7,14 +7,14 @@ build falls back to a pure-Python wheel, see ``pyproject.toml``): it still impor
 """
 
 import importlib
-from typing import Optional
+from typing import FrozenSet, Optional, Tuple
 
 import jax
 
 _registered = False
-# event scatters that also have the CPU targets "<name>_async", "<name>_prechecked" and
-# "<name>_prechecked_async" (see _core.scatter_target)
-_ASYNC_SCATTERS = ("brainpylib_event_csr_sum", "brainpylib_event_csr_prod", "brainpylib_event_csr_sum_into")
+# extension module -> the platform name JAX registers its targets for
+_MODULES = {"_cpu_kernels": "cpu", "_gpu_kernels": "CUDA"}
+_PREFIX = "brainpylib_"
 
 HOW_TO_BUILD = ("install a C++17 compiler and CMake >= 3.18, then rebuild brainpylib from the BrainPy "
                 "repository root: python -m pip install --force-reinstall --no-deps ./packages/brainpylib")
@@ -54,7 +54,22 @@ def kernel_import_error() -> Optional[str]:
     return f"brainpylib._cpu_kernels could not be imported ({_cpu_error})"
 
 
+def _modules():
+    """The extension modules that import, with the platform JAX knows their targets by."""
+    found = []
+    for name, platform in _MODULES.items():
+        module = _cpu_kernels if name == "_cpu_kernels" else _load(name)[0]
+        if module is not None:
+            found.append((module, platform))
+    return found
+
+
 def ensure_registered():
+    """Register every compiled target with JAX (once per process).
+
+    Raises:
+      KernelsUnavailableError: when the CPU kernels were not built.
+    """
     global _registered
     if _registered:
         return
@@ -62,17 +77,9 @@ def ensure_registered():
         raise KernelsUnavailableError(
             f"brainpylib was installed without its compiled kernels: {kernel_import_error()}. "
             f"To build them, {HOW_TO_BUILD}.")
-    for name, capsule in _cpu_kernels.registrations().items():
-        jax.ffi.register_ffi_target(name, capsule, platform="cpu")
-    gpu, _ = _load("_gpu_kernels")
-    if gpu is not None:
-        for name, capsule in gpu.registrations().items():
-            jax.ffi.register_ffi_target(name, capsule, platform="CUDA")
-            if name in _ASYNC_SCATTERS:
-                # GPU kernels are asynchronous already: the "_async" targets are the same kernels;
-                # they do not read the row pointer on the host, so neither do the "_prechecked"
-                for alias in ("_async", "_prechecked", "_prechecked_async"):
-                    jax.ffi.register_ffi_target(f"{name}{alias}", capsule, platform="CUDA")
+    for module, platform in _modules():
+        for name, capsule in module.registrations().items():
+            jax.ffi.register_ffi_target(name, capsule, platform=platform)
     _registered = True
 
 
@@ -80,3 +87,52 @@ def has_gpu_kernels() -> bool:
     """Whether the CUDA kernels were built (``BRAINPYLIB_CUDA=ON`` with nvcc present)."""
     gpu, _ = _load("_gpu_kernels")
     return gpu is not None
+
+
+_targets_cache = {}
+
+
+def targets(platform: str) -> FrozenSet[str]:
+    """The FFI targets compiled for ``platform`` (``"cpu"`` or ``"cuda"``), without the
+    ``brainpylib_`` prefix: the keys of the extension module's target table
+    (``csrc/<platform>/targets.inc``); empty when that module was not built."""
+    key = str(platform).lower()
+    if key not in _targets_cache:
+        names = frozenset()
+        for module, registered_as in _modules():
+            if registered_as.lower() == key:
+                names = frozenset(n[len(_PREFIX):] for n in module.registrations())
+        _targets_cache[key] = names
+    return _targets_cache[key]
+
+
+def target_platforms(*names: str) -> Tuple[str, ...]:
+    """The platforms (of ``("cpu", "cuda")``, in that order) with every target of ``names``."""
+    return tuple(p for p in ("cpu", "cuda") if targets(p) and set(names) <= targets(p))
+
+
+def kernel_platforms(function) -> Tuple[str, ...]:
+    """The platforms on which a brainpylib function calls compiled kernels.
+
+    Args:
+      function: a public brainpylib function (``brainpylib.event_csr_sum``) or its name.
+
+    Returns:
+      The platforms (of ``("cpu", "cuda")``) compiled with every FFI target the function may call;
+      on other platforms the function fails, except `event_csr_sum_into` and `lif_update`, which
+      compute there with JAX operations.
+
+    Raises:
+      ValueError: when ``function`` is not a brainpylib function that calls kernels.
+    """
+    if isinstance(function, str):
+        import brainpylib
+
+        name, function = function, getattr(brainpylib, function, None)
+    else:
+        name = getattr(function, "__name__", repr(function))
+    declared = getattr(function, "__brainpylib_targets__", None)
+    if declared is None:
+        raise ValueError(f"kernel_platforms: {name!r} is not a brainpylib function that calls "
+                         f"compiled kernels.")
+    return target_platforms(*declared)

@@ -70,6 +70,7 @@ def _args(fn, values, post_ids, post_num, pre_ids, skip_value):
     return per_synapse, post_ids, post_num
 
 
+@_core.calls_targets("atomic_sum")
 def atomic_sum(values, post_ids, post_num, pre_ids=None):
     """Sum synaptic values onto their postsynaptic neurons.
 
@@ -97,6 +98,7 @@ def atomic_sum(values, post_ids, post_num, pre_ids=None):
     return _sum(*_args("atomic_sum", values, post_ids, post_num, pre_ids, 0))
 
 
+@_core.calls_targets("atomic_prod")
 def atomic_prod(values, post_ids, post_num, pre_ids=None):
     """Multiply synaptic values onto their postsynaptic neurons (1 where none arrive).
 

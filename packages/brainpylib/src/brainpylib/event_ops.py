@@ -90,11 +90,10 @@ def _sum_into_reference(events, weights, indices, indptr, base, scale):
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(5, 6))
 def _scatter_sum_into(events, weights, indices, indptr, base, scale, prechecked):
-    # The kernel exists for the CPU; elsewhere the same sum is compiled from JAX operations.
-    return jax.lax.platform_dependent(
-        events, weights, indices, indptr, base,
-        cpu=lambda *a: _sum_into_kernel(*a, scale, prechecked),
-        default=lambda *a: _sum_into_reference(*a, scale))
+    # Where no kernel was compiled, the same sum is compiled from JAX operations.
+    return _core.on_kernel_platforms(
+        _core.scatter_variants("event_csr_sum_into"), lambda *a: _sum_into_kernel(*a, scale, prechecked),
+        lambda *a: _sum_into_reference(*a, scale), events, weights, indices, indptr, base)
 
 
 def _scatter_sum_into_fwd(events, weights, indices, indptr, base, scale, prechecked):
@@ -180,6 +179,7 @@ def _event_args(fn, events, indices, indptr, weights, post_num):
     return events, weights, indices, indptr, post_num, checked
 
 
+@_core.calls_targets(*_core.scatter_variants("event_csr_sum"))
 def event_csr_sum(events, indices, indptr, weights, post_num):
     """Sum the weights of the synapses of every presynaptic neuron that spiked, per target.
 
@@ -200,6 +200,7 @@ def event_csr_sum(events, indices, indptr, weights, post_num):
     return _scatter_sum(*args)
 
 
+@_core.calls_targets(*_core.scatter_variants("event_csr_sum_into"))
 def event_csr_sum_into(events, indices, indptr, weights, base, scale):
     """``base * scale + event_csr_sum(events, indices, indptr, weights, len(base))`` in one pass.
 
@@ -232,6 +233,7 @@ def event_csr_sum_into(events, indices, indptr, weights, base, scale):
     return _scatter_sum_into(events, weights.astype(base.dtype), indices, indptr, base, scale, checked)
 
 
+@_core.calls_targets(*_core.scatter_variants("event_csr_prod"))
 def event_csr_prod(events, indices, indptr, weights, post_num):
     """Multiply, per target, the weights of the synapses of the presynaptic neurons that spiked.
 
@@ -244,12 +246,14 @@ def event_csr_prod(events, indices, indptr, weights, post_num):
     return _scatter_prod(*args)
 
 
+@_core.calls_targets(*_core.scatter_variants("event_csr_sum"))
 def event_sum(events, pre2post, post_num, values):
     """`event_csr_sum` with the connection given as ``pre2post = (indices, indptr)``."""
     indices, indptr = _unpack_pre2post("event_sum", pre2post)
     return event_csr_sum(events, indices, indptr, values, post_num)
 
 
+@_core.calls_targets(*_core.scatter_variants("event_csr_prod"))
 def event_prod(events, pre2post, post_num, values):
     """`event_csr_prod` with the connection given as ``pre2post = (indices, indptr)``."""
     indices, indptr = _unpack_pre2post("event_prod", pre2post)
@@ -265,6 +269,7 @@ def _unpack_pre2post(fn, pre2post):
     return indices, indptr
 
 
+@_core.calls_targets(*_core.scatter_variants("event_csr_sum"), "event_csr_gather")
 def event_csr_matvec(weights, indices, indptr, events, shape, transpose=False):
     """Product of a CSR matrix of shape ``(num_rows, num_cols)`` with a vector of events.
 

@@ -4,7 +4,7 @@ The implied matrix ``M`` of shape ``(num_rows, num_cols)`` is a pure function of
 modulo 2**32), ``conn_prob`` and the weight parameters; every entry is present independently
 with probability ``conn_prob``.  Row ``i`` finds its columns by geometric skips: with ``u_k`` the
 top 24 bits of a counter-based hash of the 32-bit words ``(0, i, k)`` keyed by the seed (a
-MurmurHash3-style mix; see ``csrc/common.h``), its columns are ``c_k = c_{k-1} + 1 + g(u_k)``
+MurmurHash3-style mix; see ``csrc/jitconn_rng.h``), its columns are ``c_k = c_{k-1} + 1 + g(u_k)``
 (``c_{-1} = -1``) below ``num_cols``, where ``g(u)`` counts the thresholds
 ``ceil(2**24 (1 - (1 - p)**(m + 1)))`` (``m = 0, 1, ...``; ``p`` is ``conn_prob`` as float32)
 that are ``<= u``: the number of absent entries before the next present one, geometric with
@@ -48,7 +48,7 @@ __all__ = [
 
 _KINDS = {"homo": 0, "uniform": 1, "normal": 2}
 
-# Must match kGuideShift / kGuideSize of csrc/common.h.
+# Must match kGuideShift / kGuideSize of csrc/jitconn_rng.h.
 _GUIDE_SHIFT = 12
 _GUIDE_SIZE = 1 << (24 - _GUIDE_SHIFT)
 #: The largest threshold table (words); it bounds conn_prob from below at about 1e-6.
@@ -198,12 +198,14 @@ _DOC = """
 """
 
 
+@_core.calls_targets("jitconn_matvec")
 def matvec_prob_conn_homo_weight(vector, weight, conn_prob, seed, shape, transpose=False):
     """``M @ vector`` for a random matrix whose existing entries all equal ``weight``."""
     return _call("matvec_prob_conn_homo_weight", "homo", False, vector, [("weight", weight)],
                  conn_prob, seed, shape, transpose)
 
 
+@_core.calls_targets("jitconn_matvec")
 def matvec_prob_conn_uniform_weight(vector, w_low, w_high, conn_prob, seed, shape,
                                     transpose=False):
     """``M @ vector`` for a random matrix with weights uniform on ``[w_low, w_high)``."""
@@ -211,6 +213,7 @@ def matvec_prob_conn_uniform_weight(vector, w_low, w_high, conn_prob, seed, shap
                  [("w_low", w_low), ("w_high", w_high)], conn_prob, seed, shape, transpose)
 
 
+@_core.calls_targets("jitconn_matvec")
 def matvec_prob_conn_normal_weight(vector, w_mu, w_sigma, conn_prob, seed, shape,
                                    transpose=False):
     """``M @ vector`` for a random matrix with weights ``N(w_mu, w_sigma**2)``."""
@@ -218,12 +221,14 @@ def matvec_prob_conn_normal_weight(vector, w_mu, w_sigma, conn_prob, seed, shape
                  [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed, shape, transpose)
 
 
+@_core.calls_targets("jitconn_event_matvec")
 def event_matvec_prob_conn_homo_weight(events, weight, conn_prob, seed, shape, transpose=False):
     """`matvec_prob_conn_homo_weight` for a vector of events (non-zero means an event)."""
     return _call("event_matvec_prob_conn_homo_weight", "homo", True, events,
                  [("weight", weight)], conn_prob, seed, shape, transpose)
 
 
+@_core.calls_targets("jitconn_event_matvec")
 def event_matvec_prob_conn_uniform_weight(events, w_low, w_high, conn_prob, seed, shape,
                                           transpose=False):
     """`matvec_prob_conn_uniform_weight` for a vector of events (non-zero means an event)."""
@@ -231,6 +236,7 @@ def event_matvec_prob_conn_uniform_weight(events, w_low, w_high, conn_prob, seed
                  [("w_low", w_low), ("w_high", w_high)], conn_prob, seed, shape, transpose)
 
 
+@_core.calls_targets("jitconn_event_matvec")
 def event_matvec_prob_conn_normal_weight(events, w_mu, w_sigma, conn_prob, seed, shape,
                                          transpose=False):
     """`matvec_prob_conn_normal_weight` for a vector of events (non-zero means an event)."""

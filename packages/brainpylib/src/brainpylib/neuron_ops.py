@@ -81,11 +81,9 @@ def _reference_with_clear(V, t_last, I, t, coef, params):
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(5,))
 def _lif(V, t_last, I, t, coef, params):
-    # The kernel exists for the CPU; elsewhere XLA fuses the formula into one kernel by itself.
-    return jax.lax.platform_dependent(
-        V, t_last, I, t, coef,
-        cpu=lambda *a: _kernel_call(*a, params),
-        default=lambda *a: _reference_with_clear(*a, params))
+    # Where no kernel was compiled (CUDA), XLA fuses the formula into one kernel by itself.
+    return _core.on_kernel_platforms(("lif_update",), lambda *a: _kernel_call(*a, params),
+                                     lambda *a: _reference_with_clear(*a, params), V, t_last, I, t, coef)
 
 
 @_lif.defjvp
@@ -93,6 +91,7 @@ def _lif_jvp(params, primals, tangents):
     return jax.jvp(lambda *a: _reference_with_clear(*a, params), primals, tangents)
 
 
+@_core.calls_targets("lif_update")
 def lif_update(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R=1.0, tau_ref=0.0,
                clear_input=False):
     """One step of a group of leaky integrate-and-fire neurons, computed by one kernel.

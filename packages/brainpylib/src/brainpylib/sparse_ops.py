@@ -41,6 +41,7 @@ def _matvec_bwd(shape, transpose, res, g):
 _matvec.defvjp(_matvec_fwd, _matvec_bwd)
 
 
+@_core.calls_targets("csr_matvec")
 def csr_matvec(weights, indices, indptr, vector, shape, transpose=False):
     """Multiply a CSR matrix of shape ``(num_rows, num_cols)`` by a dense vector.
 

@@ -172,4 +172,4 @@ def _lif_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
         return tuple(kernel(V, t_last, I, t, coef, V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R,
                             tau_ref=tau_ref, clear_input=True))
 
-    return dispatch(fast, pure, V, t_last, I.astype(dtype), t, coef)
+    return dispatch("lif_update", fast, pure, V, t_last, I.astype(dtype), t, coef)

@@ -182,24 +182,36 @@ def brainpylib_kernel(op_name: str) -> Optional[Callable]:
     return getattr(module, KERNEL_NAMES[op_name], None)
 
 
-def kernel_platforms() -> Tuple[str, ...]:
-    """The platforms brainpylib has compiled targets for: ``()``, ``('cpu',)`` or ``('cpu', 'cuda')``."""
+def kernel_platforms(op_name: str) -> Tuple[str, ...]:
+    """The platforms on which the operator ``op_name`` runs brainpylib's kernel.
+
+    Args:
+      op_name: the name of a `brainpy.math` operator (a key of `KERNEL_NAMES`).
+
+    Returns:
+      Of ``("cpu", "cuda")``, the platforms brainpylib compiled every FFI target of the operator's
+      kernel for (brainpylib's target tables); ``()`` when the pure-JAX operator is used.
+    """
+    if op_name not in KERNEL_NAMES:
+        raise MathError(f"kernel_platforms(): {op_name!r} is not an operator with a brainpylib kernel; "
+                        f"those are {', '.join(sorted(KERNEL_NAMES))}.")
     module = get_brainpylib()
-    if module is None:
+    if module is None or getattr(module, KERNEL_NAMES[op_name], None) is None:
         return ()
-    return ("cpu", "cuda") if getattr(module, "has_gpu_kernels", lambda: False)() else ("cpu",)
+    return tuple(module.kernel_platforms(KERNEL_NAMES[op_name]))
 
 
-def dispatch(kernel_call: Callable, fallback: Callable, *operands):
-    """``kernel_call(*operands)`` on the platforms of `kernel_platforms`, ``fallback(*operands)`` elsewhere.
+def dispatch(op_name: str, kernel_call: Callable, fallback: Callable, *operands):
+    """``kernel_call(*operands)`` on the platforms of `kernel_platforms` (``op_name``),
+    ``fallback(*operands)`` elsewhere.
 
     The choice is made per platform when the program is lowered (`jax.lax.platform_dependent`):
-    a program compiled, or exported with `jax.export`, for a GPU while brainpylib has only CPU
-    targets holds the pure-JAX operator, not a call the GPU cannot run.  Both functions take the
-    same array operands (the static arguments are closed over) and return arrays of the same
-    shapes and dtypes.
+    a program compiled, or exported with `jax.export`, for a GPU while brainpylib has no CUDA
+    target for this operator holds the pure-JAX operator, not a call the GPU cannot run.  Both
+    functions take the same array operands (the static arguments are closed over) and return
+    arrays of the same shapes and dtypes.
     """
-    platforms = kernel_platforms()
+    platforms = kernel_platforms(op_name)
     if not platforms:
         return fallback(*operands)
     import jax  # this module is imported before JAX is needed
@@ -219,6 +231,8 @@ class OperatorBackend:
       gpu_kernels: whether brainpylib's CUDA kernels were built.
       kernels: operator name -> brainpylib kernel name, for the operators that use a kernel.
       pure_jax: the operators of `KERNEL_NAMES` that run on pure JAX.
+      platforms: operator name -> the platforms its kernel runs on (`kernel_platforms`); on the
+        others it runs on pure JAX.
     """
     name: str
     reason: Optional[str]
@@ -227,6 +241,7 @@ class OperatorBackend:
     gpu_kernels: bool
     kernels: Dict[str, str]
     pure_jax: Tuple[str, ...]
+    platforms: Dict[str, Tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
     def __str__(self):
         lines = [f"operator backend: {self.name}"]
@@ -239,7 +254,8 @@ class OperatorBackend:
         else:
             lines.append(f"  CPU kernels: yes; CUDA kernels: {'yes' if self.gpu_kernels else 'no'}")
         for op, kernel in sorted(self.kernels.items()):
-            lines.append(f"  {op:<42} -> brainpylib.{kernel}")
+            where = ", ".join(self.platforms.get(op, ()))
+            lines.append(f"  {op:<42} -> brainpylib.{kernel}" + (f" ({where})" if where else ""))
         if self.pure_jax and self.kernels:
             lines.append(f"  pure JAX: {', '.join(self.pure_jax)}")
         lines.append("  (float32/float64 values use the kernels; other dtypes always run on pure JAX)"
@@ -274,7 +290,8 @@ def operator_backend() -> OperatorBackend:
         name="brainpylib" if module is not None else "jax", reason=reason,
         brainpylib_version=fields["version"], brainpylib_location=fields["location"],
         gpu_kernels=gpu, kernels=kernels,
-        pure_jax=tuple(op for op in KERNEL_NAMES if op not in kernels))
+        pure_jax=tuple(op for op in KERNEL_NAMES if op not in kernels),
+        platforms={op: kernel_platforms(op) for op in kernels})
 
 
 def check_concrete_indptr(fn: str, indptr, num_nnz: int):

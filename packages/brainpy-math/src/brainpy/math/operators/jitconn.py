@@ -54,7 +54,7 @@ __all__ = [
     "get_prob_conn_matrix",
 ]
 
-# The skip table (identical to brainpylib.jitconn.prob_conn_skip_table and csrc/common.h).
+# The skip table (identical to brainpylib.jitconn.prob_conn_skip_table and csrc/jitconn_rng.h).
 _GUIDE_SHIFT = 12
 _GUIDE_SIZE = 1 << (24 - _GUIDE_SHIFT)
 _MAX_SKIP_TABLE = 1 << 24
@@ -104,7 +104,7 @@ def _check_prob(fn, conn_prob):
     return value
 
 
-# The hash below must stay identical to the one of brainpylib (csrc/common.h).
+# The hash below must stay identical to the one of brainpylib (csrc/jitconn_rng.h).
 
 def _rotl(x, r):
     return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
@@ -303,7 +303,7 @@ def _matvec(fn, kind, vector, params, conn_prob, seed, shape, transpose, event):
     if kernel is not None and dtype in KERNEL_FLOAT_TYPES:
         if not empty and num_cols >= _PURE_MAX_COLS:  # only the kernel handles such widths
             return wrap(fast(vector, seed, *params))
-        return wrap(dispatch(fast, pure, vector, seed, *params))
+        return wrap(dispatch(fn, fast, pure, vector, seed, *params))
     if not empty:
         _check_int32_cols(fn, num_cols)
     return wrap(pure(vector, seed, *params))

@@ -125,7 +125,7 @@ def syn2post_sum(syn_values, post_ids, post_num, indices_are_sorted=False):
         return jax.ops.segment_sum(syn_values, post_ids, post_num, indices_are_sorted)
 
     if kernel is not None:
-        return wrap(dispatch(lambda v, i: kernel(v, i, post_num), pure, syn_values, post_ids))
+        return wrap(dispatch(fn, lambda v, i: kernel(v, i, post_num), pure, syn_values, post_ids))
     return wrap(pure(syn_values, post_ids))
 
 
@@ -145,7 +145,7 @@ def syn2post_prod(syn_values, post_ids, post_num, indices_are_sorted=False):
         return jax.ops.segment_prod(syn_values, post_ids, post_num, indices_are_sorted)
 
     if kernel is not None:
-        return wrap(dispatch(lambda v, i: kernel(v, i, post_num), pure, syn_values, post_ids))
+        return wrap(dispatch(fn, lambda v, i: kernel(v, i, post_num), pure, syn_values, post_ids))
     return wrap(pure(syn_values, post_ids))
 
 
@@ -363,7 +363,7 @@ def pre2post_event_sum(events, pre2post, post_num, values=1.):
 
     if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
         check_concrete_indptr(fn, indptr, indices.shape[0])
-        return wrap(dispatch(lambda e, i, p, v: kernel(e, i, p, v, post_num), pure, events, indices, indptr,
+        return wrap(dispatch(fn, lambda e, i, p, v: kernel(e, i, p, v, post_num), pure, events, indices, indptr,
                              values))
     return wrap(pure(events, indices, indptr, values))
 
@@ -405,7 +405,7 @@ def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
             # the kernel updates base's buffer in place; chosen inside a per-platform conditional it
             # gets a copy instead (COBA 4k: +12% per step), so on a CPU backend it is called directly
             return wrap(fast(events, indices, indptr, values, base))
-        return wrap(dispatch(fast, pure, events, indices, indptr, values, base))
+        return wrap(dispatch(fn, fast, pure, events, indices, indptr, values, base))
     return wrap(pure(events, indices, indptr, values, base))
 
 
@@ -430,7 +430,7 @@ def pre2post_event_prod(events, pre2post, post_num, values=1.):
 
     if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
         check_concrete_indptr(fn, indptr, indices.shape[0])
-        return wrap(dispatch(lambda e, i, p, v: kernel(e, i, p, v, post_num), pure, events, indices, indptr,
+        return wrap(dispatch(fn, lambda e, i, p, v: kernel(e, i, p, v, post_num), pure, events, indices, indptr,
                              values))
     return wrap(pure(events, indices, indptr, values))
 

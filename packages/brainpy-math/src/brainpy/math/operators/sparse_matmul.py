@@ -99,7 +99,7 @@ def csr_matvec(values, indices, indptr, vector, shape, transpose=False):
 
     if kernel is not None and jnp.result_type(values, vector) in KERNEL_FLOAT_TYPES:
         check_concrete_indptr(fn, indptr, indices.shape[0])
-        return wrap(dispatch(lambda v, i, p, x: kernel(v, i, p, x, (num_rows, num_cols), bool(transpose)),
+        return wrap(dispatch(fn, lambda v, i, p, x: kernel(v, i, p, x, (num_rows, num_cols), bool(transpose)),
                              pure, values, indices, indptr, vector))
     return wrap(pure(values, indices, indptr, vector))
 
@@ -138,7 +138,7 @@ def event_csr_matvec(values, indices, indptr, events, shape, transpose=False):
 
     if kernel is not None and values.dtype in KERNEL_FLOAT_TYPES:
         check_concrete_indptr(fn, indptr, indices.shape[0])
-        return wrap(dispatch(lambda v, i, p, e: kernel(v, i, p, e, (num_rows, num_cols), bool(transpose)),
+        return wrap(dispatch(fn, lambda v, i, p, e: kernel(v, i, p, e, (num_rows, num_cols), bool(transpose)),
                              pure, values, indices, indptr, events))
     return wrap(pure(values, indices, indptr, events))
 

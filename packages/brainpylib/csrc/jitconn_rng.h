@@ -1,21 +1,13 @@
-// Pieces shared by the CPU and CUDA kernels of brainpylib: the counter-based hash that defines
-// just-in-time random connectivity, and the broadcasting of batch dimensions added by `vmap`.
-#ifndef BRAINPYLIB_COMMON_H_
-#define BRAINPYLIB_COMMON_H_
+// The counter-based hash and the geometric skips that define just-in-time random connectivity,
+// shared by the CPU (cpu/jitconn.cc) and CUDA (cuda/jitconn.cu) kernels.
+#ifndef BRAINPYLIB_JITCONN_RNG_H_
+#define BRAINPYLIB_JITCONN_RNG_H_
 
 #include <cstdint>
 
-#include "xla/ffi/api/ffi.h"
-
-#if defined(__CUDACC__)
-#define BPL_HD __host__ __device__ __forceinline__
-#else
-#define BPL_HD inline
-#endif
+#include "ffi_common.h"
 
 namespace brainpylib {
-
-namespace ffi = xla::ffi;
 
 // ---------------------------------------------------------------------------------------------
 // Counter-based random numbers (a MurmurHash3-style mix of 32-bit words).
@@ -122,103 +114,6 @@ BPL_HD void for_each_column(const uint32_t *table, int64_t num_thresholds, uint3
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Batching.  Every argument and result of a brainpylib handler is a vector (rank 1); `vmap` with
-// vmap_method="expand_dims" prepends the same number of batch axes to all of them, of size 1 for
-// unbatched arguments.  `Batch` maps the flat index of a result batch element to the offset (in
-// elements) of the matching slice of an argument, broadcasting size-1 axes.
-// ---------------------------------------------------------------------------------------------
-
-constexpr int kMaxBatchRank = 8;
-
-struct Batch {
-  int rank = 0;
-  int64_t dims[kMaxBatchRank] = {};
-  int64_t count = 1;
-
-  // From the result buffer: its leading axes are the batch axes.
-  static bool from_result(ffi::Span<const int64_t> out_dims, Batch *batch) {
-    batch->rank = static_cast<int>(out_dims.size()) - 1;
-    if (batch->rank < 0 || batch->rank > kMaxBatchRank) return false;
-    batch->count = 1;
-    for (int k = 0; k < batch->rank; ++k) {
-      batch->dims[k] = out_dims[k];
-      batch->count *= out_dims[k];
-    }
-    return true;
-  }
-
-  // Checks that `arg_dims` is (batch axes of size 1 or of the result's size) + one vector axis.
-  bool compatible(ffi::Span<const int64_t> arg_dims) const {
-    if (static_cast<int>(arg_dims.size()) != rank + 1) return false;
-    for (int k = 0; k < rank; ++k) {
-      if (arg_dims[k] != 1 && arg_dims[k] != dims[k]) return false;
-    }
-    return true;
-  }
-
-  // Offset in elements of the slice of an argument (of shape `arg_dims`) for batch element `b`.
-  int64_t offset(ffi::Span<const int64_t> arg_dims, int64_t b) const {
-    int64_t flat = 0, rest = b;
-    int64_t index[kMaxBatchRank];
-    for (int k = rank - 1; k >= 0; --k) {
-      index[k] = rest % dims[k];
-      rest /= dims[k];
-    }
-    for (int k = 0; k < rank; ++k) flat = flat * arg_dims[k] + (arg_dims[k] == 1 ? 0 : index[k]);
-    return flat * arg_dims[rank];
-  }
-};
-
-inline int64_t vector_length(ffi::Span<const int64_t> dims) { return dims[dims.size() - 1]; }
-
-inline bool is_index_type(ffi::DataType t) {
-  return t == ffi::DataType::S32 || t == ffi::DataType::S64;
-}
-
-inline bool is_event_type(ffi::DataType t) {
-  return t == ffi::DataType::PRED || t == ffi::DataType::F32 || t == ffi::DataType::F64 ||
-         t == ffi::DataType::S32 || t == ffi::DataType::S64;
-}
-
-// Whether event i is set (non-zero), for any event type accepted by `is_event_type`.
-BPL_HD bool event_on(const void *events, ffi::DataType type, int64_t i) {
-  switch (type) {
-    case ffi::DataType::PRED:
-      return static_cast<const bool *>(events)[i];
-    case ffi::DataType::F32:
-      return static_cast<const float *>(events)[i] != 0.0f;
-    case ffi::DataType::F64:
-      return static_cast<const double *>(events)[i] != 0.0;
-    case ffi::DataType::S32:
-      return static_cast<const int32_t *>(events)[i] != 0;
-    case ffi::DataType::S64:
-      return static_cast<const int64_t *>(events)[i] != 0;
-    default:
-      return false;
-  }
-}
-
-inline int64_t element_size(ffi::DataType t) {
-  switch (t) {
-    case ffi::DataType::PRED:
-      return 1;
-    case ffi::DataType::F32:
-    case ffi::DataType::S32:
-    case ffi::DataType::U32:
-      return 4;
-    default:
-      return 8;
-  }
-}
-
-// Pointer to batch element `b` of buffer `buf`.
-template <typename Buffer>
-inline const void *slice(const Buffer &buf, const Batch &batch, int64_t b) {
-  return static_cast<const char *>(buf.untyped_data()) +
-         batch.offset(buf.dimensions(), b) * element_size(buf.element_type());
-}
-
 }  // namespace brainpylib
 
-#endif  // BRAINPYLIB_COMMON_H_
+#endif  // BRAINPYLIB_JITCONN_RNG_H_

@@ -1,0 +1,126 @@
+// Walking sparse events and other memory-bound loops of the CPU kernels, in the processor's
+// widest vectors (SSE2 byte masks, AVX2/AVX-512 clones chosen at run time).
+#ifndef BRAINPYLIB_CPU_EVENTS_H_
+#define BRAINPYLIB_CPU_EVENTS_H_
+
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace brainpylib {
+
+// Index of the first event set at or after `i`, or `n` when there is none.  Spikes are sparse, so
+// boolean events are skipped 32 bytes at a time.
+template <typename E>
+int64_t next_event(const E *events, int64_t i, int64_t n) {
+  for (; i < n; ++i) {
+    if (events[i] != E(0)) return i;
+  }
+  return n;
+}
+
+template <>
+inline int64_t next_event<bool>(const bool *events, int64_t i, int64_t n) {
+  const unsigned char *bytes = reinterpret_cast<const unsigned char *>(events);
+  for (; i < n && (i & 7) != 0; ++i) {
+    if (bytes[i]) return i;
+  }
+  for (; i + 32 <= n; i += 32) {
+    uint64_t words[4];
+    std::memcpy(words, bytes + i, sizeof(words));
+    if ((words[0] | words[1] | words[2] | words[3]) != 0) break;
+  }
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes + i, sizeof(word));
+    if (word != 0) break;
+  }
+  for (; i < n; ++i) {
+    if (bytes[i]) return i;
+  }
+  return n;
+}
+
+// Calls visit(i) for every non-zero event, in order, until it returns false; returns whether it
+// never did.  Boolean events are tested 16 bytes at a time (a byte mask of the non-zero ones).
+template <typename E, typename Visit>
+bool for_each_event(const E *events, int64_t n, Visit &&visit) {
+  for (int64_t i = next_event(events, 0, n); i < n; i = next_event(events, i + 1, n)) {
+    if (!visit(i)) return false;
+  }
+  return true;
+}
+
+#if defined(__SSE2__)
+template <typename Visit>
+bool for_each_event(const bool *events, int64_t n, Visit &&visit) {
+  const unsigned char *bytes = reinterpret_cast<const unsigned char *>(events);
+  const __m128i zero = _mm_setzero_si128();
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(bytes + i));
+    unsigned mask = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, zero))) & 0xFFFFu;
+    while (mask != 0) {
+      if (!visit(i + __builtin_ctz(mask))) return false;
+      mask &= mask - 1;
+    }
+  }
+  for (; i < n; ++i) {
+    if (bytes[i] && !visit(i)) return false;
+  }
+  return true;
+}
+#endif
+
+// base * scale into out (which may be base), in the widest vectors the processor has.
+template <typename T>
+inline __attribute__((always_inline)) void scale_loop(const T *base, T scale, T *out, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) out[k] = base[k] * scale;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+template <typename T>
+__attribute__((target("avx512f,prefer-vector-width=512"))) void scale_avx512(const T *base, T scale, T *out,
+                                                                            int64_t n) {
+  scale_loop(base, scale, out, n);
+}
+
+template <typename T>
+__attribute__((target("avx2"))) void scale_avx2(const T *base, T scale, T *out, int64_t n) {
+  scale_loop(base, scale, out, n);
+}
+
+template <typename T>
+void scale_into(const T *base, T scale, T *out, int64_t n) {
+  static const bool has_avx512 = __builtin_cpu_supports("avx512f");
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx512) {
+    scale_avx512(base, scale, out, n);
+  } else if (has_avx2) {
+    scale_avx2(base, scale, out, n);
+  } else {
+    scale_loop(base, scale, out, n);
+  }
+}
+#else
+template <typename T>
+void scale_into(const T *base, T scale, T *out, int64_t n) {
+  scale_loop(base, scale, out, n);
+}
+#endif
+
+// Prefetches the cache lines of [begin, end) of `data` (the rows of spiking neurons are scattered
+// through large index arrays; requesting all of them before using any overlaps the misses).
+template <typename D>
+inline void prefetch_range(const D *data, int64_t begin, int64_t end) {
+  constexpr int64_t kPerLine = 64 / static_cast<int64_t>(sizeof(D));
+  for (int64_t j = begin; j < end; j += kPerLine) __builtin_prefetch(data + j);
+  if (end > begin) __builtin_prefetch(data + end - 1);
+}
+
+}  // namespace brainpylib
+
+#endif  // BRAINPYLIB_CPU_EVENTS_H_

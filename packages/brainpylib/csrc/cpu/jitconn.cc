@@ -1,0 +1,161 @@
+// Just-in-time random connectivity on the CPU.  M has shape (num_rows, num_cols); row i holds the
+// columns that `brainpylib::for_each_column` walks (geometric skips drawn with the threshold
+// table, see jitconn_rng.h), and entry (i, j) weighs `params[0]` (homo), params[0] + u *
+// (params[1] - params[0]) (uniform) or params[0] + params[1] * z with Box-Muller z (normal), u
+// and z hashed from (i, j).
+//   transpose:     out = M.T @ x (x over rows): only the rows with a non-zero x are walked,
+//                  O(active rows * num_cols * p).
+//   not transpose: out = M @ x (x over columns): every row is walked, O(num_rows * num_cols * p).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "cpu/targets.inc"
+#include "ffi_common.h"
+#include "jitconn_rng.h"
+#include "targets.h"
+
+namespace ffi = xla::ffi;
+
+namespace {
+
+using brainpylib::Batch;
+using brainpylib::invalid;
+using brainpylib::WeightKind;
+
+template <typename T, WeightKind Kind>
+struct JitConn {
+  const uint32_t *table;
+  int64_t num_thresholds;
+  uint32_t seed;
+  T p0, p1;
+
+  // Weight of the (present) entry (row, col).
+  T weight(uint32_t row, uint32_t col) const {
+    if constexpr (Kind == brainpylib::kHomo) {
+      return p0;
+    } else {
+      const uint32_t h1 = brainpylib::entry_hash(brainpylib::row_state(seed, 1u, row), col);
+      if constexpr (Kind == brainpylib::kUniform) {
+        return p0 + brainpylib::uniform01<T>(h1) * (p1 - p0);
+      } else {
+        const uint32_t h2 = brainpylib::entry_hash(brainpylib::row_state(seed, 2u, row), col);
+        const T u1 = brainpylib::uniform01_open<T>(h1);
+        const T u2 = brainpylib::uniform01<T>(h2);
+        return p0 + p1 * (std::sqrt(T(-2) * std::log(u1)) * std::cos(static_cast<T>(6.283185307179586) * u2));
+      }
+    }
+  }
+};
+
+template <bool Event, typename T, WeightKind Kind>
+void jitconn_kernel(const JitConn<T, Kind> &m, bool transpose, const void *x, ffi::DataType x_type,
+                    int64_t num_rows, int64_t num_cols, T *out) {
+  std::fill(out, out + (transpose ? num_cols : num_rows), T(0));
+  if (transpose) {
+    for (int64_t i = 0; i < num_rows; ++i) {
+      T xi = T(1);
+      if constexpr (Event) {
+        if (!brainpylib::event_on(x, x_type, i)) continue;
+      } else {
+        xi = static_cast<const T *>(x)[i];
+        if (xi == T(0)) continue;
+      }
+      const uint32_t row = static_cast<uint32_t>(i);
+      brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
+        out[c] += m.weight(row, static_cast<uint32_t>(c)) * xi;
+      });
+    }
+    return;
+  }
+  for (int64_t i = 0; i < num_rows; ++i) {
+    const uint32_t row = static_cast<uint32_t>(i);
+    T acc = 0;
+    brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
+      if constexpr (Event) {
+        if (brainpylib::event_on(x, x_type, c)) acc += m.weight(row, static_cast<uint32_t>(c));
+      } else {
+        acc += m.weight(row, static_cast<uint32_t>(c)) * static_cast<const T *>(x)[c];
+      }
+    });
+    out[i] = acc;
+  }
+}
+
+template <bool Event>
+ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
+                           ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
+                           int64_t num_cols, int64_t transpose) {
+  Batch batch;
+  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
+  for (const ffi::AnyBuffer *buf : {&x, &params, &table, &seed}) {
+    if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
+  }
+  const ffi::DataType vt = params.element_type();
+  if (!brainpylib::is_value_type(vt) || out->element_type() != vt) {
+    return invalid(name, "weight parameters and result must be float32 or float64 of one dtype");
+  }
+  if (table.element_type() != ffi::DataType::U32 || seed.element_type() != ffi::DataType::U32) {
+    return invalid(name, "the skip table and the seed must be uint32");
+  }
+  if (Event ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
+    return invalid(name, Event ? "unsupported event dtype" : "vector dtype differs from the weights'");
+  }
+  if (kind < brainpylib::kHomo || kind > brainpylib::kNormal) return invalid(name, "unknown weight kind");
+  const int64_t want_params = kind == brainpylib::kHomo ? 1 : 2;
+  if (brainpylib::vector_length(params.dimensions()) != want_params) {
+    return invalid(name, "wrong number of weight parameters");
+  }
+  if (brainpylib::vector_length(seed.dimensions()) != 1) return invalid(name, "the seed must have one element");
+  const int64_t table_size = brainpylib::vector_length(table.dimensions());
+  if (table_size < brainpylib::kGuideSize + 1) return invalid(name, "malformed skip table");
+  const int64_t num_x = brainpylib::vector_length(x.dimensions());
+  const int64_t num_out = brainpylib::vector_length(out->dimensions());
+  if (num_x != (transpose ? num_rows : num_cols) || num_out != (transpose ? num_cols : num_rows)) {
+    return invalid(name, "vector or result length does not match the shape");
+  }
+  if (num_rows > (int64_t(1) << 32) || num_cols > (int64_t(1) << 32)) {
+    return invalid(name, "the shape must be below 2**32 in each dimension");
+  }
+  const int64_t num_thr = table_size - brainpylib::kGuideSize - 1;
+  for (int64_t b = 0; b < batch.count; ++b) {
+    const void *xb = brainpylib::slice(x, batch, b);
+    const uint32_t *tb = static_cast<const uint32_t *>(brainpylib::slice(table, batch, b));
+    const uint32_t sd = *static_cast<const uint32_t *>(brainpylib::slice(seed, batch, b));
+    brainpylib::visit_value(vt, [&](auto t) {
+      using T = decltype(t);
+      const T *p = static_cast<const T *>(brainpylib::slice(params, batch, b));
+      T *ob = static_cast<T *>(brainpylib::result_slice(out, batch, b));
+      const T p1 = want_params > 1 ? p[1] : T(0);
+      if (kind == brainpylib::kHomo) {
+        jitconn_kernel<Event>(JitConn<T, brainpylib::kHomo>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
+                              x.element_type(), num_rows, num_cols, ob);
+      } else if (kind == brainpylib::kUniform) {
+        jitconn_kernel<Event>(JitConn<T, brainpylib::kUniform>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
+                              x.element_type(), num_rows, num_cols, ob);
+      } else {
+        jitconn_kernel<Event>(JitConn<T, brainpylib::kNormal>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
+                              x.element_type(), num_rows, num_cols, ob);
+      }
+    });
+  }
+  return ffi::Error::Success();
+}
+
+ffi::Error JitconnMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table, ffi::AnyBuffer seed,
+                         ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows, int64_t num_cols,
+                         int64_t transpose) {
+  return jitconn_handler<false>("jitconn_matvec", x, params, table, seed, out, kind, num_rows, num_cols, transpose);
+}
+
+ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table, ffi::AnyBuffer seed,
+                              ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows, int64_t num_cols,
+                              int64_t transpose) {
+  return jitconn_handler<true>("jitconn_event_matvec", x, params, table, seed, out, kind, num_rows, num_cols,
+                               transpose);
+}
+
+}  // namespace
+
+BPL_CPU_JITCONN_TARGETS(BPL_DEFINE_TARGET)
