@@ -342,8 +342,12 @@ def builtin_plugins_only(monkeypatch):
 
 
 def _lazy_names(module):
-    """The names dir() lists that the module does not hold: those resolved from the registry."""
-    return sorted(set(dir(module)) - set(vars(module)))
+    """The names dir() lists that the module does not hold, beyond the built-in models (declared in
+    brainpy.dyn.plugin.MODELS, resolved from the registry too): those of plugins."""
+    from brainpy.dyn.plugin import model_records
+
+    builtin = {name for record in model_records() for name in record.names}
+    return sorted(set(dir(module)) - set(vars(module)) - builtin)
 
 
 def test_dir_lists_registered_models_for_tab_completion(builtin_plugins_only):

@@ -364,7 +364,7 @@ def test_plugin_registry_and_getattr():
     from brainpy.dyn import plugin
     from brainpy.math.plugins import ConnectorSpec, get_registry, register
 
-    assert set(plugin.BUILTIN_CONNECTORS) == {name for name, _ in conn.builtin_connectors()}
+    assert {name for _, names in plugin.CONNECTORS for name in names} == {name for name, _ in conn.builtin_connectors()}
     registry = get_registry()
     for name, cls in conn.builtin_connectors():
         assert registry.get("connectors", name).load() is cls
@@ -376,7 +376,7 @@ def test_plugin_registry_and_getattr():
     # run-time registration stays for the session: replace=True keeps the test re-runnable
     register(ConnectorSpec(name="ThirdPartyRing", factory=ThirdPartyRing), replace=True)
     assert conn.ThirdPartyRing is ThirdPartyRing
-    assert "ThirdPartyRing" not in conn.__all__
+    assert "ThirdPartyRing" in conn.__all__  # the registry is the namespace: star-imports see it too
     np.testing.assert_array_equal(a(conn.ThirdPartyRing()(3, 3).require("post_ids")), [2, 1, 0])
     with pytest.raises(AttributeError, match="FixedProb"):
         _ = conn.FixedProbb
@@ -432,16 +432,20 @@ def test_dir_lists_plugin_connectors_for_tab_completion(monkeypatch):
     monkeypatch.setenv("BRAINPY_DISABLE_PLUGIN_AUTOLOAD", "1")
     manager.reset_plugins()
     try:
-        # the built-in connectors are module attributes: dir() lists them and nothing else
+        # the built-in connectors are resolved through the registry (brainpy.dyn.plugin.CONNECTORS):
+        # dir() lists them besides the module's own names, and nothing else
+        from brainpy.dyn.plugin import CONNECTORS
+
+        builtin = {name for _, names in CONNECTORS for name in names}
         assert set(conn.__all__) <= set(dir(conn))
-        assert sorted(set(dir(conn)) - set(vars(conn))) == []
+        assert set(dir(conn)) - set(vars(conn)) == builtin
 
         class PluginRing(conn.TwoEndConnector):
             def build_coo(self):
                 return np.arange(self.pre_num), np.arange(self.pre_num)[::-1]
 
         register(ConnectorSpec(name="PluginRing", factory=PluginRing, aliases=("plugin_ring",)))
-        assert sorted(set(dir(conn)) - set(vars(conn))) == ["PluginRing", "plugin_ring"]
+        assert sorted(set(dir(conn)) - set(vars(conn)) - builtin) == ["PluginRing", "plugin_ring"]
         assert dir(conn) == sorted(dir(conn))
         assert conn.plugin_ring is PluginRing
     finally:

@@ -95,3 +95,52 @@ def test_every_public_model_and_connector_class_is_registered():
     classes = _concrete_public_classes(connect, connect.Connector)
     bases = {"Connector", "TwoEndConnector", "OneEndConnector"}
     assert not sorted(name for name, cls in classes.items() if name not in bases and cls not in connectors)
+
+
+def test_the_plugin_tables_are_the_namespaces_and_import_lazily():
+    """``brainpy.dyn.plugin``'s tables declare the models and connectors once; the namespaces
+    resolve them through the registry on first use and list them in ``__all__`` (issue 18, item 2)."""
+    import subprocess
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys
+        import brainpy.dyn, brainpy.connect
+        lazy = ["brainpy.dyn.neurons.biological_models", "brainpy.dyn.channels.sodium",
+                "brainpy.dyn.synapses.biological_models", "brainpy.connect.random_conn"]
+        print(*[m in sys.modules for m in lazy])
+        brainpy.dyn.neurons.HH, brainpy.dyn.INa_HH, brainpy.dyn.synapses.AMPA, brainpy.connect.FixedProb
+        print(*[m in sys.modules for m in lazy])
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "False False False False" and out[1] == "True True True True"
+
+    from brainpy import connect
+    from brainpy.dyn import neurons, plugin, synapses
+    from brainpy.math.plugins import get_registry
+
+    declared = {name for _, _, names, _ in plugin.MODELS for name in names}
+    assert declared == {r.name for r in plugin.model_records()} and len(declared) >= 60
+    registry = get_registry()
+    assert set(neurons.__all__) == {"FractionalNeuron"} | set(
+        registry.names("models", aliases=True, namespace=("neuron", "input", "noise")))
+    assert synapses.__all__[0] == "SynapseBase" and "VoltageJump" in synapses.__all__
+    assert set(brainpy.dyn.__all__) >= declared | {"DSRunner", "DynamicalSystem", "neurons"}
+    assert set(connect.__all__) >= {name for _, names in plugin.CONNECTORS for name in names} | {"one2one"}
+    namespace = {}
+    exec("from brainpy.dyn.channels import *", namespace)
+    assert namespace["IK_HH"] is registry.get("models", "IK_HH1952", "channel").load()
+
+
+def test_the_namespace_stubs_match_the_plugin_tables():
+    """The ``__init__.pyi`` stubs editors complete from are generated from the plugin tables; this
+    fails when a model or connector is added without regenerating them
+    (``python tests/lint/namespace_stubs.py``)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, "tests", "lint"))
+    import namespace_stubs
+
+    own = [name for name in namespace_stubs.MODULES if name != "brainpy.initialize"]
+    assert namespace_stubs.check(own) == []
+    text = namespace_stubs.stub_text("brainpy.dyn.neurons")
+    assert "from brainpy.dyn.neurons.IF_models import LIF as LIF" in text
+    assert "from brainpy.dyn.neurons.input_models import PoissonGroup as _PoissonInput\nPoissonInput = _PoissonInput" in text

@@ -75,8 +75,8 @@ def test_seed_defines_the_connectivity_and_nothing_is_stored():
 
 def test_exports_and_registry():
     assert dyn.JitConnExpCOBA is JitConnExpCOBA and dyn.synapses.JitConnExpCUBA is JitConnExpCUBA
-    from brainpy.dyn.zoo_records import zoo_model_records
-    names = {r.name for r in zoo_model_records()}
+    from brainpy.dyn.plugin import model_records
+    names = {r.name for r in model_records()}
     assert {"JitConnExpCUBA", "JitConnExpCOBA"} <= names
 
 

@@ -348,16 +348,20 @@ def builtin_plugins_only(monkeypatch):
 def test_dir_lists_the_initializers_of_plugins(builtin_plugins_only):
     from brainpy.math import plugins
 
-    # built-in initializers are module attributes already: dir() adds nothing
+    # the built-in initializers are resolved through the registry (brainpy.initialize.plugin's
+    # table): dir() lists them besides the module's own names, and nothing else
+    from brainpy.initialize.plugin import INITIALIZERS
+
+    builtin = {name for _, names in INITIALIZERS for name in names}
     assert set(init.__all__) <= set(dir(init))
-    assert sorted(set(dir(init)) - set(vars(init))) == []
+    assert set(dir(init)) - set(vars(init)) == builtin
 
     class Ones(init.Initializer):
         def __call__(self, shape, dtype=None):
             return bm.ones(shape, dtype)
 
     plugins.register(plugins.InitializerSpec(name="PluginOnes", factory=Ones, aliases=("plugin_ones",)))
-    assert sorted(set(dir(init)) - set(vars(init))) == ["PluginOnes", "plugin_ones"]
+    assert sorted(set(dir(init)) - set(vars(init)) - builtin) == ["PluginOnes", "plugin_ones"]
     assert dir(init) == sorted(dir(init))
     assert init.plugin_ones is Ones
 
@@ -402,3 +406,17 @@ def test_every_public_initializer_class_is_registered():
     classes = [c for c in classes if inspect.isclass(c) and issubclass(c, init.Initializer) and c not in bases]
     assert len(classes) >= 15
     assert not sorted(c.__name__ for c in classes if c not in registered)
+
+
+def test_the_namespace_stub_matches_the_plugin_table():
+    """``brainpy/initialize/__init__.pyi`` (completion for the lazily resolved initializers) is
+    generated from ``brainpy.initialize.plugin.INITIALIZERS`` (``python tests/lint/namespace_stubs.py``)."""
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, "tests", "lint"))
+    import namespace_stubs
+
+    assert namespace_stubs.check(["brainpy.initialize"]) == []
+    assert "from brainpy.initialize.random_inits import XavierNormal as XavierNormal" in (
+        namespace_stubs.stub_text("brainpy.initialize"))

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpylib._registry import ensure_registered, target_platforms
+from brainpylib._registry import DECLARED_TARGETS, ensure_registered, target_platforms
 
 FLOAT_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 INDEX_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
@@ -40,6 +40,7 @@ def calls_targets(*targets):
     """Declare the FFI targets a public function calls (for `brainpylib.kernel_platforms`)."""
     def declare(fn):
         fn.__brainpylib_targets__ = tuple(targets)
+        DECLARED_TARGETS[fn.__name__] = tuple(targets)
         return fn
     return declare
 

@@ -15,6 +15,8 @@ _registered = False
 # extension module -> the platform name JAX registers its targets for
 _MODULES = {"_cpu_kernels": "cpu", "_gpu_kernels": "CUDA"}
 _PREFIX = "brainpylib_"
+# public function name -> the FFI targets it may call (filled by `_core.calls_targets`)
+DECLARED_TARGETS = {}
 
 HOW_TO_BUILD = ("install a C++17 compiler and CMake >= 3.18, then rebuild brainpylib from the BrainPy "
                 "repository root: python -m pip install --force-reinstall --no-deps ./packages/brainpylib")
@@ -126,12 +128,10 @@ def kernel_platforms(function) -> Tuple[str, ...]:
       ValueError: when ``function`` is not a brainpylib function that calls kernels.
     """
     if isinstance(function, str):
-        import brainpylib
-
-        name, function = function, getattr(brainpylib, function, None)
+        name, declared = function, DECLARED_TARGETS.get(function)
     else:
         name = getattr(function, "__name__", repr(function))
-    declared = getattr(function, "__brainpylib_targets__", None)
+        declared = getattr(function, "__brainpylib_targets__", None)
     if declared is None:
         raise ValueError(f"kernel_platforms: {name!r} is not a brainpylib function that calls "
                          f"compiled kernels.")

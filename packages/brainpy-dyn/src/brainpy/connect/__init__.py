@@ -17,39 +17,27 @@ structures::
 * converters: `mat2coo`, `mat2csr`, `mat2csc`, `csr2csc`, `csr2mat`, `csr2coo`, `coo2csr`,
   `ij2csr`, and `visualizeMat`.
 
-Connectors registered by plugins (``ConnectorSpec`` records of the ``brainpy_connectors`` hook)
-are attributes of this module too: ``bp.conn.TheirConnector``.
+The connector classes are the ``ConnectorSpec`` records of the ``brainpy_connectors`` hook,
+brainpy-dyn's own (declared once, in `brainpy.dyn.plugin`) and those of plugins alike
+(``bp.conn.TheirConnector``); each is imported when first used.
 """
 
 
 from brainpy.connect.base import *
 from brainpy.connect.base import __all__ as _base_all
-from brainpy.connect.custom_conn import *
-from brainpy.connect.custom_conn import __all__ as _custom_all
-from brainpy.connect.random_conn import *
-from brainpy.connect.random_conn import __all__ as _random_all
-from brainpy.connect.regular_conn import *
-from brainpy.connect.regular_conn import __all__ as _regular_all
+from brainpy.connect.regular_conn import all2all, grid_eight, grid_four, one2one
 from brainpy.math.plugins import module_attributes
 
-__all__ = list(_base_all) + list(_regular_all) + list(_random_all) + list(_custom_all) + ["builtin_connectors"]
-
-_BASE_CLASSES = (Connector, TwoEndConnector, OneEndConnector)
+__getattr__, __dir__ = module_attributes(
+    __name__, globals(), "connectors",
+    exports=list(_base_all) + ["one2one", "all2all", "grid_four", "grid_eight", "builtin_connectors"])
 
 
 def builtin_connectors():
-    """Return ``(name, class)`` for every concrete connector class of this module.
+    """Return ``(name, class)`` for every connector class brainpy-dyn registers (declared in
+    ``brainpy.dyn.plugin.CONNECTORS``); the classes are imported by this call."""
+    from brainpy.math.plugins import get_registry
 
-    The base classes are left out; the plugin system registers the returned classes by name,
-    the same way as connectors provided by plugins.
-    """
-    found = []
-    for name in __all__:
-        obj = globals()[name]
-        if isinstance(obj, type) and issubclass(obj, Connector) and obj not in _BASE_CLASSES:
-            found.append((name, obj))
-    return found
-
-
-# connectors registered by plugins (brainpy_connectors hook) are attributes too
-__getattr__, __dir__ = module_attributes(__name__, globals(), "connectors")
+    registry = get_registry()
+    return [(record.name, record.load()) for record in registry.records("connectors")
+            if registry.provider("connectors", record.name).distribution == "brainpy-dyn"]

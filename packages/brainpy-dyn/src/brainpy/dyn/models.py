@@ -6,8 +6,6 @@ The built-in models and those of plugins are all registered as ``ModelSpec`` rec
 
 from brainpy.math.plugins import module_attributes
 
-__all__ = []
-
 
 # registered models of every category are attributes too
-__getattr__, __dir__ = module_attributes(__name__, globals(), "models", what="model")
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", what="model", exports=[])

@@ -13,6 +13,10 @@ An initializer is an object called with a shape (and optionally a dtype) that re
 * decay with the distance between neurons: `GaussianDecay`, `DOGDecay`;
 * helpers: `init_param` (alias `parameter`) and `variable`.
 
+The initializer classes are the ``InitializerSpec`` records of the ``brainpy_initializers`` hook,
+brainpy-math's own (declared once, in `brainpy.initialize.plugin`) and those of plugins alike;
+each is imported when first used.
+
 Example::
 
     import brainpy as bp
@@ -20,75 +24,19 @@ Example::
 """
 
 from brainpy.initialize.base import Initializer, InterLayerInitializer, IntraLayerInitializer
-from brainpy.initialize.decay_inits import DOGDecay, GaussianDecay
 from brainpy.initialize.generic import init_param, parameter, variable
-from brainpy.initialize.random_inits import (
-    DeltaOrthogonal,
-    Exponential,
-    Gamma,
-    KaimingNormal,
-    KaimingUniform,
-    LecunNormal,
-    LecunUniform,
-    Normal,
-    Orthogonal,
-    TruncatedNormal,
-    Uniform,
-    VarianceScaling,
-    XavierNormal,
-    XavierUniform,
-)
-from brainpy.initialize.regular_inits import Identity, OneInit, ZeroInit
 from brainpy.math.plugins import module_attributes
 
-__all__ = [
-    "Initializer",
-    "InterLayerInitializer",
-    "IntraLayerInitializer",
-    "ZeroInit",
-    "OneInit",
-    "Identity",
-    "Normal",
-    "Uniform",
-    "VarianceScaling",
-    "KaimingUniform",
-    "KaimingNormal",
-    "XavierUniform",
-    "XavierNormal",
-    "LecunUniform",
-    "LecunNormal",
-    "Orthogonal",
-    "DeltaOrthogonal",
-    "TruncatedNormal",
-    "Gamma",
-    "Exponential",
-    "GaussianDecay",
-    "DOGDecay",
-    "init_param",
-    "parameter",
-    "variable",
-    "builtin_initializers",
-]
-
-_BASE_CLASSES = (Initializer, InterLayerInitializer, IntraLayerInitializer)
+__getattr__, __dir__ = module_attributes(
+    __name__, globals(), "initializers",
+    exports=["Initializer", "InterLayerInitializer", "IntraLayerInitializer", "init_param", "parameter", "variable",
+             "builtin_initializers"])
 
 
 def builtin_initializers():
-    """Return ``(name, class)`` for every concrete initializer class of this module.
-
-    The base classes are left out; the plugin system registers the returned classes so that
-    they are found by name like initializers provided by plugins.
-
-    Returns:
-      A list of ``(name, class)`` pairs in the order of this module's ``__all__``.
+    """Return ``(name, class)`` for every initializer class brainpy-math registers
+    (`brainpy.initialize.plugin.INITIALIZERS`), in that order; the classes are imported by this call.
     """
-    found = []
-    for name in __all__:
-        obj = globals()[name]
-        if isinstance(obj, type) and issubclass(obj, Initializer) and obj not in _BASE_CLASSES:
-            found.append((name, obj))
-    return found
+    from brainpy.initialize.plugin import initializer_records
 
-
-# initializers registered by plugins (brainpy_initializers hook) are attributes too: bp.init.<Name>
-__getattr__, __dir__ = module_attributes(__name__, globals(), "initializers")
+    return [(record.name, record.load()) for record in initializer_records()]

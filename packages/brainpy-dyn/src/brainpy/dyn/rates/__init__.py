@@ -1,20 +1,12 @@
 """Rate (population) models and couplings (``bp.rates`` / ``bp.dyn.rates``).
 
-Rate and coupling models registered by plugins (``ModelSpec`` records of category ``'rate'``
-or ``'coupling'``) are attributes of this module.
+The models are the registered ``ModelSpec`` records of categories ``'rate'`` and ``'coupling'``
+(brainpy-dyn's own, declared in `brainpy.dyn.plugin`, and those of plugins), each imported when
+first used.
 """
 
+from brainpy.dyn.rates.populations import RateModel
 from brainpy.math.plugins import module_attributes
 
-__all__ = []
-
-
-# registered models of these categories are attributes too
-__getattr__, __dir__ = module_attributes(__name__, globals(), "models", namespace=("rate", "coupling"), what="model")
-
-from brainpy.dyn.rates.populations import *
-from brainpy.dyn.rates.populations import __all__ as _population_all
-from brainpy.dyn.synapses.couplings import *
-from brainpy.dyn.synapses.couplings import __all__ as _coupling_all
-
-__all__ = __all__ + list(_population_all) + list(_coupling_all)
+__getattr__, __dir__ = module_attributes(__name__, globals(), "models", namespace=("rate", "coupling"),
+                                         what="model", exports=["RateModel"])

@@ -32,7 +32,7 @@ import warnings
 from dataclasses import dataclass
 from importlib import metadata
 import typing
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import pluggy
 
@@ -579,7 +579,8 @@ def resolve(kind: str, name: str, *, namespace=None, what: Optional[str] = None,
     raise RegistryLookupError(f"{headline}{hint}{listing}")
 
 
-def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=None, what: Optional[str] = None):
+def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=None, what: Optional[str] = None,
+                      exports: Optional[Sequence[str]] = None):
     """``(__getattr__, __dir__)`` for a module whose attributes include the records of ``kind``.
 
     ``bp.dyn.X``, ``bp.conn.X``, ``bp.init.X`` and ``bp.nn.X`` resolve registered names this way;
@@ -589,9 +590,16 @@ def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=No
       module: the module's ``__name__``.
       namespace_dict: the module's ``globals()``.
       kind, namespace, what: as for `resolve`.
+      exports: the module's own public names.  Given, the module's ``__all__`` (which it then
+        must not define itself) is computed when first asked for: these names followed by the
+        registered ones (aliases included), so ``from module import *`` and the documentation
+        see the registry's names, built-in and plugins' alike.
     """
 
     def __getattr__(name: str):
+        if name == "__all__" and exports is not None:
+            own = list(exports)
+            return own + sorted(set(get_registry().names(kind, aliases=True, namespace=namespace)) - set(own))
         if name.startswith("__") and name.endswith("__"):
             # Python's own probes (__path__, __wrapped__, ...): a plain miss, no registry search
             raise RegistryLookupError(f"module {module!r} has no attribute {name!r}")
@@ -603,5 +611,7 @@ def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=No
     def __dir__():
         return sorted(set(namespace_dict) | set(get_registry().names(kind, aliases=True, namespace=namespace)))
 
+    # what the module resolves, for tools (the stub generator, tests/lint/namespace_stubs.py)
+    __getattr__.registry_view = (kind, namespace, None if exports is None else tuple(exports))
     return __getattr__, __dir__
 
