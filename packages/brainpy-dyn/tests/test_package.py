@@ -6,6 +6,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, "tests"))
 
+import pytest  # noqa: E402
+
 import brainpy.dyn  # noqa: E402
 from portion_checks import portion_tests  # noqa: E402
 
@@ -144,3 +146,26 @@ def test_the_namespace_stubs_match_the_plugin_tables():
     text = namespace_stubs.stub_text("brainpy.dyn.neurons")
     assert "from brainpy.dyn.neurons.IF_models import LIF as LIF" in text
     assert "from brainpy.dyn.neurons.input_models import PoissonGroup as _PoissonInput\nPoissonInput = _PoissonInput" in text
+
+
+def test_no_concrete_model_subclasses_another():
+    """Concrete models share code through abstract bases, not by subclassing each other (ExpCOBA is
+    not an ExpCUBA, GABAa not an AMPA, ...): changing one model cannot change another (issue 18,
+    item 7).  The abstract bases (abc) cannot be instantiated."""
+    import inspect
+
+    from brainpy.dyn.synapses.abstract_models import _ExpConductance
+    from brainpy.dyn.synapses.couplings import DelayCoupling
+    from brainpy.dyn.synapses.delta_dual_alpha import _DualExpSynapse
+    from brainpy.math.plugins import get_registry
+
+    classes = {record.load() for record in get_registry().records("models")}
+    concrete = {cls for cls in classes if not inspect.isabstract(cls)}
+    offenders = sorted(f"{cls.__name__} <- {base.__name__}" for cls in concrete for base in cls.__mro__[1:]
+                       if base in concrete)
+    assert offenders == []
+    assert len(concrete) >= 60
+    for abstract in (_ExpConductance, _DualExpSynapse, DelayCoupling):
+        assert inspect.isabstract(abstract)
+    with pytest.raises(TypeError, match="abstract"):
+        DelayCoupling(None, None, None, None)

@@ -107,7 +107,7 @@ def _adapt_update(impl: Callable) -> Callable:
             return impl(self, *rest, **kw)
         return impl(self, tdi, *rest, **kw)
 
-    update._brainpy_update_style = style
+    update._brainpy_update_style = style  # type: ignore[attr-defined]  # marks the adapted update
     return update
 
 
@@ -455,6 +455,11 @@ class NeuGroup(DynamicalSystem):
       varshape: the shape of the state Variables.
     """
 
+    # Declared for the type checker: spiking groups define ``spike`` (synapses check it with
+    # `TwoEndConn.check_pre_attrs`), groups that take currents ``input``.
+    spike: "bm.Variable"
+    input: "bm.Variable"
+
     def __init__(self, size, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(name=name)
         self.size = _check_size(size, f"{type(self).__name__}({name or ''})")
@@ -721,9 +726,10 @@ class ConstantDelay(DynamicalSystem):
             self.in_idx = bm.Variable(jnp.asarray([self.num_step - 1], dtype=jnp.int32))
             self.out_idx = bm.Variable(jnp.asarray([0], dtype=jnp.int32))
         else:
-            self.num_step = bm.asarray(jnp.broadcast_to(jnp.asarray(steps + 1, dtype=jnp.int32), self.size))
+            num_step = bm.asarray(jnp.broadcast_to(jnp.asarray(steps + 1, dtype=jnp.int32), self.size))
+            self.num_step = num_step
             self.delay = bm.asarray(steps * self.dt)
-            self.in_idx = bm.Variable(jnp.asarray(self.num_step.value - 1, dtype=jnp.int32))
+            self.in_idx = bm.Variable(jnp.asarray(num_step.value - 1, dtype=jnp.int32))
             self.out_idx = bm.Variable(jnp.zeros(self.size, dtype=jnp.int32))
         max_step = int(np.max(np.asarray(bm.as_jax(self.num_step))))
         self.data = bm.Variable(jnp.zeros((max_step,) + self.size, dtype=dtype))

@@ -113,7 +113,8 @@ def _check_structure(path, saved, runner):
 
 def _write_arrays(fileobj, arrays: Dict[str, np.ndarray]):
     """Write ``arrays`` as an uncompressed ``.npz`` archive into an open binary file."""
-    np.savez(fileobj, **arrays)
+    # (NumPy's stub types savez's keyword arguments as its allow_pickle flag)
+    np.savez(fileobj, **arrays)  # type: ignore[arg-type]
 
 
 def _stream_position(runner):

@@ -50,7 +50,7 @@ def make_mesh(devices=None, axis_name: str = NEURON_AXIS) -> Mesh:
     if devices is None:
         devices = available
     elif isinstance(devices, numbers.Integral) and not isinstance(devices, bool):
-        if not 1 <= devices <= len(available):
+        if not 1 <= int(devices) <= len(available):
             raise RunningError(f"make_mesh: asked for {devices} devices, but JAX sees {len(available)} "
                                f"({available}).")
         devices = available[:int(devices)]

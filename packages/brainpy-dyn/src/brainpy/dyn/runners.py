@@ -173,7 +173,7 @@ class DSRunner(Runner):
             )
         if dt is None:
             dt = bm.get_dt()
-        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0 or not math.isfinite(dt):
+        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not float(dt) > 0 or not math.isfinite(dt):
             raise RunningError(f"{type(self).__name__}: dt must be a positive number, got {dt!r}.")
         self.dt = float(dt)
         if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral)
@@ -189,8 +189,8 @@ class DSRunner(Runner):
         # the clock: step ``k`` of the next run is at time t0 + (i + k) * dt
         self._t0 = 0.0
         self._i = 0
-        self._compiled = None  # the compiled chunk loop, without a progress bar
-        self._compiled_progress = None  # the same loop reporting its progress to self._progress
+        self._compiled: Optional[Callable] = None  # the compiled chunk loop, without a progress bar
+        self._compiled_progress: Optional[Callable] = None  # the same loop reporting to self._progress
         self._progress = ProgressBar()
         self._packed_lengths: Dict[str, int] = {}  # monitors recorded packed -> unpacked length
         self._sharding = None
@@ -641,7 +641,7 @@ class _MonitorRecords:
         self.every = every
         self.packed = {} if packed is None else packed
         self.spare = {} if spare is None else spare  # arrays whose memory may be reused
-        self.data: Dict[str, np.ndarray] = {}
+        self.data: Dict[str, Any] = {}  # arrays, and SpikeRecords for event keys
         self.events = set(events)  # keys recorded as (indices, times)
         self.event_parts: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {key: [] for key in self.events}
 
@@ -649,7 +649,7 @@ class _MonitorRecords:
         pool = self.spare.get((shape, np.dtype(dtype).str))
         return pool.pop() if pool else np.empty(shape, dtype=dtype)
 
-    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: Optional[np.ndarray] = None):
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray):
         for key, value in out.items():
             every = self.every.get(key, 1)
             length = self.packed.get(key)

@@ -10,6 +10,7 @@ The pool passes its concentration ``C`` (mM) and reversal potential ``E`` (mV) t
 its ``current`` is the sum of theirs.
 """
 
+import abc
 from typing import Optional
 
 import jax.numpy as jnp
@@ -95,7 +96,48 @@ class CalciumFixed(Calcium):
             self._reset_channels(V)
 
 
-class CalciumDyna(Calcium):
+class _CalciumPool(Calcium, abc.ABC):
+    """A calcium pool whose concentration ``C`` follows `dC` and whose reversal potential ``E`` is
+    the Nernst potential (`CalciumDyna`, `CalciumFirstOrder`)."""
+
+    def __init__(self, size, C0, T, C_initializer, keep_size: bool, name: Optional[str], **channels):
+        super().__init__(size, keep_size=keep_size, name=name, **channels)
+        self.C0, self.T = C0, T
+        self._C_initializer = C_initializer
+
+    def _init_concentration(self):
+        """Create ``C`` and ``E``; called by the subclasses once their parameters are set."""
+        self.C = bm.Variable(self._initial_C())
+        self.E = bm.Variable(self.reversal(self.C.value))
+
+    def _initial_C(self):
+        value = init_param(self._C_initializer, self.varshape, allow_none=False, allow_scalar=False)
+        return jnp.asarray(bm.as_jax(value), dtype=bm.dftype())
+
+    def reversal(self, C):
+        """The Nernst potential (mV) of the concentration ``C``."""
+        return 1e3 * _R * (273.15 + _p(self.T)) / (2 * _F * 1e3) * jnp.log(_p(self.C0) / C)
+
+    @abc.abstractmethod
+    def dC(self, C, I_Ca):
+        """The derivative of the concentration ``C`` for the calcium current ``I_Ca``."""
+
+    def update(self, tdi, V):
+        dt = tdi["dt"]
+        I_Ca = self._calcium_current(V)
+        self._update_channels(tdi, V)
+        C = jnp.maximum(self.C.value + dt * self.dC(self.C.value, I_Ca), 1e-12)
+        self.C.value = C
+        self.E.value = self.reversal(C)
+
+    def reset(self, V=None):
+        self.C.value = self._initial_C()
+        self.E.value = self.reversal(self.C.value)
+        if V is not None:
+            self._reset_channels(V)
+
+
+class CalciumDyna(_CalciumPool):
     r"""A calcium pool whose concentration follows the calcium current (Destexhe et al., 1993).
 
     .. math::
@@ -122,43 +164,20 @@ class CalciumDyna(Calcium):
 
     def __init__(self, size, d=1., tau=5., C_rest=2.4e-4, C0=2., T=36., C_initializer=OneInit(2.4e-4),
                  keep_size: bool = False, name: Optional[str] = None, **channels):
-        super().__init__(size, keep_size=keep_size, name=name, **channels)
-        self.d, self.tau, self.C_rest, self.C0, self.T = d, tau, C_rest, C0, T
+        super().__init__(size, C0=C0, T=T, C_initializer=C_initializer, keep_size=keep_size, name=name,
+                         **channels)
+        self.d, self.tau, self.C_rest = d, tau, C_rest
         check_time_constants(self, tau=tau)
-        self._C_initializer = C_initializer
-        self.C = bm.Variable(self._initial_C())
-        self.E = bm.Variable(self.reversal(self.C.value))
-
-    def _initial_C(self):
-        value = init_param(self._C_initializer, self.varshape, allow_none=False, allow_scalar=False)
-        return jnp.asarray(bm.as_jax(value), dtype=bm.dftype())
-
-    def reversal(self, C):
-        """The Nernst potential (mV) of the concentration ``C``."""
-        return 1e3 * _R * (273.15 + _p(self.T)) / (2 * _F * 1e3) * jnp.log(_p(self.C0) / C)
+        self._init_concentration()
 
     def dC(self, C, I_Ca):
         return jnp.maximum(10. * I_Ca / (2 * _F * 1e3 * _p(self.d)), 0.) + (_p(self.C_rest) - C) / _p(self.tau)
-
-    def update(self, tdi, V):
-        dt = tdi["dt"]
-        I_Ca = self._calcium_current(V)
-        self._update_channels(tdi, V)
-        C = jnp.maximum(self.C.value + dt * self.dC(self.C.value, I_Ca), 1e-12)
-        self.C.value = C
-        self.E.value = self.reversal(C)
-
-    def reset(self, V=None):
-        self.C.value = self._initial_C()
-        self.E.value = self.reversal(self.C.value)
-        if V is not None:
-            self._reset_channels(V)
 
 
 CalciumDetailed = CalciumDyna
 
 
-class CalciumFirstOrder(CalciumDyna):
+class CalciumFirstOrder(_CalciumPool):
     r"""A calcium pool with first-order kinetics (as in Pinsky & Rinzel, 1994).
 
     .. math:: \frac{dC}{dt} = \alpha I_{Ca} - \beta C
@@ -178,6 +197,7 @@ class CalciumFirstOrder(CalciumDyna):
         super().__init__(size, C0=C0, T=T, C_initializer=C_initializer, keep_size=keep_size,
                          name=name, **channels)
         self.alpha, self.beta = alpha, beta
+        self._init_concentration()
 
     def dC(self, C, I_Ca):
         return _p(self.alpha) * I_Ca - _p(self.beta) * C
@@ -192,7 +212,25 @@ class _TypeCalcium(CalciumChannel):
         return _p(self.g_max) * self.open_fraction() * ((_p(self.E) if E is None else E) - V)
 
 
-class ICaT_HM1992(_TypeCalcium):
+class _ICaT_HM1992Kinetics(_TypeCalcium):
+    """The T-type kinetics of Huguenard & McCormick (1992), shared by `ICaT_HM1992` and
+    `ICaHT_HM1992` (shifted by ``V_sh``)."""
+
+    def __init__(self, size, T, g_max, V_sh, keep_size: bool, name: Optional[str]):
+        phi = 3 ** ((T - 24) / 10)
+        super().__init__(size, g_max=g_max, E=120., keep_size=keep_size, name=name, T=T,
+                         V_sh=V_sh, phi_p=phi, phi_q=phi)
+
+    def gate_dynamics(self, V, C=None):
+        U = V - _p(self.V_sh)
+        p_inf = 1. / (1. + jnp.exp(-(U + 59.) / 6.2))
+        tau_p = 1. / (jnp.exp(-(U + 132.) / 16.7) + jnp.exp((U + 16.8) / 18.2)) + 0.612
+        q_inf = 1. / (1. + jnp.exp((U + 83.) / 4.))
+        tau_q = jnp.where(U >= -80., jnp.exp(-(U + 22.) / 10.5) + 28., jnp.exp((U + 467.) / 66.6))
+        return {"p": (p_inf, tau_p / self.phi_p), "q": (q_inf, tau_q / self.phi_q)}
+
+
+class ICaT_HM1992(_ICaT_HM1992Kinetics):
     r"""The low-threshold T-type calcium current of thalamic relay cells (Huguenard &
     McCormick, 1992).
 
@@ -212,20 +250,10 @@ class ICaT_HM1992(_TypeCalcium):
 
     def __init__(self, size, T=36., g_max=2., V_sh=-3., keep_size: bool = False,
                  name: Optional[str] = None):
-        phi = 3 ** ((T - 24) / 10)
-        super().__init__(size, g_max=g_max, E=120., keep_size=keep_size, name=name, T=T,
-                         V_sh=V_sh, phi_p=phi, phi_q=phi)
-
-    def gate_dynamics(self, V, C=None):
-        U = V - _p(self.V_sh)
-        p_inf = 1. / (1. + jnp.exp(-(U + 59.) / 6.2))
-        tau_p = 1. / (jnp.exp(-(U + 132.) / 16.7) + jnp.exp((U + 16.8) / 18.2)) + 0.612
-        q_inf = 1. / (1. + jnp.exp((U + 83.) / 4.))
-        tau_q = jnp.where(U >= -80., jnp.exp(-(U + 22.) / 10.5) + 28., jnp.exp((U + 467.) / 66.6))
-        return {"p": (p_inf, tau_p / self.phi_p), "q": (q_inf, tau_q / self.phi_q)}
+        super().__init__(size, T=T, g_max=g_max, V_sh=V_sh, keep_size=keep_size, name=name)
 
 
-class ICaHT_HM1992(ICaT_HM1992):
+class ICaHT_HM1992(_ICaT_HM1992Kinetics):
     r"""The high-threshold calcium current (Huguenard & McCormick, 1992): the kinetics of
     `ICaT_HM1992` shifted by ``V_sh = 25`` mV.
 

@@ -1,5 +1,6 @@
 """Potassium channels: delayed rectifiers, A-type, slowly inactivating and non-inactivating."""
 
+import abc
 from typing import Optional
 
 import jax.numpy as jnp
@@ -164,7 +165,25 @@ def _tau_qK2(U):
     return 1. / (jnp.exp((U - 1329.) / 200.) + jnp.exp(-(U + 130.) / 7.1))
 
 
-class IKK2A_HM1992(_HM1992):
+class _IKK2_HM1992(_HM1992, abc.ABC):
+    """The K2 current of Huguenard & McCormick (1992); its components a and b differ in `_tau_q`."""
+
+    def __init__(self, size, E=-90., g_max=12., V_sh=0., phi_p=1., phi_q=1.,
+                 keep_size: bool = False, name: Optional[str] = None):
+        super().__init__(size, E, g_max, V_sh, phi_p, phi_q, keep_size, name)
+
+    @abc.abstractmethod
+    def _tau_q(self, U):
+        """The time constant of the q gate (ms) at the shifted potential ``U``."""
+
+    def gate_dynamics(self, V, C=None):
+        U = V - _p(self.V_sh)
+        p = (1. / (1. + jnp.exp(-(U + 43.) / 17.)), _tau_pK2(U) / _p(self.phi_p))
+        q = (1. / (1. + jnp.exp((U + 58.) / 10.6)), self._tau_q(U) / _p(self.phi_q))
+        return {"p": p, "q": q}
+
+
+class IKK2A_HM1992(_IKK2_HM1992):
     r"""The slowly inactivating potassium current K2, component a (Huguenard & McCormick, 1992).
 
     :math:`p_\infty = 1 / (1 + e^{-(U + 43)/17})`,
@@ -181,21 +200,11 @@ class IKK2A_HM1992(_HM1992):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, E=-90., g_max=12., V_sh=0., phi_p=1., phi_q=1.,
-                 keep_size: bool = False, name: Optional[str] = None):
-        super().__init__(size, E, g_max, V_sh, phi_p, phi_q, keep_size, name)
-
     def _tau_q(self, U):
         return _tau_qK2(U) + 120.
 
-    def gate_dynamics(self, V, C=None):
-        U = V - _p(self.V_sh)
-        p = (1. / (1. + jnp.exp(-(U + 43.) / 17.)), _tau_pK2(U) / _p(self.phi_p))
-        q = (1. / (1. + jnp.exp((U + 58.) / 10.6)), self._tau_q(U) / _p(self.phi_q))
-        return {"p": p, "q": q}
 
-
-class IKK2B_HM1992(IKK2A_HM1992):
+class IKK2B_HM1992(_IKK2_HM1992):
     r"""The slowly inactivating potassium current K2, component b (Huguenard & McCormick, 1992).
 
     As `IKK2A_HM1992`, with :math:`\tau_q` of component a below :math:`U = -70` mV and 8.9 ms

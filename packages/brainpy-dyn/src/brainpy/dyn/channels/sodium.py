@@ -55,7 +55,21 @@ class INa_HH1952(SodiumChannel):
 INa_HH = INa_HH1952
 
 
-class INa_TM1991(SodiumChannel):
+class _TraubMilesSodium(SodiumChannel):
+    """The Traub-Miles sodium kinetics shared by `INa_TM1991` and `INa_Ba2002` (which differ in
+    their parameters)."""
+
+    gates = {"m": 3, "h": 1}
+
+    def gate_dynamics(self, V, C=None):
+        U = V - _p(self.V_sh)
+        phi = _p(self.phi)
+        m = _from_rates(_exprel(0.32, 13. - U, 4.), _exprel(0.28, U - 40., 5.), phi)
+        h = _from_rates(0.128 * jnp.exp((17. - U) / 18.), 4. / (1. + jnp.exp(-(U - 40.) / 5.)), phi)
+        return {"m": m, "h": h}
+
+
+class INa_TM1991(_TraubMilesSodium):
     r"""The sodium current of Traub & Miles (1991).
 
     With :math:`U = V - V_{sh}`: :math:`\alpha_m = 0.32 (13 - U) / (e^{(13 - U)/4} - 1)`,
@@ -71,22 +85,13 @@ class INa_TM1991(SodiumChannel):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    gates = {"m": 3, "h": 1}
-
     def __init__(self, size, E=50., g_max=120., phi=1., V_sh=-63., keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          phi=phi, V_sh=V_sh)
 
-    def gate_dynamics(self, V, C=None):
-        U = V - _p(self.V_sh)
-        phi = _p(self.phi)
-        m = _from_rates(_exprel(0.32, 13. - U, 4.), _exprel(0.28, U - 40., 5.), phi)
-        h = _from_rates(0.128 * jnp.exp((17. - U) / 18.), 4. / (1. + jnp.exp(-(U - 40.) / 5.)), phi)
-        return {"m": m, "h": h}
 
-
-class INa_Ba2002(INa_TM1991):
+class INa_Ba2002(_TraubMilesSodium):
     r"""The sodium current of Bazhenov et al. (2002): the Traub-Miles kinetics at temperature
     ``T`` (:math:`\phi = 3^{(T - 36)/10}`) with ``V_sh = -50`` mV.
 

@@ -57,6 +57,15 @@ class LIF(NeuGroup):
       >>> _ = runner.run(100.)
     """
 
+    # The closed-form step (`_lif_step`, brainpylib's kernel) solves this class's `derivative`; a
+    # subclass that defines its own loses it when created, unless it declares it again.
+    has_closed_form_step: bool = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "derivative" in vars(cls) and "has_closed_form_step" not in vars(cls):
+            cls.has_closed_form_step = False
+
     def __init__(self, size, V_rest=0., V_reset=-5., V_th=20., R=1., tau=10., tau_ref=1.,
                  V_initializer=ZeroInit(), method: str = "exp_auto", keep_size: bool = False,
                  name: Optional[str] = None):
@@ -95,7 +104,7 @@ class LIF(NeuGroup):
         That is the case for ``method='exp_auto'`` (exact for the linear equation), the equation
         of this class (`derivative` not overridden) and scalar parameters; otherwise ``None``.
         """
-        if self.method != "exp_auto" or type(self).derivative is not LIF.derivative:
+        if self.method != "exp_auto" or not self.has_closed_form_step:
             return None
         values = []
         for value in (self.V_rest, self.V_reset, self.V_th, self.R, self.tau, self.tau_ref):

@@ -4,7 +4,7 @@ A fractional order :math:`0 < \\alpha \\le 1` gives the state a power-law memory
 :math:`\\alpha = 1` is the ordinary model, smaller orders adapt more slowly.
 """
 
-from typing import Optional
+from typing import Any, Optional
 
 import jax.numpy as jnp
 
@@ -22,6 +22,8 @@ class FractionalNeuron(_PointNeuron):
     Subclasses build ``self.integral`` with `brainpy.integrators.fdeint` from the initial
     state, so `reset` restarts the solver's memory too.
     """
+
+    integral: Any  # the fractional integrator, created by each model
 
     def _initial_values(self):
         return [getattr(self, key).value for key in self._initializers]

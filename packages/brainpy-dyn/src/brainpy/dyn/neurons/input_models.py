@@ -45,21 +45,21 @@ class SpikeTimeGroup(NeuGroup):
     def __init__(self, size, times: Sequence, indices: Sequence, need_sort: bool = True,
                  keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
-        times = np.asarray(bm.as_numpy(times) if isinstance(times, bm.Array) else times, dtype=float).ravel()
-        indices = np.asarray(bm.as_numpy(indices) if isinstance(indices, bm.Array) else indices).ravel()
-        if times.shape != indices.shape:
+        times_arr = np.asarray(bm.as_numpy(times) if isinstance(times, bm.Array) else times, dtype=float).ravel()
+        index_arr = np.asarray(bm.as_numpy(indices) if isinstance(indices, bm.Array) else indices).ravel()
+        if times_arr.shape != index_arr.shape:
             raise ModelBuildError(
-                f"{self.name}: times and indices must have the same length, got {times.size} times "
-                f"and {indices.size} indices."
+                f"{self.name}: times and indices must have the same length, got {times_arr.size} times "
+                f"and {index_arr.size} indices."
             )
-        if indices.size and (not np.issubdtype(indices.dtype, np.integer) or indices.min() < 0
-                             or indices.max() >= self.num):
+        if index_arr.size and (not np.issubdtype(index_arr.dtype, np.integer) or index_arr.min() < 0
+                               or index_arr.max() >= self.num):
             raise ModelBuildError(
-                f"{self.name}: indices must be integers in [0, {self.num}), got {indices!r}."
+                f"{self.name}: indices must be integers in [0, {self.num}), got {index_arr!r}."
             )
-        self.num_times = int(times.size)
-        self.times = bm.asarray(times.astype(bm.dftype()))
-        self.indices = bm.asarray(indices.astype(np.int32))
+        self.num_times = int(times_arr.size)
+        self.times = bm.asarray(times_arr.astype(bm.dftype()))
+        self.indices = bm.asarray(index_arr.astype(np.int32))
         self.spike = bm.Variable(jnp.zeros(self.varshape, dtype=bool))
         self.t_prev = bm.Variable(jnp.full((1,), -jnp.inf, dtype=bm.dftype()))
 

@@ -211,6 +211,9 @@ class FeedbackFHN(RateModel):
         see `RateModel`.
     """
 
+    x: bm.Variable  # created by _states
+    y: bm.Variable
+
     def __init__(self, size, a=0.7, b=0.8, delay=10., tau=12.5, mu=1.6886, v0=-1,
                  x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0,
                  y_ou_tau=5.0, x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
@@ -396,9 +399,17 @@ class WilsonCowanModel(_XYModel):
         from brainpy.integrators import JointEq, odeint
 
         shape = self.varshape
-        for key, value in dict(E_tau=E_tau, E_a=E_a, E_theta=E_theta, I_tau=I_tau, I_a=I_a,
-                               I_theta=I_theta, wEE=wEE, wIE=wIE, wEI=wEI, wII=wII, r=r).items():
-            setattr(self, key, init_param(value, shape, allow_none=False))
+        self.E_tau = init_param(E_tau, shape, allow_none=False)
+        self.E_a = init_param(E_a, shape, allow_none=False)
+        self.E_theta = init_param(E_theta, shape, allow_none=False)
+        self.I_tau = init_param(I_tau, shape, allow_none=False)
+        self.I_a = init_param(I_a, shape, allow_none=False)
+        self.I_theta = init_param(I_theta, shape, allow_none=False)
+        self.wEE = init_param(wEE, shape, allow_none=False)
+        self.wIE = init_param(wIE, shape, allow_none=False)
+        self.wEI = init_param(wEI, shape, allow_none=False)
+        self.wII = init_param(wII, shape, allow_none=False)
+        self.r = init_param(r, shape, allow_none=False)
         check_time_constants(self, E_tau=self.E_tau, I_tau=self.I_tau)
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)

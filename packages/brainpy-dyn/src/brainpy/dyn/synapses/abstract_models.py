@@ -1,5 +1,6 @@
 """Abstract (phenomenological) synapse models."""
 
+import abc
 from typing import Optional
 
 import jax
@@ -9,7 +10,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy import connect
 from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
-from brainpy.errors import ModelBuildError, NoImplementationError
+from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
 from brainpy.math.operators.pre_syn_post import pre2post_event_sum_into
@@ -19,8 +20,9 @@ __all__ = ["ExpCUBA", "ExpCOBA"]
 _CONN_TYPES = ("sparse", "dense")
 
 
-class _ExpConductance(TwoEndConn):
-    """The dynamics shared by `ExpCUBA` and the just-in-time `JitConnExpCUBA`.
+class _ExpConductance(TwoEndConn, abc.ABC):
+    """The dynamics shared by the exponential synapses (`ExpCUBA`, `ExpCOBA` and the just-in-time
+    `JitConnExpCUBA`, `JitConnExpCOBA`).
 
     ``g`` (post-synaptic shape) decays with ``tau`` through ``self.integral``, the spikes that
     arrive after ``delay_step`` add ``self._arrival(spike)``, and ``self.output(g)`` is added
@@ -30,8 +32,9 @@ class _ExpConductance(TwoEndConn):
     def _check_post(self):
         self.check_post_attrs("input")
 
+    @abc.abstractmethod
     def _arrival(self, spike):
-        raise NoImplementationError(f"{type(self).__name__} must define _arrival(spike).")
+        """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""
 
     def output(self, g):
         """The current given to the post-synaptic group for the conductance ``g``."""
@@ -68,42 +71,22 @@ class _ConductanceOutput:
         return g * (bm.as_jax(self.E) - V)
 
 
-class ExpCUBA(_ExpConductance):
-    r"""Current-based synapses with an exponentially decaying conductance.
+class _ExpSynapse(_ExpConductance):
+    """`ExpCUBA` and `ExpCOBA` on a stored connection: the computation type, weights, delays and
+    the arrival of spikes through ``all2all``, ``one2one``, ``sparse`` or ``dense`` weights.
 
-    .. math::
-
-       \frac{dg}{dt} = -\frac{g}{\tau} + \sum_{k} w\, \delta(t - t_k - D), \qquad
-       I_{syn}(t) = g(t)
-
-    :math:`g` has the shape of the post-synaptic group: the contributions of every synapse
-    onto a neuron add up.  A pre-synaptic spike increments :math:`g` by the synaptic weight
-    ``g_max`` after ``delay_step`` steps (a spike emitted at one step reaches :math:`g` at the
-    next step when there is no delay, since synapses are updated before neurons).  The
-    current is added to the ``input`` of the post-synaptic group.
-
-    Args:
-      pre: the pre-synaptic group (needs ``spike``).
-      post: the post-synaptic group (needs ``input``; ``V`` too for `ExpCOBA`).
-      conn: the connectivity (see `TwoEndConn`).
-      conn_type: ``'sparse'`` (default; event-driven through ``pre2post`` with
-        `brainpy.math.pre2post_event_sum`) or ``'dense'`` (a matrix product with ``conn_mat``).
-        `brainpy.connect.All2All` (with ``include_self=True``) and `brainpy.connect.One2One`
-        connections use neither; an all-to-all connection without self-connections is dense.
-      g_max: the synaptic weight: a scalar, or one value per synapse (shape ``(num_syn,)`` for
-        sparse connections, ``(pre.num, post.num)`` for dense and all-to-all ones, ``(num,)``
-        for one-to-one ones), or an initializer of that shape.
-      delay_step: the transmission delay in steps: None/0, an int, an integer array with one
-        delay per pre-synaptic neuron, or an initializer/function of the pre-synaptic shape.
-      tau: the decay time constant (ms).
-      method: the integration method of :math:`g`.
-      name: the synapse's name.
-
-    Examples:
-      >>> import brainpy as bp
-      >>> neu = bp.dyn.LIF(10)
-      >>> syn = bp.dyn.ExpCUBA(neu, neu, bp.conn.FixedProb(0.2, seed=1), g_max=0.5)
+    The exact (``exp_auto``) decay of sparse synapses and the spikes' weights are computed in one
+    fused pass when the class declares `fuses_sparse_arrival`.  A subclass that defines its own
+    `_arrival` loses it (it is set to False when the subclass is created) unless it declares it
+    again: the fused pass computes this class's arrival, not the subclass's.
     """
+
+    fuses_sparse_arrival: bool = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_arrival" in vars(cls) and "fuses_sparse_arrival" not in vars(cls):
+            cls.fuses_sparse_arrival = False
 
     def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
                  delay_step=None, tau=8.0, method: str = "exp_auto", name: Optional[str] = None):
@@ -144,8 +127,7 @@ class ExpCUBA(_ExpConductance):
     def _decay_and_arrival(self, spike, t, dt):
         # The exact (exp_auto) decay of sparse synapses with a scalar tau: g * exp(-dt / tau) and
         # the spikes' weights in one pass (a fused brainpylib kernel when installed).
-        if (self.comp_type == "sparse" and self.method == "exp_auto"
-                and type(self)._arrival is ExpCUBA._arrival
+        if (self.comp_type == "sparse" and self.method == "exp_auto" and self.fuses_sparse_arrival
                 and not isinstance(dt, jax.core.Tracer) and not isinstance(self.tau, (bm.Array, jax.Array))
                 and np.ndim(self.tau) == 0 and jnp.result_type(self.g.value) in KERNEL_FLOAT_TYPES):
             decay = float(np.exp(-float(dt) / float(self.tau)))
@@ -168,7 +150,45 @@ class ExpCUBA(_ExpConductance):
         return spike.astype(bm.dftype()) @ (bm.as_jax(self.conn_mat).astype(bm.dftype()) * w)
 
 
-class ExpCOBA(_ConductanceOutput, ExpCUBA):
+class ExpCUBA(_ExpSynapse):
+    r"""Current-based synapses with an exponentially decaying conductance.
+
+    .. math::
+
+       \frac{dg}{dt} = -\frac{g}{\tau} + \sum_{k} w\, \delta(t - t_k - D), \qquad
+       I_{syn}(t) = g(t)
+
+    :math:`g` has the shape of the post-synaptic group: the contributions of every synapse
+    onto a neuron add up.  A pre-synaptic spike increments :math:`g` by the synaptic weight
+    ``g_max`` after ``delay_step`` steps (a spike emitted at one step reaches :math:`g` at the
+    next step when there is no delay, since synapses are updated before neurons).  The
+    current is added to the ``input`` of the post-synaptic group.
+
+    Args:
+      pre: the pre-synaptic group (needs ``spike``).
+      post: the post-synaptic group (needs ``input``; ``V`` too for `ExpCOBA`).
+      conn: the connectivity (see `TwoEndConn`).
+      conn_type: ``'sparse'`` (default; event-driven through ``pre2post`` with
+        `brainpy.math.pre2post_event_sum`) or ``'dense'`` (a matrix product with ``conn_mat``).
+        `brainpy.connect.All2All` (with ``include_self=True``) and `brainpy.connect.One2One`
+        connections use neither; an all-to-all connection without self-connections is dense.
+      g_max: the synaptic weight: a scalar, or one value per synapse (shape ``(num_syn,)`` for
+        sparse connections, ``(pre.num, post.num)`` for dense and all-to-all ones, ``(num,)``
+        for one-to-one ones), or an initializer of that shape.
+      delay_step: the transmission delay in steps: None/0, an int, an integer array with one
+        delay per pre-synaptic neuron, or an initializer/function of the pre-synaptic shape.
+      tau: the decay time constant (ms).
+      method: the integration method of :math:`g`.
+      name: the synapse's name.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> neu = bp.dyn.LIF(10)
+      >>> syn = bp.dyn.ExpCUBA(neu, neu, bp.conn.FixedProb(0.2, seed=1), g_max=0.5)
+    """
+
+
+class ExpCOBA(_ConductanceOutput, _ExpSynapse):
     r"""Conductance-based synapses with an exponentially decaying conductance.
 
     As `ExpCUBA`, with the current depending on the post-synaptic potential :math:`V`:

@@ -17,7 +17,40 @@ from brainpy.dyn.synapses.delta_dual_alpha import SynapseBase
 __all__ = ["AMPA", "GABAa", "NMDA"]
 
 
-class AMPA(SynapseBase):
+class _TransmitterPulseSynapse(SynapseBase):
+    """The kinetics of `AMPA` and `GABAa`: a gating variable driven by transmitter pulses; the
+    concrete classes set the defaults."""
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str, g_max, delay_step, E, alpha, beta, T,
+                 T_duration, method: str, name: Optional[str]):
+        super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
+                         name=name, post_attrs=("input", "V"))
+        from brainpy.integrators import odeint
+
+        self.E, self.alpha, self.beta, self.T, self.T_duration = E, alpha, beta, T, T_duration
+        self.g = bm.Variable(jnp.zeros(pre.num, dtype=bm.dftype()))
+        self.spike_arrival_time = bm.Variable(jnp.full(pre.num, -1e7, dtype=bm.dftype()))
+        self.integral = odeint(self.dg, method=method)
+
+    def dg(self, g, t, TT):
+        return self.alpha * TT * (1 - g) - self.beta * g
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        spike = self._delayed_spike()
+        self.spike_arrival_time.value = jnp.where(spike, t, self.spike_arrival_time.value)
+        TT = ((t - self.spike_arrival_time.value) < self.T_duration) * self.T
+        self.g.value = bm.as_jax(self.integral(self.g.value, t, TT, dt=dt))
+        g_post = self._pre_to_post(self.g.value)
+        self._add_to_post("input", g_post * (self.E - jnp.ravel(self.post.V.value)))
+
+    def reset(self):
+        super().reset()
+        self.g.value = jnp.zeros_like(self.g.value)
+        self.spike_arrival_time.value = jnp.full_like(self.spike_arrival_time.value, -1e7)
+
+
+class AMPA(_TransmitterPulseSynapse):
     r"""AMPA receptor synapses with transmitter pulses (Destexhe et al., 1994).
 
     .. math::
@@ -47,33 +80,11 @@ class AMPA(SynapseBase):
                  delay_step=None, E=0., alpha=0.98, beta=0.18, T=0.5, T_duration=0.5,
                  method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
-                         name=name, post_attrs=("input", "V"))
-        from brainpy.integrators import odeint
-
-        self.E, self.alpha, self.beta, self.T, self.T_duration = E, alpha, beta, T, T_duration
-        self.g = bm.Variable(jnp.zeros(pre.num, dtype=bm.dftype()))
-        self.spike_arrival_time = bm.Variable(jnp.full(pre.num, -1e7, dtype=bm.dftype()))
-        self.integral = odeint(self.dg, method=method)
-
-    def dg(self, g, t, TT):
-        return self.alpha * TT * (1 - g) - self.beta * g
-
-    def update(self, tdi):
-        t, dt = tdi["t"], tdi["dt"]
-        spike = self._delayed_spike()
-        self.spike_arrival_time.value = jnp.where(spike, t, self.spike_arrival_time.value)
-        TT = ((t - self.spike_arrival_time.value) < self.T_duration) * self.T
-        self.g.value = bm.as_jax(self.integral(self.g.value, t, TT, dt=dt))
-        g_post = self._pre_to_post(self.g.value)
-        self._add_to_post("input", g_post * (self.E - jnp.ravel(self.post.V.value)))
-
-    def reset(self):
-        super().reset()
-        self.g.value = jnp.zeros_like(self.g.value)
-        self.spike_arrival_time.value = jnp.full_like(self.spike_arrival_time.value, -1e7)
+                         E=E, alpha=alpha, beta=beta, T=T, T_duration=T_duration, method=method,
+                         name=name)
 
 
-class GABAa(AMPA):
+class GABAa(_TransmitterPulseSynapse):
     r"""GABA_A receptor synapses: `AMPA` kinetics with inhibitory defaults.
 
     Args:

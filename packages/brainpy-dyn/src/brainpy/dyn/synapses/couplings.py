@@ -5,6 +5,7 @@ with one delay per connection, and adds the interaction to another Variable (for
 ``input`` of the same regions) at each step.  Update the coupling before the model it drives.
 """
 
+import abc
 from typing import Optional
 
 import jax.numpy as jnp
@@ -25,8 +26,9 @@ def _check_var(owner, key, var):
         raise ModelBuildError(f"{owner}: {key} must be one-dimensional, got shape {tuple(var.shape)}.")
 
 
-class DelayCoupling(DynamicalSystem):
-    """The base class of couplings that read a Variable with per-connection delays.
+class DelayCoupling(DynamicalSystem, abc.ABC):
+    """The (abstract) base class of couplings that read a Variable with per-connection delays:
+    subclasses define `update`.
 
     Args:
       delay_var: the Variable read by the coupling (shape ``(n_pre,)``).
@@ -116,6 +118,10 @@ class DelayCoupling(DynamicalSystem):
         """Restart the delay line from the current value of the read Variable."""
         if self.delay is not None:
             self.delay.reset(self.delay_var)
+
+    @abc.abstractmethod
+    def update(self, tdi=None):
+        """Add the interaction of this step to the target Variable."""
 
 
 class DiffusiveCoupling(DelayCoupling):

@@ -8,6 +8,7 @@
 that computation uses, and keeps the pre-synaptic spikes for ``delay_step``.
 """
 
+import abc
 from typing import Optional
 
 import jax
@@ -184,7 +185,64 @@ class DeltaSynapse(SynapseBase):
 VoltageJump = DeltaSynapse
 
 
-class DualExpCUBA(SynapseBase):
+class _DualExpSynapse(SynapseBase, abc.ABC):
+    """The dual-exponential dynamics of `DualExpCUBA`, `DualExpCOBA`, `AlphaCUBA` and `AlphaCOBA`
+    (alpha: ``tau_rise == tau_decay``); subclasses define the current `output`."""
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str, g_max, tau_decay, tau_rise,
+                 delay_step, method: str, name: Optional[str], post_attrs):
+        super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
+                         name=name, post_attrs=post_attrs)
+        from brainpy.integrators import JointEq, odeint
+
+        self.tau_decay = tau_decay
+        self.tau_rise = tau_rise
+        check_time_constants(self, tau_decay=tau_decay, tau_rise=tau_rise)
+        self.g = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
+        self.h = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
+        self.integral = odeint(JointEq(self.dg, self.dh), method=method)
+
+    def dh(self, h, t):
+        return -h / self.tau_rise
+
+    def dg(self, g, t, h):
+        return -g / self.tau_decay + h
+
+    @abc.abstractmethod
+    def output(self, g):
+        """The current given to the post-synaptic group for the conductance ``g``."""
+
+    def update(self, tdi):
+        t, dt = tdi["t"], tdi["dt"]
+        spike = self._delayed_spike()
+        g, h = self.integral(self.g.value, self.h.value, t, dt=dt)
+        self.g.value = bm.as_jax(g)
+        self.h.value = bm.as_jax(h) + self._pre_to_post(spike)
+        self._add_to_post("input", self.output(self.g.value))
+
+    def reset(self):
+        super().reset()
+        self.g.value = jnp.zeros_like(self.g.value)
+        self.h.value = jnp.zeros_like(self.h.value)
+
+
+class _CurrentOutput:
+    """The current-based variants: the current is the conductance."""
+
+    def output(self, g):
+        """The current given to the post-synaptic group for the conductance ``g``."""
+        return g
+
+
+class _ConductanceOutput:
+    """The conductance-based variants: the current is ``g (E - V)`` of the post group."""
+
+    def output(self, g):
+        """The current given to the post-synaptic group for the conductance ``g``."""
+        return g * (bm.as_jax(self.E) - jnp.ravel(self.post.V.value))
+
+
+class DualExpCUBA(_CurrentOutput, _DualExpSynapse):
     r"""Current-based synapses with a dual-exponential conductance.
 
     .. math::
@@ -207,42 +265,11 @@ class DualExpCUBA(SynapseBase):
     def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
                  tau_decay=10.0, tau_rise=1., delay_step=None, method: str = "exp_auto",
                  name: Optional[str] = None, post_attrs=("input",)):
-        super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
-                         name=name, post_attrs=post_attrs)
-        from brainpy.integrators import JointEq, odeint
-
-        self.tau_decay = tau_decay
-        self.tau_rise = tau_rise
-        check_time_constants(self, tau_decay=tau_decay, tau_rise=tau_rise)
-        self.g = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
-        self.h = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
-        self.integral = odeint(JointEq(self.dg, self.dh), method=method)
-
-    def dh(self, h, t):
-        return -h / self.tau_rise
-
-    def dg(self, g, t, h):
-        return -g / self.tau_decay + h
-
-    def output(self, g):
-        """The current given to the post-synaptic group for the conductance ``g``."""
-        return g
-
-    def update(self, tdi):
-        t, dt = tdi["t"], tdi["dt"]
-        spike = self._delayed_spike()
-        g, h = self.integral(self.g.value, self.h.value, t, dt=dt)
-        self.g.value = bm.as_jax(g)
-        self.h.value = bm.as_jax(h) + self._pre_to_post(spike)
-        self._add_to_post("input", self.output(self.g.value))
-
-    def reset(self):
-        super().reset()
-        self.g.value = jnp.zeros_like(self.g.value)
-        self.h.value = jnp.zeros_like(self.h.value)
+        super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, tau_decay=tau_decay, tau_rise=tau_rise,
+                         delay_step=delay_step, method=method, name=name, post_attrs=post_attrs)
 
 
-class DualExpCOBA(DualExpCUBA):
+class DualExpCOBA(_ConductanceOutput, _DualExpSynapse):
     r"""Conductance-based synapses with a dual-exponential conductance.
 
     As `DualExpCUBA`, with the current :math:`I = g (E - V)` of the post-synaptic potential
@@ -261,11 +288,8 @@ class DualExpCOBA(DualExpCUBA):
                          post_attrs=("input", "V"))
         self.E = E
 
-    def output(self, g):
-        return g * (bm.as_jax(self.E) - jnp.ravel(self.post.V.value))
 
-
-class AlphaCUBA(DualExpCUBA):
+class AlphaCUBA(_CurrentOutput, _DualExpSynapse):
     r"""Current-based synapses with an alpha-function conductance.
 
     The dual-exponential synapse with equal rise and decay times :math:`\tau`:
@@ -291,7 +315,7 @@ class AlphaCUBA(DualExpCUBA):
                          post_attrs=post_attrs)
 
 
-class AlphaCOBA(AlphaCUBA):
+class AlphaCOBA(_ConductanceOutput, _DualExpSynapse):
     r"""Conductance-based synapses with an alpha-function conductance.
 
     As `AlphaCUBA`, with the current :math:`I = g (E - V)`.
@@ -304,9 +328,7 @@ class AlphaCOBA(AlphaCUBA):
     def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
                  delay_step=None, tau_decay=10.0, E=0., method: str = "exp_auto",
                  name: Optional[str] = None):
-        super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
-                         tau_decay=tau_decay, method=method, name=name, post_attrs=("input", "V"))
+        super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, tau_decay=tau_decay,
+                         tau_rise=tau_decay, delay_step=delay_step, method=method, name=name,
+                         post_attrs=("input", "V"))
         self.E = E
-
-    def output(self, g):
-        return g * (bm.as_jax(self.E) - jnp.ravel(self.post.V.value))

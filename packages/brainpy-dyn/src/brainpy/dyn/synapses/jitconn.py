@@ -9,7 +9,7 @@ connectivity allows (a million neurons with 80 synapses each) fit in memory, and
 a step is proportional to the number of spikes times the number of synapses per neuron.
 """
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import jax.numpy as jnp
 
@@ -21,43 +21,9 @@ from brainpy.errors import ModelBuildError
 __all__ = ["JitConnExpCUBA", "JitConnExpCOBA"]
 
 
-class JitConnExpCUBA(_ExpConductance):
-    r"""Current-based exponential synapses with just-in-time random connectivity.
-
-    The same dynamics as `ExpCUBA`,
-
-    .. math:: \frac{dg}{dt} = -\frac{g}{\tau} + \sum_k w_{k}\, \delta(t - t_k - D),
-              \qquad I_{syn} = g,
-
-    where each pre-synaptic neuron ``i`` is connected to each post-synaptic neuron ``j`` with
-    probability ``prob``, and the connectivity (and the weights) is the matrix
-    ``bm.get_prob_conn_matrix(prob, seed, (pre.num, post.num), ...)``, regenerated at every step
-    rather than stored.
-
-    Args:
-      pre: the pre-synaptic group (needs ``spike``).
-      post: the post-synaptic group (needs ``input``; ``V`` too for `JitConnExpCOBA`).
-      prob: the connection probability (e.g. ``80 / pre.num`` for 80 synapses per neuron on
-        average).
-      seed: the integer seed of the connectivity.
-      g_max: the homogeneous synaptic weight (ignored when ``w_low``/``w_high`` or
-        ``w_mu``/``w_sigma`` are given).
-      w_low, w_high: uniform weights on ``[w_low, w_high)``.
-      w_mu, w_sigma: normal weights with this mean and standard deviation.
-      delay_step: a homogeneous transmission delay in steps (None or an int).
-      tau: the decay time constant (ms).
-      method: the integration method of :math:`g`.
-      name: the synapse's name.
-
-    Raises:
-      ModelBuildError: ``prob`` outside ``[0, 1]``, a non-integer seed, incomplete or mixed
-        weight parameters, or groups without the needed attributes.
-
-    Examples:
-      >>> import brainpy as bp
-      >>> E = bp.dyn.LIF(1000)
-      >>> syn = bp.dyn.synapses.JitConnExpCUBA(E, E, prob=0.08, seed=1, g_max=0.5)
-    """
+class _JitConnExpSynapse(_ExpConductance):
+    """The just-in-time exponential synapses (`JitConnExpCUBA`, `JitConnExpCOBA`): weights drawn
+    from the counter-based hash, no stored connection; the current is `output`."""
 
     def __init__(self, pre: NeuGroup, post: NeuGroup, prob: float, seed: int, g_max=1.,
                  w_low=None, w_high=None, w_mu=None, w_sigma=None, delay_step=None, tau=8.0,
@@ -73,6 +39,7 @@ class JitConnExpCUBA(_ExpConductance):
             raise ModelBuildError(f"{self.name}: seed must be an integer, got {seed!r}.")
         uniform = (w_low, w_high)
         normal = (w_mu, w_sigma)
+        self.weight_params: Tuple[float, ...]
         if any(w is not None for w in uniform) and any(w is not None for w in normal):
             raise ModelBuildError(f"{self.name}: give uniform (w_low, w_high) or normal (w_mu, w_sigma) "
                                   f"weights, not both.")
@@ -120,7 +87,46 @@ class JitConnExpCUBA(_ExpConductance):
         return bm.as_jax(op(events, *params, self.prob, self.seed, self.conn_shape, transpose=True))
 
 
-class JitConnExpCOBA(_ConductanceOutput, JitConnExpCUBA):
+class JitConnExpCUBA(_JitConnExpSynapse):
+    r"""Current-based exponential synapses with just-in-time random connectivity.
+
+    The same dynamics as `ExpCUBA`,
+
+    .. math:: \frac{dg}{dt} = -\frac{g}{\tau} + \sum_k w_{k}\, \delta(t - t_k - D),
+              \qquad I_{syn} = g,
+
+    where each pre-synaptic neuron ``i`` is connected to each post-synaptic neuron ``j`` with
+    probability ``prob``, and the connectivity (and the weights) is the matrix
+    ``bm.get_prob_conn_matrix(prob, seed, (pre.num, post.num), ...)``, regenerated at every step
+    rather than stored.
+
+    Args:
+      pre: the pre-synaptic group (needs ``spike``).
+      post: the post-synaptic group (needs ``input``; ``V`` too for `JitConnExpCOBA`).
+      prob: the connection probability (e.g. ``80 / pre.num`` for 80 synapses per neuron on
+        average).
+      seed: the integer seed of the connectivity.
+      g_max: the homogeneous synaptic weight (ignored when ``w_low``/``w_high`` or
+        ``w_mu``/``w_sigma`` are given).
+      w_low, w_high: uniform weights on ``[w_low, w_high)``.
+      w_mu, w_sigma: normal weights with this mean and standard deviation.
+      delay_step: a homogeneous transmission delay in steps (None or an int).
+      tau: the decay time constant (ms).
+      method: the integration method of :math:`g`.
+      name: the synapse's name.
+
+    Raises:
+      ModelBuildError: ``prob`` outside ``[0, 1]``, a non-integer seed, incomplete or mixed
+        weight parameters, or groups without the needed attributes.
+
+    Examples:
+      >>> import brainpy as bp
+      >>> E = bp.dyn.LIF(1000)
+      >>> syn = bp.dyn.synapses.JitConnExpCUBA(E, E, prob=0.08, seed=1, g_max=0.5)
+    """
+
+
+class JitConnExpCOBA(_ConductanceOutput, _JitConnExpSynapse):
     r"""Conductance-based exponential synapses with just-in-time random connectivity.
 
     As `JitConnExpCUBA`, with the current :math:`I_{syn} = g\,(E - V)`.
