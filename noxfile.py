@@ -125,7 +125,7 @@ def tests_jax_floor(session):
 def lint(session):
     """ruff over every package, the tests, the examples and the benchmarks; the import contracts;
     no distribution importing another's private names; no raise of a builtin exception in the
-    ``brainpy`` portions (every error is a ``brainpy.errors`` class).
+    ``brainpy`` portions (every error is a ``brainpy.errors`` class); mypy over every package.
 
     The contracts (``[tool.importlinter]`` in the root ``pyproject.toml``) are checked over a merged
     view of the ``brainpy`` portions: grimp wants each top-level package in one directory, so the
@@ -151,6 +151,13 @@ def lint(session):
     session.run("python", str(ROOT / "tests" / "lint" / "check_private_imports.py"), str(ROOT))
     # every exception the brainpy portions raise is a brainpy.errors class (tests/lint/check_builtin_raises.py)
     session.run("python", str(ROOT / "tests" / "lint" / "check_builtin_raises.py"), str(ROOT))
+    # the type checker ([tool.mypy] in the root pyproject.toml) over the installed portions and their
+    # dependencies' stubs; brainpylib's Python sources are read from its tree (no C++ build here)
+    portions = [name for name in PACKAGE_NAMES if name not in ("brainpylib", "brainpy")]
+    _install_packages(session, portions, editable=True)
+    session.install("mypy>=1.10")
+    session.run("mypy", "--config-file", str(ROOT / "pyproject.toml"),
+                env={"MYPYPATH": str(PACKAGES["brainpylib"]["dir"] / "src"), "JAX_PLATFORMS": "cpu"})
 
 
 @nox.session

@@ -19,9 +19,19 @@ def installed_plugins_only(monkeypatch):
     manager.reset_plugins()
 
 
+def _builtin_names():
+    """The names BrainPy's own tables declare (brainpy.dyn.plugin, brainpy.initialize.plugin)."""
+    from brainpy.dyn.plugin import connector_records, model_records
+    from brainpy.initialize.plugin import initializer_records
+
+    records = model_records() + connector_records() + initializer_records()
+    return {name for record in records for name in record.names}
+
+
 def _lazy_names(module):
-    """What dir() lists beyond the module's own attributes: the names resolved from the registry."""
-    return sorted(set(dir(module)) - set(vars(module)))
+    """What dir() lists beyond the module's own attributes and BrainPy's own registered names
+    (which resolve through the registry too): the names of the installed plugins."""
+    return sorted(set(dir(module)) - set(vars(module)) - _builtin_names())
 
 
 def test_dir_of_the_model_namespaces_lists_the_plugin_neuron():

@@ -613,9 +613,9 @@ class LowDimAnalyzer:
                 ids = np.nonzero(group == g)[0]
                 order = ids[np.argsort(losses[ids], kind="stable")]
                 kept.extend(opt.keep_unique(values, tol_unique, order).tolist())
-        kept = np.sort(np.asarray(kept, dtype=int))
-        print(f"Found {len(kept)} fixed points.")
-        return self._classify(values[kept], pars[kept])
+        kept_ids = np.sort(np.asarray(kept, dtype=int))
+        print(f"Found {len(kept_ids)} fixed points.")
+        return self._classify(values[kept_ids], pars[kept_ids])
 
     def _aux_rank_candidates(self, pars: np.ndarray, num_rank: int) -> Tuple[np.ndarray, np.ndarray]:
         """For each row of ``pars``, the ``num_rank`` grid points of smallest auxiliary loss."""
@@ -675,8 +675,8 @@ class LowDimAnalyzer:
             return jax.lax.scan(body, state, jnp.arange(num_steps))[1]
 
         state = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in initials.items()}
-        pars = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in pars.items()}
-        history = jax.jit(run)(state, pars)
+        jax_pars = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in pars.items()}
+        history = jax.jit(run)(state, jax_pars)
         out = {k: np.asarray(v) for k, v in history.items()}
         out["ts"] = np.arange(1, num_steps + 1) * dt
         return out

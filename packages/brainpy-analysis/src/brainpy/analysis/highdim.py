@@ -9,7 +9,7 @@ filtered and linearised.
 
 import inspect
 import time
-from typing import Callable, Dict, Optional, Sequence, Union
+from typing import Callable, Dict, Optional, Sequence, Union, cast
 
 import jax
 import jax.numpy as jnp
@@ -96,10 +96,11 @@ class SlowPointFinder(BrainPyObject):
         self._point_loss = point_loss
         self._custom_loss = f_loss_batch is not None
         self._checked_sizes = set()  # state sizes on which f_cell was seen to work
-        self._fixed_points = None
-        self._losses = None
-        self._selected_ids = None
-        self._opt_losses = None
+        # None until a search finds points
+        self._fixed_points: Optional[np.ndarray] = None
+        self._losses: Optional[np.ndarray] = None
+        self._selected_ids: Optional[np.ndarray] = None
+        self._opt_losses: Optional[np.ndarray] = None
         self._lbfgs = {}  # compiled optimisers by their iteration limit
 
     def f_loss(self, state):
@@ -205,22 +206,22 @@ class SlowPointFinder(BrainPyObject):
 
     # ----- results -----
     @property
-    def fixed_points(self) -> np.ndarray:
+    def fixed_points(self) -> Optional[np.ndarray]:
         """The fixed/slow points kept so far, shape ``(n, state_size)``."""
         return self._fixed_points
 
     @property
-    def losses(self) -> np.ndarray:
+    def losses(self) -> Optional[np.ndarray]:
         """The speed of each kept point."""
         return self._losses
 
     @property
-    def selected_ids(self) -> np.ndarray:
+    def selected_ids(self) -> Optional[np.ndarray]:
         """The indices of the kept points among the initial candidates."""
         return self._selected_ids
 
     @property
-    def opt_losses(self) -> np.ndarray:
+    def opt_losses(self) -> Optional[np.ndarray]:
         """The mean loss after each batch of gradient-descent steps."""
         return self._opt_losses
 
@@ -393,10 +394,10 @@ class SlowPointFinder(BrainPyObject):
     def filter_loss(self, tolerance: float = 1e-5):
         """Keep the points whose speed is below ``tolerance``."""
         self._require_points("filter_loss")
-        n = len(self._fixed_points)
+        n = len(cast(np.ndarray, self._fixed_points))
         self._log(f"Excluding fixed points with squared speed above tolerance {tolerance}:")
-        self._keep(np.nonzero(self._losses < tolerance)[0])
-        self._log(f"    Kept {len(self._fixed_points)}/{n} fixed points with tolerance under {tolerance}.")
+        self._keep(np.nonzero(cast(np.ndarray, self._losses) < tolerance)[0])
+        self._log(f"    Kept {len(cast(np.ndarray, self._fixed_points))}/{n} fixed points with tolerance under {tolerance}.")
 
     def keep_unique(self, tolerance: float = 2.5e-2):
         """Drop every point that lies within ``tolerance`` of a point earlier in the list.
@@ -405,10 +406,11 @@ class SlowPointFinder(BrainPyObject):
         earlier point, itself kept or not, is that close; a non-positive tolerance keeps all.
         """
         self._require_points("keep_unique")
-        n = len(self._fixed_points)
+        points = cast(np.ndarray, self._fixed_points)
+        n = len(points)
         self._log("Excluding non-unique fixed points:")
-        self._keep(opt.drop_later_duplicates(self._fixed_points, tolerance))
-        self._log(f"    Kept {len(self._fixed_points)}/{n} unique fixed points with uniqueness tolerance {tolerance}.")
+        self._keep(opt.drop_later_duplicates(points, tolerance))
+        self._log(f"    Kept {len(cast(np.ndarray, self._fixed_points))}/{n} unique fixed points with uniqueness tolerance {tolerance}.")
 
     def exclude_outliers(self, tolerance: float = 1e0):
         """Drop the points whose nearest neighbour is not closer than ``tolerance``.
@@ -416,15 +418,15 @@ class SlowPointFinder(BrainPyObject):
         A single point, or an infinite tolerance, keeps everything.
         """
         self._require_points("exclude_outliers")
-        n = len(self._fixed_points)
+        n = len(cast(np.ndarray, self._fixed_points))
         self._log("Excluding outliers:")
         if n > 1 and not np.isinf(tolerance):
-            points = self._fixed_points.reshape(n, -1).astype(float)
+            points = cast(np.ndarray, self._fixed_points).reshape(n, -1).astype(float)
             squared = np.sum(points ** 2, axis=1)
             distances = np.sqrt(np.maximum(squared[:, None] + squared[None] - 2 * points @ points.T, 0))
             np.fill_diagonal(distances, np.inf)
             self._keep(np.nonzero(np.min(distances, axis=1) < tolerance)[0])
-        self._log(f"    Kept {len(self._fixed_points)}/{n} fixed points with within outlier tolerance {tolerance}.")
+        self._log(f"    Kept {len(cast(np.ndarray, self._fixed_points))}/{n} fixed points with within outlier tolerance {tolerance}.")
 
     # ----- linearisation -----
     def compute_jacobians(self, points) -> np.ndarray:
@@ -446,6 +448,7 @@ class SlowPointFinder(BrainPyObject):
           A list of dicts with ``'eig_values'``, ``'R'`` (right eigenvectors as columns) and
           ``'L'`` (left eigenvectors as columns, None unless requested).
         """
+        key: Callable[[np.ndarray], np.ndarray]
         if sort_by == "magnitude":
             key = np.abs
         elif sort_by == "real":

@@ -1,6 +1,6 @@
 """Phase-plane, bifurcation and fast-slow analyzers of systems with one or two variables."""
 
-from typing import Dict, Optional
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -151,7 +151,8 @@ class PhasePlane1D(LowDimAnalyzer):
             return self.vector_field
 
     @with_x64
-    def plot_fixed_point(self, with_plot: bool = True, with_return: bool = True, show: bool = False) -> FixedPoints:
+    def plot_fixed_point(self, with_plot: bool = True, with_return: bool = True,
+                         show: bool = False) -> Optional[FixedPoints]:
         """Find, classify, print and plot the fixed points.
 
         Returns:
@@ -171,6 +172,7 @@ class PhasePlane1D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return self.fixed_points
+        return None
 
 
 class PhasePlane2D(LowDimAnalyzer):
@@ -393,7 +395,7 @@ class PhasePlane2D(LowDimAnalyzer):
     @with_x64
     def plot_fixed_point(self, with_plot: bool = True, with_return: bool = True, show: bool = False,
                          tol_unique: float = 1e-2, tol_aux: float = 1e-8, tol_opt_screen=None,
-                         select_candidates: str = "fx-nullcline", num_rank: int = 100) -> FixedPoints:
+                         select_candidates: str = "fx-nullcline", num_rank: int = 100) -> Optional[FixedPoints]:
         """Find, classify, print and plot the fixed points.
 
         Args:
@@ -425,11 +427,11 @@ class PhasePlane2D(LowDimAnalyzer):
                     self.fx_nullcline_points = self._nullcline(0, None)
                 if select_candidates in (C.fy_nullcline_points, C.nullcline_points) and self.fy_nullcline_points is None:
                     self.fy_nullcline_points = self._nullcline(1, None)
-                parts = []
+                parts: List[np.ndarray] = []  # the nullclines were computed just above
                 if select_candidates in (C.fx_nullcline_points, C.nullcline_points):
-                    parts.append(self.fx_nullcline_points)
+                    parts.append(cast(np.ndarray, self.fx_nullcline_points))
                 if select_candidates in (C.fy_nullcline_points, C.nullcline_points):
-                    parts.append(self.fy_nullcline_points)
+                    parts.append(cast(np.ndarray, self.fy_nullcline_points))
                 candidates = np.concatenate(parts)
             fps = self._optimize_fixed_points(candidates, np.zeros((len(candidates), 0)), tol_aux, tol_unique)
         self.fixed_points = fps
@@ -443,6 +445,7 @@ class PhasePlane2D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return fps
+        return None
 
     # ----- trajectories -----
     @with_x64
@@ -525,9 +528,9 @@ class PhasePlane2D(LowDimAnalyzer):
                 self.limit_cycles.append(None)
                 continue
             self.limit_cycles.append(path[cycle])
-            if with_plot:
+            if plt is not None:  # with_plot
                 plt.plot(path[cycle, 0], path[cycle, 1], label=f"limit cycle {i + 1}")
-        if with_plot:
+        if plt is not None:  # with_plot
             plt.legend()
             if show:
                 plt.show()
@@ -584,7 +587,7 @@ class Bifurcation1D(LowDimAnalyzer):
 
     @with_x64
     def plot_bifurcation(self, with_plot: bool = True, show: bool = False, with_return: bool = True,
-                         tol_aux: float = 1e-8, loss_screen=None) -> FixedPoints:
+                         tol_aux: float = 1e-8, loss_screen=None) -> Optional[FixedPoints]:
         """Find the fixed points over the parameter grid and plot them against the parameters.
 
         Args:
@@ -606,6 +609,7 @@ class Bifurcation1D(LowDimAnalyzer):
                 _plt().show()
         if with_return:
             return self.fixed_points
+        return None
 
     def _plot_1d_bifurcation(self, fps: FixedPoints):
         x = fps[self.x_var]
@@ -669,14 +673,15 @@ class Bifurcation2D(LowDimAnalyzer):
         self.fixed_points: Optional[FixedPoints] = None
         self.limit_cycles: Optional[Dict[str, np.ndarray]] = None
 
-    _brent_fixed_points = PhasePlane2D._brent_fixed_points
+    # borrowed: they use only what both analyzers have
+    _brent_fixed_points: ClassVar[Callable[..., Any]] = PhasePlane2D._brent_fixed_points
     _batch_reduced = PhasePlane2D._batch_reduced
 
     @with_x64
     def plot_bifurcation(self, with_plot: bool = True, show: bool = False, with_return: bool = True,
                          tol_aux: float = 1e-8, tol_unique: float = 1e-2, tol_opt_candidate=None,
                          num_par_segments: int = 1, num_fp_segment: int = 1, nullcline_aux_filter: float = 1.,
-                         select_candidates: str = "aux_rank", num_rank: int = 100) -> FixedPoints:
+                         select_candidates: str = "aux_rank", num_rank: int = 100) -> Optional[FixedPoints]:
         """Find the fixed points over the parameter grid and plot each variable against the parameters.
 
         Args:
@@ -710,6 +715,7 @@ class Bifurcation2D(LowDimAnalyzer):
                 _plt().show()
         if with_return:
             return fps
+        return None
 
     def _figure(self, var, new: bool = False):
         return _bifurcation_axes(var, len(self.target_par_names), new)
@@ -790,6 +796,14 @@ class Bifurcation2D(LowDimAnalyzer):
 
 class _FastSlowTrajectory:
     """Trajectories of the whole fast-slow system drawn over the fast-subsystem bifurcation."""
+
+    if TYPE_CHECKING:  # provided by the analyzer this mixin is combined with
+        def _initials(self, initials, names) -> Dict[str, np.ndarray]: ...
+
+        def _simulate(self, names: Sequence[str], initials: Dict[str, np.ndarray], pars: Dict[str, np.ndarray],
+                      duration: float, dt: Optional[float]) -> Dict[str, np.ndarray]: ...
+
+        def _figure(self, var, new: bool = False) -> Any: ...
 
     def _setup_fast_slow(self, fast_vars, slow_vars):
         self.fast_var_names = list(fast_vars)

@@ -140,7 +140,7 @@ def find_sign_change_intervals(values: np.ndarray) -> Tuple[np.ndarray, np.ndarr
     signs, or the first of them is zero. Non-finite values never start an interval.
     """
     values = np.asarray(values)
-    values = values.reshape((-1, values.shape[-1]))
+    values = values.reshape(-1, values.shape[-1])
     left, right = values[:, :-1], values[:, 1:]
     finite = np.isfinite(left) & np.isfinite(right)
     change = (np.sign(left) * np.sign(right) < 0) | (left == 0)

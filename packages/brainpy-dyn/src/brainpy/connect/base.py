@@ -13,7 +13,7 @@ user gave.  ``pre2syn``/``post2syn`` index into that order.
 
 import difflib
 import hashlib
-from typing import Optional, Tuple
+from typing import Optional, Tuple, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -519,7 +519,7 @@ class TwoEndConnector(Connector):
         if fmt == "mat":
             mat = np.asarray(data, dtype=bool)
             # row blocks, so that a large dense matrix never becomes a list of all its synapses
-            step = max(1, (1 << 20) // max(self.post_num, 1))
+            step = max(1, (1 << 20) // max(cast(int, self.post_num), 1))  # set with pre_num
             for start in range(0, self.pre_num, step):
                 block = mat[start:start + step]
                 counts.update(block.sum(axis=1).astype(np.int64).tobytes())
@@ -529,7 +529,8 @@ class TwoEndConnector(Connector):
             order = np.lexsort((post_ids, pre_ids))
             counts.update(np.bincount(pre_ids, minlength=self.pre_num).astype(np.int64).tobytes())
             cols.update(post_ids[order].tobytes())
-        sizes = f"{tuple(self.pre_size)}->{tuple(self.post_size)}".encode()
+        pre_size, post_size = cast(Tuple[int, ...], self.pre_size), cast(Tuple[int, ...], self.post_size)
+        sizes = f"{tuple(pre_size)}->{tuple(post_size)}".encode()
         return hashlib.sha256(sizes + counts.digest() + cols.digest()).hexdigest()
 
 

@@ -540,7 +540,7 @@ class CondNeuGroup(NeuGroup):
                  method: str = "exp_auto", name: Optional[str] = None, **channels):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import odeint
-        from brainpy.initialize import Uniform
+        from brainpy.initialize.random_inits import Uniform
 
         self.C = init_param(C, self.varshape, allow_none=False)
         self.A = init_param(A, self.varshape, allow_none=False)
@@ -608,11 +608,15 @@ def _build_connector(conn, pre, post, owner):
                 f"{owner}: a connection matrix must have shape (pre.num, post.num) = "
                 f"{(pre.num, post.num)}, got {mat.shape}."
             )
-        return connect.MatConn(mat)(pre.size, post.size)
+        from brainpy.connect.custom_conn import MatConn
+
+        return MatConn(mat)(pre.size, post.size)
     if isinstance(conn, dict):
         if "i" not in conn or "j" not in conn:
             raise ModelBuildError(f"{owner}: a connection dict needs the keys 'i' and 'j', got {sorted(conn)}.")
-        return connect.IJConn(i=conn["i"], j=conn["j"])(pre.size, post.size)
+        from brainpy.connect.custom_conn import IJConn
+
+        return IJConn(i=conn["i"], j=conn["j"])(pre.size, post.size)
     raise ModelBuildError(
         f"{owner}: conn must be a brainpy.connect.TwoEndConnector, a (pre.num, post.num) matrix or "
         f"a dict with 'i' and 'j', got {type(conn).__name__}."

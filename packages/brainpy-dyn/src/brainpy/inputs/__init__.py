@@ -120,8 +120,8 @@ def section_input(values, durations, dt=None, return_length: bool = False):
     current = np.zeros((bounds[-1],) + shape, dtype=dftype())
     for a, start, stop in zip(arrays, bounds[:-1], bounds[1:]):
         current[start:stop] = a
-    current = Array(jnp.asarray(current))
-    return (current, total) if return_length else current
+    out = Array(jnp.asarray(current))
+    return (out, total) if return_length else out
 
 
 def constant_input(I_and_duration, dt=None):

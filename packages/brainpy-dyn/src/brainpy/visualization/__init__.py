@@ -15,6 +15,7 @@ Example::
 """
 
 import numbers
+from typing import Sequence, Union
 
 import numpy as np
 
@@ -64,7 +65,8 @@ def get_figure(row_num: int, col_num: int, row_len: float = 3, col_len: float = 
     return fig, gs
 
 
-def plot_style1(fontsize: float = 22, axes_edgecolor: str = "black", figsize: str = "5,4", lw: float = 1):
+def plot_style1(fontsize: float = 22, axes_edgecolor: str = "black", figsize: Union[str, Sequence[float]] = "5,4",
+                lw: float = 1):
     """Set a large-font matplotlib style (fonts, line widths, figure size, no top/right spines).
 
     Args:

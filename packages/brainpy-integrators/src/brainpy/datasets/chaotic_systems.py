@@ -4,7 +4,7 @@ Each ODE series is integrated with `brainpy.integrators.odeint` and `IntegratorR
 returned as a dict with ``'ts'`` and one entry per variable (arrays with time on axis 0).
 """
 
-from typing import Dict, Optional
+from typing import Dict, Optional, cast
 
 import jax
 import jax.numpy as jnp
@@ -13,7 +13,7 @@ import numpy as np
 from brainpy.errors import IntegratorError
 from brainpy.integrators import IntegratorRunner, odeint
 from brainpy.math.delayvars import TimeDelay
-from brainpy.math.ndarray import Array, unwrap
+from brainpy.math.ndarray import Array, Variable, unwrap
 
 __all__ = [
     "henon_map_series",
@@ -164,7 +164,8 @@ def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gam
     delay = TimeDelay(init, tau, dt=dt, interp_method="round")
     rng = RandomState(seed)
     history = init + 0.2 * (jnp.asarray(rng.random((delay.num_delay_step - 1,) + init.shape)) - 0.5)
-    delay.data.value = jnp.concatenate([history.astype(delay.data.dtype), delay.data.value[-1:]], axis=0)
+    data = cast(Variable, delay.data)  # created by the constructor
+    data.value = jnp.concatenate([history.astype(data.dtype), data.value[-1:]], axis=0)
 
     def derivative(x, t):
         xt = delay(t - tau)

@@ -81,6 +81,9 @@ class Integrator(BrainPyObject):
         super().__init__(name=name)
         owner = self.name
         self._f = f
+        self.variables: List[str]
+        self.parameters: List[str]
+        self._defaults: dict
         self.variables, self.parameters, self._defaults = utils.parse_derivative(f, owner)
         var_type = constants.POP_VAR if var_type is None else var_type
         if var_type not in constants.VAR_TYPES:
@@ -91,7 +94,7 @@ class Integrator(BrainPyObject):
         dt = default_dt() if dt is None else dt
         if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not (dt > 0 and math.isfinite(dt)):
             raise IntegratorError(f"{owner}: dt must be a positive number, got {dt!r}.")
-        self.dt = dt
+        self.dt: float = dt
         self.show_code = show_code
         self.state_delays = self._check_delays(state_delays, "state_delays", (TimeDelay, LengthDelay))
         self.neutral_delays = self._check_delays(neutral_delays, "neutral_delays", (NeuTimeDelay, NeuLenDelay))
@@ -110,7 +113,7 @@ class Integrator(BrainPyObject):
         params.append(P("dt", P.KEYWORD_ONLY if any(p.kind == P.KEYWORD_ONLY for p in params)
                         else P.POSITIONAL_OR_KEYWORD, default=None))
         self.__signature__ = inspect.Signature(params)
-        self.func_name = f"brainpy_itg_of_{self.name}_{utils.func_name(f)}".replace("<", "").replace(">", "")
+        self.func_name: str = f"brainpy_itg_of_{self.name}_{utils.func_name(f)}".replace("<", "").replace(">", "")
 
     def _check_delays(self, delays, what, kinds):
         if delays is None:

@@ -2,7 +2,7 @@
 
 import math
 import numbers
-from typing import Callable, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Sequence, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -14,6 +14,9 @@ from brainpy.math.delayvars import TimeDelay
 from brainpy.math.ndarray import Array, Variable, unwrap
 from brainpy.math.object_base import BrainPyObject
 from brainpy.running import Monitor  # the records, as in every runner (``mon.V``, ``mon['V']``, ``mon.ts``)
+
+if TYPE_CHECKING:
+    from brainpy.running.progress import ProgressBar
 
 __all__ = ["IntegratorRunner", "Monitor"]
 
@@ -77,8 +80,10 @@ class IntegratorRunner(BrainPyObject):
         if not isinstance(target, Integrator):
             raise IntegratorError(f"{self.name}: target must be a brainpy integrator, got {type(target).__name__}.")
         self.target = target
-        self.dt = target.dt if dt is None else dt
-        if isinstance(self.dt, bool) or not isinstance(self.dt, numbers.Real) or not self.dt > 0:
+        self.dt: float = target.dt if dt is None else dt
+        # (cast: narrowing the float to "float and Real" would stall mypy's inference of this
+        # class's attributes, an import cycle away from the integrators)
+        if isinstance(self.dt, bool) or not isinstance(cast(Any, self.dt), numbers.Real) or not self.dt > 0:
             raise IntegratorError(f"{self.name}: dt must be a positive number, got {dt!r}.")
         self.variables = {v: Variable(x) for v, x in self._inits(inits).items()}
         monitors = list(target.variables) if monitors is None else monitors
@@ -104,7 +109,7 @@ class IntegratorRunner(BrainPyObject):
         self.dyn_vars = dyn_vars
         self.jit = jit
         self.progress_bar = progress_bar
-        self._progress = None  # the host end of the bars (brainpy.running.progress.ProgressBar)
+        self._progress: Optional["ProgressBar"] = None  # the host end of the bars (brainpy.running.progress.ProgressBar)
         self.numpy_mon_after_run = numpy_mon_after_run
         self.t = float(t0)
         self.mon = Monitor(self.monitors + list(self.fun_monitors))
@@ -174,7 +179,8 @@ class IntegratorRunner(BrainPyObject):
         if value is None or not math.isfinite(value) or value < 0:
             raise IntegratorError(f"{self.name}.run: the duration must be a finite number >= 0, got {duration!r}.")
         duration = value
-        if start_t is not None and (_real(start_t) is None or not math.isfinite(_real(start_t))):
+        start = None if start_t is None else _real(start_t)
+        if start_t is not None and (start is None or not math.isfinite(start)):
             raise IntegratorError(f"{self.name}.run: start_t must be a finite number, got {start_t!r}.")
         n = int(round(duration / self.dt))
         if n < 1:
@@ -224,7 +230,7 @@ class IntegratorRunner(BrainPyObject):
                 progress.close(complete=completed)
         self.t = self.t + n * self.dt
         # NumPy arrays, or BrainPy arrays as 2.1 gave (scripts call ``.numpy()`` on them)
-        convert = np.asarray if self.numpy_mon_after_run else Array
+        convert: Callable[[Any], Any] = np.asarray if self.numpy_mon_after_run else Array
         self.mon.reset()
         self.mon.ts = convert(ts)
         for k, v in records.items():

@@ -11,13 +11,13 @@ the request is concrete, and at run time (through a host callback) when it is tr
 import functools
 import inspect
 import numbers
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Union, cast
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from brainpy import check
+import brainpy.check as check
 from brainpy.errors import BrainPyTypeError, MathError, NoImplementationError, UnsupportedError
 from brainpy.math.ndarray import Array, Variable, VariableStack, _unwrap
 from brainpy.math.object_base import BrainPyObject
@@ -246,6 +246,8 @@ class TimeDelay(AbstractDelay):
       Array(value=[0.25, 0.25], dtype=float32)
     """
 
+    num_delay_step: int  # set by `reset`
+
     def __init__(
         self,
         delay_target,
@@ -268,13 +270,13 @@ class TimeDelay(AbstractDelay):
             raise MathError(f"{self.name}: dt must be a positive number, got {dt!r}.")
         self.dt = float(dt)
         self._before_t0 = before_t0
-        self.data = None
-        self.idx = None
-        self.current_time = None
+        self.data: Optional[Variable] = None
+        self.idx: Optional[Variable] = None
+        self.current_time: Optional[Variable] = None
         self.reset(delay_target, delay_len, t0=t0, before_t0=before_t0)
 
     # ----- initialisation -----
-    def reset(self, delay_target, delay_len=None, t0: Union[float, int] = 0.0, before_t0=None):
+    def reset(self, delay_target, delay_len: Union[float, int] = None, t0: Union[float, int] = 0.0, before_t0=None):
         """Restart the delay at time ``t0`` from ``delay_target`` and a history.
 
         Args:
@@ -313,8 +315,8 @@ class TimeDelay(AbstractDelay):
             self.current_time = Variable(time)
         else:
             _assign(self.data, data)
-            _assign(self.idx, idx)
-            _assign(self.current_time, time)
+            _assign(cast(Variable, self.idx), idx)
+            _assign(cast(Variable, self.current_time), time)
 
     def _history(self, before_t0, target):
         """The values at ``t0 - k*dt`` for ``k = num_delay_step-1, ..., 1`` (oldest first).
@@ -533,9 +535,9 @@ class LengthDelay(AbstractDelay):
             )
         self.update_method = _UPDATE_METHODS[update_method]
         self.delay_target = delay_target if isinstance(delay_target, Variable) else None
-        self.data = None
-        self.idx = None
-        self.num_delay_step = None
+        self.data: Optional[Variable] = None
+        self.idx: Optional[Variable] = None
+        self.num_delay_step: Optional[int] = None
         self.reset(delay_target, delay_len, initial_delay_data, batch_axis)
 
     # ----- initialisation -----
@@ -566,7 +568,7 @@ class LengthDelay(AbstractDelay):
             self.idx = Variable(idx)
         else:
             _assign(self.data, data)
-            _assign(self.idx, idx)
+            _assign(cast(Variable, self.idx), idx)
 
     def _initial(self, initial_delay_data, target, delay_len):
         """The values at delays ``delay_len..1`` (oldest first)."""

@@ -205,7 +205,7 @@ def set_host_device_count(n: int):
 # ----------------------------------------------------------------------------------------------
 
 
-def enable_x64(mode: bool = True):
+def enable_x64(mode: builtins.bool = True):
     """Turn on 64-bit mode: new arrays default to ``float64``/``int64``/``complex128``.
 
     The defaults returned by `dftype`, `ditype`, `dutype` and `dctype` follow unless they were

@@ -44,7 +44,7 @@ import stat
 import time
 import warnings
 import zipfile
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -52,7 +52,7 @@ import numpy as np
 try:  # POSIX: writers lock their temporary files (see `_atomic_write`)
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module is absent on Windows
 
 from brainpy.errors import BrainPyFileNotFoundError, BrainPyKeyError, BrainPyTypeError, MathError
 from brainpy.math.ndarray import Array, Variable
@@ -151,7 +151,7 @@ def _checksum(flat: Mapping[Tuple[str, ...], np.ndarray]) -> str:
         header = json.dumps([list(path), dtype.str, list(arr.shape)]).encode("utf-8")
         h.update(len(header).to_bytes(8, "little"))
         h.update(header)
-        h.update(arr.reshape(-1).view(np.uint8))
+        h.update(arr.reshape(-1).view(np.uint8).data)
     return h.hexdigest()
 
 
@@ -180,7 +180,7 @@ def _pickle_end(data: bytes) -> int:
     without unpickling anything."""
     for opcode, _, pos in pickletools.genops(data):
         if opcode.name == "STOP":
-            return pos + 1
+            return cast(int, pos) + 1
     raise MathError("no STOP opcode")  # pragma: no cover - genops raises first
 
 

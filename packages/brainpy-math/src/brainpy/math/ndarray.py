@@ -10,7 +10,7 @@ program.
 
 import itertools
 import operator
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -153,7 +153,7 @@ class VariableStack:
             stack.add(var)
 
 
-_INPLACE_BINARY = {
+_INPLACE_BINARY: Dict[str, Callable[..., Any]] = {
     "__iadd__": operator.add,
     "__isub__": operator.sub,
     "__imul__": operator.mul,
@@ -169,7 +169,7 @@ _INPLACE_BINARY = {
     "__irshift__": operator.rshift,
 }
 
-_BINARY = {
+_BINARY: Dict[str, Callable[..., Any]] = {
     "__add__": operator.add,
     "__sub__": operator.sub,
     "__mul__": operator.mul,
@@ -192,7 +192,7 @@ _BINARY = {
     "__divmod__": divmod,
 }
 
-_UNARY = {
+_UNARY: Dict[str, Callable[..., Any]] = {
     "__neg__": operator.neg,
     "__pos__": operator.pos,
     "__abs__": operator.abs,
@@ -427,7 +427,7 @@ class Array:
             return str(self.value)
         return str(np.asarray(self.value))
 
-    __hash__ = None
+    __hash__: Any = None
 
     # ----- pytree protocol -----
     def tree_flatten(self):

@@ -353,6 +353,9 @@ class BrainPyObject:
     """
 
     _excluded_vars: Tuple[str, ...] = ()
+    # created in __init__ (or on first registration, see `_implicit`)
+    implicit_vars: ArrayCollector
+    implicit_nodes: Collector
 
     def __init__(self, name: Optional[str] = None):
         object.__setattr__(self, "_name", self.unique_name(name=name))

@@ -8,7 +8,7 @@ JAX operations only, so it can run inside ``jit`` and ``grad`` transformations.
 """
 
 from numbers import Real
-from typing import Dict, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 import jax.numpy as jnp
 
@@ -140,7 +140,7 @@ class Optimizer(BrainPyObject):
         return state
 
     # ----- gradients -----
-    def check_grads(self, grads) -> Dict[str, object]:
+    def check_grads(self, grads) -> Dict[str, Any]:
         """Check that ``grads`` has one gradient per registered Variable, of the same shape.
 
         Args:

@@ -45,7 +45,7 @@ import json
 import os
 import struct
 import uuid
-from typing import Dict, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union, cast
 
 import numpy as np
 
@@ -463,10 +463,11 @@ class HDF5Monitor(Monitor):
         if events is not None:
             events = self._check_events(events)
         self.filename = os.fspath(filename)
-        self.events = events
+        # None (unlike a `Monitor`'s list): every boolean quantity is recorded as events
+        self.events = events  # type: ignore[assignment]
         self.mode = mode
         self.compression = compression
-        self._file = None
+        self._file: Any = None  # the open h5py.File
         self._stream: Optional[_StreamFile] = None
         self._layout: Dict[str, dict] = {}
         self._started = False
@@ -497,7 +498,7 @@ class HDF5Monitor(Monitor):
         self._rewind = position
 
     # ----- writing (called by the runner) -----
-    def _fail(self, what: str, error: BaseException):
+    def _fail(self, what: str, error: Optional[BaseException]):
         """Abandon the file after a failed write and raise a `MonitorError` naming it."""
         f, stream = self._file, self._stream
         self._file = self._stream = None
@@ -519,8 +520,9 @@ class HDF5Monitor(Monitor):
         ) from (error if isinstance(error, BaseException) else None)
 
     def _check_io(self, what: str):
-        if self._stream.error is not None:
-            self._fail(what, self._stream.error)
+        stream = cast(_StreamFile, self._stream)  # open during a run
+        if stream.error is not None:
+            self._fail(what, stream.error)
 
     def _commit(self, lengths: Dict[str, int]):
         """Write the committed lengths after the data they cover are on disk."""

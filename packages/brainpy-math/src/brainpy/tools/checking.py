@@ -1,6 +1,6 @@
 """Checks of user arguments; each raises an error naming the argument, the value and what was expected."""
 
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numbers
 import warnings
@@ -70,6 +70,7 @@ def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes
                 f"check_shape_consistency: shapes {shapes} differ on axis {a} ({sorted(sizes)}), which must agree."
             )
         fixed.append(sizes.pop() if sizes else None)
+    free_shapes: List[Any]
     if isinstance(free_axes, int):
         free_shapes = [s[free[0]] if free else None for s in shapes]
     else:
@@ -138,7 +139,7 @@ def _free_and_fixed_shapes(all_shapes, free_axes: Union[int, Sequence[int]] = -1
         raise BrainPyValueError(
             f"check_shape: all_shapes must be a non-empty sequence or dict of shapes, got {all_shapes!r}."
         )
-    shapes = _as_shapes(all_shapes)
+    shapes: Sequence[Tuple[int, ...]] = _as_shapes(all_shapes)
     ndim = max(len(s) for s in shapes)
     shapes = [(1,) * (ndim - len(s)) + s for s in shapes]
     axes = [free_axes] if isinstance(free_axes, int) else list(free_axes)
@@ -146,6 +147,7 @@ def _free_and_fixed_shapes(all_shapes, free_axes: Union[int, Sequence[int]] = -1
         if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
             raise BrainPyValueError(f"check_shape: free_axes={free_axes!r} is out of range for {ndim}-d shapes.")
     axes = [int(a) % ndim for a in axes]
+    free: List[Any]
     if isinstance(free_axes, int):
         free = [s[axes[0]] for s in shapes]
     else:
@@ -378,6 +380,7 @@ def warn_nan(value, name: str, owner=None, stacklevel: int = 3) -> bool:
     import jax
     import jax.numpy as jnp
 
+    arr: Optional[np.ndarray]
     if isinstance(data, jax.Array) and not isinstance(data, jax.core.Tracer):
         # on the device: only a count comes back unless there is NaN
         if not jnp.issubdtype(data.dtype, jnp.inexact):

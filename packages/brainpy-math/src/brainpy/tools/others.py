@@ -2,7 +2,7 @@
 
 import functools
 import threading
-from typing import Any, Callable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union, cast, overload
 
 import numpy as np
 from brainpy.errors import BrainPyAttributeError, BrainPyTimeoutError, BrainPyTypeError, BrainPyValueError
@@ -20,6 +20,14 @@ __all__ = [
     "is_subclass",
     "name_listing",
 ]
+
+
+@overload
+def to_size(x: None) -> None: ...
+
+
+@overload
+def to_size(x: Union[int, Sequence[int]]) -> Tuple[int, ...]: ...
 
 
 def to_size(x: Union[int, Sequence[int], None]) -> Optional[Tuple[int, ...]]:
@@ -150,7 +158,7 @@ def replicate(element: Any, num_replicate: int, name: str = "value") -> tuple:
 
 def not_customized(fun: Callable) -> Callable:
     """Mark a method as the default, not-overridden implementation (checked by `is_customized`)."""
-    fun.not_customized = True
+    cast(Any, fun).not_customized = True
     return fun
 
 

@@ -35,7 +35,7 @@ _XLA_MAX_BYTES = 2 ** 63 - 1
 
 def _x64() -> bool:
     import jax
-    return bool(jax.config.jax_enable_x64)
+    return bool(jax.config.read("jax_enable_x64"))
 
 
 def index_limit() -> int:

@@ -16,7 +16,7 @@ the senders on to the receivers).
 """
 
 import inspect
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -642,7 +642,7 @@ class _Graph:
             if node.feedforward_shapes is None:
                 node.set_feedforward_shapes(shapes)
             num_batch = int(jnp.shape(arrays[0])[0]) if jnp.ndim(arrays[0]) else 1
-        owner.initialize(num_batch)
+        owner.initialize(cast(int, num_batch))  # None without data: `initialize` rejects it
 
     def check_inputs(self, data, owner):
         for node, arrays in data.items():
@@ -723,7 +723,7 @@ class Network(Node):
         super().__init__(name=name)
         self._nodes = bm.NodeList()
         self._ff_edges, self._fb_edges = [], []
-        self._cache = None
+        self._cache: Optional[_Graph] = None
         self._add(nodes, ff_edges, fb_edges)
 
     def _add(self, nodes, ff_edges, fb_edges):
@@ -808,16 +808,16 @@ class Network(Node):
             return self._graph().by_name(item, self._owner)
         return super().__getitem__(item)
 
-    # ----- shapes -----
-    @property
+    # ----- shapes (read-only: a network's shapes are those of its nodes) -----
+    @property  # type: ignore[misc]
     def feedforward_shapes(self):
         return {n.name: n.feedforward_shapes for n in self._graph().entries}
 
-    @property
+    @property  # type: ignore[misc]
     def feedback_shapes(self):
         return {n.name: n.feedback_shapes for n in self._nodes if n.feedback_shapes is not None}
 
-    @property
+    @property  # type: ignore[misc]
     def output_shape(self):
         exits = self._graph().exits
         if len(exits) == 1:

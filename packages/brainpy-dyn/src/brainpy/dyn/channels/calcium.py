@@ -18,7 +18,8 @@ import jax.numpy as jnp
 import brainpy.math as bm
 from brainpy.dyn.base import check_time_constants
 from brainpy.dyn.channels.base import CalciumChannel, Ion, _p
-from brainpy.initialize import OneInit, init_param
+from brainpy.initialize import init_param
+from brainpy.initialize.regular_inits import OneInit
 
 __all__ = [
     "Calcium",

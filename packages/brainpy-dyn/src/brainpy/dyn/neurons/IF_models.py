@@ -8,7 +8,8 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup, check_time_constants
-from brainpy.initialize import ZeroInit, init_param
+from brainpy.initialize import init_param
+from brainpy.initialize.regular_inits import ZeroInit
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch
 
 __all__ = ["LIF"]

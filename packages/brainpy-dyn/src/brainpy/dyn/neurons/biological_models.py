@@ -11,7 +11,8 @@ import jax.numpy as jnp
 
 import brainpy.math as bm
 from brainpy.dyn.neurons.reduced_models import _p, _PointNeuron
-from brainpy.initialize import OneInit, Uniform
+from brainpy.initialize.random_inits import Uniform
+from brainpy.initialize.regular_inits import OneInit
 
 __all__ = ["HH", "MorrisLecar", "PinskyRinzelModel", "WangBuzsakiModel"]
 

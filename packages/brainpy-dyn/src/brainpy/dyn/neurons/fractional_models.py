@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import brainpy.math as bm
 from brainpy.errors import ModelBuildError
 from brainpy.dyn.neurons.reduced_models import _p, _PointNeuron
-from brainpy.initialize import OneInit, ZeroInit
+from brainpy.initialize.regular_inits import OneInit, ZeroInit
 
 __all__ = ["FractionalNeuron", "FractionalFHR", "FractionalIzhikevich"]
 

@@ -15,7 +15,8 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup, check_time_constants
-from brainpy.initialize import OneInit, ZeroInit, init_param
+from brainpy.initialize import init_param
+from brainpy.initialize.regular_inits import OneInit, ZeroInit
 
 __all__ = [
     "ExpIF",

@@ -20,7 +20,9 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup, check_time_constants
-from brainpy.initialize import Uniform, ZeroInit, init_param
+from brainpy.initialize import init_param
+from brainpy.initialize.random_inits import Uniform
+from brainpy.initialize.regular_inits import ZeroInit
 
 __all__ = [
     "RateModel",

@@ -103,13 +103,13 @@ class _ExpSynapse(_ExpConductance):
         self.tau = tau
         check_time_constants(self, tau=tau)
 
-        if isinstance(self.conn, connect.All2All) and self.conn.include_self:
+        if isinstance(self.conn, connect.regular_conn.All2All) and self.conn.include_self:
             self.comp_type = "all2all"
             self.g_max = init_param(g_max, (pre.num, post.num), allow_none=False)
-        elif isinstance(self.conn, connect.One2One):
+        elif isinstance(self.conn, connect.regular_conn.One2One):
             self.comp_type = "one2one"
             self.g_max = init_param(g_max, (pre.num,), allow_none=False)
-        elif conn_type == "sparse" and not isinstance(self.conn, connect.All2All):
+        elif conn_type == "sparse" and not isinstance(self.conn, connect.regular_conn.All2All):
             self.comp_type = "sparse"
             self.pre2post = self.conn.require("pre2post")
             self.g_max = init_param(g_max, (int(self.pre2post[0].size),), allow_none=False)

@@ -71,10 +71,10 @@ class SynapseBase(TwoEndConn):
             raise ModelBuildError(f"{self.name}: conn_type must be one of {_CONN_TYPES}, got {conn_type!r}.")
         self.conn_type = conn_type
 
-        if isinstance(self.conn, connect.All2All) and self.conn.include_self:
+        if isinstance(self.conn, connect.regular_conn.All2All) and self.conn.include_self:
             self.comp_type = "all2all"
             self.g_max = init_param(g_max, (pre.num, post.num), allow_none=False)
-        elif isinstance(self.conn, connect.One2One):
+        elif isinstance(self.conn, connect.regular_conn.One2One):
             if pre.num != post.num:
                 raise ModelBuildError(
                     f"{self.name}: a one-to-one connection needs groups of equal size, got "
@@ -82,7 +82,7 @@ class SynapseBase(TwoEndConn):
                 )
             self.comp_type = "one2one"
             self.g_max = init_param(g_max, (pre.num,), allow_none=False)
-        elif conn_type == "sparse" and not isinstance(self.conn, connect.All2All):
+        elif conn_type == "sparse" and not isinstance(self.conn, connect.regular_conn.All2All):
             self.comp_type = "sparse"
             self.pre2post = self.conn.require("pre2post")
             post_ids, indptr = (np.asarray(bm.as_jax(x)) for x in self.pre2post)

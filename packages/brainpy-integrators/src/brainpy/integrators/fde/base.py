@@ -6,10 +6,10 @@ lives in `brainpy.math.Variable` buffers of the integrator, so `IntegratorRunner
 """
 
 import numbers
-from typing import Sequence
 
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from brainpy.errors import IntegratorError, NoImplementationError
 from brainpy.integrators.base import Integrator, as_state
@@ -83,7 +83,7 @@ class FDEIntegrator(Integrator):
     def _reset_memory(self):
         raise NoImplementationError
 
-    def _buffer(self, value: Sequence, length: int):
+    def _buffer(self, value: ArrayLike, length: int):
         return Variable(jnp.zeros((length,) + tuple(jnp.shape(value)), dtype=jnp.asarray(value).dtype))
 
     def _alpha_of(self, i, like):

@@ -24,6 +24,8 @@ Examples:
   >>> x, dt = integral(1., 0., dt=0.1)
 """
 
+from typing import cast
+
 import jax
 import jax.numpy as jnp
 
@@ -75,7 +77,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
       tableau: the tableau (the subclasses fix it).
     """
 
-    tableau: tb.ButcherTableau = None
+    tableau: tb.ButcherTableau = None  # type: ignore[assignment]  # each subclass sets its own
 
     def __init__(self, f, var_type=None, dt=None, name=None, show_code=False, adaptive=False,
                  tol=0.1, max_steps=1000, state_delays=None, neutral_delays=None, tableau=None,
@@ -199,7 +201,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
             lines.append("  dt_new = jnp.where(error > tol, 0.9 * dt * (tol / error) ** 0.2, dt)")
             lines.append(f"  return {news}, dt_new")
             return "\n".join(lines)
-        q1 = min(self.tableau.order, self.tableau.embedded_order) + 1
+        q1 = min(self.tableau.order, cast(int, self.tableau.embedded_order)) + 1
         lines = [f"def {self.func_name}_try({', '.join(vs + ['t'] + ps)}, dt):"]
         lines += rk_stage_code(vs, ps, self.tableau)
         lines += self._error_lines()

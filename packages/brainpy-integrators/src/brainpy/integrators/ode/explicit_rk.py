@@ -10,7 +10,7 @@ Examples:
   0.99004983...
 """
 
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.ode import tableaus as tb
@@ -63,7 +63,7 @@ def rk_combine(values: List, ks: List[List], weights, dt) -> List:
     return [x + sum(ks[i][v] * dt * w for i, w in terms) for v, x in enumerate(values)]
 
 
-def weighted_sum(terms: List[str]) -> str:
+def weighted_sum(terms: List[Tuple[bool, str]]) -> str:
     """Join ``[(sign, text), ...]`` into ``a + b - c``."""
     out = ""
     for k, (negative, text) in enumerate(terms):
@@ -134,7 +134,7 @@ class ExplicitRKIntegrator(ODEIntegrator):
       tableau: the tableau (the subclasses fix it).
     """
 
-    tableau: tb.ButcherTableau = None
+    tableau: tb.ButcherTableau = None  # type: ignore[assignment]  # each subclass sets its own
 
     def __init__(self, f, var_type=None, dt=None, name=None, show_code=False,
                  state_delays=None, neutral_delays=None, tableau=None):

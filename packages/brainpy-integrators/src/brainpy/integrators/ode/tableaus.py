@@ -15,7 +15,7 @@ coefficients, so that generated code reads ``1/6`` rather than ``0.1666666666666
 import math
 from dataclasses import dataclass
 from fractions import Fraction as F
-from typing import Optional, Tuple
+from typing import Optional, Tuple, cast
 from brainpy.errors import IntegratorError
 
 __all__ = [
@@ -101,7 +101,7 @@ class ButcherTableau:
     @property
     def b_error(self) -> Tuple:
         """The error weights ``b - b_star``."""
-        return tuple(x - y for x, y in zip(self.b, self.b_star))
+        return tuple(x - y for x, y in zip(self.b, cast(Tuple, self.b_star)))
 
     @property
     def fsal(self) -> bool:

@@ -17,6 +17,7 @@ module-level state of `brainpy.math.random`), or are passed explicitly with `ste
 
 import inspect
 import math
+from typing import Tuple
 
 import jax
 import jax.numpy as jnp
@@ -48,9 +49,9 @@ class SDEIntegrator(Integrator):
     """
 
     #: the integral types the method supports
-    supported_intg_types = constants.SDE_INT_TYPES
+    supported_intg_types: Tuple[str, ...] = constants.SDE_INT_TYPES
     #: the Wiener process types the method supports
-    supported_wiener_types = constants.WIENER_TYPES
+    supported_wiener_types: Tuple[str, ...] = constants.WIENER_TYPES
     #: whether the method uses the iterated integral ``dZ = int (W_s - W_t) ds``
     uses_dZ = False
 

@@ -142,7 +142,7 @@ def _lin(pairs):
 class SRKIntegrator(SDEIntegrator):
     """Generic SRI stochastic Runge-Kutta integrator (Ito, scalar noise) for any `SRITableau`."""
 
-    tableau: SRITableau = None
+    tableau: SRITableau = None  # type: ignore[assignment]  # each subclass sets its own
     supported_intg_types = (constants.ITO_SDE,)
     supported_wiener_types = (constants.SCALAR_WIENER,)
     uses_dZ = True

@@ -23,7 +23,7 @@ import importlib.util
 import os
 import sys
 import warnings
-from typing import Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import numpy as np
 
@@ -88,7 +88,8 @@ def _found_at() -> Optional[str]:
         return None
     if spec is None:
         return None
-    return spec.origin or (list(spec.submodule_search_locations or []) or [None])[0]
+    locations: List[Optional[str]] = list(spec.submodule_search_locations or [])
+    return spec.origin or (locations or [None])[0]
 
 
 def _versions_text() -> str:
@@ -149,7 +150,12 @@ def _import_brainpylib():
     return module
 
 
-_import_brainpylib.cache_clear = lambda: (_probe.cache_clear(), _warned.clear())  # noqa: E731
+def _clear_brainpylib_cache() -> None:
+    _probe.cache_clear()
+    _warned.clear()
+
+
+cast(Any, _import_brainpylib).cache_clear = _clear_brainpylib_cache
 
 
 def get_brainpylib():
@@ -277,6 +283,7 @@ def operator_backend() -> OperatorBackend:
     """
     module = None if _disabled() else _import_brainpylib()
     _, fields = _probe()
+    reason: Optional[str]
     if _disabled():
         reason = DISABLED_REASON
     else:

@@ -33,6 +33,7 @@ num_cols * conn_prob); ``transpose=False`` walks every row.
 """
 
 import functools
+from typing import cast
 
 import jax
 import jax.numpy as jnp
@@ -409,7 +410,7 @@ for _f, _name, _what, _weights in (
         (event_matvec_prob_conn_normal_weight, "events", "boolean (or 0/1) events",
          "w_mu, w_sigma: mean and standard deviation of the weights."),
 ):
-    _f.__doc__ += _MATVEC_ARGS.format(name=_name, what=_what, weights=_weights)
+    _f.__doc__ = cast(str, _f.__doc__) + _MATVEC_ARGS.format(name=_name, what=_what, weights=_weights)
 
 
 def get_prob_conn_matrix(conn_prob, seed, shape, weight=None, *, w_low=None, w_high=None,

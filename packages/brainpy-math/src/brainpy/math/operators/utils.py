@@ -1,5 +1,7 @@
 """Argument checking shared by the synaptic and sparse operators of `brainpy.math`."""
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -161,7 +163,7 @@ def csr_row_ids(indptr, num_nnz: int, fn: str = "csr_row_ids"):
     num_rows = indptr.shape[0] - 1
     if isinstance(indptr, np.ndarray):
         check_concrete_indptr(fn, indptr, num_nnz)
-        counts = np.diff(indptr.astype(np.int64))
+        counts: Any = np.diff(indptr.astype(np.int64))
         dtype = np.int32 if num_rows < np.iinfo(np.int32).max else np.int64
         return jnp.asarray(np.repeat(np.arange(num_rows, dtype=dtype), counts))
     counts = jnp.diff(indptr.astype(jax.dtypes.canonicalize_dtype(jnp.int64)))

@@ -46,6 +46,7 @@ def brainpy_integrators() -> Iterable[IntegratorSpec]:
     After installation, ``bp.odeint(f, method="my_rk")`` builds ``MyRungeKutta(f, ...)`` and
     ``bp.ode.get_supported_methods()`` lists ``"my_rk"``.
     """
+    return ()
 
 
 @hookspec
@@ -63,6 +64,7 @@ def brainpy_models() -> Iterable[ModelSpec]:
 
     After installation, ``bp.dyn.MyNeuron(100)`` creates the model.
     """
+    return ()
 
 
 @hookspec
@@ -79,6 +81,7 @@ def brainpy_connectors() -> Iterable[ConnectorSpec]:
 
     After installation, ``bp.conn.Ring(k=2)`` is a connector like the built-in ones.
     """
+    return ()
 
 
 @hookspec
@@ -95,6 +98,7 @@ def brainpy_initializers() -> Iterable[InitializerSpec]:
 
     After installation, ``bp.init.SparseNormal(...)`` creates the initializer.
     """
+    return ()
 
 
 @hookspec
@@ -113,6 +117,7 @@ def brainpy_training_algorithms() -> Iterable[TrainingAlgorithmSpec]:
     After installation, ``bp.nn.OnlineTrainer(model, fit_method="my_lms")`` (or
     ``fit_method=dict(name="my_lms", alpha=0.1)``) uses it.
     """
+    return ()
 
 
 @hookspec
@@ -129,3 +134,4 @@ def brainpy_trainers() -> Iterable[TrainerSpec]:
 
     After installation, ``bp.nn.MyTrainer(model, ...)`` is available.
     """
+    return ()

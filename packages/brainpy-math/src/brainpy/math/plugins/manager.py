@@ -32,7 +32,8 @@ import warnings
 from dataclasses import dataclass
 from importlib import metadata
 import typing
-from typing import Dict, List, Optional, Sequence, Tuple
+from types import FrameType
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, cast
 
 import pluggy
 
@@ -76,7 +77,7 @@ BUILTIN_DISTRIBUTIONS = (
     "brainpy",
 )
 
-def _hooks_from_specs() -> Dict[str, Tuple[str, type]]:
+def _hooks_from_specs() -> Dict[str, Tuple[str, Type[Record]]]:
     """``{hook name: (registry kind, record type)}`` read from the hook specifications.
 
     Each hookspec ``brainpy_<kind>`` returns ``Iterable[<record type>]``, so a hook added to
@@ -171,7 +172,8 @@ def _warn(message: str, category=PluginWarning):
         return
     # the same by counting frames: ``stacklevel=2`` is the caller of this function, and each
     # further level is the next frame that `warnings` does not consider importlib-internal
-    level, frame = 2, sys._getframe(1)
+    level = 2
+    frame: Optional[FrameType] = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(prefixes):
         frame = frame.f_back
         while frame is not None and _is_importlib_internal(frame.f_code.co_filename):
@@ -451,7 +453,7 @@ def _build() -> Tuple[pluggy.PluginManager, PluginRegistry]:
 def get_plugin_manager() -> pluggy.PluginManager:
     """The pluggy manager holding every loaded plugin (built once, then cached)."""
     get_registry()
-    return _manager
+    return cast(pluggy.PluginManager, _manager)
 
 
 def get_registry() -> PluginRegistry:
@@ -612,6 +614,6 @@ def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=No
         return sorted(set(namespace_dict) | set(get_registry().names(kind, aliases=True, namespace=namespace)))
 
     # what the module resolves, for tools (the stub generator, tests/lint/namespace_stubs.py)
-    __getattr__.registry_view = (kind, namespace, None if exports is None else tuple(exports))
+    cast(Any, __getattr__).registry_view = (kind, namespace, None if exports is None else tuple(exports))
     return __getattr__, __dir__
 

@@ -8,12 +8,12 @@ imported only when the thing is first used, so discovering plugins stays cheap.
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Optional, Tuple, Union
+from typing import Any, Callable, ClassVar, List, Optional, Tuple, Union
 from brainpy.errors import BrainPyTypeError, BrainPyValueError
 
 # Who registered a record, for the error of a lazy factory that cannot be imported: the registry
 # (brainpy.math.plugins.manager, a layer above these records) installs its lookup here.
-PROVIDER_LOOKUP = [lambda record: None]
+PROVIDER_LOOKUP: List[Callable[[Any], Any]] = [lambda record: None]
 
 __all__ = [
     "Record",

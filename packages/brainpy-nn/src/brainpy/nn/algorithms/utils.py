@@ -1,6 +1,6 @@
 """Name-based access to training algorithms, all through the BrainPy plugin registry."""
 
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, cast
 
 from brainpy.math.plugins import TrainingAlgorithmSpec, get_registry, register, resolve
 from brainpy.nn.algorithms.offline import OfflineAlgorithm
@@ -105,7 +105,7 @@ def get_training_method(fit_method, mode: str, default: Optional[str] = None, ow
     try:
         record = resolve(_KIND, fit_method, namespace=mode, what=f"{mode} training method", where=owner)
     except RegistryLookupError:
-        other = get_registry().get(_KIND, fit_method)
+        other = cast(Optional[TrainingAlgorithmSpec], get_registry().get(_KIND, fit_method))
         if other is None:
             raise
         raise ModelBuildError(f"{owner}: {fit_method!r} is an {other.mode} training method; expected an {mode} one "

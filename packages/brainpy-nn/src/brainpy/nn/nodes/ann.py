@@ -3,14 +3,15 @@
 Data are channels-last: ``(batch, *spatial, channels)``.
 """
 
-from typing import Callable, Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.initialize import OneInit, Orthogonal, XavierNormal, ZeroInit
+from brainpy.initialize.random_inits import Orthogonal, XavierNormal
+from brainpy.initialize.regular_inits import OneInit, ZeroInit
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import _concat_last, _num_features, _param
@@ -73,7 +74,7 @@ class GeneralConv(Node):
       **kwargs: see `Node`.
     """
 
-    num_spatial = None
+    num_spatial: Optional[int] = None
     data_pass_type = PASS_ONLY_ONE
 
     def __init__(self, out_channels: int, kernel_size, strides=1, padding="SAME", lhs_dilation=1, rhs_dilation=1,
@@ -561,7 +562,7 @@ class BatchNorm(_Norm):
       **kwargs: see `Node`.
     """
 
-    ndims = None
+    ndims: Optional[Tuple[int, ...]] = None
 
     def __init__(self, axis: Optional[Sequence[int]] = None, epsilon: float = 1e-5, momentum: float = 0.99,
                  use_bias: bool = True, use_scale: bool = True, bias_initializer=ZeroInit(),

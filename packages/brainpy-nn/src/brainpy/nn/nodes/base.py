@@ -7,7 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.initialize import XavierNormal, ZeroInit
+from brainpy.initialize.random_inits import XavierNormal
+from brainpy.initialize.regular_inits import ZeroInit
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, _get_activation, init_param
 from brainpy.tools.checking import check_shape_consistency

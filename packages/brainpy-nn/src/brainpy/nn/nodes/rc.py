@@ -1,13 +1,14 @@
 """Reservoir-computing nodes: `Reservoir`, `LinearReadout` and `NVAR`."""
 
 import itertools
-from typing import Callable, Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.initialize import Normal, ZeroInit
+from brainpy.initialize.random_inits import Normal
+from brainpy.initialize.regular_inits import ZeroInit
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import Dense, _concat_last, _num_features, _param
@@ -193,6 +194,7 @@ class NVAR(RecurrentNode):
         for name, value in (("delay", delay), ("stride", stride)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ModelBuildError(f"{self._owner}: {name} must be a positive int, got {value!r}.")
+        orders: Tuple[int, ...]
         if order is None or order == 0:
             orders = ()
         elif isinstance(order, (int, np.integer)):

@@ -292,7 +292,8 @@ class BPFF(BPTT):
             return xs_dict[entries[0].name]
         return xs_dict
 
-    def predict(self, xs, reset: bool = False, shared_kwargs: Dict = None, **kwargs):
+    # BrainPy 2.1's signature: a feed-forward network has no states or feedbacks to force
+    def predict(self, xs, reset: bool = False, shared_kwargs: Dict = None, **kwargs):  # type: ignore[override]
         """The outputs of the target on ``xs`` ``(num_sample, ...)`` (with ``train=False``)."""
         xs_dict = self._format_batch(xs)
         self._prepare(xs_dict, reset)

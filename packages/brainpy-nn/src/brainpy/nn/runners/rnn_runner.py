@@ -1,6 +1,6 @@
 """`RNNRunner`: run a node or network over time series, compiled into one XLA loop."""
 
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
@@ -49,7 +49,7 @@ class RNNRunner:
       mon: the records of the last run (a `brainpy.running.Monitor`), ``(num_batch, num_time, ...)`` each.
     """
 
-    _jit_keys = ("predict",)
+    _jit_keys: Tuple[str, ...] = ("predict",)
 
     def __init__(self, target: Node, jit: Union[bool, Dict[str, bool]] = True, monitors: Sequence[str] = (),
                  progress_bar: bool = True):

@@ -1,7 +1,7 @@
 """Structural trainers: `RNNTrainer`, online (`OnlineTrainer`, `ForceLearning`) and offline
 (`OfflineTrainer`, `RidgeTrainer`) training of the trainable nodes of a network."""
 
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
@@ -31,13 +31,13 @@ class RNNTrainer(RNNRunner):
       **kwargs: see `RNNRunner`.
     """
 
-    _jit_keys = ("fit", "predict")
+    _jit_keys: Tuple[str, ...] = ("fit", "predict")
 
     def __init__(self, target: Node, jit: Union[bool, Dict[str, bool]] = True, **kwargs):
         super().__init__(target, jit=jit, **kwargs)
         self.train_losses = None
 
-    def fit(self, train_data, **kwargs):
+    def fit(self, train_data, *args, **kwargs):
         raise NoImplementationError(f"{type(self).__name__} must implement fit(train_data, ...).")
 
     def _iter_data(self, train_data):
@@ -64,7 +64,7 @@ class RNNTrainer(RNNRunner):
                                   stacklevel=stacklevel)
         return found
 
-    def _train_nodes(self, method: str) -> List[Node]:
+    def _train_nodes(self, method: str) -> List[Any]:  # the Nodes having ``method``
         nodes = [n for n in self.target._graph().nodes if n.trainable and hasattr(n, method)]
         if not nodes:
             raise RunningError(f"{type(self).__name__}: {self.target!r} has no trainable node supporting "
