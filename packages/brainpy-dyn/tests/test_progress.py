@@ -122,12 +122,12 @@ def test_second_run_reports_from_inside_the_cached_program(recorder):
     advances its own (new) bar; and it is compiled once."""
     net, runner = _runner(True)
     runner.run(50.)
-    compiled = runner._compiled_progress
+    compiled = runner._loop._program_progress
     runner.progress_bar = False
     runner.run(50.)
     runner.progress_bar = True
     runner.run(50.)
-    assert runner._compiled_progress is compiled
+    assert runner._loop._program_progress is compiled
     assert len(recorder.bars) == 2
     assert all(len(bar.positions) >= 2 and bar.closed_at == 500 for bar in recorder.bars)
 

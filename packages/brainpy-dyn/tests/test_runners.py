@@ -9,6 +9,7 @@ import brainpy.math as bm
 from brainpy.connect import All2All
 from brainpy.errors import RunningError
 from brainpy.running import Monitor
+from brainpy.running.loop import unpack_rows
 
 
 @pytest.fixture(autouse=True)
@@ -447,14 +448,14 @@ def test_interval_monitors_across_chunks(chunk_size):
 
 @pytest.mark.parametrize("rows,length", [(0, 30), (1, 16), (7, 17), (1200, 40001)])
 def test_unpacking_rows_matches_the_recorded_booleans(rows, length, monkeypatch):
-    """`_unpack_rows` inverts `jnp.packbits`, in blocks and (for a large result) in threads."""
-    from brainpy.dyn import runners
+    """`unpack_rows` inverts `jnp.packbits`, in blocks and (for a large result) in threads."""
+    from brainpy.running import loop
 
-    monkeypatch.setattr(runners, "_UNPACK_THREADS", 3)
-    monkeypatch.setattr(runners, "_UNPACK_THREAD_BYTES", 2 ** 20)  # 48 MB of result: 3 threads
+    monkeypatch.setattr(loop, "_UNPACK_THREADS", 3)
+    monkeypatch.setattr(loop, "_UNPACK_THREAD_BYTES", 2 ** 20)  # 48 MB of result: 3 threads
     values = np.random.default_rng(rows).random((rows, length)) < 0.3
     packed = np.asarray(jnp.packbits(jnp.asarray(values), axis=-1))
-    np.testing.assert_array_equal(runners._unpack_rows(packed, length), values)
+    np.testing.assert_array_equal(unpack_rows(packed, length), values)
     out = np.ones((rows, length), dtype=bool)
-    assert runners._unpack_rows(packed, length, out=out) is out
+    assert unpack_rows(packed, length, out=out) is out
     np.testing.assert_array_equal(out, values)

@@ -12,13 +12,11 @@ steps in Python (each step compiled when ``jit=True``), which is slower but easy
 
 import math
 import numbers
-import os
 import sys
 import time
 import weakref
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -27,8 +25,10 @@ from brainpy.dyn.base import DynamicalSystem
 from brainpy.errors import MonitorError, RunningError
 from brainpy.math.ndarray import Array, Variable
 from brainpy.running import HDF5Monitor, Runner, SharedArgs, SpikeRecord, call_with_shared
-from brainpy.running.progress import ProgressBar, eager_progress, progress_for_loop
-from brainpy.running.runner import loop_compiler_options, shared_arg_style
+from brainpy.running.loop import (PACK_MIN_LENGTH, ChunkLoop, ChunkRecords, CompiledLoop, SteppedLoop,
+                                  is_iterator, pack_booleans, unpack_rows)
+from brainpy.running.progress import ProgressBar
+from brainpy.running.runner import shared_arg_style
 
 __all__ = ["DSRunner", "StructRunner", "ReportRunner"]
 
@@ -40,12 +40,6 @@ _CHUNK_MEMORY = 256 * 2 ** 20
 # the same when spikes are recorded as events: each chunk is reduced to its events at once, so
 # smaller chunks lower the peak (device output + its host copy) at little cost in speed
 _EVENT_CHUNK_MEMORY = 64 * 2 ** 20
-# boolean monitored values with at least this many elements on their last axis are recorded
-# packed eight to a byte inside the compiled loop and unpacked after it
-_PACK_MIN_LENGTH = 16
-# unpacking after a run uses up to this many threads, one per this many bytes of result
-_UNPACK_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-_UNPACK_THREAD_BYTES = 32 * 2 ** 20
 
 
 class _Input:
@@ -88,10 +82,6 @@ def _check_func_value(owner: str, inp: "_Input", x):
             f"{owner}: the 'func' input of {inp.key!r} returned a value of shape {got}, which does not "
             f"broadcast to the target's shape {shape}."
         )
-
-
-def _is_iterator(value) -> bool:
-    return hasattr(value, "__next__")
 
 
 class DSRunner(Runner):
@@ -149,7 +139,8 @@ class DSRunner(Runner):
       ((100, 4), (100, 1), array([0. , 0.1], dtype=float32))
     """
 
-    _accepts_iterators = False
+    #: how a chunk of steps runs (`brainpy.running.loop`): one compiled loop per chunk
+    loop_strategy: Type[ChunkLoop] = CompiledLoop
 
     def __init__(
         self,
@@ -189,8 +180,7 @@ class DSRunner(Runner):
         # the clock: step ``k`` of the next run is at time t0 + (i + k) * dt
         self._t0 = 0.0
         self._i = 0
-        self._compiled: Optional[Callable] = None  # the compiled chunk loop, without a progress bar
-        self._compiled_progress: Optional[Callable] = None  # the same loop reporting to self._progress
+        self._loop: ChunkLoop = self.loop_strategy(jit=self.jit)  # holds the compiled programs
         self._progress = ProgressBar()
         self._packed_lengths: Dict[str, int] = {}  # monitors recorded packed -> unpacked length
         self._sharding = None
@@ -254,8 +244,8 @@ class DSRunner(Runner):
                 raise RunningError(f"{name}: a 'func' input for {key!r} must be callable, got {type(value).__name__}.")
             return _Input(key, var, value, type_, op, shared_arg_style(value))
         if type_ == "iter":
-            if _is_iterator(value):
-                if not self._accepts_iterators:
+            if is_iterator(value):
+                if not self.loop_strategy.accepts_iterators:
                     raise RunningError(
                         f"{name}: the 'iter' input of {key!r} is a Python iterator, which a compiled "
                         f"loop cannot consume; give an array whose rows are the per-step values, or "
@@ -302,7 +292,7 @@ class DSRunner(Runner):
         for k, inp in enumerate(self._inputs):
             if inp.type != "iter":
                 continue
-            if _is_iterator(inp.value):
+            if is_iterator(inp.value):
                 data[str(k)] = inp.value
                 continue
             if inp.value.shape[0] < n:
@@ -334,61 +324,18 @@ class DSRunner(Runner):
 
         return step
 
-    def _packed_step(self) -> Callable:
-        """The step function, with boolean monitored values packed eight to a byte.
-
-        Spike monitors are the bulk of what a loop records; packed, each step writes an eighth of
-        the bytes.  They stay packed until they reach the host, where `_MonitorRecords` unpacks
-        them straight into the run's result, a few rows at a time (`_unpack_rows`).
-        """
+    def _make_step(self, packed: bool) -> Callable:
+        """The step function for the loop strategy; ``packed``: wide boolean records packed eight to
+        a byte (`brainpy.running.loop.pack_booleans`, lengths kept in ``_packed_lengths``)."""
         step = self._step_function()
-        packed = self._packed_lengths
-
-        def packed_step(t, i, iter_values):
-            out = {}
-            for key, value in step(t, i, iter_values).items():
-                value = value.value if isinstance(value, Array) else jnp.asarray(value)
-                if value.dtype == jnp.bool_ and value.ndim >= 1 and value.shape[-1] >= _PACK_MIN_LENGTH:
-                    packed[key] = int(value.shape[-1])
-                    value = jnp.packbits(value, axis=-1)
-                out[key] = value
-            return out
-
-        return packed_step
+        return pack_booleans(step, self._packed_lengths) if packed else step
 
     def _run_chunk(self, ts, idx, iter_values, progress: Optional[ProgressBar], every: int) -> Dict[str, Any]:
-        """Run one chunk; with a ``progress`` bar, report to it every ``every`` steps."""
-        if not self.jit:
-            out = bm.for_loop(eager_progress(self._packed_step(), progress), (ts, idx, iter_values), jit=False)
-        elif progress is None:
-            if self._compiled is None:
-                step = self._packed_step()
-                dyn_vars = self.dyn_vars
-
-                def run_chunk(ts, idx, iter_values):
-                    return bm.for_loop(step, (ts, idx, iter_values), dyn_vars=dyn_vars)
-
-                self._compiled = bm.jit(run_chunk, dyn_vars=dyn_vars, compiler_options=loop_compiler_options())
-            out = self._compiled(ts, idx, iter_values)
-        else:
-            # a separate program, reporting to the runner's `ProgressBar` after every block of
-            # ``every`` steps (a traced argument: one program serves every report interval)
-            if self._compiled_progress is None:
-                step = self._packed_step()
-                dyn_vars = self.dyn_vars
-                bar = self._progress
-
-                def run_chunk_progress(ts, idx, iter_values, every):
-                    return progress_for_loop(step, (ts, idx, iter_values), bar, every, dyn_vars=dyn_vars)
-
-                self._compiled_progress = bm.jit(run_chunk_progress, dyn_vars=dyn_vars,
-                                                 compiler_options=loop_compiler_options())
-            progress.segment(int(ts.shape[0]), every)
-            out = self._compiled_progress(ts, idx, iter_values, np.int32(every))
-        out = {k: np.asarray(jax.device_get(v.value if isinstance(v, Array) else v)) for k, v in out.items()}
-        if progress is not None:
-            progress.advance(int(ts.shape[0]))
-        return out
+        """Run one chunk with the runner's `loop_strategy`; with a ``progress`` bar, report to it
+        every ``every`` steps."""
+        if self._loop.jit != self.jit:  # ``jit`` changed since: new programs
+            self._loop = self.loop_strategy(jit=self.jit)
+        return self._loop.run(self._make_step, self.dyn_vars, ts, idx, iter_values, progress, every)
 
     # ----- running -----
     def _num_steps(self, duration) -> int:
@@ -403,12 +350,12 @@ class DSRunner(Runner):
         return n
 
     def _bytes_per_step(self, packed: bool = True) -> int:
-        """Bytes the monitors record per step (``packed``: boolean ones as `_packed_step` stores them)."""
+        """Bytes the monitors record per step (``packed``: boolean ones as `pack_booleans` stores them)."""
         total = 0
         for _, var, indices, _ in self._mon_vars:
             shape = tuple(var.shape) if indices is None else tuple(np.shape(indices))
             count = int(np.prod(shape))
-            if packed and np.dtype(var.dtype) == np.bool_ and len(shape) >= 1 and shape[-1] >= _PACK_MIN_LENGTH:
+            if packed and np.dtype(var.dtype) == np.bool_ and len(shape) >= 1 and shape[-1] >= PACK_MIN_LENGTH:
                 count = count // shape[-1] * -(-shape[-1] // 8)
             total += count * np.dtype(var.dtype).itemsize
         return max(total, 1)
@@ -454,7 +401,7 @@ class DSRunner(Runner):
             # (arrays a user kept a reference to stay valid and untouched)
             spare = self._spare_arrays()
             self.mon.reset()
-        records = _MonitorRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars},
+        records = ChunkRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars},
                                   self._packed_lengths, spare, events=() if streaming else self.mon.events)
         del spare  # what the first chunk does not reuse is freed then
         run_start = self._i
@@ -470,11 +417,11 @@ class DSRunner(Runner):
                 e = min(n, s + chunk)
                 ts = jnp.asarray(ts_host[s:e], dtype=float_dtype)
                 idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
-                it = {k: (v if _is_iterator(v) else v[s:e]) for k, v in iter_data.items()}
+                it = {k: (v if is_iterator(v) else v[s:e]) for k, v in iter_data.items()}
                 out = self._run_chunk(ts, idx, it, bar, every)
                 self._i += e - s
                 if streaming:
-                    out = {key: _unpack_rows(value, self._packed_lengths[key]) if key in self._packed_lengths
+                    out = {key: unpack_rows(value, self._packed_lengths[key]) if key in self._packed_lengths
                            else value for key, value in out.items()}
                     if s == 0:
                         self._open_stream(out, float_dtype)
@@ -593,122 +540,6 @@ class DSRunner(Runner):
                 self.mon[f"{key}.t"] = wrap(ts[::self._every(intervals[key])])
 
 
-def _unpack_rows(packed: np.ndarray, length: int, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Boolean values packed eight to a byte along the last axis (`_packed_step`), unpacked.
-
-    Written into ``out`` when given (same leading shape, last axis ``length``), else a new array.
-    Rows are unpacked a few at a time so that the temporary bytes stay in cache and the result
-    is the only large array written; a large result is split between threads (NumPy releases
-    the GIL while it unpacks and copies).
-    """
-    if out is None:
-        out = np.empty(packed.shape[:-1] + (length,), dtype=np.bool_)
-    rows = packed.shape[0]
-    if rows == 0:
-        return out
-    block = max(1, (1 << 21) // max(1, out[0].size))
-
-    def unpack(first: int, last: int):
-        for r in range(first, last, block):
-            e = min(last, r + block)
-            out[r:e] = np.unpackbits(packed[r:e], axis=-1, count=length).view(np.bool_)
-
-    workers = min(_UNPACK_THREADS, rows // block, out.nbytes // _UNPACK_THREAD_BYTES)
-    if workers < 2:
-        unpack(0, rows)
-        return out
-    from concurrent.futures import ThreadPoolExecutor
-
-    bounds = [rows * k // workers for k in range(workers + 1)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done in [pool.submit(unpack, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
-            done.result()
-    return out
-
-
-class _MonitorRecords:
-    """The monitored values of a run, gathered chunk by chunk without holding them twice.
-
-    Each chunk is copied into one array per monitor allocated at the first chunk (only the
-    recorded rows of monitors with an interval), so the memory is the result plus one chunk,
-    never the chunks plus their concatenation; a run of one chunk keeps that chunk's arrays as
-    they are.  Values recorded packed (``packed``: key -> unpacked length) are unpacked on the way.
-    """
-
-    def __init__(self, num_steps: int, every: Dict[str, int], packed: Optional[Dict[str, int]] = None,
-                 spare: Optional[Dict[Tuple[tuple, str], List[np.ndarray]]] = None, events: Sequence[str] = ()):
-        self.n = num_steps
-        self.every = every
-        self.packed = {} if packed is None else packed
-        self.spare = {} if spare is None else spare  # arrays whose memory may be reused
-        self.data: Dict[str, Any] = {}  # arrays, and SpikeRecords for event keys
-        self.events = set(events)  # keys recorded as (indices, times)
-        self.event_parts: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {key: [] for key in self.events}
-
-    def _empty(self, shape: tuple, dtype) -> np.ndarray:
-        pool = self.spare.get((shape, np.dtype(dtype).str))
-        return pool.pop() if pool else np.empty(shape, dtype=dtype)
-
-    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray):
-        for key, value in out.items():
-            every = self.every.get(key, 1)
-            length = self.packed.get(key)
-            if key in self.events:
-                first = -(-s // every) * every - s  # the first recorded row of this chunk
-                self.event_parts[key].append(_events(key, value[first::every], length, ts[first::every]))
-                continue
-            if s == 0 and e == self.n and length is None:
-                self.data[key] = value[::every] if every > 1 else value
-                continue
-            if key not in self.data:
-                rows = -(-self.n // every)
-                shape = tuple(value.shape[1:]) if length is None else tuple(value.shape[1:-1]) + (length,)
-                self.data[key] = self._empty((rows,) + shape, np.bool_ if length is not None else value.dtype)
-            first = -(-s // every) * every  # the first recorded step at or after s
-            if first < e:
-                dst = self.data[key][first // every:(e - 1) // every + 1]
-                src = value[first - s:e - s:every]
-                if length is None:
-                    dst[...] = src
-                else:
-                    _unpack_rows(src, length, out=dst)
-        self.spare = {}  # every array is allocated at the first chunk: free the rest
-
-    def arrays(self) -> Dict[str, Any]:
-        for key, parts in self.event_parts.items():
-            if len(parts) == 1:
-                self.data[key] = SpikeRecord(*parts[0])
-            elif parts:
-                self.data[key] = SpikeRecord(np.concatenate([p[0] for p in parts]),
-                                             np.concatenate([p[1] for p in parts]))
-        return self.data
-
-
-def _events(key: str, values: np.ndarray, length: Optional[int], ts: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """``(indices, times)`` of the True entries of the recorded rows ``values`` at times ``ts``.
-
-    ``values`` is ``(rows, n)`` booleans, or with ``length`` the same packed eight to a byte along
-    the last axis (`_packed_step`); then only the nonzero bytes are unpacked, so finding the
-    spikes of a chunk reads its packed bytes once and allocates nothing of the dense size.
-    """
-    rows = values.shape[0]
-    if length is None:
-        if values.dtype != np.bool_:
-            raise MonitorError(f"Monitor {key!r}: only boolean quantities (spikes) can be recorded as events, "
-                               f"and {key!r} is {values.dtype}; remove it from the monitor's events.")
-        r, flat = np.nonzero(values.reshape(rows, -1))
-        return flat.astype(np.int32), ts[r]
-    packed = values.reshape(rows, -1, values.shape[-1])
-    r, k, b = np.nonzero(packed)
-    bits = np.unpackbits(packed[r, k, b][:, None], axis=1)  # (events' bytes, 8), first element = MSB
-    m, j = np.nonzero(bits)
-    indices = k[m].astype(np.int64) * length + b[m].astype(np.int64) * 8 + j
-    return indices.astype(np.int32), ts[r[m]]
-
-
-StructRunner = DSRunner
-
-
 class ReportRunner(DSRunner):
     """Simulate a dynamical system step by step in Python, for debugging.
 
@@ -727,20 +558,7 @@ class ReportRunner(DSRunner):
       (10, 2)
     """
 
-    _accepts_iterators = True
+    loop_strategy = SteppedLoop
 
-    def _run_chunk(self, ts, idx, iter_values, progress: Optional[ProgressBar], every: int) -> Dict[str, Any]:
-        if self._compiled is None:
-            step = self._step_function()
-            self._compiled = bm.jit(step, dyn_vars=self.dyn_vars) if self.jit else step
-        records: Dict[str, List[np.ndarray]] = {}
-        for k in range(int(ts.shape[0])):
-            values = {key: (next(v) if _is_iterator(v) else v[k]) for key, v in iter_values.items()}
-            out = self._compiled(ts[k], idx[k], values)
-            for key, value in out.items():
-                records.setdefault(key, []).append(np.asarray(value.value if isinstance(value, Array) else value))
-            if progress is not None:
-                progress.report(k + 1)
-        if progress is not None:
-            progress.advance(int(ts.shape[0]))
-        return {key: np.stack(vals) for key, vals in records.items()}
+
+StructRunner = DSRunner

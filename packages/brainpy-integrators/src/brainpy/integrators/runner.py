@@ -205,28 +205,29 @@ class IntegratorRunner(BrainPyObject):
             return out
 
         dyn = {k: v[:n] for k, v in self.dyn_args.items()}
-        from brainpy.math.controls import for_loop
+        # the loop core of every runner (brainpy.running.loop): one compiled loop (a fresh program
+        # per run: ``body`` closes over the runner's arguments), reporting to a progress bar
+        from brainpy.running.loop import CompiledLoop
+
+        def step(t, i, dyn):
+            return body(t, dyn)
 
         dyn_vars = [self.variables, tg, self.dyn_vars]
-        if not self.progress_bar:
-            records = for_loop(body, (ts, dyn), dyn_vars=dyn_vars, jit=self.jit)
-        else:
-            # a new bar at every run, advanced from inside the loop (brainpy.running.progress)
-            from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
+        progress, every = None, 1
+        if self.progress_bar:
+            from brainpy.running.progress import ProgressBar
 
             if self._progress is None:
                 self._progress = ProgressBar()
             progress = self._progress
             every = progress.open(n, desc=f"Running {self.name}").interval(n)
-            completed = False
-            try:
-                if self.jit:
-                    progress.segment(n, every)
-                    records = block_until_done(progress_for_loop(body, (ts, dyn), progress, every, dyn_vars=dyn_vars))
-                else:
-                    records = for_loop(eager_progress(body, progress), (ts, dyn), dyn_vars=dyn_vars, jit=False)
-                completed = True
-            finally:
+        completed = False
+        try:
+            records = CompiledLoop(jit=self.jit).run(lambda packed: step, dyn_vars, ts,
+                                                     jnp.arange(n, dtype=jnp.int32), dyn, progress, every)
+            completed = True
+        finally:
+            if progress is not None:
                 progress.close(complete=completed)
         self.t = self.t + n * self.dt
         # NumPy arrays, or BrainPy arrays as 2.1 gave (scripts call ``.numpy()`` on them)

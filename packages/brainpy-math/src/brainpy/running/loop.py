@@ -1,0 +1,302 @@
+"""The loop core of the runners: how a chunk of steps is executed and how its records are kept.
+
+A runner (`brainpy.dyn.DSRunner`, `brainpy.dyn.ReportRunner`, `brainpy.integrators.IntegratorRunner`)
+supplies a step function ``step(t, i, xs) -> {key: value}`` (what to monitor at that step) and
+cuts its run into chunks of steps; this module does the rest:
+
+* a `ChunkLoop` strategy runs one chunk and returns the stacked records as NumPy arrays:
+  `CompiledLoop` compiles the whole chunk into one XLA loop (with a second program that reports
+  to a progress bar while it runs), or runs it eagerly with ``jit=False``; `SteppedLoop` makes one
+  (compiled) call per step in Python, for debugging, and accepts Python iterators as inputs;
+* `pack_booleans` makes a step record its wide boolean values (spikes) packed eight to a byte,
+  `ChunkRecords` gathers the chunks into one array per monitor (unpacking them with
+  `unpack_rows`) or into spike events (`boolean_events`), holding the result and one chunk only.
+"""
+
+import abc
+import os
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from brainpy.errors import MonitorError
+from brainpy.math.ndarray import Array
+from brainpy.running.monitor import SpikeRecord
+from brainpy.running.progress import ProgressBar, eager_progress, progress_for_loop
+
+__all__ = ["ChunkLoop", "CompiledLoop", "SteppedLoop", "pack_booleans", "unpack_rows", "ChunkRecords",
+           "boolean_events", "is_iterator", "PACK_MIN_LENGTH"]
+
+# boolean monitored values with at least this many elements on their last axis are recorded
+# packed eight to a byte inside the compiled loop and unpacked after it
+PACK_MIN_LENGTH = 16
+# threads that unpack the rows of a large record, and the bytes of result each must have
+_UNPACK_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+_UNPACK_THREAD_BYTES = 32 * 2 ** 20
+
+StepFactory = Callable[[bool], Callable]  # packed -> step(t, i, xs) -> {key: value}
+
+
+def is_iterator(value) -> bool:
+    """Whether an input value is a Python iterator (only `SteppedLoop` can consume those)."""
+    return hasattr(value, "__next__")
+
+
+def _host(out: Dict[str, Any]) -> Dict[str, np.ndarray]:
+    return {k: np.asarray(jax.device_get(v.value if isinstance(v, Array) else v)) for k, v in out.items()}
+
+
+class ChunkLoop(abc.ABC):
+    """How a runner executes a chunk of steps.
+
+    Args:
+      jit: compile (the chunk, or each step), or run eagerly.
+    """
+
+    #: whether inputs may be Python iterators (consumed one item per step)
+    accepts_iterators: bool = False
+
+    def __init__(self, jit: bool = True):
+        self.jit = bool(jit)
+
+    @abc.abstractmethod
+    def run(self, make_step: StepFactory, dyn_vars, ts, idx, xs: Dict[str, Any],
+            progress: Optional[ProgressBar], every: int) -> Dict[str, np.ndarray]:
+        """Run the steps at times ``ts`` (indices ``idx``) with the per-step inputs ``xs``.
+
+        Args:
+          make_step: ``make_step(packed)`` returns the step function; with ``packed`` its wide
+            boolean records are packed (`pack_booleans`).
+          dyn_vars: the Variables the step reads and writes.
+          progress: a progress bar to advance, reported to every ``every`` steps.
+
+        Returns:
+          The records of every step, stacked along a first axis, as NumPy arrays.
+        """
+
+    @abc.abstractmethod
+    def reset(self):
+        """Forget the compiled programs (after the step function changed)."""
+
+
+class CompiledLoop(ChunkLoop):
+    """A chunk is one compiled XLA loop (`brainpy.math.for_loop`); reporting progress, a second
+    program reports to the bar every ``every`` steps from inside the loop.  The step records
+    packed booleans.  With ``jit=False`` the loop runs eagerly, step by step."""
+
+    def __init__(self, jit: bool = True):
+        super().__init__(jit)
+        self._program: Optional[Callable] = None
+        self._program_progress: Optional[Callable] = None
+
+    def reset(self):
+        self._program = self._program_progress = None
+
+    def run(self, make_step, dyn_vars, ts, idx, xs, progress, every):
+        from brainpy.math.controls import for_loop
+        from brainpy.math.jit import jit
+        from brainpy.running.runner import loop_compiler_options
+
+        if not self.jit:
+            out = for_loop(eager_progress(make_step(True), progress), (ts, idx, xs), jit=False)
+        elif progress is None:
+            if self._program is None:
+                step = make_step(True)
+
+                def run_chunk(ts, idx, xs):
+                    return for_loop(step, (ts, idx, xs), dyn_vars=dyn_vars)
+
+                self._program = jit(run_chunk, dyn_vars=dyn_vars, compiler_options=loop_compiler_options())
+            out = self._program(ts, idx, xs)
+        else:
+            # the bar is a traced-in host callback target; ``every`` a traced argument, so one
+            # program serves every report interval
+            if self._program_progress is None:
+                step = make_step(True)
+                bar = progress
+
+                def run_chunk_progress(ts, idx, xs, every):
+                    return progress_for_loop(step, (ts, idx, xs), bar, every, dyn_vars=dyn_vars)
+
+                self._program_progress = jit(run_chunk_progress, dyn_vars=dyn_vars,
+                                             compiler_options=loop_compiler_options())
+            progress.segment(int(ts.shape[0]), every)
+            out = self._program_progress(ts, idx, xs, np.int32(every))
+        out = _host(out)
+        if progress is not None:
+            progress.advance(int(ts.shape[0]))
+        return out
+
+
+class SteppedLoop(ChunkLoop):
+    """Each step is one call from Python (compiled once when ``jit=True``, eager JAX otherwise), so
+    breakpoints and prints inside the model work, the progress bar advances at every step, and an
+    input may be a Python iterator (``next()`` once per step).  Records are not packed."""
+
+    accepts_iterators = True
+
+    def __init__(self, jit: bool = True):
+        super().__init__(jit)
+        self._step: Optional[Callable] = None
+
+    def reset(self):
+        self._step = None
+
+    def run(self, make_step, dyn_vars, ts, idx, xs, progress, every):
+        from brainpy.math.jit import jit
+
+        if self._step is None:
+            step = make_step(False)
+            self._step = jit(step, dyn_vars=dyn_vars) if self.jit else step
+        records: Dict[str, List[np.ndarray]] = {}
+        for k in range(int(ts.shape[0])):
+            values = {key: (next(v) if is_iterator(v) else v[k]) for key, v in xs.items()}
+            for key, value in self._step(ts[k], idx[k], values).items():
+                records.setdefault(key, []).append(np.asarray(value.value if isinstance(value, Array) else value))
+            if progress is not None:
+                progress.report(k + 1)
+        if progress is not None:
+            progress.advance(int(ts.shape[0]))
+        return {key: np.stack(vals) for key, vals in records.items()}
+
+
+def pack_booleans(step: Callable, packed: Dict[str, int]) -> Callable:
+    """``step`` whose boolean records with a last axis of at least `PACK_MIN_LENGTH` elements are
+    packed eight to a byte along it (``jnp.packbits``); their unpacked lengths are written into
+    ``packed`` (key -> length) when the step is traced.
+
+    Spike monitors are the bulk of what a loop records; packed, each step writes an eighth of the
+    bytes.  They stay packed until they reach the host, where `ChunkRecords` unpacks them straight
+    into the run's result, a few rows at a time (`unpack_rows`).
+    """
+
+    def packed_step(t, i, xs):
+        out = {}
+        for key, value in step(t, i, xs).items():
+            value = value.value if isinstance(value, Array) else jnp.asarray(value)
+            if value.dtype == jnp.bool_ and value.ndim >= 1 and value.shape[-1] >= PACK_MIN_LENGTH:
+                packed[key] = int(value.shape[-1])
+                value = jnp.packbits(value, axis=-1)
+            out[key] = value
+        return out
+
+    return packed_step
+
+
+def unpack_rows(packed: np.ndarray, length: int, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Boolean values packed eight to a byte along the last axis (`pack_booleans`), unpacked.
+
+    Written into ``out`` when given (same leading shape, last axis ``length``), else a new array.
+    Rows are unpacked a few at a time so that the temporary bytes stay in cache and the result
+    is the only large array written; a large result is split between threads (NumPy releases
+    the GIL while it unpacks and copies).
+    """
+    if out is None:
+        out = np.empty(packed.shape[:-1] + (length,), dtype=np.bool_)
+    rows = packed.shape[0]
+    if rows == 0:
+        return out
+    block = max(1, (1 << 21) // max(1, out[0].size))
+
+    def unpack(first: int, last: int):
+        for r in range(first, last, block):
+            e = min(last, r + block)
+            out[r:e] = np.unpackbits(packed[r:e], axis=-1, count=length).view(np.bool_)
+
+    workers = min(_UNPACK_THREADS, rows // block, out.nbytes // _UNPACK_THREAD_BYTES)
+    if workers < 2:
+        unpack(0, rows)
+        return out
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = [rows * k // workers for k in range(workers + 1)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done in [pool.submit(unpack, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
+            done.result()
+    return out
+
+
+class ChunkRecords:
+    """The monitored values of a run, gathered chunk by chunk without holding them twice.
+
+    Each chunk is copied into one array per monitor allocated at the first chunk (only the
+    recorded rows of monitors with an interval), so the memory is the result plus one chunk,
+    never the chunks plus their concatenation; a run of one chunk keeps that chunk's arrays as
+    they are.  Values recorded packed (``packed``: key -> unpacked length) are unpacked on the way;
+    those of ``events`` become `SpikeRecord` events.  ``spare`` arrays (shape, dtype str) ->
+    [arrays] may lend their memory.
+    """
+
+    def __init__(self, num_steps: int, every: Dict[str, int], packed: Optional[Dict[str, int]] = None,
+                 spare: Optional[Dict[Tuple[tuple, str], List[np.ndarray]]] = None, events: Sequence[str] = ()):
+        self.n = num_steps
+        self.every = every
+        self.packed = {} if packed is None else packed
+        self.spare = {} if spare is None else spare  # arrays whose memory may be reused
+        self.data: Dict[str, Any] = {}  # arrays, and SpikeRecords for event keys
+        self.events = set(events)  # keys recorded as (indices, times)
+        self.event_parts: Dict[str, List[Tuple[np.ndarray, np.ndarray]]] = {key: [] for key in self.events}
+
+    def _empty(self, shape: tuple, dtype) -> np.ndarray:
+        pool = self.spare.get((shape, np.dtype(dtype).str))
+        return pool.pop() if pool else np.empty(shape, dtype=dtype)
+
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray):
+        """Add the records ``out`` of steps ``[s, e)`` of the run, taken at times ``ts``."""
+        for key, value in out.items():
+            every = self.every.get(key, 1)
+            length = self.packed.get(key)
+            if key in self.events:
+                first = -(-s // every) * every - s  # the first recorded row of this chunk
+                self.event_parts[key].append(boolean_events(key, value[first::every], length, ts[first::every]))
+                continue
+            if s == 0 and e == self.n and length is None:
+                self.data[key] = value[::every] if every > 1 else value
+                continue
+            if key not in self.data:
+                rows = -(-self.n // every)
+                shape = tuple(value.shape[1:]) if length is None else tuple(value.shape[1:-1]) + (length,)
+                self.data[key] = self._empty((rows,) + shape, np.bool_ if length is not None else value.dtype)
+            first = -(-s // every) * every  # the first recorded step at or after s
+            if first < e:
+                dst = self.data[key][first // every:(e - 1) // every + 1]
+                src = value[first - s:e - s:every]
+                if length is None:
+                    dst[...] = src
+                else:
+                    unpack_rows(src, length, out=dst)
+        self.spare = {}  # every array is allocated at the first chunk: free the rest
+
+    def arrays(self) -> Dict[str, Any]:
+        """The records of the run: an array per monitor, a `SpikeRecord` per event monitor."""
+        for key, parts in self.event_parts.items():
+            if len(parts) == 1:
+                self.data[key] = SpikeRecord(*parts[0])
+            elif parts:
+                self.data[key] = SpikeRecord(np.concatenate([p[0] for p in parts]),
+                                             np.concatenate([p[1] for p in parts]))
+        return self.data
+
+
+def boolean_events(key: str, values: np.ndarray, length: Optional[int], ts: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """``(indices, times)`` of the True entries of the recorded rows ``values`` at times ``ts``.
+
+    ``values`` is ``(rows, n)`` booleans, or with ``length`` the same packed eight to a byte along
+    the last axis (`pack_booleans`); then only the nonzero bytes are unpacked, so finding the
+    spikes of a chunk reads its packed bytes once and allocates nothing of the dense size.
+    """
+    rows = values.shape[0]
+    if length is None:
+        if values.dtype != np.bool_:
+            raise MonitorError(f"Monitor {key!r}: only boolean quantities (spikes) can be recorded as events, "
+                               f"and {key!r} is {values.dtype}; remove it from the monitor's events.")
+        r, flat = np.nonzero(values.reshape(rows, -1))
+        return flat.astype(np.int32), ts[r]
+    packed = values.reshape(rows, -1, values.shape[-1])
+    r, k, b = np.nonzero(packed)
+    bits = np.unpackbits(packed[r, k, b][:, None], axis=1)  # (events' bytes, 8), first element = MSB
+    m, j = np.nonzero(bits)
+    indices = k[m].astype(np.int64) * length + b[m].astype(np.int64) * 8 + j
+    return indices.astype(np.int32), ts[r[m]]

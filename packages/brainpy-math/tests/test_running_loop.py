@@ -1,0 +1,73 @@
+"""brainpy.running.loop: the loop strategies and chunk records every runner is built on (issue 18, item 5)."""
+
+import numpy as np
+import pytest
+
+import brainpy.math as bm
+from brainpy.running.loop import (ChunkLoop, ChunkRecords, CompiledLoop, SteppedLoop, is_iterator,
+                                  pack_booleans)
+
+
+def _counter():
+    """A stateful step: x accumulates the input; records x and whether x crossed thresholds."""
+    x = bm.Variable(bm.zeros(20))
+
+    def step(t, i, xs):
+        x.value = x.value + xs["inp"] * (1 + bm.arange(20))
+        return {"x": x.value, "over": x.value > 10., "t": t}
+
+    return x, step
+
+
+def _run(loop_cls, jit, packed_out=None):
+    x, step = _counter()
+    packed = {} if packed_out is None else packed_out
+    loop = loop_cls(jit=jit)
+    make = (lambda p: pack_booleans(step, packed) if p else step)
+    ts = bm.arange(6).value * 0.5
+    idx = bm.arange(6).value
+    xs = {"inp": np.full(6, 0.75, np.float32)}
+    return loop.run(make, [x], ts, idx, xs, None, 1)
+
+
+@pytest.mark.parametrize("loop_cls, jit", [(CompiledLoop, True), (CompiledLoop, False), (SteppedLoop, True),
+                                           (SteppedLoop, False)])
+def test_every_strategy_records_the_same_steps(loop_cls, jit):
+    packed = {}
+    out = _run(loop_cls, jit, packed)
+    expected_x = np.cumsum(np.full((6, 1), 0.75), axis=0) * (1 + np.arange(20))
+    np.testing.assert_allclose(out["x"], expected_x, rtol=1e-6)
+    np.testing.assert_allclose(out["t"], np.arange(6) * 0.5)
+    records = ChunkRecords(6, {"x": 1, "over": 2, "t": 1}, packed)
+    records.add(0, 6, out, np.arange(6) * 0.5)
+    over = records.arrays()["over"]
+    # packed eight to a byte by the compiled loop, unpacked by the records; every second step kept
+    assert ("over" in packed) == (loop_cls is CompiledLoop)
+    np.testing.assert_array_equal(over, (expected_x > 10.)[::2])
+
+
+def test_records_of_several_chunks_and_events_match_one_chunk():
+    out = _run(CompiledLoop, True, packed := {})
+    ts = np.arange(6) * 0.5
+    whole = ChunkRecords(6, {}, packed)
+    whole.add(0, 6, out, ts)
+    parts = ChunkRecords(6, {}, packed, events=["over"])
+    for s, e in [(0, 2), (2, 5), (5, 6)]:
+        parts.add(s, e, {k: v[s:e] for k, v in out.items()}, ts[s:e])
+    dense, events = whole.arrays(), parts.arrays()
+    np.testing.assert_array_equal(events["x"], dense["x"])
+    rows, cols = np.nonzero(dense["over"])
+    np.testing.assert_array_equal(events["over"].indices, cols)
+    np.testing.assert_allclose(events["over"].times, ts[rows])
+
+
+def test_only_the_stepped_loop_takes_iterators_and_the_base_is_abstract():
+    assert SteppedLoop.accepts_iterators and not CompiledLoop.accepts_iterators
+    assert is_iterator(iter([1])) and not is_iterator(np.ones(2))
+    x, step = _counter()
+    values = iter([0.5, 1.0, 2.0])
+    out = SteppedLoop(jit=True).run(lambda p: step, [x], bm.arange(3).value * 1., bm.arange(3).value,
+                                    {"inp": values}, None, 1)
+    np.testing.assert_allclose(out["x"][:, 0], [0.5, 1.5, 3.5])
+    with pytest.raises(TypeError, match="abstract"):
+        ChunkLoop()
