@@ -245,9 +245,8 @@ class _GenericArrivalExpCOBA(dyn.ExpCOBA):
 
 def test_exp_coba_sparse_one_pass_decay_matches_the_integrator(spikes, monkeypatch):
     """Sparse exp_auto synapses decay g and add the spikes in one pass (pre2post_event_sum_into)."""
-    from brainpy.math.operators import pre_syn_post
     calls = []
-    original = pre_syn_post.pre2post_event_sum_into
+    original = bm.pre2post_event_sum_into
 
     def spy(*args, **kwargs):
         calls.append(1)
@@ -255,7 +254,7 @@ def test_exp_coba_sparse_one_pass_decay_matches_the_integrator(spikes, monkeypat
 
     V = np.array([-70., -65., -60., -55., -50.], dtype=np.float32)
     c = conn.FixedProb(0.5, seed=3)
-    monkeypatch.setattr("brainpy.dyn.synapses.abstract_models.pre2post_event_sum_into", spy)
+    monkeypatch.setattr(bm, "pre2post_event_sum_into", spy)
     _, fused = run_synapse(lambda pre, post: dyn.ExpCOBA(pre, post, c, g_max=0.6, tau=5., E=0.),
                            spikes, V, 60)
     assert calls
@@ -333,11 +332,10 @@ def test_the_lif_step_lowered_for_a_gpu_holds_no_cpu_only_kernel():
     import jax.numpy as jnp
     from jax import export
 
-    from brainpy.dyn.neurons.IF_models import _lif_step
     from brainpy.math.operators.backend import get_brainpylib
 
     def step(V, t_last, I):
-        return _lif_step(V, t_last, I, 0.5, 0.1, V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)[0]
+        return bm.lif_step(V, t_last, I, 0.5, 0.1, V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)[0]
 
     operands = [jax.ShapeDtypeStruct((8,), jnp.float32)] * 3
     lib = get_brainpylib()
@@ -357,7 +355,6 @@ def test_kernels_are_chosen_per_operator_from_brainpylibs_target_tables(monkeypa
     from jax import export
 
     import brainpy.math as bm
-    from brainpy.dyn.neurons.IF_models import _lif_step
     from brainpy.math.operators.backend import get_brainpylib
 
     lib = get_brainpylib()
@@ -374,7 +371,7 @@ def test_kernels_are_chosen_per_operator_from_brainpylibs_target_tables(monkeypa
 
     def step(V, t_last, spikes):
         g = bm.pre2post_event_sum(spikes, (indices, indptr), 3, 0.5).value
-        return _lif_step(V, t_last, g, 0.5, 0.1, V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)[0]
+        return bm.lif_step(V, t_last, g, 0.5, 0.1, V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)[0]
 
     operands = [jax.ShapeDtypeStruct((3,), jnp.float32)] * 2 + [jax.ShapeDtypeStruct((3,), jnp.bool_)]
     allowed = [export.DisabledSafetyCheck.custom_call(f"brainpylib_{t}") for t in cuda]

@@ -172,18 +172,17 @@ def test_jitconn_large_sparse_matrix_walks_only_active_rows():
 
 @pytest.mark.parametrize("hetero", [False, True])
 def test_event_sum_into_is_bit_identical_with_and_without_brainpylib(conn, hetero):
-    from brainpy.math.operators.pre_syn_post import pre2post_event_sum_into
     rng = np.random.RandomState(5)
     events = rng.rand(NUM_PRE) < 0.5
     values = rng.rand(conn["num_syn"]).astype(np.float32) + 0.5 if hetero else 0.8
     base = rng.rand(NUM_POST).astype(np.float32)
     pre2post = (conn["post_ids"], conn["indptr"])
     fast, pure = _both(lambda: jax.jit(
-        lambda e, b: pre2post_event_sum_into(e, pre2post, b, 0.75, values).value)(events, base))
+        lambda e, b: bm.pre2post_event_sum_into(e, pre2post, b, 0.75, values).value)(events, base))
     assert fast.dtype == pure.dtype == jnp.float32
     np.testing.assert_array_equal(np.asarray(fast), np.asarray(pure))
     expected = base * np.float32(0.75) + _np(bm.pre2post_event_sum(events, pre2post, NUM_POST, values))
     np.testing.assert_allclose(np.asarray(fast), expected, rtol=1e-6)
     from brainpy.errors import MathError
     with pytest.raises(MathError, match="'base' must be"):
-        pre2post_event_sum_into(events, pre2post, np.zeros(NUM_POST, np.int32), 0.5, values)
+        bm.pre2post_event_sum_into(events, pre2post, np.zeros(NUM_POST, np.int32), 0.5, values)

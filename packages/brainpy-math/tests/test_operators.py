@@ -510,3 +510,32 @@ def test_prob_conn_gradients_follow_the_implied_matrix():
     want = jax.grad(ref, (0, 1, 2))(x, 0.5, 2.)
     for g, w in zip(got, want):
         np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_lif_step_matches_the_numpy_formula(dtype):
+    """`bm.lif_step` (brainpylib's kernel for float32/64, JAX otherwise) is the closed-form LIF step."""
+    rng = np.random.default_rng(3)
+    V = (-65. + 20. * rng.random(50)).astype(dtype)
+    t_last = np.where(rng.random(50) < 0.2, 0.9, -1e4).astype(dtype)
+    I = (30. * rng.random(50)).astype(dtype)
+    t, coef = dtype(1.0), dtype(0.1)
+    V2, spike, t2, refr, cleared = bm.lif_step(V, t_last, I, t, coef, V_rest=-60., V_reset=-62., V_th=-50.,
+                                                R=1., tau_ref=0.5)
+    ref = (t - t_last) <= dtype(0.5)
+    held = np.where(ref, V, V + coef * ((dtype(-60.) - V) + dtype(1.) * I))
+    fired = held >= dtype(-50.)
+    tol = 1e-6 if dtype == np.float32 else 2e-3
+    np.testing.assert_allclose(np.asarray(V2, np.float64), np.where(fired, -62., held), rtol=tol, atol=tol)
+    np.testing.assert_array_equal(np.asarray(spike), fired)
+    np.testing.assert_array_equal(np.asarray(t2), np.where(fired, t, t_last))
+    np.testing.assert_array_equal(np.asarray(refr), ref | fired)
+    assert not np.asarray(cleared).any() and np.asarray(V2).dtype == dtype
+
+
+def test_event_sum_into_takes_any_floating_base():
+    indices, indptr = np.array([0, 1, 1], np.int32), np.array([0, 2, 3], np.int32)
+    for dtype in (np.float32, np.float16):
+        out = bm.pre2post_event_sum_into(np.array([True, True]), (indices, indptr), np.ones(2, dtype), 0.5, 2.)
+        assert out.dtype == dtype
+        np.testing.assert_allclose(np.asarray(out, np.float64), [2.5, 4.5])

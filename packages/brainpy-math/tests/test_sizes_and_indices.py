@@ -261,8 +261,7 @@ def test_with_x64_int64_ids_beyond_int32_are_exact_and_out_of_range_ones_skipped
 
 
 def test_negative_ids_are_skipped_by_the_in_place_event_sum(backend):
-    from brainpy.math.operators.pre_syn_post import pre2post_event_sum_into
-    out = pre2post_event_sum_into(np.array([True]), (np.array([0, -1]), np.array([0, 2])),
+    out = bm.pre2post_event_sum_into(np.array([True]), (np.array([0, -1]), np.array([0, 2])),
                                   jnp.zeros(3), 1.)
     np.testing.assert_array_equal(np.asarray(out), [1., 0., 0.])  # -1 is not the last neuron
 

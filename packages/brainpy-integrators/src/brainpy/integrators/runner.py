@@ -194,13 +194,17 @@ class IntegratorRunner(BrainPyObject):
         ts = self.t + jnp.arange(n) * self.dt
         tg, names, dt = self.target, self.target.variables, self.dt
 
+        # the step refers to what it uses, not to the runner: a compiled program (brainpy.math.jit)
+        # lives in a reference cycle of its own, which would keep a referenced runner alive
+        variables, args, monitors, fun_monitors = self.variables, self.args, self.monitors, self.fun_monitors
+
         def body(t, dyn):
-            new = tg(*[self.variables[v].value for v in names], t, **self.args, **dyn, dt=dt)
+            new = tg(*[variables[v].value for v in names], t, **args, **dyn, dt=dt)
             new = new if isinstance(new, tuple) else (new,)
             for v, x in zip(names, new[: len(names)]):
-                self.variables[v].value = unwrap(x)
-            out = {m: self.variables[m].value for m in self.monitors}
-            for key, fun in self.fun_monitors.items():
+                variables[v].value = unwrap(x)
+            out = {m: variables[m].value for m in monitors}
+            for key, fun in fun_monitors.items():
                 out[key] = unwrap(fun(t, dt))
             return out
 

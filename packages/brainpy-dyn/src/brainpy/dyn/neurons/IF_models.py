@@ -10,7 +10,7 @@ import brainpy.math as bm
 from brainpy.dyn.base import NeuGroup, check_time_constants
 from brainpy.initialize import init_param
 from brainpy.initialize.regular_inits import ZeroInit
-from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch
+from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
 
 __all__ = ["LIF"]
 
@@ -58,7 +58,7 @@ class LIF(NeuGroup):
       >>> _ = runner.run(100.)
     """
 
-    # The closed-form step (`_lif_step`, brainpylib's kernel) solves this class's `derivative`; a
+    # The closed-form step (`brainpy.math.lif_step`, brainpylib's kernel) solves this class's `derivative`; a
     # subclass that defines its own loses it when created, unless it declares it again.
     has_closed_form_step: bool = True
 
@@ -100,7 +100,7 @@ class LIF(NeuGroup):
         return (-V + self.V_rest + self.R * I_ext) / self.tau
 
     def _closed_form_params(self):
-        """The parameters as Python floats when the step has the closed form of `_lif_step`.
+        """The parameters as Python floats when the step has the closed form of `brainpy.math.lif_step`.
 
         That is the case for ``method='exp_auto'`` (exact for the linear equation), the equation
         of this class (`derivative` not overridden) and scalar parameters; otherwise ``None``.
@@ -123,7 +123,7 @@ class LIF(NeuGroup):
                 coef = -jnp.expm1(-dt / tau)
             else:
                 coef = -np.expm1(-float(dt) / tau)
-            V, spike, t_last, refractory, cleared = _lif_step(
+            V, spike, t_last, refractory, cleared = bm.lif_step(
                 self.V.value, self.t_last_spike.value, self.input.value, t, coef,
                 V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R, tau_ref=tau_ref)
             self.V.value = V
@@ -151,35 +151,3 @@ class LIF(NeuGroup):
         self.spike.value = jnp.zeros(shape, dtype=bool)
         self.refractory.value = jnp.zeros(shape, dtype=bool)
         self.t_last_spike.value = jnp.full(shape, -1e7, dtype=bm.dftype())
-
-
-def _lif_step(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
-    """One closed-form step of `LIF` (``coef = 1 - exp(-dt / tau)``).
-
-    Computed by brainpylib's fused kernel when it is installed (every output in one pass instead
-    of one XLA loop per output, each recomputing the step), otherwise by the same formula in JAX;
-    compiled (as in a runner's loop), both give bit-identical results.  Returns
-    ``(V, spike, t_last, refractory, zeros_like(I))`` (the cleared input).
-    """
-    dtype = jnp.result_type(V)
-    t = jnp.asarray(t, dtype)
-    coef = jnp.asarray(coef, dtype)
-
-    def pure(V, t_last, I, t, coef):
-        refractory = (t - t_last) <= jnp.asarray(tau_ref, dtype)
-        integrated = V + coef * ((jnp.asarray(V_rest, dtype) - V) + jnp.asarray(R, dtype) * I)
-        held = jnp.where(refractory, V, integrated)
-        spike = held >= jnp.asarray(V_th, dtype)
-        new_t_last = jnp.where(spike, t, t_last)
-        new_V = jnp.where(spike, jnp.asarray(V_reset, dtype), held)
-        return new_V, spike, new_t_last, jnp.logical_or(refractory, spike), jnp.zeros_like(I)
-
-    kernel = brainpylib_kernel("lif_update")
-    if kernel is None:
-        return pure(V, t_last, I, t, coef)
-
-    def fast(V, t_last, I, t, coef):
-        return tuple(kernel(V, t_last, I, t, coef, V_rest=V_rest, V_reset=V_reset, V_th=V_th, R=R,
-                            tau_ref=tau_ref, clear_input=True))
-
-    return dispatch("lif_update", fast, pure, V, t_last, I.astype(dtype), t, coef)

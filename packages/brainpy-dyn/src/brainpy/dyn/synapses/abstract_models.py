@@ -13,7 +13,6 @@ from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
-from brainpy.math.operators.pre_syn_post import pre2post_event_sum_into
 
 __all__ = ["ExpCUBA", "ExpCOBA"]
 
@@ -131,7 +130,7 @@ class _ExpSynapse(_ExpConductance):
                 and not isinstance(dt, jax.core.Tracer) and not isinstance(self.tau, (bm.Array, jax.Array))
                 and np.ndim(self.tau) == 0 and jnp.result_type(self.g.value) in KERNEL_FLOAT_TYPES):
             decay = float(np.exp(-float(dt) / float(self.tau)))
-            return bm.as_jax(pre2post_event_sum_into(jnp.ravel(spike), self.pre2post, self.g.value,
+            return bm.as_jax(bm.pre2post_event_sum_into(jnp.ravel(spike), self.pre2post, self.g.value,
                                                      decay, bm.as_jax(self.g_max)))
         return super()._decay_and_arrival(spike, t, dt)
 

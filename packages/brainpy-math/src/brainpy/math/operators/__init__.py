@@ -5,7 +5,7 @@ The operators are implemented in pure JAX; when the optional ``brainpylib`` pack
 ``print(bm.operator_backend())`` says which is used and why.
 """
 
-from brainpy.math.operators import backend, jitconn, pre_syn_post, segment
+from brainpy.math.operators import backend, jitconn, neurons, pre_syn_post, segment
 from brainpy.math.operators import register_op as _register_op_module
 from brainpy.math.operators import sparse_matmul as _sparse_matmul_module
 
@@ -15,8 +15,9 @@ from brainpy.math.operators.pre_syn_post import *  # noqa: F401,F403,E402
 from brainpy.math.operators.segment import *  # noqa: F401,F403,E402
 from brainpy.math.operators.sparse_matmul import *  # noqa: F401,F403,E402
 from brainpy.math.operators.jitconn import *  # noqa: F401,F403,E402
+from brainpy.math.operators.neurons import *  # noqa: F401,F403,E402
 from brainpy.math.operators.register_op import *  # noqa: F401,F403,E402
 from brainpy.math.operators.backend import OperatorBackend, operator_backend  # noqa: E402
 
 __all__ = (pre_syn_post.__all__ + segment.__all__ + _sparse_matmul_module.__all__
-           + jitconn.__all__ + _register_op_module.__all__ + ["operator_backend", "OperatorBackend"])
+           + jitconn.__all__ + neurons.__all__ + _register_op_module.__all__ + ["operator_backend", "OperatorBackend"])

@@ -24,6 +24,7 @@ from brainpy.math.operators.utils import (as_inexact, check_length, check_values
                                           wrap)
 
 __all__ = [
+    "pre2post_event_sum_into",
     "pre2post_sum",
     "pre2post_prod",
     "pre2post_max",
@@ -375,16 +376,34 @@ def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
     vector over the post-synaptic neurons) is scaled by the concrete number ``scale``, then the
     weights of the spiking neurons' synapses are added one after another in synapse order.
     With brainpylib it is one kernel that updates ``base``'s buffer in place; without, the same
-    additions in the same order (a scatter-add), so both give bit-identical results.  Not part
-    of the documented ``brainpy.math`` namespace: the synapse models use it.
+    additions in the same order (a scatter-add), so both give bit-identical results.  The
+    synapse models (`brainpy.dyn.ExpCOBA`, ...) use it for their exact decay.
+
+    Args:
+      events: the pre-synaptic spikes (booleans, or numbers: non-zero = spike).
+      pre2post: the connection ``(indices, indptr)`` (CSR over the pre-synaptic neurons).
+      base: the floating vector over the post-synaptic neurons, scaled then added to.
+      scale: the factor of ``base`` (a concrete number, e.g. ``exp(-dt / tau)``).
+      values: the synaptic weights: a scalar or one per synapse.
 
     Returns:
       An `Array` with the shape and dtype of ``base``.
+
+    Raises:
+      MathError: ``base`` is not a floating vector, ``scale`` is traced, or the connection is
+        malformed.
+
+    Examples:
+      >>> import numpy as np
+      >>> import brainpy.math as bm
+      >>> indices, indptr = np.array([0, 1, 1]), np.array([0, 2, 3])
+      >>> bm.pre2post_event_sum_into(np.array([True, True]), (indices, indptr), bm.ones(2), 0.5, 2.)
+      Array(value=[2.5, 4.5], dtype=float32)
     """
     fn = "pre2post_event_sum_into"
     base = to_jax(base, fn, "base")
-    if base.ndim != 1 or base.dtype not in KERNEL_FLOAT_TYPES:
-        raise MathError(f"{fn}(): 'base' must be a float32 or float64 vector, got a {base.dtype} "
+    if base.ndim != 1 or not jnp.issubdtype(base.dtype, jnp.floating):
+        raise MathError(f"{fn}(): 'base' must be a floating vector, got a {base.dtype} "
                         f"array of shape {base.shape}.")
     if isinstance(scale, jax.core.Tracer):
         raise MathError(f"{fn}(): 'scale' must be a concrete number, got a traced value.")
@@ -392,7 +411,8 @@ def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
     events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, base.shape[0],
                                                                 values)
     values = values.astype(base.dtype)
-    kernel = brainpylib_kernel(fn)
+    # the kernel computes in float32/float64; other floating dtypes (float16, ...) use pure JAX
+    kernel = brainpylib_kernel(fn) if base.dtype in KERNEL_FLOAT_TYPES else None
 
     def pure(events, indices, indptr, values, base):
         start = base * jnp.asarray(scale, base.dtype)
