@@ -265,3 +265,36 @@ def test_updating_a_plain_array_made_outside_raises_math_error():
     f = bm.jit(lambda x: threaded.__setitem__(0, x), dyn_vars=threaded)
     f(5.)
     np.testing.assert_allclose(np.asarray(threaded.value), [5., 0.])
+
+
+def test_a_dropped_jitted_function_frees_what_it_refers_to_without_the_cyclic_gc():
+    """`bm.jit` keeps no reference cycle: once the jitted function is dropped, the objects its
+    function refers to (a model, a runner, large arrays) are freed at once, not at the next
+    cyclic garbage collection."""
+    import gc
+    import weakref
+
+    class Big:
+        pass
+
+    big = Big()
+    alive = weakref.ref(big)
+    v = bm.Variable(bm.zeros(3))
+
+    def make(obj):
+        def f(x):
+            assert obj is not None
+            v.value = v.value + x
+            return v.value
+        return f
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        jitted = bm.jit(make(big))
+        np.testing.assert_allclose(np.asarray(jitted(1.)), [1., 1., 1.])
+        del jitted, big
+        assert alive() is None
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -294,6 +294,11 @@ class _JitTransform:
 
     def _build(self):
         variables = list(self.variables)
+        fun = self.fun
+        # The compiled function is held by this object: a strong reference back to it would make a
+        # reference cycle, and everything the function refers to would wait for the cyclic garbage
+        # collector.  It is only traced from __call__, while the object is alive.
+        owner = weakref.ref(self)
 
         def pure(static, var_values, *args, **kwargs):
             static_pos, static_kw = static
@@ -301,9 +306,10 @@ class _JitTransform:
             for i, v in static_pos:
                 args[i] = v
             kwargs.update(static_kw)
-            result = run_stateful(self.fun, variables, var_values, args, kwargs)
-            if result.unknown and self._discover:
-                raise _NewVariables(self, result.unknown)
+            result = run_stateful(fun, variables, var_values, args, kwargs)
+            transform = owner()
+            if result.unknown and transform is not None and transform._discover:
+                raise _NewVariables(transform, result.unknown)
             # Variables that were only read give no output: nothing is copied back for them.
             new = [None if nv is iv else nv for nv, iv in zip(result.new_values, var_values)]
             return result.out, new
