@@ -10,10 +10,9 @@ Checks, which do not depend on which rows have an event:
 * the row pointer must run from 0 to ``len(indices)`` without decreasing.  A concrete one (a
   NumPy array, or a JAX array outside ``jit``: the usual connection, a constant of the compiled
   program) is checked with NumPy when the call is traced and raises ValueError; the kernels then
-  skip their own pass over it.  A traced one is checked by the CPU kernel at every call (a
-  vectorized pass, about 0.14 ns per row), whose error is raised when the computation runs.
-  The CUDA kernels do not read device memory on the host: a traced malformed row pointer is
-  not reported there, its out-of-range entries are skipped.
+  skip their own pass over it.  A traced one is checked by the kernel at every call, whose error
+  is raised when the computation runs: on the CPU a vectorized pass (about 0.14 ns per row), on
+  CUDA a check kernel whose flag is read back (the call then waits for the device).
 * indices are computed with JAX's index dtype (int32, int64 with 64-bit mode on).  A concrete
   int64/uint64/uint32 index that this dtype cannot hold raises ValueError instead of being
   truncated onto another neuron; a traced one already has a dtype JAX holds.
