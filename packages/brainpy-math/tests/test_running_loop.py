@@ -71,3 +71,33 @@ def test_only_the_stepped_loop_takes_iterators_and_the_base_is_abstract():
     np.testing.assert_allclose(out["x"][:, 0], [0.5, 1.5, 3.5])
     with pytest.raises(TypeError, match="abstract"):
         ChunkLoop()
+
+
+def test_run_chunks_feeds_the_sink_then_the_hook_chunk_by_chunk():
+    """`run_chunks` runs the chunks in order; each chunk's records reach the sink before the hook
+    (a checkpoint taken there covers them), and the records equal a run in one chunk."""
+    from brainpy.running.loop import run_chunks
+
+    events = []
+
+    class Sink(ChunkRecords):
+        def add(self, s, e, out, ts, steps=None):
+            events.append(("add", s, e, list(steps)))
+            super().add(s, e, out, ts, steps)
+
+    def run(chunk):
+        x, step = _counter()
+        packed = {}
+        sink = Sink(7, {}, packed)
+        run_chunks(CompiledLoop(), lambda p: pack_booleans(step, packed) if p else step, [x],
+                   ts_host=np.arange(7) * 0.5, steps=10 + np.arange(7), chunk=chunk,
+                   xs={"inp": np.full(7, 0.75, np.float32)}, sink=sink, float_dtype=np.float32,
+                   after_chunk=lambda count: events.append(("hook", count)))
+        return sink.arrays()
+
+    chunked = run(3)
+    assert events == [("add", 0, 3, [10, 11, 12]), ("hook", 3), ("add", 3, 6, [13, 14, 15]), ("hook", 3),
+                      ("add", 6, 7, [16]), ("hook", 1)]
+    whole = run(7)
+    for key in ("x", "over", "t"):
+        np.testing.assert_array_equal(chunked[key], whole[key])

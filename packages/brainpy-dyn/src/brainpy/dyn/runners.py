@@ -26,7 +26,7 @@ from brainpy.errors import MonitorError, RunningError
 from brainpy.math.ndarray import Array, Variable
 from brainpy.running import HDF5Monitor, Runner, SharedArgs, SpikeRecord, call_with_shared
 from brainpy.running.loop import (PACK_MIN_LENGTH, ChunkLoop, ChunkRecords, CompiledLoop, SteppedLoop,
-                                  is_iterator, pack_booleans, unpack_rows)
+                                  StreamSink, is_iterator, pack_booleans, run_chunks)
 from brainpy.running.progress import ProgressBar
 from brainpy.running.runner import shared_arg_style
 
@@ -330,12 +330,11 @@ class DSRunner(Runner):
         step = self._step_function()
         return pack_booleans(step, self._packed_lengths) if packed else step
 
-    def _run_chunk(self, ts, idx, iter_values, progress: Optional[ProgressBar], every: int) -> Dict[str, Any]:
-        """Run one chunk with the runner's `loop_strategy`; with a ``progress`` bar, report to it
-        every ``every`` steps."""
-        if self._loop.jit != self.jit:  # ``jit`` changed since: new programs
+    def _current_loop(self) -> ChunkLoop:
+        """The runner's `loop_strategy` instance (new programs when ``jit`` changed since)."""
+        if self._loop.jit != self.jit:
             self._loop = self.loop_strategy(jit=self.jit)
-        return self._loop.run(self._make_step, self.dyn_vars, ts, idx, iter_values, progress, every)
+        return self._loop
 
     # ----- running -----
     def _num_steps(self, duration) -> int:
@@ -401,44 +400,41 @@ class DSRunner(Runner):
             # (arrays a user kept a reference to stay valid and untouched)
             spare = self._spare_arrays()
             self.mon.reset()
-        records = ChunkRecords(n, {key: self._every(interval) for key, _, _, interval in self._mon_vars},
-                                  self._packed_lengths, spare, events=() if streaming else self.mon.events)
-        del spare  # what the first chunk does not reuse is freed then
+        intervals = {key: interval for key, _, _, interval in self._mon_vars}
         run_start = self._i
+        records: Optional[ChunkRecords] = None  # the records kept in memory, unless streamed
+        sink: Union[StreamSink, ChunkRecords]
+        if streaming:
+            sink = StreamSink(self.mon, self._packed_lengths, intervals, float_dtype, run_start, self.dt)
+        else:
+            sink = records = ChunkRecords(n, {key: self._every(interval) for key, interval in intervals.items()},
+                                          self._packed_lengths, spare, events=self.mon.events)
+        del spare  # what the first chunk does not reuse is freed then
         if self._sharding is not None:
             self._sharding.place()
         bar = self._progress_bar(n)
         every = bar.interval(n) if bar is not None else 1
+
+        def after_chunk(count):
+            self._i += count
+            if checkpoint is not None:
+                self.save_checkpoint(checkpoint)
+
         old_dt = bm.get_dt()
         bm.set_dt(self.dt)
         completed = False
         try:
-            for s in range(0, n, chunk):
-                e = min(n, s + chunk)
-                ts = jnp.asarray(ts_host[s:e], dtype=float_dtype)
-                idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
-                it = {k: (v if is_iterator(v) else v[s:e]) for k, v in iter_data.items()}
-                out = self._run_chunk(ts, idx, it, bar, every)
-                self._i += e - s
-                if streaming:
-                    out = {key: unpack_rows(value, self._packed_lengths[key]) if key in self._packed_lengths
-                           else value for key, value in out.items()}
-                    if s == 0:
-                        self._open_stream(out, float_dtype)
-                    self.mon.append_chunk(np.asarray(ts_host[s:e], dtype=float_dtype), steps[s:e], out,
-                                          run_start, self.dt)
-                else:
-                    records.add(s, e, out, ts_host[s:e].astype(float_dtype))
-                if checkpoint is not None:
-                    self.save_checkpoint(checkpoint)
+            run_chunks(self._current_loop(), self._make_step, self.dyn_vars, ts_host=ts_host, steps=steps,
+                       chunk=chunk, xs=iter_data, sink=sink, float_dtype=float_dtype, progress=bar, every=every,
+                       after_chunk=after_chunk)
             completed = True
         finally:
             bm.set_dt(old_dt)
-            if streaming:
-                self.mon.close_run()
+            if isinstance(sink, StreamSink):
+                sink.close()
             if bar is not None:
                 bar.close(complete=completed)
-        if not streaming:
+        if records is not None:
             self._store_monitors(np.asarray(ts_host, dtype=float_dtype), records.arrays())
         return time.time() - start
 
@@ -469,12 +465,6 @@ class DSRunner(Runner):
                 spare.setdefault((value.shape, value.dtype.str), []).append(value)
             del value
         return spare
-
-    def _open_stream(self, out, float_dtype):
-        intervals = {key: interval for key, _, _, interval in self._mon_vars}
-        quantities = {key: (int(np.prod(value.shape[1:])), value.dtype, intervals.get(key))
-                      for key, value in out.items()}
-        self.mon.open_run(quantities, float_dtype)
 
     # ----- scale-out -----
     def save_checkpoint(self, filename) -> str:

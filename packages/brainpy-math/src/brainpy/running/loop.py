@@ -10,7 +10,10 @@ cuts its run into chunks of steps; this module does the rest:
   (compiled) call per step in Python, for debugging, and accepts Python iterators as inputs;
 * `pack_booleans` makes a step record its wide boolean values (spikes) packed eight to a byte,
   `ChunkRecords` gathers the chunks into one array per monitor (unpacking them with
-  `unpack_rows`) or into spike events (`boolean_events`), holding the result and one chunk only.
+  `unpack_rows`) or into spike events (`boolean_events`), holding the result and one chunk only;
+  `StreamSink` hands each chunk to an `HDF5Monitor` instead;
+* `run_chunks` drives a run: the chunks one after the other through the strategy, each chunk's
+  records into its sink, and a hook after every chunk (a checkpoint).
 """
 
 import abc
@@ -26,8 +29,8 @@ from brainpy.math.ndarray import Array
 from brainpy.running.monitor import SpikeRecord
 from brainpy.running.progress import ProgressBar, eager_progress, progress_for_loop
 
-__all__ = ["ChunkLoop", "CompiledLoop", "SteppedLoop", "pack_booleans", "unpack_rows", "ChunkRecords",
-           "boolean_events", "is_iterator", "PACK_MIN_LENGTH"]
+__all__ = ["ChunkLoop", "CompiledLoop", "SteppedLoop", "run_chunks", "pack_booleans", "unpack_rows",
+           "ChunkRecords", "StreamSink", "boolean_events", "is_iterator", "PACK_MIN_LENGTH"]
 
 # boolean monitored values with at least this many elements on their last axis are recorded
 # packed eight to a byte inside the compiled loop and unpacked after it
@@ -243,8 +246,9 @@ class ChunkRecords:
         pool = self.spare.get((shape, np.dtype(dtype).str))
         return pool.pop() if pool else np.empty(shape, dtype=dtype)
 
-    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray):
-        """Add the records ``out`` of steps ``[s, e)`` of the run, taken at times ``ts``."""
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray, steps: Optional[np.ndarray] = None):
+        """Add the records ``out`` of steps ``[s, e)`` of the run, taken at times ``ts`` (the step
+        indices ``steps`` are not needed here)."""
         for key, value in out.items():
             every = self.every.get(key, 1)
             length = self.packed.get(key)
@@ -278,6 +282,61 @@ class ChunkRecords:
                 self.data[key] = SpikeRecord(np.concatenate([p[0] for p in parts]),
                                              np.concatenate([p[1] for p in parts]))
         return self.data
+
+
+class StreamSink:
+    """The records of a run streamed to an `HDF5Monitor` chunk by chunk, unpacked; the monitor's run
+    is opened at the first chunk (with each quantity's size, dtype and interval) and closed by
+    `close`, also when the run fails.
+
+    Args:
+      monitor: the `HDF5Monitor`.
+      packed: key -> unpacked length of the values recorded packed (filled when the step is traced).
+      intervals: key -> the recording interval of that quantity (None: every step).
+      float_dtype: the dtype of the times.
+      run_start: the index of the run's first step; dt: the time step.
+    """
+
+    def __init__(self, monitor, packed: Dict[str, int], intervals: Dict[str, Any], float_dtype, run_start: int,
+                 dt: float):
+        self.monitor, self.packed, self.intervals = monitor, packed, intervals
+        self.float_dtype, self.run_start, self.dt = float_dtype, run_start, dt
+        self._opened = False
+
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray, steps: np.ndarray):
+        out = {key: unpack_rows(value, self.packed[key]) if key in self.packed else value
+               for key, value in out.items()}
+        if not self._opened:
+            quantities = {key: (int(np.prod(value.shape[1:])), value.dtype, self.intervals.get(key))
+                          for key, value in out.items()}
+            self.monitor.open_run(quantities, self.float_dtype)
+            self._opened = True
+        self.monitor.append_chunk(np.asarray(ts, dtype=self.float_dtype), steps, out, self.run_start, self.dt)
+
+    def close(self):
+        self.monitor.close_run()
+
+
+def run_chunks(loop: ChunkLoop, make_step: StepFactory, dyn_vars, *, ts_host: np.ndarray, steps: np.ndarray,
+               chunk: int, xs: Dict[str, Any], sink, float_dtype, progress: Optional[ProgressBar] = None,
+               every: int = 1, after_chunk: Optional[Callable[[int], None]] = None):
+    """Run the steps at times ``ts_host`` (indices ``steps``) in chunks of ``chunk`` steps.
+
+    Each chunk runs through ``loop`` with its slice of the per-step inputs ``xs`` (iterators are
+    passed whole), its records go to ``sink`` (`ChunkRecords` or `StreamSink`:
+    ``sink.add(s, e, out, ts, steps)``), then ``after_chunk(number of steps)`` is called (the
+    runner advances its clock and saves a checkpoint there, which then holds the chunk's records).
+    """
+    n = len(ts_host)
+    for s in range(0, n, chunk):
+        e = min(n, s + chunk)
+        ts = jnp.asarray(ts_host[s:e], dtype=float_dtype)
+        idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
+        part = {k: (v if is_iterator(v) else v[s:e]) for k, v in xs.items()}
+        out = loop.run(make_step, dyn_vars, ts, idx, part, progress, every)
+        sink.add(s, e, out, ts_host[s:e].astype(float_dtype), steps[s:e])
+        if after_chunk is not None:  # after the sink: a checkpoint then covers the stream's chunk too
+            after_chunk(e - s)
 
 
 def boolean_events(key: str, values: np.ndarray, length: Optional[int], ts: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
