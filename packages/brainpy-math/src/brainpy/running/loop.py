@@ -87,10 +87,17 @@ class ChunkLoop(abc.ABC):
 class CompiledLoop(ChunkLoop):
     """A chunk is one compiled XLA loop (`brainpy.math.for_loop`); reporting progress, a second
     program reports to the bar every ``every`` steps from inside the loop.  The step records
-    packed booleans.  With ``jit=False`` the loop runs eagerly, step by step."""
+    packed booleans.  With ``jit=False`` the loop runs eagerly, step by step.
 
-    def __init__(self, jit: bool = True):
+    Args:
+      jit: compile the chunk, or run it eagerly.
+      to_host: return the records as NumPy arrays (a dict of them); otherwise as the device
+        values the step returned (any pytree), once they are ready.
+    """
+
+    def __init__(self, jit: bool = True, to_host: bool = True):
         super().__init__(jit)
+        self.to_host = bool(to_host)
         self._program: Optional[Callable] = None
         self._program_progress: Optional[Callable] = None
 
@@ -127,7 +134,7 @@ class CompiledLoop(ChunkLoop):
                                              compiler_options=loop_compiler_options())
             progress.segment(int(ts.shape[0]), every)
             out = self._program_progress(ts, idx, xs, np.int32(every))
-        out = _host(out)
+        out = _host(out) if self.to_host else jax.block_until_ready(out)
         if progress is not None:
             progress.advance(int(ts.shape[0]))
         return out

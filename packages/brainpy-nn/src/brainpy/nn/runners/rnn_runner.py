@@ -1,16 +1,16 @@
 """`RNNRunner`: run a node or network over time series, compiled into one XLA loop."""
 
-from typing import Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 import brainpy.math as bm
 from brainpy.math.ndarray import unwrap
 from brainpy.nn.base import Network, Node
 from brainpy.running import Monitor
-from brainpy.running.progress import ProgressBar, block_until_done, eager_progress, progress_for_loop
+from brainpy.running.loop import CompiledLoop
+from brainpy.running.progress import ProgressBar
 from brainpy.tools.checking import serialize_kwargs
 from brainpy.errors import BrainPyTypeError, RunningError
 
@@ -69,7 +69,8 @@ class RNNRunner:
         self.monitors = tuple(monitors or ())
         self.progress_bar = bool(progress_bar)
         self.mon = Monitor(list(self.monitors))  # the records type of every runner (brainpy.running)
-        self._compiled = {}
+        self._loops: Dict[Any, CompiledLoop] = {}  # one per configuration (brainpy.running.loop)
+        self._compiled: Dict[Any, Any] = {}  # other compiled functions (the trainers' steps)
         self._progress = ProgressBar()
 
     def __repr__(self):
@@ -124,27 +125,28 @@ class RNNRunner:
 
     # ----- the compiled loop -----
     def _loop(self, key, body, operands, num_step, jit, progress_bar, desc=None):
-        """Run ``body`` over the time-major ``operands`` (`bm.for_loop`), compiled once per ``key``.
+        """Run ``body`` over the time-major ``operands`` with the runners' loop core
+        (`brainpy.running.loop.CompiledLoop`, device results), compiled once per ``key``.
 
-        With ``progress_bar``, a new bar of ``num_step`` steps is shown and the loop is
-        `progress_for_loop` (a program of its own, so that runs without a bar contain no callback);
-        the bar is closed when the results are ready.
+        With ``progress_bar``, a new bar of ``num_step`` steps is shown and the loop is the core's
+        progress-reporting program (a program of its own, so that runs without a bar contain no
+        callback); the bar is closed when the results are ready.
         """
+        loop = self._loops.get((key, jit))
+        if loop is None:
+            loop = self._loops[(key, jit)] = CompiledLoop(jit=jit, to_host=False)
+        steps = jnp.arange(num_step, dtype=jnp.int32)  # the core's (t, i) arguments, unused here
+
+        def make_step(packed):
+            return lambda t, i, ops: body(*ops)
+
         if not progress_bar:
-            if not jit:
-                return bm.for_loop(body, operands, jit=False)
-            return self._compiled_run(key, lambda ops: bm.for_loop(body, ops), True)(operands)
+            return loop.run(make_step, None, steps, steps, operands, None, 1)
         progress = self._progress
         every = progress.open(num_step, desc=desc).interval(num_step)
         completed = False
         try:
-            if jit:
-                fun = self._compiled_run(key + ("progress",),
-                                         lambda ops, every: progress_for_loop(body, ops, progress, every), True)
-                progress.segment(num_step, every)
-                out = block_until_done(fun(operands, np.int32(every)))
-            else:
-                out = bm.for_loop(eager_progress(body, progress), operands, jit=False)
+            out = loop.run(make_step, None, steps, steps, operands, progress, every)
             completed = True
             return out
         finally:
