@@ -24,7 +24,7 @@
 #include "cpu/events.h"
 #include "cpu/parallel.h"
 #include "cpu/targets.inc"
-#include "csr_checks.h"
+#include "arg_checks.h"
 #include "ffi_common.h"
 #include "targets.h"
 

@@ -13,6 +13,7 @@
 
 #include "cpu/targets.inc"
 #include "ffi_common.h"
+#include "arg_checks.h"
 #include "jitconn_rng.h"
 #include "targets.h"
 
@@ -87,38 +88,15 @@ template <bool Event>
 ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
                            ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
                            int64_t num_cols, int64_t transpose) {
-  Batch batch;
-  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
-  for (const ffi::AnyBuffer *buf : {&x, &params, &table, &seed}) {
-    if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
+  brainpylib::JitconnCall call;
+  if (ffi::Error e = brainpylib::check_jitconn(name, Event, x, params, table, seed, out, kind, num_rows, num_cols,
+                                               transpose, &call);
+      e.failure()) {
+    return e;
   }
-  const ffi::DataType vt = params.element_type();
-  if (!brainpylib::is_value_type(vt) || out->element_type() != vt) {
-    return invalid(name, "weight parameters and result must be float32 or float64 of one dtype");
-  }
-  if (table.element_type() != ffi::DataType::U32 || seed.element_type() != ffi::DataType::U32) {
-    return invalid(name, "the skip table and the seed must be uint32");
-  }
-  if (Event ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
-    return invalid(name, Event ? "unsupported event dtype" : "vector dtype differs from the weights'");
-  }
-  if (kind < brainpylib::kHomo || kind > brainpylib::kNormal) return invalid(name, "unknown weight kind");
-  const int64_t want_params = kind == brainpylib::kHomo ? 1 : 2;
-  if (brainpylib::vector_length(params.dimensions()) != want_params) {
-    return invalid(name, "wrong number of weight parameters");
-  }
-  if (brainpylib::vector_length(seed.dimensions()) != 1) return invalid(name, "the seed must have one element");
-  const int64_t table_size = brainpylib::vector_length(table.dimensions());
-  if (table_size < brainpylib::kGuideSize + 1) return invalid(name, "malformed skip table");
-  const int64_t num_x = brainpylib::vector_length(x.dimensions());
-  const int64_t num_out = brainpylib::vector_length(out->dimensions());
-  if (num_x != (transpose ? num_rows : num_cols) || num_out != (transpose ? num_cols : num_rows)) {
-    return invalid(name, "vector or result length does not match the shape");
-  }
-  if (num_rows > (int64_t(1) << 32) || num_cols > (int64_t(1) << 32)) {
-    return invalid(name, "the shape must be below 2**32 in each dimension");
-  }
-  const int64_t num_thr = table_size - brainpylib::kGuideSize - 1;
+  const Batch &batch = call.batch;
+  const ffi::DataType vt = call.value_type;
+  const int64_t num_thr = call.num_thresholds;
   for (int64_t b = 0; b < batch.count; ++b) {
     const void *xb = brainpylib::slice(x, batch, b);
     const uint32_t *tb = static_cast<const uint32_t *>(brainpylib::slice(table, batch, b));
@@ -127,7 +105,7 @@ ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer pa
       using T = decltype(t);
       const T *p = static_cast<const T *>(brainpylib::slice(params, batch, b));
       T *ob = static_cast<T *>(brainpylib::result_slice(out, batch, b));
-      const T p1 = want_params > 1 ? p[1] : T(0);
+      const T p1 = call.num_params > 1 ? p[1] : T(0);
       if (kind == brainpylib::kHomo) {
         jitconn_kernel<Event>(JitConn<T, brainpylib::kHomo>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
                               x.element_type(), num_rows, num_cols, ob);

@@ -4,6 +4,7 @@
 
 #include <cuda_runtime.h>
 
+#include "arg_checks.h"
 #include "cuda/common.cuh"
 #include "cuda/targets.inc"
 #include "ffi_common.h"
@@ -37,20 +38,11 @@ __global__ void atomic_kernel(const T *values, bool scalar, const I *ids, int64_
 template <Reduce Op>
 ffi::Error atomic_handler(const char *name, cudaStream_t stream, ffi::AnyBuffer values, ffi::AnyBuffer ids,
                           ffi::Result<ffi::AnyBuffer> out) {
-  Batch batch;
-  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
-  if (!batch.compatible(values.dimensions()) || !batch.compatible(ids.dimensions())) {
-    return invalid(name, "inconsistent batch axes");
-  }
-  const ffi::DataType vt = values.element_type(), it = ids.element_type();
-  if (!brainpylib::is_value_type(vt) || out->element_type() != vt) {
-    return invalid(name, "values and result must be float32 or float64 of the same dtype");
-  }
-  if (!brainpylib::is_index_type(it)) return invalid(name, "post_ids must be int32 or int64");
-  const int64_t n = brainpylib::vector_length(ids.dimensions());
-  const int64_t nv = brainpylib::vector_length(values.dimensions());
-  if (nv != 1 && nv != n) return invalid(name, "values must have 1 or len(post_ids) elements");
-  const int64_t num_out = brainpylib::vector_length(out->dimensions());
+  brainpylib::AtomicCall call;
+  if (ffi::Error e = brainpylib::check_atomic(name, values, ids, out, &call); e.failure()) return e;
+  const Batch &batch = call.batch;
+  const int64_t n = call.n, nv = call.num_values, num_out = call.num_out;
+  const ffi::DataType vt = call.value_type, it = call.index_type;
   for (int64_t b = 0; b < batch.count; ++b) {
     brainpylib::visit_value_index(vt, it, [&](auto t, auto i) {
       using T = decltype(t);

@@ -15,7 +15,7 @@
 
 #include <cuda_runtime.h>
 
-#include "csr_checks.h"
+#include "arg_checks.h"
 #include "cuda/common.cuh"
 #include "cuda/targets.inc"
 #include "ffi_common.h"

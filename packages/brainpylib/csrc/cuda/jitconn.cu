@@ -10,6 +10,7 @@
 #include "cuda/common.cuh"
 #include "cuda/targets.inc"
 #include "ffi_common.h"
+#include "arg_checks.h"
 #include "jitconn_rng.h"
 #include "targets.h"
 
@@ -76,37 +77,16 @@ template <bool Event>
 ffi::Error jitconn_handler(const char *name, cudaStream_t stream, ffi::AnyBuffer x, ffi::AnyBuffer params,
                            ffi::AnyBuffer table, ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind,
                            int64_t num_rows, int64_t num_cols, int64_t transpose) {
-  Batch batch;
-  if (!Batch::from_result(out->dimensions(), &batch)) return invalid(name, "bad result rank");
-  for (const ffi::AnyBuffer *buf : {&x, &params, &table, &seed}) {
-    if (!batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
+  brainpylib::JitconnCall call;
+  if (ffi::Error e = brainpylib::check_jitconn(name, Event, x, params, table, seed, out, kind, num_rows, num_cols,
+                                               transpose, &call);
+      e.failure()) {
+    return e;
   }
-  const ffi::DataType vt = params.element_type();
-  if (!brainpylib::is_value_type(vt) || out->element_type() != vt) {
-    return invalid(name, "weight parameters and result must be float32 or float64 of one dtype");
-  }
-  if (table.element_type() != ffi::DataType::U32 || seed.element_type() != ffi::DataType::U32) {
-    return invalid(name, "the skip table and the seed must be uint32");
-  }
-  if (Event ? !brainpylib::is_event_type(x.element_type()) : x.element_type() != vt) {
-    return invalid(name, Event ? "unsupported event dtype" : "vector dtype differs from the weights'");
-  }
-  if (kind < brainpylib::kHomo || kind > brainpylib::kNormal) return invalid(name, "unknown weight kind");
-  const int64_t num_params = brainpylib::vector_length(params.dimensions());
-  if (num_params != (kind == brainpylib::kHomo ? 1 : 2)) return invalid(name, "wrong number of weight parameters");
-  if (brainpylib::vector_length(seed.dimensions()) != 1) return invalid(name, "the seed must have one element");
-  const int64_t table_size = brainpylib::vector_length(table.dimensions());
-  if (table_size < brainpylib::kGuideSize + 1) return invalid(name, "malformed skip table");
-  const int64_t num_x = brainpylib::vector_length(x.dimensions());
-  const int64_t num_out = brainpylib::vector_length(out->dimensions());
-  if (num_x != (transpose ? num_rows : num_cols) || num_out != (transpose ? num_cols : num_rows)) {
-    return invalid(name, "vector or result length does not match the shape");
-  }
-  if (num_rows > (int64_t(1) << 32) || num_cols > (int64_t(1) << 32)) {
-    return invalid(name, "the shape must be below 2**32 in each dimension");
-  }
+  const Batch &batch = call.batch;
+  const ffi::DataType vt = call.value_type;
+  const int64_t num_out = call.num_out, num_params = call.num_params, num_thr = call.num_thresholds;
   if (num_out == 0) return ffi::Error::Success();
-  const int64_t num_thr = table_size - brainpylib::kGuideSize - 1;
   for (int64_t b = 0; b < batch.count; ++b) {
     brainpylib::visit_value(vt, [&](auto t) {
       using T = decltype(t);
