@@ -50,6 +50,36 @@ def test_conductance_follows_the_regenerated_matrix(weights):
     np.testing.assert_allclose(runner.mon['post.I'], expected, rtol=2e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("weights", [dict(g_max=0.7), dict(w_low=0.1, w_high=0.5), dict(w_mu=0.3, w_sigma=0.1)])
+def test_fused_decay_and_arrival_equals_the_separate_steps(weights):
+    # exp_auto synapses decay g and add the spikes in one pass (bm.event_matvec_prob_conn_into);
+    # a subclass with its own _arrival loses the capability and takes the separate steps
+    class Separate(JitConnExpCOBA):
+        def _arrival(self, spike):
+            return super()._arrival(spike)
+
+    assert JitConnExpCOBA.fuses_arrival and JitConnExpCUBA.fuses_arrival and not Separate.fuses_arrival
+    times = [0.1 * k for k in range(20) for _ in range(3)]
+    indices = list(np.random.default_rng(3).integers(0, 80, len(times)))
+    runs = []
+    for cls in (JitConnExpCOBA, Separate):
+        bm.clear_name_cache(ignore_warn=True)
+        pre = dyn.SpikeTimeGroup(80, times=times, indices=indices)
+        post = _Post(120, V=-60.)
+        syn = cls(pre, post, prob=0.2, seed=17, tau=4., E=0., **weights)
+        assert (syn._exact_decay(0.1) is not None) == (cls is JitConnExpCOBA)
+        runner = dyn.DSRunner(dyn.Network(pre=pre, post=post, syn=syn), monitors=['syn.g', 'post.I'],
+                              progress_bar=False, dt=0.1)
+        runner.run(3.)
+        runs.append((runner.mon['syn.g'], runner.mon['post.I']))
+    assert np.max(runs[0][0]) > 0.5
+    for fused, separate in zip(*runs):
+        np.testing.assert_allclose(fused, separate, rtol=2e-5, atol=1e-6)
+    # other integrators keep the separate steps
+    syn = JitConnExpCUBA(dyn.LIF(5), dyn.LIF(5), prob=0.5, seed=1, method="euler")
+    assert syn._exact_decay(0.1) is None
+
+
 def test_coba_current_and_matrix_equals_the_operator():
     pre = dyn.SpikeTimeGroup(30, times=[0.], indices=[4])
     post = _Post(20, V=-60.)

@@ -99,11 +99,12 @@ struct JitconnCall {
 };
 
 // ``x`` (events when ``event``) times the random matrix of shape (num_rows, num_cols) (transposed
-// with ``transpose``) with weight ``kind`` and parameters ``params``, skip ``table`` and ``seed``.
+// with ``transpose``) with weight ``kind`` and parameters ``params``, skip ``table`` and ``seed``;
+// ``base`` (the in-place sums): a vector of the result's dtype and length.
 inline ffi::Error check_jitconn(const char *name, bool event, const ffi::AnyBuffer &x, const ffi::AnyBuffer &params,
                                 const ffi::AnyBuffer &table, const ffi::AnyBuffer &seed,
                                 ffi::Result<ffi::AnyBuffer> &out, int64_t kind, int64_t num_rows, int64_t num_cols,
-                                int64_t transpose, JitconnCall *call) {
+                                int64_t transpose, JitconnCall *call, const ffi::AnyBuffer *base = nullptr) {
   if (!Batch::from_result(out->dimensions(), &call->batch)) return invalid(name, "bad result rank");
   for (const ffi::AnyBuffer *buf : {&x, &params, &table, &seed}) {
     if (!call->batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
@@ -132,6 +133,10 @@ inline ffi::Error check_jitconn(const char *name, bool event, const ffi::AnyBuff
   }
   if (num_rows > (int64_t(1) << 32) || num_cols > (int64_t(1) << 32)) {
     return invalid(name, "the shape must be below 2**32 in each dimension");
+  }
+  if (base != nullptr && (base->element_type() != call->value_type || !call->batch.compatible(base->dimensions()) ||
+                          vector_length(base->dimensions()) != call->num_out)) {
+    return invalid(name, "the base must be a vector of the result's dtype and length");
   }
   return ffi::Error::Success();
 }

@@ -86,14 +86,15 @@ BPL_HD uint32_t geometric_skip(const uint32_t *guide, const uint32_t *thresholds
   hi = hi < num_thresholds ? hi : num_thresholds;
   uint32_t lo = guide[u >> kGuideShift];
   lo = lo < hi ? lo : hi;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    if (thresholds[mid] <= u) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+  // Branch-free bisection (the comparisons are data-dependent and would mispredict half the
+  // time): `lo` is the first threshold > u among [lo, hi).
+  uint32_t n = hi - lo;
+  while (n > 1) {
+    const uint32_t half = n / 2;
+    lo = thresholds[lo + half - 1] <= u ? lo + half : lo;
+    n -= half;
   }
+  if (n == 1) lo += thresholds[lo] <= u ? 1u : 0u;
   return lo;
 }
 

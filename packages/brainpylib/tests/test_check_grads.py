@@ -130,3 +130,14 @@ def test_jitconn_event_matvec(transpose):
            jnp.asarray(-0.5), jnp.asarray(1.5))
     _check(lambda mu, sigma: brainpylib.event_matvec_prob_conn_normal_weight(events, mu, sigma, **kw),
            jnp.asarray(0.2), jnp.asarray(0.9))
+
+
+def test_jitconn_event_matvec_into():
+    events = np.random.default_rng(9).random(SHAPE[0]) < 0.5
+    base = np.random.default_rng(10).uniform(-1, 1, SHAPE[1])
+    kw = dict(conn_prob=0.4, seed=13)
+    _check(lambda b, w: brainpylib.event_matvec_prob_conn_into(events, b, 0.8, weight=w, **kw), base, jnp.asarray(0.7))
+    _check(lambda b, lo, hi: brainpylib.event_matvec_prob_conn_into(events, b, 0.8, w_low=lo, w_high=hi, **kw),
+           base, jnp.asarray(-0.5), jnp.asarray(1.5))
+    _check(lambda b, mu, sigma: brainpylib.event_matvec_prob_conn_into(events, b, 0.8, w_mu=mu, w_sigma=sigma, **kw),
+           base, jnp.asarray(0.2), jnp.asarray(0.9))

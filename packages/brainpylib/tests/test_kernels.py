@@ -251,6 +251,52 @@ def test_jitconn_float64_jit_vmap_and_traced_seed():
 
 
 @pytest.mark.parametrize("kind,params", JIT_CASES)
+def test_jitconn_event_sum_into_matches_numpy(kind, params):
+    # base * scale + M.T @ events, M the NumPy hash matrix; in one call and for large vectors
+    # (the asynchronous target) too
+    rng = np.random.default_rng(21)
+    for shape, prob in (((17, 23), 0.3), ((6000, 5000), 0.002)):
+        mat = numpy_prob_conn_matrix(prob, 5, shape, kind, tuple(params.values()), np.float32)
+        events = rng.random(shape[0]) < 0.2
+        base = rng.standard_normal(shape[1]).astype(np.float32)
+        out = jax.jit(lambda e, b: brainpylib.event_matvec_prob_conn_into(e, b, 0.75, prob, 5, **params))(events, base)
+        assert out.dtype == jnp.float32 and out.shape == base.shape
+        ref = base.astype(np.float64) * np.float32(0.75) + mat.T.astype(np.float64) @ events
+        np.testing.assert_allclose(np.asarray(out), ref, rtol=1e-5, atol=1e-5)
+
+
+def test_jitconn_event_sum_into_float64_vmap_and_errors():
+    shape, prob = (9, 12), 0.4
+    rng = np.random.default_rng(22)
+    with jax.enable_x64(True):
+        mat = numpy_prob_conn_matrix(prob, 3, shape, "uniform", (0.1, 0.9), np.float64)
+        events = rng.random(shape[0]) < 0.5
+        base = rng.standard_normal(shape[1])
+        out = brainpylib.event_matvec_prob_conn_into(events, base, 0.5, prob, 3, w_low=0.1, w_high=0.9)
+        assert out.dtype == jnp.float64
+        np.testing.assert_allclose(np.asarray(out), base * 0.5 + mat.T @ events, rtol=1e-12, atol=1e-12)
+    batch = rng.random((3, shape[0])) < 0.5
+    bases = rng.standard_normal((3, shape[1])).astype(np.float32)
+    f = jax.vmap(lambda e, b: brainpylib.event_matvec_prob_conn_into(e, b, 0.5, prob, 3, weight=2.))
+    out = f(batch, bases)
+    ref = numpy_prob_conn_matrix(prob, 3, shape, "homo", (2.,), np.float32)
+    np.testing.assert_allclose(np.asarray(out), bases * 0.5 + batch @ ref, rtol=1e-6)
+    fn = brainpylib.event_matvec_prob_conn_into
+    with pytest.raises(ValueError, match="exactly one of 'weight'"):
+        fn(events, base, 0.5, prob, 3)
+    with pytest.raises(ValueError, match="exactly one of 'weight'.*got weight, w_mu"):
+        fn(events, base, 0.5, prob, 3, weight=1., w_mu=0.)
+    with pytest.raises(ValueError, match="uniform weights need w_low and w_high; missing w_high"):
+        fn(events, base, 0.5, prob, 3, w_low=1.)
+    with pytest.raises(TypeError, match="'base' must be a float32 or float64 vector"):
+        fn(events, np.zeros(shape[1], np.int32), 0.5, prob, 3, weight=1.)
+    with pytest.raises(TypeError, match="'scale' must be a concrete number"):
+        jax.jit(lambda s: fn(events, base, s, prob, 3, weight=1.))(0.5)
+    with pytest.raises(ValueError, match="'events' must be a vector"):
+        fn(np.zeros((2, 2), bool), base, 0.5, prob, 3, weight=1.)
+
+
+@pytest.mark.parametrize("kind,params", JIT_CASES)
 def test_jitconn_gradients(kind, params):
     shape, prob, seed = (8, 10), 0.4, 3
     p = np.array(list(params.values()), np.float32)

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "cpu/events.h"
+#include "cpu/parallel.h"
 #include "cpu/targets.inc"
 #include "ffi_common.h"
 #include "arg_checks.h"
@@ -50,19 +52,38 @@ struct JitConn {
   }
 };
 
+// Scatters the weights of every row with an event into `out` (M.T @ events): the rows are found
+// 16 boolean events at a time, then walked.
+template <typename T, WeightKind Kind, typename E>
+void event_scatter_rows(const JitConn<T, Kind> &m, const E *events, int64_t num_rows, int64_t num_cols, T *out) {
+  brainpylib::for_each_event(events, num_rows, [&](int64_t i) {
+    const uint32_t row = static_cast<uint32_t>(i);
+    brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols,
+                                [&](int64_t c) { out[c] += m.weight(row, static_cast<uint32_t>(c)); });
+    return true;
+  });
+}
+
 template <bool Event, typename T, WeightKind Kind>
 void jitconn_kernel(const JitConn<T, Kind> &m, bool transpose, const void *x, ffi::DataType x_type,
-                    int64_t num_rows, int64_t num_cols, T *out) {
-  std::fill(out, out + (transpose ? num_cols : num_rows), T(0));
+                    int64_t num_rows, int64_t num_cols, T *out, const T *base = nullptr, T scale = T(1)) {
+  const int64_t num_out = transpose ? num_cols : num_rows;
+  if (base != nullptr) {
+    brainpylib::scale_into(base, scale, out, num_out);
+  } else {
+    std::fill(out, out + num_out, T(0));
+  }
   if (transpose) {
+    if constexpr (Event) {
+      brainpylib::visit_event(x_type, [&](auto e) {
+        using E = decltype(e);
+        event_scatter_rows(m, static_cast<const E *>(x), num_rows, num_cols, out);
+      });
+      return;
+    }
     for (int64_t i = 0; i < num_rows; ++i) {
-      T xi = T(1);
-      if constexpr (Event) {
-        if (!brainpylib::event_on(x, x_type, i)) continue;
-      } else {
-        xi = static_cast<const T *>(x)[i];
-        if (xi == T(0)) continue;
-      }
+      const T xi = static_cast<const T *>(x)[i];
+      if (xi == T(0)) continue;
       const uint32_t row = static_cast<uint32_t>(i);
       brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
         out[c] += m.weight(row, static_cast<uint32_t>(c)) * xi;
@@ -87,10 +108,11 @@ void jitconn_kernel(const JitConn<T, Kind> &m, bool transpose, const void *x, ff
 template <bool Event>
 ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
                            ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
-                           int64_t num_cols, int64_t transpose) {
+                           int64_t num_cols, int64_t transpose, const ffi::AnyBuffer *base = nullptr,
+                           double scale = 1.0) {
   brainpylib::JitconnCall call;
   if (ffi::Error e = brainpylib::check_jitconn(name, Event, x, params, table, seed, out, kind, num_rows, num_cols,
-                                               transpose, &call);
+                                               transpose, &call, base);
       e.failure()) {
     return e;
   }
@@ -105,16 +127,18 @@ ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer pa
       using T = decltype(t);
       const T *p = static_cast<const T *>(brainpylib::slice(params, batch, b));
       T *ob = static_cast<T *>(brainpylib::result_slice(out, batch, b));
+      const T *bb = base == nullptr ? nullptr : static_cast<const T *>(brainpylib::slice(*base, batch, b));
+      const T sc = static_cast<T>(scale);
       const T p1 = call.num_params > 1 ? p[1] : T(0);
       if (kind == brainpylib::kHomo) {
         jitconn_kernel<Event>(JitConn<T, brainpylib::kHomo>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
-                              x.element_type(), num_rows, num_cols, ob);
+                              x.element_type(), num_rows, num_cols, ob, bb, sc);
       } else if (kind == brainpylib::kUniform) {
         jitconn_kernel<Event>(JitConn<T, brainpylib::kUniform>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
-                              x.element_type(), num_rows, num_cols, ob);
+                              x.element_type(), num_rows, num_cols, ob, bb, sc);
       } else {
         jitconn_kernel<Event>(JitConn<T, brainpylib::kNormal>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
-                              x.element_type(), num_rows, num_cols, ob);
+                              x.element_type(), num_rows, num_cols, ob, bb, sc);
       }
     });
   }
@@ -132,6 +156,26 @@ ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyB
                               int64_t transpose) {
   return jitconn_handler<true>("jitconn_event_matvec", x, params, table, seed, out, kind, num_rows, num_cols,
                                transpose);
+}
+
+// base * scale + M.T @ events, written over `base` when the caller aliases the two (a decaying
+// conductance receiving the spikes of a just-in-time projection in one pass).
+ffi::Error JitconnEventSumInto(ffi::AnyBuffer events, ffi::AnyBuffer params, ffi::AnyBuffer table,
+                               ffi::AnyBuffer seed, ffi::AnyBuffer base, ffi::Result<ffi::AnyBuffer> out,
+                               int64_t kind, int64_t num_rows, int64_t num_cols, double scale) {
+  return jitconn_handler<true>("jitconn_event_sum_into", events, params, table, seed, out, kind, num_rows,
+                               num_cols, 1, &base, scale);
+}
+
+// The same as a task on XLA's intra-op thread pool (see EventScatterAsync in cpu/csr.cc): the
+// projections of a large network walk their spiking rows in parallel.
+ffi::Future JitconnEventSumIntoAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, ffi::AnyBuffer params,
+                                     ffi::AnyBuffer table, ffi::AnyBuffer seed, ffi::AnyBuffer base,
+                                     ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
+                                     int64_t num_cols, double scale) {
+  return brainpylib::run_async(pool, [=]() {
+    return JitconnEventSumInto(events, params, table, seed, base, out, kind, num_rows, num_cols, scale);
+  });
 }
 
 }  // namespace

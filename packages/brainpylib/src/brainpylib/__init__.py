@@ -16,6 +16,7 @@ from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
                                   event_csr_sum_into, event_prod, event_sum)
 from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
+                                event_matvec_prob_conn_into,
                                 event_matvec_prob_conn_normal_weight,
                                 event_matvec_prob_conn_uniform_weight,
                                 matvec_prob_conn_homo_weight, matvec_prob_conn_normal_weight,
@@ -48,6 +49,7 @@ __all__ = [
     "event_matvec_prob_conn_homo_weight",
     "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight",
+    "event_matvec_prob_conn_into",
     "lif_update",
     "lif_update_reference",
 ]

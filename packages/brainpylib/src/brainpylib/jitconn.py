@@ -44,6 +44,7 @@ __all__ = [
     "event_matvec_prob_conn_homo_weight",
     "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight",
+    "event_matvec_prob_conn_into",
 ]
 
 _KINDS = {"homo": 0, "uniform": 1, "normal": 2}
@@ -260,3 +261,107 @@ for _f, _name, _what, _weights in (
 ):
     _f.__doc__ += _DOC.format(name=_name, what=_what, weights=_weights,
                               vec_grad="" if _name == "events" else " and ``vector``")
+
+
+_INTO_TARGETS = ("jitconn_event_sum_into", "jitconn_event_sum_into_async")
+
+
+def _into_kernel(kind, events, params, table, seed, base, scale, shape):
+    _core.ensure_registered()
+    num_rows, num_cols = shape
+    # Large projections walk their rows as a task on XLA's thread pool (as the CSR scatters do).
+    target = _INTO_TARGETS[1] if num_rows + num_cols >= _core.ASYNC_SCATTER_MIN_SIZE else _INTO_TARGETS[0]
+    # The result overwrites `base`, so under vmap every batch element is its own call.
+    call = jax.ffi.ffi_call(f"brainpylib_{target}", jax.ShapeDtypeStruct(base.shape, base.dtype),
+                            vmap_method="sequential", input_output_aliases={4: 0})
+    return call(events, params, table, seed, base, kind=np.int64(_KINDS[kind]), num_rows=np.int64(num_rows),
+                num_cols=np.int64(num_cols), scale=np.float64(scale))
+
+
+def _into_reference(kind, events, params, table, seed, base, scale, shape):
+    """Where only the plain product was compiled (a GPU): the scaled base plus the product."""
+    return base * jnp.asarray(scale, base.dtype) + _matvec(True, kind, events, params, table, seed, shape, True)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(0, 6, 7))
+def _sum_into(kind, events, params, table, seed, base, scale, shape):
+    return _core.on_kernel_platforms(
+        _INTO_TARGETS, lambda *a: _into_kernel(kind, *a, scale, shape),
+        lambda *a: _into_reference(kind, *a, scale, shape), events, params, table, seed, base)
+
+
+def _sum_into_fwd(kind, events, params, table, seed, base, scale, shape):
+    return _sum_into(kind, events, params, table, seed, base, scale, shape), (events, params, table, seed)
+
+
+def _sum_into_bwd(kind, scale, shape, res, g):
+    _, dparams, _, _ = _matvec_bwd(True, kind, shape, True, res, g)
+    return None, dparams, None, None, g * jnp.asarray(scale, g.dtype)
+
+
+_sum_into.defvjp(_sum_into_fwd, _sum_into_bwd)
+
+
+@_core.calls_targets(*_INTO_TARGETS)
+def event_matvec_prob_conn_into(events, base, scale, conn_prob, seed, *, weight=None, w_low=None,
+                                w_high=None, w_mu=None, w_sigma=None):
+    """``base * scale + M.T @ events`` in one pass, ``M`` of shape ``(len(events), len(base))``.
+
+    The decay of a conductance and the arrival of its spikes through a just-in-time random
+    projection: ``base`` is scaled, then every row of ``M`` with an event adds its weights into
+    it, in the buffer of ``base`` when nothing else uses it.  ``M`` is the matrix of the
+    ``event_matvec_prob_conn_*`` functions with the same ``conn_prob``, ``seed`` and weights.
+
+    Args:
+      events: events over the rows (bool, int or float; non-zero means an event).
+      base: float32/float64 vector over the columns (the result's length and dtype).
+      scale: a concrete number multiplying ``base``.
+      conn_prob: probability that an entry exists.
+      seed: integer seed of the connectivity and weights (modulo 2**32).
+      weight: homogeneous weight; or ``w_low``, ``w_high``: uniform weights; or ``w_mu``,
+        ``w_sigma``: normal weights (exactly one of the three).
+
+    Returns:
+      Array with the shape and dtype of ``base``; differentiable with respect to ``base`` and
+      the weight parameters.
+    """
+    fn = "event_matvec_prob_conn_into"
+    base = jnp.asarray(base)
+    if base.ndim != 1 or base.dtype not in _core.FLOAT_TYPES:
+        raise TypeError(f"{fn}: 'base' must be a float32 or float64 vector, got {base.dtype} "
+                        f"array of shape {base.shape}.")
+    if isinstance(scale, jax.core.Tracer):
+        raise TypeError(f"{fn}: 'scale' must be a concrete number, got a traced value.")
+    try:
+        scale = float(np.asarray(scale).reshape(()))
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{fn}: 'scale' must be a number, got {scale!r}.") from err
+    kind, named = _weight_kind(fn, weight=weight, w_low=w_low, w_high=w_high, w_mu=w_mu, w_sigma=w_sigma)
+    events = jnp.asarray(events)
+    if events.ndim != 1:
+        raise ValueError(f"{fn}: 'events' must be a vector, got shape {events.shape}.")
+    shape = (events.shape[0], base.shape[0])
+    if max(shape) >= 1 << 32:
+        raise ValueError(f"{fn}: rows and columns are numbered by 32-bit words of the hash, so the "
+                         f"vectors must be shorter than 2**32, got {shape}.")
+    values = [jnp.asarray(v) for _, v in named]
+    for (name, _), v in zip(named, values):
+        if v.ndim != 0:
+            raise ValueError(f"{fn}: '{name}' must be a scalar, got shape {v.shape}.")
+    events = _core.event_vector(fn, "events", events, shape[0])
+    params = jnp.stack([v.astype(base.dtype) for v in values])
+    return _sum_into(kind, events, params, _table(fn, conn_prob), _seed(fn, seed), base, scale, shape)
+
+
+def _weight_kind(fn, **given):
+    """The weight kind named by the keyword arguments given, and its ``(name, value)`` pairs."""
+    kinds = {"homo": ("weight",), "uniform": ("w_low", "w_high"), "normal": ("w_mu", "w_sigma")}
+    chosen = [k for k, names in kinds.items() if any(given[n] is not None for n in names)]
+    if len(chosen) != 1:
+        raise ValueError(f"{fn}: give exactly one of 'weight', ('w_low', 'w_high') or ('w_mu', 'w_sigma'), "
+                         f"got {', '.join(n for n, v in given.items() if v is not None) or 'none'}.")
+    kind = chosen[0]
+    missing = [n for n in kinds[kind] if given[n] is None]
+    if missing:
+        raise ValueError(f"{fn}: {kind} weights need {' and '.join(kinds[kind])}; missing {', '.join(missing)}.")
+    return kind, [(n, given[n]) for n in kinds[kind]]

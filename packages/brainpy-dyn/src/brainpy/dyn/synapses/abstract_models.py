@@ -1,7 +1,7 @@
 """Abstract (phenomenological) synapse models."""
 
 import abc
-from typing import Optional
+from typing import Any, Optional
 
 import jax
 import jax.numpy as jnp
@@ -26,7 +26,32 @@ class _ExpConductance(TwoEndConn, abc.ABC):
     ``g`` (post-synaptic shape) decays with ``tau`` through ``self.integral``, the spikes that
     arrive after ``delay_step`` add ``self._arrival(spike)``, and ``self.output(g)`` is added
     to the ``input`` of the post-synaptic group.  Subclasses define ``_arrival``.
+
+    A class that declares `fuses_arrival` computes the exact (``exp_auto``) decay and its own
+    ``_arrival`` in one fused kernel pass (`_exact_decay` tells when it may).  A subclass that
+    defines its own ``_arrival`` loses the capability (it is set to False when the subclass is
+    created) unless it declares it again: the fused pass computes the declaring class's arrival.
     """
+
+    fuses_arrival: bool = False
+    g: bm.Variable  # the conductance (post-synaptic shape), written by the subclasses' __init__
+    tau: Any  # its decay time constant
+    method: str  # the integration method of the decay
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_arrival" in vars(cls) and "fuses_arrival" not in vars(cls):
+            cls.fuses_arrival = False
+
+    def _exact_decay(self, dt) -> Optional[float]:
+        """``exp(-dt / tau)`` as a number when this synapse may fuse its decay and arrival (the
+        class declares `fuses_arrival`, ``exp_auto`` integration, a concrete ``dt``, one scalar
+        ``tau``, a float32/float64 conductance); None otherwise."""
+        if (self.fuses_arrival and getattr(self, "method", None) == "exp_auto"
+                and not isinstance(dt, jax.core.Tracer) and not isinstance(self.tau, (bm.Array, jax.Array))
+                and np.ndim(self.tau) == 0 and jnp.result_type(self.g.value) in KERNEL_FLOAT_TYPES):
+            return float(np.exp(-float(dt) / float(self.tau)))
+        return None
 
     def _check_post(self):
         self.check_post_attrs("input")
@@ -75,17 +100,10 @@ class _ExpSynapse(_ExpConductance):
     the arrival of spikes through ``all2all``, ``one2one``, ``sparse`` or ``dense`` weights.
 
     The exact (``exp_auto``) decay of sparse synapses and the spikes' weights are computed in one
-    fused pass when the class declares `fuses_sparse_arrival`.  A subclass that defines its own
-    `_arrival` loses it (it is set to False when the subclass is created) unless it declares it
-    again: the fused pass computes this class's arrival, not the subclass's.
+    fused pass (`fuses_arrival`, see `_ExpConductance`).
     """
 
-    fuses_sparse_arrival: bool = True
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "_arrival" in vars(cls) and "fuses_sparse_arrival" not in vars(cls):
-            cls.fuses_sparse_arrival = False
+    fuses_arrival: bool = True
 
     def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
                  delay_step=None, tau=8.0, method: str = "exp_auto", name: Optional[str] = None):
@@ -126,10 +144,8 @@ class _ExpSynapse(_ExpConductance):
     def _decay_and_arrival(self, spike, t, dt):
         # The exact (exp_auto) decay of sparse synapses with a scalar tau: g * exp(-dt / tau) and
         # the spikes' weights in one pass (a fused brainpylib kernel when installed).
-        if (self.comp_type == "sparse" and self.method == "exp_auto" and self.fuses_sparse_arrival
-                and not isinstance(dt, jax.core.Tracer) and not isinstance(self.tau, (bm.Array, jax.Array))
-                and np.ndim(self.tau) == 0 and jnp.result_type(self.g.value) in KERNEL_FLOAT_TYPES):
-            decay = float(np.exp(-float(dt) / float(self.tau)))
+        decay = self._exact_decay(dt) if self.comp_type == "sparse" else None
+        if decay is not None:
             return bm.as_jax(bm.pre2post_event_sum_into(jnp.ravel(spike), self.pre2post, self.g.value,
                                                      decay, bm.as_jax(self.g_max)))
         return super()._decay_and_arrival(spike, t, dt)

@@ -65,6 +65,7 @@ class _JitConnExpSynapse(_ExpConductance):
         if delay_step is not None and (isinstance(delay_step, bool) or not isinstance(delay_step, int)):
             raise ModelBuildError(f"{self.name}: delay_step must be None or an int, got {delay_step!r}.")
         self.delay_step = self.register_delay(self._spike_key, delay_step, pre.spike)
+        self.method = method
         self.integral = odeint(lambda g, t: -g / self.tau, method=method)
 
     @property
@@ -74,9 +75,25 @@ class _JitConnExpSynapse(_ExpConductance):
 
     def conn_matrix(self):
         """The weight matrix ``(pre.num, post.num)`` the synapse implies (dense; for inspection)."""
+        return bm.get_prob_conn_matrix(self.prob, self.seed, self.conn_shape, dtype=bm.dftype(), **self._weights())
+
+    fuses_arrival: bool = True
+
+    def _weights(self):
+        """The weight keyword arguments of the `brainpy.math` just-in-time operators."""
         names = {"homo": ("weight",), "uniform": ("w_low", "w_high"), "normal": ("w_mu", "w_sigma")}
-        kwargs = dict(zip(names[self.weight_type], self.weight_params))
-        return bm.get_prob_conn_matrix(self.prob, self.seed, self.conn_shape, dtype=bm.dftype(), **kwargs)
+        return dict(zip(names[self.weight_type], self.weight_params))
+
+    def _decay_and_arrival(self, spike, t, dt):
+        # the exact (exp_auto) decay and the spikes' weights in one pass over g (in place with
+        # brainpylib, without the zero-filled product vector and the separate addition)
+        decay = self._exact_decay(dt)
+        if decay is None:
+            return super()._decay_and_arrival(spike, t, dt)
+        g = self.g.value
+        params = {k: jnp.asarray(v, dtype=g.dtype) for k, v in self._weights().items()}
+        return bm.as_jax(bm.event_matvec_prob_conn_into(jnp.ravel(spike), g, decay, self.prob, self.seed,
+                                                        **params))
 
     def _arrival(self, spike):
         events = jnp.ravel(spike)

@@ -58,6 +58,7 @@ KERNEL_NAMES = {
     "event_matvec_prob_conn_homo_weight": "event_matvec_prob_conn_homo_weight",
     "event_matvec_prob_conn_uniform_weight": "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight": "event_matvec_prob_conn_normal_weight",
+    "event_matvec_prob_conn_into": "event_matvec_prob_conn_into",
     # brainpy.dyn.LIF's closed-form step (not a brainpy.math operator; see brainpy.dyn.neurons)
     "lif_update": "lif_update",
 }

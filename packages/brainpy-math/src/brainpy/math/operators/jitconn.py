@@ -52,6 +52,7 @@ __all__ = [
     "event_matvec_prob_conn_homo_weight",
     "event_matvec_prob_conn_uniform_weight",
     "event_matvec_prob_conn_normal_weight",
+    "event_matvec_prob_conn_into",
     "get_prob_conn_matrix",
 ]
 
@@ -394,6 +395,101 @@ def event_matvec_prob_conn_normal_weight(events, w_mu, w_sigma, conn_prob, seed,
     fn = "event_matvec_prob_conn_normal_weight"
     return _matvec(fn, "normal", events, [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed,
                    shape, transpose, True)
+
+
+_WEIGHT_NAMES = {"homo": ("weight",), "uniform": ("w_low", "w_high"), "normal": ("w_mu", "w_sigma")}
+
+
+def event_matvec_prob_conn_into(events, base, scale, conn_prob, seed, *, weight=None, w_low=None,
+                                w_high=None, w_mu=None, w_sigma=None):
+    """``base * scale + M.T @ events`` in one pass, ``M`` of shape ``(len(events), len(base))``.
+
+    The decay of a conductance and the arrival of its spikes through a just-in-time random
+    projection (`brainpy.dyn.JitConnExpCOBA`, ...): ``base`` is scaled by the concrete number
+    ``scale``, then every row of ``M`` with an event adds its weights.  ``M`` is the matrix of
+    `event_matvec_prob_conn_homo_weight` (``_uniform_weight``, ``_normal_weight``) with the same
+    ``conn_prob``, ``seed`` and weights.  With brainpylib it is one kernel that updates
+    ``base``'s buffer in place, with no zero-filled product vector; without, the scaled base plus
+    the product (equal to rounding: the sums run in another order).
+
+    Args:
+      events: the events over the rows (booleans, or numbers: non-zero = event).
+      base: the floating vector over the columns, scaled then added to.
+      scale: the factor of ``base`` (a concrete number, e.g. ``exp(-dt / tau)``).
+      conn_prob: the probability that an entry exists (a concrete number).
+      seed: the integer seed of the connectivity and the weights.
+      weight: homogeneous weights; or ``w_low`` and ``w_high``: uniform weights; or ``w_mu`` and
+        ``w_sigma``: normal weights.  Exactly one of the three.
+
+    Returns:
+      An `Array` with the shape and dtype of ``base``.
+
+    Raises:
+      MathError: ``base`` is not a floating vector, ``events`` not a vector, ``scale`` or
+        ``conn_prob`` traced, or the weights not exactly one of the three kinds.
+
+    Examples:
+      >>> import brainpy.math as bm
+      >>> events = bm.asarray([True, False, True])
+      >>> out = bm.event_matvec_prob_conn_into(events, bm.ones(4), 0.5, 0.5, 1, weight=2.)
+      >>> M = bm.get_prob_conn_matrix(0.5, 1, (3, 4), weight=2.)
+      >>> bool(bm.allclose(out, 0.5 + M[0] + M[2]))
+      True
+    """
+    fn = "event_matvec_prob_conn_into"
+    base = to_jax(base, fn, "base")
+    if base.ndim != 1 or not jnp.issubdtype(base.dtype, jnp.floating):
+        raise MathError(f"{fn}(): 'base' must be a floating vector, got a {base.dtype} "
+                        f"array of shape {base.shape}.")
+    scale = _unwrap(scale)
+    if isinstance(scale, jax.core.Tracer):
+        raise MathError(f"{fn}(): 'scale' must be a concrete number, got a traced value.")
+    try:
+        scale = float(np.asarray(scale).reshape(()))
+    except (TypeError, ValueError):
+        raise MathError(f"{fn}(): 'scale' must be a number, got {scale!r}.") from None
+    given = dict(weight=weight, w_low=w_low, w_high=w_high, w_mu=w_mu, w_sigma=w_sigma)
+    kinds = [k for k, names in _WEIGHT_NAMES.items() if any(given[n] is not None for n in names)]
+    if len(kinds) != 1:
+        named = ", ".join(n for n, v in given.items() if v is not None) or "none"
+        raise MathError(f"{fn}(): give exactly one of 'weight', ('w_low', 'w_high') or ('w_mu', "
+                        f"'w_sigma'), got {named}.")
+    kind = kinds[0]
+    missing = [n for n in _WEIGHT_NAMES[kind] if given[n] is None]
+    if missing:
+        raise MathError(f"{fn}(): {kind} weights need {' and '.join(_WEIGHT_NAMES[kind])}; "
+                        f"missing {', '.join(missing)}.")
+    events = to_jax(events, fn, "events")
+    if events.ndim != 1:
+        raise MathError(f"{fn}(): 'events' must be a vector, got shape {events.shape}.")
+    shape = _jitconn_shape((events.shape[0], base.shape[0]), fn)
+    conn_prob = _check_prob(fn, conn_prob)
+    seed = _seed_u32(fn, seed)
+    params = [p.astype(base.dtype) for p in _scalar_params(fn, [(n, given[n]) for n in _WEIGHT_NAMES[kind]])]
+    table = _skip_table_np(conn_prob)
+    empty = min(shape) == 0 or table.size == _GUIDE_SIZE + 1
+    kernel = brainpylib_kernel(fn) if base.dtype in KERNEL_FLOAT_TYPES else None
+
+    def pure(events, seed, base, *params):
+        start = base * jnp.asarray(scale, base.dtype)
+        if empty:
+            return start
+        return start + _linear_matvec((events != 0).astype(base.dtype), tuple(params), jnp.asarray(table), seed,
+                                      kind, shape, True)
+
+    if kernel is None:
+        if not empty:
+            _check_int32_cols(fn, shape[1])
+        return wrap(pure(events, seed, base, *params))
+
+    def fast(events, seed, base, *params):
+        return kernel(events != 0, base, scale, conn_prob, seed, **dict(zip(_WEIGHT_NAMES[kind], params)))
+
+    if jax.default_backend() == "cpu" or shape[1] >= _PURE_MAX_COLS:
+        # the kernel updates base's buffer in place, which a per-platform conditional would copy
+        # (see pre2post_event_sum_into); the widest matrices only the kernel handles
+        return wrap(fast(events, seed, base, *params))
+    return wrap(dispatch(fn, fast, pure, events, seed, base, *params))
 
 
 for _f, _name, _what, _weights in (
