@@ -148,12 +148,12 @@ def test_jitconn_gradient_and_traced_seed():
 def test_jitconn_skip_tables_are_identical(prob):
     from brainpylib.jitconn import prob_conn_skip_table
 
-    from brainpy.math.operators.jitconn import _skip_table_np
+    from brainpy.math.operators.jitconn import _GUIDE_SIZE, _skip_table_np
 
     ours = _skip_table_np(float(np.float32(prob)))
     theirs = prob_conn_skip_table(prob)
     np.testing.assert_array_equal(ours, theirs)
-    thresholds = ours[4097:]
+    thresholds = ours[_GUIDE_SIZE + 1:]
     assert np.all(np.diff(thresholds.astype(np.int64)) >= 0)
     assert thresholds.size == 0 or thresholds[-1] == 1 << 24
 

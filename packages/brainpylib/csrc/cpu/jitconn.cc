@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "cpu/events.h"
 #include "cpu/parallel.h"
@@ -52,61 +53,140 @@ struct JitConn {
   }
 };
 
-// Scatters the weights of every row with an event into `out` (M.T @ events): the rows are found
-// 16 boolean events at a time, then walked.
-template <typename T, WeightKind Kind, typename E>
-void event_scatter_rows(const JitConn<T, Kind> &m, const E *events, int64_t num_rows, int64_t num_cols, T *out) {
-  brainpylib::for_each_event(events, num_rows, [&](int64_t i) {
-    const uint32_t row = static_cast<uint32_t>(i);
-    brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols,
-                                [&](int64_t c) { out[c] += m.weight(row, static_cast<uint32_t>(c)); });
-    return true;
+// A transposed product (M.T @ x) is worth the pool's threads from this many expected entries.
+constexpr double kParallelMinEntries = 16384;
+
+// The expected number of entries of `rows` rows of `num_cols` columns (p from the first threshold).
+inline double expected_entries(const uint32_t *table, int64_t num_thresholds, size_t rows, int64_t num_cols) {
+  if (num_thresholds == 0) return 0;
+  const double p = static_cast<double>(table[brainpylib::kGuideSize + 1]) * 5.9604644775390625e-08;
+  return static_cast<double>(rows) * static_cast<double>(num_cols) * p;
+}
+
+// out = start + M.T @ x over the rows `rows` (increasing), where `start` is base * scale (or 0) and
+// row i contributes value(i, row, col) to each of its columns.
+//
+// Walking the rows (the hash and the skips) costs most; it is split over the pool's threads in two
+// phases that keep the single-thread order of the additions, so the result does not depend on the
+// number of threads: (1) each thread walks a contiguous block of the rows and lists their columns
+// (and values unless they are one constant) in order; (2) each thread owns a range of the columns,
+// writes its start values and applies the listed entries falling in it, the blocks in row order.
+template <typename T, typename Value>
+void scatter_rows(ffi::ThreadPool *pool, const uint32_t *table, int64_t num_thresholds, uint32_t seed,
+                  const std::vector<int64_t> &rows, int64_t num_cols, bool constant_value, Value value, T *out,
+                  const T *base, T scale) {
+  auto start = [&](int64_t c0, int64_t c1) {
+    if (base != nullptr) {
+      brainpylib::scale_into(base + c0, scale, out + c0, c1 - c0);
+    } else {
+      std::fill(out + c0, out + c1, T(0));
+    }
+  };
+  const int64_t threads = brainpylib::thread_count(pool);
+  if (threads == 1 || expected_entries(table, num_thresholds, rows.size(), num_cols) < kParallelMinEntries) {
+    start(0, num_cols);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const uint32_t row = static_cast<uint32_t>(rows[k]);
+      brainpylib::for_each_column_interleaved(table, num_thresholds, seed, row, num_cols,
+                                  [&](int64_t c) { out[c] += value(k, row, static_cast<uint32_t>(c)); });
+    }
+    return;
+  }
+  // the calling thread's buffers, reused from call to call (named by plain references: a
+  // thread_local named inside the tasks would be the running thread's own)
+  thread_local std::vector<std::vector<uint32_t>> cols_buffers;
+  thread_local std::vector<std::vector<T>> values_buffers;
+  std::vector<std::vector<uint32_t>> &cols = cols_buffers;
+  std::vector<std::vector<T>> &values = values_buffers;
+  cols.resize(threads);
+  values.resize(threads);
+  const int64_t num_rows = static_cast<int64_t>(rows.size());
+  brainpylib::parallel_tasks(pool, threads, [&](int64_t t) {
+    std::vector<uint32_t> &tc = cols[t];
+    std::vector<T> &tv = values[t];
+    tc.clear();
+    tv.clear();
+    for (int64_t k = num_rows * t / threads; k < num_rows * (t + 1) / threads; ++k) {
+      const uint32_t row = static_cast<uint32_t>(rows[k]);
+      brainpylib::for_each_column_interleaved(table, num_thresholds, seed, row, num_cols, [&](int64_t c) {
+        tc.push_back(static_cast<uint32_t>(c));
+        if (!constant_value) tv.push_back(value(k, row, static_cast<uint32_t>(c)));
+      });
+    }
+  });
+  const T constant = constant_value && num_rows > 0 ? value(0, static_cast<uint32_t>(rows[0]), 0u) : T(0);
+  brainpylib::parallel_tasks(pool, threads, [&](int64_t t) {
+    const int64_t c0 = num_cols * t / threads, c1 = num_cols * (t + 1) / threads;
+    start(c0, c1);
+    const uint32_t lo = static_cast<uint32_t>(c0), width = static_cast<uint32_t>(c1 - c0);
+    for (int64_t b = 0; b < threads; ++b) {
+      const std::vector<uint32_t> &bc = cols[b];
+      for (size_t j = 0; j < bc.size(); ++j) {
+        const uint32_t c = bc[j];
+        if (c - lo < width) out[c] += constant_value ? constant : values[b][j];
+      }
+    }
   });
 }
 
 template <bool Event, typename T, WeightKind Kind>
-void jitconn_kernel(const JitConn<T, Kind> &m, bool transpose, const void *x, ffi::DataType x_type,
-                    int64_t num_rows, int64_t num_cols, T *out, const T *base = nullptr, T scale = T(1)) {
-  const int64_t num_out = transpose ? num_cols : num_rows;
-  if (base != nullptr) {
-    brainpylib::scale_into(base, scale, out, num_out);
-  } else {
-    std::fill(out, out + num_out, T(0));
-  }
+void jitconn_kernel(ffi::ThreadPool *pool, const JitConn<T, Kind> &m, bool transpose, const void *x,
+                    ffi::DataType x_type, int64_t num_rows, int64_t num_cols, T *out, const T *base = nullptr,
+                    T scale = T(1)) {
   if (transpose) {
+    // the rows with a non-zero entry of x (events: found 16 booleans at a time), in the calling
+    // thread's buffer (named by a plain reference, which the tasks of other threads then share)
+    thread_local std::vector<int64_t> rows_buffer;
+    std::vector<int64_t> &rows = rows_buffer;
+    rows.clear();
     if constexpr (Event) {
       brainpylib::visit_event(x_type, [&](auto e) {
         using E = decltype(e);
-        event_scatter_rows(m, static_cast<const E *>(x), num_rows, num_cols, out);
+        brainpylib::for_each_event(static_cast<const E *>(x), num_rows, [&](int64_t i) {
+          rows.push_back(i);
+          return true;
+        });
       });
-      return;
-    }
-    for (int64_t i = 0; i < num_rows; ++i) {
-      const T xi = static_cast<const T *>(x)[i];
-      if (xi == T(0)) continue;
-      const uint32_t row = static_cast<uint32_t>(i);
-      brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
-        out[c] += m.weight(row, static_cast<uint32_t>(c)) * xi;
-      });
+      scatter_rows(pool, m.table, m.num_thresholds, m.seed, rows, num_cols, Kind == brainpylib::kHomo,
+                   [&](size_t, uint32_t row, uint32_t c) { return m.weight(row, c); }, out, base, scale);
+    } else {
+      const T *xv = static_cast<const T *>(x);
+      for (int64_t i = 0; i < num_rows; ++i) {
+        if (xv[i] != T(0)) rows.push_back(i);
+      }
+      scatter_rows(pool, m.table, m.num_thresholds, m.seed, rows, num_cols, false,
+                   [&](size_t k, uint32_t row, uint32_t c) { return m.weight(row, c) * xv[rows[k]]; }, out, base,
+                   scale);
     }
     return;
   }
-  for (int64_t i = 0; i < num_rows; ++i) {
-    const uint32_t row = static_cast<uint32_t>(i);
-    T acc = 0;
-    brainpylib::for_each_column(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
-      if constexpr (Event) {
-        if (brainpylib::event_on(x, x_type, c)) acc += m.weight(row, static_cast<uint32_t>(c));
-      } else {
-        acc += m.weight(row, static_cast<uint32_t>(c)) * static_cast<const T *>(x)[c];
-      }
-    });
-    out[i] = acc;
+  // M @ x: every row is one output, so blocks of rows go to the pool's threads as they are.
+  auto row_block = [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const uint32_t row = static_cast<uint32_t>(i);
+      T acc = 0;
+      brainpylib::for_each_column_interleaved(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
+        if constexpr (Event) {
+          if (brainpylib::event_on(x, x_type, c)) acc += m.weight(row, static_cast<uint32_t>(c));
+        } else {
+          acc += m.weight(row, static_cast<uint32_t>(c)) * static_cast<const T *>(x)[c];
+        }
+      });
+      out[i] = base == nullptr ? acc : base[i] * scale + acc;
+    }
+  };
+  const int64_t threads = brainpylib::thread_count(pool);
+  if (threads == 1 || expected_entries(m.table, m.num_thresholds, num_rows, num_cols) < kParallelMinEntries ||
+      num_rows < threads) {
+    row_block(0, num_rows);
+    return;
   }
+  brainpylib::parallel_tasks(pool, threads,
+                             [&](int64_t t) { row_block(num_rows * t / threads, num_rows * (t + 1) / threads); });
 }
 
 template <bool Event>
-ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
+ffi::Error jitconn_handler(ffi::ThreadPool *pool, const char *name, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
                            ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
                            int64_t num_cols, int64_t transpose, const ffi::AnyBuffer *base = nullptr,
                            double scale = 1.0) {
@@ -131,13 +211,13 @@ ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer pa
       const T sc = static_cast<T>(scale);
       const T p1 = call.num_params > 1 ? p[1] : T(0);
       if (kind == brainpylib::kHomo) {
-        jitconn_kernel<Event>(JitConn<T, brainpylib::kHomo>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
+        jitconn_kernel<Event>(pool, JitConn<T, brainpylib::kHomo>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
                               x.element_type(), num_rows, num_cols, ob, bb, sc);
       } else if (kind == brainpylib::kUniform) {
-        jitconn_kernel<Event>(JitConn<T, brainpylib::kUniform>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
+        jitconn_kernel<Event>(pool, JitConn<T, brainpylib::kUniform>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
                               x.element_type(), num_rows, num_cols, ob, bb, sc);
       } else {
-        jitconn_kernel<Event>(JitConn<T, brainpylib::kNormal>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
+        jitconn_kernel<Event>(pool, JitConn<T, brainpylib::kNormal>{tb, num_thr, sd, p[0], p1}, transpose != 0, xb,
                               x.element_type(), num_rows, num_cols, ob, bb, sc);
       }
     });
@@ -145,37 +225,28 @@ ffi::Error jitconn_handler(const char *name, ffi::AnyBuffer x, ffi::AnyBuffer pa
   return ffi::Error::Success();
 }
 
-ffi::Error JitconnMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table, ffi::AnyBuffer seed,
-                         ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows, int64_t num_cols,
-                         int64_t transpose) {
-  return jitconn_handler<false>("jitconn_matvec", x, params, table, seed, out, kind, num_rows, num_cols, transpose);
+ffi::Error JitconnMatvec(ffi::ThreadPool pool, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
+                         ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
+                         int64_t num_cols, int64_t transpose) {
+  return jitconn_handler<false>(&pool, "jitconn_matvec", x, params, table, seed, out, kind, num_rows, num_cols,
+                                transpose);
 }
 
-ffi::Error JitconnEventMatvec(ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table, ffi::AnyBuffer seed,
-                              ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows, int64_t num_cols,
-                              int64_t transpose) {
-  return jitconn_handler<true>("jitconn_event_matvec", x, params, table, seed, out, kind, num_rows, num_cols,
+ffi::Error JitconnEventMatvec(ffi::ThreadPool pool, ffi::AnyBuffer x, ffi::AnyBuffer params, ffi::AnyBuffer table,
+                              ffi::AnyBuffer seed, ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
+                              int64_t num_cols, int64_t transpose) {
+  return jitconn_handler<true>(&pool, "jitconn_event_matvec", x, params, table, seed, out, kind, num_rows, num_cols,
                                transpose);
 }
 
 // base * scale + M.T @ events, written over `base` when the caller aliases the two (a decaying
 // conductance receiving the spikes of a just-in-time projection in one pass).
-ffi::Error JitconnEventSumInto(ffi::AnyBuffer events, ffi::AnyBuffer params, ffi::AnyBuffer table,
-                               ffi::AnyBuffer seed, ffi::AnyBuffer base, ffi::Result<ffi::AnyBuffer> out,
-                               int64_t kind, int64_t num_rows, int64_t num_cols, double scale) {
-  return jitconn_handler<true>("jitconn_event_sum_into", events, params, table, seed, out, kind, num_rows,
+ffi::Error JitconnEventSumInto(ffi::ThreadPool pool, ffi::AnyBuffer events, ffi::AnyBuffer params,
+                               ffi::AnyBuffer table, ffi::AnyBuffer seed, ffi::AnyBuffer base,
+                               ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows, int64_t num_cols,
+                               double scale) {
+  return jitconn_handler<true>(&pool, "jitconn_event_sum_into", events, params, table, seed, out, kind, num_rows,
                                num_cols, 1, &base, scale);
-}
-
-// The same as a task on XLA's intra-op thread pool (see EventScatterAsync in cpu/csr.cc): the
-// projections of a large network walk their spiking rows in parallel.
-ffi::Future JitconnEventSumIntoAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, ffi::AnyBuffer params,
-                                     ffi::AnyBuffer table, ffi::AnyBuffer seed, ffi::AnyBuffer base,
-                                     ffi::Result<ffi::AnyBuffer> out, int64_t kind, int64_t num_rows,
-                                     int64_t num_cols, double scale) {
-  return brainpylib::run_async(pool, [=]() {
-    return JitconnEventSumInto(events, params, table, seed, base, out, kind, num_rows, num_cols, scale);
-  });
 }
 
 }  // namespace

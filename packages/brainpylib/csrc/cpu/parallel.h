@@ -19,38 +19,54 @@ namespace brainpylib {
 // than it saves (the per-step arrays of a network of ~100k neurons stay in cache).
 constexpr int64_t kParallelMinElements = int64_t{1} << 17;
 
-// Runs body(begin, end) over [0, n).  Large ranges are cut into chunks shared by the calling
-// thread and pool workers: every thread claims chunks from a counter, and the caller, after it
-// has claimed the last one, waits only for chunks that other threads are running, never for a
-// task still queued; so a busy (or one-thread) pool only means the caller does more chunks.
-inline void parallel_for(ffi::ThreadPool *pool, int64_t n, const std::function<void(int64_t, int64_t)> &body) {
-  const int64_t workers = pool == nullptr ? 0 : pool->num_threads();
-  const int64_t chunks = std::min<int64_t>(workers + 1, n / (kParallelMinElements / 2));
-  if (n < kParallelMinElements || chunks <= 1) {
-    body(0, n);
+// Runs task(k) for k in [0, count), shared by the calling thread and pool workers: every thread
+// claims tasks from a counter, and the caller, after it has claimed the last one, waits only for
+// tasks that other threads are running, never for one still queued; so a busy (or one-thread)
+// pool only means the caller runs more of them.
+inline void parallel_tasks(ffi::ThreadPool *pool, int64_t count, const std::function<void(int64_t)> &task) {
+  const int64_t helpers = pool == nullptr ? 0 : std::min<int64_t>(pool->num_threads(), count - 1);
+  if (helpers <= 0) {
+    for (int64_t k = 0; k < count; ++k) task(k);
     return;
   }
   struct State {
     std::atomic<int64_t> next{0};
     std::atomic<int64_t> done{0};
-    int64_t chunks = 0, n = 0;
-    const std::function<void(int64_t, int64_t)> *body = nullptr;
+    int64_t count = 0;
+    const std::function<void(int64_t)> *task = nullptr;
   };
   auto state = std::make_shared<State>();
-  state->chunks = chunks;
-  state->n = n;
-  state->body = &body;  // only dereferenced for claimed chunks, all finished before we return
+  state->count = count;
+  state->task = &task;  // only dereferenced for claimed tasks, all finished before we return
   auto work = [](State &st) {
     for (;;) {
-      const int64_t c = st.next.fetch_add(1, std::memory_order_relaxed);
-      if (c >= st.chunks) return;
-      (*st.body)(st.n * c / st.chunks, st.n * (c + 1) / st.chunks);
+      const int64_t k = st.next.fetch_add(1, std::memory_order_relaxed);
+      if (k >= st.count) return;
+      (*st.task)(k);
       st.done.fetch_add(1, std::memory_order_acq_rel);
     }
   };
-  for (int64_t k = 0; k + 1 < chunks; ++k) pool->Schedule([state, work]() { work(*state); });
+  for (int64_t k = 0; k < helpers; ++k) pool->Schedule([state, work]() { work(*state); });
   work(*state);
-  while (state->done.load(std::memory_order_acquire) < chunks) std::this_thread::yield();
+  while (state->done.load(std::memory_order_acquire) < count) std::this_thread::yield();
+}
+
+// The number of threads that may share a pass: the pool's workers and the caller, at most one per
+// processor (more would only take turns on the processors).
+inline int64_t thread_count(ffi::ThreadPool *pool) {
+  static const int64_t processors = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  return pool == nullptr ? 1 : std::min<int64_t>(pool->num_threads() + 1, processors);
+}
+
+// Runs body(begin, end) over [0, n), cut into one chunk per thread (`parallel_tasks`) when the
+// range is large enough to repay waking other threads.
+inline void parallel_for(ffi::ThreadPool *pool, int64_t n, const std::function<void(int64_t, int64_t)> &body) {
+  const int64_t chunks = std::min<int64_t>(thread_count(pool), n / (kParallelMinElements / 2));
+  if (n < kParallelMinElements || chunks <= 1) {
+    body(0, n);
+    return;
+  }
+  parallel_tasks(pool, chunks, [&](int64_t c) { body(n * c / chunks, n * (c + 1) / chunks); });
 }
 
 // Runs `work` (returning ffi::Error) as a pool task; the future completes with its outcome.

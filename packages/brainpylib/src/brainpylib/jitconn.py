@@ -21,7 +21,8 @@ the pure-JAX path; uniform and normal weights, and the sums of a product, agree 
 may fuse multiply-adds, has its own log/cos, and sums in another order): the bounds are stated
 and tested in `brainpy.math.operators.jitconn`.
 
-Cost: no memory beyond the vectors and the threshold table (about ``17 / conn_prob`` words).
+Cost: no memory beyond the vectors and the threshold table (about ``17 / conn_prob`` words and a
+65537-word guide).
 Products with ``transpose=True`` (the vector runs over the rows, e.g. pre-synaptic spikes) walk
 only the rows whose entry is non-zero: O(active rows * num_cols * conn_prob) per call, which
 keeps networks of millions of neurons fast; ``transpose=False`` walks every row,
@@ -50,7 +51,7 @@ __all__ = [
 _KINDS = {"homo": 0, "uniform": 1, "normal": 2}
 
 # Must match kGuideShift / kGuideSize of csrc/jitconn_rng.h.
-_GUIDE_SHIFT = 12
+_GUIDE_SHIFT = 8
 _GUIDE_SIZE = 1 << (24 - _GUIDE_SHIFT)
 #: The largest threshold table (words); it bounds conn_prob from below at about 1e-6.
 MAX_SKIP_TABLE = 1 << 24
@@ -84,7 +85,7 @@ def _skip_table_np(p: float) -> np.ndarray:
 def prob_conn_skip_table(conn_prob) -> np.ndarray:
     """The threshold table (uint32) that defines the geometric skips for ``conn_prob``.
 
-    ``[guide (4097 words) | thresholds]``: ``thresholds[m] = ceil(2**24 * (1 - (1 - p)**(m + 1)))``
+    ``[guide (65537 words) | thresholds]``: ``thresholds[m] = ceil(2**24 * (1 - (1 - p)**(m + 1)))``
     with ``p = float32(conn_prob)``, cut after the first that reaches 2**24, and ``guide[b]`` the
     number of thresholds ``<= b * 2**12``.  ``conn_prob = 0`` gives no thresholds (an empty
     matrix).  Computed with NumPy in float64; `brainpy.math` builds the same table.
@@ -263,16 +264,14 @@ for _f, _name, _what, _weights in (
                               vec_grad="" if _name == "events" else " and ``vector``")
 
 
-_INTO_TARGETS = ("jitconn_event_sum_into", "jitconn_event_sum_into_async")
+_INTO_TARGETS = ("jitconn_event_sum_into",)
 
 
 def _into_kernel(kind, events, params, table, seed, base, scale, shape):
     _core.ensure_registered()
     num_rows, num_cols = shape
-    # Large projections walk their rows as a task on XLA's thread pool (as the CSR scatters do).
-    target = _INTO_TARGETS[1] if num_rows + num_cols >= _core.ASYNC_SCATTER_MIN_SIZE else _INTO_TARGETS[0]
     # The result overwrites `base`, so under vmap every batch element is its own call.
-    call = jax.ffi.ffi_call(f"brainpylib_{target}", jax.ShapeDtypeStruct(base.shape, base.dtype),
+    call = jax.ffi.ffi_call("brainpylib_jitconn_event_sum_into", jax.ShapeDtypeStruct(base.shape, base.dtype),
                             vmap_method="sequential", input_output_aliases={4: 0})
     return call(events, params, table, seed, base, kind=np.int64(_KINDS[kind]), num_rows=np.int64(num_rows),
                 num_cols=np.int64(num_cols), scale=np.float64(scale))

@@ -57,14 +57,14 @@ __all__ = [
 ]
 
 # The skip table (identical to brainpylib.jitconn.prob_conn_skip_table and csrc/jitconn_rng.h).
-_GUIDE_SHIFT = 12
+_GUIDE_SHIFT = 8
 _GUIDE_SIZE = 1 << (24 - _GUIDE_SHIFT)
 _MAX_SKIP_TABLE = 1 << 24
 
 
 @functools.lru_cache(maxsize=64)
 def _skip_table_np(p: float) -> np.ndarray:
-    """``[guide (4097 words) | thresholds]`` for the float32 probability ``p``, as uint32."""
+    """``[guide (65537 words) | thresholds]`` for the float32 probability ``p``, as uint32."""
     if p <= 0.:
         return np.zeros(_GUIDE_SIZE + 1, np.uint32)
     if p >= 1.:
