@@ -75,6 +75,9 @@ def build(scale, monitor, seed, neuron='lif'):
                              monitors=monitors,
                              inputs=[('E.input', INPUTS[neuron]), ('I.input', INPUTS[neuron])],
                              dt=DT, progress_bar=False)
+    # this project: repeated runs write their records into the previous run's arrays (the script
+    # keeps no record across runs); BrainPy 2.3.8 has no such option and ignores the attribute
+    runner.reuse_records = True
     return net, runner, num_exc + num_inh
 
 

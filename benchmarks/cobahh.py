@@ -53,6 +53,7 @@ def build(scale, monitor, seed):
                              monitors=['E.spike'] if monitor == 'spike' else None,
                              inputs=[('E.input', INPUT), ('I.input', INPUT)],
                              dt=DT, progress_bar=False)
+    runner.reuse_records = True  # as in coba.py (this project's option; BrainPy 2.3.8 ignores it)
     return net, runner, num_exc + num_inh
 
 

@@ -294,39 +294,54 @@ def test_packed_boolean_monitors_with_intervals_and_indices(chunk_size):
     assert ref.mon["spike"].sum() > 20
 
 
-def test_a_new_run_reuses_record_memory_only_when_nobody_holds_it():
-    """A run writes its records into the previous run's arrays when only the monitor refers to them."""
+def _reuse_runner(**kwargs):
     bm.random.seed(6)
     group = dyn.LIF(64, V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=2.,
                     V_initializer=lambda s: bm.random.uniform(-60., -50., s))
-    runner = dyn.DSRunner(group, monitors=["spike", "V"], inputs=("input", 30.), dt=0.1,
-                          progress_bar=False, chunk_size=50)
+    return dyn.DSRunner(group, monitors=["spike", "V"], inputs=("input", 30.), dt=0.1,
+                        progress_bar=False, chunk_size=50, **kwargs)
+
+
+def test_records_are_new_arrays_unless_reuse_is_asked_for():
+    """By default every run records into new arrays: what a user took from runner.mon stays."""
+    runner = _reuse_runner()
+    assert runner.reuse_records is False
     runner.run(20.)
-    spare = runner._spare_arrays()  # only the monitor refers to the records: both are lent
-    assert [a.shape for a in spare[((200, 64), np.dtype(bool).str)]] == [(200, 64)]
-    assert len(spare[((200, 64), np.dtype(np.float32).str)]) == 1
-    address = spare[((200, 64), np.dtype(bool).str)][0].ctypes.data
-    del spare
+    kept, view = runner.mon["spike"], runner.mon["V"][5:]
+    kept_copy, view_copy = kept.copy(), view.copy()
     runner.run(20.)
-    assert runner.mon["spike"].ctypes.data == address  # the new run wrote into it
-    kept = runner.mon["spike"]
-    view = runner.mon["V"][5:]
-    assert runner._spare_arrays() == {}  # a user holds one, and a view of the other
-    kept_copy = kept.copy()
-    view_copy = view.copy()
-    runner.run(20.)
-    assert runner.mon["spike"].ctypes.data != kept.ctypes.data
-    np.testing.assert_array_equal(kept, kept_copy)  # what the user holds is left alone
+    assert runner.mon["spike"] is not kept and runner.mon["spike"].ctypes.data != kept.ctypes.data
+    np.testing.assert_array_equal(kept, kept_copy)
     np.testing.assert_array_equal(view, view_copy)
     assert not np.array_equal(runner.mon["V"][5:], view_copy)  # a new run, new values
-    del kept, view
-    contents = runner.mon.item_contents  # holding the records' dict holds every record
-    saved = {key: value.copy() for key, value in contents.items()}
-    assert runner._spare_arrays() == {}
+    with pytest.raises(RunningError, match="reuse_records must be True or False, got 1"):
+        _reuse_runner(reuse_records=1)
+
+
+def test_reuse_records_writes_the_next_run_into_the_previous_arrays():
+    """With reuse_records the next run overwrites the previous run's arrays (shape and dtype
+    matching), and the values are those of a run into new arrays."""
+    runner = _reuse_runner(reuse_records=True)
+    fresh = _reuse_runner()
     runner.run(20.)
-    for key, value in saved.items():
-        np.testing.assert_array_equal(contents[key], value)
+    fresh.run(20.)
+    spike, V = runner.mon["spike"], runner.mon["V"]
+    addresses = {spike.ctypes.data, V.ctypes.data}
+    runner.run(20.)
+    fresh.run(20.)
+    assert runner.mon["spike"] is spike and runner.mon["V"] is V  # the same arrays, overwritten
+    assert {runner.mon["spike"].ctypes.data, runner.mon["V"].ctypes.data} == addresses
+    np.testing.assert_array_equal(runner.mon["spike"], fresh.mon["spike"])
+    np.testing.assert_array_equal(runner.mon["V"], fresh.mon["V"])
     assert runner.mon["spike"].sum() > 0
+    # a run of another length (other shapes) records into new arrays; so does a run after the
+    # attribute is switched off
+    runner.run(10.)
+    assert runner.mon["spike"].shape == (100, 64) and runner.mon["spike"] is not spike
+    spike = runner.mon["spike"]
+    runner.reuse_records = False
+    runner.run(10.)
+    assert runner.mon["spike"] is not spike
 
 
 def test_repeated_runs_continue_time_and_start_t_restarts_it():

@@ -12,7 +12,6 @@ steps in Python (each step compiled when ``jit=True``), which is slower but easy
 
 import math
 import numbers
-import sys
 import time
 import weakref
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
@@ -116,6 +115,13 @@ class DSRunner(Runner):
         number of devices.  See `brainpy.dyn.parallel.NetworkSharding`.
       mesh: a one-dimensional `jax.sharding.Mesh` to split the network over, instead of
         ``devices``.
+      reuse_records: let each run write its records into the arrays of the previous run's
+        records of the same shape and dtype, overwriting them (default ``False``: every run
+        records into new arrays, and arrays taken from ``runner.mon`` stay as they were).
+        Writing into memory already in use is much cheaper than into fresh pages, which
+        matters for repeated runs with records of hundreds of megabytes; copy what you keep
+        (``runner.mon['V'].copy()``) before the next run.  Also an attribute, settable
+        between runs.
 
     ``monitors`` may be a `brainpy.running.HDF5Monitor`: each chunk is then appended to its
     file (spikes as indices and times) and flushed, instead of being kept in memory.
@@ -156,6 +162,7 @@ class DSRunner(Runner):
         chunk_size: Optional[int] = None,
         devices=None,
         mesh=None,
+        reuse_records: bool = False,
     ):
         if not isinstance(target, DynamicalSystem):
             raise RunningError(
@@ -171,6 +178,9 @@ class DSRunner(Runner):
                                        or chunk_size < 1):
             raise RunningError(f"{type(self).__name__}: chunk_size must be a positive integer, got {chunk_size!r}.")
         self.chunk_size = None if chunk_size is None else int(chunk_size)
+        if not isinstance(reuse_records, bool):
+            raise RunningError(f"{type(self).__name__}: reuse_records must be True or False, got {reuse_records!r}.")
+        self.reuse_records = reuse_records
         super().__init__(target, monitors=monitors, fun_monitors=fun_monitors, jit=jit,
                          progress_bar=progress_bar, dyn_vars=dyn_vars,
                          numpy_mon_after_run=numpy_mon_after_run)
@@ -396,9 +406,8 @@ class DSRunner(Runner):
         if not streaming:
             self._check_event_monitors()
             # the previous run's records are dropped now rather than after this run, so the two
-            # are never held together; those nobody else refers to lend their memory to this run
-            # (arrays a user kept a reference to stay valid and untouched)
-            spare = self._spare_arrays()
+            # are never held together; with reuse_records they lend their memory to this run
+            spare = self._spare_arrays() if self.reuse_records else {}
             self.mon.reset()
         intervals = {key: interval for key, _, _, interval in self._mon_vars}
         run_start = self._i
@@ -446,24 +455,12 @@ class DSRunner(Runner):
                                    f"and {key!r} is {np.dtype(var.dtype)}; remove it from the monitor's events.")
 
     def _spare_arrays(self) -> Dict[Tuple[tuple, str], List[np.ndarray]]:
-        """The previous run's record arrays that only the monitor refers to, by shape and dtype.
-
-        Writing a new run's records into memory already in use is much cheaper than into fresh
-        pages (which the operating system must find and zero, or a virtual machine's host must
-        back), and a long run's records can be gigabytes.  An array is lent only when it owns its
-        memory and nothing outside the monitor holds it or a view of it (reference count).
-        """
+        """The previous run's record arrays, by shape and dtype, for `reuse_records`: those that
+        own their memory and are writeable (not a view into something else)."""
         spare: Dict[Tuple[tuple, str], List[np.ndarray]] = {}
-        data = self.mon.item_contents
-        if sys.getrefcount(data) > 3:  # the monitor, ``data`` and the argument: else a user holds it
-            return spare
-        for key in list(data):
-            value = data[key]
-            # references: the monitor's dict, ``value`` and getrefcount's argument
-            if (type(value) is np.ndarray and value.base is None and value.flags.writeable
-                    and sys.getrefcount(value) <= 3):
+        for value in self.mon.item_contents.values():
+            if type(value) is np.ndarray and value.base is None and value.flags.writeable:
                 spare.setdefault((value.shape, value.dtype.str), []).append(value)
-            del value
         return spare
 
     # ----- scale-out -----
