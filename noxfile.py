@@ -125,7 +125,8 @@ def tests_jax_floor(session):
 def lint(session):
     """ruff over every package, the tests, the examples and the benchmarks; the import contracts;
     no distribution importing another's private names; no raise of a builtin exception in the
-    ``brainpy`` portions (every error is a ``brainpy.errors`` class); mypy over every package.
+    ``brainpy`` portions (every error is a ``brainpy.errors`` class); mypy over every package; the
+    annotations of the typed public API (``tests/lint/check_annotations.py``).
 
     The contracts (``[tool.importlinter]`` in the root ``pyproject.toml``) are checked over a merged
     view of the ``brainpy`` portions: grimp wants each top-level package in one directory, so the
@@ -158,6 +159,9 @@ def lint(session):
     session.install("mypy>=1.10")
     session.run("mypy", "--config-file", str(ROOT / "pyproject.toml"),
                 env={"MYPYPATH": str(PACKAGES["brainpylib"]["dir"] / "src"), "JAX_PLATFORMS": "cpu"})
+    # the typed public API keeps its annotations (tests/lint/check_annotations.py)
+    session.run("python", str(ROOT / "tests" / "lint" / "check_annotations.py"),
+                env={"PYTHONPATH": str(PACKAGES["brainpylib"]["dir"] / "src"), "JAX_PLATFORMS": "cpu"})
 
 
 @nox.session

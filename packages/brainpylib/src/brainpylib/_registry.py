@@ -7,7 +7,7 @@ build falls back to a pure-Python wheel, see ``pyproject.toml``): it still impor
 """
 
 import importlib
-from typing import FrozenSet, Optional, Tuple
+from typing import Callable, FrozenSet, Optional, Tuple, Union
 
 import jax
 
@@ -66,7 +66,7 @@ def _modules():
     return found
 
 
-def ensure_registered():
+def ensure_registered() -> None:
     """Register every compiled target with JAX (once per process).
 
     Raises:
@@ -113,7 +113,7 @@ def target_platforms(*names: str) -> Tuple[str, ...]:
     return tuple(p for p in ("cpu", "cuda") if targets(p) and set(names) <= targets(p))
 
 
-def kernel_platforms(function) -> Tuple[str, ...]:
+def kernel_platforms(function: Union[str, Callable]) -> Tuple[str, ...]:
     """The platforms on which a brainpylib function calls compiled kernels.
 
     Args:

@@ -2,7 +2,10 @@
 
 import functools
 
+from typing import Optional
+
 import jax
+from jax.typing import ArrayLike
 
 from brainpylib import _core
 
@@ -71,7 +74,7 @@ def _args(fn, values, post_ids, post_num, pre_ids, skip_value):
 
 
 @_core.calls_targets("atomic_sum")
-def atomic_sum(values, post_ids, post_num, pre_ids=None):
+def atomic_sum(values: ArrayLike, post_ids: ArrayLike, post_num: int, pre_ids: Optional[ArrayLike] = None) -> jax.Array:
     """Sum synaptic values onto their postsynaptic neurons.
 
     ``out[p] = sum(values[k] for k if post_ids[k] == p)``; ids outside ``[0, post_num)`` are
@@ -99,7 +102,8 @@ def atomic_sum(values, post_ids, post_num, pre_ids=None):
 
 
 @_core.calls_targets("atomic_prod")
-def atomic_prod(values, post_ids, post_num, pre_ids=None):
+def atomic_prod(values: ArrayLike, post_ids: ArrayLike, post_num: int,
+                pre_ids: Optional[ArrayLike] = None) -> jax.Array:
     """Multiply synaptic values onto their postsynaptic neurons (1 where none arrive).
 
     The arguments are those of `atomic_sum`, ``pre_ids`` included.

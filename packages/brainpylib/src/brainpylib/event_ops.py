@@ -25,9 +25,12 @@ differentiable with respect to the weights (`jax.custom_vjp`); events carry no g
 
 import functools
 
+from typing import Tuple
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from brainpylib import _core
 from brainpylib._registry import ensure_registered
@@ -179,7 +182,8 @@ def _event_args(fn, events, indices, indptr, weights, post_num):
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_sum"))
-def event_csr_sum(events, indices, indptr, weights, post_num):
+def event_csr_sum(events: ArrayLike, indices: ArrayLike, indptr: ArrayLike, weights: ArrayLike,
+                  post_num: int) -> jax.Array:
     """Sum the weights of the synapses of every presynaptic neuron that spiked, per target.
 
     ``out[p] = sum(w[j] for i with events[i] for j in indptr[i]:indptr[i+1] if indices[j] == p)``.
@@ -200,7 +204,8 @@ def event_csr_sum(events, indices, indptr, weights, post_num):
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_sum_into"))
-def event_csr_sum_into(events, indices, indptr, weights, base, scale):
+def event_csr_sum_into(events: ArrayLike, indices: ArrayLike, indptr: ArrayLike, weights: ArrayLike, base: ArrayLike,
+                       scale: float) -> jax.Array:
     """``base * scale + event_csr_sum(events, indices, indptr, weights, len(base))`` in one pass.
 
     The scaled ``base`` receives the weights of the spiking neurons' synapses one after another
@@ -233,7 +238,8 @@ def event_csr_sum_into(events, indices, indptr, weights, base, scale):
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_prod"))
-def event_csr_prod(events, indices, indptr, weights, post_num):
+def event_csr_prod(events: ArrayLike, indices: ArrayLike, indptr: ArrayLike, weights: ArrayLike,
+                   post_num: int) -> jax.Array:
     """Multiply, per target, the weights of the synapses of the presynaptic neurons that spiked.
 
     Targets that receive no event stay at 1.  The arguments are those of `event_csr_sum`.
@@ -246,14 +252,14 @@ def event_csr_prod(events, indices, indptr, weights, post_num):
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_sum"))
-def event_sum(events, pre2post, post_num, values):
+def event_sum(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike], post_num: int, values: ArrayLike) -> jax.Array:
     """`event_csr_sum` with the connection given as ``pre2post = (indices, indptr)``."""
     indices, indptr = _unpack_pre2post("event_sum", pre2post)
     return event_csr_sum(events, indices, indptr, values, post_num)
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_prod"))
-def event_prod(events, pre2post, post_num, values):
+def event_prod(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike], post_num: int, values: ArrayLike) -> jax.Array:
     """`event_csr_prod` with the connection given as ``pre2post = (indices, indptr)``."""
     indices, indptr = _unpack_pre2post("event_prod", pre2post)
     return event_csr_prod(events, indices, indptr, values, post_num)
@@ -269,7 +275,8 @@ def _unpack_pre2post(fn, pre2post):
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_sum"), "event_csr_gather")
-def event_csr_matvec(weights, indices, indptr, events, shape, transpose=False):
+def event_csr_matvec(weights: ArrayLike, indices: ArrayLike, indptr: ArrayLike, events: ArrayLike,
+                     shape: Tuple[int, int], transpose: bool = False) -> jax.Array:
     """Product of a CSR matrix of shape ``(num_rows, num_cols)`` with a vector of events.
 
     ``transpose=False``: ``out[i] = sum(w[j] for j in row i if events[indices[j]])`` (length

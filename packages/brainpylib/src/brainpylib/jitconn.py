@@ -31,9 +31,12 @@ O(num_rows * num_cols * conn_prob).
 
 import functools
 
+from typing import Optional, Tuple
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from brainpylib import _core
 
@@ -82,7 +85,7 @@ def _skip_table_np(p: float) -> np.ndarray:
     return table
 
 
-def prob_conn_skip_table(conn_prob) -> np.ndarray:
+def prob_conn_skip_table(conn_prob: float) -> np.ndarray:
     """The threshold table (uint32) that defines the geometric skips for ``conn_prob``.
 
     ``[guide (65537 words) | thresholds]``: ``thresholds[m] = ceil(2**24 * (1 - (1 - p)**(m + 1)))``
@@ -201,46 +204,49 @@ _DOC = """
 
 
 @_core.calls_targets("jitconn_matvec")
-def matvec_prob_conn_homo_weight(vector, weight, conn_prob, seed, shape, transpose=False):
+def matvec_prob_conn_homo_weight(vector: ArrayLike, weight: ArrayLike, conn_prob: float, seed: ArrayLike,
+                                 shape: Tuple[int, int], transpose: bool = False) -> jax.Array:
     """``M @ vector`` for a random matrix whose existing entries all equal ``weight``."""
     return _call("matvec_prob_conn_homo_weight", "homo", False, vector, [("weight", weight)],
                  conn_prob, seed, shape, transpose)
 
 
 @_core.calls_targets("jitconn_matvec")
-def matvec_prob_conn_uniform_weight(vector, w_low, w_high, conn_prob, seed, shape,
-                                    transpose=False):
+def matvec_prob_conn_uniform_weight(vector: ArrayLike, w_low: ArrayLike, w_high: ArrayLike, conn_prob: float,
+                                    seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> jax.Array:
     """``M @ vector`` for a random matrix with weights uniform on ``[w_low, w_high)``."""
     return _call("matvec_prob_conn_uniform_weight", "uniform", False, vector,
                  [("w_low", w_low), ("w_high", w_high)], conn_prob, seed, shape, transpose)
 
 
 @_core.calls_targets("jitconn_matvec")
-def matvec_prob_conn_normal_weight(vector, w_mu, w_sigma, conn_prob, seed, shape,
-                                   transpose=False):
+def matvec_prob_conn_normal_weight(vector: ArrayLike, w_mu: ArrayLike, w_sigma: ArrayLike, conn_prob: float,
+                                   seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> jax.Array:
     """``M @ vector`` for a random matrix with weights ``N(w_mu, w_sigma**2)``."""
     return _call("matvec_prob_conn_normal_weight", "normal", False, vector,
                  [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed, shape, transpose)
 
 
 @_core.calls_targets("jitconn_event_matvec")
-def event_matvec_prob_conn_homo_weight(events, weight, conn_prob, seed, shape, transpose=False):
+def event_matvec_prob_conn_homo_weight(events: ArrayLike, weight: ArrayLike, conn_prob: float, seed: ArrayLike,
+                                       shape: Tuple[int, int], transpose: bool = False) -> jax.Array:
     """`matvec_prob_conn_homo_weight` for a vector of events (non-zero means an event)."""
     return _call("event_matvec_prob_conn_homo_weight", "homo", True, events,
                  [("weight", weight)], conn_prob, seed, shape, transpose)
 
 
 @_core.calls_targets("jitconn_event_matvec")
-def event_matvec_prob_conn_uniform_weight(events, w_low, w_high, conn_prob, seed, shape,
-                                          transpose=False):
+def event_matvec_prob_conn_uniform_weight(events: ArrayLike, w_low: ArrayLike, w_high: ArrayLike, conn_prob: float,
+                                          seed: ArrayLike, shape: Tuple[int, int],
+                                          transpose: bool = False) -> jax.Array:
     """`matvec_prob_conn_uniform_weight` for a vector of events (non-zero means an event)."""
     return _call("event_matvec_prob_conn_uniform_weight", "uniform", True, events,
                  [("w_low", w_low), ("w_high", w_high)], conn_prob, seed, shape, transpose)
 
 
 @_core.calls_targets("jitconn_event_matvec")
-def event_matvec_prob_conn_normal_weight(events, w_mu, w_sigma, conn_prob, seed, shape,
-                                         transpose=False):
+def event_matvec_prob_conn_normal_weight(events: ArrayLike, w_mu: ArrayLike, w_sigma: ArrayLike, conn_prob: float,
+                                         seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> jax.Array:
     """`matvec_prob_conn_normal_weight` for a vector of events (non-zero means an event)."""
     return _call("event_matvec_prob_conn_normal_weight", "normal", True, events,
                  [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed, shape, transpose)
@@ -302,8 +308,10 @@ _sum_into.defvjp(_sum_into_fwd, _sum_into_bwd)
 
 
 @_core.calls_targets(*_INTO_TARGETS)
-def event_matvec_prob_conn_into(events, base, scale, conn_prob, seed, *, weight=None, w_low=None,
-                                w_high=None, w_mu=None, w_sigma=None):
+def event_matvec_prob_conn_into(events: ArrayLike, base: ArrayLike, scale: float, conn_prob: float, seed: ArrayLike,
+                                *, weight: Optional[ArrayLike] = None, w_low: Optional[ArrayLike] = None,
+                                w_high: Optional[ArrayLike] = None, w_mu: Optional[ArrayLike] = None,
+                                w_sigma: Optional[ArrayLike] = None) -> jax.Array:
     """``base * scale + M.T @ events`` in one pass, ``M`` of shape ``(len(events), len(base))``.
 
     The decay of a conductance and the arrival of its spikes through a just-in-time random

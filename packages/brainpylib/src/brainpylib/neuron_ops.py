@@ -15,9 +15,12 @@ contracts the formula's multiply-adds and the kernel uses them in the same place
 import functools
 import numbers
 
+from typing import Tuple
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from brainpylib import _core
 from brainpylib._registry import ensure_registered
@@ -27,7 +30,9 @@ __all__ = ["lif_update", "lif_update_reference"]
 _LIF_PARAMS = ("V_rest", "V_reset", "V_th", "R", "tau_ref")
 
 
-def lif_update_reference(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_ref):
+def lif_update_reference(V: ArrayLike, t_last: ArrayLike, I: ArrayLike, t: ArrayLike, coef: ArrayLike,
+                         V_rest: ArrayLike, V_reset: ArrayLike, V_th: ArrayLike, R: ArrayLike,
+                         tau_ref: ArrayLike) -> Tuple[jax.Array, ...]:
     """One step of leaky integrate-and-fire neurons in pure JAX (the kernel's definition).
 
     Returns ``(V, spike, t_last, refractory)`` after the step:
@@ -38,7 +43,7 @@ def lif_update_reference(V, t_last, I, t, coef, V_rest, V_reset, V_th, R, tau_re
     * a spike where the potential reaches ``V_th``; the potential is then reset to ``V_reset``
       and ``t_last`` set to ``t``; a neuron that spiked is refractory.
     """
-    dtype = V.dtype
+    dtype = jnp.result_type(V)
     t = jnp.asarray(t, dtype)
     coef = jnp.asarray(coef, dtype)
     refractory = (t - t_last) <= jnp.asarray(tau_ref, dtype)
@@ -92,8 +97,9 @@ def _lif_jvp(params, primals, tangents):
 
 
 @_core.calls_targets("lif_update")
-def lif_update(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R=1.0, tau_ref=0.0,
-               clear_input=False):
+def lif_update(V: ArrayLike, t_last: ArrayLike, I: ArrayLike, t: ArrayLike, coef: ArrayLike, *, V_rest: ArrayLike,
+               V_reset: ArrayLike, V_th: ArrayLike, R: ArrayLike = 1.0, tau_ref: ArrayLike = 0.0,
+               clear_input: bool = False) -> Tuple[jax.Array, ...]:
     """One step of a group of leaky integrate-and-fire neurons, computed by one kernel.
 
     Args:

@@ -12,10 +12,12 @@ steps in Python (each step compiled when ``jit=True``), which is slower but easy
 
 import math
 import numbers
+import os
 import time
 import weakref
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union, cast
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -23,7 +25,7 @@ import brainpy.math as bm
 from brainpy.dyn.base import DynamicalSystem
 from brainpy.errors import MonitorError, RunningError
 from brainpy.math.ndarray import Array, Variable
-from brainpy.running import HDF5Monitor, Runner, SharedArgs, SpikeRecord, call_with_shared
+from brainpy.running import HDF5Monitor, Monitor, Runner, SharedArgs, SpikeRecord, call_with_shared
 from brainpy.running.loop import (PACK_MIN_LENGTH, ChunkLoop, ChunkRecords, CompiledLoop, SteppedLoop,
                                   StreamSink, is_iterator, pack_booleans, run_chunks)
 from brainpy.running.progress import ProgressBar
@@ -153,15 +155,15 @@ class DSRunner(Runner):
         target: DynamicalSystem,
         inputs: Union[Sequence, Tuple] = (),
         dt: Optional[float] = None,
-        monitors=None,
+        monitors: Union[Monitor, Sequence, Dict, None] = None,
         fun_monitors: Optional[Dict[str, Callable]] = None,
-        dyn_vars=None,
+        dyn_vars: Union[Variable, Sequence[Variable], Dict[str, Variable], None] = None,
         jit: bool = True,
         progress_bar: bool = True,
         numpy_mon_after_run: bool = True,
         chunk_size: Optional[int] = None,
-        devices=None,
-        mesh=None,
+        devices: Union[int, Sequence[Any], None] = None,
+        mesh: Optional[jax.sharding.Mesh] = None,
         reuse_records: bool = False,
     ):
         if not isinstance(target, DynamicalSystem):
@@ -377,7 +379,8 @@ class DSRunner(Runner):
         longest = max(1, min(n, budget // self._bytes_per_step(packed)))
         return -(-n // -(-n // longest))  # the same number of chunks, of (nearly) equal lengths
 
-    def run(self, duration, start_t: Optional[float] = None, checkpoint=None) -> float:
+    def run(self, duration: float, start_t: Optional[float] = None,
+            checkpoint: Union[str, os.PathLike, None] = None) -> float:
         """Simulate ``duration`` time units.
 
         Args:
@@ -414,7 +417,7 @@ class DSRunner(Runner):
         records: Optional[ChunkRecords] = None  # the records kept in memory, unless streamed
         sink: Union[StreamSink, ChunkRecords]
         if streaming:
-            sink = StreamSink(self.mon, self._packed_lengths, intervals, float_dtype, run_start, self.dt)
+            sink = StreamSink(cast(HDF5Monitor, self.mon), self._packed_lengths, intervals, float_dtype, run_start, self.dt)
         else:
             sink = records = ChunkRecords(n, {key: self._every(interval) for key, interval in intervals.items()},
                                           self._packed_lengths, spare, events=self.mon.events)
@@ -464,7 +467,7 @@ class DSRunner(Runner):
         return spare
 
     # ----- scale-out -----
-    def save_checkpoint(self, filename) -> str:
+    def save_checkpoint(self, filename: Union[str, os.PathLike]) -> str:
         """Save the network state, the default random state and the clock to ``filename``.
 
         The file is written atomically (temporary file, ``fsync``, ``os.replace``); see
@@ -477,7 +480,7 @@ class DSRunner(Runner):
 
         return save_checkpoint(self, filename)
 
-    def load_checkpoint(self, filename):
+    def load_checkpoint(self, filename: Union[str, os.PathLike]) -> None:
         """Restore the state saved by `save_checkpoint`; the next run continues from it.
 
         Raises:
@@ -488,7 +491,8 @@ class DSRunner(Runner):
 
         load_checkpoint(self, filename)
 
-    def run_trials(self, duration, inputs=None, variables=None, num_trials=None) -> Dict[str, np.ndarray]:
+    def run_trials(self, duration: float, inputs: Optional[Mapping] = None, variables: Optional[Mapping] = None,
+                   num_trials: Optional[int] = None) -> Dict[str, np.ndarray]:
         """Run N trials in one compiled program; see `brainpy.dyn.parallel.run_trials`.
 
         Examples:

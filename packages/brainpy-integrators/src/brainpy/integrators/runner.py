@@ -238,6 +238,6 @@ class IntegratorRunner(BrainPyObject):
         convert: Callable[[Any], Any] = np.asarray if self.numpy_mon_after_run else Array
         self.mon.reset()
         self.mon.ts = convert(ts)
-        for k, v in records.items():
-            self.mon[k] = convert(unwrap(v))
+        for key, record in records.items():
+            self.mon[key] = convert(unwrap(record))
         return self.mon

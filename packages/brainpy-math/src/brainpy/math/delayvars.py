@@ -289,7 +289,7 @@ class TimeDelay(AbstractDelay):
         target = _as_target(delay_target, self.name)
         if delay_len is None:
             delay_len = getattr(self, "delay_len", None)
-        if isinstance(delay_len, bool) or not isinstance(delay_len, numbers.Real) or not delay_len >= 0:
+        if isinstance(delay_len, bool) or not isinstance(delay_len, numbers.Real) or not float(delay_len) >= 0:
             raise MathError(
                 f"{self.name}: delay_len must be a non-negative number (a time), got {delay_len!r}."
             )

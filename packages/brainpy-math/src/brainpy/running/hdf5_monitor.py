@@ -51,7 +51,7 @@ import numpy as np
 
 from brainpy.errors import BrainPyAttributeError, BrainPyKeyError, MonitorError
 from brainpy.running import processes
-from brainpy.running.monitor import Monitor, SpikeRecord
+from brainpy.running.monitor import Intervals, Monitor, SpikeRecord
 
 __all__ = ["HDF5Monitor", "SpikeRecord", "read_hdf5_monitor"]
 
@@ -342,7 +342,7 @@ def _read_key(f, key, lengths):
     return _dataset(f, f"{key}/data", lengths)
 
 
-def read_hdf5_monitor(filename: str, key: Optional[str] = None):
+def read_hdf5_monitor(filename: Union[str, os.PathLike], key: Optional[str] = None) -> Any:
     """Read the data of an `HDF5Monitor` file, complete or left by a killed run.
 
     Only committed data are read: a run killed (or failed) midway reads as the complete chunks
@@ -453,8 +453,9 @@ class HDF5Monitor(Monitor):
       (array([0, 1, 2], dtype=int32), array([14.6, 14.6, 14.6], dtype=float32), (1000, 2))
     """
 
-    def __init__(self, filename: Union[str, os.PathLike], variables=None, intervals=None,
-                 events: Optional[Sequence[str]] = None, mode: str = "w", compression=None):
+    def __init__(self, filename: Union[str, os.PathLike], variables: Union[Sequence, Dict[str, Any], None] = None,
+                 intervals: Intervals = None, events: Optional[Sequence[str]] = None, mode: str = "w",
+                 compression: Optional[str] = None):
         super().__init__(variables, intervals)
         if not isinstance(filename, (str, os.PathLike)) or not str(filename):
             raise MonitorError(f"HDF5Monitor: filename must be a path, got {filename!r}.")
@@ -484,7 +485,7 @@ class HDF5Monitor(Monitor):
             return None
         return {"stream_id": self._stream_id, "lengths": dict(self._lengths)}
 
-    def rewind(self, position: Optional[dict]):
+    def rewind(self, position: Optional[dict]) -> None:
         """Rewind the stream to ``position`` (from `stream_position`) at the start of the next run.
 
         `brainpy.dyn.checkpoint.load_checkpoint` calls it, so that a run resumed from a
@@ -534,7 +535,7 @@ class HDF5Monitor(Monitor):
         self._check_io("writing")
         self._lengths = lengths
 
-    def open_run(self, quantities: Dict[str, tuple], float_dtype):
+    def open_run(self, quantities: Dict[str, tuple], float_dtype: Any) -> None:
         """Open the file for a run.
 
         In a multi-process run (`brainpy.running.processes`) only process 0 opens and writes the
@@ -665,7 +666,7 @@ class HDF5Monitor(Monitor):
                                f"elements); use mode='w' to replace the file.")
 
     def append_chunk(self, ts: np.ndarray, steps: np.ndarray, data: Dict[str, np.ndarray], run_start: int,
-                     dt: float):
+                     dt: float) -> None:
         """Append the data of one chunk and commit it (in process 0 only in a multi-process run;
         see `_append_chunk`)."""
         if not self._in_run:
@@ -728,7 +729,7 @@ class HDF5Monitor(Monitor):
             if stream is not None:
                 stream.close()
 
-    def close_run(self):
+    def close_run(self) -> None:
         """Close the file at the end of a run.
 
         In a multi-process run, every process returns once process 0 has closed the file, so
@@ -797,12 +798,12 @@ class HDF5Monitor(Monitor):
     def __setitem__(self, key, value):
         raise MonitorError(f"HDF5Monitor: {key!r} is stored in the file {self.filename!r}; it cannot be set.")
 
-    def reset(self):
+    def reset(self) -> None:
         """Start the file anew at the next run (with ``mode='w'``)."""
         self.close_run()
         self._started = False
 
-    def numpy(self):
+    def numpy(self) -> "HDF5Monitor":
         """The data are already NumPy arrays when read; returns self."""
         return self
 

@@ -18,16 +18,19 @@ cuts its run into chunks of steps; this module does the rest:
 
 import abc
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import MonitorError
-from brainpy.math.ndarray import Array
+from brainpy.math.ndarray import Array, Variable
 from brainpy.running.monitor import SpikeRecord
 from brainpy.running.progress import ProgressBar, eager_progress, progress_for_loop
+
+if TYPE_CHECKING:
+    from brainpy.running.hdf5_monitor import HDF5Monitor
 
 __all__ = ["ChunkLoop", "CompiledLoop", "SteppedLoop", "run_chunks", "pack_booleans", "unpack_rows",
            "ChunkRecords", "StreamSink", "boolean_events", "is_iterator", "PACK_MIN_LENGTH"]
@@ -40,9 +43,11 @@ _UNPACK_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_geta
 _UNPACK_THREAD_BYTES = 32 * 2 ** 20
 
 StepFactory = Callable[[bool], Callable]  # packed -> step(t, i, xs) -> {key: value}
+#: the Variables a loop carries, by name (a runner's ``dyn_vars``)
+DynVars = Union[Sequence[Variable], Dict[str, Variable]]
 
 
-def is_iterator(value) -> bool:
+def is_iterator(value: Any) -> bool:
     """Whether an input value is a Python iterator (only `SteppedLoop` can consume those)."""
     return hasattr(value, "__next__")
 
@@ -65,7 +70,7 @@ class ChunkLoop(abc.ABC):
         self.jit = bool(jit)
 
     @abc.abstractmethod
-    def run(self, make_step: StepFactory, dyn_vars, ts, idx, xs: Dict[str, Any],
+    def run(self, make_step: StepFactory, dyn_vars: DynVars, ts: Any, idx: Any, xs: Dict[str, Any],
             progress: Optional[ProgressBar], every: int) -> Dict[str, np.ndarray]:
         """Run the steps at times ``ts`` (indices ``idx``) with the per-step inputs ``xs``.
 
@@ -80,7 +85,7 @@ class ChunkLoop(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reset(self):
+    def reset(self) -> None:
         """Forget the compiled programs (after the step function changed)."""
 
 
@@ -101,10 +106,11 @@ class CompiledLoop(ChunkLoop):
         self._program: Optional[Callable] = None
         self._program_progress: Optional[Callable] = None
 
-    def reset(self):
+    def reset(self) -> None:
         self._program = self._program_progress = None
 
-    def run(self, make_step, dyn_vars, ts, idx, xs, progress, every):
+    def run(self, make_step: StepFactory, dyn_vars: DynVars, ts: Any, idx: Any, xs: Dict[str, Any],
+            progress: Optional[ProgressBar], every: int) -> Dict[str, np.ndarray]:
         from brainpy.math.controls import for_loop
         from brainpy.math.jit import jit
         from brainpy.running.runner import loop_compiler_options
@@ -151,10 +157,11 @@ class SteppedLoop(ChunkLoop):
         super().__init__(jit)
         self._step: Optional[Callable] = None
 
-    def reset(self):
+    def reset(self) -> None:
         self._step = None
 
-    def run(self, make_step, dyn_vars, ts, idx, xs, progress, every):
+    def run(self, make_step: StepFactory, dyn_vars: DynVars, ts: Any, idx: Any, xs: Dict[str, Any],
+            progress: Optional[ProgressBar], every: int) -> Dict[str, np.ndarray]:
         from brainpy.math.jit import jit
 
         if self._step is None:
@@ -253,7 +260,8 @@ class ChunkRecords:
         pool = self.spare.get((shape, np.dtype(dtype).str))
         return pool.pop() if pool else np.empty(shape, dtype=dtype)
 
-    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray, steps: Optional[np.ndarray] = None):
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray,
+            steps: Optional[np.ndarray] = None) -> None:
         """Add the records ``out`` of steps ``[s, e)`` of the run, taken at times ``ts`` (the step
         indices ``steps`` are not needed here)."""
         for key, value in out.items():
@@ -304,13 +312,13 @@ class StreamSink:
       run_start: the index of the run's first step; dt: the time step.
     """
 
-    def __init__(self, monitor, packed: Dict[str, int], intervals: Dict[str, Any], float_dtype, run_start: int,
-                 dt: float):
+    def __init__(self, monitor: "HDF5Monitor", packed: Dict[str, int], intervals: Dict[str, Any],
+                 float_dtype: Any, run_start: int, dt: float):
         self.monitor, self.packed, self.intervals = monitor, packed, intervals
         self.float_dtype, self.run_start, self.dt = float_dtype, run_start, dt
         self._opened = False
 
-    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray, steps: np.ndarray):
+    def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray, steps: np.ndarray) -> None:
         out = {key: unpack_rows(value, self.packed[key]) if key in self.packed else value
                for key, value in out.items()}
         if not self._opened:
@@ -320,13 +328,14 @@ class StreamSink:
             self._opened = True
         self.monitor.append_chunk(np.asarray(ts, dtype=self.float_dtype), steps, out, self.run_start, self.dt)
 
-    def close(self):
+    def close(self) -> None:
         self.monitor.close_run()
 
 
-def run_chunks(loop: ChunkLoop, make_step: StepFactory, dyn_vars, *, ts_host: np.ndarray, steps: np.ndarray,
-               chunk: int, xs: Dict[str, Any], sink, float_dtype, progress: Optional[ProgressBar] = None,
-               every: int = 1, after_chunk: Optional[Callable[[int], None]] = None):
+def run_chunks(loop: ChunkLoop, make_step: StepFactory, dyn_vars: DynVars, *, ts_host: np.ndarray,
+               steps: np.ndarray, chunk: int, xs: Dict[str, Any], sink: Union["ChunkRecords", "StreamSink"],
+               float_dtype: Any, progress: Optional[ProgressBar] = None, every: int = 1,
+               after_chunk: Optional[Callable[[int], None]] = None) -> None:
     """Run the steps at times ``ts_host`` (indices ``steps``) in chunks of ``chunk`` steps.
 
     Each chunk runs through ``loop`` with its slice of the per-step inputs ``xs`` (iterators are

@@ -2,7 +2,7 @@
 
 import collections
 import numbers
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -10,6 +10,11 @@ from brainpy.errors import BrainPyAttributeError, BrainPyKeyError, MonitorError
 from brainpy.math.ndarray import Array, Variable
 
 __all__ = ["Monitor", "MonitorItem", "SpikeRecord"]
+
+#: a recording interval (time units) or None (every step)
+Interval = Optional[float]
+#: the ``intervals`` of a monitor: one for all, one per quantity, or by key
+Intervals = Union[Interval, Sequence[Interval], Mapping[str, Interval]]
 
 #: The record of an event quantity (spikes): the flat element indices and the times of the
 #: events, in time order (ties in index order).  ``Monitor(..., events=[...])`` records in memory
@@ -29,7 +34,7 @@ class MonitorItem:
 
     __slots__ = ("key", "target", "indices", "interval")
 
-    def __init__(self, key: str, target: Union[str, Variable], indices=None, interval=None):
+    def __init__(self, key: str, target: Union[str, Variable], indices: Any = None, interval: Interval = None):
         self.key = key
         self.target = target
         self.indices = indices
@@ -129,7 +134,7 @@ class Monitor:
       (array([0, 1, 2, 0, 1, 2], dtype=int32), array([14.6, 14.6, 14.6, 33.1, 33.1, 33.1], dtype=float32))
     """
 
-    def __init__(self, variables: Union[Sequence, Dict[str, Any], None] = None, intervals=None,
+    def __init__(self, variables: Union[Sequence, Dict[str, Any], None] = None, intervals: Intervals = None,
                  events: Optional[Sequence[str]] = None):
         items: List[MonitorItem] = []
         if variables is None:
@@ -160,7 +165,7 @@ class Monitor:
         self.items: List[MonitorItem] = items
         self._set_intervals(intervals)
         self.events: List[str] = self._check_events(events)
-        self.ts: Optional[np.ndarray] = None
+        self.ts: Any = None  # NumPy times (a brainpy Array when a runner keeps numpy_mon_after_run=False)
         self._data: Dict[str, Any] = {}
 
     def _set_intervals(self, intervals):
@@ -230,12 +235,12 @@ class Monitor:
     def __setitem__(self, key: str, value):
         self._data[key] = value
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget the recorded data (the monitored quantities stay)."""
         self.ts = None
         self._data = {}
 
-    def numpy(self):
+    def numpy(self) -> "Monitor":
         """Convert every recorded trajectory (and ``ts``) into a NumPy array, in place."""
         for key, value in self._data.items():
             self._data[key] = np.asarray(value.value if isinstance(value, Array) else value)

@@ -19,7 +19,7 @@ process holds or gathers together:
 In a single process every function here is a no-op or a plain conversion.
 """
 
-from typing import Callable
+from typing import Any, Callable
 
 import jax
 import numpy as np
@@ -52,7 +52,7 @@ def _multihost():
     return multihost_utils
 
 
-def to_host(value) -> np.ndarray:
+def to_host(value: Any) -> np.ndarray:
     """The whole value of an array as a NumPy array, also a global array split over processes.
 
     A global array that is not fully addressable is gathered from every process (a collective:
@@ -65,7 +65,7 @@ def to_host(value) -> np.ndarray:
     return np.asarray(value)
 
 
-def like_global(data: np.ndarray, like):
+def like_global(data: np.ndarray, like: Any) -> Any:
     """``data`` (the whole value, the same in every process) laid out as the array ``like``.
 
     For a global array split over processes, each process keeps its own pieces of ``data`` with
@@ -86,7 +86,7 @@ def all_agree(ok: bool, name: str) -> bool:
     return bool(np.asarray(_multihost().broadcast_one_to_all(flag, is_source=is_writer())))
 
 
-def writer_runs(action: Callable[[], object], name: str, error: Callable[[str], BaseException]):
+def writer_runs(action: Callable[[], object], name: str, error: Callable[[str], BaseException]) -> object:
     """Run ``action`` in the writer process only, and make its outcome every process's.
 
     Returns the action's result in the writer (None in the others).  When the action raises in

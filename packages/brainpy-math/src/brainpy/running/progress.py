@@ -73,7 +73,7 @@ class ProgressBar:
       **tqdm_kwargs: given to every ``tqdm`` bar (e.g. ``file=``, ``leave=``, ``disable=``).
     """
 
-    def __init__(self, desc: Optional[str] = None, **tqdm_kwargs):
+    def __init__(self, desc: Optional[str] = None, **tqdm_kwargs: Any):
         self.desc = desc
         self.tqdm_kwargs = tqdm_kwargs
         self.bar = None
@@ -103,19 +103,19 @@ class ProgressBar:
             every = max(every, int(MIN_REPORT_SECONDS / self.seconds_per_step))
         return min(every, max(1, int(num_steps)))
 
-    def segment(self, length: int, every: int):
+    def segment(self, length: int, every: int) -> None:
         """The next compiled loop runs ``length`` steps and reports every ``every`` steps."""
         with self._lock:
             self._stride, self._limit, self._ticks = _report_stride(length, every), int(length), 0
 
-    def advance(self, steps: int):
+    def advance(self, steps: int) -> None:
         """A segment of ``steps`` steps is finished: later reports count from its end."""
         with self._lock:
             self.offset += int(steps)
             self._ticks, self._limit = 0, 0
         self.report(0)
 
-    def close(self, complete: bool = True):
+    def close(self, complete: bool = True) -> None:
         """Close the bar; ``complete``: fill it to its total first (the run finished)."""
         with self._lock:
             bar, self.bar = self.bar, None
@@ -133,7 +133,7 @@ class ProgressBar:
         return self.bar is not None
 
     # ----- reports -----
-    def report(self, done: int):
+    def report(self, done: int) -> None:
         """Move the bar to ``offset + done`` steps (never backwards, never beyond its total)."""
         with self._lock:
             bar = self.bar
@@ -147,14 +147,14 @@ class ProgressBar:
             if position > bar.n:
                 bar.update(position - bar.n)
 
-    def tick(self):
+    def tick(self) -> None:
         """One report of a compiled loop: another stride of the current segment is done."""
         with self._lock:
             self._ticks += 1
             done = min(self._ticks * self._stride, self._limit)
         self.report(done)
 
-    def callback(self):
+    def callback(self) -> None:
         """Inside a compiled loop: call `tick` on the host."""
         jax.debug.callback(self.tick, ordered=False)
 
@@ -166,7 +166,8 @@ class ProgressBar:
         return False
 
 
-def progress_for_loop(body_fun: Callable, operands: Any, progress: ProgressBar, every, dyn_vars=None):
+def progress_for_loop(body_fun: Callable, operands: Any, progress: ProgressBar, every: Any,
+                      dyn_vars: Any = None) -> Any:
     """`brainpy.math.for_loop` reporting to ``progress`` every ``every`` steps.
 
     Call ``progress.segment(length, every)`` before running the result (`_report_stride` tells
@@ -275,7 +276,7 @@ def eager_progress(body_fun: Callable, progress: Optional[ProgressBar]) -> Calla
     return body
 
 
-def block_until_done(tree):
+def block_until_done(tree: Any) -> Any:
     """Wait for the arrays of ``tree``, so that every report of the program computing them has
     reached the bar; returns ``tree``."""
     leaves = jax.tree_util.tree_leaves(tree, is_leaf=lambda a: isinstance(a, Array))

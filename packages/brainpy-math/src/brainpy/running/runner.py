@@ -3,7 +3,7 @@
 import difflib
 import functools
 import inspect
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
@@ -124,7 +124,7 @@ def shared_arg_style(fun: Callable, *, takes_inputs: bool = False, method: bool 
     return "tdi"
 
 
-def call_with_shared(fun: Callable, tdi: SharedArgs, style: Optional[str] = None):
+def call_with_shared(fun: Callable, tdi: SharedArgs, style: Optional[str] = None) -> Any:
     """Call ``fun`` with the shared arguments of a step in the form its signature asks for.
 
     Args:
@@ -193,7 +193,7 @@ class Runner:
         fun_monitors: Optional[Dict[str, Callable]] = None,
         jit: bool = True,
         progress_bar: bool = True,
-        dyn_vars=None,
+        dyn_vars: Union[Variable, Sequence[Variable], Dict[str, Variable], None] = None,
         numpy_mon_after_run: bool = True,
     ):
         if not isinstance(target, BrainPyObject):
@@ -413,11 +413,11 @@ class Runner:
         return record
 
     # ----- running -----
-    def run(self, *args, **kwargs):
+    def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run the target; implemented by each runner."""
         raise NoImplementationError(f"{type(self).__name__} does not implement run().")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.run(*args, **kwargs)
 
     def __repr__(self):

@@ -23,6 +23,7 @@ import importlib.util
 import os
 import sys
 import warnings
+from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import numpy as np
@@ -159,7 +160,7 @@ def _clear_brainpylib_cache() -> None:
 cast(Any, _import_brainpylib).cache_clear = _clear_brainpylib_cache
 
 
-def get_brainpylib():
+def get_brainpylib() -> Optional[ModuleType]:
     """Return the ``brainpylib`` module, or ``None`` when it is absent, incompatible or disabled.
 
     Returns:
@@ -208,7 +209,7 @@ def kernel_platforms(op_name: str) -> Tuple[str, ...]:
     return tuple(module.kernel_platforms(KERNEL_NAMES[op_name]))
 
 
-def dispatch(op_name: str, kernel_call: Callable, fallback: Callable, *operands):
+def dispatch(op_name: str, kernel_call: Callable, fallback: Callable, *operands: Any) -> Any:
     """``kernel_call(*operands)`` on the platforms of `kernel_platforms` (``op_name``),
     ``fallback(*operands)`` elsewhere.
 
@@ -302,7 +303,7 @@ def operator_backend() -> OperatorBackend:
         platforms={op: kernel_platforms(op) for op in kernels})
 
 
-def check_concrete_indptr(fn: str, indptr, num_nnz: int):
+def check_concrete_indptr(fn: str, indptr: Any, num_nnz: int) -> None:
     """Check a concrete CSR row pointer before it reaches a kernel (traced ones are checked there).
 
     Raises:

@@ -33,14 +33,14 @@ num_cols * conn_prob); ``transpose=False`` walks every row.
 """
 
 import functools
-from typing import cast
+from typing import Any, Optional, Tuple, cast
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import MathError
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, _unwrap
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch
 from brainpy.math.operators.utils import static_shape, to_float, to_jax, wrap
 from brainpy.tools.sizes import check_array_size
@@ -344,7 +344,8 @@ _MATVEC_ARGS = """
 """
 
 
-def matvec_prob_conn_homo_weight(vector, weight, conn_prob, seed, shape, transpose=False):
+def matvec_prob_conn_homo_weight(vector: ArrayLike, weight: ArrayLike, conn_prob: float, seed: ArrayLike,
+                                 shape: Tuple[int, int], transpose: bool = False) -> Array:
     """Product of a dense vector with a random matrix whose existing entries all equal ``weight``.
 
     Examples:
@@ -358,39 +359,40 @@ def matvec_prob_conn_homo_weight(vector, weight, conn_prob, seed, shape, transpo
                    False)
 
 
-def matvec_prob_conn_uniform_weight(vector, w_low, w_high, conn_prob, seed, shape,
-                                    transpose=False):
+def matvec_prob_conn_uniform_weight(vector: ArrayLike, w_low: ArrayLike, w_high: ArrayLike, conn_prob: float,
+                                    seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> Array:
     """Product of a dense vector with a random matrix with weights uniform on ``[w_low, w_high)``."""
     fn = "matvec_prob_conn_uniform_weight"
     return _matvec(fn, "uniform", vector, [("w_low", w_low), ("w_high", w_high)], conn_prob, seed,
                    shape, transpose, False)
 
 
-def matvec_prob_conn_normal_weight(vector, w_mu, w_sigma, conn_prob, seed, shape,
-                                   transpose=False):
+def matvec_prob_conn_normal_weight(vector: ArrayLike, w_mu: ArrayLike, w_sigma: ArrayLike, conn_prob: float,
+                                   seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> Array:
     """Product of a dense vector with a random matrix with normal weights ``N(w_mu, w_sigma**2)``."""
     fn = "matvec_prob_conn_normal_weight"
     return _matvec(fn, "normal", vector, [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed,
                    shape, transpose, False)
 
 
-def event_matvec_prob_conn_homo_weight(events, weight, conn_prob, seed, shape, transpose=False):
+def event_matvec_prob_conn_homo_weight(events: ArrayLike, weight: ArrayLike, conn_prob: float, seed: ArrayLike,
+                                       shape: Tuple[int, int], transpose: bool = False) -> Array:
     """`matvec_prob_conn_homo_weight` for a binary event vector (non-zero means an event)."""
     fn = "event_matvec_prob_conn_homo_weight"
     return _matvec(fn, "homo", events, [("weight", weight)], conn_prob, seed, shape, transpose,
                    True)
 
 
-def event_matvec_prob_conn_uniform_weight(events, w_low, w_high, conn_prob, seed, shape,
-                                          transpose=False):
+def event_matvec_prob_conn_uniform_weight(events: ArrayLike, w_low: ArrayLike, w_high: ArrayLike, conn_prob: float,
+                                          seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> Array:
     """`matvec_prob_conn_uniform_weight` for a binary event vector (non-zero means an event)."""
     fn = "event_matvec_prob_conn_uniform_weight"
     return _matvec(fn, "uniform", events, [("w_low", w_low), ("w_high", w_high)], conn_prob, seed,
                    shape, transpose, True)
 
 
-def event_matvec_prob_conn_normal_weight(events, w_mu, w_sigma, conn_prob, seed, shape,
-                                         transpose=False):
+def event_matvec_prob_conn_normal_weight(events: ArrayLike, w_mu: ArrayLike, w_sigma: ArrayLike, conn_prob: float,
+                                         seed: ArrayLike, shape: Tuple[int, int], transpose: bool = False) -> Array:
     """`matvec_prob_conn_normal_weight` for a binary event vector (non-zero means an event)."""
     fn = "event_matvec_prob_conn_normal_weight"
     return _matvec(fn, "normal", events, [("w_mu", w_mu), ("w_sigma", w_sigma)], conn_prob, seed,
@@ -400,8 +402,10 @@ def event_matvec_prob_conn_normal_weight(events, w_mu, w_sigma, conn_prob, seed,
 _WEIGHT_NAMES = {"homo": ("weight",), "uniform": ("w_low", "w_high"), "normal": ("w_mu", "w_sigma")}
 
 
-def event_matvec_prob_conn_into(events, base, scale, conn_prob, seed, *, weight=None, w_low=None,
-                                w_high=None, w_mu=None, w_sigma=None):
+def event_matvec_prob_conn_into(events: ArrayLike, base: ArrayLike, scale: float, conn_prob: float, seed: ArrayLike,
+                                *, weight: Optional[ArrayLike] = None, w_low: Optional[ArrayLike] = None,
+                                w_high: Optional[ArrayLike] = None, w_mu: Optional[ArrayLike] = None,
+                                w_sigma: Optional[ArrayLike] = None) -> Array:
     """``base * scale + M.T @ events`` in one pass, ``M`` of shape ``(len(events), len(base))``.
 
     The decay of a conductance and the arrival of its spikes through a just-in-time random
@@ -509,8 +513,10 @@ for _f, _name, _what, _weights in (
     _f.__doc__ = cast(str, _f.__doc__) + _MATVEC_ARGS.format(name=_name, what=_what, weights=_weights)
 
 
-def get_prob_conn_matrix(conn_prob, seed, shape, weight=None, *, w_low=None, w_high=None,
-                         w_mu=None, w_sigma=None, dtype=None):
+def get_prob_conn_matrix(conn_prob: float, seed: ArrayLike, shape: Tuple[int, int],
+                         weight: Optional[ArrayLike] = None, *, w_low: Optional[ArrayLike] = None,
+                         w_high: Optional[ArrayLike] = None, w_mu: Optional[ArrayLike] = None,
+                         w_sigma: Optional[ArrayLike] = None, dtype: Any = None) -> Array:
     """The dense matrix that the just-in-time connectivity operators imply for ``seed``.
 
     Pass ``weight`` for homogeneous weights, ``w_low``/``w_high`` for uniform ones or

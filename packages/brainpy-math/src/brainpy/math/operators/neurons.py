@@ -1,13 +1,18 @@
 """Fused steps of point neurons: `lif_step`, the closed-form step of `brainpy.dyn.LIF`."""
 
+from typing import Tuple
+
+import jax
 import jax.numpy as jnp
 
+from brainpy.math.ndarray import ArrayLike, _unwrap
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch
 
 __all__ = ["lif_step"]
 
 
-def lif_step(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R, tau_ref):
+def lif_step(V: ArrayLike, t_last: ArrayLike, I: ArrayLike, t: ArrayLike, coef: ArrayLike, *, V_rest: ArrayLike,
+             V_reset: ArrayLike, V_th: ArrayLike, R: ArrayLike, tau_ref: ArrayLike) -> Tuple[jax.Array, ...]:
     """One exact step of a group of leaky integrate-and-fire neurons, every output in one pass.
 
     With ``coef = 1 - exp(-dt / tau)`` (the exact solution of ``tau dV/dt = -(V - V_rest) + R I``
@@ -40,6 +45,7 @@ def lif_step(V, t_last, I, t, coef, *, V_rest, V_reset, V_th, R, tau_ref):
       Array([False,  True], dtype=bool)
     """
     dtype = jnp.result_type(V)
+    I = jnp.asarray(_unwrap(I))
     t = jnp.asarray(t, dtype)
     coef = jnp.asarray(coef, dtype)
 

@@ -11,11 +11,13 @@ reduction: 0 for sums and means, 1 for products, ``-inf``/``+inf`` for maxima/mi
 dtype's extreme values for integers).
 """
 
+from typing import Optional, Tuple
+
 import jax
 import jax.numpy as jnp
 
 from brainpy.errors import MathError
-from brainpy.math.ndarray import _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, _unwrap
 from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch,
                                                   check_concrete_indptr)
 from brainpy.math.operators.sparse_matmul import csr_event_transpose
@@ -66,7 +68,7 @@ def _gather_pre(fn, pre_values, pre_ids, num_syn=None):
     return pre_values[pre_ids]
 
 
-def pre2syn(pre_values, pre_ids):
+def pre2syn(pre_values: ArrayLike, pre_ids: ArrayLike) -> Array:
     """Give every synapse the value of its pre-synaptic neuron.
 
     Args:
@@ -99,7 +101,7 @@ def _syn2post_kernel(fn, syn_values):
     return brainpylib_kernel(fn)
 
 
-def syn2post_sum(syn_values, post_ids, post_num, indices_are_sorted=False):
+def syn2post_sum(syn_values: ArrayLike, post_ids: ArrayLike, post_num: int, indices_are_sorted: bool = False) -> Array:
     """Sum the synaptic values onto their post-synaptic neurons.
 
     ``out[i] = sum(syn_values[k] for k where post_ids[k] == i)``.
@@ -133,7 +135,7 @@ def syn2post_sum(syn_values, post_ids, post_num, indices_are_sorted=False):
 syn2post = syn2post_sum
 
 
-def syn2post_prod(syn_values, post_ids, post_num, indices_are_sorted=False):
+def syn2post_prod(syn_values: ArrayLike, post_ids: ArrayLike, post_num: int, indices_are_sorted: bool = False) -> Array:
     """Multiply the synaptic values arriving at each post-synaptic neuron (1 where none arrive).
 
     The arguments are those of `syn2post_sum`.
@@ -150,7 +152,7 @@ def syn2post_prod(syn_values, post_ids, post_num, indices_are_sorted=False):
     return wrap(pure(syn_values, post_ids))
 
 
-def syn2post_max(syn_values, post_ids, post_num, indices_are_sorted=False):
+def syn2post_max(syn_values: ArrayLike, post_ids: ArrayLike, post_num: int, indices_are_sorted: bool = False) -> Array:
     """Maximum of the synaptic values arriving at each post-synaptic neuron (``-inf`` where none).
 
     The arguments are those of `syn2post_sum`.
@@ -159,7 +161,7 @@ def syn2post_max(syn_values, post_ids, post_num, indices_are_sorted=False):
     return wrap(jax.ops.segment_max(syn_values, post_ids, post_num, indices_are_sorted))
 
 
-def syn2post_min(syn_values, post_ids, post_num, indices_are_sorted=False):
+def syn2post_min(syn_values: ArrayLike, post_ids: ArrayLike, post_num: int, indices_are_sorted: bool = False) -> Array:
     """Minimum of the synaptic values arriving at each post-synaptic neuron (``+inf`` where none).
 
     The arguments are those of `syn2post_sum`.
@@ -177,7 +179,7 @@ def _segment_mean(values, post_ids, post_num, indices_are_sorted):
     return total / jnp.maximum(count, 1)
 
 
-def syn2post_mean(syn_values, post_ids, post_num, indices_are_sorted=False):
+def syn2post_mean(syn_values: ArrayLike, post_ids: ArrayLike, post_num: int, indices_are_sorted: bool = False) -> Array:
     """Mean of the synaptic values arriving at each post-synaptic neuron (0 where none arrive).
 
     The arguments are those of `syn2post_sum`.
@@ -195,7 +197,8 @@ def _segment_softmax(values, post_ids, post_num, indices_are_sorted):
     return shifted / normalizer[post_ids]
 
 
-def syn2post_softmax(syn_values, post_ids, post_num, indices_are_sorted=False):
+def syn2post_softmax(syn_values: ArrayLike, post_ids: ArrayLike, post_num: int,
+                     indices_are_sorted: bool = False) -> Array:
     """Softmax of the synaptic values among the synapses sharing a post-synaptic neuron.
 
     .. math:: \\mathrm{out}_k = \\frac{e^{s_k}}{\\sum_{l:\\,\\mathrm{post}_l=\\mathrm{post}_k} e^{s_l}}
@@ -225,7 +228,8 @@ def _pre2post_args(fn, pre_values, post_num, post_ids, pre_ids):
     return syn_values, exact_ids(post_ids, post_num), post_num
 
 
-def pre2post_sum(pre_values, post_num, post_ids, pre_ids=None):
+def pre2post_sum(pre_values: ArrayLike, post_num: int, post_ids: ArrayLike,
+                 pre_ids: Optional[ArrayLike] = None) -> Array:
     """Sum, for every post-synaptic neuron, the values of the pre-synaptic neurons projecting to it.
 
     ``out[i] = sum(pre_values[pre_ids[k]] for k where post_ids[k] == i)``; a scalar
@@ -252,7 +256,8 @@ def pre2post_sum(pre_values, post_num, post_ids, pre_ids=None):
     return wrap(jax.ops.segment_sum(values, post_ids, post_num))
 
 
-def pre2post_prod(pre_values, post_num, post_ids, pre_ids=None):
+def pre2post_prod(pre_values: ArrayLike, post_num: int, post_ids: ArrayLike,
+                  pre_ids: Optional[ArrayLike] = None) -> Array:
     """Product of the pre-synaptic values projecting to each post-synaptic neuron (1 where none).
 
     The arguments are those of `pre2post_sum`.
@@ -262,7 +267,8 @@ def pre2post_prod(pre_values, post_num, post_ids, pre_ids=None):
     return wrap(jax.ops.segment_prod(values, post_ids, post_num))
 
 
-def pre2post_max(pre_values, post_num, post_ids, pre_ids=None):
+def pre2post_max(pre_values: ArrayLike, post_num: int, post_ids: ArrayLike,
+                 pre_ids: Optional[ArrayLike] = None) -> Array:
     """Maximum of the pre-synaptic values projecting to each post-synaptic neuron (``-inf`` where
     none). The arguments are those of `pre2post_sum`.
     """
@@ -271,7 +277,8 @@ def pre2post_max(pre_values, post_num, post_ids, pre_ids=None):
     return wrap(jax.ops.segment_max(values, post_ids, post_num))
 
 
-def pre2post_min(pre_values, post_num, post_ids, pre_ids=None):
+def pre2post_min(pre_values: ArrayLike, post_num: int, post_ids: ArrayLike,
+                 pre_ids: Optional[ArrayLike] = None) -> Array:
     """Minimum of the pre-synaptic values projecting to each post-synaptic neuron (``+inf`` where
     none). The arguments are those of `pre2post_sum`.
     """
@@ -280,7 +287,8 @@ def pre2post_min(pre_values, post_num, post_ids, pre_ids=None):
     return wrap(jax.ops.segment_min(values, post_ids, post_num))
 
 
-def pre2post_mean(pre_values, post_num, post_ids, pre_ids=None):
+def pre2post_mean(pre_values: ArrayLike, post_num: int, post_ids: ArrayLike,
+                  pre_ids: Optional[ArrayLike] = None) -> Array:
     """Mean of the pre-synaptic values projecting to each post-synaptic neuron (0 where none).
 
     The arguments are those of `pre2post_sum`.
@@ -290,7 +298,8 @@ def pre2post_mean(pre_values, post_num, post_ids, pre_ids=None):
     return wrap(_segment_mean(values, post_ids, post_num, False))
 
 
-def pre2post_softmax(pre_values, post_num, post_ids, pre_ids=None):
+def pre2post_softmax(pre_values: ArrayLike, post_num: int, post_ids: ArrayLike,
+                     pre_ids: Optional[ArrayLike] = None) -> Array:
     """Softmax, per synapse, of the pre-synaptic values among synapses sharing a post neuron.
 
     Equal to ``syn2post_softmax(pre2syn(pre_values, pre_ids), post_ids, post_num)``; the
@@ -324,7 +333,8 @@ def _event_csr_args(fn, events, pre2post, post_num, values):
     return events, exact_ids(indices, post_num), indptr, post_num, values
 
 
-def pre2post_event_sum(events, pre2post, post_num, values=1.):
+def pre2post_event_sum(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike], post_num: int,
+                       values: ArrayLike = 1.) -> Array:
     """Event-driven synaptic summation from pre-synaptic spikes to post-synaptic neurons.
 
     For every pre-synaptic neuron ``i`` with ``events[i]`` set, the weight of each of its
@@ -369,7 +379,8 @@ def pre2post_event_sum(events, pre2post, post_num, values=1.):
     return wrap(pure(events, indices, indptr, values))
 
 
-def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
+def pre2post_event_sum_into(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike], base: ArrayLike, scale: float,
+                            values: ArrayLike = 1.) -> Array:
     """``base * scale + pre2post_event_sum(events, pre2post, len(base), values)`` in one pass.
 
     The decay of a conductance and the arrival of its spikes in one step: ``base`` (a float
@@ -429,7 +440,8 @@ def pre2post_event_sum_into(events, pre2post, base, scale, values=1.):
     return wrap(pure(events, indices, indptr, values, base))
 
 
-def pre2post_event_prod(events, pre2post, post_num, values=1.):
+def pre2post_event_prod(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike], post_num: int,
+                        values: ArrayLike = 1.) -> Array:
     """Event-driven synaptic product from pre-synaptic spikes to post-synaptic neurons.
 
     Every post-synaptic neuron starts at 1 and is multiplied by the weight of each synapse whose
@@ -455,7 +467,8 @@ def pre2post_event_prod(events, pre2post, post_num, values=1.):
     return wrap(pure(events, indices, indptr, values))
 
 
-def pre2post_coo_event_sum(events, pre_ids, post_ids, post_num, values=1.):
+def pre2post_coo_event_sum(events: ArrayLike, pre_ids: ArrayLike, post_ids: ArrayLike, post_num: int,
+                           values: ArrayLike = 1.) -> Array:
     """Event-driven synaptic summation with the connection given as synapse lists.
 
     Synapse ``k`` adds its weight to ``post_ids[k]`` when ``events[pre_ids[k]]`` is set.

@@ -14,7 +14,7 @@ The layouts read here are those of ``xla/ffi/api/c_api.h`` (shipped with jaxlib,
 import ctypes
 import itertools
 import textwrap
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import jax
 import jax.numpy as jnp
@@ -211,8 +211,8 @@ class _CustomOp:
         return list(outs) if multiple else outs[0]
 
 
-def register_op(op_name: str, cpu_func: Callable, out_shapes, gpu_func: Optional[Callable] = None,
-                apply_cpu_func_to_gpu: bool = False):
+def register_op(op_name: str, cpu_func: Callable, out_shapes: Any, gpu_func: Optional[Callable] = None,
+                apply_cpu_func_to_gpu: bool = False) -> Callable:
     """Convert a numba-compilable Python function into a jittable JAX operator.
 
     ``cpu_func(outs, ins)`` receives the output arrays (a single array when ``out_shapes``

@@ -1,7 +1,10 @@
 """Segment reductions: combine the rows of ``data`` that share a segment id."""
 
+from typing import Any, Optional
+
 import jax
 
+from brainpy.math.ndarray import Array, ArrayLike
 from brainpy.math.operators.utils import (check_length, exact_ids, index_vector, output_size, to_jax,
                                           wrap)
 
@@ -21,8 +24,9 @@ def _segment(reducer, fn, data, segment_ids, num_segments, indices_are_sorted, u
                         bucket_size=bucket_size, mode=mode))
 
 
-def segment_sum(data, segment_ids, num_segments=None, indices_are_sorted=False,
-                unique_indices=False, bucket_size=None, mode=None):
+def segment_sum(data: ArrayLike, segment_ids: ArrayLike, num_segments: Optional[int] = None,
+                indices_are_sorted: bool = False, unique_indices: bool = False, bucket_size: Optional[int] = None,
+                mode: Any = None) -> Array:
     """Sum the rows of ``data`` that share a segment id.
 
     ``out[k] = sum(data[i] for i where segment_ids[i] == k)``; empty segments are 0 and ids
@@ -50,8 +54,9 @@ def segment_sum(data, segment_ids, num_segments=None, indices_are_sorted=False,
                     indices_are_sorted, unique_indices, bucket_size, mode)
 
 
-def segment_prod(data, segment_ids, num_segments=None, indices_are_sorted=False,
-                 unique_indices=False, bucket_size=None, mode=None):
+def segment_prod(data: ArrayLike, segment_ids: ArrayLike, num_segments: Optional[int] = None,
+                 indices_are_sorted: bool = False, unique_indices: bool = False, bucket_size: Optional[int] = None,
+                 mode: Any = None) -> Array:
     """Multiply the rows of ``data`` that share a segment id; empty segments are 1.
 
     The arguments are those of `segment_sum`.
@@ -60,8 +65,9 @@ def segment_prod(data, segment_ids, num_segments=None, indices_are_sorted=False,
                     indices_are_sorted, unique_indices, bucket_size, mode)
 
 
-def segment_max(data, segment_ids, num_segments=None, indices_are_sorted=False,
-                unique_indices=False, bucket_size=None, mode=None):
+def segment_max(data: ArrayLike, segment_ids: ArrayLike, num_segments: Optional[int] = None,
+                indices_are_sorted: bool = False, unique_indices: bool = False, bucket_size: Optional[int] = None,
+                mode: Any = None) -> Array:
     """Maximum over the rows of ``data`` that share a segment id.
 
     Empty segments hold the identity of the maximum: ``-inf`` for floats, the smallest value of
@@ -71,8 +77,9 @@ def segment_max(data, segment_ids, num_segments=None, indices_are_sorted=False,
                     indices_are_sorted, unique_indices, bucket_size, mode)
 
 
-def segment_min(data, segment_ids, num_segments=None, indices_are_sorted=False,
-                unique_indices=False, bucket_size=None, mode=None):
+def segment_min(data: ArrayLike, segment_ids: ArrayLike, num_segments: Optional[int] = None,
+                indices_are_sorted: bool = False, unique_indices: bool = False, bucket_size: Optional[int] = None,
+                mode: Any = None) -> Array:
     """Minimum over the rows of ``data`` that share a segment id.
 
     Empty segments hold the identity of the minimum: ``+inf`` for floats, the largest value of

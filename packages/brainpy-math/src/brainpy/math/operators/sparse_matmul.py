@@ -8,10 +8,13 @@ rows are pre-synaptic neurons and the columns post-synaptic ones, so ``pre2post`
 entry and sums them with `jax.ops.segment_sum`, which is jittable and differentiable.
 """
 
+from typing import Tuple
+
 import jax
 import jax.numpy as jnp
 
 from brainpy.errors import MathError
+from brainpy.math.ndarray import Array, ArrayLike
 from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch,
                                                   check_concrete_indptr)
 from brainpy.math.operators.utils import (check_length, check_values, csr_row_ids, exact_ids,
@@ -56,7 +59,8 @@ def csr_event_transpose(values, indices, indptr, events, num_cols, fn, start=Non
     return jax.ops.segment_sum(weights, indices, num_cols)
 
 
-def csr_matvec(values, indices, indptr, vector, shape, transpose=False):
+def csr_matvec(values: ArrayLike, indices: ArrayLike, indptr: ArrayLike, vector: ArrayLike, shape: Tuple[int, int],
+               transpose: bool = False) -> Array:
     """Multiply a CSR sparse matrix by a dense vector.
 
     .. math::
@@ -104,7 +108,8 @@ def csr_matvec(values, indices, indptr, vector, shape, transpose=False):
     return wrap(pure(values, indices, indptr, vector))
 
 
-def event_csr_matvec(values, indices, indptr, events, shape, transpose=False):
+def event_csr_matvec(values: ArrayLike, indices: ArrayLike, indptr: ArrayLike, events: ArrayLike,
+                     shape: Tuple[int, int], transpose: bool = False) -> Array:
     """Multiply a CSR sparse matrix by a binary event vector, touching only active entries.
 
     ``events`` is read as booleans (non-zero means an event), so the result equals
@@ -168,7 +173,7 @@ def _as_coo(x):
     return values, exact_ids(rows, m), exact_ids(cols, n), (m, n)
 
 
-def sparse_matmul(A, B):
+def sparse_matmul(A: ArrayLike, B: ArrayLike) -> Array:
     """Multiply a sparse matrix and a dense array (in either order).
 
     The sparse operand is given in coordinate form, either as a tuple
