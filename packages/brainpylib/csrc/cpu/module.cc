@@ -7,6 +7,10 @@
 // (vmap_method="expand_dims") are looped over, see `Batch` in ffi_common.h.
 
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <string>
 
 #include "cpu/targets.inc"
 #include "targets.h"
@@ -14,6 +18,10 @@
 namespace py = pybind11;
 
 BPL_CPU_TARGETS(BPL_DECLARE_TARGET)
+
+namespace brainpylib {
+int64_t register_elementwise_program(uintptr_t address, const std::string &inputs, const std::string &outputs);
+}
 
 PYBIND11_MODULE(_cpu_kernels, m) {
   m.doc() = "brainpylib CPU kernels (XLA FFI handlers)";
@@ -23,4 +31,7 @@ PYBIND11_MODULE(_cpu_kernels, m) {
     BPL_CPU_TARGETS(BPL_ADD_TARGET)
     return targets;
   });
+  m.def("register_elementwise_program", &brainpylib::register_elementwise_program, py::arg("address"),
+        py::arg("inputs"), py::arg("outputs"),
+        "Register the loop compiled at `address` for the target \"elementwise\"; returns its number.");
 }

@@ -13,6 +13,7 @@ from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # n
                                   has_gpu_kernels, kernel_import_error, kernel_platforms,
                                   target_platforms, targets)
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
+from brainpylib.elementwise import elementwise_call, register_elementwise_program  # noqa: E402
 from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
                                   event_csr_sum_into, event_prod, event_sum)
 from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
@@ -52,4 +53,6 @@ __all__ = [
     "event_matvec_prob_conn_into",
     "lif_update",
     "lif_update_reference",
+    "register_elementwise_program",
+    "elementwise_call",
 ]

@@ -16,6 +16,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Callable, Dict, Optional, Tuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -460,6 +461,20 @@ class NeuGroup(DynamicalSystem):
     spike: "bm.Variable"
     input: "bm.Variable"
 
+    #: Capability: ``update(tdi)`` is element-wise over the group's own Variables (it reads other
+    #: values, but writes only its own Variables and draws no random numbers), so inside a
+    #: compiled run it is computed by one fused loop (`brainpy.math.fused_elementwise`) instead
+    #: of one XLA loop per updated Variable.  A subclass that defines its own ``update`` loses the
+    #: capability unless it declares it again.
+    fuses_update: bool = False
+
+    def __init_subclass__(cls, **kwargs):
+        if "update" in cls.__dict__ and "fuses_update" not in cls.__dict__:
+            cls.fuses_update = False
+        super().__init_subclass__(**kwargs)  # adapts the calling convention of update
+        if cls.fuses_update and "update" in cls.__dict__:
+            cls.update = _fused_update(cls.__dict__["update"])
+
     def __init__(self, size, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(name=name)
         self.size = _check_size(size, f"{type(self).__name__}({name or ''})")
@@ -470,6 +485,49 @@ class NeuGroup(DynamicalSystem):
     def update(self, tdi):
         """Advance the neurons by one step (implemented by each model)."""
         raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
+
+
+def _fused_update(update: Callable) -> Callable:
+    """``update(tdi)`` of a `NeuGroup` declaring `fuses_update`: inside a compiled run, the
+    update of all the group's Variables as one `brainpy.math.fused_elementwise` loop."""
+
+    @functools.wraps(update)
+    def fused(self, *args, **kwargs):
+        if kwargs or len(args) != 1 or not isinstance(args[0], dict):
+            return update(self, *args, **kwargs)
+        variables = list(self.vars().unique().values())
+        if (not variables or not any(isinstance(v.value, jax.core.Tracer) for v in variables)
+                or self.__dict__.get("_fusion_declined") or not bm.fusion_available()):
+            return update(self, *args)
+        tdi = args[0]
+        keys = list(tdi)
+        outer = [v.value for v in variables]
+        rng = vars(bm.random).get("DEFAULT")  # the shared random state, if created (random draws write it)
+        rng_before = None if rng is None else rng.value
+
+        def step(*values):
+            for var, value in zip(variables, values[len(keys):]):
+                var.value = value
+            update(self, SharedArgs(zip(keys, values[:len(keys)])))
+            return [var.value for var in variables]
+
+        try:
+            new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer)
+        finally:
+            for var, value in zip(variables, outer):
+                var.value = value
+        rng_now = vars(bm.random).get("DEFAULT")
+        if rng_now is not rng or (rng is not None and rng.value is not rng_before):
+            # the update drew random numbers: not element-wise; never again for this group
+            if rng is not None:
+                rng.value = rng_before
+            self._fusion_declined = True
+            return update(self, tdi)
+        for var, value in zip(variables, new):
+            var.value = value
+        return None
+
+    return fused
 
 
 class Channel(DynamicalSystem):

@@ -17,6 +17,7 @@ from brainpy.math.controls import *  # noqa: F401,F403
 from brainpy.math.parallels import *  # noqa: F401,F403
 from brainpy.math.delayvars import *  # noqa: F401,F403
 from brainpy.math.operators import *  # noqa: F401,F403
+from brainpy.math.fusion import fused_elementwise, fusion_available  # noqa: F401
 from brainpy.math import activations  # noqa: F401
 from brainpy.math.activations import *  # noqa: F401,F403
 from brainpy.math.io import *  # noqa: F401,F403

@@ -50,6 +50,8 @@ class HH(_PointNeuron):
       >>> _ = runner.run(50.)
     """
 
+    fuses_update = True
+
     def __init__(self, size, ENa=50., gNa=120., EK=-77., gK=36., EL=-54.387, gL=0.03, V_th=20.,
                  C=1.0, V_initializer=Uniform(-70, -60.), m_initializer=OneInit(0.5),
                  h_initializer=OneInit(0.6), n_initializer=OneInit(0.32), method: str = "exp_auto",
@@ -127,6 +129,8 @@ class MorrisLecar(_PointNeuron):
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the group's name.
     """
+
+    fuses_update = True
 
     def __init__(self, size, V_Ca=130., g_Ca=4.4, V_K=-84., g_K=8., V_leak=-60., g_leak=2., C=20.,
                  V1=-1.2, V2=18., V3=2., V4=30., phi=0.04, V_th=10.,
@@ -209,6 +213,8 @@ class PinskyRinzelModel(_PointNeuron):
       Id, Is: the dendritic and somatic inputs of the step (``input`` is the somatic one).
       h, n, s, c, q: the gating variables; Ca: the calcium concentration.
     """
+
+    fuses_update = True
 
     def __init__(self, size, gNa=30., gK=15., gCa=10., gAHP=0.8, gC=15., gL=0.1, ENa=60., EK=-75.,
                  ECa=80., EL=-60., gc=2.1, V_th=0., Cm=3.0, p=0.5, A=1.,
@@ -364,6 +370,8 @@ class WangBuzsakiModel(_PointNeuron):
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the group's name.
     """
+
+    fuses_update = True
 
     def __init__(self, size, ENa=55., gNa=35., EK=-90., gK=9., EL=-65, gL=0.1, V_th=20., phi=5.0,
                  C=1.0, V_initializer=OneInit(-65.), h_initializer=OneInit(0.6),

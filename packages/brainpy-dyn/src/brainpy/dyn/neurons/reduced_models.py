@@ -133,6 +133,8 @@ class ExpIF(_PointNeuron):
       (-65.0, -59.9, 1.0, 10.0)
     """
 
+    fuses_update = True
+
     def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_T=-59.9, delta_T=3.48, R=1.,
                  tau=10., tau_ref=1.7, V_initializer=ZeroInit(), method: str = "exp_auto",
                  keep_size: bool = False, name: Optional[str] = None):
@@ -188,6 +190,8 @@ class AdExIF(_PointNeuron):
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the group's name.
     """
+
+    fuses_update = True
 
     def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_T=-59.9, delta_T=3.48, a=1.,
                  b=1., tau=10., tau_w=30., tau_ref=0., R=1., V_initializer=ZeroInit(),
@@ -246,6 +250,8 @@ class QuaIF(_PointNeuron):
       name: the group's name.
     """
 
+    fuses_update = True
+
     def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_c=-50.0, c=.07, R=1., tau=10.,
                  tau_ref=0., V_initializer=ZeroInit(), method: str = "exp_auto",
                  keep_size: bool = False, name: Optional[str] = None):
@@ -299,6 +305,8 @@ class AdQuaIF(_PointNeuron):
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the group's name.
     """
+
+    fuses_update = True
 
     def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_c=-50.0, a=1., b=.1, c=.07,
                  tau=10., tau_w=10., V_initializer=ZeroInit(), w_initializer=ZeroInit(),
@@ -359,6 +367,8 @@ class GIF(_PointNeuron):
     Attributes:
       V_th: the (dynamic) threshold Variable.
     """
+
+    fuses_update = True
 
     def __init__(self, size, V_rest=-70., V_reset=-70., V_th_inf=-50., V_th_reset=-60., R=20.,
                  tau=20., a=0., b=0.01, k1=0.2, k2=0.02, R1=0., R2=1., A1=0., A2=0.,
@@ -424,6 +434,8 @@ class Izhikevich(_PointNeuron):
       name: the group's name.
     """
 
+    fuses_update = True
+
     def __init__(self, size, a=0.02, b=0.20, c=-65., d=8., V_th=30., tau_ref=0.,
                  V_initializer=ZeroInit(), u_initializer=OneInit(), method: str = "exp_auto",
                  keep_size: bool = False, name: Optional[str] = None):
@@ -481,6 +493,8 @@ class HindmarshRose(_PointNeuron):
       name: the group's name.
     """
 
+    fuses_update = True
+
     def __init__(self, size, a=1., b=3., c=1., d=5., r=0.01, s=4., V_rest=-1.6, V_th=1.0,
                  V_initializer=ZeroInit(), y_initializer=OneInit(-10.), z_initializer=ZeroInit(),
                  method: str = "exp_auto", keep_size: bool = False, name: Optional[str] = None):
@@ -531,6 +545,8 @@ class FHN(_PointNeuron):
       keep_size: see `brainpy.dyn.NeuGroup`.
       name: the group's name.
     """
+
+    fuses_update = True
 
     def __init__(self, size, a=0.7, b=0.8, tau=12.5, Vth=1.8, V_initializer=ZeroInit(),
                  w_initializer=ZeroInit(), method: str = "exp_auto", keep_size: bool = False,

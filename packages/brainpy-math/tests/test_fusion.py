@@ -1,0 +1,189 @@
+"""`bm.fused_elementwise`: element-wise functions compiled into one loop, against JAX and float64.
+
+The fused loop computes what JAX computes, to rounding: its ``exp``/``log``/``tanh``/... are
+polynomial approximations checked here in units in the last place against NumPy's float64 values
+(XLA's own are of the same order).  Whatever cannot be fused is computed by JAX.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import brainpy.math as bm
+from brainpy.math import fusion
+
+needs_fusion = pytest.mark.skipif(not bm.fusion_available(), reason="needs brainpylib's CPU kernels and llvmlite")
+
+
+def _fused(fn, *args):
+    """The outputs and why the function was not fused (None when it was)."""
+    return fusion._fused(fn, list(args))
+
+
+def _ulps(got, exact):
+    got = np.asarray(got, np.float64)
+    spacing = np.spacing(np.abs(exact).astype(np.float32)).astype(np.float64)
+    return np.abs(got - exact) / spacing
+
+
+GRID = np.linspace(-80., 80., 40001, dtype=np.float32)
+
+
+@needs_fusion
+@pytest.mark.parametrize("name,fn,exact,xs,max_ulp", [
+    ("exp", jnp.exp, np.exp, GRID, 2),
+    ("expm1", jnp.expm1, np.expm1, GRID, 2),
+    ("tanh", jnp.tanh, np.tanh, GRID / 4, 2),
+    ("logistic", jax.nn.sigmoid, lambda x: 1 / (1 + np.exp(-x)), GRID, 3),
+    ("sinh", jnp.sinh, np.sinh, GRID, 30),  # as XLA's: exp(|x| - ln2) beyond 80 (XLA: 24 ulp)
+    ("cosh", jnp.cosh, np.cosh, GRID, 30),
+    ("log", jnp.log, np.log, np.logspace(-30, 30, 40001, dtype=np.float32), 2),
+    ("sqrt", jnp.sqrt, np.sqrt, np.logspace(-30, 30, 4001, dtype=np.float32), 0.5),
+    ("pow 2.5", lambda x: x ** 2.5, lambda x: x ** 2.5, np.logspace(-10, 10, 4001, dtype=np.float32), 2),
+    ("pow -0.5", lambda x: x ** -0.5, lambda x: x ** -0.5, np.logspace(-10, 10, 4001, dtype=np.float32), 2),
+    ("pow 3.0", lambda x: x ** 3.0, lambda x: x ** 3.0, GRID / 4, 2),
+    ("integer_pow -2", lambda x: x ** -2, lambda x: x ** -2., GRID + 100, 2),
+])
+def test_math_functions_within_a_few_ulps_of_float64(name, fn, exact, xs, max_ulp):
+    (got,), why = _fused(lambda x: [fn(x)], jnp.asarray(xs))
+    assert why is None
+    ref = exact(xs.astype(np.float64))
+    normal = np.isfinite(ref) & (np.abs(ref) >= np.finfo(np.float32).tiny) & (np.abs(ref) <= np.finfo(np.float32).max)
+    assert np.max(_ulps(got, ref)[normal]) <= max_ulp, name
+    # beyond the float32 range: 0 or +-inf as the exact value rounds
+    big = np.isfinite(ref) & (np.abs(ref) > np.finfo(np.float32).max)
+    assert np.all(np.isinf(np.asarray(got)[big]))
+
+
+@needs_fusion
+def test_special_values_as_jax():
+    x = jnp.asarray([0., -0., 1., -1., np.inf, -np.inf, np.nan, 1e-30, 100., -100.], jnp.float32)
+    fns = [jnp.exp, jnp.expm1, jnp.log, jnp.tanh, jax.nn.sigmoid, jnp.sqrt, jnp.sinh, jnp.cosh, jnp.abs,
+           lambda v: jnp.maximum(v, 0.5), lambda v: jnp.minimum(v, 0.5), jnp.sign]
+    got, why = _fused(lambda v: [f(v) for f in fns], x)
+    assert why is None
+    for f, g in zip(fns, got):
+        ref = np.asarray(f(x))
+        np.testing.assert_array_equal(np.isnan(g), np.isnan(ref))
+        np.testing.assert_allclose(np.nan_to_num(np.asarray(g), nan=0.), np.nan_to_num(ref, nan=0.), rtol=3e-7,
+                                   atol=0)
+
+
+def _neuron_like(V, w, I, spike, t, dt):
+    """Several outputs of two kinds, a where, comparisons, a boolean passed through and scalars."""
+    dV = (-(V + 65.) + 3.48 * jnp.exp((V + 59.9) / 3.48) - w + I) / 10.
+    V2 = V + dt * dV
+    fired = V2 >= -30.
+    return [jnp.where(fired, -68., V2), w + dt * ((V + 65.) - w) / 30. + fired.astype(jnp.float32),
+            fired, jnp.where(fired, t, -1e7), spike, jnp.logical_or(fired, spike & (V < -60.)),
+            jnp.zeros_like(I)]
+
+
+def _neuron_args(n=1003, seed=0):
+    rng = np.random.default_rng(seed)
+    return (jnp.asarray(rng.uniform(-75., -29., n), jnp.float32), jnp.asarray(rng.uniform(0., 2., n), jnp.float32),
+            jnp.asarray(rng.uniform(0., 30., n), jnp.float32), jnp.asarray(rng.random(n) < 0.3),
+            jnp.float32(12.5), 0.1)
+
+
+@needs_fusion
+def test_a_neuron_like_update_equals_jax_to_rounding():
+    args = _neuron_args()
+    got, why = _fused(_neuron_like, *args)
+    assert why is None
+    ref = jax.jit(_neuron_like)(*args)
+    for g, r in zip(got, ref):
+        assert g.dtype == r.dtype and g.shape == r.shape
+        if g.dtype == jnp.bool_:
+            np.testing.assert_array_equal(g, r)
+        else:
+            np.testing.assert_allclose(g, r, rtol=2e-6, atol=1e-5)
+    assert got[4] is args[3]  # an output that is an argument is the argument itself
+    # inside jit, with traced scalars, in a loop; the program is compiled once
+    count = len(fusion._PROGRAMS)
+    step = jax.jit(lambda *a: bm.fused_elementwise(_neuron_like, *a))
+    for g, r in zip(step(*args[:4], jnp.float32(12.5), jnp.float32(0.1)), ref):
+        np.testing.assert_allclose(np.asarray(g, np.float64), np.asarray(r, np.float64), rtol=2e-6, atol=1e-5)
+    assert len(fusion._PROGRAMS) <= count + 1
+    text = step.lower(*args[:4], jnp.float32(12.5), jnp.float32(0.1)).as_text()
+    assert "brainpylib_elementwise" in text
+
+
+@needs_fusion
+def test_gradients_and_vmap_are_those_of_the_function():
+    V, w, I, spike, t, dt = _neuron_args(n=40)
+
+    def loss(fn, V, w):
+        out = fn(V, w)
+        return jnp.sum(out[0] ** 2) + jnp.sum(out[1] * out[0])
+
+    f = lambda V, w: [V * jnp.tanh(w) + jnp.exp(V / 30.), w * V]  # noqa: E731
+    fused = lambda V, w: bm.fused_elementwise(f, V, w)  # noqa: E731
+    g_fused = jax.grad(lambda V, w: loss(fused, V, w), argnums=(0, 1))(V, w)
+    g_ref = jax.grad(lambda V, w: loss(f, V, w), argnums=(0, 1))(V, w)
+    for a, b in zip(g_fused, g_ref):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    batch = jnp.stack([V, V + 1.])
+    out = jax.vmap(lambda v: fused(v, w))(batch)
+    ref = jax.vmap(lambda v: f(v, w))(batch)
+    for a, b in zip(out, ref):
+        np.testing.assert_allclose(a, b, rtol=2e-6)
+
+
+@needs_fusion
+@pytest.mark.parametrize("case", ["integer arithmetic", "reduction", "several sizes", "float64", "pow 1.3"])
+def test_what_cannot_be_fused_is_computed_by_jax(case):
+    x = jnp.linspace(-1., 1., 50)
+    if case == "integer arithmetic":
+        fn, args = (lambda v, k: [v * (k + 1)]), (x, jnp.arange(50))
+    elif case == "reduction":
+        fn, args = (lambda v: [v - jnp.mean(v)]), (x,)
+    elif case == "several sizes":
+        fn, args = (lambda v, u: [v * 2., u + 1.]), (x, jnp.ones(7))
+    elif case == "pow 1.3":
+        fn, args = (lambda v: [jnp.abs(v) ** 1.3]), (x,)
+    else:
+        fn, args = (lambda v: [jnp.exp(v)]), (x,)
+    with jax.enable_x64(case == "float64"):
+        args = tuple(jnp.asarray(a, jnp.float64) if case == "float64" and a.dtype.kind == "f" else a for a in args)
+        got, why = _fused(fn, *args)
+        assert why is not None
+        for g, r in zip(got, fn(*args)):
+            np.testing.assert_array_equal(g, r)
+
+
+def test_disabled_or_without_kernels_jax_computes_it(monkeypatch):
+    monkeypatch.setenv(fusion.DISABLE_FUSION_ENV, "1")
+    assert not bm.fusion_available()
+    args = _neuron_args(n=20)
+    got, why = _fused(_neuron_like, *args)
+    assert why == "fusion is not available"
+    for g, r in zip(got, _neuron_like(*args)):
+        np.testing.assert_array_equal(g, r)
+    text = jax.jit(lambda *a: bm.fused_elementwise(_neuron_like, *a)).lower(*args[:4], 1., 0.1).as_text()
+    assert "brainpylib_elementwise" not in text
+
+
+@needs_fusion
+def test_the_kernel_checks_the_buffers_against_the_program():
+    import brainpylib
+
+    x = jnp.linspace(0., 1., 64)
+    before = set(fusion._PROGRAMS)
+    bm.fused_elementwise(lambda v: [v * 2. + 0.125], x)
+    (key,) = set(fusion._PROGRAMS) - before
+    number = fusion._PROGRAMS[key].number
+    np.testing.assert_allclose(brainpylib.elementwise_call(number, 64, [x], "f", (64,))[0], x * 2. + 0.125)
+    with pytest.raises(Exception, match="dtype or size differs"):
+        jax.block_until_ready(brainpylib.elementwise_call(number, 64, [x.astype(jnp.int32)], "f", (64,)))
+    with pytest.raises(Exception, match="unknown program"):
+        jax.block_until_ready(brainpylib.elementwise_call(10 ** 6, 64, [x], "f", (64,)))
+    with pytest.raises(ValueError, match="bad signature"):
+        brainpylib.register_elementwise_program(1, "x", "f")
+
+
+def test_the_environment_variable_is_documented():
+    assert fusion.DISABLE_FUSION_ENV == "BRAINPY_DISABLE_FUSION"
+    assert "BRAINPY_DISABLE_FUSION" in (fusion.__doc__ or "")
+    assert "exp" in fusion.SUPPORTED_PRIMITIVES and "select_n" in fusion.SUPPORTED_PRIMITIVES

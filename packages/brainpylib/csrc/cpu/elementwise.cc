@@ -1,0 +1,110 @@
+// Element-wise programs compiled at run time (brainpy.math.fused_elementwise): the program is a
+// machine-code loop made by LLVM in the Python process,
+//
+//   void program(const void *const *inputs, void *const *outputs, int64_t begin, int64_t end)
+//
+// computing elements [begin, end) of every output from the same elements of the inputs (an input
+// of one element is a scalar, read as its only element).  Python registers the loop's address
+// with its signature (`register_elementwise_program`) and calls the target "elementwise" with the
+// registration's number; the handler checks every buffer against the signature, then runs the
+// loop over the elements, split over XLA's intra-op thread pool for large arrays.
+
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cpu/parallel.h"
+#include "cpu/targets.inc"
+#include "ffi_common.h"
+#include "targets.h"
+
+namespace ffi = xla::ffi;
+
+namespace brainpylib {
+
+using ElementwiseLoop = void (*)(const void *const *, void *const *, int64_t, int64_t);
+
+struct ElementwiseProgram {
+  ElementwiseLoop loop;
+  std::string inputs;   // per input: 'f' float32 array, 's' float32 scalar, 'b' bool array, 'c' bool scalar
+  std::string outputs;  // per output: 'f' float32 array, 'b' bool array
+};
+
+namespace {
+std::mutex registry_mutex;
+std::vector<ElementwiseProgram> &registry() {
+  static std::vector<ElementwiseProgram> programs;  // never freed: compiled programs live as long as the process
+  return programs;
+}
+}  // namespace
+
+int64_t register_elementwise_program(uintptr_t address, const std::string &inputs, const std::string &outputs) {
+  if (address == 0) throw std::invalid_argument("brainpylib: an element-wise program at address 0");
+  for (char k : inputs) {
+    if (k != 'f' && k != 's' && k != 'b' && k != 'c') throw std::invalid_argument("brainpylib: bad input kind");
+  }
+  for (char k : outputs) {
+    if (k != 'f' && k != 'b') throw std::invalid_argument("brainpylib: bad output kind");
+  }
+  std::lock_guard<std::mutex> lock(registry_mutex);
+  registry().push_back({reinterpret_cast<ElementwiseLoop>(address), inputs, outputs});
+  return static_cast<int64_t>(registry().size()) - 1;
+}
+
+}  // namespace brainpylib
+
+namespace {
+
+using brainpylib::invalid;
+
+bool buffer_matches(const ffi::AnyBuffer &buffer, char kind, int64_t size) {
+  const bool scalar = kind == 's' || kind == 'c';
+  const ffi::DataType type = (kind == 'f' || kind == 's') ? ffi::DataType::F32 : ffi::DataType::PRED;
+  const int64_t count = brainpylib::element_count(buffer.dimensions());
+  return buffer.element_type() == type && count == (scalar ? 1 : size);
+}
+
+ffi::Error Elementwise(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::RemainingRets rets, int64_t program,
+                       int64_t size) {
+  constexpr const char *kName = "elementwise";
+  brainpylib::ElementwiseProgram found;
+  {
+    std::lock_guard<std::mutex> lock(brainpylib::registry_mutex);
+    if (program < 0 || program >= static_cast<int64_t>(brainpylib::registry().size())) {
+      return invalid(kName, "unknown program (programs are registered per process)");
+    }
+    found = brainpylib::registry()[program];
+  }
+  if (size < 0) return invalid(kName, "negative size");
+  if (args.size() != found.inputs.size() || rets.size() != found.outputs.size()) {
+    return invalid(kName, "the numbers of arguments and results differ from the program's");
+  }
+  std::vector<const void *> inputs(args.size());
+  for (size_t k = 0; k < args.size(); ++k) {
+    ffi::ErrorOr<ffi::AnyBuffer> buffer = args.get<ffi::AnyBuffer>(k);
+    if (buffer.has_error()) return buffer.error();
+    if (!buffer_matches(buffer.value(), found.inputs[k], size)) {
+      return invalid(kName, "an argument's dtype or size differs from the program's");
+    }
+    inputs[k] = buffer.value().untyped_data();
+  }
+  std::vector<void *> outputs(rets.size());
+  for (size_t k = 0; k < rets.size(); ++k) {
+    ffi::ErrorOr<ffi::Result<ffi::AnyBuffer>> buffer = rets.get<ffi::AnyBuffer>(k);
+    if (buffer.has_error()) return buffer.error();
+    if (!buffer_matches(*buffer.value(), found.outputs[k], size)) {
+      return invalid(kName, "a result's dtype or size differs from the program's");
+    }
+    outputs[k] = buffer.value()->untyped_data();
+  }
+  const void *const *in = inputs.data();
+  void *const *out = outputs.data();
+  brainpylib::parallel_for(&pool, size, [&](int64_t begin, int64_t end) { found.loop(in, out, begin, end); });
+  return ffi::Error::Success();
+}
+
+}  // namespace
+
+BPL_CPU_ELEMENTWISE_TARGETS(BPL_DEFINE_TARGET)

@@ -1,0 +1,68 @@
+"""Element-wise programs compiled at run time, called through one FFI target.
+
+`brainpy.math.fused_elementwise` compiles an element-wise JAX function into a machine-code loop
+(with LLVM, in the calling process) and runs it through the CPU target ``brainpylib_elementwise``:
+
+* `register_elementwise_program` hands the loop's address and signature to the extension
+  module and returns the program's number;
+* `elementwise_call` calls the target with that number: one XLA operation computing every
+  output, however many operations the function had.
+
+The loop has the C signature ``void (const void *const *inputs, void *const *outputs, int64_t
+begin, int64_t end)`` and computes the elements ``[begin, end)`` of every output.  The signature
+letters are, per input, ``'f'`` (float32 array), ``'s'`` (float32 scalar), ``'b'`` (bool array),
+``'c'`` (bool scalar), and per output ``'f'`` or ``'b'``; the target checks every buffer against
+them.  Programs are registered per process and never freed.
+"""
+
+from typing import Sequence, Tuple
+
+import jax
+import numpy as np
+from jax.typing import ArrayLike
+
+from brainpylib import _core, _registry
+
+__all__ = ["register_elementwise_program", "elementwise_call"]
+
+_INPUT_KINDS = frozenset("fsbc")
+_OUTPUT_KINDS = frozenset("fb")
+
+
+def register_elementwise_program(address: int, inputs: str, outputs: str) -> int:
+    """Register the compiled loop at ``address`` with its signature; returns its number.
+
+    Raises:
+      KernelsUnavailableError: brainpylib was built without its CPU kernels.
+      ValueError: a signature letter outside ``'fsbc'`` (inputs) or ``'fb'`` (outputs), or no
+        output.
+    """
+    if not set(inputs) <= _INPUT_KINDS or not set(outputs) <= _OUTPUT_KINDS or not outputs:
+        raise ValueError(f"register_elementwise_program: bad signature {inputs!r} -> {outputs!r}; inputs are "
+                         f"letters of 'fsbc', outputs (at least one) letters of 'fb'.")
+    module = _registry._cpu_kernels
+    if module is None:
+        raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
+    return int(module.register_elementwise_program(int(address), inputs, outputs))
+
+
+@_core.calls_targets("elementwise")
+def elementwise_call(program: int, size: int, inputs: Sequence[ArrayLike], outputs: str,
+                     shape: Tuple[int, ...]) -> Tuple[jax.Array, ...]:
+    """Run the registered program ``program`` over ``size`` elements.
+
+    Args:
+      program: the number `register_elementwise_program` returned.
+      size: the number of elements of every array input and output.
+      inputs: the input arrays, in the program's order (float32 or bool; scalars of shape ()).
+      outputs: the outputs' signature letters (``'f'``: float32, ``'b'``: bool).
+      shape: the shape of every output (``size`` elements).
+
+    Returns:
+      The outputs, in order.  Under `jax.vmap` the program runs once per batch element.
+    """
+    _core.ensure_registered()
+    dtypes = {"f": np.float32, "b": np.bool_}
+    results = [jax.ShapeDtypeStruct(tuple(shape), dtypes[k]) for k in outputs]
+    call = jax.ffi.ffi_call("brainpylib_elementwise", results, vmap_method="sequential")
+    return tuple(call(*inputs, program=np.int64(program), size=np.int64(size)))
