@@ -180,7 +180,7 @@ def test_the_kernel_checks_the_buffers_against_the_program():
     with pytest.raises(Exception, match="unknown program"):
         jax.block_until_ready(brainpylib.elementwise_call(10 ** 6, 64, [x], "f", (64,)))
     with pytest.raises(ValueError, match="bad signature"):
-        brainpylib.register_elementwise_program(1, "x", "f")
+        brainpylib.register_elementwise_program(7, 1, "x", "f")
 
 
 def test_the_environment_variable_is_documented():

@@ -5,14 +5,18 @@
 //
 // computing elements [begin, end) of every output from the same elements of the inputs (an input
 // of one element is a scalar, read as its only element).  Python registers the loop's address
-// with its signature (`register_elementwise_program`) and calls the target "elementwise" with the
-// registration's number; the handler checks every buffer against the signature, then runs the
-// loop over the elements, split over XLA's intra-op thread pool for large arrays.
+// with its signature under a key derived from the program's content (`register_elementwise_program`)
+// and calls the target "elementwise" with that key: an executable XLA saved to a persistent cache
+// finds its program again in a later process, which traces (so compiles and registers) the same
+// program before it looks the executable up.  The handler checks every buffer against the
+// signature, then runs the loop over the elements, split over XLA's intra-op thread pool for
+// large arrays.
 
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cpu/parallel.h"
@@ -34,13 +38,15 @@ struct ElementwiseProgram {
 
 namespace {
 std::mutex registry_mutex;
-std::vector<ElementwiseProgram> &registry() {
-  static std::vector<ElementwiseProgram> programs;  // never freed: compiled programs live as long as the process
+std::unordered_map<int64_t, ElementwiseProgram> &registry() {
+  // never freed: compiled programs live as long as the process
+  static std::unordered_map<int64_t, ElementwiseProgram> programs;
   return programs;
 }
 }  // namespace
 
-int64_t register_elementwise_program(uintptr_t address, const std::string &inputs, const std::string &outputs) {
+void register_elementwise_program(int64_t key, uintptr_t address, const std::string &inputs,
+                                  const std::string &outputs) {
   if (address == 0) throw std::invalid_argument("brainpylib: an element-wise program at address 0");
   for (char k : inputs) {
     if (k != 'f' && k != 's' && k != 'b' && k != 'c') throw std::invalid_argument("brainpylib: bad input kind");
@@ -49,8 +55,7 @@ int64_t register_elementwise_program(uintptr_t address, const std::string &input
     if (k != 'f' && k != 'b') throw std::invalid_argument("brainpylib: bad output kind");
   }
   std::lock_guard<std::mutex> lock(registry_mutex);
-  registry().push_back({reinterpret_cast<ElementwiseLoop>(address), inputs, outputs});
-  return static_cast<int64_t>(registry().size()) - 1;
+  registry()[key] = {reinterpret_cast<ElementwiseLoop>(address), inputs, outputs};
 }
 
 }  // namespace brainpylib
@@ -72,10 +77,11 @@ ffi::Error Elementwise(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::Remai
   brainpylib::ElementwiseProgram found;
   {
     std::lock_guard<std::mutex> lock(brainpylib::registry_mutex);
-    if (program < 0 || program >= static_cast<int64_t>(brainpylib::registry().size())) {
-      return invalid(kName, "unknown program (programs are registered per process)");
+    auto it = brainpylib::registry().find(program);
+    if (it == brainpylib::registry().end()) {
+      return invalid(kName, "unknown program (programs are registered per process, when traced)");
     }
-    found = brainpylib::registry()[program];
+    found = it->second;
   }
   if (size < 0) return invalid(kName, "negative size");
   if (args.size() != found.inputs.size() || rets.size() != found.outputs.size()) {

@@ -20,7 +20,8 @@ namespace py = pybind11;
 BPL_CPU_TARGETS(BPL_DECLARE_TARGET)
 
 namespace brainpylib {
-int64_t register_elementwise_program(uintptr_t address, const std::string &inputs, const std::string &outputs);
+void register_elementwise_program(int64_t key, uintptr_t address, const std::string &inputs,
+                                  const std::string &outputs);
 }
 
 PYBIND11_MODULE(_cpu_kernels, m) {
@@ -31,7 +32,7 @@ PYBIND11_MODULE(_cpu_kernels, m) {
     BPL_CPU_TARGETS(BPL_ADD_TARGET)
     return targets;
   });
-  m.def("register_elementwise_program", &brainpylib::register_elementwise_program, py::arg("address"),
-        py::arg("inputs"), py::arg("outputs"),
-        "Register the loop compiled at `address` for the target \"elementwise\"; returns its number.");
+  m.def("register_elementwise_program", &brainpylib::register_elementwise_program, py::arg("key"),
+        py::arg("address"), py::arg("inputs"), py::arg("outputs"),
+        "Register the loop compiled at `address` for the target \"elementwise\" under `key`.");
 }

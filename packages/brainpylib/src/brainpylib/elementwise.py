@@ -4,9 +4,11 @@
 (with LLVM, in the calling process) and runs it through the CPU target ``brainpylib_elementwise``:
 
 * `register_elementwise_program` hands the loop's address and signature to the extension
-  module and returns the program's number;
-* `elementwise_call` calls the target with that number: one XLA operation computing every
-  output, however many operations the function had.
+  module under a key that the caller derives from the program's content (so that an executable
+  from XLA's persistent cache finds the same program in a later process, which traces and
+  registers it again before using the executable);
+* `elementwise_call` calls the target with that key: one XLA operation computing every output,
+  however many operations the function had.
 
 The loop has the C signature ``void (const void *const *inputs, void *const *outputs, int64_t
 begin, int64_t end)`` and computes the elements ``[begin, end)`` of every output.  The signature
@@ -29,8 +31,9 @@ _INPUT_KINDS = frozenset("fsbc")
 _OUTPUT_KINDS = frozenset("fb")
 
 
-def register_elementwise_program(address: int, inputs: str, outputs: str) -> int:
-    """Register the compiled loop at ``address`` with its signature; returns its number.
+def register_elementwise_program(key: int, address: int, inputs: str, outputs: str) -> None:
+    """Register the compiled loop at ``address`` with its signature under ``key`` (a signed
+    64-bit integer naming the program's content; registering a key again replaces it).
 
     Raises:
       KernelsUnavailableError: brainpylib was built without its CPU kernels.
@@ -43,7 +46,7 @@ def register_elementwise_program(address: int, inputs: str, outputs: str) -> int
     module = _registry._cpu_kernels
     if module is None:
         raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
-    return int(module.register_elementwise_program(int(address), inputs, outputs))
+    module.register_elementwise_program(int(key), int(address), inputs, outputs)
 
 
 @_core.calls_targets("elementwise")
@@ -52,7 +55,7 @@ def elementwise_call(program: int, size: int, inputs: Sequence[ArrayLike], outpu
     """Run the registered program ``program`` over ``size`` elements.
 
     Args:
-      program: the number `register_elementwise_program` returned.
+      program: the key the program was registered under (`register_elementwise_program`).
       size: the number of elements of every array input and output.
       inputs: the input arrays, in the program's order (float32 or bool; scalars of shape ()).
       outputs: the outputs' signature letters (``'f'``: float32, ``'b'``: bool).

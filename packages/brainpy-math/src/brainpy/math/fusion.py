@@ -625,7 +625,8 @@ def _program(jaxpr, const_values, arg_slots, in_kinds: str, out_spec, size: int,
         engine.finalize_object()
         address = engine.get_function_address("program")
         outputs = "".join(kind for _, kind in out_spec)
-        number = _brainpylib().register_elementwise_program(address, in_kinds, outputs)
+        number = int.from_bytes(bytes.fromhex(key[:16]), "little", signed=True)  # the content names it
+        _brainpylib().register_elementwise_program(number, address, in_kinds, outputs)
         program = _Program(number, in_kinds, outputs, engine)
         _PROGRAMS[key] = program
         return program
