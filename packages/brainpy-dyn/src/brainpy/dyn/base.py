@@ -500,7 +500,10 @@ def _fused_update(update: Callable) -> Callable:
                 or self.__dict__.get("_fusion_declined") or not bm.fusion_available()):
             return update(self, *args)
         tdi = args[0]
-        keys = list(tdi)
+        # traced shared values are arguments of the loop; numbers (dt, usually) are constants of it,
+        # so that what depends only on them (the decay factors of linear equations) is folded
+        keys = [k for k in tdi if isinstance(tdi[k], jax.core.Tracer)]
+        fixed = {k: tdi[k] for k in tdi if k not in keys}
         outer = [v.value for v in variables]
         rng = vars(bm.random).get("DEFAULT")  # the shared random state, if created (random draws write it)
         rng_before = None if rng is None else rng.value
@@ -508,7 +511,7 @@ def _fused_update(update: Callable) -> Callable:
         def step(*values):
             for var, value in zip(variables, values[len(keys):]):
                 var.value = value
-            update(self, SharedArgs(zip(keys, values[:len(keys)])))
+            update(self, SharedArgs(fixed, **dict(zip(keys, values[:len(keys)]))))
             return [var.value for var in variables]
 
         try:

@@ -118,11 +118,10 @@ def _kind_of(dtype) -> str:
 class _Emitter:
     """Emits the IR of one loop body over vectors of ``lanes`` lanes."""
 
-    def __init__(self, module, builder, lanes: int, size_check: Callable[[Any], None]):
+    def __init__(self, module, builder, lanes: int):
         from llvmlite import ir
 
         self.irm, self.module, self.b, self.lanes = ir, module, builder, lanes
-        self.size_check = size_check
         self.f32 = ir.VectorType(ir.FloatType(), lanes)
         self.i32 = ir.VectorType(ir.IntType(32), lanes)
         self.i1 = ir.VectorType(ir.IntType(1), lanes)
@@ -203,11 +202,30 @@ class _Emitter:
         return self.sel(self.isnan(x), x, out)
 
     def expm1(self, x):
-        """exp(x) - 1: a degree-8 Taylor polynomial for |x| < 0.5, exp(x) - 1 beyond."""
+        """exp(x) - 1: a degree-8 Taylor polynomial for |x| < 0.5, exp(x) - 1 beyond.
+
+        The exponential is skipped when every lane is small (the factors ``expm1(dt * a) / a``
+        of exponential Euler usually are)."""
         small = self.cmp("<", self.fabs(x), self.fconst(0.5))
         p = self.poly(x, [1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5])
         p = self.add(self.mul(self.mul(p, x), x), x)
-        return self.sel(small, p, self.sub(self.exp(x), self.fconst(1.0)))
+        lanes_type = self.irm.IntType(self.lanes)
+        all_small = self.b.icmp_unsigned("==", self.b.bitcast(small, lanes_type),
+                                         self.irm.Constant(lanes_type, (1 << self.lanes) - 1))
+        before = self.b.block
+        function = self.b.function
+        wide = function.append_basic_block("expm1_wide")
+        merge = function.append_basic_block("expm1_done")
+        self.b.cbranch(all_small, merge, wide)
+        self.b.position_at_end(wide)
+        mixed = self.sel(small, p, self.sub(self.exp(x), self.fconst(1.0)))
+        wide_end = self.b.block
+        self.b.branch(merge)
+        self.b.position_at_end(merge)
+        out = self.b.phi(self.f32)
+        out.add_incoming(p, before)
+        out.add_incoming(mixed, wide_end)
+        return out
 
     def log(self, x):
         """Cephes logf: x = m 2^e with m in [sqrt(1/2), sqrt(2)), degree-8 polynomial (< 2 ulp)."""
@@ -545,19 +563,26 @@ def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], 
     builder = ir.IRBuilder(entry)
     in_ptrs = [builder.load(builder.gep(ins, [ir.Constant(i64, k)])) for k in range(len(in_kinds))]
     out_ptrs = [builder.load(builder.gep(outs, [ir.Constant(i64, k)])) for k in range(len(out_spec))]
+    # scalars are read once, before the loops, and spread over the lanes of each loop's vectors
+    splats = {}
+    for k, (kind, ptr) in enumerate(zip(in_kinds, in_ptrs)):
+        if kind not in "sc":
+            continue
+        elem = ir.FloatType() if kind == "s" else ir.IntType(8)
+        x = builder.load(builder.bitcast(ptr, elem.as_pointer()))
+        for lanes in (_LANES, 1):
+            vt = ir.VectorType(elem, lanes)
+            v = builder.insert_element(ir.Constant(vt, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
+            splats[k, lanes] = builder.shuffle_vector(v, ir.Constant(vt, ir.Undefined),
+                                                      ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes))
 
     def body(lanes: int, index):
-        emitter = _Emitter(module, builder, lanes, lambda _: None)
+        emitter = _Emitter(module, builder, lanes)
         f32v, i8v = emitter.f32, ir.VectorType(ir.IntType(8), lanes)
         args = []
-        for kind, ptr in zip(in_kinds, in_ptrs):
+        for k, (kind, ptr) in enumerate(zip(in_kinds, in_ptrs)):
             if kind in "sc":  # a scalar: its one element in every lane
-                elem = ir.FloatType() if kind == "s" else ir.IntType(8)
-                x = builder.load(builder.bitcast(ptr, elem.as_pointer()))
-                vt = f32v if kind == "s" else i8v
-                v = builder.insert_element(ir.Constant(vt, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
-                v = builder.shuffle_vector(v, ir.Constant(vt, ir.Undefined),
-                                           ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes))
+                v = splats[k, lanes]
             else:
                 elem = ir.FloatType() if kind == "f" else ir.IntType(8)
                 vt = f32v if kind == "f" else i8v
