@@ -17,7 +17,7 @@ letters are, per input, ``'f'`` (float32 array), ``'s'`` (float32 scalar), ``'b'
 them.  Programs are registered per process and never freed.
 """
 
-from typing import Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import jax
 import numpy as np
@@ -51,7 +51,7 @@ def register_elementwise_program(key: int, address: int, inputs: str, outputs: s
 
 @_core.calls_targets("elementwise")
 def elementwise_call(program: int, size: int, inputs: Sequence[ArrayLike], outputs: str,
-                     shape: Tuple[int, ...]) -> Tuple[jax.Array, ...]:
+                     shape: Tuple[int, ...], aliases: Optional[Dict[int, int]] = None) -> Tuple[jax.Array, ...]:
     """Run the registered program ``program`` over ``size`` elements.
 
     Args:
@@ -60,6 +60,9 @@ def elementwise_call(program: int, size: int, inputs: Sequence[ArrayLike], outpu
       inputs: the input arrays, in the program's order (float32 or bool; scalars of shape ()).
       outputs: the outputs' signature letters (``'f'``: float32, ``'b'``: bool).
       shape: the shape of every output (``size`` elements).
+      aliases: ``{input index: output index}``: outputs written over inputs' buffers (element by
+        element, each element's inputs are read before its outputs are written, so an output may
+        replace an input of its kind and shape; XLA copies an input that is still needed).
 
     Returns:
       The outputs, in order.  Under `jax.vmap` the program runs once per batch element.
@@ -67,5 +70,6 @@ def elementwise_call(program: int, size: int, inputs: Sequence[ArrayLike], outpu
     _core.ensure_registered()
     dtypes = {"f": np.float32, "b": np.bool_}
     results = [jax.ShapeDtypeStruct(tuple(shape), dtypes[k]) for k in outputs]
-    call = jax.ffi.ffi_call("brainpylib_elementwise", results, vmap_method="sequential")
+    call = jax.ffi.ffi_call("brainpylib_elementwise", results, vmap_method="sequential",
+                            input_output_aliases=dict(aliases or {}))
     return tuple(call(*inputs, program=np.int64(program), size=np.int64(size)))

@@ -515,7 +515,8 @@ def _fused_update(update: Callable) -> Callable:
             return [var.value for var in variables]
 
         try:
-            new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer)
+            new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer,
+                                       updates={k: len(keys) + k for k in range(len(variables))})
         finally:
             for var, value in zip(variables, outer):
                 var.value = value

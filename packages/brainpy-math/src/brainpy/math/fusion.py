@@ -673,13 +673,17 @@ def _input_kind(x) -> str:
     return {(F32, False): "f", (F32, True): "s", (BOOL, False): "b", (BOOL, True): "c"}[(kind, _is_scalar(x))]
 
 
-def fused_elementwise(fn: Callable, *args: Any) -> List[Any]:
+def fused_elementwise(fn: Callable, *args: Any, updates: Optional[Dict[int, int]] = None) -> List[Any]:
     """``fn(*args)``, computed by one compiled loop when it can be (see the module's documentation).
 
     Args:
       fn: a function of arrays returning a list (or tuple) of arrays, element-wise: every output
         element depends only on the same element of the inputs (and on scalars).
       args: JAX arrays (or tracers) of one size, or scalars.
+      updates: ``{output index: argument index}``: outputs that are new values of arguments (a
+        state's next value), which the loop may write over the argument's buffer (XLA keeps a
+        copy when the argument is still used); inside a compiled loop this saves a copy per
+        output.
 
     Returns:
       The outputs of ``fn``, as a list.  When the function cannot be fused (a primitive outside
@@ -694,17 +698,18 @@ def fused_elementwise(fn: Callable, *args: Any) -> List[Any]:
       >>> new_V, spike
       (Array([-69., -49., -70.], dtype=float32), Array([False, False,  True], dtype=bool))
     """
-    outs, _ = _fused(fn, args)
+    outs, _ = _fused(fn, args, updates)
     return outs
 
 
-def _fused(fn: Callable, args: Sequence[Any]) -> Tuple[List[Any], Optional[str]]:
+def _fused(fn: Callable, args: Sequence[Any], updates: Optional[Dict[int, int]] = None
+           ) -> Tuple[List[Any], Optional[str]]:
     """``(outputs, None)`` when fused, ``(outputs computed by JAX, reason)`` otherwise."""
     closed = jax.make_jaxpr(lambda *a: list(fn(*a)))(*args)
     if not fusion_available():
         return _evaluate(closed, args), "fusion is not available"
     try:
-        return _run_fused(closed, list(args)), None
+        return _run_fused(closed, list(args), dict(updates or {})), None
     except Unsupported as reason:
         return _evaluate(closed, args), str(reason)
 
@@ -713,7 +718,7 @@ def _evaluate(closed, args):
     return list(jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args))
 
 
-def _run_fused(closed, args: List[Any]) -> List[Any]:
+def _run_fused(closed, args: List[Any], updates: Dict[int, int]) -> List[Any]:
     jaxpr = closed.jaxpr
     sizes = {int(np.prod(np.shape(a))) for a in args if not _is_scalar(a)}
     out_avals = [v.aval for v in jaxpr.outvars]
@@ -769,9 +774,18 @@ def _run_fused(closed, args: List[Any]) -> List[Any]:
         consts = [next(extras) if c is None else c.const for c in const_values]
         return jax.core.eval_jaxpr(jaxpr, consts, *full)
 
+    # outputs written over the buffers of the arguments they update (same kind, arrays)
+    aliases = {}
+    for k, (position, kind) in enumerate(out_spec):
+        arg = updates.get(position)
+        if arg is not None and arg in arg_slots:
+            slot = arg_slots.index(arg)
+            if in_kinds[slot] == kind and slot not in aliases:
+                aliases[slot] = k
+
     @jax.custom_jvp
     def run(*xs):
-        return module.elementwise_call(program.number, size, xs, program.outputs, shape)
+        return module.elementwise_call(program.number, size, xs, program.outputs, shape, aliases)
 
     @run.defjvp
     def run_jvp(primals, tangents):
