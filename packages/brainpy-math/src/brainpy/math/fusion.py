@@ -25,6 +25,7 @@ installed; ``BRAINPY_DISABLE_FUSION=1`` turns it off.  Derivatives are those of 
 import functools
 import hashlib
 import math
+import re
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -665,6 +666,17 @@ def _is_scalar(x) -> bool:
     return np.shape(x) == ()
 
 
+def _size_free(text: str, size: int) -> str:
+    """A jaxpr's text with the array shapes (all of ``size`` elements) written ``N``: the loop does
+    not depend on the size, so groups of several sizes share one compiled program."""
+    def shape(match):
+        dims = [int(d) for d in re.split(r",\s*", match.group(2)) if d]
+        return match.group(1) + ("N" if dims and int(np.prod(dims)) == size else match.group(2)) + match.group(3)
+
+    text = re.sub(r"(\[)(\d+(?:,\s*\d+)*)(\])", shape, text)
+    return re.sub(r"(shape=\()(\d+(?:,\s*\d+)*),?(\))", shape, text)
+
+
 def _input_kind(x) -> str:
     """The signature letter of an input (float32/bool, array/scalar); Python numbers are weak."""
     import jax.numpy as jnp
@@ -759,8 +771,8 @@ def _run_fused(closed, args: List[Any], updates: Dict[int, int]) -> List[Any]:
         out_spec.append((position, "f" if _kind_of(var.aval.dtype) == F32 else "b"))
     if not out_spec:
         raise Unsupported("no computed output")
-    key = hashlib.sha256(repr((str(jaxpr), [None if c is None else c.const for c in const_values], arg_slots,
-                               in_kinds, out_spec, size)).encode()).hexdigest()
+    key = hashlib.sha256(repr((_size_free(str(jaxpr), size), [None if c is None else c.const for c in const_values],
+                               arg_slots, in_kinds, out_spec)).encode()).hexdigest()
     program = _program(jaxpr, const_values, arg_slots, in_kinds, out_spec, size, key)
     module = _brainpylib()
 
