@@ -14,7 +14,7 @@ import functools
 import inspect
 import numbers
 from collections.abc import Mapping
-from typing import Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
@@ -30,6 +30,9 @@ from brainpy.running import SharedArgs, shared_arg_style
 from brainpy.tools import to_size
 from brainpy.tools.sizes import check_array_size
 from brainpy.tools.checking import check_time_constants as _check_positive_taus
+
+#: the geometry of a group: a number of neurons or a tuple of dimensions
+Size = Union[int, Sequence[int]]
 
 __all__ = [
     "SharedArgs",
@@ -157,7 +160,7 @@ class DynamicalSystem(BrainPyObject):
         """The step functions of this system, ``{'update': self.update}``."""
         return {"update": self.update}
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         """Advance the system by one time step.
 
         Args:
@@ -168,7 +171,7 @@ class DynamicalSystem(BrainPyObject):
             f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt)."
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.update(*args, **kwargs)
 
     def ints(self, method: str = "absolute", level: int = -1, include_self: bool = True) -> Collector:
@@ -207,17 +210,18 @@ class DynamicalSystem(BrainPyObject):
                     gather[f"{prefix}.{key}" if prefix else key] = value
         return gather
 
-    def reset(self, *args, **kwargs):
+    def reset(self, *args: Any, **kwargs: Any) -> None:
         """Reset the state Variables to their initial values (the children's, for containers)."""
         for child in self.nodes(level=1, include_self=False).subset(DynamicalSystem).unique().values():
             child.reset(*args, **kwargs)
 
-    def reset_state(self, *args, **kwargs):
+    def reset_state(self, *args: Any, **kwargs: Any) -> None:
         """Same as `reset`."""
         self.reset(*args, **kwargs)
 
     # ----- delays -----
-    def register_delay(self, identifier: str, delay_step, delay_target: bm.Variable, initial_delay_data=None):
+    def register_delay(self, identifier: str, delay_step: Any, delay_target: bm.Variable,
+                       initial_delay_data: Any = None) -> Any:
         """Keep the recent history of ``delay_target`` so it can be read with a delay.
 
         Args:
@@ -279,7 +283,7 @@ class DynamicalSystem(BrainPyObject):
             steps = None
         return steps
 
-    def get_delay_data(self, identifier: str, delay_step, *indices):
+    def get_delay_data(self, identifier: str, delay_step: Any, *indices: Any) -> Any:
         """The data of ``identifier`` delayed by ``delay_step`` steps (None: the current data).
 
         Raises:
@@ -300,7 +304,7 @@ class DynamicalSystem(BrainPyObject):
             raise ModelBuildError(f"{self.name}: {identifier!r} was registered without delay.")
         return self.local_delay_vars[identifier](delay_step, *indices)
 
-    def update_local_delays(self, nodes=None):
+    def update_local_delays(self, nodes: Union["DynamicalSystem", Sequence["DynamicalSystem"], None] = None) -> None:
         """Push the current data of the delayed targets into their delay buffers.
 
         A system reading delayed data calls this once per step, before `get_delay_data`.
@@ -350,7 +354,7 @@ class Container(DynamicalSystem):
         the same key.
     """
 
-    def __init__(self, *ds_tuple, name: Optional[str] = None, **ds_dict):
+    def __init__(self, *ds_tuple: Any, name: Optional[str] = None, **ds_dict: Any):
         super().__init__(name=name)
         children = Collector()
 
@@ -391,7 +395,7 @@ class Container(DynamicalSystem):
         nodes = self.nodes(method=method, level=1, include_self=include_self)
         return nodes.subset(DynamicalSystem).unique()
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         """Update every child: synapses, then neuron groups, then the other systems."""
         children = list(self.child_ds().values())
         synapses = [c for c in children if isinstance(c, TwoEndConn)]
@@ -475,14 +479,14 @@ class NeuGroup(DynamicalSystem):
         if cls.fuses_update and "update" in cls.__dict__:
             cls.update = _fused_update(cls.__dict__["update"])
 
-    def __init__(self, size, keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(name=name)
         self.size = _check_size(size, f"{type(self).__name__}({name or ''})")
         self.num = int(np.prod(self.size))
         self.keep_size = bool(keep_size)
         self.varshape = self.size if self.keep_size else (self.num,)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         """Advance the neurons by one step (implemented by each model)."""
         raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
 
@@ -551,22 +555,22 @@ class Channel(DynamicalSystem):
       name: the channel's name.
     """
 
-    def __init__(self, size, keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(name=name)
         self.size = _check_size(size, f"{type(self).__name__}({name or ''})")
         self.num = int(np.prod(self.size))
         self.keep_size = bool(keep_size)
         self.varshape = self.size if self.keep_size else (self.num,)
 
-    def update(self, tdi, V):
+    def update(self, tdi: SharedArgs, V: Any) -> None:  # type: ignore[override]  # a channel's step takes V
         """Advance the channel state by one step given the potential ``V``."""
         raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi, V).")
 
-    def current(self, V):
+    def current(self, V: Any) -> Any:
         """The current the channel injects at the potential ``V``."""
         raise NoImplementationError(f"{type(self).__name__} must implement current(self, V).")
 
-    def reset(self, V=None):
+    def reset(self, V: Any = None) -> None:
         """Reset the channel state for the potential ``V``."""
 
 
@@ -598,8 +602,8 @@ class CondNeuGroup(NeuGroup):
       ModelBuildError: a channel that is not a `Channel` or whose size differs from the group's.
     """
 
-    def __init__(self, size, keep_size: bool = False, C=1., A=1e-3, V_th=0., V_initializer=None,
-                 method: str = "exp_auto", name: Optional[str] = None, **channels):
+    def __init__(self, size: Size, keep_size: bool = False, C: Any = 1., A: Any = 1e-3, V_th: Any = 0.,
+                 V_initializer: Any = None, method: str = "exp_auto", name: Optional[str] = None, **channels: Any):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import odeint
         from brainpy.initialize.random_inits import Uniform
@@ -631,13 +635,13 @@ class CondNeuGroup(NeuGroup):
     def _channel_list(self):
         return list(self.channels.values())
 
-    def derivative(self, V, t):
+    def derivative(self, V: Any, t: Any) -> Any:
         current = self.input.value * (1e-3 / self.A)
         for ch in self._channel_list():
             current = current + bm.as_jax(ch.current(V))
         return current / self.C
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         V = self.integral(self.V.value, tdi["t"], dt=tdi["dt"])
         for ch in self._channel_list():
             ch.update(tdi, self.V.value)
@@ -645,7 +649,7 @@ class CondNeuGroup(NeuGroup):
         self.V.value = V
         self.input.value = jnp.zeros_like(self.input.value)
 
-    def reset(self):
+    def reset(self) -> None:
         self.V.value = self._initial_V()
         self.spike.value = jnp.zeros(self.varshape, dtype=bool)
         self.input.value = jnp.zeros(self.varshape, dtype=bm.dftype())
@@ -705,7 +709,7 @@ class TwoEndConn(DynamicalSystem):
       ModelBuildError: ``pre`` or ``post`` is not a `NeuGroup`, or ``conn`` is not understood.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn=None, name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: Any = None, name: Optional[str] = None):
         super().__init__(name=name)
         for side, group in (("pre", pre), ("post", post)):
             if not isinstance(group, NeuGroup):
@@ -724,7 +728,7 @@ class TwoEndConn(DynamicalSystem):
                 f"{side}-synaptic group {group.name} ({type(group).__name__}), which does not have them."
             )
 
-    def check_pre_attrs(self, *attrs: str):
+    def check_pre_attrs(self, *attrs: str) -> None:
         """Check that the pre-synaptic group has every attribute in ``attrs``.
 
         Raises:
@@ -732,7 +736,7 @@ class TwoEndConn(DynamicalSystem):
         """
         self._check_attrs("pre", self.pre, attrs)
 
-    def check_post_attrs(self, *attrs: str):
+    def check_post_attrs(self, *attrs: str) -> None:
         """Check that the post-synaptic group has every attribute in ``attrs``.
 
         Raises:
@@ -740,7 +744,7 @@ class TwoEndConn(DynamicalSystem):
         """
         self._check_attrs("post", self.post, attrs)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         """Advance the synapse by one step (implemented by each model)."""
         raise NoImplementationError(f"{type(self).__name__} must implement update(self, tdi) or update(self, _t, _dt).")
 
@@ -774,7 +778,8 @@ class ConstantDelay(DynamicalSystem):
       Array(value=[1., 1.], dtype=float32)
     """
 
-    def __init__(self, size, delay, dtype=None, dt: Optional[float] = None, name: Optional[str] = None):
+    def __init__(self, size: Size, delay: Any, dtype: Any = None, dt: Optional[float] = None,
+                 name: Optional[str] = None):
         super().__init__(name=name)
         self.size = _check_size(size, f"ConstantDelay({name or ''})")
         self.dt = bm.get_dt() if dt is None else float(dt)
@@ -786,6 +791,8 @@ class ConstantDelay(DynamicalSystem):
             delay_arr = init_param(delay, self.size, allow_none=False, allow_scalar=True)
             steps = self._to_steps(np.asarray(bm.as_jax(delay_arr), dtype=float))
         self.uniform_delay = steps.ndim == 0 or np.all(steps == steps.reshape(-1)[0])
+        # the length of the line: an int, or an Array of one length per element
+        self.num_step: Any
         if self.uniform_delay:
             self.num_step = int(steps.reshape(-1)[0]) + 1
             self.delay = float(np.asarray(bm.as_jax(delay_arr if delay_arr is not None else delay)).reshape(-1)[0])
@@ -824,11 +831,11 @@ class ConstantDelay(DynamicalSystem):
         """The value that `pull` returns."""
         return bm.asarray(self._get(self.out_idx.value))
 
-    def pull(self):
+    def pull(self) -> Any:
         """The value pushed ``delay`` ago."""
         return self.oldest
 
-    def push(self, value):
+    def push(self, value: Any) -> None:
         """Write ``value`` as the newest value."""
         value = jnp.broadcast_to(jnp.asarray(bm.as_jax(value), dtype=self.data.dtype), self.size)
         if self.uniform_delay:
@@ -836,13 +843,13 @@ class ConstantDelay(DynamicalSystem):
         else:
             self.data.value = self.data.value.at[(self.in_idx.value,) + tuple(self._element_rows())].set(value)
 
-    def update(self, tdi=None):
+    def update(self, tdi: Optional[SharedArgs] = None) -> None:
         """Move the delay line on by one step."""
         num = self.num_step if self.uniform_delay else self.num_step.value
         self.in_idx.value = (self.in_idx.value + 1) % num
         self.out_idx.value = (self.out_idx.value + 1) % num
 
-    def reset(self):
+    def reset(self) -> None:
         """Clear the stored values."""
         self.data.value = jnp.zeros_like(self.data.value)
         num = self.num_step if self.uniform_delay else self.num_step.value

@@ -10,7 +10,7 @@ variables (``state_delays``/``neutral_delays``).
 import inspect
 import math
 import numbers
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -175,7 +175,7 @@ class Integrator(BrainPyObject):
             )
         return [jnp.asarray(unwrap(o)) for o in out]
 
-    def call_f(self, values, t, params):
+    def call_f(self, values: Sequence, t: Any, params: Sequence) -> Any:
         """The derivative ``f(*values, t, *params)`` as a list with one JAX array per variable."""
         return self._eval(self._f, values, t, params)
 
@@ -211,7 +211,7 @@ class Integrator(BrainPyObject):
         check_positive(dt, "dt", self.name, error=IntegratorError)  # arrays; traced values are skipped
         return dt
 
-    def step(self, values: List, t, params: List, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Any:
         """One step on JAX arrays; the method a new integration method defines.
 
         Args:
@@ -234,7 +234,7 @@ class Integrator(BrainPyObject):
         """The former private name of `step` (kept for compatibility)."""
         return self.step(values, t, params, dt)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raw, t, params, dt = self._bind(args, kwargs)
         values = [as_state(v) for v in raw]
         t = unwrap(t)

@@ -1,5 +1,7 @@
 """`ODEIntegrator`: the base class of ODE integrators."""
 
+from typing import Dict
+
 from brainpy.integrators.base import Integrator
 
 __all__ = ["ODEIntegrator"]
@@ -13,7 +15,7 @@ class ODEIntegrator(Integrator):
     for the constructor arguments.
     """
 
-    def reserved_names(self):
+    def reserved_names(self) -> Dict[str, str]:
         names = super().reserved_names()
         names["f"] = "the derivative function"
         return names
