@@ -79,7 +79,7 @@ def main(argv=None):
         with open(args.results, "a") as f:
             f.write(f"\n## Just-in-time connectivity, 1M neurons ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})\n\n")
             f.write("`benchmarks/jitconn_1m.py`: no synapse stored; connectivity regenerated each step by "
-                    "`bm.event_matvec_prob_conn_homo_weight` (brainpylib CPU kernel).\n\n")
+                    "`bm.event_matvec_prob_conn_into` (brainpylib CPU kernel: decay and spikes in one pass).\n\n")
             f.write("\n".join(lines) + "\n")
     return per_sec
 
