@@ -187,3 +187,23 @@ def test_the_environment_variable_is_documented():
     assert fusion.DISABLE_FUSION_ENV == "BRAINPY_DISABLE_FUSION"
     assert "BRAINPY_DISABLE_FUSION" in (fusion.__doc__ or "")
     assert "exp" in fusion.SUPPORTED_PRIMITIVES and "select_n" in fusion.SUPPORTED_PRIMITIVES
+
+
+@needs_fusion
+def test_updates_write_over_arguments_and_keep_arguments_still_used():
+    # output 0 replaces argument 0 in place when XLA may; the argument is used again afterwards,
+    # so XLA must keep its value (a copy), and the shapes must agree for an alias
+    def step(x, y):
+        new = bm.fused_elementwise(lambda a, b: [a * 2. + b, a > 0.], x, y, updates={0: 0, 1: 1})
+        return new[0], new[1], x - 1.
+
+    x = jnp.linspace(-1., 1., 40)
+    y = jnp.ones(40)
+    new_x, positive, old_minus_one = jax.jit(step)(x, y)
+    np.testing.assert_allclose(new_x, np.asarray(x) * 2. + 1., rtol=1e-6)
+    np.testing.assert_array_equal(positive, np.asarray(x) > 0.)
+    np.testing.assert_allclose(old_minus_one, np.asarray(x) - 1., rtol=1e-6)
+    # in a loop carrying the state, the result is that of the function
+    loop = jax.jit(lambda x: jax.lax.fori_loop(0, 5, lambda i, v: bm.fused_elementwise(
+        lambda a: [a * 0.5 + 1.], v, updates={0: 0})[0], x))
+    np.testing.assert_allclose(loop(x), jax.lax.fori_loop(0, 5, lambda i, v: v * 0.5 + 1., x), rtol=1e-6)

@@ -786,13 +786,13 @@ def _run_fused(closed, args: List[Any], updates: Dict[int, int]) -> List[Any]:
         consts = [next(extras) if c is None else c.const for c in const_values]
         return jax.core.eval_jaxpr(jaxpr, consts, *full)
 
-    # outputs written over the buffers of the arguments they update (same kind, arrays)
+    # outputs written over the buffers of the arguments they update (same kind and shape)
     aliases = {}
     for k, (position, kind) in enumerate(out_spec):
         arg = updates.get(position)
         if arg is not None and arg in arg_slots:
             slot = arg_slots.index(arg)
-            if in_kinds[slot] == kind and slot not in aliases:
+            if in_kinds[slot] == kind and tuple(np.shape(inputs[slot])) == shape and slot not in aliases:
                 aliases[slot] = k
 
     @jax.custom_jvp
