@@ -87,8 +87,9 @@ void scatter_rows(ffi::ThreadPool *pool, const uint32_t *table, int64_t num_thre
     start(0, num_cols);
     for (size_t k = 0; k < rows.size(); ++k) {
       const uint32_t row = static_cast<uint32_t>(rows[k]);
-      brainpylib::for_each_column_interleaved(table, num_thresholds, seed, row, num_cols,
-                                  [&](int64_t c) { out[c] += value(k, row, static_cast<uint32_t>(c)); });
+      brainpylib::for_each_column_interleaved(table, num_thresholds, seed, row, num_cols, [&](int64_t c) {
+        out[c] += value(k, row, static_cast<uint32_t>(c));
+      });
     }
     return;
   }

@@ -529,6 +529,8 @@ def _fused_update(update: Callable) -> Callable:
             # the update drew random numbers: not element-wise; never again for this group
             if rng is not None:
                 rng.value = rng_before
+            else:  # created by the traced draw: created again, untraced, by the update below
+                vars(bm.random).pop("DEFAULT", None)
             self._fusion_declined = True
             return update(self, tdi)
         for var, value in zip(variables, new):
