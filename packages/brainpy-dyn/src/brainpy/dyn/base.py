@@ -465,11 +465,11 @@ class NeuGroup(DynamicalSystem):
     spike: "bm.Variable"
     input: "bm.Variable"
 
-    #: Capability: ``update(tdi)`` is element-wise over the group's own Variables (it reads other
-    #: values, but writes only its own Variables and draws no random numbers), so inside a
-    #: compiled run it is computed by one fused loop (`brainpy.math.fused_elementwise`) instead
-    #: of one XLA loop per updated Variable.  A subclass that defines its own ``update`` loses the
-    #: capability unless it declares it again.
+    #: Whether ``update(tdi)`` is element-wise over the group's own Variables (it reads other
+    #: values, but writes only its own Variables and draws no random numbers), a declared
+    #: capability: inside a compiled run such an update is computed by one fused loop
+    #: (`brainpy.math.fused_elementwise`) instead of one XLA loop per updated Variable.  A
+    #: subclass that defines its own ``update`` loses the capability unless it declares it again.
     fuses_update: bool = False
 
     def __init_subclass__(cls, **kwargs):
