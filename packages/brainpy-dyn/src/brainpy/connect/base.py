@@ -13,7 +13,7 @@ user gave.  ``pre2syn``/``post2syn`` index into that order.
 
 import difflib
 import hashlib
-from typing import Optional, Tuple, cast
+from typing import Any, Optional, Sequence, Tuple, Union, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -62,9 +62,11 @@ SUPPORTED_SYN_STRUCTURE = [CONN_MAT, PRE_IDS, POST_IDS, PRE2POST, POST2PRE, PRE2
 
 MAT_DTYPE = np.bool_
 IDX_DTYPE = np.int32
+#: the geometry of a group of neurons: a number or a tuple of dimensions
+Size = Union[int, Sequence[int]]
 
 
-def set_default_dtype(mat_dtype=None, idx_dtype=None):
+def set_default_dtype(mat_dtype: Any = None, idx_dtype: Any = None) -> None:
     """Set the data types of the connection matrices and of the index vectors.
 
     Args:
@@ -96,7 +98,7 @@ def _indptr_from_counts(counts) -> np.ndarray:
     return indptr
 
 
-def mat2coo(dense) -> Tuple[np.ndarray, np.ndarray]:
+def mat2coo(dense: Any) -> Tuple[np.ndarray, np.ndarray]:
     """Convert a dense ``(num_pre, num_post)`` matrix to ``(pre_ids, post_ids)`` sorted by row."""
     dense = _np(dense)
     if dense.ndim != 2:
@@ -105,14 +107,14 @@ def mat2coo(dense) -> Tuple[np.ndarray, np.ndarray]:
     return pre_ids.astype(IDX_DTYPE), post_ids.astype(IDX_DTYPE)
 
 
-def mat2csr(dense) -> Tuple[np.ndarray, np.ndarray]:
+def mat2csr(dense: Any) -> Tuple[np.ndarray, np.ndarray]:
     """Convert a dense ``(num_pre, num_post)`` matrix to CSR ``(indices, indptr)``."""
     dense = _np(dense)
     pre_ids, post_ids = mat2coo(dense)
     return post_ids, _indptr_from_counts(np.count_nonzero(dense, axis=1))
 
 
-def mat2csc(dense) -> Tuple[np.ndarray, np.ndarray]:
+def mat2csc(dense: Any) -> Tuple[np.ndarray, np.ndarray]:
     """Convert a dense ``(num_pre, num_post)`` matrix to CSC ``(indices, indptr)``.
 
     ``indices`` are pre-synaptic (row) ids grouped by column, ``indptr`` has ``num_post + 1``
@@ -121,7 +123,7 @@ def mat2csc(dense) -> Tuple[np.ndarray, np.ndarray]:
     return mat2csr(_np(dense).T)
 
 
-def coo2csr(coo, num_pre: int) -> Tuple[np.ndarray, np.ndarray]:
+def coo2csr(coo: Tuple[Any, Any], num_pre: int) -> Tuple[np.ndarray, np.ndarray]:
     """Convert ``(pre_ids, post_ids)`` to CSR ``(indices, indptr)`` over ``num_pre`` rows.
 
     The sort is stable: synapses of one pre-synaptic neuron keep their order.
@@ -134,14 +136,14 @@ def coo2csr(coo, num_pre: int) -> Tuple[np.ndarray, np.ndarray]:
 ij2csr = coo2csr
 
 
-def csr2coo(csr) -> Tuple[np.ndarray, np.ndarray]:
+def csr2coo(csr: Tuple[Any, Any]) -> Tuple[np.ndarray, np.ndarray]:
     """Convert CSR ``(indices, indptr)`` to ``(pre_ids, post_ids)``."""
     indices, indptr = (_np(a) for a in csr)
     pre_ids = np.repeat(np.arange(len(indptr) - 1, dtype=IDX_DTYPE), np.diff(indptr))
     return pre_ids, indices.astype(IDX_DTYPE)
 
 
-def csr2mat(csr, num_pre: int, num_post: int) -> np.ndarray:
+def csr2mat(csr: Tuple[Any, Any], num_pre: int, num_post: int) -> np.ndarray:
     """Convert CSR ``(indices, indptr)`` to a dense boolean ``(num_pre, num_post)`` matrix."""
     pre_ids, post_ids = csr2coo(csr)
     mat = np.zeros((int(num_pre), int(num_post)), dtype=MAT_DTYPE)
@@ -149,7 +151,7 @@ def csr2mat(csr, num_pre: int, num_post: int) -> np.ndarray:
     return mat
 
 
-def csr2csc(csr, post_num: int, data=None):
+def csr2csc(csr: Tuple[Any, Any], post_num: int, data: Any = None) -> Tuple[np.ndarray, ...]:
     """Convert CSR ``(indices, indptr)`` (rows = pre) to CSC (columns = post).
 
     Args:
@@ -178,7 +180,7 @@ def _group_by(keys, values, num):
     return np.asarray(values)[order].astype(IDX_DTYPE), _indptr_from_counts(counts), order
 
 
-def visualizeMat(mat, description: str = "Untitled", ax=None, show: bool = False):
+def visualizeMat(mat: Any, description: str = "Untitled", ax: Any = None, show: bool = False) -> Any:
     """Show a connection matrix as an image (pre-synaptic neurons on rows).
 
     Args:
@@ -275,7 +277,7 @@ class TwoEndConnector(Connector):
         pre2post = Ring()(10, 10).require('pre2post')
     """
 
-    def __call__(self, pre_size, post_size=None):
+    def __call__(self, pre_size: Size, post_size: Optional[Size] = None) -> "TwoEndConnector":
         pre = _to_size(pre_size, "pre_size", self._name)
         post = pre if post_size is None else _to_size(post_size, "post_size", self._name)
         if (pre, post) != (self.pre_size, self.post_size):
@@ -295,19 +297,19 @@ class TwoEndConnector(Connector):
         cls = type(self)
         return [b for b in _BUILDERS if getattr(cls, b) is not getattr(TwoEndConnector, b)]
 
-    def build_conn(self):
+    def build_conn(self) -> Any:
         """Build the connectivity in one format (see the class docstring)."""
         raise NoImplementationError
 
-    def build_mat(self):
+    def build_mat(self) -> Any:
         """Build the dense ``(pre_num, post_num)`` connection matrix."""
         raise NoImplementationError
 
-    def build_csr(self):
+    def build_csr(self) -> Any:
         """Build CSR ``(indices, indptr)`` with one row per pre-synaptic neuron."""
         raise NoImplementationError
 
-    def build_coo(self):
+    def build_coo(self) -> Any:
         """Build ``(pre_ids, post_ids)``."""
         raise NoImplementationError
 
@@ -450,7 +452,7 @@ class TwoEndConnector(Connector):
         indptr = self._by_post()[1]
         return np.stack([indptr[:-1], indptr[1:]], axis=1)
 
-    def require(self, *structures: str):
+    def require(self, *structures: str) -> Any:
         """Return the requested synaptic structures.
 
         Args:
@@ -540,7 +542,7 @@ class OneEndConnector(TwoEndConnector):
     Call it as ``conn(pre_size)``; a ``post_size`` may be given only if it equals ``pre_size``.
     """
 
-    def __call__(self, pre_size, post_size=None):
+    def __call__(self, pre_size: Size, post_size: Optional[Size] = None) -> "OneEndConnector":
         pre = _to_size(pre_size, "pre_size", self._name)
         if post_size is not None:
             post = _to_size(post_size, "post_size", self._name)
@@ -549,4 +551,5 @@ class OneEndConnector(TwoEndConnector):
                     f"{self._name}: connects a population to itself, so post_size must equal pre_size; "
                     f"got pre_size={pre} and post_size={post}."
                 )
-        return super().__call__(pre, pre)
+        super().__call__(pre, pre)
+        return self

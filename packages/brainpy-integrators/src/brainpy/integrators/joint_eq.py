@@ -1,7 +1,7 @@
 """`JointEq`: integrate separately written, interdependent equations as one system."""
 
 import inspect
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from brainpy.errors import DiffEqError
 from brainpy.integrators import utils
@@ -34,7 +34,7 @@ class JointEq:
       >>> integral = bp.odeint(eq, method='rk2')
     """
 
-    def __init__(self, *eqs, **kwargs):
+    def __init__(self, *eqs: Any, **kwargs: Any):
         if "eqs" in kwargs:
             if eqs:
                 raise DiffEqError("JointEq: give the equations either positionally or as eqs=, not both.")
@@ -83,7 +83,7 @@ class JointEq:
         self.__signature__ = inspect.Signature(params)
         self.__name__ = "joint_eq"
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             bound = self.__signature__.bind(*args, **kwargs)
         except TypeError as e:

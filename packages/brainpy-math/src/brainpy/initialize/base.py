@@ -2,6 +2,7 @@
 
 import abc
 import inspect
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -32,7 +33,7 @@ class Initializer(abc.ABC):
     """
 
     @abc.abstractmethod
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
         """Return an array of initial values.
 
         Args:

@@ -4,7 +4,7 @@ Every ODE method is a record of the plugin registry (kind ``'ode'``), built-in o
 ``method=`` names are resolved there only, so a third-party plugin's method is used by name.
 """
 
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators import utils
@@ -22,7 +22,8 @@ _DEFAULT = ["euler"]
 
 def odeint(f: Optional[Callable] = None, method: Optional[str] = None, var_type: Optional[str] = None,
            dt: Optional[float] = None, name: Optional[str] = None, show_code: bool = False,
-           state_delays=None, neutral_delays=None, **kwargs):
+           state_delays: Optional[Dict[str, Any]] = None, neutral_delays: Optional[Dict[str, Any]] = None,
+           **kwargs: Any) -> Any:
     """Make a numerical integrator of the ODE ``f`` (also usable as a decorator, bare or not).
 
     Args:
@@ -77,11 +78,11 @@ def get_default_odeint() -> str:
     return _DEFAULT[0]
 
 
-def get_supported_methods():
+def get_supported_methods() -> List[str]:
     """The names of every registered ODE method (aliases included)."""
     return utils.supported_methods("ode")
 
 
-def register_ode_integrator(name: str, integrator) -> None:
+def register_ode_integrator(name: str, integrator: type) -> None:
     """Register an ODE integrator class (``cls(f, var_type=, dt=, name=, show_code=, ...)``) as ``name``."""
     utils.register_method("ode", name, integrator)

@@ -1,6 +1,6 @@
 """`sdeint` and the SDE method registry functions (methods are plugin records of kind 'sde')."""
 
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from brainpy.errors import DiffEqError, IntegratorError
 from brainpy.integrators import utils
@@ -19,7 +19,7 @@ _DEFAULT = ["euler"]
 def sdeint(f: Optional[Callable] = None, g: Optional[Callable] = None, method: Optional[str] = None,
            dt: Optional[float] = None, name: Optional[str] = None, show_code: bool = False,
            var_type: Optional[str] = None, intg_type: Optional[str] = None, wiener_type: Optional[str] = None,
-           state_delays=None, sde_type: Optional[str] = None, **kwargs):
+           state_delays: Optional[Dict[str, Any]] = None, sde_type: Optional[str] = None, **kwargs: Any) -> Any:
     """Make a numerical integrator of the SDE ``dx = f dt + g dW`` (also a decorator of ``f``).
 
     Args:
@@ -68,11 +68,11 @@ def get_default_sdeint() -> str:
     return _DEFAULT[0]
 
 
-def get_supported_methods():
+def get_supported_methods() -> List[str]:
     """The names of every registered SDE method (aliases included)."""
     return utils.supported_methods("sde")
 
 
-def register_sde_integrator(name: str, integrator) -> None:
+def register_sde_integrator(name: str, integrator: type) -> None:
     """Register an SDE integrator class (``cls(f, g, dt=, name=, ...)``) as method ``name``."""
     utils.register_method("sde", name, integrator)
