@@ -233,6 +233,21 @@ def event_vector(fn, name, events, length):
     return events
 
 
+def base_and_scale(fn, base, scale):
+    """The ``base`` vector (float32/float64) and concrete ``scale`` of the in-place ``*_into`` sums."""
+    base = jnp.asarray(base)
+    if base.ndim != 1 or base.dtype not in FLOAT_TYPES:
+        raise TypeError(f"{fn}: 'base' must be a float32 or float64 vector, got {base.dtype} "
+                        f"array of shape {base.shape}.")
+    if isinstance(scale, jax.core.Tracer):
+        raise TypeError(f"{fn}: 'scale' must be a concrete number, got a traced value.")
+    try:
+        scale = float(np.asarray(scale).reshape(()))
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{fn}: 'scale' must be a number, got {scale!r}.") from err
+    return base, scale
+
+
 def dense_vector(fn, name, vector, length, dtype):
     vector = jnp.asarray(vector)
     if vector.shape != (length,):

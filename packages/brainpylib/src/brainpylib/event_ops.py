@@ -222,16 +222,7 @@ def event_csr_sum_into(events: ArrayLike, indices: ArrayLike, indptr: ArrayLike,
       and ``base``.
     """
     fn = "event_csr_sum_into"
-    base = jnp.asarray(base)
-    if base.ndim != 1 or base.dtype not in _core.FLOAT_TYPES:
-        raise TypeError(f"{fn}: 'base' must be a float32 or float64 vector, got {base.dtype} "
-                        f"array of shape {base.shape}.")
-    if isinstance(scale, jax.core.Tracer):
-        raise TypeError(f"{fn}: 'scale' must be a concrete number, got a traced value.")
-    try:
-        scale = float(np.asarray(scale).reshape(()))
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{fn}: 'scale' must be a number, got {scale!r}.") from err
+    base, scale = _core.base_and_scale(fn, base, scale)
     events, weights, indices, indptr, _, checked = _event_args(fn, events, indices, indptr, weights,
                                                                base.shape[0])
     return _scatter_sum_into(events, weights.astype(base.dtype), indices, indptr, base, scale, checked)

@@ -333,16 +333,7 @@ def event_matvec_prob_conn_into(events: ArrayLike, base: ArrayLike, scale: float
       the weight parameters.
     """
     fn = "event_matvec_prob_conn_into"
-    base = jnp.asarray(base)
-    if base.ndim != 1 or base.dtype not in _core.FLOAT_TYPES:
-        raise TypeError(f"{fn}: 'base' must be a float32 or float64 vector, got {base.dtype} "
-                        f"array of shape {base.shape}.")
-    if isinstance(scale, jax.core.Tracer):
-        raise TypeError(f"{fn}: 'scale' must be a concrete number, got a traced value.")
-    try:
-        scale = float(np.asarray(scale).reshape(()))
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{fn}: 'scale' must be a number, got {scale!r}.") from err
+    base, scale = _core.base_and_scale(fn, base, scale)
     kind, named = _weight_kind(fn, weight=weight, w_low=w_low, w_high=w_high, w_mu=w_mu, w_sigma=w_sigma)
     events = jnp.asarray(events)
     if events.ndim != 1:

@@ -717,9 +717,9 @@ def fused_elementwise(fn: Callable, *args: Any, updates: Optional[Dict[int, int]
 def _fused(fn: Callable, args: Sequence[Any], updates: Optional[Dict[int, int]] = None
            ) -> Tuple[List[Any], Optional[str]]:
     """``(outputs, None)`` when fused, ``(outputs computed by JAX, reason)`` otherwise."""
-    closed = jax.make_jaxpr(lambda *a: list(fn(*a)))(*args)
     if not fusion_available():
-        return _evaluate(closed, args), "fusion is not available"
+        return list(fn(*args)), "fusion is not available"
+    closed = jax.make_jaxpr(lambda *a: list(fn(*a)))(*args)
     try:
         return _run_fused(closed, list(args), dict(updates or {})), None
     except Unsupported as reason:
