@@ -1,9 +1,9 @@
 """Every public function and method of the listed modules has annotated parameters and return.
 
-The runner core, the runners, the `brainpy.math` operators and brainpylib's kernels are typed
-public API (issue 18, item 7): mypy checks what their signatures promise, and this check keeps
-new public functions of these modules from arriving without annotations.  A module is listed
-once its public signatures are annotated; the list grows module by module.
+Every public module of the ``brainpy`` portions and of brainpylib is typed public API (issue 18,
+item 7): mypy checks what the signatures promise, and this check keeps new public functions from
+arriving without annotations.  The modules are found by walking the installed packages, so a new
+module is checked without being listed.
 
     python tests/lint/check_annotations.py     # exit 1 listing every missing annotation
 
@@ -15,41 +15,30 @@ return.
 
 import importlib
 import inspect
+import pkgutil
 import sys
 from typing import Callable, Iterator, List, Tuple
 
-MODULES = [
-    "brainpy.running.runner",
-    "brainpy.running.monitor",
-    "brainpy.running.loop",
-    "brainpy.running.hdf5_monitor",
-    "brainpy.running.parallel",
-    "brainpy.running.processes",
-    "brainpy.running.progress",
-    "brainpy.dyn.runners",
-    "brainpy.dyn.base",
-    "brainpy.connect.base",
-    "brainpy.initialize.base",
-    "brainpy.integrators.base",
-    "brainpy.integrators.joint_eq",
-    "brainpy.integrators.ode.generic",
-    "brainpy.integrators.sde.generic",
-    "brainpy.integrators.ode.base",
-    "brainpy.math.fusion",
-    "brainpy.math.operators.backend",
-    "brainpy.math.operators.jitconn",
-    "brainpy.math.operators.neurons",
-    "brainpy.math.operators.pre_syn_post",
-    "brainpy.math.operators.register_op",
-    "brainpy.math.operators.segment",
-    "brainpy.math.operators.sparse_matmul",
-    "brainpylib.atomic_ops",
-    "brainpylib.elementwise",
-    "brainpylib.event_ops",
-    "brainpylib.jitconn",
-    "brainpylib.neuron_ops",
-    "brainpylib._registry",
-]
+# Private modules whose public functions are API all the same (brainpylib's registry of targets).
+PRIVATE_API_MODULES = ["brainpylib._registry"]
+
+
+def checked_modules() -> List[str]:
+    """Every public module of the ``brainpy`` portions and brainpylib (no path component starting
+    with ``_``, no test modules), plus `PRIVATE_API_MODULES`: a new module is checked from the
+    day it exists."""
+    import brainpy
+    import brainpylib
+
+    names = []
+    for package in (brainpy, brainpylib):
+        names.append(package.__name__)
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            parts = info.name.split(".")
+            if any(part.startswith("_") or part in ("tests", "conftest") for part in parts[1:]):
+                continue
+            names.append(info.name)
+    return sorted(set(names) | set(PRIVATE_API_MODULES))
 
 
 def public_functions(module_name: str) -> Iterator[Tuple[str, Callable]]:
@@ -89,13 +78,14 @@ def problems(modules: List[str]) -> List[str]:
 
 
 def main() -> int:
-    found = problems(MODULES)
+    modules = checked_modules()
+    found = problems(modules)
     for line in found:
         print(line)
     if found:
         print(f"{len(found)} public signatures lack annotations (tests/lint/check_annotations.py).")
         return 1
-    print(f"public signatures of {len(MODULES)} modules annotated.")
+    print(f"public signatures of {len(modules)} modules annotated.")
     return 0
 
 

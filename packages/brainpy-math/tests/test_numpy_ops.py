@@ -297,6 +297,8 @@ def test_functions_of_callables():
     _check_same(pw, np.array([1.0, 0.5, 0.0, 1.0, 2.0]))
     _check_same(bm.apply_along_axis(bm.sum, 1, bm.Array(X)), X.sum(axis=1))
     _check_same(bm.apply_over_axes(bm.sum, bm.Array(X), [0]), np.sum(X, axis=0, keepdims=True))
+    # one axis given as an int, as NumPy accepts it
+    _check_same(bm.apply_over_axes(bm.sum, bm.Array(X), 1), np.apply_over_axes(np.sum, X, 1))
     _check_same(bm.fromfunction(lambda i, j: i * 10 + j, (2, 3)), np.fromfunction(
         lambda i, j: i * 10 + j, (2, 3)))
     uf = bm.frompyfunc(lambda a, b: a * b + 1, 2, 1)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import brainpy.math as bm
+from brainpy.errors import BrainPyRuntimeError
 import brainpy.nn as nn
 import brainpy.optimizers as optim
 
@@ -136,3 +137,13 @@ def test_sequential_index_out_of_range():
     seq = nn.Sequential(nn.Dense(4, input_shape=3))
     with pytest.raises(IndexError, match=r"Sequential\d*: index 5 is out of range for its 1 element\(s\)"):
         seq[5]
+
+
+@pytest.mark.parametrize("make", [lambda: nn.VanillaRNN(3), lambda: nn.GRU(3), lambda: nn.LSTM(3),
+                                  lambda: nn.Reservoir(5, seed=0), lambda: nn.NVAR(delay=2, order=2)])
+def test_forward_before_initialize_names_the_node(make):
+    # a stateful node's forward() before initialize() has no state: a BrainPy error naming the node
+    node = make()
+    with pytest.raises(BrainPyRuntimeError, match=r"initialize\(\)") as info:
+        node.forward([bm.ones((1, 2))])
+    assert node.name in str(info.value)

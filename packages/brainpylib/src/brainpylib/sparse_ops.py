@@ -1,8 +1,10 @@
 """Products of CSR sparse matrices with dense vectors, backed by the compiled kernels."""
 
 import functools
+from typing import Tuple
 
 import jax
+from jax.typing import ArrayLike
 
 from brainpylib import _core
 from brainpylib.event_ops import _csr
@@ -42,7 +44,8 @@ _matvec.defvjp(_matvec_fwd, _matvec_bwd)
 
 
 @_core.calls_targets("csr_matvec")
-def csr_matvec(weights, indices, indptr, vector, shape, transpose=False):
+def csr_matvec(weights: ArrayLike, indices: ArrayLike, indptr: ArrayLike, vector: ArrayLike, shape: Tuple[int, int],
+               transpose: bool = False) -> jax.Array:
     """Multiply a CSR matrix of shape ``(num_rows, num_cols)`` by a dense vector.
 
     ``transpose=False``: ``out[i] = sum(w[j] * vector[indices[j]] for j in row i)``;

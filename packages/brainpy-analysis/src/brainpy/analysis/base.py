@@ -4,7 +4,7 @@ bifurcation and fast-slow analyzers; `FixedPoints`, the data the analyzers retur
 import functools
 import inspect
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, ParamSpec, Sequence, Tuple, TypeVar, Union
 
 import jax
 import jax.numpy as jnp
@@ -12,19 +12,22 @@ import numpy as np
 
 from brainpy.analysis import constants as C
 from brainpy.analysis import optimization as opt
-from brainpy.analysis.model import as_value, parse_model
+from brainpy.analysis.model import ModelLike, as_value, parse_model
 from brainpy.analysis.stability import stability_analysis
 from brainpy.errors import AnalyzerError, BrainPyKeyError
 from brainpy.math.ndarray import unwrap
 
 __all__ = ["LowDimAnalyzer", "FixedPoints", "with_x64"]
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-def with_x64(method):
+
+def with_x64(method: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run ``method`` with 64-bit JAX arrays: root finding and optimisation need the precision."""
 
     @functools.wraps(method)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with jax.enable_x64(True):
             return method(*args, **kwargs)
 
@@ -121,9 +124,10 @@ class LowDimAnalyzer:
     _num_vars: Sequence[int] = (1, 2, 3)
     _slow_vars_as_pars = False
 
-    def __init__(self, model, target_vars: Dict, fixed_vars: Dict = None, target_pars: Dict = None,
-                 pars_update: Dict = None, resolutions=None, jit_device=None, lim_scale: float = 1.05,
-                 options: Dict = None):
+    def __init__(self, model: ModelLike, target_vars: Dict, fixed_vars: Dict = None, target_pars: Dict = None,
+                 pars_update: Dict = None, resolutions: Union[float, Dict, None] = None,
+                 jit_device: Any = None,  # accepted for compatibility with BrainPy 2.1; unused
+                 lim_scale: float = 1.05, options: Dict = None):
         owner = type(self).__name__
         self._owner = owner
         self.model = parse_model(model, owner)
@@ -714,7 +718,7 @@ class LowDimAnalyzer:
         center, half = (lo + hi) / 2, (hi - lo) / 2 * self.lim_scale
         return center - half, center + half
 
-    def show_figure(self):
+    def show_figure(self) -> None:
         """Show the figures drawn so far (`matplotlib.pyplot.show`)."""
         import matplotlib.pyplot as plt
 

@@ -9,7 +9,7 @@ filtered and linearised.
 
 import inspect
 import time
-from typing import Callable, Dict, Optional, Sequence, Union, cast
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Union, cast
 
 import jax
 import jax.numpy as jnp
@@ -17,12 +17,18 @@ import numpy as np
 
 from brainpy.analysis import optimization as opt
 from brainpy.errors import AnalyzerError
-from brainpy.math.ndarray import Array, TrainVar, Variable, unwrap
+from brainpy.math.ndarray import Array, ArrayLike, TrainVar, Variable, unwrap
 from brainpy.math.object_base import BrainPyObject
+
+if TYPE_CHECKING:
+    from brainpy.optimizers import Optimizer
 
 __all__ = ["SlowPointFinder"]
 
 F_TYPES = ("continuous", "discrete")
+
+#: candidate points: an array ``(num_points, state_size)``, or ``{name: values}`` per target variable
+Candidates = Union[ArrayLike, Dict[str, ArrayLike]]
 
 
 class SlowPointFinder(BrainPyObject):
@@ -63,7 +69,8 @@ class SlowPointFinder(BrainPyObject):
       True
     """
 
-    def __init__(self, f_cell, f_type: str = "continuous", f_loss_batch: Callable = None, verbose: bool = True,
+    def __init__(self, f_cell: Union[Callable, BrainPyObject], f_type: str = "continuous",
+                 f_loss_batch: Callable = None, verbose: bool = True,
                  target_vars: Dict[str, Variable] = None, args: Sequence = (), name: str = None):
         super().__init__(name=name)
         if f_type not in F_TYPES:
@@ -103,11 +110,11 @@ class SlowPointFinder(BrainPyObject):
         self._opt_losses: Optional[np.ndarray] = None
         self._lbfgs = {}  # compiled optimisers by their iteration limit
 
-    def f_loss(self, state):
+    def f_loss(self, state: ArrayLike) -> np.ndarray:
         """The squared speed (mean over dimensions) of one state, as 2.1's ``finder.f_loss``."""
         return np.asarray(jax.jit(self._point_loss)(jnp.asarray(unwrap(state))))
 
-    def f_loss_batch(self, states):
+    def f_loss_batch(self, states: ArrayLike) -> np.ndarray:
         """The squared speeds of a batch of states ``(n, d)``, as 2.1's ``finder.f_loss_batch``."""
         states = jnp.asarray(unwrap(states))
         if states.ndim != 2:
@@ -235,8 +242,9 @@ class SlowPointFinder(BrainPyObject):
                                 f"find_fps_with_opt_solver() first.")
 
     # ----- optimisation -----
-    def find_fps_with_gd_method(self, candidates, tolerance: float = 1e-5, num_batch: int = 100,
-                                num_opt: int = 10000, optimizer=None, opt_setting: Optional[dict] = None):
+    def find_fps_with_gd_method(self, candidates: Candidates, tolerance: float = 1e-5, num_batch: int = 100,
+                                num_opt: int = 10000, optimizer: Optional["Optimizer"] = None,
+                                opt_setting: Optional[dict] = None) -> None:
         """Move the candidates down the speed by gradient descent.
 
         Args:
@@ -313,8 +321,8 @@ class SlowPointFinder(BrainPyObject):
         self._losses = np.asarray(batch_loss(points.value))
         self._selected_ids = np.arange(len(candidates))
 
-    def find_fps_with_opt_solver(self, candidates, opt_method: Union[str, Callable] = None,
-                                 num_opt: int = 1000):
+    def find_fps_with_opt_solver(self, candidates: Candidates, opt_method: Union[str, Callable] = None,
+                                 num_opt: int = 1000) -> None:
         """Minimise the speed from every candidate at once.
 
         Args:
@@ -391,7 +399,7 @@ class SlowPointFinder(BrainPyObject):
         self._losses = self._losses[ids]
         self._selected_ids = self._selected_ids[ids]
 
-    def filter_loss(self, tolerance: float = 1e-5):
+    def filter_loss(self, tolerance: float = 1e-5) -> None:
         """Keep the points whose speed is below ``tolerance``."""
         self._require_points("filter_loss")
         n = len(cast(np.ndarray, self._fixed_points))
@@ -399,7 +407,7 @@ class SlowPointFinder(BrainPyObject):
         self._keep(np.nonzero(cast(np.ndarray, self._losses) < tolerance)[0])
         self._log(f"    Kept {len(cast(np.ndarray, self._fixed_points))}/{n} fixed points with tolerance under {tolerance}.")
 
-    def keep_unique(self, tolerance: float = 2.5e-2):
+    def keep_unique(self, tolerance: float = 2.5e-2) -> None:
         """Drop every point that lies within ``tolerance`` of a point earlier in the list.
 
         As in the reference fixed-point finder of Sussillo and Barak, a point is dropped when any
@@ -412,7 +420,7 @@ class SlowPointFinder(BrainPyObject):
         self._keep(opt.drop_later_duplicates(points, tolerance))
         self._log(f"    Kept {len(cast(np.ndarray, self._fixed_points))}/{n} unique fixed points with uniqueness tolerance {tolerance}.")
 
-    def exclude_outliers(self, tolerance: float = 1e0):
+    def exclude_outliers(self, tolerance: float = 1e0) -> None:
         """Drop the points whose nearest neighbour is not closer than ``tolerance``.
 
         A single point, or an infinite tolerance, keeps everything.
@@ -429,14 +437,15 @@ class SlowPointFinder(BrainPyObject):
         self._log(f"    Kept {len(cast(np.ndarray, self._fixed_points))}/{n} fixed points with within outlier tolerance {tolerance}.")
 
     # ----- linearisation -----
-    def compute_jacobians(self, points) -> np.ndarray:
+    def compute_jacobians(self, points: Candidates) -> np.ndarray:
         """The Jacobian of ``f`` at each point, shape ``(n, state_size, state_size)``."""
         points = self._candidates(points if np.ndim(unwrap(points)) == 2 or isinstance(points, dict)
                                   else np.reshape(unwrap(points), (1, -1)))
         return np.asarray(jax.vmap(jax.jacfwd(self._f))(jnp.asarray(points)))
 
     @staticmethod
-    def decompose_eigenvalues(matrices, sort_by: str = "magnitude", do_compute_lefts: bool = False):
+    def decompose_eigenvalues(matrices: ArrayLike, sort_by: str = "magnitude",
+                              do_compute_lefts: bool = False) -> List[Dict[str, Optional[np.ndarray]]]:
         """Eigen-decompose each matrix.
 
         Args:

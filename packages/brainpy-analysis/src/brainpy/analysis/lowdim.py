@@ -1,6 +1,6 @@
 """Phase-plane, bifurcation and fast-slow analyzers of systems with one or two variables."""
 
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence, cast
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence, Union, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -8,6 +8,7 @@ import numpy as np
 from brainpy.analysis import constants as C
 from brainpy.analysis import optimization as opt
 from brainpy.analysis.base import FixedPoints, LowDimAnalyzer, with_x64
+from brainpy.analysis.model import ModelLike
 from brainpy.analysis.plotstyle import style_of
 from brainpy.errors import AnalyzerError
 
@@ -117,7 +118,8 @@ class PhasePlane1D(LowDimAnalyzer):
 
     _num_vars = (1,)
 
-    def __init__(self, model, target_vars, fixed_vars=None, pars_update=None, resolutions=None, **kwargs):
+    def __init__(self, model: ModelLike, target_vars: Dict, fixed_vars: Dict = None, pars_update: Dict = None,
+                 resolutions: Union[float, Dict, None] = None, **kwargs: Any):
         if kwargs.get("target_pars"):
             raise AnalyzerError("PhasePlane1D: target_pars are not used in a phase plane; use Bifurcation1D.")
         kwargs.pop("target_pars", None)
@@ -127,7 +129,8 @@ class PhasePlane1D(LowDimAnalyzer):
         self.fixed_points: Optional[FixedPoints] = None
 
     @with_x64
-    def plot_vector_field(self, with_plot: bool = True, with_return: bool = False, show: bool = False):
+    def plot_vector_field(self, with_plot: bool = True, with_return: bool = False,
+                          show: bool = False) -> Optional[Dict[str, np.ndarray]]:
         """Evaluate ``dx/dt`` on the grid and plot it against ``x``.
 
         Returns:
@@ -149,6 +152,7 @@ class PhasePlane1D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return self.vector_field
+        return None
 
     @with_x64
     def plot_fixed_point(self, with_plot: bool = True, with_return: bool = True,
@@ -224,7 +228,8 @@ class PhasePlane2D(LowDimAnalyzer):
 
     _num_vars = (2,)
 
-    def __init__(self, model, target_vars, fixed_vars=None, pars_update=None, resolutions=None, **kwargs):
+    def __init__(self, model: ModelLike, target_vars: Dict, fixed_vars: Dict = None, pars_update: Dict = None,
+                 resolutions: Union[float, Dict, None] = None, **kwargs: Any):
         if kwargs.get("target_pars"):
             raise AnalyzerError("PhasePlane2D: target_pars are not used in a phase plane; use Bifurcation2D.")
         kwargs.pop("target_pars", None)
@@ -240,7 +245,7 @@ class PhasePlane2D(LowDimAnalyzer):
     # ----- vector field -----
     @with_x64
     def plot_vector_field(self, with_plot: bool = True, with_return: bool = False, plot_method: str = "streamplot",
-                          plot_style: dict = None, show: bool = False):
+                          plot_style: dict = None, show: bool = False) -> Optional[Dict[str, np.ndarray]]:
         """Evaluate and plot the vector field on the grid.
 
         Args:
@@ -281,6 +286,7 @@ class PhasePlane2D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return self.vector_field
+        return None
 
     # ----- nullclines -----
     def _nullcline(self, component: int, coord: Optional[str]) -> np.ndarray:
@@ -312,7 +318,8 @@ class PhasePlane2D(LowDimAnalyzer):
 
     @with_x64
     def plot_nullcline(self, with_plot: bool = True, with_return: bool = False, y_style: dict = None,
-                       x_style: dict = None, show: bool = False, coords: dict = None):
+                       x_style: dict = None, show: bool = False,
+                       coords: dict = None) -> Optional[Dict[str, np.ndarray]]:
         """Compute and plot the nullclines ``fx = 0`` and ``fy = 0``.
 
         Args:
@@ -350,6 +357,7 @@ class PhasePlane2D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return {"fx": self.fx_nullcline_points, "fy": self.fy_nullcline_points}
+        return None
 
     # ----- fixed points -----
     def _brent_fixed_points(self, pars: np.ndarray):
@@ -394,7 +402,8 @@ class PhasePlane2D(LowDimAnalyzer):
 
     @with_x64
     def plot_fixed_point(self, with_plot: bool = True, with_return: bool = True, show: bool = False,
-                         tol_unique: float = 1e-2, tol_aux: float = 1e-8, tol_opt_screen=None,
+                         tol_unique: float = 1e-2, tol_aux: float = 1e-8,
+                         tol_opt_screen: Optional[float] = None,
                          select_candidates: str = "fx-nullcline", num_rank: int = 100) -> Optional[FixedPoints]:
         """Find, classify, print and plot the fixed points.
 
@@ -449,8 +458,10 @@ class PhasePlane2D(LowDimAnalyzer):
 
     # ----- trajectories -----
     @with_x64
-    def plot_trajectory(self, initials, duration, plot_durations=None, axes: str = "v-v", dt: float = None,
-                        show: bool = False, with_plot: bool = True, with_return: bool = False):
+    def plot_trajectory(self, initials: Union[Dict, Sequence[Dict]], duration: float,
+                        plot_durations: Union[Sequence[float], Sequence[Sequence[float]], None] = None,
+                        axes: str = "v-v", dt: float = None, show: bool = False, with_plot: bool = True,
+                        with_return: bool = False) -> Optional[Dict[str, np.ndarray]]:
         """Simulate from initial points with the model's integrators and plot the trajectories.
 
         Args:
@@ -480,7 +491,7 @@ class PhasePlane2D(LowDimAnalyzer):
                 plot_durations = [plot_durations] * num
             xs, ys = self.trajectories[self.x_var], self.trajectories[self.y_var]
             for i in range(num):
-                start, end = plot_durations[i]
+                start, end = cast(Sequence[float], plot_durations[i])  # one [start, end] per trajectory here
                 sel = (ts >= start) & (ts <= end)
                 label = f"{self.x_var}={initials[self.x_var][i]}, {self.y_var}={initials[self.y_var][i]}"
                 if axes == "v-v":
@@ -500,10 +511,12 @@ class PhasePlane2D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return self.trajectories
+        return None
 
     @with_x64
-    def plot_limit_cycle_by_sim(self, initials, duration, tol: float = 0.01, show: bool = False,
-                                dt: float = None, with_plot: bool = True, with_return: bool = False):
+    def plot_limit_cycle_by_sim(self, initials: Union[Dict, Sequence[Dict]], duration: float, tol: float = 0.01,
+                                show: bool = False, dt: float = None, with_plot: bool = True,
+                                with_return: bool = False) -> Optional[List[Optional[np.ndarray]]]:
         """Simulate from initial points and plot the limit cycle each trajectory settles on.
 
         A cycle is detected when the trajectory, after leaving its final point by more than
@@ -536,6 +549,7 @@ class PhasePlane2D(LowDimAnalyzer):
                 plt.show()
         if with_return:
             return self.limit_cycles
+        return None
 
 
 def _find_cycle(path: np.ndarray, tol: float) -> Optional[slice]:
@@ -577,8 +591,8 @@ class Bifurcation1D(LowDimAnalyzer):
 
     _num_vars = (1,)
 
-    def __init__(self, model, target_vars, target_pars, fixed_vars=None, pars_update=None, resolutions=None,
-                 **kwargs):
+    def __init__(self, model: ModelLike, target_vars: Dict, target_pars: Dict, fixed_vars: Dict = None,
+                 pars_update: Dict = None, resolutions: Union[float, Dict, None] = None, **kwargs: Any):
         super().__init__(model, target_vars=target_vars, target_pars=target_pars, fixed_vars=fixed_vars,
                          pars_update=pars_update, resolutions=resolutions, **kwargs)
         if len(self.target_pars) not in (1, 2):
@@ -587,7 +601,8 @@ class Bifurcation1D(LowDimAnalyzer):
 
     @with_x64
     def plot_bifurcation(self, with_plot: bool = True, show: bool = False, with_return: bool = True,
-                         tol_aux: float = 1e-8, loss_screen=None) -> Optional[FixedPoints]:
+                         tol_aux: float = 1e-8,
+                         loss_screen: Optional[float] = None) -> Optional[FixedPoints]:
         """Find the fixed points over the parameter grid and plot them against the parameters.
 
         Args:
@@ -664,8 +679,8 @@ class Bifurcation2D(LowDimAnalyzer):
 
     _num_vars = (2,)
 
-    def __init__(self, model, target_vars, target_pars, fixed_vars=None, pars_update=None, resolutions=None,
-                 **kwargs):
+    def __init__(self, model: ModelLike, target_vars: Dict, target_pars: Dict, fixed_vars: Dict = None,
+                 pars_update: Dict = None, resolutions: Union[float, Dict, None] = None, **kwargs: Any):
         super().__init__(model, target_vars=target_vars, target_pars=target_pars, fixed_vars=fixed_vars,
                          pars_update=pars_update, resolutions=resolutions, **kwargs)
         if len(self.target_pars) not in (1, 2):
@@ -679,7 +694,8 @@ class Bifurcation2D(LowDimAnalyzer):
 
     @with_x64
     def plot_bifurcation(self, with_plot: bool = True, show: bool = False, with_return: bool = True,
-                         tol_aux: float = 1e-8, tol_unique: float = 1e-2, tol_opt_candidate=None,
+                         tol_aux: float = 1e-8, tol_unique: float = 1e-2,
+                         tol_opt_candidate: Optional[float] = None,
                          num_par_segments: int = 1, num_fp_segment: int = 1, nullcline_aux_filter: float = 1.,
                          select_candidates: str = "aux_rank", num_rank: int = 100) -> Optional[FixedPoints]:
         """Find the fixed points over the parameter grid and plot each variable against the parameters.
@@ -739,7 +755,7 @@ class Bifurcation2D(LowDimAnalyzer):
     @with_x64
     def plot_limit_cycle_by_sim(self, duration: float = 100, with_plot: bool = True, with_return: bool = False,
                                 plot_style: dict = None, tol: float = 0.001, show: bool = False,
-                                dt: float = None, offset: float = 1e-2):
+                                dt: float = None, offset: float = 1e-2) -> Optional[Dict[str, np.ndarray]]:
         """Simulate from the unstable fixed points and plot the extent of the oscillations.
 
         Each unstable node, focus, star or center found by `plot_bifurcation` is shifted by
@@ -792,6 +808,7 @@ class Bifurcation2D(LowDimAnalyzer):
             _plt().show()
         if with_return:
             return result
+        return None
 
 
 class _FastSlowTrajectory:
@@ -817,8 +834,9 @@ class _FastSlowTrajectory:
         self.trajectories: Optional[Dict[str, np.ndarray]] = None
 
     @with_x64
-    def plot_trajectory(self, initials, duration, plot_durations=None, dt: float = None, show: bool = False,
-                        with_plot: bool = True, with_return: bool = False):
+    def plot_trajectory(self, initials: Union[Dict, Sequence[Dict]], duration: float,
+                        plot_durations: Optional[Sequence[float]] = None, dt: float = None, show: bool = False,
+                        with_plot: bool = True, with_return: bool = False) -> Optional[Dict[str, np.ndarray]]:
         """Simulate the full system and draw its trajectories in the (slow, fast) coordinates.
 
         Args:
@@ -853,6 +871,7 @@ class _FastSlowTrajectory:
                 _plt().show()
         if with_return:
             return self.trajectories
+        return None
 
 
 class FastSlow1D(_FastSlowTrajectory, Bifurcation1D):
@@ -868,7 +887,8 @@ class FastSlow1D(_FastSlowTrajectory, Bifurcation1D):
 
     _slow_vars_as_pars = True
 
-    def __init__(self, model, fast_vars, slow_vars, fixed_vars=None, pars_update=None, resolutions=None, **kwargs):
+    def __init__(self, model: ModelLike, fast_vars: Dict, slow_vars: Dict, fixed_vars: Dict = None,
+                 pars_update: Dict = None, resolutions: Union[float, Dict, None] = None, **kwargs: Any):
         super().__init__(model, target_vars=fast_vars, target_pars=slow_vars, fixed_vars=fixed_vars,
                          pars_update=pars_update, resolutions=resolutions, **kwargs)
         self._setup_fast_slow(fast_vars, slow_vars)
@@ -910,7 +930,8 @@ class FastSlow2D(_FastSlowTrajectory, Bifurcation2D):
 
     _slow_vars_as_pars = True
 
-    def __init__(self, model, fast_vars, slow_vars, fixed_vars=None, pars_update=None, resolutions=None, **kwargs):
+    def __init__(self, model: ModelLike, fast_vars: Dict, slow_vars: Dict, fixed_vars: Dict = None,
+                 pars_update: Dict = None, resolutions: Union[float, Dict, None] = None, **kwargs: Any):
         super().__init__(model, target_vars=fast_vars, target_pars=slow_vars, fixed_vars=fixed_vars,
                          pars_update=pars_update, resolutions=resolutions, **kwargs)
         self._setup_fast_slow(fast_vars, slow_vars)

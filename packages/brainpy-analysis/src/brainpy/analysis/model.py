@@ -7,8 +7,9 @@ split back into their equations.
 """
 
 import inspect
-from typing import Callable, Dict, List, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, List, Sequence, Union
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -16,7 +17,14 @@ from brainpy.errors import AnalyzerError
 from brainpy.math.ndarray import unwrap
 from brainpy.math.object_base import BrainPyObject
 
+if TYPE_CHECKING:
+    from brainpy.integrators.base import Integrator
+
 __all__ = ["Equation", "DynamicalModel", "parse_model"]
+
+#: what the analyzers analyse: an ODE integrator, a sequence of them, or a dynamical system (any
+#: `BrainPyObject`) holding them
+ModelLike = Union["Integrator", Sequence["Integrator"], BrainPyObject]
 
 
 class Equation:
@@ -54,7 +62,7 @@ class Equation:
         self.defaults = {p.name: p.default for p in sig.parameters.values()
                          if p.name in self.args and p.default is not p.empty}
 
-    def __call__(self, env: Dict[str, object]):
+    def __call__(self, env: Dict[str, object]) -> jax.Array:
         value = self.f(env[self.var], 0.0, *[env[a] for a in self.args])
         return jnp.asarray(unwrap(value))
 
@@ -118,7 +126,9 @@ class DynamicalModel:
                 if k not in self.variables:
                     self.defaults.setdefault(k, v)
 
-    def step_function(self, names: Sequence[str], constants: Dict[str, object]):
+    def step_function(
+        self, names: Sequence[str], constants: Dict[str, object],
+    ) -> Callable[[Dict[str, jax.Array], Dict[str, jax.Array], Union[float, jax.Array], float], Dict[str, jax.Array]]:
         """A pure function advancing the variables ``names`` by one step of the integrators.
 
         Returns ``step(state, pars, t, dt)`` where ``state`` and ``pars`` are dicts of arrays; the
@@ -151,7 +161,7 @@ class DynamicalModel:
         return step
 
 
-def parse_model(model, owner: str) -> DynamicalModel:
+def parse_model(model: ModelLike, owner: str) -> DynamicalModel:
     """The `DynamicalModel` of an integrator, a sequence of integrators or a dynamical system.
 
     Raises:

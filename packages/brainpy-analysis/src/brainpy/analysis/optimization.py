@@ -13,6 +13,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.optimize import minimize
 
+from brainpy.math.ndarray import ArrayLike
+
 __all__ = [
     "brentq",
     "find_sign_change_intervals",
@@ -90,8 +92,8 @@ def _brent_scalar(f, xa, xb, args, xtol, rtol, maxiter):
     return root, f(root, *args)
 
 
-def brentq(f: Callable, xa, xb, args: Sequence = (), xtol: float = 2e-12, rtol: float = 8.9e-16,
-           maxiter: int = 100):
+def brentq(f: Callable, xa: ArrayLike, xb: ArrayLike, args: Sequence = (), xtol: float = 2e-12, rtol: float = 8.9e-16,
+           maxiter: int = 100) -> Tuple[np.ndarray, np.ndarray]:
     """Roots of ``f(x, *args) = 0`` in many intervals ``[xa[i], xb[i]]`` at once.
 
     Each interval must bracket a sign change. The search is Brent's method (bisection,
@@ -246,8 +248,8 @@ def _two_loop(g, S, Y, rho, count, history):
     return -jax.lax.fori_loop(0, history, oldest_first, gamma * q)
 
 
-def lbfgs(loss: Callable, x0, gtol: float = 1e-10, maxiter: int = 1000, history: int = 10,
-          max_backtracks: int = 30):
+def lbfgs(loss: Callable, x0: ArrayLike, gtol: float = 1e-10, maxiter: int = 1000, history: int = 10,
+          max_backtracks: int = 30) -> Tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """Minimise ``loss(x)`` of one vector ``x`` by L-BFGS with a backtracking (Armijo) line search.
 
     Written in JAX control flow so that it can be compiled and vmapped over many starting points.
@@ -338,7 +340,7 @@ class BatchLBFGS:
         self.max_elements = max_elements
         self._run = jax.jit(jax.vmap(lambda x: lbfgs(loss, x, gtol, maxiter, history)))
 
-    def __call__(self, x0: np.ndarray):
+    def __call__(self, x0: np.ndarray) -> Tuple[np.ndarray, ...]:
         x0 = np.asarray(x0)
         n, d = x0.shape
         if n == 0:

@@ -1,5 +1,7 @@
 """Marker styles of the fixed-point stability types in the analyzers' figures."""
 
+from typing import Any
+
 from brainpy.analysis import stability as S
 from brainpy.errors import BrainPyTypeError
 
@@ -29,7 +31,7 @@ plot_schema = {
 }
 
 
-def set_plot_schema(fixed_point: str, **schema):
+def set_plot_schema(fixed_point: str, **schema: Any) -> None:
     """Change the matplotlib style (``color``, ``marker``, ``fillstyle``...) of a stability type."""
     if not isinstance(fixed_point, str):
         raise BrainPyTypeError(f"set_plot_schema: the stability type must be a str, got {fixed_point!r}.")

@@ -1,8 +1,10 @@
 """The records brainpy-analysis provides, registered through its ``brainpy.plugins`` entry point."""
 
-from brainpy.math.plugins import hookimpl
+from typing import List
+
+from brainpy.math.plugins import ModelSpec, hookimpl
 
 
 @hookimpl
-def brainpy_models():
+def brainpy_models() -> List[ModelSpec]:
     return []

@@ -5,6 +5,7 @@ from typing import List
 import numpy as np
 
 from brainpy.errors import AnalyzerError
+from brainpy.math.ndarray import ArrayLike
 
 __all__ = [
     "CENTER_MANIFOLD",
@@ -156,7 +157,7 @@ def _stability_3d(jac):
     return UNSTABLE_SADDLE_3D
 
 
-def stability_analysis(derivatives) -> str:
+def stability_analysis(derivatives: ArrayLike) -> str:
     """The stability type of a fixed point given the system's derivatives there.
 
     Args:

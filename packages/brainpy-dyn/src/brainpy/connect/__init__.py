@@ -23,6 +23,8 @@ brainpy-dyn's own (declared once, in `brainpy.dyn.plugin`) and those of plugins 
 """
 
 
+import typing as _typing
+
 from brainpy.connect.base import *
 from brainpy.connect.base import __all__ as _base_all
 from brainpy.connect.regular_conn import all2all, grid_eight, grid_four, one2one
@@ -33,7 +35,7 @@ __getattr__, __dir__ = module_attributes(
     exports=list(_base_all) + ["one2one", "all2all", "grid_four", "grid_eight", "builtin_connectors"])
 
 
-def builtin_connectors():
+def builtin_connectors() -> _typing.List[_typing.Tuple[str, type]]:
     """Return ``(name, class)`` for every connector class brainpy-dyn registers (declared in
     ``brainpy.dyn.plugin.CONNECTORS``); the classes are imported by this call."""
     from brainpy.math.plugins import get_registry

@@ -1,9 +1,16 @@
 """Connectors wrapping connectivity the user already has: a dense matrix, index pairs, or CSR."""
 
+from typing import TYPE_CHECKING, Optional, Tuple, Union
+
 import numpy as np
 
-from brainpy.connect.base import TwoEndConnector, _np
+from brainpy.connect.base import Size, TwoEndConnector, _np
 from brainpy.errors import ConnectorError
+from brainpy.math.ndarray import ArrayLike
+
+if TYPE_CHECKING:
+    import networkx
+    from scipy import sparse as scipy_sparse
 
 __all__ = ["MatConn", "IJConn", "CSRConn", "SparseMatConn"]
 
@@ -40,7 +47,7 @@ class MatConn(_FixedShapeConnector):
         conn = bp.conn.MatConn(np.array([[0, 1], [1, 0]]))(pre_size=2, post_size=2)
     """
 
-    def __init__(self, conn_mat):
+    def __init__(self, conn_mat: Union[ArrayLike, "networkx.Graph"]):
         if hasattr(conn_mat, "nodes") and hasattr(conn_mat, "edges"):
             import networkx as nx
 
@@ -51,7 +58,7 @@ class MatConn(_FixedShapeConnector):
         super().__init__(*mat.shape)
         self.conn_mat = mat.astype(bool)
 
-    def build_mat(self):
+    def build_mat(self) -> np.ndarray:
         return self.conn_mat
 
 
@@ -65,7 +72,7 @@ class IJConn(TwoEndConnector):
       j: the post-synaptic neuron of each synapse.
     """
 
-    def __init__(self, i, j):
+    def __init__(self, i: ArrayLike, j: ArrayLike):
         super().__init__()
         i, j = _np(i), _np(j)
         if i.ndim != 1 or j.ndim != 1 or i.size != j.size:
@@ -74,7 +81,7 @@ class IJConn(TwoEndConnector):
             raise ConnectorError(f"IJConn: i and j must be integer ids, got dtypes {i.dtype} and {j.dtype}.")
         self.i, self.j = i, j
 
-    def build_coo(self):
+    def build_coo(self) -> Tuple[np.ndarray, np.ndarray]:
         return self.i, self.j
 
 
@@ -87,7 +94,7 @@ class CSRConn(TwoEndConnector):
       inds_ptr: the ``num_pre + 1`` group boundaries.
     """
 
-    def __init__(self, indices, inds_ptr):
+    def __init__(self, indices: ArrayLike, inds_ptr: ArrayLike):
         super().__init__()
         self.indices, self.inds_ptr = _np(indices), _np(inds_ptr)
         if self.indices.ndim != 1 or self.inds_ptr.ndim != 1 or self.inds_ptr.size < 1:
@@ -96,7 +103,7 @@ class CSRConn(TwoEndConnector):
                 f"{self.indices.shape} and {self.inds_ptr.shape}."
             )
 
-    def __call__(self, pre_size, post_size=None):
+    def __call__(self, pre_size: Size, post_size: Optional[Size] = None) -> "CSRConn":
         super().__call__(pre_size, post_size)
         if self.pre_num != self.inds_ptr.size - 1:
             got = self.pre_size
@@ -106,7 +113,7 @@ class CSRConn(TwoEndConnector):
             )
         return self
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
         return self.indices, self.inds_ptr
 
 
@@ -117,7 +124,7 @@ class SparseMatConn(_FixedShapeConnector):
       csr_mat: any ``scipy.sparse`` matrix or array; stored entries that are zero are ignored.
     """
 
-    def __init__(self, csr_mat):
+    def __init__(self, csr_mat: Union["scipy_sparse.spmatrix", "scipy_sparse.sparray"]):
         from scipy import sparse
 
         if not sparse.issparse(csr_mat):
@@ -128,5 +135,5 @@ class SparseMatConn(_FixedShapeConnector):
         super().__init__(*csr.shape)
         self.csr_mat = csr
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
         return self.csr_mat.indices, self.csr_mat.indptr

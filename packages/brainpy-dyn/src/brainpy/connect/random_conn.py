@@ -9,6 +9,7 @@ random draws are made block by block, so the CSR path never holds the dense matr
 """
 
 import numbers
+from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -27,6 +28,10 @@ __all__ = [
     "ScaleFreeBADual",
     "PowerLaw",
 ]
+
+#: The value range of each axis for `GaussianProb`: None, a number, a ``(low, high)`` pair, or one
+#: pair per axis.
+EncodingValues = Union[None, float, Sequence[float], Sequence[Sequence[float]]]
 
 # Number of random draws per block when sampling a dense pre x post array block by block.
 _BLOCK = 1 << 20
@@ -63,7 +68,7 @@ def _csr_from_blocks(blocks, num_rows):
 
 
 class _RandomConnector(TwoEndConnector):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Optional[int] = None):
         super().__init__()
         self.seed = seed
         self._seed = _check_seed(type(self).__name__, seed)
@@ -86,7 +91,7 @@ class FixedProb(_RandomConnector):
         conn.require('conn_mat')
     """
 
-    def __init__(self, prob, include_self: bool = True, seed=None):
+    def __init__(self, prob: float, include_self: bool = True, seed: Optional[int] = None):
         super().__init__(seed)
         self.prob = _check_prob("FixedProb", "prob", prob)
         self.include_self = bool(include_self)
@@ -148,7 +153,7 @@ class FixedProb(_RandomConnector):
             cols = cols + ((rows < post) & (cols >= rows))
         return rows, cols
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
         if self._sparse():
             return _csr_from_blocks([self._sample_pairs()], self.pre_num)
         blocks = []
@@ -157,7 +162,8 @@ class FixedProb(_RandomConnector):
             blocks.append((r + start, c))
         return _csr_from_blocks(blocks, self.pre_num)
 
-    def build_mat(self):
+    def build_mat(self) -> np.ndarray:
+        assert self.pre_num is not None and self.post_num is not None  # (for mypy: set by __call__)
         if self._sparse():
             mat = np.zeros((self.pre_num, self.post_num), dtype=bool)
             rows, cols = self._sample_pairs()
@@ -198,7 +204,7 @@ def _choose_per_row(rng, num_rows, num_cols, num, include_self):
 
 
 class _FixedNum(_RandomConnector):
-    def __init__(self, num, include_self: bool = True, seed=None):
+    def __init__(self, num: Union[int, float], include_self: bool = True, seed: Optional[int] = None):
         super().__init__(seed)
         _fixed_num(type(self).__name__, num, 1)
         self.num = num
@@ -227,7 +233,7 @@ class FixedPostNum(_FixedNum):
       seed: the random seed.
     """
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
         num = self._count(self.post_num)
         blocks = _choose_per_row(self._rng(), self.pre_num, self.post_num, num, self.include_self)
         return _csr_from_blocks(blocks, self.pre_num)
@@ -242,7 +248,7 @@ class FixedPreNum(_FixedNum):
       seed: the random seed.
     """
 
-    def build_coo(self):
+    def build_coo(self) -> Tuple[np.ndarray, np.ndarray]:
         num = self._count(self.pre_num)
         blocks = _choose_per_row(self._rng(), self.post_num, self.pre_num, num, self.include_self)
         post_ids = np.concatenate([b[0] for b in blocks])
@@ -272,8 +278,9 @@ class GaussianProb(_RandomConnector, OneEndConnector):
       seed: the random seed.
     """
 
-    def __init__(self, sigma, encoding_values=None, periodic_boundary: bool = False, include_self: bool = True,
-                 normalize: bool = True, seed=None):
+    def __init__(self, sigma: Union[float, numbers.Real], encoding_values: EncodingValues = None,
+                 periodic_boundary: bool = False, include_self: bool = True, normalize: bool = True,
+                 seed: Optional[int] = None):
         super().__init__(seed)
         if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or sigma <= 0:
             raise ConnectorError(f"GaussianProb: sigma must be a positive number, got {sigma!r}.")
@@ -330,13 +337,13 @@ class GaussianProb(_RandomConnector, OneEndConnector):
         for start, prob in self._prob_blocks():
             yield start, prob * scale >= rng.random(prob.shape)
 
-    def build_mat(self):
+    def build_mat(self) -> np.ndarray:
         mat = np.concatenate([m for _, m in self._blocks()], axis=0)
         if not self.include_self:
             np.fill_diagonal(mat, False)
         return mat
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
         blocks = []
         for start, mask in self._blocks():
             if not self.include_self:
@@ -386,7 +393,7 @@ def _coo_from_edges(src, dst, n, directed, include_self=False):
 
 
 class _GraphConnector(_RandomConnector, OneEndConnector):
-    def __init__(self, directed: bool, seed):
+    def __init__(self, directed: bool, seed: Optional[int]):
         super().__init__(seed)
         self.directed = bool(directed)
 
@@ -413,7 +420,8 @@ class SmallWorld(_GraphConnector):
     # Rounds of redrawing for rewired edges that hit a self-loop or an existing edge.
     max_rounds = 100
 
-    def __init__(self, num_neighbor: int, prob: float, directed: bool = False, include_self: bool = False, seed=None):
+    def __init__(self, num_neighbor: int, prob: float, directed: bool = False, include_self: bool = False,
+                 seed: Optional[int] = None):
         super().__init__(directed, seed)
         if isinstance(num_neighbor, bool) or not isinstance(num_neighbor, (int, np.integer)) or num_neighbor < 0:
             raise ConnectorError(f"SmallWorld: num_neighbor must be a non-negative int, got {num_neighbor!r}.")
@@ -425,9 +433,10 @@ class SmallWorld(_GraphConnector):
         return (f"SmallWorld(num_neighbor={self.num_neighbor}, prob={self.prob}, directed={self.directed}, "
                 f"include_self={self.include_self}, seed={self.seed})")
 
-    def build_coo(self):
+    def build_coo(self) -> Tuple[np.ndarray, np.ndarray]:
         self._check_1d()
         n = self.pre_num
+        assert n is not None  # (for mypy: set by __call__)
         if self.num_neighbor >= n:
             raise ConnectorError(f"SmallWorld: num_neighbor={self.num_neighbor} must be smaller than the size {n}.")
         half = self.num_neighbor // 2
@@ -487,7 +496,7 @@ class _BarabasiAlbert(_GraphConnector):
     def _validate(self, n):
         raise NoImplementationError
 
-    def build_coo(self):
+    def build_coo(self) -> Tuple[np.ndarray, np.ndarray]:
         n = self.pre_num
         self._validate(n)
         rng = self._rng()
@@ -521,7 +530,7 @@ class ScaleFreeBA(_BarabasiAlbert):
       seed: the random seed.
     """
 
-    def __init__(self, m: int, directed: bool = False, seed=None):
+    def __init__(self, m: int, directed: bool = False, seed: Optional[int] = None):
         super().__init__(directed, seed)
         self.m = m
 
@@ -549,7 +558,7 @@ class ScaleFreeBADual(_BarabasiAlbert):
       seed: the random seed.
     """
 
-    def __init__(self, m1: int, m2: int, p: float, directed: bool = False, seed=None):
+    def __init__(self, m1: int, m2: int, p: float, directed: bool = False, seed: Optional[int] = None):
         super().__init__(directed, seed)
         self.m1 = m1
         self.m2 = m2
@@ -584,7 +593,7 @@ class PowerLaw(_GraphConnector):
       seed: the random seed.
     """
 
-    def __init__(self, m: int, p: float, directed: bool = False, seed=None):
+    def __init__(self, m: int, p: float, directed: bool = False, seed: Optional[int] = None):
         super().__init__(directed, seed)
         self.m = m
         self.p = _check_prob("PowerLaw", "p", p)
@@ -592,8 +601,9 @@ class PowerLaw(_GraphConnector):
     def __repr__(self):
         return f"PowerLaw(m={self.m}, p={self.p}, directed={self.directed}, seed={self.seed})"
 
-    def build_coo(self):
+    def build_coo(self) -> Tuple[np.ndarray, np.ndarray]:
         n = self.pre_num
+        assert n is not None  # (for mypy: set by __call__)
         _check_m("PowerLaw", "m", self.m, n + 1)
         rng = self._rng()
         adj = [set() for _ in range(n)]

@@ -1,9 +1,11 @@
 """Deterministic connectors: one-to-one, all-to-all and nearest neighbours on a grid."""
 
+from typing import Optional, Tuple
+
 import numpy as np
 
 from brainpy.connect import base as _base
-from brainpy.connect.base import OneEndConnector, TwoEndConnector, _indptr_from_counts
+from brainpy.connect.base import OneEndConnector, Size, TwoEndConnector, _indptr_from_counts
 from brainpy.errors import ConnectorError
 
 __all__ = [
@@ -29,7 +31,7 @@ class One2One(TwoEndConnector):
         pre2post = bp.conn.One2One()(pre_size=5, post_size=5).require('pre2post')
     """
 
-    def __call__(self, pre_size, post_size=None):
+    def __call__(self, pre_size: Size, post_size: Optional[Size] = None) -> "One2One":
         super().__call__(pre_size, post_size)
         if self.pre_num != self.post_num:
             sizes = (self.pre_size, self.post_size)
@@ -40,10 +42,12 @@ class One2One(TwoEndConnector):
             )
         return self
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
+        assert self.pre_num is not None  # (for mypy: set by __call__)
         return np.arange(self.pre_num, dtype=_base.IDX_DTYPE), np.arange(self.pre_num + 1, dtype=_base.IDX_DTYPE)
 
-    def build_mat(self):
+    def build_mat(self) -> np.ndarray:
+        assert self.pre_num is not None  # (for mypy: set by __call__)
         return np.eye(self.pre_num, dtype=_base.MAT_DTYPE)
 
 
@@ -64,13 +68,15 @@ class All2All(TwoEndConnector):
     def __repr__(self):
         return f"All2All(include_self={self.include_self})"
 
-    def build_mat(self):
+    def build_mat(self) -> np.ndarray:
+        assert self.pre_num is not None and self.post_num is not None  # (for mypy: set by __call__)
         mat = np.ones((self.pre_num, self.post_num), dtype=_base.MAT_DTYPE)
         if not self.include_self:
             np.fill_diagonal(mat, False)
         return mat
 
-    def build_csr(self):
+    def build_csr(self) -> Tuple[np.ndarray, np.ndarray]:
+        assert self.pre_num is not None and self.post_num is not None  # (for mypy: set by __call__)
         pre, post = self.pre_num, self.post_num
         indices = np.tile(np.arange(post, dtype=_base.IDX_DTYPE), pre)
         counts = np.full(pre, post)
@@ -113,7 +119,8 @@ class GridN(OneEndConnector):
         offsets = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, ndim)
         return offsets
 
-    def build_coo(self):
+    def build_coo(self) -> Tuple[np.ndarray, np.ndarray]:
+        assert self.pre_size is not None and self.pre_num is not None  # (for mypy: set by __call__)
         size = self.pre_size
         if len(size) > 2:
             raise ConnectorError(f"{type(self).__name__}: supports 1-D and 2-D geometries, got pre_size={size}.")

@@ -23,7 +23,7 @@ import numpy as np
 import brainpy.math as bm
 from brainpy import connect
 from brainpy.errors import BrainPyAttributeError, ModelBuildError, NoImplementationError
-from brainpy.initialize import init_param
+from brainpy.initialize import Initializer, init_param
 from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
 from brainpy.running import SharedArgs, shared_arg_style
@@ -33,6 +33,12 @@ from brainpy.tools.checking import check_time_constants as _check_positive_taus
 
 #: the geometry of a group: a number of neurons or a tuple of dimensions
 Size = Union[int, Sequence[int]]
+#: A parameter or an initial state as the models accept it (`brainpy.initialize.init_param`): a
+#: number, an array of the group's shape, or an `Initializer` (any function of the shape).
+ParamLike = Union[float, bm.Array, jax.Array, np.ndarray, Initializer, Callable[..., Any]]
+#: A parameter stored as given (time constants, reversal potentials, kinetics): a number or an
+#: array of the group's shape.
+ValueLike = Union[float, bm.Array, jax.Array, np.ndarray]
 
 __all__ = [
     "SharedArgs",

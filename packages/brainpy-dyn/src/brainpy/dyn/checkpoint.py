@@ -38,7 +38,7 @@ import errno
 import json
 import os
 import zipfile
-from typing import Dict
+from typing import TYPE_CHECKING, Dict, Union
 
 import numpy as np
 
@@ -49,6 +49,9 @@ from brainpy.dyn.synapses.jitconn import JitConnExpCUBA
 from brainpy.errors import RunningError
 from brainpy.math.io import atomic_write
 from brainpy.running import processes
+
+if TYPE_CHECKING:  # the package, not brainpy.dyn.runners: the import contracts count these imports too
+    import brainpy.dyn
 
 __all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint"]
 
@@ -125,7 +128,7 @@ def _stream_position(runner):
     return mon.stream_position() if isinstance(mon, HDF5Monitor) else None
 
 
-def save_checkpoint(runner, filename) -> str:
+def save_checkpoint(runner: "brainpy.dyn.DSRunner", filename: Union[str, os.PathLike]) -> str:
     """Save the state of ``runner`` (network, random state, clock) to ``filename`` atomically.
 
     Args:
@@ -202,7 +205,7 @@ def _read(path: str):
     return meta, arrays
 
 
-def load_checkpoint(runner, filename):
+def load_checkpoint(runner: "brainpy.dyn.DSRunner", filename: Union[str, os.PathLike]) -> None:
     """Restore the state of ``runner`` from a file written by `save_checkpoint`.
 
     The runner's network must be built as the saved one was (same structure, sizes and dtypes);
@@ -243,7 +246,8 @@ def load_checkpoint(runner, filename):
         raise CheckpointError(f"load_checkpoint: {path!r} was saved from another network: {wrong}.")
     if "structure" in meta:  # files written before structures were stored are not checked
         _check_structure(path, meta["structure"], runner)
-    if not np.isclose(float(meta.get("dt", np.nan)), runner.dt, rtol=0, atol=1e-12 * max(1., runner.dt)):
+    if not np.isclose(float(meta.get("dt", np.nan)), runner.dt,
+                      rtol=0, atol=1e-12 * max(1., runner.dt)):
         raise CheckpointError(f"load_checkpoint: {path!r} was saved with dt={meta.get('dt')}, the runner has "
                               f"dt={runner.dt}.")
     rng = arrays.get(_RNG)

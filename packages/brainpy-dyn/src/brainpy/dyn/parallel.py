@@ -17,7 +17,7 @@ Both use JAX's own mechanisms, so the same code runs on several hosts once
 """
 
 import numbers
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union, cast
 
 import jax
 import jax.numpy as jnp
@@ -25,9 +25,12 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, TwoEndConn
+from brainpy.dyn.base import DynamicalSystem, NeuGroup, TwoEndConn
 from brainpy.errors import RunningError
 from brainpy.math.ndarray import Array, Variable
+
+if TYPE_CHECKING:  # the package, not brainpy.dyn.runners: the import contracts count these imports too
+    import brainpy.dyn
 
 __all__ = ["make_mesh", "NetworkSharding", "run_trials"]
 
@@ -35,7 +38,8 @@ __all__ = ["make_mesh", "NetworkSharding", "run_trials"]
 NEURON_AXIS = "neurons"
 
 
-def make_mesh(devices=None, axis_name: str = NEURON_AXIS) -> Mesh:
+def make_mesh(devices: Union[None, int, numbers.Integral, Sequence[jax.Device]] = None,
+              axis_name: str = NEURON_AXIS) -> Mesh:
     """A one-dimensional device mesh for splitting neurons.
 
     Args:
@@ -54,7 +58,7 @@ def make_mesh(devices=None, axis_name: str = NEURON_AXIS) -> Mesh:
             raise RunningError(f"make_mesh: asked for {devices} devices, but JAX sees {len(available)} "
                                f"({available}).")
         devices = available[:int(devices)]
-    devices = list(devices)
+    devices = list(cast(Sequence[jax.Device], devices))  # (an int was replaced above)
     if not devices:
         raise RunningError("make_mesh: the device list is empty.")
     return Mesh(np.array(devices), (axis_name,))
@@ -94,7 +98,7 @@ class NetworkSharding:
         multiple of the number of devices.
     """
 
-    def __init__(self, target, mesh: Mesh, extra_vars: Sequence[Variable] = ()):
+    def __init__(self, target: DynamicalSystem, mesh: Mesh, extra_vars: Sequence[Variable] = ()):
         if not isinstance(mesh, Mesh):
             raise RunningError(f"NetworkSharding: mesh must be a jax.sharding.Mesh, got {type(mesh).__name__}.")
         if len(mesh.axis_names) != 1:
@@ -135,19 +139,19 @@ class NetworkSharding:
         """The names (``'<node>.<attribute>'``) of the split Variables."""
         return [name for _, _, name in self._split.values()]
 
-    def place(self):
+    def place(self) -> None:
         """Move the data of every Variable to its place on the mesh (a no-op when already there)."""
         for var, sharding, _ in self._split.values():
             var._value = jax.device_put(var._value, sharding)
         for var in self._replicated.values():
             var._value = jax.device_put(var._value, self.replicated)
 
-    def constrain(self):
+    def constrain(self) -> None:
         """Inside a compiled step: keep the split Variables split (their data stay on their shard)."""
         for var, sharding, _ in self._split.values():
             var._value = jax.lax.with_sharding_constraint(var._value, sharding)
 
-    def gather(self, outputs):
+    def gather(self, outputs: Mapping[str, Any]) -> Dict[str, jax.Array]:
         """Inside a compiled step: make the monitored values replicated (readable on every host)."""
         return {k: jax.lax.with_sharding_constraint(v, self.replicated) for k, v in outputs.items()}
 
@@ -173,8 +177,8 @@ def _trial_count(name, values, num_trials):
     return int(values.shape[0])
 
 
-def run_trials(runner, duration, inputs: Optional[Mapping] = None, variables: Optional[Mapping] = None,
-               num_trials: Optional[int] = None) -> Dict[str, np.ndarray]:
+def run_trials(runner: "brainpy.dyn.DSRunner", duration: float, inputs: Optional[Mapping] = None,
+               variables: Optional[Mapping] = None, num_trials: Optional[int] = None) -> Dict[str, np.ndarray]:
     """Run N trials of the runner's network in one compiled program (`brainpy.math.vmap`).
 
     Every trial starts from the network's current state, the current state of the default

@@ -8,6 +8,8 @@ resolve through the registry, exactly like a plugin's models and connectors, and
 (``python tests/lint/namespace_stubs.py``).
 """
 
+from typing import List
+
 from brainpy.math.plugins import ConnectorSpec, ModelSpec, hookimpl
 
 __all__ = ["MODELS", "CONNECTORS", "model_records", "connector_records"]
@@ -54,7 +56,7 @@ CONNECTORS = (
 )
 
 
-def model_records():
+def model_records() -> List[ModelSpec]:
     """One `ModelSpec` per entry of `MODELS`.
 
     The rate-model FHN (``brainpy.dyn.rates.FHN``) and the neuron FHN (``brainpy.dyn.FHN``) are
@@ -70,17 +72,17 @@ def model_records():
     return records
 
 
-def connector_records():
+def connector_records() -> List[ConnectorSpec]:
     """One `ConnectorSpec` per entry of `CONNECTORS`."""
     return [ConnectorSpec(name=name, factory=f"brainpy.connect.{module}:{name}")
             for module, names in CONNECTORS for name in names]
 
 
 @hookimpl
-def brainpy_models():
+def brainpy_models() -> List[ModelSpec]:
     return model_records()
 
 
 @hookimpl
-def brainpy_connectors():
+def brainpy_connectors() -> List[ConnectorSpec]:
     return connector_records()

@@ -173,7 +173,8 @@ class DSRunner(Runner):
             )
         if dt is None:
             dt = bm.get_dt()
-        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not float(dt) > 0 or not math.isfinite(dt):
+        if (isinstance(dt, bool) or not isinstance(dt, (int, float, numbers.Real)) or not float(dt) > 0
+                or not math.isfinite(dt)):
             raise RunningError(f"{type(self).__name__}: dt must be a positive number, got {dt!r}.")
         self.dt = float(dt)
         if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral)

@@ -19,13 +19,14 @@ Example::
 """
 
 import numbers
+from typing import Literal, Optional, Sequence, Tuple, Union, overload
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.math.environment import dftype, get_dt
-from brainpy.math.ndarray import Array, unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.errors import BrainPyValueError
 
 __all__ = [
@@ -89,7 +90,23 @@ def _window(fname, duration, t_start, t_end, dt):
     return _num_steps(duration, dt), _step_of(t_start, dt), _num_steps(t_end, dt)
 
 
-def section_input(values, durations, dt=None, return_length: bool = False):
+@overload
+def section_input(values: Sequence[ArrayLike], durations: Sequence[float], dt: Optional[float] = None,
+                  return_length: Literal[False] = False) -> Array: ...
+
+
+@overload
+def section_input(values: Sequence[ArrayLike], durations: Sequence[float], dt: Optional[float] = None, *,
+                  return_length: Literal[True]) -> Tuple[Array, float]: ...
+
+
+@overload
+def section_input(values: Sequence[ArrayLike], durations: Sequence[float], dt: Optional[float],
+                  return_length: Literal[True]) -> Tuple[Array, float]: ...
+
+
+def section_input(values: Sequence[ArrayLike], durations: Sequence[float], dt: Optional[float] = None,
+                  return_length: bool = False) -> Union[Array, Tuple[Array, float]]:
     """An input that holds ``values[k]`` during ``durations[k]``, section after section.
 
     Values of different shapes are broadcast together (a scalar, then a vector, then a matrix
@@ -124,7 +141,8 @@ def section_input(values, durations, dt=None, return_length: bool = False):
     return (out, total) if return_length else out
 
 
-def constant_input(I_and_duration, dt=None):
+def constant_input(I_and_duration: Sequence[Tuple[ArrayLike, float]],
+                   dt: Optional[float] = None) -> Tuple[Array, float]:
     """A piecewise-constant input given as ``[(value, duration), ...]``.
 
     Args:
@@ -153,7 +171,8 @@ def _per_spike(fname, name, value, num):
     return value
 
 
-def spike_input(sp_times, sp_lens, sp_sizes, duration, dt=None):
+def spike_input(sp_times: ArrayLike, sp_lens: ArrayLike, sp_sizes: ArrayLike, duration: float,
+                dt: Optional[float] = None) -> Array:
     """Short current pulses starting at ``sp_times``.
 
     Args:
@@ -181,7 +200,8 @@ def spike_input(sp_times, sp_lens, sp_sizes, duration, dt=None):
 spike_current = spike_input
 
 
-def ramp_input(c_start, c_end, duration, t_start=0, t_end=None, dt=None):
+def ramp_input(c_start: float, c_end: float, duration: float, t_start: float = 0, t_end: Optional[float] = None,
+               dt: Optional[float] = None) -> Array:
     """A current rising (or falling) linearly from ``c_start`` to ``c_end`` between ``t_start`` and ``t_end``.
 
     The current is zero outside ``[t_start, t_end)``.
@@ -215,7 +235,8 @@ def _key(seed):
     return jax.random.PRNGKey(seed)
 
 
-def wiener_process(duration, dt=None, n=1, t_start=0.0, t_end=None, seed=None):
+def wiener_process(duration: float, dt: Optional[float] = None, n: int = 1, t_start: float = 0.0,
+                   t_end: Optional[float] = None, seed: Optional[int] = None) -> Array:
     r"""Increments :math:`dW \sim \mathcal{N}(0, dt)` of a Wiener process, zero outside ``[t_start, t_end)``.
 
     Args:
@@ -236,7 +257,9 @@ def wiener_process(duration, dt=None, n=1, t_start=0.0, t_end=None, seed=None):
     return Array(current)
 
 
-def ou_process(mean, sigma, tau, duration, dt=None, n=1, t_start=0.0, t_end=None, seed=None):
+def ou_process(mean: ArrayLike, sigma: ArrayLike, tau: Union[float, numbers.Real], duration: float,
+               dt: Optional[float] = None, n: int = 1, t_start: float = 0.0, t_end: Optional[float] = None,
+               seed: Optional[int] = None) -> Array:
     r"""An Ornstein-Uhlenbeck process, integrated with the Euler-Maruyama scheme.
 
     .. math::
@@ -288,7 +311,8 @@ def _oscillation(fname, amplitude, frequency, duration, dt, t_start, t_end):
     return steps, i_start, i_end, cycles
 
 
-def sinusoidal_input(amplitude, frequency, duration, dt=None, t_start=0.0, t_end=None, bias=False):
+def sinusoidal_input(amplitude: float, frequency: float, duration: float, dt: Optional[float] = None,
+                     t_start: float = 0.0, t_end: Optional[float] = None, bias: bool = False) -> Array:
     """A sinusoidal current ``amplitude * sin(2 pi f t)`` between ``t_start`` and ``t_end``.
 
     Time is in ms and ``frequency`` in Hz; ``t`` restarts at zero at ``t_start``.
@@ -312,7 +336,8 @@ def sinusoidal_input(amplitude, frequency, duration, dt=None, t_start=0.0, t_end
     return Array(jnp.asarray(current))
 
 
-def square_input(amplitude, frequency, duration, dt=None, bias=False, t_start=0.0, t_end=None):
+def square_input(amplitude: float, frequency: float, duration: float, dt: Optional[float] = None,
+                 bias: bool = False, t_start: float = 0.0, t_end: Optional[float] = None) -> Array:
     """A square wave of the given frequency: ``+amplitude`` on the first half of each period, ``-amplitude`` on the second.
 
     Args:

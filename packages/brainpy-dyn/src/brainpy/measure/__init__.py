@@ -11,13 +11,17 @@ and returns `brainpy.math.Array`.
 """
 
 import math
+from typing import TYPE_CHECKING, Optional, Union
 
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.math.environment import get_dt
-from brainpy.math.ndarray import Array, unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.errors import BrainPyValueError
+
+if TYPE_CHECKING:
+    from brainpy.running.hdf5_monitor import SpikeRecord
 
 __all__ = [
     "cross_correlation",
@@ -60,7 +64,8 @@ def _check_number(fname, name, value, allow_zero, meaning):
         raise BrainPyValueError(f"brainpy.measure.{fname}: {name} must be {expected} ({meaning}), got {value!r}.")
 
 
-def cross_correlation(spikes, bin, dt=None, numpy=True):
+def cross_correlation(spikes: ArrayLike, bin: float, dt: Optional[float] = None,
+                      numpy: bool = True) -> Union[float, Array]:
     r"""The mean pairwise spike-coincidence coefficient of a population.
 
     Time is cut into bins of width ``bin``; ``X_i(l)`` is 1 when neuron ``i`` fires in bin
@@ -104,7 +109,7 @@ def cross_correlation(spikes, bin, dt=None, numpy=True):
     return _out(xp.mean(kappa[rows, cols]), numpy)
 
 
-def voltage_fluctuation(potentials, numpy=True):
+def voltage_fluctuation(potentials: ArrayLike, numpy: bool = True) -> Union[float, Array]:
     r"""The synchrony measure of Golomb and Rinzel: variance of the population mean over the mean variance.
 
     .. math::
@@ -133,7 +138,7 @@ def _pearson(x, y, xp):
     return (x @ y) / xp.sqrt((x @ x) * (y @ y))
 
 
-def matrix_correlation(x, y, numpy=True):
+def matrix_correlation(x: ArrayLike, y: ArrayLike, numpy: bool = True) -> Union[float, Array]:
     """The Pearson correlation between the strictly lower triangles of two square matrices.
 
     Args:
@@ -156,7 +161,7 @@ def matrix_correlation(x, y, numpy=True):
     return _out(_pearson(x[rows, cols], y[rows, cols], xp), numpy)
 
 
-def functional_connectivity(activities, numpy=True):
+def functional_connectivity(activities: ArrayLike, numpy: bool = True) -> Union[np.ndarray, Array]:
     """The functional connectivity matrix: Pearson correlations between the activity time series.
 
     Args:
@@ -176,7 +181,7 @@ def functional_connectivity(activities, numpy=True):
     return _out(fc, numpy)
 
 
-def weighted_correlation(x, y, w, numpy=True):
+def weighted_correlation(x: ArrayLike, y: ArrayLike, w: ArrayLike, numpy: bool = True) -> Union[float, Array]:
     r"""The weighted Pearson correlation of two series.
 
     .. math::
@@ -216,7 +221,8 @@ def _is_event_record(x) -> bool:
     return isinstance(x, tuple) and hasattr(x, "indices") and hasattr(x, "times")
 
 
-def raster_plot(sp_matrix, times=None):
+def raster_plot(sp_matrix: Union[ArrayLike, "SpikeRecord"],
+                times: Union[ArrayLike, "SpikeRecord", None] = None) -> "SpikeRecord":
     """The neuron index and time of every spike, for a raster plot.
 
     The BrainPy 2.1 order is ``raster_plot(sp_matrix, times)``; ``bp.visualize.raster_plot``
@@ -287,7 +293,8 @@ def _spike_events(sp_matrix, times, fname):
     return SpikeRecord(neurons, times[steps])
 
 
-def firing_rate(sp_matrix, width, dt=None, numpy=True):
+def firing_rate(sp_matrix: ArrayLike, width: float, dt: Optional[float] = None,
+                numpy: bool = True) -> Union[np.ndarray, Array]:
     """The population firing rate (Hz), averaged over a centred window of about ``width`` ms.
 
     The window spans ``2 * floor(width / 2 / dt) + 1`` steps; it is cut at the ends of the

@@ -15,13 +15,26 @@ Example::
 """
 
 import numbers
-from typing import Sequence, Union
+import os
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from brainpy.math.environment import get_dt
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import ArrayLike, unwrap
 from brainpy.errors import BrainPyValueError
+
+if TYPE_CHECKING:
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+    from matplotlib.gridspec import GridSpec
+
+    from brainpy.running.hdf5_monitor import SpikeRecord
+
+#: the values of an animated curve: an array, or a dict ``{'ys': array, 'xs': positions, 'legend': label}``
+Curve = Union[ArrayLike, Dict[str, Any]]
 
 __all__ = [
     "get_figure",
@@ -44,7 +57,8 @@ def _np(x):
     return np.asarray(unwrap(x))
 
 
-def get_figure(row_num: int, col_num: int, row_len: float = 3, col_len: float = 6, name=None):
+def get_figure(row_num: int, col_num: int, row_len: float = 3, col_len: float = 6,
+               name: Union[int, str, None] = None) -> Tuple["Figure", "GridSpec"]:
     """A figure sized for a ``row_num x col_num`` grid of panels, and its `GridSpec`.
 
     Args:
@@ -66,7 +80,7 @@ def get_figure(row_num: int, col_num: int, row_len: float = 3, col_len: float = 
 
 
 def plot_style1(fontsize: float = 22, axes_edgecolor: str = "black", figsize: Union[str, Sequence[float]] = "5,4",
-                lw: float = 1):
+                lw: float = 1) -> None:
     """Set a large-font matplotlib style (fonts, line widths, figure size, no top/right spines).
 
     Args:
@@ -94,7 +108,7 @@ def plot_style1(fontsize: float = 22, axes_edgecolor: str = "black", figsize: Un
     })
 
 
-def remove_axis(ax, *pos):
+def remove_axis(ax: "Axes", *pos: str) -> None:
     """Hide the given spines (``'left'``, ``'right'``, ``'top'``, ``'bottom'``) and their ticks.
 
     Args:
@@ -128,8 +142,10 @@ def _decorate(ax, xlim, ylim, xlabel, ylabel, title, legend, show):
         _plt().show()
 
 
-def line_plot(ts, val_matrix, plot_ids=None, ax=None, xlim=None, ylim=None, xlabel="Time (ms)", ylabel=None,
-              legend=None, title=None, show=False, **kwargs):
+def line_plot(ts: ArrayLike, val_matrix: ArrayLike, plot_ids: Union[int, Sequence[int], ArrayLike, None] = None,
+              ax: Optional["Axes"] = None, xlim: Optional[Sequence[float]] = None,
+              ylim: Optional[Sequence[float]] = None, xlabel: Optional[str] = "Time (ms)", ylabel: Optional[str] = None,
+              legend: Optional[str] = None, title: Optional[str] = None, show: bool = False, **kwargs: Any) -> None:
     """Plot variables over time, one line per selected column.
 
     Args:
@@ -169,8 +185,12 @@ def line_plot(ts, val_matrix, plot_ids=None, ax=None, xlim=None, ylim=None, xlab
     _decorate(ax, xlim, ylim, xlabel, ylabel, title, legend, show)
 
 
-def raster_plot(ts, sp_matrix=None, ax=None, marker=".", markersize=2, color="k", xlabel="Time (ms)",
-                ylabel="Neuron index", xlim=None, ylim=None, title=None, show=False, **kwargs):
+def raster_plot(ts: Union[ArrayLike, "SpikeRecord"], sp_matrix: Union[ArrayLike, "SpikeRecord", None] = None,
+                ax: Optional["Axes"] = None, marker: str = ".", markersize: float = 2,
+                color: Union[str, Sequence[float]] = "k", xlabel: Optional[str] = "Time (ms)",
+                ylabel: Optional[str] = "Neuron index", xlim: Optional[Sequence[float]] = None,
+                ylim: Optional[Sequence[float]] = None, title: Optional[str] = None, show: bool = False,
+                **kwargs: Any) -> None:
     """Plot one marker per spike at (spike time, neuron index).
 
     The spikes come as a matrix with the times (``raster_plot(runner.mon.ts,
@@ -244,9 +264,13 @@ def _as_list(vars_, name, dynamic):
     return [_series(v, name, dynamic) for v in vars_]
 
 
-def animate_1D(dynamical_vars, static_vars=(), dt=None, xlim=None, ylim=None, xlabel=None, ylabel=None,
-               frame_delay=50.0, frame_step=1, title_size=10, figsize=None, gif_dpi=None, video_fps=None,
-               save_path=None, show=True):
+def animate_1D(dynamical_vars: Union[Curve, Sequence[Curve]], static_vars: Union[Curve, Sequence[Curve], None] = (),
+               dt: Optional[float] = None, xlim: Optional[Sequence[float]] = None,
+               ylim: Optional[Sequence[float]] = None, xlabel: Optional[str] = None, ylabel: Optional[str] = None,
+               frame_delay: float = 50.0, frame_step: int = 1, title_size: float = 10,
+               figsize: Optional[Tuple[float, float]] = None, gif_dpi: Optional[float] = None,
+               video_fps: Optional[int] = None, save_path: Union[str, os.PathLike, None] = None,
+               show: bool = True) -> "FuncAnimation":
     """Animate 1-D profiles changing over time (e.g. the activity of a ring of neurons).
 
     Args:
@@ -313,8 +337,12 @@ def animate_1D(dynamical_vars, static_vars=(), dt=None, xlim=None, ylim=None, xl
     return _finish_animation(anim, save_path, gif_dpi, video_fps, show)
 
 
-def animate_2D(values, net_size, dt=None, val_min=None, val_max=None, cmap=None, frame_delay=10, frame_step=1,
-               title_size=10, figsize=None, gif_dpi=None, video_fps=None, save_path=None, show=True):
+def animate_2D(values: ArrayLike, net_size: Sequence[int], dt: Optional[float] = None,
+               val_min: Optional[float] = None, val_max: Optional[float] = None,
+               cmap: Union[str, "Colormap", None] = None, frame_delay: float = 10, frame_step: int = 1,
+               title_size: float = 10, figsize: Optional[Tuple[float, float]] = None, gif_dpi: Optional[float] = None,
+               video_fps: Optional[int] = None, save_path: Union[str, os.PathLike, None] = None,
+               show: bool = True) -> "FuncAnimation":
     """Animate a variable over a 2-D grid of neurons as an image per time step.
 
     Args:

@@ -4,7 +4,7 @@ Each ODE series is integrated with `brainpy.integrators.odeint` and `IntegratorR
 returned as a dict with ``'ts'`` and one entry per variable (arrays with time on axis 0).
 """
 
-from typing import Dict, Optional, cast
+from typing import Dict, Optional, Union, cast
 
 import jax
 import jax.numpy as jnp
@@ -13,7 +13,7 @@ import numpy as np
 from brainpy.errors import IntegratorError
 from brainpy.integrators import IntegratorRunner, odeint
 from brainpy.math.delayvars import TimeDelay
-from brainpy.math.ndarray import Array, Variable, unwrap
+from brainpy.math.ndarray import Array, ArrayLike, Variable, unwrap
 
 __all__ = [
     "henon_map_series",
@@ -31,6 +31,11 @@ __all__ = [
     "rossler_series",
     "PWL_duffing_series",
 ]
+
+#: initial values: one per variable (in order), or ``{name: value}``; a value is a number or a 1-D array
+InitValues = Union[ArrayLike, Dict[str, ArrayLike], None]
+#: a series: ``{'ts': times, name: values}``, NumPy arrays (``numpy_mon=True``) or BrainPy arrays
+SeriesDict = Dict[str, Union[np.ndarray, Array]]
 
 
 def _inits(name, inits, defaults: Dict[str, float]):
@@ -88,7 +93,8 @@ def _map_records(num_step, records, numpy_mon):
     return out
 
 
-def henon_map_series(num_step: int, a: float = 1.4, b: float = 0.3, inits=None, numpy_mon: bool = False):
+def henon_map_series(num_step: int, a: float = 1.4, b: float = 0.3, inits: Optional[Dict[str, ArrayLike]] = None,
+                     numpy_mon: bool = False) -> SeriesDict:
     r"""The Hénon map :math:`x_{n+1} = 1 - a x_n^2 + y_n`, :math:`y_{n+1} = b x_n`.
 
     Args:
@@ -111,7 +117,8 @@ def henon_map_series(num_step: int, a: float = 1.4, b: float = 0.3, inits=None, 
     return _map_records(num_step, {"x": xs, "y": ys}, numpy_mon)
 
 
-def logistic_map_series(num_step: int, mu: float = 3.0, inits=None, numpy_mon: bool = False):
+def logistic_map_series(num_step: int, mu: float = 3.0, inits: InitValues = None,
+                        numpy_mon: bool = False) -> SeriesDict:
     r"""The logistic map :math:`x_{n+1} = \mu x_n (1 - x_n)`.
 
     Args:
@@ -133,8 +140,8 @@ def logistic_map_series(num_step: int, mu: float = 3.0, inits=None, numpy_mon: b
 
 
 def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gamma: float = 1.0,
-                        tau: float = 2.0, n: float = 9.65, inits=None, method: str = "rk4",
-                        seed: Optional[int] = None, progress_bar: bool = False, numpy_mon: bool = False):
+                        tau: float = 2.0, n: float = 9.65, inits: Optional[ArrayLike] = None, method: str = "rk4",
+                        seed: Optional[int] = None, progress_bar: bool = False, numpy_mon: bool = False) -> SeriesDict:
     r"""The Mackey-Glass delay equation :math:`x' = \beta x_\tau / (1 + x_\tau^n) - \gamma x`.
 
     The history before 0 is the initial value plus a uniform perturbation in
@@ -179,14 +186,14 @@ def mackey_glass_series(duration: float, dt: float = 0.1, beta: float = 2.0, gam
 
 
 def lorenz_series(duration: float, dt: float = 0.001, sigma: float = 10, beta: float = 8 / 3, rho: float = 28,
-                  method: str = "rk4", inits=None, numpy_mon: bool = False):
+                  method: str = "rk4", inits: InitValues = None, numpy_mon: bool = False) -> SeriesDict:
     """The Lorenz system; returns ``{'ts', 'x', 'y', 'z'}``."""
     f = lambda x, y, z, t: (sigma * (y - x), x * (rho - z) - y, x * y - beta * z)  # noqa: E731
     return _run("lorenz_series", f, duration, dt, method, inits, {"x": 8.0, "y": 1.0, "z": 1.0}, numpy_mon)
 
 
 def modified_Lorenz_series(duration: float, dt: float = 0.001, a: float = 10, b: float = 8 / 3, c: float = 137 / 5,
-                           method: str = "rk4", inits=None, numpy_mon: bool = False):
+                           method: str = "rk4", inits: InitValues = None, numpy_mon: bool = False) -> SeriesDict:
     """The modified Lorenz chaotic system; returns ``{'ts', 'x', 'y', 'z'}``."""
     def f(x, y, z, t):
         r = jnp.sqrt(x * x + y * y)
@@ -199,21 +206,22 @@ def modified_Lorenz_series(duration: float, dt: float = 0.001, a: float = 10, b:
 
 
 def rossler_series(duration: float, dt: float = 0.001, a: float = 0.2, b: float = 0.2, c: float = 5.7,
-                   method: str = "rk4", inits=None, numpy_mon: bool = False):
+                   method: str = "rk4", inits: InitValues = None, numpy_mon: bool = False) -> SeriesDict:
     """The Rössler attractor; returns ``{'ts', 'x', 'y', 'z'}``."""
     f = lambda x, y, z, t: (-y - z, x + a * y, b + z * (x - c))  # noqa: E731
     return _run("rossler_series", f, duration, dt, method, inits, {"x": 1.0, "y": 1.0, "z": 1.0}, numpy_mon)
 
 
 def chen_chaotic_series(duration: float, dt: float = 0.001, a: float = 40, b: float = 3, c: float = 28,
-                        method: str = "euler", inits=None, numpy_mon: bool = False):
+                        method: str = "euler", inits: InitValues = None, numpy_mon: bool = False) -> SeriesDict:
     """The Chen attractor; returns ``{'ts', 'x', 'y', 'z'}``."""
     f = lambda x, y, z, t: (a * (y - x), (c - a) * x - x * z + c * y, x * y - b * z)  # noqa: E731
     return _run("chen_chaotic_series", f, duration, dt, method, inits, {"x": -0.1, "y": 0.5, "z": -0.6}, numpy_mon)
 
 
 def lu_chen_chaotic_series(duration: float, dt: float = 0.001, a: float = 36, c: float = 20, b: float = 3,
-                           u: float = -15.15, method: str = "rk4", inits=None, numpy_mon: bool = False):
+                           u: float = -15.15, method: str = "rk4", inits: InitValues = None,
+                           numpy_mon: bool = False) -> SeriesDict:
     """The Lu Chen attractor; returns ``{'ts', 'x', 'y', 'z'}``."""
     f = lambda x, y, z, t: (a * (y - x), x - x * z + c * y + u, x * y - b * z)  # noqa: E731
     return _run("lu_chen_chaotic_series", f, duration, dt, method, inits, {"x": 0.1, "y": 0.3, "z": -0.6}, numpy_mon)
@@ -221,7 +229,8 @@ def lu_chen_chaotic_series(duration: float, dt: float = 0.001, a: float = 36, c:
 
 def modified_lu_chen_series(duration: float, dt: float = 0.001, a: float = 36, c: float = 20, b: float = 3,
                             d1: float = 1, d2: float = 0.0, tau: float = 0.2, method: str = "rk4",
-                            inits=None, numpy_mon: bool = False, d0: float = 1):
+                            inits: InitValues = None, numpy_mon: bool = False,
+                            d0: float = 1) -> SeriesDict:
     r"""The modified Lu Chen attractor with the delayed feedback
     :math:`f = d_0 z + d_1 z(t - \tau) - d_2 \sin z(t - \tau)`; returns ``{'ts', 'x', 'y', 'z'}``.
 
@@ -243,7 +252,7 @@ def modified_lu_chen_series(duration: float, dt: float = 0.001, a: float = 36, c
 
 def chua_chaotic_series(duration: float, dt: float = 0.001, alpha: float = 10, beta: float = 14.514,
                         gamma: float = 0, a: float = -1.197, b: float = -0.646, method: str = "rk4",
-                        inits=None, numpy_mon: bool = False):
+                        inits: InitValues = None, numpy_mon: bool = False) -> SeriesDict:
     """Chua's circuit with a piecewise-linear diode; returns ``{'ts', 'x', 'y', 'z'}``."""
     def f(x, y, z, t):
         fx = b * x + 0.5 * (a - b) * (jnp.abs(x + 1) - jnp.abs(x - 1))
@@ -253,8 +262,8 @@ def chua_chaotic_series(duration: float, dt: float = 0.001, alpha: float = 10, b
 
 
 def modified_chua_series(duration: float, dt: float = 0.001, alpha: float = 10.82, beta: float = 14.286,
-                         a: float = 1.3, b: float = 0.11, d: float = 0, method: str = "rk4", inits=None,
-                         numpy_mon: bool = False):
+                         a: float = 1.3, b: float = 0.11, d: float = 0, method: str = "rk4", inits: InitValues = None,
+                         numpy_mon: bool = False) -> SeriesDict:
     """The modified Chua chaotic attractor (sine nonlinearity); returns ``{'ts', 'x', 'y', 'z'}``."""
     def f(x, y, z, t):
         fx = -b * jnp.sin(jnp.pi * x / (2 * a) + d)
@@ -264,7 +273,7 @@ def modified_chua_series(duration: float, dt: float = 0.001, alpha: float = 10.8
 
 
 def rabinovich_fabrikant_series(duration: float, dt: float = 0.001, alpha: float = 1.1, gamma: float = 0.803,
-                                method: str = "rk4", inits=None, numpy_mon: bool = False):
+                                method: str = "rk4", inits: InitValues = None, numpy_mon: bool = False) -> SeriesDict:
     """The Rabinovich-Fabrikant equations; returns ``{'ts', 'x', 'y', 'z'}``."""
     f = lambda x, y, z, t: (y * (z - 1 + x * x) + gamma * x, x * (3 * z + 1 - x * x) + gamma * y,  # noqa: E731
                             -2 * z * (alpha + x * y))
@@ -272,8 +281,8 @@ def rabinovich_fabrikant_series(duration: float, dt: float = 0.001, alpha: float
 
 
 def double_scroll_series(duration: float, dt: float = 0.01, R1: float = 1.2, R2: float = 3.44, R4: float = 0.193,
-                         beta: float = 11.6, Ir: float = 2 * 2.25e-5, method: str = "rk4", inits=None,
-                         numpy_mon: bool = False):
+                         beta: float = 11.6, Ir: float = 2 * 2.25e-5, method: str = "rk4", inits: InitValues = None,
+                         numpy_mon: bool = False) -> SeriesDict:
     r"""The double-scroll electronic circuit attractor (Chang et al., 1998; Gauthier et al., 2021),
 
     .. math::
@@ -294,7 +303,8 @@ def double_scroll_series(duration: float, dt: float = 0.01, R1: float = 1.2, R2:
 
 
 def PWL_duffing_series(duration: float, dt: float = 0.001, e: float = 0.25, m0: float = -0.0845, m1: float = 0.66,
-                       omega: float = 1, i: float = -14, method: str = "rk4", inits=None, numpy_mon: bool = False):
+                       omega: float = 1, i: float = -14, method: str = "rk4", inits: InitValues = None,
+                       numpy_mon: bool = False) -> SeriesDict:
     r"""The forced Duffing oscillator with a piecewise-linear spring,
 
     .. math::

@@ -8,6 +8,8 @@ registry: the SDE ``'euler'`` and the ODE ``'euler'`` are different records
 (``'sde_euler'``) are still accepted by `brainpy.integrators.utils.resolve_method`.
 """
 
+from typing import List
+
 from brainpy.math.plugins import IntegratorSpec, hookimpl
 
 _ODE = "brainpy.integrators.ode"
@@ -60,7 +62,7 @@ _FDE_METHODS = (
 
 
 @hookimpl
-def brainpy_integrators():
+def brainpy_integrators() -> List[IntegratorSpec]:
     records = []
     for kind, table in (("ode", _ODE_METHODS), ("sde", _SDE_METHODS)):
         for name, order, factory, aliases, description in table:

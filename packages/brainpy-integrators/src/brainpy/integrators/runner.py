@@ -2,7 +2,7 @@
 
 import math
 import numbers
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Sequence, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Union, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -11,7 +11,7 @@ from brainpy.errors import IntegratorError, MonitorError
 from brainpy.integrators.base import Integrator, as_state
 from brainpy.integrators.fde.base import FDEIntegrator
 from brainpy.math.delayvars import TimeDelay
-from brainpy.math.ndarray import Array, Variable, unwrap
+from brainpy.math.ndarray import Array, ArrayLike, Variable, unwrap
 from brainpy.math.object_base import BrainPyObject
 from brainpy.running import Monitor  # the records, as in every runner (``mon.V``, ``mon['V']``, ``mon.ts``)
 
@@ -71,8 +71,10 @@ class IntegratorRunner(BrainPyObject):
       (10000, 1)
     """
 
-    def __init__(self, target: Integrator, monitors: Optional[Sequence[str]] = None, inits=None,
-                 args: Optional[Dict] = None, dyn_args: Optional[Dict] = None, dyn_vars=None,
+    def __init__(self, target: Integrator, monitors: Optional[Sequence[str]] = None,
+                 inits: Union[ArrayLike, Dict[str, ArrayLike], None] = None,
+                 args: Optional[Dict] = None, dyn_args: Optional[Dict] = None,
+                 dyn_vars: Union[Variable, Sequence[Variable], Dict[str, Variable], None] = None,
                  fun_monitors: Optional[Dict[str, Callable]] = None, dt: Optional[float] = None,
                  t0: float = 0.0, jit: bool = True, progress_bar: bool = False,
                  numpy_mon_after_run: bool = True, name: Optional[str] = None):
@@ -169,7 +171,7 @@ class IntegratorRunner(BrainPyObject):
                         ) from None
         return out
 
-    def run(self, duration: float, start_t: Optional[float] = None):
+    def run(self, duration: float, start_t: Optional[float] = None) -> Monitor:
         """Integrate for ``duration`` (from ``start_t``, default: where the last run ended).
 
         Returns:
@@ -216,7 +218,8 @@ class IntegratorRunner(BrainPyObject):
         def step(t, i, dyn):
             return body(t, dyn)
 
-        dyn_vars = [self.variables, tg, self.dyn_vars]
+        # Variables, an object holding some and dyn_vars: nested, as brainpy.math.jit accepts them
+        dyn_vars: List[Any] = [self.variables, tg, self.dyn_vars]
         progress, every = None, 1
         if self.progress_bar:
             from brainpy.running.progress import ProgressBar

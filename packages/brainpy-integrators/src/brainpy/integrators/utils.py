@@ -4,7 +4,7 @@ plugin registry, and formatting coefficients for generated code."""
 import inspect
 from fractions import Fraction
 from numbers import Real
-from typing import Callable, List, Tuple
+from typing import Any, Callable, List, Tuple, Union, cast
 
 from brainpy.errors import BrainPyTypeError, CodeError, DiffEqError, IntegratorError
 from brainpy.math.plugins import IntegratorSpec, get_registry, register, resolve
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-def func_name(f) -> str:
+def func_name(f: Callable) -> str:
     """A readable name of a function or callable object."""
     return getattr(f, "__name__", type(f).__name__)
 
@@ -77,7 +77,7 @@ def supported_methods(kind: str) -> List[str]:
     return get_registry().names("integrators", aliases=True, namespace=kind)
 
 
-def resolve_method(kind: str, method, owner: str):
+def resolve_method(kind: str, method: str, owner: str) -> Callable[..., Any]:
     """The integrator class registered as ``method`` for ``kind`` ('ode', 'sde' or 'fde').
 
     Raises:
@@ -95,7 +95,8 @@ def resolve_method(kind: str, method, owner: str):
     return resolve("integrators", method, namespace=kind, what=f"{kind.upper()} method", where=owner).load()
 
 
-def register_method(kind: str, name: str, integrator, description: str = ""):
+def register_method(kind: str, name: str, integrator: Union[Callable[..., Any], str],
+                    description: str = "") -> IntegratorSpec:
     """Register ``integrator`` (a class or a ``"module:attr"`` string) as method ``name`` of ``kind``."""
     if not isinstance(name, str):
         raise IntegratorError(f"register_{kind}_integrator: name must be a string, got {name!r}.")
@@ -109,13 +110,14 @@ def register_method(kind: str, name: str, integrator, description: str = ""):
             f"register_{kind}_integrator({name!r}): expected an integrator class, got "
             f"{type(integrator).__name__}."
         )
-    return register(IntegratorSpec(name=name, factory=integrator, kind=kind, description=description))
+    record = IntegratorSpec(name=name, factory=integrator, kind=kind, description=description)
+    return cast(IntegratorSpec, register(record))
 
 
 # ----- generated code ---------------------------------------------------------------------------
 
 
-def format_coef(c) -> str:
+def format_coef(c: Union[Fraction, float]) -> str:
     """A coefficient as written in generated code: ``1``, ``0.5``, ``1/6`` or a float repr."""
     if isinstance(c, Fraction):
         if c.denominator == 1:

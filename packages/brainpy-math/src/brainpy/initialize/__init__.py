@@ -23,6 +23,8 @@ Example::
     w = bp.init.XavierNormal()((100, 20))
 """
 
+from typing import List, Tuple, Type
+
 from brainpy.initialize.base import Initializer, InterLayerInitializer, IntraLayerInitializer
 from brainpy.initialize.generic import init_param, parameter, variable
 from brainpy.math.plugins import module_attributes
@@ -33,7 +35,7 @@ __getattr__, __dir__ = module_attributes(
              "builtin_initializers"])
 
 
-def builtin_initializers():
+def builtin_initializers() -> List[Tuple[str, Type[Initializer]]]:
     """Return ``(name, class)`` for every initializer class brainpy-math registers
     (`brainpy.initialize.plugin.INITIALIZERS`), in that order; the classes are imported by this call.
     """

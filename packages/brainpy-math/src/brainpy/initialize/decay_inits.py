@@ -20,6 +20,7 @@ is accepted here with that same (absent) effect; distances are rescaled by ``nor
 """
 
 import abc
+from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -31,6 +32,9 @@ __all__ = ["GaussianDecay", "DOGDecay"]
 # Rows of the weight matrix computed at once, bounding the temporary memory to a few
 # (rows x N) arrays for large populations.
 _ROW_BLOCK = 1024
+
+# ``(low, high)`` for every dimension, or one such pair per dimension
+_EncodingValues = Union[Tuple[float, float], Sequence[Tuple[float, float]]]
 
 
 def _value_ranges(who, geometry, encoding_values):
@@ -135,8 +139,9 @@ class GaussianDecay(_DistanceDecay):
       0.183
     """
 
-    def __init__(self, sigma, max_w, min_w=None, encoding_values=None, periodic_boundary=False,
-                 include_self=True, normalize=False, normalize_dist=False):
+    def __init__(self, sigma: float, max_w: float, min_w: Optional[float] = None,
+                 encoding_values: Optional[_EncodingValues] = None, periodic_boundary: bool = False,
+                 include_self: bool = True, normalize: bool = False, normalize_dist: bool = False):
         if not sigma > 0:
             raise MathError(f"GaussianDecay: sigma must be positive, got {sigma!r}.")
         self.sigma = sigma
@@ -181,8 +186,9 @@ class DOGDecay(_DistanceDecay):
       (120, 120)
     """
 
-    def __init__(self, sigmas, max_ws, min_w=None, encoding_values=None, periodic_boundary=False,
-                 normalize=True, include_self=True, normalize_dist=False):
+    def __init__(self, sigmas: Sequence[float], max_ws: Sequence[float], min_w: Optional[float] = None,
+                 encoding_values: Optional[_EncodingValues] = None, periodic_boundary: bool = False,
+                 normalize: bool = True, include_self: bool = True, normalize_dist: bool = False):
         if not (isinstance(sigmas, (tuple, list)) and len(sigmas) == 2 and min(sigmas) > 0):
             raise MathError(f"DOGDecay: sigmas must be two positive widths, got {sigmas!r}.")
         if not (isinstance(max_ws, (tuple, list)) and len(max_ws) == 2):

@@ -5,18 +5,22 @@ function of a shape; `init_param` (alias `parameter`) and `variable` implement t
 one place.
 """
 
+from typing import Any, Callable, Optional, Union
+
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.initialize.base import format_shape
-from brainpy.math.ndarray import Array, Variable, _unwrap
+from brainpy.initialize.base import Initializer, format_shape
+from brainpy.math.ndarray import Array, ArrayLike, Variable, _unwrap
+from brainpy.tools.sizes import NestedShape
 from brainpy.errors import BrainPyTypeError, MathError
 
 __all__ = ["init_param", "parameter", "variable"]
 
 
-def init_param(param, size, allow_none=True, allow_scalar=True):
+def init_param(param: Optional[Union[Initializer, Callable[..., Any], ArrayLike, complex]], size: NestedShape,
+               allow_none: bool = True, allow_scalar: bool = True) -> Any:
     """Build a parameter of shape ``size`` from the value a user gave.
 
     Args:
@@ -104,7 +108,8 @@ def _batch_size(batch_size_or_mode):
     )
 
 
-def variable(init, batch_size_or_mode=None, var_shape=None, batch_axis=0):
+def variable(init: Union[Initializer, Callable[..., Any], ArrayLike], batch_size_or_mode: Any = None,
+             var_shape: Optional[NestedShape] = None, batch_axis: int = 0) -> Variable:
     """Create a `Variable` holding an initial state, optionally with a batch axis.
 
     Args:

@@ -7,6 +7,8 @@ that module's public namespace (``bp.init.XavierNormal`` resolves through the re
 plugin's initializer).
 """
 
+from typing import List
+
 from brainpy.math.plugins.hookspecs import hookimpl
 from brainpy.math.plugins.records import InitializerSpec
 
@@ -22,12 +24,12 @@ INITIALIZERS = (
 )
 
 
-def initializer_records():
+def initializer_records() -> List[InitializerSpec]:
     """One `InitializerSpec` per entry of `INITIALIZERS`."""
     return [InitializerSpec(name=name, factory=f"brainpy.initialize.{module}:{name}")
             for module, names in INITIALIZERS for name in names]
 
 
 @hookimpl
-def brainpy_initializers():
+def brainpy_initializers() -> List[InitializerSpec]:
     return initializer_records()

@@ -10,6 +10,7 @@ the receptive field size is the product of the leading axes, and
 
 import inspect
 import math
+from typing import Any, Optional, Union
 
 import jax
 import jax.numpy as jnp
@@ -17,6 +18,8 @@ import numpy as np
 
 from brainpy.initialize.base import RandomInitializer, format_shape
 from brainpy.errors import MathError
+from brainpy.math.ndarray import Array
+from brainpy.tools.sizes import NestedShape
 
 __all__ = [
     "Normal",
@@ -34,6 +37,10 @@ __all__ = [
     "Gamma",
     "Exponential",
 ]
+
+# A distribution parameter: a number, or an array broadcast against the weights (not a list: the
+# samplers compute with it in compiled code).
+_Value = Union[float, np.ndarray, jax.Array, Array]
 
 # Standard deviation of a standard normal variable truncated to [-2, 2].
 _TRUNCATED_STD = 0.87962566103423978
@@ -108,13 +115,13 @@ class Normal(RandomInitializer):
       (20, 100)
     """
 
-    def __init__(self, mean=0.0, scale=1.0, seed=None):
+    def __init__(self, mean: _Value = 0.0, scale: _Value = 1.0, seed: Optional[int] = None):
         self.mean = mean
         self.scale = scale
         _check_positive("Normal", "scale", self.scale)
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         return self._draw(_normal, shape, dtype, self.mean, self.scale)
 
@@ -133,7 +140,7 @@ class Uniform(RandomInitializer):
       (16, 9)
     """
 
-    def __init__(self, min_val=0.0, max_val=1.0, seed=None):
+    def __init__(self, min_val: _Value = 0.0, max_val: _Value = 1.0, seed: Optional[int] = None):
         if not np.all(np.asarray(max_val) >= np.asarray(min_val)):
             raise MathError(
                 f"Uniform: expected max_val >= min_val, got min_val={min_val!r}, "
@@ -143,7 +150,7 @@ class Uniform(RandomInitializer):
         self.max_val = max_val
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         return self._draw(_uniform, shape, dtype, self.min_val, self.max_val)
 
@@ -187,7 +194,8 @@ class VarianceScaling(RandomInitializer):
     modes = ("fan_in", "fan_out", "fan_avg")
     distributions = ("truncated_normal", "normal", "uniform")
 
-    def __init__(self, scale, mode, distribution, in_axis=-2, out_axis=-1, seed=None):
+    def __init__(self, scale: float, mode: str, distribution: str, in_axis: int = -2, out_axis: int = -1,
+                 seed: Optional[int] = None):
         who = type(self).__name__
         _check_positive(who, "scale", scale)
         if mode not in self.modes:
@@ -203,7 +211,7 @@ class VarianceScaling(RandomInitializer):
         self.out_axis = out_axis
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         who = type(self).__name__
         shape = format_shape(shape, who)
         fan_in, fan_out = _compute_fans(who, shape, self.in_axis, self.out_axis)
@@ -226,8 +234,8 @@ class KaimingUniform(VarianceScaling):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=2.0, mode="fan_in", distribution="uniform", in_axis=-2,
-                 out_axis=-1, seed=None):
+    def __init__(self, scale: float = 2.0, mode: str = "fan_in", distribution: str = "uniform", in_axis: int = -2,
+                 out_axis: int = -1, seed: Optional[int] = None):
         super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
 
 
@@ -243,8 +251,8 @@ class KaimingNormal(VarianceScaling):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=2.0, mode="fan_in", distribution="truncated_normal", in_axis=-2,
-                 out_axis=-1, seed=None):
+    def __init__(self, scale: float = 2.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 in_axis: int = -2, out_axis: int = -1, seed: Optional[int] = None):
         super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
 
 
@@ -260,8 +268,8 @@ class XavierUniform(VarianceScaling):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=1.0, mode="fan_avg", distribution="uniform", in_axis=-2,
-                 out_axis=-1, seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_avg", distribution: str = "uniform", in_axis: int = -2,
+                 out_axis: int = -1, seed: Optional[int] = None):
         super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
 
 
@@ -282,8 +290,8 @@ class XavierNormal(VarianceScaling):
       (100, 20)
     """
 
-    def __init__(self, scale=1.0, mode="fan_avg", distribution="truncated_normal", in_axis=-2,
-                 out_axis=-1, seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_avg", distribution: str = "truncated_normal",
+                 in_axis: int = -2, out_axis: int = -1, seed: Optional[int] = None):
         super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
 
 
@@ -299,8 +307,8 @@ class LecunUniform(VarianceScaling):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="uniform", in_axis=-2,
-                 out_axis=-1, seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "uniform", in_axis: int = -2,
+                 out_axis: int = -1, seed: Optional[int] = None):
         super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
 
 
@@ -316,8 +324,8 @@ class LecunNormal(VarianceScaling):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", in_axis=-2,
-                 out_axis=-1, seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 in_axis: int = -2, out_axis: int = -1, seed: Optional[int] = None):
         super().__init__(scale, mode, distribution, in_axis=in_axis, out_axis=out_axis, seed=seed)
 
 
@@ -371,12 +379,12 @@ class Orthogonal(RandomInitializer):
       True
     """
 
-    def __init__(self, scale=1.0, axis=-1, seed=None):
+    def __init__(self, scale: float = 1.0, axis: int = -1, seed: Optional[int] = None):
         self.scale = scale
         self.axis = axis
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         who = type(self).__name__
         shape = format_shape(shape, who)
         if len(shape) < 2:
@@ -398,12 +406,12 @@ class DeltaOrthogonal(RandomInitializer):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=1.0, axis=-1, seed=None):
+    def __init__(self, scale: float = 1.0, axis: int = -1, seed: Optional[int] = None):
         self.scale = scale
         self.axis = axis
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         who = type(self).__name__
         shape = format_shape(shape, who)
         if len(shape) not in (3, 4, 5):
@@ -430,10 +438,12 @@ class TruncatedNormal(RandomInitializer):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, loc=0.0, scale=1.0, lower=None, upper=None, seed=None):
+    def __init__(self, loc: _Value = 0.0, scale: _Value = 1.0, lower: Optional[_Value] = None,
+                 upper: Optional[_Value] = None, seed: Optional[int] = None):
         _check_positive("TruncatedNormal", "scale", scale)
-        lo = loc - 2.0 * scale if lower is None else lower
-        hi = loc + 2.0 * scale if upper is None else upper
+        # Array's operators are set on the class at import, unseen by mypy
+        lo = loc - 2.0 * scale if lower is None else lower  # type: ignore[operator]
+        hi = loc + 2.0 * scale if upper is None else upper  # type: ignore[operator]
         if not np.all(np.asarray(hi) > np.asarray(lo)):
             raise MathError(
                 f"TruncatedNormal: expected upper > lower, got lower={lo!r}, upper={hi!r}."
@@ -445,7 +455,7 @@ class TruncatedNormal(RandomInitializer):
         self._bounds = (lo, hi)
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         lower, upper = self._bounds
         return self._draw(_truncated_normal, shape, dtype, self.loc, self.scale, lower, upper)
@@ -461,14 +471,14 @@ class Gamma(RandomInitializer):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, shape, scale=1.0, seed=None):
+    def __init__(self, shape: _Value, scale: _Value = 1.0, seed: Optional[int] = None):
         _check_positive("Gamma", "shape", shape)
         _check_positive("Gamma", "scale", scale)
         self.shape = shape
         self.scale = scale
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         return self._draw(_gamma, shape, dtype, self.shape, self.scale)
 
@@ -481,11 +491,11 @@ class Exponential(RandomInitializer):
       seed: an integer seed for reproducible draws, or None.
     """
 
-    def __init__(self, scale=1.0, seed=None):
+    def __init__(self, scale: _Value = 1.0, seed: Optional[int] = None):
         _check_positive("Exponential", "scale", scale)
         self.scale = scale
         super().__init__(seed)
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         return self._draw(_exponential, shape, dtype, self.scale)

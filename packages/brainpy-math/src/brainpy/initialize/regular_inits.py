@@ -1,10 +1,12 @@
 """Initializers giving deterministic weights: zeros, a constant, an identity matrix."""
 
+from typing import Any
+
 import jax.numpy as jnp
 
 from brainpy.initialize.base import InterLayerInitializer, as_result, float_dtype, format_shape
-from brainpy.math.ndarray import _unwrap
-from brainpy.tools.sizes import check_array_size
+from brainpy.math.ndarray import Array, ArrayLike, _unwrap
+from brainpy.tools.sizes import NestedShape, check_array_size
 from brainpy.errors import MathError
 
 __all__ = ["ZeroInit", "OneInit", "Identity"]
@@ -19,7 +21,7 @@ class ZeroInit(InterLayerInitializer):
       (2, 3)
     """
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         return as_result(jnp.zeros(shape, dtype=float_dtype(dtype)), dtype)
 
@@ -37,10 +39,10 @@ class OneInit(InterLayerInitializer):
                    [2.5, 2.5, 2.5]], dtype=float32)
     """
 
-    def __init__(self, value=1.0):
+    def __init__(self, value: ArrayLike = 1.0):
         self.value = value
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         value = jnp.asarray(_unwrap(self.value), dtype=float_dtype(dtype))
         try:
@@ -68,10 +70,10 @@ class Identity(InterLayerInitializer):
                    [0., 2., 0.]], dtype=float32)
     """
 
-    def __init__(self, value=1.0):
+    def __init__(self, value: ArrayLike = 1.0):
         self.value = value
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: NestedShape, dtype: Any = None) -> Array:
         shape = format_shape(shape, type(self).__name__)
         if len(shape) not in (1, 2):
             raise MathError(
@@ -79,5 +81,5 @@ class Identity(InterLayerInitializer):
             )
         check_array_size(shape * 2 if len(shape) == 1 else shape, float_dtype(dtype),
                          owner=type(self).__name__)
-        eye = jnp.eye(*shape, dtype=float_dtype(dtype))
+        eye = jnp.eye(*shape, dtype=float_dtype(dtype))  # type: ignore[misc]  # shape has 1 or 2 items
         return as_result(eye * jnp.asarray(_unwrap(self.value), dtype=eye.dtype), dtype)

@@ -6,6 +6,7 @@ that they can be differentiated directly.  Classification losses take unnormaliz
 """
 
 import math
+from typing import Any, Dict, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -13,6 +14,7 @@ import numpy as np
 
 from brainpy.losses._utils import as_jax, check_reduction, over_leaves, reduce
 from brainpy.errors import MathError
+from brainpy.math.ndarray import ArrayLike
 
 __all__ = [
     "cross_entropy_loss",
@@ -36,6 +38,10 @@ __all__ = [
     "softmax_cross_entropy",
     "log_cosh_loss",
 ]
+
+# predictions or targets of the element-wise losses: an array, or a container (dict, list, tuple) of
+# arrays compared leaf by leaf
+_ArrayTree = Union[ArrayLike, Dict[Any, Any]]
 
 
 def _class_weights(who, weight, num_classes):
@@ -93,7 +99,8 @@ def _picked_nll(who, log_probs, targets, weight, reduction):
     return reduce(loss, reduction)
 
 
-def cross_entropy_loss(predicts, targets, weight=None, reduction="mean"):
+def cross_entropy_loss(predicts: ArrayLike, targets: ArrayLike, weight: Optional[ArrayLike] = None,
+                       reduction: Optional[str] = "mean") -> jax.Array:
     r"""Cross entropy between the softmax of ``predicts`` and ``targets``.
 
     For class-index targets :math:`y_n` and logits :math:`x_{n,c}`,
@@ -140,7 +147,7 @@ def cross_entropy_loss(predicts, targets, weight=None, reduction="mean"):
     return reduce(-weighted.sum(axis=-1), reduction)
 
 
-def cross_entropy_sparse(predicts, targets, reduction="none"):
+def cross_entropy_sparse(predicts: ArrayLike, targets: ArrayLike, reduction: Optional[str] = "none") -> jax.Array:
     r"""Cross entropy of logits with integer class labels,
     :math:`\log \sum_c e^{x_c} - x_{y}`.
 
@@ -163,7 +170,7 @@ def _sigmoid_bce(logits, labels):
     return -labels * jax.nn.log_sigmoid(logits) - (1.0 - labels) * jax.nn.log_sigmoid(-logits)
 
 
-def cross_entropy_sigmoid(predicts, targets, reduction="none"):
+def cross_entropy_sigmoid(predicts: _ArrayTree, targets: _ArrayTree, reduction: Optional[str] = "none") -> jax.Array:
     r"""Element-wise binary cross entropy of logits with probabilities in [0, 1],
     :math:`-t \log \sigma(x) - (1 - t) \log(1 - \sigma(x))`, computed stably.
 
@@ -181,7 +188,8 @@ def cross_entropy_sigmoid(predicts, targets, reduction="none"):
     )
 
 
-def sigmoid_binary_cross_entropy(logits, labels, reduction="none"):
+def sigmoid_binary_cross_entropy(logits: _ArrayTree, labels: _ArrayTree,
+                                 reduction: Optional[str] = "none") -> jax.Array:
     r"""Element-wise binary cross entropy of logits with labels in [0, 1] (same as
     `cross_entropy_sigmoid`).
 
@@ -200,7 +208,7 @@ def sigmoid_binary_cross_entropy(logits, labels, reduction="none"):
     )
 
 
-def binary_logistic_loss(predicts, targets, reduction="none"):
+def binary_logistic_loss(predicts: _ArrayTree, targets: _ArrayTree, reduction: Optional[str] = "none") -> jax.Array:
     r"""Element-wise binary logistic loss :math:`\mathrm{softplus}(x) - t x` of logits ``x``
     and labels ``t`` in {0, 1} (equal to the binary cross entropy).
 
@@ -219,7 +227,7 @@ def binary_logistic_loss(predicts, targets, reduction="none"):
     )
 
 
-def multiclass_logistic_loss(label, logits, reduction="none"):
+def multiclass_logistic_loss(label: ArrayLike, logits: ArrayLike, reduction: Optional[str] = "none") -> jax.Array:
     r"""Multiclass logistic loss :math:`\log \sum_c e^{x_c} - x_{y}` of integer labels.
 
     Args:
@@ -236,7 +244,7 @@ def multiclass_logistic_loss(label, logits, reduction="none"):
     return _picked_nll(who, log_probs, as_jax(label), None, reduction)
 
 
-def softmax_cross_entropy(logits, labels, reduction="none"):
+def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike, reduction: Optional[str] = "none") -> jax.Array:
     r"""Cross entropy of logits with probability labels,
     :math:`-\sum_c t_c \log \mathrm{softmax}(x)_c`.
 
@@ -258,7 +266,8 @@ def softmax_cross_entropy(logits, labels, reduction="none"):
     return reduce(-(t * jax.nn.log_softmax(x, axis=-1)).sum(axis=-1), reduction)
 
 
-def nll_loss(input, target, weight=None, reduction="mean"):
+def nll_loss(input: ArrayLike, target: ArrayLike, weight: Optional[ArrayLike] = None,
+             reduction: Optional[str] = "mean") -> jax.Array:
     r"""Negative log-likelihood loss of log-probabilities, :math:`\ell_n = -w_{y_n} x_{n, y_n}`.
 
     Args:
@@ -279,7 +288,7 @@ def nll_loss(input, target, weight=None, reduction="mean"):
     return _picked_nll(who, log_probs, as_jax(target), weight, reduction)
 
 
-def l1_loss(logits, targets, reduction="sum"):
+def l1_loss(logits: _ArrayTree, targets: _ArrayTree, reduction: Optional[str] = "sum") -> jax.Array:
     r"""L1 distance per sample: :math:`\ell_n = \sum_i |x_{n,i} - y_{n,i}|` over all
     non-batch axes (the first axis is the batch).
 
@@ -306,7 +315,7 @@ l1_los = l1_loss
 l1_loos = l1_loss
 
 
-def l2_loss(predicts, targets, reduction="none"):
+def l2_loss(predicts: _ArrayTree, targets: _ArrayTree, reduction: Optional[str] = "none") -> jax.Array:
     r"""Element-wise squared error with a factor one half, :math:`\frac{1}{2}(x - y)^2`.
 
     Args:
@@ -323,7 +332,8 @@ def l2_loss(predicts, targets, reduction="none"):
     )
 
 
-def huber_loss(predicts, targets, delta=1.0, reduction="none"):
+def huber_loss(predicts: _ArrayTree, targets: _ArrayTree, delta: float = 1.0,
+               reduction: Optional[str] = "none") -> jax.Array:
     r"""Element-wise Huber loss: quadratic for small errors, linear for large ones.
 
     .. math::
@@ -348,7 +358,7 @@ def huber_loss(predicts, targets, delta=1.0, reduction="none"):
     return over_leaves("huber_loss", loss, predicts, targets)
 
 
-def log_cosh_loss(predicts, targets, reduction="none"):
+def log_cosh_loss(predicts: _ArrayTree, targets: _ArrayTree, reduction: Optional[str] = "none") -> jax.Array:
     r"""Element-wise :math:`\log\cosh(x - y)`, computed without overflow.
 
     Args:
@@ -373,7 +383,8 @@ def _mean_then_reduce(who, fn, x, y, axis, reduction):
     return over_leaves(who, lambda a, b: reduce(fn(a, b).mean(axis=axis), reduction), x, y)
 
 
-def mean_absolute_error(x, y, axis=None, reduction="mean"):
+def mean_absolute_error(x: _ArrayTree, y: _ArrayTree, axis: Optional[Union[int, Sequence[int]]] = None,
+                        reduction: Optional[str] = "mean") -> jax.Array:
     r"""Mean absolute error :math:`\mathrm{mean}(|x - y|)` over ``axis``.
 
     Args:
@@ -390,7 +401,8 @@ def mean_absolute_error(x, y, axis=None, reduction="mean"):
                              reduction)
 
 
-def mean_squared_error(predicts, targets, axis=None, reduction="mean"):
+def mean_squared_error(predicts: _ArrayTree, targets: _ArrayTree, axis: Optional[Union[int, Sequence[int]]] = None,
+                       reduction: Optional[str] = "mean") -> jax.Array:
     r"""Mean squared error :math:`\mathrm{mean}((x - y)^2)` over ``axis``.
 
     Args:
@@ -412,7 +424,9 @@ def mean_squared_error(predicts, targets, axis=None, reduction="mean"):
                              axis, reduction)
 
 
-def mean_squared_log_error(predicts, targets, axis=None, reduction="mean"):
+def mean_squared_log_error(predicts: _ArrayTree, targets: _ArrayTree,
+                           axis: Optional[Union[int, Sequence[int]]] = None,
+                           reduction: Optional[str] = "mean") -> jax.Array:
     r"""Mean squared logarithmic error :math:`\mathrm{mean}((\log(1 + x) - \log(1 + y))^2)`
     over ``axis``.
 

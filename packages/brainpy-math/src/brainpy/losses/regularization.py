@@ -1,14 +1,18 @@
 """Penalties on the size of parameters, used as regularization terms of a loss."""
 
+from typing import Any, Dict, Optional, Sequence, Union
+
+import jax
 import jax.numpy as jnp
 
 from brainpy.losses._utils import as_jax, is_tree, tree_arrays
 from brainpy.errors import MathError
+from brainpy.math.ndarray import ArrayLike
 
 __all__ = ["l2_norm"]
 
 
-def l2_norm(x, axis=None):
+def l2_norm(x: Union[ArrayLike, Dict[Any, Any]], axis: Optional[Union[int, Sequence[int]]] = None) -> jax.Array:
     r"""Euclidean norm :math:`\sqrt{\sum_i x_i^2}`.
 
     Args:

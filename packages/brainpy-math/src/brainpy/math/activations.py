@@ -10,10 +10,12 @@ the top of ``brainpy.math`` these names belong to the NumPy-like functions (``bm
 builds an identity matrix, ``bm.tanh`` is the NumPy-compatible ufunc).
 """
 
+from typing import Any, Callable, Optional, Tuple, Union
+
 import jax
 import jax.numpy as jnp
 
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, _unwrap
 from brainpy.errors import MathError
 
 __all__ = [
@@ -47,7 +49,7 @@ def _wrap(value):
     return Array(value)
 
 
-def identity(x):
+def identity(x: ArrayLike) -> Array:
     r"""Return the input unchanged (the linear activation).
 
     .. math:: f(x) = x
@@ -61,7 +63,7 @@ def identity(x):
     return _wrap(jnp.asarray(_unwrap(x)))
 
 
-def celu(x, alpha=1.0):
+def celu(x: ArrayLike, alpha: float = 1.0) -> Array:
     r"""Continuously-differentiable exponential linear unit.
 
     .. math::
@@ -82,7 +84,7 @@ def celu(x, alpha=1.0):
     return _wrap(jax.nn.celu(_unwrap(x), alpha=alpha))
 
 
-def elu(x, alpha=1.0):
+def elu(x: ArrayLike, alpha: float = 1.0) -> Array:
     r"""Exponential linear unit.
 
     .. math::
@@ -98,7 +100,7 @@ def elu(x, alpha=1.0):
     return _wrap(jax.nn.elu(_unwrap(x), alpha=alpha))
 
 
-def gelu(x, approximate=True):
+def gelu(x: ArrayLike, approximate: bool = True) -> Array:
     r"""Gaussian error linear unit.
 
     The exact form is :math:`x \Phi(x)` with :math:`\Phi` the standard normal CDF; the approximate
@@ -117,7 +119,7 @@ def gelu(x, approximate=True):
     return _wrap(jax.nn.gelu(_unwrap(x), approximate=approximate))
 
 
-def glu(x, axis=-1):
+def glu(x: ArrayLike, axis: int = -1) -> Array:
     r"""Gated linear unit: split ``x`` in two halves ``a, b`` along ``axis`` and return
     :math:`a \cdot \sigma(b)`.
 
@@ -141,7 +143,7 @@ def glu(x, axis=-1):
     return _wrap(jax.nn.glu(x, axis=axis))
 
 
-def hard_tanh(x):
+def hard_tanh(x: ArrayLike) -> Array:
     r"""Hard tanh: :math:`\min(\max(x, -1), 1)`.
 
     Args:
@@ -153,7 +155,7 @@ def hard_tanh(x):
     return _wrap(jax.nn.hard_tanh(_unwrap(x)))
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: ArrayLike) -> Array:
     r"""Hard sigmoid: :math:`\mathrm{relu6}(x + 3) / 6`.
 
     Args:
@@ -165,7 +167,7 @@ def hard_sigmoid(x):
     return _wrap(jax.nn.hard_sigmoid(_unwrap(x)))
 
 
-def hard_silu(x):
+def hard_silu(x: ArrayLike) -> Array:
     r"""Hard SiLU (hard swish): :math:`x \cdot \mathrm{relu6}(x + 3) / 6`.
 
     Args:
@@ -180,7 +182,7 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
-def leaky_relu(x, negative_slope=1e-2):
+def leaky_relu(x: ArrayLike, negative_slope: float = 1e-2) -> Array:
     r"""Leaky rectified linear unit.
 
     .. math::
@@ -196,7 +198,7 @@ def leaky_relu(x, negative_slope=1e-2):
     return _wrap(jax.nn.leaky_relu(_unwrap(x), negative_slope=negative_slope))
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> Array:
     r"""Logarithm of the sigmoid, :math:`-\log(1 + e^{-x})`, computed stably.
 
     Args:
@@ -208,7 +210,7 @@ def log_sigmoid(x):
     return _wrap(jax.nn.log_sigmoid(_unwrap(x)))
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: ArrayLike, axis: Union[int, Tuple[int, ...]] = -1) -> Array:
     r"""Logarithm of the softmax along ``axis``: :math:`x_i - \log \sum_j e^{x_j}`.
 
     Args:
@@ -221,7 +223,7 @@ def log_softmax(x, axis=-1):
     return _wrap(jax.nn.log_softmax(_unwrap(x), axis=axis))
 
 
-def mish(x):
+def mish(x: ArrayLike) -> Array:
     r"""Mish: :math:`x \tanh(\mathrm{softplus}(x))`.
 
     Args:
@@ -233,7 +235,7 @@ def mish(x):
     return _wrap(jax.nn.mish(_unwrap(x)))
 
 
-def one_hot(x, num_classes, *, dtype=None, axis=-1):
+def one_hot(x: ArrayLike, num_classes: int, *, dtype: Any = None, axis: int = -1) -> Array:
     """One-hot encode integer class indices.
 
     Args:
@@ -257,7 +259,8 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     return _wrap(jax.nn.one_hot(_unwrap(x), num_classes, dtype=dtype, axis=axis))
 
 
-def normalize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
+def normalize(x: ArrayLike, axis: Union[int, Tuple[int, ...]] = -1, mean: Optional[ArrayLike] = None,
+              variance: Optional[ArrayLike] = None, epsilon: float = 1e-5) -> Array:
     r"""Standardize ``x`` along ``axis``: :math:`(x - \mu) / \sqrt{\sigma^2 + \epsilon}`.
 
     Args:
@@ -277,7 +280,7 @@ def normalize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
     )
 
 
-def relu(x):
+def relu(x: ArrayLike) -> Array:
     r"""Rectified linear unit: :math:`\max(x, 0)` (its derivative at 0 is taken as 0).
 
     Args:
@@ -289,7 +292,7 @@ def relu(x):
     return _wrap(jax.nn.relu(_unwrap(x)))
 
 
-def relu6(x):
+def relu6(x: ArrayLike) -> Array:
     r"""Rectified linear unit capped at 6: :math:`\min(\max(x, 0), 6)`.
 
     Args:
@@ -301,7 +304,7 @@ def relu6(x):
     return _wrap(jax.nn.relu6(_unwrap(x)))
 
 
-def selu(x):
+def selu(x: ArrayLike) -> Array:
     r"""Scaled exponential linear unit: :math:`\lambda\,\mathrm{elu}_\alpha(x)` with
     :math:`\lambda \approx 1.0507` and :math:`\alpha \approx 1.6733`.
 
@@ -314,7 +317,7 @@ def selu(x):
     return _wrap(jax.nn.selu(_unwrap(x)))
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> Array:
     r"""Logistic sigmoid: :math:`1 / (1 + e^{-x})`.
 
     Args:
@@ -326,7 +329,7 @@ def sigmoid(x):
     return _wrap(jax.nn.sigmoid(_unwrap(x)))
 
 
-def silu(x):
+def silu(x: ArrayLike) -> Array:
     r"""Sigmoid linear unit (swish): :math:`x \sigma(x)`.
 
     Args:
@@ -341,7 +344,7 @@ def silu(x):
 swish = silu
 
 
-def soft_sign(x):
+def soft_sign(x: ArrayLike) -> Array:
     r"""Soft sign: :math:`x / (1 + |x|)`.
 
     Args:
@@ -353,7 +356,7 @@ def soft_sign(x):
     return _wrap(jax.nn.soft_sign(_unwrap(x)))
 
 
-def softmax(x, axis=-1):
+def softmax(x: ArrayLike, axis: Union[int, Tuple[int, ...]] = -1) -> Array:
     r"""Softmax along ``axis``: :math:`e^{x_i} / \sum_j e^{x_j}`, computed stably.
 
     Args:
@@ -366,7 +369,7 @@ def softmax(x, axis=-1):
     return _wrap(jax.nn.softmax(_unwrap(x), axis=axis))
 
 
-def softplus(x):
+def softplus(x: ArrayLike) -> Array:
     r"""Softplus: :math:`\log(1 + e^{x})`, computed stably.
 
     Args:
@@ -378,7 +381,7 @@ def softplus(x):
     return _wrap(jax.nn.softplus(_unwrap(x)))
 
 
-def tanh(x):
+def tanh(x: ArrayLike) -> Array:
     r"""Hyperbolic tangent.
 
     Args:
@@ -390,7 +393,7 @@ def tanh(x):
     return _wrap(jnp.tanh(_unwrap(x)))
 
 
-def get(activation):
+def get(activation: Union[str, Callable[..., Any]]) -> Callable[..., Any]:
     """Return the activation function called ``activation``.
 
     Args:

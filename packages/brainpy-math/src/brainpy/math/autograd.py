@@ -22,17 +22,24 @@ same rule: with ``grad_vars=[a, b]`` it is ``((dr1/da, dr1/db), (dr2/da, dr2/db)
 """
 
 import functools
-from typing import Callable, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
 
 from brainpy.math.jit import gather_vars, run_stateful, target_name, unwrap_tree, wrap_tree
-from brainpy.math.ndarray import Array, Variable, VariableView
+from brainpy.math.ndarray import Array, VariableView
 from brainpy.math.object_base import BrainPyObject
 from brainpy.errors import BrainPyTypeError, MathError
 
 __all__ = ["grad", "vector_grad", "jacobian", "jacrev", "jacfwd", "hessian"]
+
+# the arrays to differentiate with respect to: an `Array`/`Variable`, a sequence or dict of them, or
+# a `BrainPyObject` (its ``vars()``)
+_GradVars = Union[Array, Sequence[Array], Dict[str, Array], BrainPyObject]
+# Variables given for compatibility (``dyn_vars``, ``child_objs``): a `Variable`, a `BrainPyObject`,
+# or a dict/list/tuple of them (see `brainpy.math.jit.gather_vars`)
+_VarSpec = Union[Array, BrainPyObject, Sequence[Any], Dict[str, Any]]
 
 
 def _grad_var_layout(grad_vars):
@@ -229,15 +236,15 @@ def _finish(fun, transform):
 
 def grad(
     func: Callable = None,
-    grad_vars: Union[Variable, Sequence[Variable], dict, BrainPyObject] = None,
+    grad_vars: Optional[_GradVars] = None,
     argnums: Optional[Union[int, Sequence[int]]] = None,
     has_aux: Optional[bool] = None,
     return_value: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
     reduce_axes: Sequence = (),
-    dyn_vars=None,
-    child_objs=None,
+    dyn_vars: Optional[_VarSpec] = None,
+    child_objs: Optional[_VarSpec] = None,
 ) -> Callable:
     """Gradient of a scalar-valued function or object.
 
@@ -265,6 +272,7 @@ def grad(
       >>> bm.grad(lambda x: (x ** 2).sum())(bm.array([1., 2.]))
       Array(value=[2., 4.], dtype=float32)
     """
+    options: Dict[str, Any]
     options = dict(grad_vars=grad_vars, argnums=argnums, has_aux=has_aux, return_value=return_value,
                    holomorphic=holomorphic, allow_int=allow_int, reduce_axes=reduce_axes,
                    dyn_vars=dyn_vars, child_objs=child_objs)
@@ -298,12 +306,12 @@ def _vjp_with_ones(pure, argnums, has_aux):
 
 def vector_grad(
     func: Callable = None,
-    grad_vars=None,
+    grad_vars: Optional[_GradVars] = None,
     argnums: Optional[Union[int, Sequence[int]]] = None,
     return_value: bool = False,
     has_aux: Optional[bool] = None,
-    dyn_vars=None,
-    child_objs=None,
+    dyn_vars: Optional[_VarSpec] = None,
+    child_objs: Optional[_VarSpec] = None,
 ) -> Callable:
     """Gradient of the sum of the outputs of a vector-valued function.
 
@@ -324,6 +332,7 @@ def vector_grad(
       >>> bm.vector_grad(lambda x: x ** 2)(bm.array([1., 2.]))
       Array(value=[2., 4.], dtype=float32)
     """
+    options: Dict[str, Any]
     options = dict(grad_vars=grad_vars, argnums=argnums, return_value=return_value, has_aux=has_aux,
                    dyn_vars=dyn_vars, child_objs=child_objs)
     if func is None:
@@ -335,14 +344,14 @@ def vector_grad(
 
 def jacrev(
     func: Callable = None,
-    grad_vars=None,
+    grad_vars: Optional[_GradVars] = None,
     argnums: Optional[Union[int, Sequence[int]]] = None,
     has_aux: Optional[bool] = None,
     return_value: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-    dyn_vars=None,
-    child_objs=None,
+    dyn_vars: Optional[_VarSpec] = None,
+    child_objs: Optional[_VarSpec] = None,
 ) -> Callable:
     """Jacobian of a function computed in reverse mode (one row per output element).
 
@@ -366,6 +375,7 @@ def jacrev(
       Array(value=[[2., 0.],
                    [0., 4.]], dtype=float32)
     """
+    options: Dict[str, Any]
     options = dict(grad_vars=grad_vars, argnums=argnums, has_aux=has_aux, return_value=return_value,
                    holomorphic=holomorphic, allow_int=allow_int, dyn_vars=dyn_vars, child_objs=child_objs)
     if func is None:
@@ -384,13 +394,13 @@ jacobian = jacrev
 
 def jacfwd(
     func: Callable = None,
-    grad_vars=None,
+    grad_vars: Optional[_GradVars] = None,
     argnums: Optional[Union[int, Sequence[int]]] = None,
     has_aux: Optional[bool] = None,
     return_value: bool = False,
     holomorphic: bool = False,
-    dyn_vars=None,
-    child_objs=None,
+    dyn_vars: Optional[_VarSpec] = None,
+    child_objs: Optional[_VarSpec] = None,
 ) -> Callable:
     """Jacobian of a function computed in forward mode (one column per input element).
 
@@ -410,6 +420,7 @@ def jacfwd(
       Array(value=[[ 3.,  0.],
                    [ 0., 12.]], dtype=float32)
     """
+    options: Dict[str, Any]
     options = dict(grad_vars=grad_vars, argnums=argnums, has_aux=has_aux, return_value=return_value,
                    holomorphic=holomorphic, dyn_vars=dyn_vars, child_objs=child_objs)
     if func is None:
@@ -425,13 +436,13 @@ def jacfwd(
 
 def hessian(
     func: Callable = None,
-    grad_vars=None,
+    grad_vars: Optional[_GradVars] = None,
     argnums: Optional[Union[int, Sequence[int]]] = None,
     has_aux: Optional[bool] = None,
     return_value: bool = False,
     holomorphic: bool = False,
-    dyn_vars=None,
-    child_objs=None,
+    dyn_vars: Optional[_VarSpec] = None,
+    child_objs: Optional[_VarSpec] = None,
 ) -> Callable:
     """Hessian (matrix of second derivatives) of a scalar-valued function.
 
@@ -453,6 +464,7 @@ def hessian(
       Array(value=[[ 6.,  0.],
                    [ 0., 12.]], dtype=float32)
     """
+    options: Dict[str, Any]
     options = dict(grad_vars=grad_vars, argnums=argnums, has_aux=has_aux, return_value=return_value,
                    holomorphic=holomorphic, dyn_vars=dyn_vars, child_objs=child_objs)
     if func is None:

@@ -152,7 +152,7 @@ def for_loop(
     reverse: bool = False,
     unroll: int = 1,
     jit: bool = True,
-):
+) -> Any:
     """Loop ``body_fun`` over the leading axis of ``operands``, collecting its returns.
 
     Equivalent to::
@@ -301,7 +301,7 @@ def while_loop(
     cond_fun: Callable,
     operands: Any,
     dyn_vars: Union[Variable, Sequence[Variable], Dict[str, Variable]] = None,
-):
+) -> Any:
     """Repeat ``operands = body_fun(*operands)`` while ``cond_fun(*operands)`` is true.
 
     Args:
@@ -427,7 +427,7 @@ def cond(
     false_fun: Union[Callable, Any],
     operands: Any = None,
     dyn_vars: Union[Variable, Sequence[Variable], Dict[str, Variable]] = None,
-):
+) -> Any:
     """``true_fun(operands)`` if ``pred`` else ``false_fun(operands)``, compiled as one branch op.
 
     Variables written in either branch are updated afterwards.
@@ -497,7 +497,7 @@ def ifelse(
     operands: Any = None,
     dyn_vars: Union[Variable, Sequence[Variable], Dict[str, Variable]] = None,
     show_code: bool = False,
-):
+) -> Any:
     """``if``/``elif``/``else`` over traced conditions: the first true condition picks its branch.
 
     With ``n`` branches give ``n - 1`` conditions (the last branch is the ``else``); a single

@@ -19,7 +19,7 @@ import numpy as np
 
 import brainpy.check as check
 from brainpy.errors import BrainPyTypeError, MathError, NoImplementationError, UnsupportedError
-from brainpy.math.ndarray import Array, Variable, VariableStack, _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, Variable, VariableStack, _unwrap
 from brainpy.math.object_base import BrainPyObject
 
 __all__ = [
@@ -39,6 +39,11 @@ _UPDATE_METHODS = {"rotation": ROTATE_UPDATE, "concatenate": CONCAT_UPDATE, "con
 _INTERP_LINEAR = "linear_interp"
 _INTERP_ROUND = "round"
 _INTERP_METHODS = (_INTERP_LINEAR, _INTERP_ROUND)
+
+# a delayed target: an `Array`/`Variable`, a JAX or NumPy array, or a number
+_Target = Union[Array, jax.Array, np.ndarray, float]
+# a history before t0: a constant, an array of past values, or a function of time
+_History = Union[None, float, Array, jax.Array, np.ndarray, Callable]
 
 
 def _default_dt() -> float:
@@ -177,11 +182,11 @@ class AbstractDelay(BrainPyObject):
     re-initialised (``reset``).
     """
 
-    def update(self, *args, **kwargs):
+    def update(self, *args: Any, **kwargs: Any) -> None:
         """Push the newest value of the delayed target."""
         raise NoImplementationError(f"{type(self).__name__} does not implement update().")
 
-    def reset(self, *args, **kwargs):
+    def reset(self, *args: Any, **kwargs: Any) -> None:
         """Re-initialise the stored history."""
         raise NoImplementationError(f"{type(self).__name__} does not implement reset().")
 
@@ -247,12 +252,19 @@ class TimeDelay(AbstractDelay):
     """
 
     num_delay_step: int  # set by `reset`
+    # set by `reset` (None only while the constructor runs)
+    data: Variable
+    idx: Variable
+    current_time: Variable
+    dt: float
+    t0: float
+    delay_len: float
 
     def __init__(
         self,
-        delay_target,
+        delay_target: _Target,
         delay_len: Union[float, int],
-        before_t0: Union[None, numbers.Number, Array, jax.Array, np.ndarray, Callable] = None,
+        before_t0: _History = None,
         t0: Union[float, int] = 0.0,
         dt: Optional[Union[float, int]] = None,
         name: Optional[str] = None,
@@ -270,13 +282,14 @@ class TimeDelay(AbstractDelay):
             raise MathError(f"{self.name}: dt must be a positive number, got {dt!r}.")
         self.dt = float(dt)
         self._before_t0 = before_t0
-        self.data: Optional[Variable] = None
-        self.idx: Optional[Variable] = None
-        self.current_time: Optional[Variable] = None
+        self.data = None  # created by reset below
+        self.idx = None
+        self.current_time = None
         self.reset(delay_target, delay_len, t0=t0, before_t0=before_t0)
 
     # ----- initialisation -----
-    def reset(self, delay_target, delay_len: Union[float, int] = None, t0: Union[float, int] = 0.0, before_t0=None):
+    def reset(self, delay_target: _Target, delay_len: Union[float, int] = None, t0: Union[float, int] = 0.0,
+              before_t0: _History = None) -> None:
         """Restart the delay at time ``t0`` from ``delay_target`` and a history.
 
         Args:
@@ -390,12 +403,12 @@ class TimeDelay(AbstractDelay):
         return out.reshape(tuple(times.shape) + tuple(target_shape))
 
     # ----- reading -----
-    def __call__(self, time, indices=None):
+    def __call__(self, time: ArrayLike, indices: Any = None) -> Array:
         """The delayed value at ``time``, optionally indexed by ``indices`` (see `retrieve`)."""
         res = self.retrieve(time)
         return res if indices is None else res[indices]
 
-    def retrieve(self, time):
+    def retrieve(self, time: ArrayLike) -> Array:
         """The delayed value at ``time``.
 
         Args:
@@ -447,7 +460,7 @@ class TimeDelay(AbstractDelay):
         return Array(value)
 
     # ----- writing -----
-    def update(self, time_or_value, value=None):
+    def update(self, time_or_value: ArrayLike, value: Optional[ArrayLike] = None) -> None:
         """Push a new value.
 
         ``update(t, value)`` stores ``value`` as the value at time ``t`` (a DDE solver calls
@@ -517,10 +530,14 @@ class LengthDelay(AbstractDelay):
     """
 
     _excluded_vars = ("delay_target",)
+    # set by `reset` (None only while the constructor runs)
+    data: Variable
+    idx: Variable
+    num_delay_step: int
 
     def __init__(
         self,
-        delay_target,
+        delay_target: _Target,
         delay_len: int,
         initial_delay_data: Any = None,
         name: Optional[str] = None,
@@ -535,14 +552,14 @@ class LengthDelay(AbstractDelay):
             )
         self.update_method = _UPDATE_METHODS[update_method]
         self.delay_target = delay_target if isinstance(delay_target, Variable) else None
-        self.data: Optional[Variable] = None
-        self.idx: Optional[Variable] = None
-        self.num_delay_step: Optional[int] = None
+        self.data = None  # type: ignore[assignment]  # created by reset below
+        self.idx = None  # type: ignore[assignment]
+        self.num_delay_step = None  # type: ignore[assignment]
         self.reset(delay_target, delay_len, initial_delay_data, batch_axis)
 
     # ----- initialisation -----
-    def reset(self, delay_target, delay_len: Optional[int] = None, initial_delay_data: Any = None,
-              batch_axis: Optional[int] = None):
+    def reset(self, delay_target: _Target, delay_len: Optional[int] = None, initial_delay_data: Any = None,
+              batch_axis: Optional[int] = None) -> None:
         """Restart the delay from ``delay_target`` and initial delayed values.
 
         Args:
@@ -600,11 +617,11 @@ class LengthDelay(AbstractDelay):
             ) from None
 
     # ----- reading -----
-    def __call__(self, delay_len, *indices):
+    def __call__(self, delay_len: ArrayLike, *indices: Any) -> Array:
         """Same as ``retrieve(delay_len, *indices)``."""
         return self.retrieve(delay_len, *indices)
 
-    def retrieve(self, delay_len, *indices):
+    def retrieve(self, delay_len: ArrayLike, *indices: Any) -> Array:
         """The value delayed by ``delay_len`` steps (0: the newest value).
 
         Args:
@@ -645,7 +662,7 @@ class LengthDelay(AbstractDelay):
         return Array(data[slots])
 
     # ----- writing -----
-    def update(self, value=None):
+    def update(self, value: Optional[ArrayLike] = None) -> None:
         """Push ``value`` as the newest value (default: the current value of the target Variable)."""
         if value is None:
             if self.delay_target is None:

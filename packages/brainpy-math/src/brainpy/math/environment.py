@@ -12,6 +12,7 @@ import math
 import numbers
 import os
 import re
+from typing import Any, Union
 
 import jax
 import jax.numpy as jnp
@@ -83,7 +84,7 @@ complex128 = jnp.complex128
 _dt = 0.1
 
 
-def set_dt(dt):
+def set_dt(dt: Union[float, np.ndarray, jax.Array]) -> None:
     """Set the default time step of numerical integration.
 
     Args:
@@ -112,7 +113,7 @@ def set_dt(dt):
     _dt = dt
 
 
-def get_dt():
+def get_dt() -> float:
     """Return the default time step of numerical integration (a Python float; 0.1 by default)."""
     return _dt
 
@@ -124,7 +125,7 @@ def get_dt():
 _PLATFORMS = ("cpu", "gpu", "tpu")
 
 
-def set_platform(platform: str):
+def set_platform(platform: str) -> None:
     """Choose the device platform JAX computes on: ``'cpu'``, ``'gpu'`` or ``'tpu'``.
 
     Called before the first JAX computation, it restricts JAX to that platform (the
@@ -156,7 +157,7 @@ def set_platform(platform: str):
     jax.config.update("jax_platform_name", name)
 
 
-def get_platform():
+def get_platform() -> str:
     """Return the platform of the default JAX device: ``'cpu'``, ``'gpu'`` or ``'tpu'``."""
     return jax.default_backend()
 
@@ -164,7 +165,7 @@ def get_platform():
 _DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 
 
-def set_host_device_count(n: int):
+def set_host_device_count(n: int) -> None:
     """Expose ``n`` CPU devices to XLA (by default all CPU cores form one device).
 
     This sets ``--xla_force_host_platform_device_count`` in the ``XLA_FLAGS`` environment
@@ -205,7 +206,7 @@ def set_host_device_count(n: int):
 # ----------------------------------------------------------------------------------------------
 
 
-def enable_x64(mode: builtins.bool = True):
+def enable_x64(mode: builtins.bool = True) -> None:
     """Turn on 64-bit mode: new arrays default to ``float64``/``int64``/``complex128``.
 
     The defaults returned by `dftype`, `ditype`, `dutype` and `dctype` follow unless they were
@@ -219,7 +220,7 @@ def enable_x64(mode: builtins.bool = True):
     jax.config.update("jax_enable_x64", bool(mode))
 
 
-def disable_x64():
+def disable_x64() -> None:
     """Turn off 64-bit mode: new arrays default to ``float32``/``int32``/``complex64``."""
     jax.config.update("jax_enable_x64", False)
 
@@ -262,7 +263,7 @@ def _get_default(kind):
     return dtype64 if jax.config.jax_enable_x64 else dtype32
 
 
-def set_dfloat(dtype):
+def set_dfloat(dtype: Any) -> None:
     """Set the default float type returned by `dftype` (and ``bm.float_``).
 
     Args:
@@ -286,7 +287,7 @@ def set_dfloat(dtype):
     _set_default("float", "set_dfloat", dtype)
 
 
-def set_dint(dtype):
+def set_dint(dtype: Any) -> None:
     """Set the default signed integer type returned by `ditype` (and ``bm.int_``).
 
     Args:
@@ -299,7 +300,7 @@ def set_dint(dtype):
     _set_default("int", "set_dint", dtype)
 
 
-def set_duint(dtype):
+def set_duint(dtype: Any) -> None:
     """Set the default unsigned integer type returned by `dutype` (and ``bm.uint_``).
 
     Args:
@@ -312,7 +313,7 @@ def set_duint(dtype):
     _set_default("uint", "set_duint", dtype)
 
 
-def set_dbool(dtype):
+def set_dbool(dtype: Any) -> None:
     """Set the default boolean type returned by `dbtype` (and ``bm.bool_``).
 
     Args:
@@ -324,7 +325,7 @@ def set_dbool(dtype):
     _set_default("bool", "set_dbool", dtype)
 
 
-def set_dcomplex(dtype):
+def set_dcomplex(dtype: Any) -> None:
     """Set the default complex type returned by `dctype` (and ``bm.complex_``).
 
     Args:
@@ -337,27 +338,27 @@ def set_dcomplex(dtype):
     _set_default("complex", "set_dcomplex", dtype)
 
 
-def dftype():
+def dftype() -> type:
     """Return the default float type (the one set by `set_dfloat`, else per the 64-bit mode)."""
     return _get_default("float")
 
 
-def ditype():
+def ditype() -> type:
     """Return the default signed integer type (set by `set_dint`, else per the 64-bit mode)."""
     return _get_default("int")
 
 
-def dutype():
+def dutype() -> type:
     """Return the default unsigned integer type (set by `set_duint`, else per the 64-bit mode)."""
     return _get_default("uint")
 
 
-def dbtype():
+def dbtype() -> type:
     """Return the default boolean type (set by `set_dbool`, else ``bool_``)."""
     return _get_default("bool")
 
 
-def dctype():
+def dctype() -> type:
     """Return the default complex type (set by `set_dcomplex`, else per the 64-bit mode)."""
     return _get_default("complex")
 

@@ -1,11 +1,17 @@
 """``bm.function``: turn a plain function into an object whose Variables transformations can find."""
 
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, Optional, Sequence, Union, overload
 
 from brainpy.errors import MathError
-from brainpy.math.object_base import FunAsObject
+from brainpy.math.ndarray import Variable
+from brainpy.math.object_base import BrainPyObject, FunAsObject
 
 __all__ = ["function"]
+
+# the objects a function uses: one object, or a sequence or dict of them
+_Nodes = Union[BrainPyObject, Sequence[Any], Dict[str, BrainPyObject]]
+# the Variables a function uses: one Variable, or a sequence or dict of them
+_DynVars = Union[Variable, Sequence[Any], Dict[str, Variable]]
 
 
 class Function(FunAsObject):
@@ -19,11 +25,23 @@ class Function(FunAsObject):
       name: the object name.
     """
 
-    def __init__(self, f, nodes=None, dyn_vars=None, name=None):
+    def __init__(self, f: Callable[..., Any], nodes: Optional[_Nodes] = None, dyn_vars: Optional[_DynVars] = None,
+                 name: Optional[str] = None):
         super().__init__(f, child_objs=nodes, dyn_vars=dyn_vars, name=name)
 
 
-def function(f: Optional[Callable] = None, nodes=None, dyn_vars=None, name: Optional[str] = None):
+@overload
+def function(f: None = None, nodes: Optional[_Nodes] = None, dyn_vars: Optional[_DynVars] = None,
+             name: Optional[str] = None) -> Callable[[Callable], Function]: ...
+
+
+@overload
+def function(f: Callable, nodes: Optional[_Nodes] = None, dyn_vars: Optional[_DynVars] = None,
+             name: Optional[str] = None) -> Function: ...
+
+
+def function(f: Optional[Callable] = None, nodes: Optional[_Nodes] = None, dyn_vars: Optional[_DynVars] = None,
+             name: Optional[str] = None) -> Union[Function, Callable[[Callable], Function]]:
     """Wrap ``f`` with the objects (``nodes``) and Variables (``dyn_vars``) it uses.
 
     The result is called like ``f`` and is a `BrainPyObject`, so ``bm.jit``, ``bm.grad`` and

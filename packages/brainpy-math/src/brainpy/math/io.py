@@ -44,7 +44,7 @@ import stat
 import time
 import warnings
 import zipfile
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, cast
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -542,7 +542,7 @@ def _data_of(target) -> Mapping:
     )
 
 
-def save(filename, target) -> None:
+def save(filename: Union[str, os.PathLike[str]], target: Union[BrainPyObject, Mapping[str, Any]]) -> None:
     """Save arrays or the Variables of an object to a file.
 
     Args:
@@ -598,8 +598,10 @@ def _check_compatible(key: str, var: Variable, data: np.ndarray):
         raise MathError(f'Cannot load "{key}": the file holds dtype {data.dtype}, the Variable has dtype {var.dtype}.')
 
 
-def load(filename, target=None, verbose: bool = False, check_missing: bool = False, strict: bool = False, *,
-         allow_pickle: bool = False):
+def load(filename: Union[str, os.PathLike[str]],
+         target: Optional[Union[BrainPyObject, Mapping[str, Variable]]] = None, verbose: bool = False,
+         check_missing: bool = False, strict: bool = False, *,
+         allow_pickle: bool = False) -> Union[Dict[str, Any], StateLoadResult]:
     """Load a file written by `save`, optionally into the Variables of an object.
 
     Args:
@@ -667,7 +669,8 @@ def _load(filename, target, verbose, check_missing, strict, allow_pickle, stackl
     return StateLoadResult(missing, unexpected)
 
 
-def save_states(target: BrainPyObject, filename, all_vars: Optional[Mapping] = None) -> None:
+def save_states(target: BrainPyObject, filename: Union[str, os.PathLike[str]],
+                all_vars: Optional[Mapping] = None) -> None:
     """Save the Variables of ``target`` (the backend of ``BrainPyObject.save_states``).
 
     Args:
@@ -680,8 +683,8 @@ def save_states(target: BrainPyObject, filename, all_vars: Optional[Mapping] = N
     save(filename, target if all_vars is None else all_vars)
 
 
-def load_states(target: BrainPyObject, filename, verbose: bool = False, check_missing: bool = False, *,
-                allow_pickle: bool = False):
+def load_states(target: BrainPyObject, filename: Union[str, os.PathLike[str]], verbose: bool = False,
+                check_missing: bool = False, *, allow_pickle: bool = False) -> StateLoadResult:
     """Load Variables saved by `save_states` into ``target`` (the backend of ``BrainPyObject.load_states``).
 
     ``.pkl``/``.pickle`` files are refused unless ``allow_pickle=True`` (see `load`).

@@ -374,7 +374,7 @@ def jit(
     keep_unused: bool = False,
     abstracted_axes: Optional[Any] = None,
     auto_infer: bool = True,
-    **kwargs,
+    **kwargs: Any,
 ) -> Callable:
     """Compile a function, a bound method or a callable `BrainPyObject` with XLA.
 
@@ -460,7 +460,7 @@ def cls_jit(
     static_argnames: Union[str, Iterable[str]] = None,
     inline: bool = False,
     keep_unused: bool = False,
-    **kwargs,
+    **kwargs: Any,
 ) -> Callable:
     """Compile a method; each instance gets its own compiled program.
 

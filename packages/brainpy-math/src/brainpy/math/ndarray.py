@@ -8,9 +8,13 @@ and writes through the variable stack defined here and thread their values throu
 program.
 """
 
+# The NumPy methods of `Array` are declared by signatures whose bodies never run (`_jax_method`).
+# mypy: disable-error-code="empty-body"
+
+import functools
 import itertools
 import operator
-from typing import Any, Callable, Dict, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Union
 
 import jax
 import jax.numpy as jnp
@@ -35,7 +39,7 @@ __all__ = [
 ]
 
 
-def unwrap(obj):
+def unwrap(obj: Any) -> Any:
     """The JAX data of a BrainPy `Array` (also of those inside tuples and lists); anything else is
     returned unchanged.
 
@@ -123,7 +127,7 @@ class VariableStack:
     def __init__(self):
         self._vars = {}
 
-    def add(self, var):
+    def add(self, var: "Array") -> None:
         self._vars.setdefault(id(var), var)
 
     def __enter__(self):
@@ -144,11 +148,11 @@ class VariableStack:
     def __contains__(self, var):
         return id(var) in self._vars
 
-    def variables(self):
+    def variables(self) -> List["Array"]:
         return list(self._vars.values())
 
     @classmethod
-    def record(cls, var):
+    def record(cls, var: "Array") -> None:
         for stack in cls._active:
             stack.add(var)
 
@@ -199,15 +203,6 @@ _UNARY: Dict[str, Callable[..., Any]] = {
     "__invert__": operator.invert,
 }
 
-# Array methods that return arrays: forwarded to the JAX array and wrapped again.
-_ARRAY_METHODS = (
-    "all", "any", "argmax", "argmin", "argpartition", "argsort", "choose", "clip", "compress",
-    "conj", "conjugate", "cumprod", "cumsum", "diagonal", "dot", "flatten", "max", "mean", "min",
-    "nonzero", "prod", "ptp", "ravel", "repeat", "round", "searchsorted", "sort", "squeeze", "std",
-    "sum", "swapaxes", "take", "trace", "transpose", "var", "reshape",
-)
-
-
 def _wrap(value):
     if isinstance(value, (jax.Array, np.ndarray)) or _is_tracer(value):
         return Array(value)
@@ -218,6 +213,31 @@ def _wrap(value):
 
 def _is_tracer(value):
     return isinstance(value, jax.core.Tracer)
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+# An axis argument of the NumPy methods: one axis, several, or None for all of them.
+_Axis = Optional[Union[int, Sequence[int]]]
+
+
+def _jax_method(signature: _Method) -> _Method:
+    """An `Array` method forwarded to the method of the same name of the wrapped JAX array.
+
+    ``signature`` only declares the parameters and the return type (its body never runs): the
+    arguments are passed on as given, with `Array` arguments unwrapped, and the JAX arrays
+    returned are wrapped again as `Array`.
+    """
+    name = signature.__name__
+
+    @functools.wraps(signature)
+    def method(self, *args, **kwargs):
+        args = [_unwrap(a) for a in args]
+        kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+        return _wrap(getattr(self.value, name)(*args, **kwargs))
+
+    method.__doc__ = f"Same as ``numpy.ndarray.{name}``, returning an `Array`."
+    return method  # type: ignore[return-value]  # same parameters as ``signature``
 
 
 @register_pytree_node_class
@@ -238,8 +258,9 @@ class Array:
 
     __slots__ = ("_value", "_birth")
     is_brainpy_array = True
+    _value: Any  # the wrapped data: a JAX array or tracer (any leaf a pytree may hold after unflattening)
 
-    def __init__(self, value, dtype: Any = None):
+    def __init__(self, value: "ArrayLike", dtype: Any = None):
         self._birth = next(_births)
         if isinstance(value, Array):
             value = value.value
@@ -260,7 +281,7 @@ class Array:
     def value(self, value):
         self._set_value(value, context="value")
 
-    def update(self, value):
+    def update(self, value: "ArrayLike") -> None:
         """Replace the data in place, checking that shape and dtype are unchanged."""
         self._set_value(value, context="update")
 
@@ -347,29 +368,29 @@ class Array:
     def __jax_array__(self):
         return self.value
 
-    def numpy(self, dtype=None):
+    def numpy(self, dtype: Any = None) -> np.ndarray:
         """Return the data as a NumPy array."""
         return np.asarray(self.value, dtype=dtype)
 
-    def to_numpy(self, dtype=None):
+    def to_numpy(self, dtype: Any = None) -> np.ndarray:
         return self.numpy(dtype)
 
-    def to_jax(self, dtype=None):
+    def to_jax(self, dtype: Any = None) -> jax.Array:
         return self.value if dtype is None else jnp.asarray(self.value, dtype)
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return self.numpy().tolist()
 
-    def item(self, *args):
+    def item(self, *args: Union[int, Tuple[int, ...]]) -> Union[bool, int, float, complex]:
         return self.value.item(*args)
 
-    def astype(self, dtype):
+    def astype(self, dtype: Any) -> "Array":
         return Array(self.value.astype(dtype))
 
-    def copy(self):
+    def copy(self) -> "Array":
         return Array(jnp.array(self.value, copy=True))
 
-    def view(self, *args, dtype=None):
+    def view(self, *args: Any, dtype: Any = None) -> "Array":
         if dtype is not None or (len(args) == 1 and not isinstance(args[0], (int, tuple))):
             return Array(self.value.view(dtype if dtype is not None else args[0]))
         return Array(self.value.reshape(*args))
@@ -430,33 +451,34 @@ class Array:
     __hash__: Any = None
 
     # ----- pytree protocol -----
-    def tree_flatten(self):
+    def tree_flatten(self) -> Tuple[Tuple[Any], Any]:
         return (self.value,), None
 
     @classmethod
-    def tree_unflatten(cls, aux_data, flat_contents):
+    def tree_unflatten(cls, aux_data: Any, flat_contents: Sequence[Any]) -> "Array":
         return cls(*flat_contents)
 
     # ----- NumPy methods with keyword conveniences -----
-    def fill(self, value):
-        self.value = jnp.full_like(self.value, value)
+    def fill(self, value: "ArrayLike") -> None:
+        self.value = jnp.full_like(self.value, value)  # type: ignore[arg-type]  # an Array is a JAX array-like
 
-    def sort_(self, axis=-1):
+    def sort_(self, axis: Optional[int] = -1) -> None:
         self.value = jnp.sort(self.value, axis=axis)
 
-    def expand_dims(self, axis):
+    def expand_dims(self, axis: Union[int, Sequence[int]]) -> "Array":
         return Array(jnp.expand_dims(self.value, axis))
 
-    def expand_as(self, array):
+    def expand_as(self, array: "ArrayLike") -> "Array":
         return Array(jnp.broadcast_to(self.value, jnp.shape(_unwrap(array))))
 
-    def split(self, indices_or_sections, axis=0):
+    def split(self, indices_or_sections: Union[int, Sequence[int], jax.Array, np.ndarray],
+              axis: int = 0) -> List["Array"]:
         return [Array(a) for a in jnp.split(self.value, indices_or_sections, axis=axis)]
 
-    def cumsum_(self, axis=None):
+    def cumsum_(self, axis: Optional[int] = None) -> None:
         self.value = jnp.cumsum(self.value, axis=axis)
 
-    def block_until_ready(self):
+    def block_until_ready(self) -> "Array":
         self.value.block_until_ready()
         return self
 
@@ -464,6 +486,133 @@ class Array:
     def device(self):
         value = self.value
         return next(iter(value.devices())) if hasattr(value, "devices") else None
+
+    # ----- NumPy methods returning arrays: forwarded to the JAX array (its signatures) -----
+    @_jax_method
+    def all(self, axis: _Axis = None, out: None = None, keepdims: bool = False, *,
+            where: Optional["ArrayLike"] = None) -> "Array": ...
+
+    @_jax_method
+    def any(self, axis: _Axis = None, out: None = None, keepdims: bool = False, *,
+            where: Optional["ArrayLike"] = None) -> "Array": ...
+
+    @_jax_method
+    def argmax(self, axis: Optional[int] = None, out: None = None, keepdims: Optional[bool] = None) -> "Array": ...
+
+    @_jax_method
+    def argmin(self, axis: Optional[int] = None, out: None = None, keepdims: Optional[bool] = None) -> "Array": ...
+
+    @_jax_method
+    def argpartition(self, kth: int, axis: int = -1) -> "Array": ...
+
+    @_jax_method
+    def argsort(self, axis: Optional[int] = -1, *, kind: None = None, order: None = None, stable: bool = True,
+                descending: bool = False) -> "Array": ...
+
+    @_jax_method
+    def choose(self, choices: Sequence["ArrayLike"], out: None = None, mode: str = "raise") -> "Array": ...
+
+    @_jax_method
+    def clip(self, min: Optional["ArrayLike"] = None, max: Optional["ArrayLike"] = None) -> "Array": ...
+
+    @_jax_method
+    def compress(self, condition: "ArrayLike", axis: Optional[int] = None, *, out: None = None,
+                 size: Optional[int] = None, fill_value: "ArrayLike" = 0) -> "Array": ...
+
+    @_jax_method
+    def conj(self) -> "Array": ...
+
+    @_jax_method
+    def conjugate(self) -> "Array": ...
+
+    @_jax_method
+    def cumprod(self, axis: Optional[int] = None, dtype: Any = None, out: None = None) -> "Array": ...
+
+    @_jax_method
+    def cumsum(self, axis: Optional[int] = None, dtype: Any = None, out: None = None) -> "Array": ...
+
+    @_jax_method
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> "Array": ...
+
+    @_jax_method
+    def dot(self, b: "ArrayLike", *, precision: Any = None, preferred_element_type: Any = None) -> "Array": ...
+
+    @_jax_method
+    def flatten(self, order: str = "C", *, out_sharding: Any = None) -> "Array": ...
+
+    @_jax_method
+    def max(self, axis: _Axis = None, out: None = None, keepdims: bool = False,
+            initial: Optional["ArrayLike"] = None, where: Optional["ArrayLike"] = None) -> "Array": ...
+
+    @_jax_method
+    def mean(self, axis: _Axis = None, dtype: Any = None, out: None = None, keepdims: bool = False, *,
+             where: Optional["ArrayLike"] = None) -> "Array": ...
+
+    @_jax_method
+    def min(self, axis: _Axis = None, out: None = None, keepdims: bool = False,
+            initial: Optional["ArrayLike"] = None, where: Optional["ArrayLike"] = None) -> "Array": ...
+
+    @_jax_method
+    def nonzero(self, *, fill_value: Any = None, size: Optional[int] = None) -> Tuple["Array", ...]: ...
+
+    @_jax_method
+    def prod(self, axis: _Axis = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+             initial: Optional["ArrayLike"] = None, where: Optional["ArrayLike"] = None,
+             promote_integers: bool = True) -> "Array": ...
+
+    @_jax_method
+    def ptp(self, axis: _Axis = None, out: None = None, keepdims: bool = False) -> "Array": ...
+
+    @_jax_method
+    def ravel(self, order: str = "C", *, out_sharding: Any = None) -> "Array": ...
+
+    @_jax_method
+    def repeat(self, repeats: "ArrayLike", axis: Optional[int] = None, *, total_repeat_length: Optional[int] = None,
+               out_sharding: Any = None) -> "Array": ...
+
+    @_jax_method
+    def round(self, decimals: int = 0, out: None = None) -> "Array": ...
+
+    @_jax_method
+    def searchsorted(self, v: "ArrayLike", side: str = "left", sorter: Optional["ArrayLike"] = None, *,
+                     method: str = "scan") -> "Array": ...
+
+    @_jax_method
+    def sort(self, axis: Optional[int] = -1, *, kind: None = None, order: None = None, stable: bool = True,
+             descending: bool = False) -> "Array": ...
+
+    @_jax_method
+    def squeeze(self, axis: _Axis = None) -> "Array": ...
+
+    @_jax_method
+    def std(self, axis: _Axis = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False,
+            *, where: Optional["ArrayLike"] = None, correction: Optional[Union[int, float]] = None) -> "Array": ...
+
+    @_jax_method
+    def sum(self, axis: _Axis = None, dtype: Any = None, out: None = None, keepdims: bool = False,
+            initial: Optional["ArrayLike"] = None, where: Optional["ArrayLike"] = None,
+            promote_integers: bool = True) -> "Array": ...
+
+    @_jax_method
+    def swapaxes(self, axis1: int, axis2: int) -> "Array": ...
+
+    @_jax_method
+    def take(self, indices: "ArrayLike", axis: Optional[int] = None, out: None = None, mode: Optional[str] = None,
+             unique_indices: bool = False, indices_are_sorted: bool = False, fill_value: Any = None) -> "Array": ...
+
+    @_jax_method
+    def trace(self, offset: "ArrayLike" = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None,
+              out: None = None) -> "Array": ...
+
+    @_jax_method
+    def transpose(self, *axes: Optional[Union[int, Sequence[int]]]) -> "Array": ...
+
+    @_jax_method
+    def var(self, axis: _Axis = None, dtype: Any = None, out: None = None, ddof: int = 0, keepdims: bool = False,
+            *, where: Optional["ArrayLike"] = None, correction: Optional[Union[int, float]] = None) -> "Array": ...
+
+    @_jax_method
+    def reshape(self, *shape: Union[int, Sequence[int]], order: str = "C", out_sharding: Any = None) -> "Array": ...
 
 
 def _canonical(dtype):
@@ -499,17 +648,6 @@ def _make_unary(op):
     return method
 
 
-def _make_forward(name):
-    def method(self, *args, **kwargs):
-        args = [_unwrap(a) for a in args]
-        kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
-        return _wrap(getattr(self.value, name)(*args, **kwargs))
-
-    method.__name__ = name
-    method.__doc__ = f"Same as ``numpy.ndarray.{name}``, returning an `Array`."
-    return method
-
-
 for _name, _op in _BINARY.items():
     setattr(Array, _name, _make_binary(_op))
     if _name not in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
@@ -518,11 +656,11 @@ for _name, _op in _INPLACE_BINARY.items():
     setattr(Array, _name, _make_inplace(_op))
 for _name, _op in _UNARY.items():
     setattr(Array, _name, _make_unary(_op))
-for _name in _ARRAY_METHODS:
-    setattr(Array, _name, _make_forward(_name))
 
 JaxArray = Array
 ndarray = Array
+
+ArrayLike = Union[Array, jax.Array, np.ndarray, float, int, Sequence]
 
 
 @register_pytree_node_class
@@ -541,10 +679,12 @@ class Variable(Array):
 
     __slots__ = ("_batch_axis", "__weakref__")
 
-    def __init__(self, value_or_size, dtype: Any = None, batch_axis: Optional[int] = None):
+    def __init__(self, value_or_size: Union[ArrayLike, int, Tuple[int, ...]], dtype: Any = None,
+                 batch_axis: Optional[int] = None):
         is_size = isinstance(value_or_size, int) and not isinstance(value_or_size, bool)
         if is_size or (isinstance(value_or_size, tuple) and all(isinstance(s, int) for s in value_or_size)):
-            check_array_size(value_or_size, None if dtype is None else jnp.dtype(dtype),
+            # a size here (an int or a tuple of ints), which mypy does not narrow through is_size
+            check_array_size(value_or_size, None if dtype is None else jnp.dtype(dtype),  # type: ignore[arg-type]
                              name="size", owner=type(self).__name__, error=MathError)
             value = jnp.zeros(value_or_size, dtype=dtype)
         else:
@@ -607,11 +747,11 @@ class Variable(Array):
     def __ne__(self, other):
         return _wrap(operator.ne(self.value, _unwrap(other)))
 
-    def tree_flatten(self):
+    def tree_flatten(self) -> Tuple[Tuple[Any], Tuple[Optional[int]]]:
         return (self._value,), (self._batch_axis,)
 
     @classmethod
-    def tree_unflatten(cls, aux_data, flat_contents):
+    def tree_unflatten(cls, aux_data: Tuple[Optional[int]], flat_contents: Sequence[Any]) -> "Variable":
         obj = object.__new__(cls)
         obj._value = flat_contents[0]
         obj._batch_axis = aux_data[0]
@@ -642,7 +782,7 @@ class VariableView(Variable):
 
     __slots__ = ("_origin", "_index")
 
-    def __init__(self, value: Variable, index):
+    def __init__(self, value: Variable, index: Any):
         if not isinstance(value, Variable):
             raise MathError(f"VariableView: expected a Variable to view, got {type(value).__name__}.")
         self._origin = value
@@ -682,22 +822,19 @@ class VariableView(Variable):
         return f"VariableView(origin={self._origin!r}, index={self._index!r})"
 
 
-def as_jax(x, dtype=None):
+def as_jax(x: ArrayLike, dtype: Any = None) -> jax.Array:
     """Return ``x`` as a JAX array (unwrapping `Array`)."""
     x = _unwrap(x)
     return jnp.asarray(x, dtype=dtype)
 
 
-def as_numpy(x, dtype=None):
+def as_numpy(x: ArrayLike, dtype: Any = None) -> np.ndarray:
     """Return ``x`` as a NumPy array."""
     return np.asarray(_unwrap(x), dtype=dtype)
 
 
-def as_variable(x, dtype=None):
+def as_variable(x: Union[ArrayLike, int, Tuple[int, ...]], dtype: Any = None) -> Variable:
     """Return ``x`` as a `Variable` (a `Variable` is returned unchanged)."""
     if isinstance(x, Variable):
         return x
     return Variable(x, dtype=dtype)
-
-
-ArrayLike = Union[Array, jax.Array, np.ndarray, float, int, Sequence]

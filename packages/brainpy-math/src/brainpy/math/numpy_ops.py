@@ -17,13 +17,16 @@ dropped but BrainPy programs still use (`round_`, `product`, `alltrue`, `row_sta
 
 import builtins
 import functools
+import inspect
+import typing
+from typing import Any, Callable, Collection, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import MathError
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, _unwrap
 from brainpy.tools.sizes import check_array_size
 
 # ----------------------------------------------------------------------------------------------
@@ -241,6 +244,34 @@ def _adapt_callable(fun):
     return adapted
 
 
+def _returns_jax_arrays(annotation):
+    """Whether a return annotation of a jax.numpy function involves JAX arrays."""
+    if isinstance(annotation, str):
+        return "Array" in annotation
+    if annotation is jax.Array:
+        return True
+    return builtins.any(_returns_jax_arrays(a) for a in typing.get_args(annotation))
+
+
+def _with_signature(wrapper, fun):
+    """Give the wrapper of ``fun`` its signature: the parameters of ``fun`` (typed ``Any`` where JAX
+    leaves them unannotated) and the result the wrapper returns: `Array` where ``fun`` returns a JAX
+    array, ``Any`` where ``fun`` does not say or returns arrays inside a container (wrapped there
+    too), other results as ``fun`` gives them.  Returns ``wrapper``."""
+    try:
+        signature = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return wrapper
+    params = [p if p.annotation is not p.empty else p.replace(annotation=Any) for p in signature.parameters.values()]
+    returned = signature.return_annotation
+    if returned is jax.Array or (isinstance(returned, str) and returned == "Array"):
+        returned = Array
+    elif returned is signature.empty or _returns_jax_arrays(returned):
+        returned = Any
+    wrapper.__signature__ = signature.replace(parameters=params, return_annotation=returned)
+    return wrapper
+
+
 def _make_all():
     """Wrap the listed jax.numpy names; a name the installed JAX no longer has is left out, so
     a JAX upgrade cannot break the import of brainpy.math."""
@@ -248,9 +279,9 @@ def _make_all():
     for name in _WRAPPED:
         fun = getattr(jnp, name, None)
         if isinstance(fun, jnp.ufunc):
-            generated[name] = _wrap_ufunc(fun, name)
+            generated[name] = _with_signature(_wrap_ufunc(fun, name), fun)
         elif fun is not None:
-            generated[name] = _wrap_function(fun, name)
+            generated[name] = _with_signature(_wrap_function(fun, name), fun)
     for name in _UNCHANGED + _CONSTANTS:
         if hasattr(jnp, name):
             generated[name] = getattr(jnp, name)
@@ -365,7 +396,8 @@ globals().update(_GENERATED)
 # ----------------------------------------------------------------------------------------------
 
 
-def asarray(a, dtype=None, order=None, *, copy=None, device=None):
+def asarray(a: ArrayLike, dtype: Any = None, order: Optional[str] = None, *, copy: Optional[bool] = None,
+            device: Any = None) -> Array:
     """Convert ``a`` to an `Array`.
 
     Args:
@@ -389,7 +421,8 @@ def asarray(a, dtype=None, order=None, *, copy=None, device=None):
     return Array(jnp.asarray(_unwrap(a), dtype=dtype, order=order, copy=copy, device=device))
 
 
-def array(object, dtype=None, copy=True, order="K", ndmin=0, *, device=None):  # noqa: A002
+def array(object: ArrayLike, dtype: Any = None, copy: bool = True, order: Optional[str] = "K",  # noqa: A002
+          ndmin: int = 0, *, device: Any = None) -> Array:
     """Create an `Array` from array-like data, copying it by default.
 
     Args:
@@ -413,12 +446,12 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0, *, device=None):  #
     )
 
 
-def asanyarray(a, dtype=None, order=None):
+def asanyarray(a: ArrayLike, dtype: Any = None, order: Optional[str] = None) -> Array:
     """Same as `asarray` (brainpy has a single array type)."""
     return asarray(a, dtype=dtype, order=order)
 
 
-def ascontiguousarray(a, dtype=None):
+def ascontiguousarray(a: ArrayLike, dtype: Any = None) -> Array:
     """Same as `asarray` (JAX arrays are always contiguous); at least one dimension, as NumPy."""
     return Array(jnp.atleast_1d(jnp.asarray(_unwrap(a), dtype=dtype)))
 
@@ -511,7 +544,8 @@ put_along_axis = _inplace_function(
 # ----------------------------------------------------------------------------------------------
 
 
-def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
+def vectorize(pyfunc: Callable[..., Any], *, excluded: Collection[Union[int, str]] = frozenset(),
+              signature: Optional[str] = None) -> Callable[..., Any]:
     """Vectorize a function of scalars (or of core arrays given by ``signature``) with `vmap`.
 
     Args:
@@ -532,7 +566,8 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     return functools.wraps(pyfunc)(_wrap_function(vectorized, getattr(pyfunc, "__name__", "f")))
 
 
-def piecewise(x, condlist, funclist, *args, **kw):
+def piecewise(x: ArrayLike, condlist: Union[ArrayLike, Sequence[ArrayLike]],
+              funclist: Sequence[Union[ArrayLike, Callable[..., Any]]], *args: Any, **kw: Any) -> Array:
     """Evaluate a piecewise-defined function.
 
     Args:
@@ -547,29 +582,32 @@ def piecewise(x, condlist, funclist, *args, **kw):
       An `Array` of the shape of ``x``.
     """
     funclist = [_adapt_callable(f) for f in funclist]
-    return Array(jnp.piecewise(_unwrap(x), _unwrap(condlist), funclist, *args, **kw))
+    # `Array` constants reach jax.numpy through their __jax_array__, which its types do not list
+    return Array(jnp.piecewise(_unwrap(x), _unwrap(condlist), funclist, *args, **kw))  # type: ignore[arg-type]
 
 
-def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+def apply_along_axis(func1d: Callable[..., Any], axis: int, arr: ArrayLike, *args: Any, **kwargs: Any) -> Array:
     """Apply ``func1d`` to the 1-D slices of ``arr`` along ``axis`` (the slices arrive as
     `Array`); returns an `Array`."""
     result = jnp.apply_along_axis(_adapt_callable(func1d), axis, _unwrap(arr), *args, **kwargs)
     return Array(result)
 
 
-def apply_over_axes(func, a, axes):
-    """Apply ``func(a, axis)`` repeatedly over ``axes``, keeping dimensions as NumPy does;
-    returns an `Array`."""
+def apply_over_axes(func: Callable[..., Any], a: ArrayLike, axes: Union[int, Sequence[int]]) -> Array:
+    """Apply ``func(a, axis)`` repeatedly over ``axes`` (one axis or several), keeping dimensions
+    as NumPy does; returns an `Array`."""
+    if isinstance(axes, (int, np.integer)):
+        axes = (int(axes),)
     return Array(jnp.apply_over_axes(_adapt_callable(func), _unwrap(a), axes))
 
 
-def fromfunction(function, shape, *, dtype=float, **kwargs):
+def fromfunction(function: Callable[..., Any], shape: Sequence[int], *, dtype: Any = float, **kwargs: Any) -> Array:
     """Build an `Array` whose element at each index ``(i, j, ...)`` is
     ``function(i, j, ...)``, the index grids being passed as `Array`."""
     return Array(jnp.fromfunction(_adapt_callable(function), shape, dtype=dtype, **kwargs))
 
 
-def frompyfunc(func, /, nin, nout, *, identity=None):
+def frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, *, identity: Any = None) -> Callable[..., Any]:
     """Make a ufunc (with ``reduce``, ``accumulate``, ``outer``, ``reduceat`` and ``at``) from
     a scalar function of ``nin`` arguments and ``nout`` results."""
     ufunc = jnp.frompyfunc(_adapt_callable(func), nin, nout, identity=identity)
@@ -605,7 +643,7 @@ ogrid = _IndexHelper(jnp.ogrid, "ogrid")
 # ----------------------------------------------------------------------------------------------
 
 
-def remove_diag(arr):
+def remove_diag(arr: ArrayLike) -> Array:
     """Remove the diagonal of a 2-D array with at least as many columns as rows.
 
     Args:
@@ -636,7 +674,7 @@ def remove_diag(arr):
     return Array(jnp.asarray(value)[np.arange(n)[:, None], columns.reshape(n, m - 1)])
 
 
-def clip_by_norm(t, clip_norm, axis=None):
+def clip_by_norm(t: Any, clip_norm: float, axis: Optional[Union[int, Sequence[int]]] = None) -> Any:
     """Rescale each array in ``t`` so that its L2 norm is at most ``clip_norm``.
 
     Every leaf is clipped on its own: ``x * clip_norm / max(||x||, clip_norm)``, the norm being
@@ -664,37 +702,38 @@ def clip_by_norm(t, clip_norm, axis=None):
     return jax.tree_util.tree_map(clip, t, is_leaf=lambda x: isinstance(x, Array))
 
 
-def round_(a, decimals=0):
+def round_(a: ArrayLike, decimals: int = 0) -> Array:
     """Old NumPy name of `round`."""
     return Array(jnp.round(_unwrap(a), decimals))
 
 
-def product(a, axis=None, dtype=None, keepdims=False, **kwargs):
+def product(a: ArrayLike, axis: Optional[Union[int, Sequence[int]]] = None, dtype: Any = None, keepdims: bool = False,
+            **kwargs: Any) -> Array:
     """Old NumPy name of `prod`."""
     return Array(jnp.prod(_unwrap(a), axis=axis, dtype=dtype, keepdims=keepdims, **kwargs))
 
 
-def cumproduct(a, axis=None, dtype=None):
+def cumproduct(a: ArrayLike, axis: Optional[int] = None, dtype: Any = None) -> Array:
     """Old NumPy name of `cumprod`."""
     return Array(jnp.cumprod(_unwrap(a), axis=axis, dtype=dtype))
 
 
-def sometrue(a, axis=None, keepdims=False):
+def sometrue(a: ArrayLike, axis: Optional[Union[int, Sequence[int]]] = None, keepdims: bool = False) -> Array:
     """Old NumPy name of `any`."""
     return Array(jnp.any(_unwrap(a), axis=axis, keepdims=keepdims))
 
 
-def alltrue(a, axis=None, keepdims=False):
+def alltrue(a: ArrayLike, axis: Optional[Union[int, Sequence[int]]] = None, keepdims: bool = False) -> Array:
     """Old NumPy name of `all`."""
     return Array(jnp.all(_unwrap(a), axis=axis, keepdims=keepdims))
 
 
-def row_stack(tup, dtype=None):
+def row_stack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
     """Old NumPy name of `vstack`."""
     return Array(jnp.vstack(_unwrap(tup), dtype=dtype))
 
 
-def in1d(ar1, ar2, assume_unique=False, invert=False):
+def in1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, invert: bool = False) -> Array:
     """Old NumPy form of `isin` for the flattened ``ar1``: a 1-D boolean `Array`."""
     elements = jnp.asarray(_unwrap(ar2))
     return Array(
@@ -702,12 +741,12 @@ def in1d(ar1, ar2, assume_unique=False, invert=False):
     )
 
 
-def trapz(y, x=None, dx=1.0, axis=-1):
+def trapz(y: ArrayLike, x: Optional[ArrayLike] = None, dx: float = 1.0, axis: int = -1) -> Array:
     """Old NumPy name of `trapezoid` (integration by the trapezoidal rule)."""
     return Array(jnp.trapezoid(_unwrap(y), _unwrap(x), dx=dx, axis=axis))
 
 
-def fix(x):
+def fix(x: ArrayLike) -> Array:
     """Round to the nearest integer towards zero, keeping the floating dtype (as `trunc`)."""
     return Array(jnp.trunc(_unwrap(x)))
 

@@ -8,7 +8,7 @@ through `NodeList`/`NodeDict`/`VarList`/`VarDict` containers), by absolute names
 
 import warnings
 from collections import namedtuple
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 import jax
 import jax.numpy as jnp
@@ -52,6 +52,11 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # naming
 # ---------------------------------------------------------------------------
+
+_C = TypeVar("_C", bound="Collector")
+_B = TypeVar("_B", bound="BrainPyObject")
+# the entries accepted by `Collector.update` and the containers' ``update``: a dict, or (key, value) pairs
+_Items = Union[Dict[str, Any], Iterable[Tuple[str, Any]]]
 
 _name2id: Dict[str, int] = {}
 _typed_names: Dict[str, int] = {}
@@ -117,11 +122,11 @@ class Collector(dict):
             )
         dict.__setitem__(self, key, value)
 
-    def replace(self, key, new_value):
+    def replace(self, key: str, new_value: Any) -> None:
         """Put ``new_value`` under ``key`` even if another object is there."""
         dict.__setitem__(self, key, new_value)
 
-    def update(self, other=(), **kwargs):
+    def update(self: _C, other: _Items = (), **kwargs: Any) -> _C:  # type: ignore[override]  # returns self
         items = other.items() if isinstance(other, dict) else other
         for k, v in items:
             self[k] = v
@@ -147,7 +152,7 @@ class Collector(dict):
                 dict.__delitem__(gather, k)
         return gather
 
-    def subset(self, var_type):
+    def subset(self: _C, var_type: Union[type, Tuple[type, ...]]) -> _C:
         """The entries whose values are instances of ``var_type``."""
         gather = type(self)()
         for key, value in self.items():
@@ -155,20 +160,20 @@ class Collector(dict):
                 gather[key] = value
         return gather
 
-    def not_subset(self, var_type):
+    def not_subset(self: _C, var_type: Union[type, Tuple[type, ...]]) -> _C:
         gather = type(self)()
         for key, value in self.items():
             if not isinstance(value, var_type):
                 gather[key] = value
         return gather
 
-    def include(self, *types):
+    def include(self: _C, *types: type) -> _C:
         return self.subset(types)
 
-    def exclude(self, *types):
+    def exclude(self: _C, *types: type) -> _C:
         return self.not_subset(types)
 
-    def unique(self):
+    def unique(self: _C) -> _C:
         """A copy holding each object once (the first name it appears under)."""
         gather = type(self)()
         seen = set()
@@ -178,7 +183,7 @@ class Collector(dict):
                 gather[k] = v
         return gather
 
-    def dict(self):
+    def dict(self) -> Dict[str, Any]:
         return dict(self)
 
 
@@ -190,22 +195,22 @@ class ArrayCollector(Collector):
             raise MathError(f'ArrayCollector["{key}"]: expected an array or Variable, got {type(value).__name__}.')
         super().__setitem__(key, value)
 
-    def assign(self, inputs: Dict[str, Any]):
+    def assign(self, inputs: Dict[str, Any]) -> None:
         """Assign data to the collected variables by name."""
         for key, value in inputs.items():
             if key not in self:
                 raise BrainPyKeyError(f'ArrayCollector.assign: no variable named "{key}".')
             self[key].value = value
 
-    def data(self):
+    def data(self) -> List[Union[jax.Array, np.ndarray]]:
         """The data of every entry, in order."""
         return [x.value if isinstance(x, Array) else x for x in self.values()]
 
-    def dict(self):
+    def dict(self) -> Dict[str, Union[jax.Array, np.ndarray]]:
         return {k: (v.value if isinstance(v, Array) else v) for k, v in self.items()}
 
     @classmethod
-    def from_other(cls, other):
+    def from_other(cls, other: _Items) -> "ArrayCollector":
         return cls(other)
 
 
@@ -252,15 +257,15 @@ def _check_var(obj, where):
 class NodeList(list):
     """A list of `BrainPyObject` whose members are found by ``nodes()`` and ``vars()``."""
 
-    def __init__(self, seq=()):
+    def __init__(self, seq: Iterable["BrainPyObject"] = ()):
         super().__init__()
         self.extend(seq)
 
-    def append(self, element):
+    def append(self, element: "BrainPyObject") -> "NodeList":  # type: ignore[override]  # returns self
         super().append(_check_node(element, "NodeList.append"))
         return self
 
-    def extend(self, iterable):
+    def extend(self, iterable: Iterable["BrainPyObject"]) -> "NodeList":  # type: ignore[override]  # returns self
         for e in iterable:
             self.append(e)
         return self
@@ -272,11 +277,11 @@ class NodeList(list):
 class NodeDict(dict):
     """A dict of `BrainPyObject` whose members are found by ``nodes()`` and ``vars()``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: _Items, **kwargs: "BrainPyObject"):
         super().__init__()
         self.update(*args, **kwargs)
 
-    def update(self, *args, **kwargs):
+    def update(self, *args: _Items, **kwargs: "BrainPyObject") -> "NodeDict":  # type: ignore[override]  # returns self
         for arg in args:
             items = arg.items() if isinstance(arg, dict) else arg
             for k, v in items:
@@ -292,15 +297,15 @@ class NodeDict(dict):
 class VarList(list):
     """A list of `Variable` found by ``vars()`` under ``<attr>-<index>``."""
 
-    def __init__(self, seq=()):
+    def __init__(self, seq: Iterable[Variable] = ()):
         super().__init__()
         self.extend(seq)
 
-    def append(self, element):
+    def append(self, element: Variable) -> "VarList":  # type: ignore[override]  # returns self
         super().append(_check_var(element, "VarList.append"))
         return self
 
-    def extend(self, iterable):
+    def extend(self, iterable: Iterable[Variable]) -> "VarList":  # type: ignore[override]  # returns self
         for e in iterable:
             self.append(e)
         return self
@@ -315,11 +320,11 @@ class VarList(list):
 class VarDict(dict):
     """A dict of `Variable` found by ``vars()`` under ``<attr>-<key>``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: _Items, **kwargs: Any):
         super().__init__()
         self.update(*args, **kwargs)
 
-    def update(self, *args, **kwargs):
+    def update(self, *args: _Items, **kwargs: Any) -> "VarDict":  # type: ignore[override]  # returns self
         for arg in args:
             items = arg.items() if isinstance(arg, dict) else arg
             for k, v in items:
@@ -404,7 +409,7 @@ class BrainPyObject:
             object.__setattr__(self, attr, obj)
         return obj
 
-    def register_implicit_vars(self, *variables, **named_variables):
+    def register_implicit_vars(self, *variables: Dict[str, Variable], **named_variables: Variable) -> None:
         """Register Variables not stored as attributes, so ``vars()`` finds them."""
         coll = self._implicit("implicit_vars", ArrayCollector)
         for v in variables:
@@ -416,7 +421,8 @@ class BrainPyObject:
         for k, v in named_variables.items():
             coll[k] = _check_var(v, "register_implicit_vars")
 
-    def register_implicit_nodes(self, *nodes, node_cls=None, **named_nodes):
+    def register_implicit_nodes(self, *nodes: Union["BrainPyObject", Sequence[Any], Dict[str, "BrainPyObject"]],
+                                node_cls: Optional[type] = None, **named_nodes: "BrainPyObject") -> None:
         """Register child objects not stored as attributes, so ``nodes()`` finds them."""
         node_cls = node_cls or BrainPyObject
         coll = self._implicit("implicit_nodes", Collector)
@@ -530,7 +536,7 @@ class BrainPyObject:
         method: str = "absolute",
         level: int = -1,
         include_self: bool = True,
-        exclude_types=None,
+        exclude_types: Optional[Union[type, Tuple[type, ...]]] = None,
     ) -> ArrayCollector:
         """Collect the Variables of this object and of its children.
 
@@ -558,15 +564,15 @@ class BrainPyObject:
         return self.vars(method=method, level=level, include_self=include_self).subset(TrainVar)
 
     # ----- persistence -----
-    def state_dict(self, **kwargs) -> Dict[str, Dict[str, Any]]:
+    def state_dict(self, **kwargs: Any) -> Dict[str, Dict[str, Any]]:
         """The data of every Variable, grouped by node name: ``{node: {attr: data}}``."""
         return {name: node.save_state(**kwargs) for name, node in self.nodes().items()}
 
-    def save_state(self, **kwargs) -> Dict[str, Any]:
+    def save_state(self, **kwargs: Any) -> Dict[str, Any]:
         """The data of this object's own Variables, keyed by attribute path."""
         return {k: v.value for k, v in self._direct_vars()}
 
-    def load_state(self, state_dict: Dict[str, Any], **kwargs):
+    def load_state(self, state_dict: Dict[str, Any], **kwargs: Any) -> Tuple[List[str], List[str]]:
         """Load this object's own Variables; returns ``(missing_keys, unexpected_keys)``."""
         own = dict(self._direct_vars())
         missing = [k for k in own if k not in state_dict]
@@ -576,7 +582,8 @@ class BrainPyObject:
                 v.value = jnp.asarray(state_dict[k], dtype=v.dtype)
         return missing, unexpected
 
-    def load_state_dict(self, state_dict: Dict[str, Any], warn: bool = True, compatible: str = "v2", **kwargs):
+    def load_state_dict(self, state_dict: Dict[str, Any], warn: bool = True, compatible: str = "v2",
+                        **kwargs: Any) -> StateLoadResult:
         """Load data saved by ``state_dict()``.
 
         Returns:
@@ -601,12 +608,12 @@ class BrainPyObject:
             )
         return StateLoadResult(missing, unexpected)
 
-    def save_states(self, filename: str, all_vars=None):
+    def save_states(self, filename: str, all_vars: Optional[Mapping[str, Variable]] = None) -> None:
         """Save the Variables to ``filename`` (.h5, .npz, .pkl or .mat, written atomically)."""
         _state_file_function("save_states")(self, filename, all_vars)
 
     def load_states(self, filename: str, verbose: bool = False, check_missing: bool = False, *,
-                    allow_pickle: bool = False):
+                    allow_pickle: bool = False) -> StateLoadResult:
         """Load Variables saved by `save_states` in place; returns the missing/unexpected keys.
 
         ``.pkl``/``.pickle`` files are refused unless ``allow_pickle=True``: unpickling runs
@@ -616,7 +623,7 @@ class BrainPyObject:
                                                    allow_pickle=allow_pickle)
 
     # ----- devices -----
-    def to(self, device: Optional[Any]):
+    def to(self: _B, device: Optional[Any]) -> _B:
         """Move the data of every Variable onto ``device`` (a `jax.Device`, or None for the default)."""
         for var in self.vars().unique().values():
             var._value = jax.device_put(var._value, device)
@@ -629,20 +636,20 @@ class BrainPyObject:
             raise BrainPyRuntimeError(f"{self.name}: no {platform} device is available ({e}).") from None
         return self.to(devices[0])
 
-    def cpu(self):
+    def cpu(self: _B) -> _B:
         """Move every Variable onto the CPU."""
         return self._to_platform("cpu")
 
-    def cuda(self):
+    def cuda(self: _B) -> _B:
         """Move every Variable onto the first GPU."""
         return self._to_platform("gpu")
 
-    def tpu(self):
+    def tpu(self: _B) -> _B:
         """Move every Variable onto the first TPU."""
         return self._to_platform("tpu")
 
     # ----- pytree -----
-    def tree_flatten(self):
+    def tree_flatten(self) -> Tuple[Tuple[Any, ...], Tuple[Tuple[str, ...], Tuple[Tuple[str, Any], ...]]]:
         """Flatten into (dynamic Variables, static attributes) in attribute order."""
         dynamic_names, dynamic_values, static = [], [], []
         for k, v in self.__dict__.items():
@@ -654,7 +661,8 @@ class BrainPyObject:
         return tuple(dynamic_values), (tuple(dynamic_names), tuple(static))
 
     @classmethod
-    def tree_unflatten(cls, aux, dynamic_values):
+    def tree_unflatten(cls: Type[_B], aux: Tuple[Tuple[str, ...], Tuple[Tuple[str, Any], ...]],
+                       dynamic_values: Sequence[Any]) -> _B:
         obj = object.__new__(cls)
         names, static = aux
         for k, v in static:
@@ -679,7 +687,12 @@ class FunAsObject(BrainPyObject):
       dyn_vars: Variables (or a dict/list of them) the function reads or writes.
     """
 
-    def __init__(self, target, child_objs=None, dyn_vars=None, name=None):
+    target: Callable[..., Any]
+
+    def __init__(self, target: Callable[..., Any],
+                 child_objs: Optional[Union["BrainPyObject", Sequence[Any], Dict[str, "BrainPyObject"]]] = None,
+                 dyn_vars: Optional[Union[Variable, Sequence[Any], Dict[str, Variable]]] = None,
+                 name: Optional[str] = None):
         super().__init__(name=name)
         if not callable(target):
             raise BrainPyTypeError(f"FunAsObject: target must be callable, got {type(target).__name__}.")
@@ -689,7 +702,7 @@ class FunAsObject(BrainPyObject):
         if dyn_vars is not None:
             self.register_implicit_vars(_as_named(dyn_vars, Variable))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.target(*args, **kwargs)
 
 

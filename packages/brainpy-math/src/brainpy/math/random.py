@@ -14,10 +14,12 @@ Distributions that ``jax.random`` does not provide (hypergeometric, logseries, v
 noncentral chi-square and F, ...) are built from the ones it does, vectorised and jittable.
 """
 
+import builtins
 import functools
 import inspect
 import operator
 import secrets
+from typing import Any, List, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -26,7 +28,7 @@ import numpy as np
 from jax import lax
 from jax.tree_util import register_pytree_node_class
 
-from brainpy.math.ndarray import Array, Variable, _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, Variable, _unwrap
 from brainpy.tools.sizes import check_array_size
 from brainpy.errors import BrainPyAttributeError, BrainPyTypeError, MathError
 
@@ -41,6 +43,13 @@ __all__ = [
 ]
 
 _UINT32_MASK = 0xFFFFFFFF
+
+# NumPy's ``size``: None (the parameters' broadcast shape), an int or a sequence of ints.
+_Size = Optional[Union[int, Sequence[int]]]
+# A PRNG key: a raw ``uint32[2]`` array, a typed JAX key, or an integer seed; None for the state's.
+_Key = Optional[Union[int, Array, jax.Array, np.ndarray]]
+# An integer seed or a key (as ``_Key``); None for a seed chosen by the callee.
+_Seed = _Key
 
 
 # ----- helpers ----------------------------------------------------------------------------------
@@ -311,7 +320,7 @@ class RandomState(Variable):
 
     __slots__ = ()
 
-    def __init__(self, seed_or_key=None, seed=None):
+    def __init__(self, seed_or_key: _Seed = None, seed: _Seed = None):
         if seed_or_key is not None and seed is not None:
             raise MathError("RandomState: give either seed_or_key or seed, not both.")
         if seed_or_key is None:
@@ -332,7 +341,7 @@ class RandomState(Variable):
         return f"RandomState(key=({body}, dtype={key.dtype}))"
 
     # ----- key management -----
-    def seed(self, seed_or_key=None, seed=None):
+    def seed(self, seed_or_key: _Seed = None, seed: _Seed = None) -> None:
         """Reset the key in place from an integer seed, a key, or ``None`` (`next_seed`'s seed)."""
         if seed_or_key is not None and seed is not None:
             raise MathError("RandomState.seed: give either seed_or_key or seed, not both.")
@@ -340,13 +349,13 @@ class RandomState(Variable):
             seed_or_key = seed
         self.value = self._make_key(seed_or_key)
 
-    def split_key(self):
+    def split_key(self) -> jax.Array:
         """Advance the state and return a new independent key."""
         keys = jr.key_data(jr.split(_typed_key(self.value)))
         self.value = keys[0]
         return keys[1]
 
-    def split_keys(self, n):
+    def split_keys(self, n: int) -> jax.Array:
         """Advance the state and return ``n`` new independent keys, shape ``(n, 2)``."""
         n = operator.index(n)
         if n < 1:
@@ -362,29 +371,29 @@ class RandomState(Variable):
         return _typed_key(_check_key(key, "RandomState"))
 
     # ----- uniform and integer sampling -----
-    def rand(self, *dn, key=None):
+    def rand(self, *dn: int, key: _Key = None) -> Array:
         """Uniform samples in ``[0, 1)`` of shape ``dn``."""
         shape = _size2shape("rand", dn)
         return Array(jr.uniform(self._key(key), shape, _float_dtype()))
 
-    def random(self, size=None, dtype=None, key=None):
+    def random(self, size: _Size = None, dtype: Any = None, key: _Key = None) -> Array:
         """Uniform samples in ``[0, 1)``."""
         shape = _size2shape("random", size) or ()
         return Array(jr.uniform(self._key(key), shape, _float_dtype(dtype)))
 
-    def random_sample(self, size=None, key=None):
+    def random_sample(self, size: _Size = None, key: _Key = None) -> Array:
         """Uniform samples in ``[0, 1)`` (alias of `random`)."""
         return self.random(size, key=key)
 
-    def ranf(self, size=None, key=None):
+    def ranf(self, size: _Size = None, key: _Key = None) -> Array:
         """Uniform samples in ``[0, 1)`` (alias of `random`)."""
         return self.random(size, key=key)
 
-    def sample(self, size=None, key=None):
+    def sample(self, size: _Size = None, key: _Key = None) -> Array:
         """Uniform samples in ``[0, 1)`` (alias of `random`)."""
         return self.random(size, key=key)
 
-    def uniform(self, low=0.0, high=1.0, size=None, key=None):
+    def uniform(self, low: ArrayLike = 0.0, high: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Uniform samples in ``[low, high)``."""
         low, high = _as_jax(low), _as_jax(high)
         _check("uniform", "low and high", jnp.broadcast_arrays(low, high),
@@ -393,7 +402,8 @@ class RandomState(Variable):
         u = jr.uniform(self._key(key), shape, _float_dtype())
         return Array(low + (high - low) * u)
 
-    def randint(self, low, high=None, size=None, dtype=int, key=None):
+    def randint(self, low: ArrayLike, high: Optional[ArrayLike] = None, size: _Size = None, dtype: Any = int,
+                key: _Key = None) -> Array:
         """Integers uniformly drawn from ``[low, high)`` (from ``[0, low)`` when ``high`` is None)."""
         if high is None:
             low, high = 0, low
@@ -405,7 +415,8 @@ class RandomState(Variable):
         high = jnp.broadcast_to(high, shape)
         return Array(jr.randint(self._key(key), shape, low, high, dtype))
 
-    def integers(self, low, high=None, size=None, dtype=int, endpoint=False, key=None):
+    def integers(self, low: ArrayLike, high: Optional[ArrayLike] = None, size: _Size = None, dtype: Any = int,
+                 endpoint: bool = False, key: _Key = None) -> Array:
         """Integers from ``[low, high)``, or ``[low, high]`` with ``endpoint=True``."""
         if high is None:
             low, high = 0, low
@@ -414,28 +425,30 @@ class RandomState(Variable):
             high = _as_jax(high) + 1
         return self.randint(low, high, size=size, dtype=dtype, key=key)
 
-    def random_integers(self, low, high=None, size=None, key=None):
+    def random_integers(self, low: ArrayLike, high: Optional[ArrayLike] = None, size: _Size = None,
+                        key: _Key = None) -> Array:
         """Integers from the closed interval ``[low, high]`` (``[1, low]`` when ``high`` is None)."""
         if high is None:
             low, high = 1, low
         _check_order("random_integers", ("low", "high"), low, high, strict=False)
         return self.randint(low, _as_jax(high) + 1, size=size, key=key)
 
-    def randint_like(self, input, low=0, high=None, *, dtype=None, key=None):
+    def randint_like(self, input: ArrayLike, low: ArrayLike = 0, high: Optional[ArrayLike] = None, *, dtype: Any = None,
+                     key: _Key = None) -> Array:
         """Integers from ``[low, high)`` (``[0, low)`` when ``high`` is None) shaped like ``input``."""
         if high is None:
             low, high = 0, low
         return self.randint(low, high, size=jnp.shape(_unwrap(input)), dtype=dtype, key=key)
 
-    def rand_like(self, input, *, dtype=None, key=None):
+    def rand_like(self, input: ArrayLike, *, dtype: Any = None, key: _Key = None) -> Array:
         """Uniform samples in ``[0, 1)`` shaped like ``input``."""
         return self.random(jnp.shape(_unwrap(input)), dtype=dtype, key=key)
 
-    def randn_like(self, input, *, dtype=None, key=None):
+    def randn_like(self, input: ArrayLike, *, dtype: Any = None, key: _Key = None) -> Array:
         """Standard normal samples shaped like ``input``."""
         return self.standard_normal(jnp.shape(_unwrap(input)), dtype=dtype, key=key)
 
-    def bytes(self, length, key=None):
+    def bytes(self, length: int, key: _Key = None) -> builtins.bytes:
         """``length`` random bytes (a Python ``bytes`` object; not usable inside ``jit``)."""
         length = operator.index(length)
         if length < 0:
@@ -444,7 +457,8 @@ class RandomState(Variable):
         return np.asarray(data, dtype=np.uint8).tobytes()
 
     # ----- permutations and choices -----
-    def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True, key=None):
+    def choice(self, a: ArrayLike, size: _Size = None, replace: bool = True, p: Optional[ArrayLike] = None,
+               axis: int = 0, shuffle: bool = True, key: _Key = None) -> Array:
         """Random samples from ``a`` (an array, or ``arange(a)`` for an int)."""
         a = _unwrap(a)
         if isinstance(a, (int, np.integer)):
@@ -473,7 +487,7 @@ class RandomState(Variable):
             )
         return Array(jr.choice(self._key(key), a, shape, replace, p, axis))
 
-    def permutation(self, x, axis=0, independent=False, key=None):
+    def permutation(self, x: ArrayLike, axis: int = 0, independent: bool = False, key: _Key = None) -> Array:
         """A permuted copy of ``x`` along ``axis`` (a permutation of ``arange(x)`` for an int)."""
         x = _unwrap(x)
         if not isinstance(x, (int, np.integer)):
@@ -482,7 +496,7 @@ class RandomState(Variable):
                 raise MathError("random.permutation: x must be an int or an array with at least 1 dimension.")
         return Array(jr.permutation(self._key(key), x, axis, independent))
 
-    def permuted(self, x, axis=None, key=None):
+    def permuted(self, x: ArrayLike, axis: Optional[int] = None, key: _Key = None) -> Array:
         """A copy of ``x`` whose slices along ``axis`` are shuffled independently (all elements
         when ``axis`` is None)."""
         x = _as_jax(x)
@@ -491,7 +505,7 @@ class RandomState(Variable):
             return Array(flat.reshape(x.shape))
         return Array(jr.permutation(self._key(key), x, axis, independent=True))
 
-    def shuffle(self, x, axis=0, key=None):
+    def shuffle(self, x: Union[Array, np.ndarray], axis: int = 0, key: _Key = None) -> None:
         """Shuffle ``x`` in place along ``axis``; ``x`` must be an `Array` (or a NumPy array).
 
         Returns:
@@ -508,31 +522,32 @@ class RandomState(Variable):
             )
 
     # ----- continuous distributions -----
-    def standard_normal(self, size=None, dtype=None, key=None):
+    def standard_normal(self, size: _Size = None, dtype: Any = None, key: _Key = None) -> Array:
         """Samples of the standard normal distribution."""
         shape = _size2shape("standard_normal", size) or ()
         return Array(jr.normal(self._key(key), shape, _float_dtype(dtype)))
 
-    def randn(self, *dn, key=None):
+    def randn(self, *dn: int, key: _Key = None) -> Array:
         """Standard normal samples of shape ``dn``."""
         shape = _size2shape("randn", dn)
         return Array(jr.normal(self._key(key), shape, _float_dtype()))
 
-    def normal(self, loc=0.0, scale=1.0, size=None, key=None):
+    def normal(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Normal samples with mean ``loc`` and standard deviation ``scale``."""
         loc, scale = _as_jax(loc), _as_jax(scale)
         _check("normal", "scale", scale, lambda v: v >= 0, ">= 0")
         shape = _shape("normal", size, loc, scale)
         return Array(loc + scale * jr.normal(self._key(key), shape, _float_dtype()))
 
-    def lognormal(self, mean=0.0, sigma=1.0, size=None, key=None):
+    def lognormal(self, mean: ArrayLike = 0.0, sigma: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Samples whose logarithm is normal with mean ``mean`` and std ``sigma``."""
         mean, sigma = _as_jax(mean), _as_jax(sigma)
         _check("lognormal", "sigma", sigma, lambda v: v >= 0, ">= 0")
         shape = _shape("lognormal", size, mean, sigma)
         return Array(jnp.exp(mean + sigma * jr.normal(self._key(key), shape, _float_dtype())))
 
-    def truncated_normal(self, lower, upper, size=None, loc=0.0, scale=1.0, key=None):
+    def truncated_normal(self, lower: ArrayLike, upper: ArrayLike, size: _Size = None, loc: ArrayLike = 0.0,
+                         scale: ArrayLike = 1.0, key: _Key = None) -> Array:
         """Normal samples (mean ``loc``, std ``scale``) restricted to ``[lower, upper]``."""
         lower, upper = _as_jax(lower), _as_jax(upper)
         loc, scale = _as_jax(loc), _as_jax(scale)
@@ -544,31 +559,31 @@ class RandomState(Variable):
         z = jr.truncated_normal(self._key(key), a, b, shape, _float_dtype())
         return Array(jnp.clip(loc + scale * z, lower, upper))
 
-    def standard_cauchy(self, size=None, key=None):
+    def standard_cauchy(self, size: _Size = None, key: _Key = None) -> Array:
         """Samples of the standard Cauchy distribution."""
         shape = _size2shape("standard_cauchy", size) or ()
         return Array(jr.cauchy(self._key(key), shape, _float_dtype()))
 
-    def standard_exponential(self, size=None, dtype=None, key=None):
+    def standard_exponential(self, size: _Size = None, dtype: Any = None, key: _Key = None) -> Array:
         """Samples of the exponential distribution with scale 1."""
         shape = _size2shape("standard_exponential", size) or ()
         return Array(jr.exponential(self._key(key), shape, _float_dtype(dtype)))
 
-    def exponential(self, scale=1.0, size=None, key=None):
+    def exponential(self, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Exponential samples with mean ``scale``."""
         scale = _as_jax(scale)
         _check("exponential", "scale", scale, lambda v: v >= 0, ">= 0")
         shape = _shape("exponential", size, scale)
         return Array(scale * jr.exponential(self._key(key), shape, _float_dtype()))
 
-    def standard_gamma(self, shape, size=None, dtype=None, key=None):
+    def standard_gamma(self, shape: ArrayLike, size: _Size = None, dtype: Any = None, key: _Key = None) -> Array:
         """Gamma samples with shape parameter ``shape`` and scale 1."""
         k = _as_jax(shape)
         _check("standard_gamma", "shape", k, lambda v: v >= 0, ">= 0")
         out_shape = _shape("standard_gamma", size, k)
         return Array(jr.gamma(self._key(key), k, out_shape, _float_dtype(dtype)))
 
-    def gamma(self, shape, scale=1.0, size=None, key=None):
+    def gamma(self, shape: ArrayLike, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Gamma samples with shape ``shape`` and scale ``scale``."""
         k, scale = _as_jax(shape), _as_jax(scale)
         _check("gamma", "shape", k, lambda v: v >= 0, ">= 0")
@@ -576,14 +591,14 @@ class RandomState(Variable):
         out_shape = _shape("gamma", size, k, scale)
         return Array(scale * jr.gamma(self._key(key), k, out_shape, _float_dtype()))
 
-    def loggamma(self, a, size=None, key=None):
+    def loggamma(self, a: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Logarithms of gamma samples with shape ``a``, accurate for small ``a``."""
         a = _as_jax(a)
         _check("loggamma", "a", a, lambda v: v > 0, "> 0")
         shape = _shape("loggamma", size, a)
         return Array(jr.loggamma(self._key(key), a, shape, _float_dtype()))
 
-    def beta(self, a, b, size=None, key=None):
+    def beta(self, a: ArrayLike, b: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Beta samples with parameters ``a`` and ``b``."""
         a, b = _as_jax(a), _as_jax(b)
         _check("beta", "a", a, lambda v: v > 0, "> 0")
@@ -591,7 +606,7 @@ class RandomState(Variable):
         shape = _shape("beta", size, a, b)
         return Array(jr.beta(self._key(key), a, b, shape, _float_dtype()))
 
-    def dirichlet(self, alpha, size=None, key=None):
+    def dirichlet(self, alpha: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Dirichlet samples; the output shape is ``size + alpha.shape[-1:]``."""
         alpha = _as_jax(alpha)
         if alpha.ndim < 1:
@@ -600,28 +615,28 @@ class RandomState(Variable):
         batch = _shape("dirichlet", size, alpha[..., 0])
         return Array(jr.dirichlet(self._key(key), alpha, batch, _float_dtype()))
 
-    def gumbel(self, loc=0.0, scale=1.0, size=None, key=None):
+    def gumbel(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Gumbel samples with location ``loc`` and scale ``scale``."""
         loc, scale = _as_jax(loc), _as_jax(scale)
         _check("gumbel", "scale", scale, lambda v: v >= 0, ">= 0")
         shape = _shape("gumbel", size, loc, scale)
         return Array(loc + scale * jr.gumbel(self._key(key), shape, _float_dtype()))
 
-    def laplace(self, loc=0.0, scale=1.0, size=None, key=None):
+    def laplace(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Laplace samples with location ``loc`` and scale ``scale``."""
         loc, scale = _as_jax(loc), _as_jax(scale)
         _check("laplace", "scale", scale, lambda v: v >= 0, ">= 0")
         shape = _shape("laplace", size, loc, scale)
         return Array(loc + scale * jr.laplace(self._key(key), shape, _float_dtype()))
 
-    def logistic(self, loc=0.0, scale=1.0, size=None, key=None):
+    def logistic(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Logistic samples with location ``loc`` and scale ``scale``."""
         loc, scale = _as_jax(loc), _as_jax(scale)
         _check("logistic", "scale", scale, lambda v: v >= 0, ">= 0")
         shape = _shape("logistic", size, loc, scale)
         return Array(loc + scale * jr.logistic(self._key(key), shape, _float_dtype()))
 
-    def pareto(self, a, size=None, key=None):
+    def pareto(self, a: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Pareto II (Lomax) samples with shape ``a``, as NumPy: ``Pareto(a, x_m=1) - 1``."""
         a = _as_jax(a)
         _check("pareto", "a", a, lambda v: v > 0, "> 0")
@@ -629,7 +644,7 @@ class RandomState(Variable):
         e = jr.exponential(self._key(key), shape, _float_dtype())
         return Array(jnp.expm1(e / a))
 
-    def power(self, a, size=None, key=None):
+    def power(self, a: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Samples in ``[0, 1]`` with density ``a x^(a-1)``."""
         a = _as_jax(a)
         _check("power", "a", a, lambda v: v > 0, "> 0")
@@ -637,7 +652,7 @@ class RandomState(Variable):
         e = jr.exponential(self._key(key), shape, _float_dtype())
         return Array(jnp.exp(-e / a))
 
-    def rayleigh(self, scale=1.0, size=None, key=None):
+    def rayleigh(self, scale: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Rayleigh samples with mode ``scale``."""
         scale = _as_jax(scale)
         _check("rayleigh", "scale", scale, lambda v: v >= 0, ">= 0")
@@ -645,25 +660,25 @@ class RandomState(Variable):
         e = jr.exponential(self._key(key), shape, _float_dtype())
         return Array(scale * jnp.sqrt(2.0 * e))
 
-    def standard_t(self, df, size=None, key=None):
+    def standard_t(self, df: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Student's t samples with ``df`` degrees of freedom."""
         df = _as_jax(df)
         _check("standard_t", "df", df, lambda v: v > 0, "> 0")
         shape = _shape("standard_t", size, df)
         return Array(jr.t(self._key(key), df, shape, _float_dtype()))
 
-    def t(self, df, size=None, key=None):
+    def t(self, df: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Student's t samples (alias of `standard_t`)."""
         return self.standard_t(df, size, key=key)
 
-    def chisquare(self, df, size=None, key=None):
+    def chisquare(self, df: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Chi-square samples with ``df`` degrees of freedom."""
         df = _as_jax(df)
         _check("chisquare", "df", df, lambda v: v > 0, "> 0")
         shape = _shape("chisquare", size, df)
         return Array(2.0 * jr.gamma(self._key(key), df / 2.0, shape, _float_dtype()))
 
-    def noncentral_chisquare(self, df, nonc, size=None, key=None):
+    def noncentral_chisquare(self, df: ArrayLike, nonc: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Noncentral chi-square samples, drawn as a Poisson mixture of central ones."""
         df, nonc = _as_jax(df), _as_jax(nonc)
         _check("noncentral_chisquare", "df", df, lambda v: v > 0, "> 0")
@@ -678,7 +693,7 @@ class RandomState(Variable):
         i = jr.poisson(k1, jnp.broadcast_to(nonc / 2.0, shape), shape)
         return 2.0 * jr.gamma(k2, df / 2.0 + i.astype(ftype), shape, ftype)
 
-    def f(self, dfnum, dfden, size=None, key=None):
+    def f(self, dfnum: ArrayLike, dfden: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """F (Fisher-Snedecor) samples."""
         dfnum, dfden = _as_jax(dfnum), _as_jax(dfden)
         _check("f", "dfnum", dfnum, lambda v: v > 0, "> 0")
@@ -690,7 +705,8 @@ class RandomState(Variable):
         den = jr.gamma(k2, dfden / 2.0, shape, ftype) / dfden
         return Array(num / den)
 
-    def noncentral_f(self, dfnum, dfden, nonc, size=None, key=None):
+    def noncentral_f(self, dfnum: ArrayLike, dfden: ArrayLike, nonc: ArrayLike, size: _Size = None,
+                     key: _Key = None) -> Array:
         """Noncentral F samples."""
         dfnum, dfden, nonc = _as_jax(dfnum), _as_jax(dfden), _as_jax(nonc)
         _check("noncentral_f", "dfnum", dfnum, lambda v: v > 0, "> 0")
@@ -702,7 +718,8 @@ class RandomState(Variable):
         den = 2.0 * jr.gamma(k2, dfden / 2.0, shape, _float_dtype()) / dfden
         return Array(num / den)
 
-    def triangular(self, left=None, mode=None, right=None, size=None, key=None):
+    def triangular(self, left: Optional[ArrayLike] = None, mode: Optional[ArrayLike] = None,
+                   right: Optional[ArrayLike] = None, size: _Size = None, key: _Key = None) -> Array:
         """Samples of the triangular distribution on ``[left, right]`` peaking at ``mode``.
 
         Given only a shape, as ``triangular(size)`` or ``triangular(size=...)``, it draws what
@@ -733,7 +750,7 @@ class RandomState(Variable):
         high_side = right - jnp.sqrt((1.0 - u) * width * (right - mode))
         return Array(jnp.where(u < frac, low_side, high_side))
 
-    def vonmises(self, mu, kappa, size=None, key=None):
+    def vonmises(self, mu: ArrayLike, kappa: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Von Mises samples on ``[-pi, pi]`` with mode ``mu`` and concentration ``kappa``
         (Best and Fisher's rejection algorithm)."""
         mu, kappa = _as_jax(mu), _as_jax(kappa)
@@ -741,7 +758,7 @@ class RandomState(Variable):
         shape = _shape("vonmises", size, mu, kappa)
         return Array(_vonmises(self._key(key), mu, kappa, shape, _float_dtype()))
 
-    def wald(self, mean, scale, size=None, key=None):
+    def wald(self, mean: ArrayLike, scale: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Wald (inverse Gaussian) samples with mean ``mean`` and shape ``scale``."""
         mean, scale = _as_jax(mean), _as_jax(scale)
         _check("wald", "mean", mean, lambda v: v > 0, "> 0")
@@ -756,7 +773,7 @@ class RandomState(Variable):
         u = jr.uniform(k2, shape, ftype)
         return Array(jnp.where(u * (mean + x) <= mean, x, mean * mean / x))
 
-    def weibull(self, a, size=None, key=None):
+    def weibull(self, a: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Weibull samples with shape ``a`` and scale 1."""
         a = _as_jax(a)
         _check("weibull", "a", a, lambda v: v >= 0, ">= 0")
@@ -765,7 +782,8 @@ class RandomState(Variable):
         safe_a = jnp.where(a == 0, 1.0, a)
         return Array(jnp.where(a == 0, 0.0, e ** (1.0 / safe_a)))
 
-    def weibull_min(self, a, scale=None, size=None, key=None):
+    def weibull_min(self, a: ArrayLike, scale: Optional[ArrayLike] = None, size: _Size = None,
+                    key: _Key = None) -> Array:
         """Weibull samples with shape ``a`` and scale ``scale`` (1 when None)."""
         out = self.weibull(a, size=size, key=key)
         if scale is None:
@@ -774,13 +792,13 @@ class RandomState(Variable):
         _check("weibull_min", "scale", scale, lambda v: v >= 0, ">= 0")
         return Array(out.value * scale)
 
-    def maxwell(self, size=None, key=None):
+    def maxwell(self, size: _Size = None, key: _Key = None) -> Array:
         """Samples of the Maxwell-Boltzmann distribution with scale 1."""
         shape = _size2shape("maxwell", size) or ()
         return Array(jr.maxwell(self._key(key), shape, _float_dtype()))
 
-    def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8,
-                            method="cholesky", key=None):
+    def multivariate_normal(self, mean: ArrayLike, cov: ArrayLike, size: _Size = None, check_valid: str = "warn",
+                            tol: float = 1e-8, method: str = "cholesky", key: _Key = None) -> Array:
         """Multivariate normal samples; the output shape is ``size + mean.shape[-1:]``.
 
         ``method`` is ``'cholesky'``, ``'eigh'`` or ``'svd'``; ``check_valid`` and ``tol`` are
@@ -801,7 +819,7 @@ class RandomState(Variable):
         return Array(jr.multivariate_normal(self._key(key), mean, cov, batch,
                                             _float_dtype(), method))
 
-    def orthogonal(self, n, size=None, key=None):
+    def orthogonal(self, n: int, size: _Size = None, key: _Key = None) -> Array:
         """Haar-distributed orthogonal matrices of shape ``size + (n, n)``."""
         n = operator.index(n)
         if n < 1:
@@ -810,14 +828,14 @@ class RandomState(Variable):
         return Array(jr.orthogonal(self._key(key), n, shape, _float_dtype()))
 
     # ----- discrete distributions -----
-    def bernoulli(self, p=0.5, size=None, key=None):
+    def bernoulli(self, p: ArrayLike = 0.5, size: _Size = None, key: _Key = None) -> Array:
         """Boolean samples that are True with probability ``p``."""
         p = _as_jax(p)
         _check("bernoulli", "p", p, lambda v: (v >= 0) & (v <= 1), "in [0, 1]")
         shape = _shape("bernoulli", size, p)
         return Array(jr.bernoulli(self._key(key), p, shape))
 
-    def binomial(self, n, p, size=None, key=None):
+    def binomial(self, n: ArrayLike, p: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Binomial samples: successes in ``n`` trials with probability ``p``."""
         n, p = _as_jax(n), _as_jax(p)
         _check("binomial", "n", n, lambda v: v >= 0, ">= 0")
@@ -827,7 +845,7 @@ class RandomState(Variable):
         r = jr.binomial(self._key(key), n.astype(ftype), p.astype(ftype), shape, ftype)
         return Array(jnp.round(r).astype(_int_dtype()))
 
-    def poisson(self, lam=1.0, size=None, key=None):
+    def poisson(self, lam: ArrayLike = 1.0, size: _Size = None, key: _Key = None) -> Array:
         """Poisson samples with rate ``lam``."""
         lam = _as_jax(lam)
         _check("poisson", "lam", lam, lambda v: v >= 0, ">= 0")
@@ -835,7 +853,7 @@ class RandomState(Variable):
         return Array(jr.poisson(self._key(key), jnp.broadcast_to(lam, shape), shape,
                                 _int_dtype()))
 
-    def geometric(self, p, size=None, key=None):
+    def geometric(self, p: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Number of trials until the first success, success probability ``p``."""
         p = _as_jax(p)
         _check("geometric", "p", p, lambda v: (v > 0) & (v <= 1), "in (0, 1]")
@@ -845,7 +863,7 @@ class RandomState(Variable):
         trials = jnp.floor(jnp.log1p(-u) / jnp.log1p(-p)) + 1
         return Array(trials.astype(_int_dtype()))
 
-    def negative_binomial(self, n, p, size=None, key=None):
+    def negative_binomial(self, n: ArrayLike, p: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Failures before the ``n``-th success, success probability ``p`` (gamma-Poisson)."""
         n, p = _as_jax(n), _as_jax(p)
         _check("negative_binomial", "n", n, lambda v: v > 0, "> 0")
@@ -855,7 +873,7 @@ class RandomState(Variable):
         lam = jr.gamma(k1, n, shape, _float_dtype()) * (1.0 - p) / p
         return Array(jr.poisson(k2, lam, shape, _int_dtype()))
 
-    def logseries(self, p, size=None, key=None):
+    def logseries(self, p: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Samples of the logarithmic series distribution (Kemp's algorithm)."""
         p = _as_jax(p)
         _check("logseries", "p", p, lambda v: (v > 0) & (v < 1), "in (0, 1)")
@@ -869,14 +887,15 @@ class RandomState(Variable):
         out = jnp.where(v >= p, 1.0, jnp.maximum(out, 1.0))
         return Array(out.astype(_int_dtype()))
 
-    def zipf(self, a, size=None, key=None):
+    def zipf(self, a: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Zipf samples with exponent ``a`` (Devroye's rejection algorithm)."""
         a = _as_jax(a)
         _check("zipf", "a", a, lambda v: v > 1, "> 1")
         shape = _shape("zipf", size, a)
         return Array(_zipf(self._key(key), a, shape, _float_dtype(), _int_dtype()))
 
-    def hypergeometric(self, ngood, nbad, nsample, size=None, key=None):
+    def hypergeometric(self, ngood: ArrayLike, nbad: ArrayLike, nsample: ArrayLike, size: _Size = None,
+                       key: _Key = None) -> Array:
         """Number of good items among ``nsample`` drawn without replacement from ``ngood`` good
         and ``nbad`` bad ones (exact urn simulation, cost ``min(nsample, total - nsample)``)."""
         ngood, nbad, nsample = _as_jax(ngood), _as_jax(nbad), _as_jax(nsample)
@@ -888,7 +907,8 @@ class RandomState(Variable):
         shape = _shape("hypergeometric", size, ngood, nbad, nsample)
         return Array(_hypergeometric(self._key(key), ngood, nbad, nsample, shape, _int_dtype()))
 
-    def multivariate_hypergeometric(self, colors, nsample, size=None, key=None):
+    def multivariate_hypergeometric(self, colors: ArrayLike, nsample: ArrayLike, size: _Size = None,
+                                    key: _Key = None) -> Array:
         """Counts of each color among ``nsample`` items drawn without replacement from an urn
         with ``colors[i]`` items of color ``i``; the output shape is ``size + (len(colors),)``."""
         colors, nsample = _as_jax(colors), _as_jax(nsample)
@@ -913,7 +933,7 @@ class RandomState(Variable):
             left = left - c
         return Array(jnp.stack(counts, axis=-1))
 
-    def multinomial(self, n, pvals, size=None, key=None):
+    def multinomial(self, n: ArrayLike, pvals: ArrayLike, size: _Size = None, key: _Key = None) -> Array:
         """Multinomial counts of ``n`` trials over categories with probabilities ``pvals`` (the
         last category takes the remaining probability); shape ``size + pvals.shape[-1:]``."""
         n, pvals = _as_jax(n), _as_jax(pvals)
@@ -931,7 +951,7 @@ class RandomState(Variable):
                            shape=batch + p.shape[-1:], dtype=ftype)
         return Array(jnp.round(r).astype(_int_dtype()))
 
-    def categorical(self, logits, axis=-1, size=None, key=None):
+    def categorical(self, logits: ArrayLike, axis: int = -1, size: _Size = None, key: _Key = None) -> Array:
         """Category indices drawn with probabilities ``softmax(logits)`` along ``axis``."""
         logits = _as_jax(logits)
         if logits.ndim < 1:
@@ -955,7 +975,7 @@ def _default() -> "RandomState":
     return state
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "DEFAULT":
         return _default()
     raise BrainPyAttributeError(f"module 'brainpy.math.random' has no attribute {name!r}")
@@ -981,8 +1001,9 @@ def _module_sampler(name):
     def sampler(*args, **kwargs):
         return getattr(_default(), name)(*args, **kwargs)
 
-    params = list(inspect.signature(method).parameters.values())[1:]
-    sampler.__signature__ = inspect.Signature(params)
+    signature = inspect.signature(method)
+    params = list(signature.parameters.values())[1:]
+    sampler.__signature__ = inspect.Signature(params, return_annotation=signature.return_annotation)
     sampler.__doc__ = f"{method.__doc__}\n\nDraws with the module's default state `DEFAULT`."
     del sampler.__wrapped__
     return sampler
@@ -995,13 +1016,13 @@ del _name
 
 
 # The stream of derived seeds: ``[entropy, count]``, entropy None until `seed` is called.
-_SEED_STREAM = [None, 0]
+_SEED_STREAM: List[Any] = [None, 0]
 
 #: Derived seeds lie in ``[0, 2**31)``: valid for NumPy, JAX and every ``seed=`` argument.
 _SEED_BOUND = 2 ** 31
 
 
-def next_seed():
+def next_seed() -> int:
     """The seed for an object that was given ``seed=None``: the next one of the global stream.
 
     Every random object of BrainPy that is not given a seed (a `RandomState`, `DEFAULT` itself, a
@@ -1036,7 +1057,7 @@ def next_seed():
     return int(state[0]) % _SEED_BOUND
 
 
-def seed(seed=None):
+def seed(seed: _Seed = None) -> None:
     """Reseed `DEFAULT` in place, restart the `next_seed` stream, and seed NumPy's global
     generator when ``seed`` is an int.
 
@@ -1061,16 +1082,16 @@ def seed(seed=None):
         state.seed(key)
 
 
-def split_key():
+def split_key() -> jax.Array:
     """Advance `DEFAULT` and return a new key."""
     return _default().split_key()
 
 
-def split_keys(n):
+def split_keys(n: int) -> jax.Array:
     """Advance `DEFAULT` and return ``n`` new keys."""
     return _default().split_keys(n)
 
 
-def default_rng(seed=None):
+def default_rng(seed: _Seed = None) -> RandomState:
     """A new independent `RandomState` from an integer seed, a key, or ``None``."""
     return RandomState(seed)

@@ -8,12 +8,12 @@ JAX operations only, so it can run inside ``jit`` and ``grad`` transformations.
 """
 
 from numbers import Real
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 import jax.numpy as jnp
 
 from brainpy.errors import MathError, NoImplementationError
-from brainpy.math.ndarray import Variable, _unwrap
+from brainpy.math.ndarray import ArrayLike, Variable, _unwrap
 from brainpy.math.object_base import BrainPyObject
 from brainpy.optimizers.scheduler import Scheduler, make_schedule
 
@@ -30,6 +30,9 @@ __all__ = [
     "AdamW",
     "LARS",
 ]
+
+# the Variables to train: a dict (or `Collector`) of Variables, or a sequence of Variables
+_TrainVars = Union[Dict[str, Variable], Sequence[Variable]]
 
 
 def _check_hyper(owner: str, name: str, value, low: float = 0.0, high: Optional[float] = None,
@@ -68,7 +71,8 @@ class Optimizer(BrainPyObject):
         optimizer holds only the optimizer's own state).
     """
 
-    def __init__(self, lr: Union[float, Scheduler], train_vars=None, name: Optional[str] = None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None,
+                 name: Optional[str] = None):
         super().__init__(name=name)
         self.lr = make_schedule(lr)
         self.vars_to_train: Dict[str, Variable] = {}
@@ -76,7 +80,7 @@ class Optimizer(BrainPyObject):
             self.register_vars(train_vars)
 
     # ----- registration -----
-    def register_vars(self, train_vars):
+    def register_vars(self, train_vars: _TrainVars) -> None:
         """Register more Variables to train, creating the optimizer state of each.
 
         Args:
@@ -90,7 +94,7 @@ class Optimizer(BrainPyObject):
         for key, var in new.items():
             self._init_state(key, var)
 
-    def register_train_vars(self, train_vars):
+    def register_train_vars(self, train_vars: _TrainVars) -> None:
         """Same as `register_vars`."""
         self.register_vars(train_vars)
 
@@ -140,7 +144,7 @@ class Optimizer(BrainPyObject):
         return state
 
     # ----- gradients -----
-    def check_grads(self, grads) -> Dict[str, Any]:
+    def check_grads(self, grads: Union[Dict[str, ArrayLike], Sequence[ArrayLike]]) -> Dict[str, Any]:
         """Check that ``grads`` has one gradient per registered Variable, of the same shape.
 
         Args:
@@ -181,7 +185,7 @@ class Optimizer(BrainPyObject):
             out[key] = g
         return out
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         """Apply one optimization step given the gradients of the trained Variables."""
         raise NoImplementationError(f"{type(self).__name__} must implement update(grads).")
 
@@ -199,7 +203,8 @@ class CommonOpt(Optimizer):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, weight_decay: Optional[float] = None, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None,
+                 weight_decay: Optional[float] = None, name: Optional[str] = None):
         if weight_decay is not None:
             weight_decay = _check_hyper(type(self).__name__, "weight_decay", weight_decay, 0.0, 1.0, False)
         self.weight_decay = weight_decay
@@ -231,7 +236,7 @@ class SGD(CommonOpt):
       TrainVar(value=[0.9, 0.9, 0.9], dtype=float32)
     """
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():
@@ -255,14 +260,15 @@ class Momentum(CommonOpt):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, momentum: float = 0.9, weight_decay=None, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, momentum: float = 0.9,
+                 weight_decay: Optional[float] = None, name: Optional[str] = None):
         self.momentum = _check_hyper(type(self).__name__, "momentum", momentum, 0.0, 1.0)
         super().__init__(lr, train_vars=train_vars, weight_decay=weight_decay, name=name)
 
     def _init_state(self, key, var):
         self._state(key, "v", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():
@@ -288,14 +294,15 @@ class MomentumNesterov(CommonOpt):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, momentum: float = 0.9, weight_decay=None, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, momentum: float = 0.9,
+                 weight_decay: Optional[float] = None, name: Optional[str] = None):
         self.momentum = _check_hyper(type(self).__name__, "momentum", momentum, 0.0, 1.0)
         super().__init__(lr, train_vars=train_vars, weight_decay=weight_decay, name=name)
 
     def _init_state(self, key, var):
         self._state(key, "v", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():
@@ -321,14 +328,15 @@ class Adagrad(CommonOpt):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, epsilon: float = 1e-6, weight_decay=None, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, epsilon: float = 1e-6,
+                 weight_decay: Optional[float] = None, name: Optional[str] = None):
         self.epsilon = _check_hyper(type(self).__name__, "epsilon", epsilon)
         super().__init__(lr, train_vars=train_vars, weight_decay=weight_decay, name=name)
 
     def _init_state(self, key, var):
         self._state(key, "cache", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():
@@ -360,8 +368,9 @@ class Adadelta(CommonOpt):
       name: the object name.
     """
 
-    def __init__(self, lr=1.0, train_vars=None, epsilon: float = 1e-6, rho: float = 0.95, weight_decay=None,
-                 name=None):
+    def __init__(self, lr: Union[float, Scheduler] = 1.0, train_vars: Optional[_TrainVars] = None,
+                 epsilon: float = 1e-6, rho: float = 0.95, weight_decay: Optional[float] = None,
+                 name: Optional[str] = None):
         owner = type(self).__name__
         self.epsilon = _check_hyper(owner, "epsilon", epsilon)
         self.rho = _check_hyper(owner, "rho", rho, 0.0, 1.0, False)
@@ -371,7 +380,7 @@ class Adadelta(CommonOpt):
         self._state(key, "cache", var)
         self._state(key, "delta", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():
@@ -403,8 +412,9 @@ class RMSProp(CommonOpt):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, epsilon: float = 1e-6, rho: float = 0.9, weight_decay=None,
-                 name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, epsilon: float = 1e-6,
+                 rho: float = 0.9, weight_decay: Optional[float] = None,
+                 name: Optional[str] = None):
         owner = type(self).__name__
         self.epsilon = _check_hyper(owner, "epsilon", epsilon)
         self.rho = _check_hyper(owner, "rho", rho, 0.0, 1.0, False)
@@ -413,7 +423,7 @@ class RMSProp(CommonOpt):
     def _init_state(self, key, var):
         self._state(key, "cache", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():
@@ -452,8 +462,9 @@ class Adam(CommonOpt):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 weight_decay=None, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8,
+                 weight_decay: Optional[float] = None, name: Optional[str] = None):
         owner = type(self).__name__
         self.beta1 = _check_hyper(owner, "beta1", beta1, 0.0, 1.0, False)
         self.beta2 = _check_hyper(owner, "beta2", beta2, 0.0, 1.0, False)
@@ -464,7 +475,7 @@ class Adam(CommonOpt):
         self._state(key, "m", var)
         self._state(key, "v", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = _bias_corrected_lr(self.lr(), self.lr.step.value[0] + 1, self.beta1, self.beta2)
         for key, var in self.vars_to_train.items():
@@ -497,8 +508,9 @@ class AdamW(Optimizer):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, name: Optional[str] = None):
         owner = type(self).__name__
         self.beta1 = _check_hyper(owner, "beta1", beta1, 0.0, 1.0, False)
         self.beta2 = _check_hyper(owner, "beta2", beta2, 0.0, 1.0, False)
@@ -513,7 +525,7 @@ class AdamW(Optimizer):
         if self.amsgrad:
             self._state(key, "vmax", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         base_lr = self.lr()
         lr = _bias_corrected_lr(base_lr, self.lr.step.value[0] + 1, self.beta1, self.beta2)
@@ -556,8 +568,9 @@ class LARS(Optimizer):
       name: the object name.
     """
 
-    def __init__(self, lr, train_vars=None, momentum: float = 0.9, weight_decay: float = 1e-4, tc: float = 1e-3,
-                 eps: float = 1e-5, name=None):
+    def __init__(self, lr: Union[float, Scheduler], train_vars: Optional[_TrainVars] = None, momentum: float = 0.9,
+                 weight_decay: float = 1e-4, tc: float = 1e-3,
+                 eps: float = 1e-5, name: Optional[str] = None):
         owner = type(self).__name__
         self.momentum = _check_hyper(owner, "momentum", momentum, 0.0, 1.0)
         self.weight_decay = _check_hyper(owner, "weight_decay", weight_decay)
@@ -568,7 +581,7 @@ class LARS(Optimizer):
     def _init_state(self, key, var):
         self._state(key, "m", var)
 
-    def update(self, grads: dict):
+    def update(self, grads: dict) -> None:
         grads = self.check_grads(grads)
         lr = self.lr()
         for key, var in self.vars_to_train.items():

@@ -11,11 +11,12 @@ import math
 from numbers import Real
 from typing import Optional, Sequence, Union
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import MathError, NoImplementationError
-from brainpy.math.ndarray import Variable, _unwrap
+from brainpy.math.ndarray import ArrayLike, Variable, _unwrap
 from brainpy.math.object_base import BrainPyObject
 
 __all__ = [
@@ -77,22 +78,22 @@ class Scheduler(BrainPyObject):
         last_call = _check_int(type(self).__name__, "last_call", last_call, minimum=-1)
         self.step = Variable(jnp.full((1,), last_call + 1, dtype=jnp.int32))
 
-    def set_value(self, lr: float):
+    def set_value(self, lr: float) -> None:
         """Replace the base learning rate."""
         self.lr = _check_number(type(self).__name__, "lr", lr, positive=True)
 
-    def step_call(self):
+    def step_call(self) -> None:
         """Advance the call counter by one (optimizers call this after every update)."""
         self.step.value = self.step.value + 1
 
-    def step_epoch(self):
+    def step_epoch(self) -> None:
         """Advance the epoch counter; call-based schedulers ignore epochs."""
 
     def _current(self, i):
         """The step at which to evaluate: ``i`` as a JAX value, or the call counter."""
         return self.step.value[0] if i is None else jnp.asarray(_unwrap(i))
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         raise NoImplementationError(f"{type(self).__name__} must implement __call__(i=None).")
 
     def _arguments(self):
@@ -111,7 +112,7 @@ class _EpochScheduler(Scheduler):
         last_epoch = _check_int(type(self).__name__, "last_epoch", last_epoch, minimum=-1)
         self.epoch = Variable(jnp.full((1,), last_epoch + 1, dtype=jnp.int32))
 
-    def step_epoch(self):
+    def step_epoch(self) -> None:
         """Advance the epoch counter by one (call this at the end of every epoch)."""
         self.epoch.value = self.epoch.value + 1
 
@@ -128,7 +129,7 @@ class Constant(Scheduler):
       0.001
     """
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         if i is None:
             return self.lr
         return jnp.full(jnp.shape(_unwrap(i)), self.lr, dtype=jnp.result_type(float))
@@ -151,13 +152,14 @@ class ExponentialDecay(Scheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, decay_steps, decay_rate, last_call: int = -1, name=None):
+    def __init__(self, lr: float, decay_steps: float, decay_rate: float, last_call: int = -1,
+                 name: Optional[str] = None):
         super().__init__(lr, last_call=last_call, name=name)
         owner = type(self).__name__
         self.decay_steps = _check_number(owner, "decay_steps", decay_steps, positive=True, allow_zero=False)
         self.decay_rate = _check_number(owner, "decay_rate", decay_rate, positive=True)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         i = self._current(i)
         return self.lr * self.decay_rate ** (i / self.decay_steps)
 
@@ -182,14 +184,15 @@ class InverseTimeDecay(Scheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, decay_steps, decay_rate, staircase: bool = False, last_call: int = -1, name=None):
+    def __init__(self, lr: float, decay_steps: float, decay_rate: float, staircase: bool = False, last_call: int = -1,
+                 name: Optional[str] = None):
         super().__init__(lr, last_call=last_call, name=name)
         owner = type(self).__name__
         self.decay_steps = _check_number(owner, "decay_steps", decay_steps, positive=True, allow_zero=False)
         self.decay_rate = _check_number(owner, "decay_rate", decay_rate, positive=True)
         self.staircase = bool(staircase)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         ratio = self._current(i) / self.decay_steps
         if self.staircase:
             ratio = jnp.floor(ratio)
@@ -219,14 +222,15 @@ class PolynomialDecay(Scheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, decay_steps, final_lr, power: float = 1.0, last_call: int = -1, name=None):
+    def __init__(self, lr: float, decay_steps: float, final_lr: float, power: float = 1.0, last_call: int = -1,
+                 name: Optional[str] = None):
         super().__init__(lr, last_call=last_call, name=name)
         owner = type(self).__name__
         self.decay_steps = _check_number(owner, "decay_steps", decay_steps, positive=True, allow_zero=False)
         self.final_lr = _check_number(owner, "final_lr", final_lr, positive=True)
         self.power = _check_number(owner, "power", power)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         i = jnp.minimum(self._current(i), self.decay_steps)
         return (self.lr - self.final_lr) * (1 - i / self.decay_steps) ** self.power + self.final_lr
 
@@ -247,7 +251,8 @@ class PiecewiseConstant(Scheduler):
       name: the object name.
     """
 
-    def __init__(self, boundaries: Sequence[int], values: Sequence[float], last_call: int = -1, name=None):
+    def __init__(self, boundaries: Sequence[int], values: Sequence[float], last_call: int = -1,
+                 name: Optional[str] = None):
         owner = type(self).__name__
         boundaries = [_check_number(owner, "boundaries", b) for b in boundaries]
         values = [_check_number(owner, "values", v, positive=True) for v in values]
@@ -262,7 +267,7 @@ class PiecewiseConstant(Scheduler):
         self.boundaries = tuple(boundaries)
         self.values = tuple(values)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         i = self._current(i)
         index = jnp.sum(i[..., None] > jnp.asarray(self.boundaries), axis=-1)
         return jnp.asarray(self.values)[index]
@@ -285,13 +290,13 @@ class StepLR(_EpochScheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, step_size: int, gamma: float = 0.1, last_epoch: int = -1, name=None):
+    def __init__(self, lr: float, step_size: int, gamma: float = 0.1, last_epoch: int = -1, name: Optional[str] = None):
         super().__init__(lr, last_epoch=last_epoch, name=name)
         owner = type(self).__name__
         self.step_size = _check_int(owner, "step_size", step_size, minimum=1)
         self.gamma = _check_number(owner, "gamma", gamma, positive=True)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         return self.lr * self.gamma ** jnp.floor_divide(self._current(i), self.step_size)
 
     def _arguments(self):
@@ -312,7 +317,8 @@ class MultiStepLR(_EpochScheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1, name=None):
+    def __init__(self, lr: float, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1,
+                 name: Optional[str] = None):
         super().__init__(lr, last_epoch=last_epoch, name=name)
         owner = type(self).__name__
         milestones = [_check_int(owner, "milestones", m, minimum=0) for m in milestones]
@@ -321,7 +327,7 @@ class MultiStepLR(_EpochScheduler):
         self.milestones = tuple(milestones)
         self.gamma = _check_number(owner, "gamma", gamma, positive=True)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         i = self._current(i)
         passed = jnp.sum(i[..., None] >= jnp.asarray(self.milestones, dtype=jnp.int32), axis=-1)
         return self.lr * self.gamma ** passed
@@ -347,13 +353,13 @@ class CosineAnnealingLR(_EpochScheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, T_max: int, eta_min: float = 0.0, last_epoch: int = -1, name=None):
+    def __init__(self, lr: float, T_max: int, eta_min: float = 0.0, last_epoch: int = -1, name: Optional[str] = None):
         super().__init__(lr, last_epoch=last_epoch, name=name)
         owner = type(self).__name__
         self.T_max = _check_number(owner, "T_max", T_max, positive=True, allow_zero=False)
         self.eta_min = _check_number(owner, "eta_min", eta_min, positive=True)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         e = self._current(i)
         return self.eta_min + (self.lr - self.eta_min) * (1 + jnp.cos(jnp.pi * e / self.T_max)) / 2
 
@@ -371,11 +377,11 @@ class ExponentialLR(_EpochScheduler):
       name: the object name.
     """
 
-    def __init__(self, lr, gamma: float, last_epoch: int = -1, name=None):
+    def __init__(self, lr: float, gamma: float, last_epoch: int = -1, name: Optional[str] = None):
         super().__init__(lr, last_epoch=last_epoch, name=name)
         self.gamma = _check_number(type(self).__name__, "gamma", gamma, positive=True)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         return self.lr * self.gamma ** self._current(i)
 
     def _arguments(self):
@@ -406,13 +412,13 @@ class CosineAnnealingWarmRestarts(Scheduler):
 
     def __init__(
         self,
-        lr,
+        lr: float,
         num_call_per_epoch: int,
         T_0: int,
         T_mult: int = 1,
         eta_min: float = 0.0,
         last_call: int = -1,
-        name=None,
+        name: Optional[str] = None,
     ):
         super().__init__(lr, last_call=last_call, name=name)
         owner = type(self).__name__
@@ -421,7 +427,7 @@ class CosineAnnealingWarmRestarts(Scheduler):
         self.T_mult = _check_int(owner, "T_mult", T_mult, minimum=1)
         self.eta_min = _check_number(owner, "eta_min", eta_min, positive=True)
 
-    def __call__(self, i=None):
+    def __call__(self, i: Optional[ArrayLike] = None) -> Union[float, jax.Array]:
         epoch = jnp.floor_divide(self._current(i), self.num_call_per_epoch).astype(jnp.result_type(float))
         if self.T_mult == 1:
             t_cur = jnp.mod(epoch, self.T_0)

@@ -1,6 +1,6 @@
 """Checks of user arguments; each raises an error naming the argument, the value and what was expected."""
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 import numbers
 import warnings
@@ -28,6 +28,8 @@ __all__ = [
     "serialize_kwargs",
 ]
 
+_T = TypeVar("_T")
+
 
 def _as_shapes(shapes) -> Tuple[Tuple[int, ...], ...]:
     out = []
@@ -40,7 +42,7 @@ def _as_shapes(shapes) -> Tuple[Tuple[int, ...], ...]:
 
 
 def check_shape_consistency(shapes: Sequence[Sequence[Optional[int]]], free_axes: Union[int, Sequence[int]] = -1,
-                            return_format_shapes: bool = False):
+                            return_format_shapes: bool = False) -> Tuple[Tuple[Optional[int], ...], Sequence[Any]]:
     """Check that shapes agree on every axis except the ``free_axes``.
 
     ``None`` in a shape matches any size (a batch axis, say).
@@ -88,7 +90,8 @@ def check_shape_broadcastable(shapes: Sequence[Sequence[int]]) -> Tuple[int, ...
         raise BrainPyValueError(f"check_shape_broadcastable: shapes {list(shapes)} cannot be broadcast together.") from None
 
 
-def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch_idx: int = 0, mode: str = "raise"):
+def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch_idx: int = 0,
+                             mode: str = "raise") -> bool:
     """Check that two shapes agree on every axis except the batch axis ``batch_idx``."""
     s1, s2 = list(shape1), list(shape2)
     ok = len(s1) == len(s2)
@@ -104,7 +107,7 @@ def check_shape_except_batch(shape1: Sequence[int], shape2: Sequence[int], batch
     return ok
 
 
-def check_shape(*args, **kwargs):
+def check_shape(*args: Any, **kwargs: Any) -> Any:
     """Check shapes, in one of two forms.
 
     * ``check_shape(name, value, expected)``: raise ``ValueError('<name>: expected shape (...),
@@ -186,7 +189,7 @@ def _type_names(types) -> str:
     return types.__name__
 
 
-def check_callable(fun, name: Optional[str] = None, allow_none: bool = False):
+def check_callable(fun: Any, name: Optional[str] = None, allow_none: bool = False) -> Optional[Callable[..., Any]]:
     """Check that ``fun`` is callable (or None when allowed)."""
     if fun is None and allow_none:
         return None
@@ -195,7 +198,7 @@ def check_callable(fun, name: Optional[str] = None, allow_none: bool = False):
     return fun
 
 
-def check_initializer(initializer, name: str = "", allow_none: bool = False):
+def check_initializer(initializer: Any, name: str = "", allow_none: bool = False) -> Any:
     """Check that ``initializer`` is a `brainpy.initialize.Initializer`, an array, a scalar or a callable."""
     if initializer is None:
         if allow_none:
@@ -209,7 +212,7 @@ def check_initializer(initializer, name: str = "", allow_none: bool = False):
     )
 
 
-def check_connector(connector, name: str = "", allow_none: bool = False):
+def check_connector(connector: Any, name: str = "", allow_none: bool = False) -> Any:
     """Check that ``connector`` is a connector object (something with ``require``), or None when allowed."""
     if connector is None:
         if allow_none:
@@ -235,17 +238,21 @@ def _check_number(value, name, kind, types, allow_none, min_bound, max_bound, al
     return value
 
 
-def check_float(value, name=None, min_bound=None, max_bound=None, allow_none=False, allow_int=True):
+def check_float(value: Any, name: Optional[str] = None, min_bound: Optional[float] = None,
+                max_bound: Optional[float] = None, allow_none: bool = False,
+                allow_int: bool = True) -> Optional[Union[float, np.floating, np.integer]]:
     """Check a float argument (integers are accepted unless ``allow_int=False``) and its bounds."""
     return _check_number(value, name, "a float", (float, np.floating), allow_none, min_bound, max_bound, allow_int)
 
 
-def check_integer(value, name=None, min_bound=None, max_bound=None, allow_none=False):
+def check_integer(value: Any, name: Optional[str] = None, min_bound: Optional[int] = None,
+                  max_bound: Optional[int] = None, allow_none: bool = False) -> Optional[Union[int, np.integer]]:
     """Check an integer argument and its bounds."""
     return _check_number(value, name, "an integer", (int, np.integer), allow_none, min_bound, max_bound)
 
 
-def check_string(value, name=None, candidates: Optional[Sequence[str]] = None, allow_none=False):
+def check_string(value: Any, name: Optional[str] = None, candidates: Optional[Sequence[str]] = None,
+                 allow_none: bool = False) -> Optional[str]:
     """Check a string argument, optionally one of ``candidates``."""
     if value is None and allow_none:
         return None
@@ -256,7 +263,8 @@ def check_string(value, name=None, candidates: Optional[Sequence[str]] = None, a
     return value
 
 
-def check_sequence(value, name=None, elem_type=None, allow_none=False):
+def check_sequence(value: Any, name: Optional[str] = None, elem_type: Union[type, Tuple[type, ...], None] = None,
+                   allow_none: bool = False) -> Optional[Union[list, tuple]]:
     """Check a list/tuple argument, optionally of ``elem_type`` elements."""
     if value is None and allow_none:
         return None
@@ -269,7 +277,7 @@ def check_sequence(value, name=None, elem_type=None, allow_none=False):
     return value
 
 
-def concrete_numpy(value) -> Optional[np.ndarray]:
+def concrete_numpy(value: Any) -> Optional[np.ndarray]:
     """``value`` as a NumPy array when its data are known now, else ``None``.
 
     Python and NumPy numbers and arrays, and JAX / `brainpy.math` arrays outside of a traced
@@ -311,8 +319,8 @@ def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
     return f"[{', '.join(map(str, idx))}] = {arr[idx].item()!r}"
 
 
-def check_positive(value, name: str, owner=None, allow_zero: bool = False, what: str = "",
-                   error=ValueError):
+def check_positive(value: _T, name: str, owner: Any = None, allow_zero: bool = False, what: str = "",
+                   error: Type[Exception] = ValueError) -> _T:
     """Check that a concrete number or array is finite and > 0 (>= 0 with ``allow_zero``).
 
     Every element of an array must pass.  Values that are not known yet (traced values,
@@ -351,7 +359,7 @@ def check_positive(value, name: str, owner=None, allow_zero: bool = False, what:
     )
 
 
-def check_time_constants(owner, error=ValueError, **values):
+def check_time_constants(owner: Any, error: Type[Exception] = ValueError, **values: Any) -> None:
     """Check that every concrete time constant in ``values`` is finite and > 0.
 
     A model calls this on its time constants (``tau``, ``tau_decay``, ...): a time constant
@@ -371,7 +379,7 @@ def check_time_constants(owner, error=ValueError, **values):
             check_positive(value, name, owner, what="a time constant", error=error)
 
 
-def warn_nan(value, name: str, owner=None, stacklevel: int = 3) -> bool:
+def warn_nan(value: Any, name: str, owner: Any = None, stacklevel: int = 3) -> bool:
     """Warn (`RuntimeWarning` naming ``name``) when a concrete array holds NaN.
 
     Traced values are not checked.  Returns whether a warning was given.

@@ -3,9 +3,11 @@
 import inspect
 import re
 import textwrap
-from typing import Dict, Sequence, Set
+from typing import Any, Callable, Dict, Optional, Sequence, Set, TypeVar
 
 from brainpy.errors import CodeError
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = [
     "get_identifiers",
@@ -66,12 +68,12 @@ def word_replace(expr: str, substitutions: Dict[str, str], exclude_dot: bool = F
     return expr
 
 
-def is_lambda_function(func) -> bool:
+def is_lambda_function(func: Any) -> bool:
     """Whether ``func`` is a lambda."""
     return callable(func) and getattr(func, "__name__", None) == "<lambda>"
 
 
-def get_func_source(func) -> str:
+def get_func_source(func: Callable[..., Any]) -> str:
     """The dedented source code of ``func`` (the expression only, for a lambda)."""
     code = textwrap.dedent(inspect.getsource(func))
     if is_lambda_function(func):
@@ -80,7 +82,7 @@ def get_func_source(func) -> str:
     return code
 
 
-def get_main_code(func, codes: str = None) -> str:
+def get_main_code(func: Optional[Callable[..., Any]], codes: str = None) -> str:
     """The body of a function (its code minus the ``def`` line), or the expression of a lambda."""
     if func is None:
         return ""
@@ -118,7 +120,7 @@ def code_lines_to_func(lines: Sequence[str], func_name: str, func_args: Sequence
     return {"code": code, "func": namespace[func_name]}
 
 
-def change_func_name(f, name: str):
+def change_func_name(f: _F, name: str) -> _F:
     """Rename a function (``__name__`` and ``__qualname__``) and return it."""
     f.__name__ = name
     f.__qualname__ = name

@@ -7,7 +7,7 @@ import jax
 __all__ = ["check_error_in_jit", "jit_error"]
 
 
-def check_error_in_jit(pred, err_fun: Callable[[Any], None], err_arg: Any = None):
+def check_error_in_jit(pred: Any, err_fun: Callable[[Any], None], err_arg: Any = None) -> None:
     """Call ``err_fun(err_arg)`` on the host when the traced boolean ``pred`` is true.
 
     ``err_fun`` should raise; inside a compiled function the error surfaces when the result is

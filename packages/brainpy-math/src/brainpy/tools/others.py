@@ -2,10 +2,12 @@
 
 import functools
 import threading
-from typing import Any, Callable, Optional, Sequence, Tuple, Union, cast, overload
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
 
 import numpy as np
 from brainpy.errors import BrainPyAttributeError, BrainPyTimeoutError, BrainPyTypeError, BrainPyValueError
+
+_R = TypeVar("_R")
 
 __all__ = [
     "size2num",
@@ -54,7 +56,7 @@ def size2num(size: Union[int, Sequence[int]]) -> int:
 class DotDict(dict):
     """A dict whose items are also attributes (``d.a`` is ``d['a']``); nested dicts convert too."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for k, v in list(self.items()):
             if isinstance(v, dict) and not isinstance(v, DotDict):
@@ -75,14 +77,14 @@ class DotDict(dict):
         except KeyError:
             raise BrainPyAttributeError(key) from None
 
-    def copy(self):
+    def copy(self) -> "DotDict":
         return DotDict(self)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[Any, Any]:
         return {k: (v.to_dict() if isinstance(v, DotDict) else v) for k, v in self.items()}
 
 
-def timeout(s: float):
+def timeout(s: float) -> Callable[[Callable[..., _R]], Callable[..., _R]]:
     """Decorator: raise `TimeoutError` if the call takes longer than ``s`` seconds.
 
     The call runs in a worker thread; on timeout the worker is abandoned (Python cannot kill
@@ -114,14 +116,14 @@ def timeout(s: float):
     return decorator
 
 
-def init_progress_bar(total: int, desc: Optional[str] = None, **kwargs):
+def init_progress_bar(total: int, desc: Optional[str] = None, **kwargs: Any) -> Any:
     """A tqdm progress bar of ``total`` steps."""
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=desc, **kwargs)
 
 
-def numba_jit(f: Callable = None, **kwargs):
+def numba_jit(f: Callable = None, **kwargs: Any) -> Callable[..., Any]:
     """``numba.njit`` (as decorator with or without options); plain Python if numba is missing."""
     try:
         import numba
@@ -132,7 +134,7 @@ def numba_jit(f: Callable = None, **kwargs):
     return numba.njit(f, **kwargs)
 
 
-def numba_seed(seed: int):
+def numba_seed(seed: int) -> None:
     """Seed NumPy's global generator inside numba-compiled code (and outside)."""
     np.random.seed(seed)
     try:
@@ -162,12 +164,12 @@ def not_customized(fun: Callable) -> Callable:
     return fun
 
 
-def is_subclass(cls, bases) -> bool:
+def is_subclass(cls: Any, bases: Union[type, Tuple[type, ...]]) -> bool:
     """Like `issubclass`, but False (instead of an error) when ``cls`` is not a class."""
     return isinstance(cls, type) and issubclass(cls, bases)
 
 
-def name_listing(names, limit: int = 40) -> str:
+def name_listing(names: Iterable[Any], limit: int = 40) -> str:
     """``names`` as a readable comma-separated list of their reprs, cut after ``limit`` entries.
 
     Examples:

@@ -23,11 +23,18 @@ The limits, for an array of shape ``shape`` and dtype ``dtype``:
 
 import functools
 import os
-from typing import Optional, Tuple
+from typing import Any, Optional, Sequence, Tuple, Type, TypeVar, Union, cast
 
 import numpy as np
 
 __all__ = ["check_array_size", "check_index_values", "index_limit", "device_memory_bytes"]
+
+_T = TypeVar("_T")
+
+# A shape as the initializers take it (`brainpy.initialize.base.format_shape`): an integer, or a sequence
+# of integers and of sequences of integers (an inner sequence, a multi-dimensional population, counts
+# as the product of its items).
+NestedShape = Union[int, Sequence[Union[int, Sequence[int]]]]
 
 # XLA keeps byte counts in int64; a product that overflows it aborts the process.
 _XLA_MAX_BYTES = 2 ** 63 - 1
@@ -113,8 +120,9 @@ def _itemsize(dtype) -> int:
         return 8
 
 
-def check_array_size(shape, dtype=None, *, name: str = "shape", owner=None, flat: bool = False,
-                     error=ValueError) -> Tuple[int, ...]:
+def check_array_size(shape: Union[int, Sequence[int]], dtype: Any = None, *, name: str = "shape",
+                     owner: Optional[str] = None, flat: bool = False,
+                     error: Type[ValueError] = ValueError) -> Tuple[int, ...]:
     """Check that an array of ``shape`` and ``dtype`` can be created, before it is created.
 
     Args:
@@ -145,7 +153,7 @@ def check_array_size(shape, dtype=None, *, name: str = "shape", owner=None, flat
       ...
       ValueError: zeros(): shape must not be negative, got (3, -1).
     """
-    dims = (shape,) if _is_int(shape) else shape
+    dims: Any = (shape,) if _is_int(shape) else shape
     try:
         dims = tuple(dims)
     except TypeError:
@@ -182,8 +190,8 @@ def check_array_size(shape, dtype=None, *, name: str = "shape", owner=None, flat
     return dims
 
 
-def check_index_values(indices, *, bound: Optional[int] = None, name: str = "indices",
-                       owner=None, error=ValueError):
+def check_index_values(indices: _T, *, bound: Optional[int] = None, name: str = "indices",
+                       owner: Optional[str] = None, error: Type[ValueError] = ValueError) -> _T:
     """Check the values of a concrete integer index array before JAX converts it.
 
     With 64-bit mode off JAX converts int64/uint64 (and uint32) arrays to int32 by truncation, so
@@ -213,7 +221,7 @@ def check_index_values(indices, *, bound: Optional[int] = None, name: str = "ind
     if fits and bound is None:
         return indices
     if indices.size == 0:
-        return indices.astype(target)
+        return cast(_T, indices.astype(target))
     low, high = indices.min(), indices.max()
     info = np.iinfo(target)
     if not fits and (high > info.max or low < info.min):
@@ -226,4 +234,4 @@ def check_index_values(indices, *, bound: Optional[int] = None, name: str = "ind
     if bound is not None and (low < 0 or high >= bound):
         bad = low if low < 0 else high
         raise error(f"{_prefix(owner)}{name} holds the value {int(bad)}, outside [0, {bound}).")
-    return indices if fits else indices.astype(target)
+    return indices if fits else cast(_T, indices.astype(target))

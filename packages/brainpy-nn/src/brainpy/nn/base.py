@@ -16,16 +16,25 @@ the senders on to the receivers).
 """
 
 import inspect
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union, cast
 
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
+from brainpy.initialize import Initializer
 from brainpy.initialize import init_param as _init_param
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.nn import graph_flow
 from brainpy.errors import BrainPyKeyError, BrainPyRuntimeError, BrainPyTypeError, ModelBuildError, NoImplementationError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: a node's shape as stored: the batch axis first, ``None`` where a size is unknown
+Shape = Tuple[Optional[int], ...]
+#: a shape as given: an int (one axis) or a sequence of sizes (``None`` where unknown)
+ShapeLike = Union[int, Sequence[Optional[int]]]
 
 # The node operations (>>, <<, &, [...]) build networks of nodes, including the Concat and Select
 # nodes defined above this module, so they live in brainpy.nn.operations; that module fills this
@@ -63,7 +72,7 @@ class DataType:
 
     name = "DataType"
 
-    def filter(self, data: List[Any]):
+    def filter(self, data: List[Any]) -> Any:
         raise NoImplementationError(f"{type(self).__name__} must implement filter(data).")
 
     def __repr__(self):
@@ -75,7 +84,7 @@ class SingleData(DataType):
 
     name = "PASS_ONLY_ONE"
 
-    def filter(self, data):
+    def filter(self, data: List[Any]) -> Any:
         if len(data) != 1:
             raise ModelBuildError(f"{self.name}: the node accepts exactly one input, got {len(data)} inputs.")
         return data[0]
@@ -96,7 +105,7 @@ class MultipleData(DataType):
                                   f"inputs as a sequence (return_type='sequence').")
         self.return_type = return_type
 
-    def filter(self, data):
+    def filter(self, data: List[Any]) -> List[Any]:
         return list(data)
 
 
@@ -118,12 +127,14 @@ def _as_data_type(value, owner):
     )
 
 
-def init_param(param, shape, allow_none: bool = True):
+def init_param(param: Union[Initializer, Callable, ArrayLike, None], shape: Union[int, Sequence[int]],
+               allow_none: bool = True) -> Optional[Array]:
     """Build a node parameter of ``shape`` from an array, an initializer or a function of a shape.
 
     Same as `brainpy.initialize.init_param` with scalars filled into an array of ``shape``.
     """
-    return _init_param(param, shape, allow_none=allow_none, allow_scalar=False)
+    # allow_scalar=False: a scalar comes back filled into an Array
+    return cast(Optional[Array], _init_param(param, shape, allow_none=allow_none, allow_scalar=False))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,18 +231,19 @@ class Node(bm.BrainPyObject):
 
     data_pass_type: DataType = PASS_SEQUENCE
 
-    def __init__(self, name: Optional[str] = None, input_shape=None, trainable: bool = False,
+    def __init__(self, name: Optional[str] = None,
+                 input_shape: Union[ShapeLike, List[Sequence[Optional[int]]], None] = None, trainable: bool = False,
                  data_pass_type: Union[str, DataType, None] = None):
         super().__init__(name=name)
         owner = f"{type(self).__name__}({self.name})"
         self._feedforward_shapes = None if input_shape is None else _as_input_shapes(input_shape, owner)
-        self._feedback_shapes = None
-        self._output_shape = None
+        self._feedback_shapes: Optional[Tuple[Shape, ...]] = None
+        self._output_shape: Optional[Shape] = None
         self._is_ff_initialized = False
         self._is_fb_initialized = False
         self._is_state_initialized = False
-        self._fb_output = None
-        self.state = None
+        self._fb_output: Optional[bm.Variable] = None
+        self.state: Optional[bm.Variable] = None
         self.trainable = bool(trainable)
         self._hooks21 = _overrides(type(self), "init_ff_conn") or _overrides(type(self), "init_fb_conn")
         if data_pass_type is not None:
@@ -274,7 +286,7 @@ class Node(bm.BrainPyObject):
     def feedforward_shapes(self, shapes):
         self.set_feedforward_shapes(shapes)
 
-    def set_feedforward_shapes(self, shapes):
+    def set_feedforward_shapes(self, shapes: Union[Shape, Sequence[ShapeLike]]) -> None:
         """Set the feedforward shapes; once initialized, they can no longer change."""
         shapes = _as_shapes(shapes, self._owner, "feedforward_shapes")
         if self._is_ff_initialized and self._feedforward_shapes is not None:
@@ -297,7 +309,7 @@ class Node(bm.BrainPyObject):
     def feedback_shapes(self, shapes):
         self.set_feedback_shapes(shapes)
 
-    def set_feedback_shapes(self, shapes):
+    def set_feedback_shapes(self, shapes: Union[Shape, Sequence[ShapeLike]]) -> None:
         """Set the feedback shapes; once initialized, they can no longer change."""
         shapes = _as_shapes(shapes, self._owner, "feedback_shapes")
         if self._is_fb_initialized and self._feedback_shapes is not None:
@@ -319,7 +331,7 @@ class Node(bm.BrainPyObject):
     def output_shape(self, shape):
         self.set_output_shape(shape)
 
-    def set_output_shape(self, shape):
+    def set_output_shape(self, shape: ShapeLike) -> None:
         """Set the output shape (called by `init_ff`)."""
         shape = _as_shape(shape, self._owner, "output_shape")
         if self._is_ff_initialized and self._output_shape is not None and not _same_shape(self._output_shape, shape):
@@ -359,27 +371,28 @@ class Node(bm.BrainPyObject):
     def fb_output(self, value):
         self.set_fb_output(value)
 
-    def set_fb_output(self, value):
+    def set_fb_output(self, value: ArrayLike) -> None:
         """Store the output the feedback receivers get at the next time step."""
         if self._fb_output is None:
             object.__setattr__(self, "_fb_output", bm.Variable(unwrap(value), batch_axis=0))
         else:
             self._fb_output.value = unwrap(value)
 
-    def init_fb_output(self, num_batch: int = 1):
+    def init_fb_output(self, num_batch: int = 1) -> Optional[ArrayLike]:
         """Create the feedback output (zeros) for ``num_batch`` samples."""
         value = jnp.zeros((num_batch,) + tuple(self.output_shape[1:]), dtype=bm.float_)
         if self._fb_output is not None and tuple(self._fb_output.shape) == value.shape:
             self._fb_output.value = value
         else:
             object.__setattr__(self, "_fb_output", bm.Variable(value, batch_axis=0))
+        return None  # the value is set; a subclass may return it instead, as Network.init_state accepts
 
-    def feedback(self, ff_output, **kwargs):
+    def feedback(self, ff_output: Any, **kwargs: Any) -> Any:
         """The feedback output computed from the feedforward output (the output itself by default)."""
         return ff_output
 
     # ----- state -----
-    def set_state(self, state):
+    def set_state(self, state: ArrayLike) -> None:
         """Set the state (its first axis is the batch axis).
 
         A state of a new shape (another batch size) replaces the state Variable.
@@ -389,6 +402,11 @@ class Node(bm.BrainPyObject):
             object.__setattr__(self, "state", bm.Variable(state, batch_axis=0))
         else:
             self.state.value = state
+
+    def _no_state(self) -> BrainPyRuntimeError:
+        """The error of a stateful node's `forward` called before its state exists."""
+        return BrainPyRuntimeError(f"{self._owner}: forward() needs the state that initialize() creates; "
+                                   f"call the node (or its initialize()) first.")
 
     # ----- initialization -----
     @property
@@ -409,7 +427,7 @@ class Node(bm.BrainPyObject):
         fb_ok = self._feedback_shapes is None or self._is_fb_initialized
         return self._is_ff_initialized and fb_ok and self._is_state_initialized
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         """Create the feedforward parameters and set the output shape (override in subclasses).
 
         A node written against BrainPy 2.1.12 may implement `init_ff_conn` instead.
@@ -421,7 +439,7 @@ class Node(bm.BrainPyObject):
             f"self.feedforward_shapes and call self.set_output_shape()."
         )
 
-    def init_fb(self):
+    def init_fb(self) -> None:
         """Create the feedback parameters from ``feedback_shapes`` (nothing by default).
 
         A node written against BrainPy 2.1.12 may implement `init_fb_conn` instead.
@@ -429,19 +447,19 @@ class Node(bm.BrainPyObject):
         if _overrides(type(self), "init_fb_conn"):
             self.init_fb_conn()
 
-    def init_ff_conn(self):
+    def init_ff_conn(self) -> None:
         """The BrainPy 2.1.12 name of `init_ff` (implement one of the two)."""
         raise NoImplementationError(
             f"{type(self).__name__} must implement init_ff() (or init_ff_conn()): create the feedforward "
             f"parameters from self.feedforward_shapes and call self.set_output_shape()."
         )
 
-    def init_fb_conn(self):
+    def init_fb_conn(self) -> None:
         """The BrainPy 2.1.12 name of `init_fb`; a node implementing it accepts feedback."""
         raise ModelBuildError(f"{self._owner} does not support feedback connections (it implements neither "
                               f"init_fb() nor init_fb_conn()).")
 
-    def init_state(self, num_batch: int = 1):
+    def init_state(self, num_batch: int = 1) -> Optional[ArrayLike]:
         """Create the state for ``num_batch`` samples (no state by default).
 
         Either call `set_state` or return the state (as in BrainPy 2.1.12).
@@ -473,14 +491,14 @@ class Node(bm.BrainPyObject):
             self.set_state(state)
         self._is_state_initialized = True
 
-    def initialize(self, num_batch: int = 1):
+    def initialize(self, num_batch: int = 1) -> None:
         """Create the parameters (once) and the state for ``num_batch`` samples."""
         self._ff_init()
         self._fb_init()
         self._state_init(num_batch)
 
     # ----- computation -----
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Any, **kwargs: Any) -> Any:
         """Compute the output from the feedforward inputs (override in subclasses)."""
         raise NoImplementationError(f"{type(self).__name__} must implement forward(ff, **kwargs).")
 
@@ -496,7 +514,10 @@ class Node(bm.BrainPyObject):
     def _graph(self):
         return _Graph([self], [], [])
 
-    def __call__(self, ff, fb=None, forced_states=None, forced_feedbacks=None, monitors=None, **kwargs):
+    def __call__(self, ff: Union[ArrayLike, Dict[Any, Any]], fb: Optional[ArrayLike] = None,
+                 forced_states: Optional[Dict[str, ArrayLike]] = None,
+                 forced_feedbacks: Optional[Dict[str, ArrayLike]] = None, monitors: Optional[Sequence[str]] = None,
+                 **kwargs: Any) -> Any:
         """Run one step.
 
         Args:
@@ -552,7 +573,7 @@ class Node(bm.BrainPyObject):
         return _operation("select")(self, item)
 
     # ----- graph plotting -----
-    def plot_node_graph(self, *args, **kwargs):
+    def plot_node_graph(self, *args: Any, **kwargs: Any) -> "Figure":
         """Plot the node graph; see `brainpy.nn.visualization.plot_node_graph`."""
         from brainpy.nn.visualization import plot_node_graph
         return plot_node_graph(self, *args, **kwargs)
@@ -573,19 +594,19 @@ class RecurrentNode(Node):
       **kwargs: see `Node`.
     """
 
-    def __init__(self, *args, state_trainable: bool = False, **kwargs):
+    def __init__(self, *args: Any, state_trainable: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.state_trainable = bool(state_trainable)
-        self.train_state = None
+        self.train_state: Optional[bm.TrainVar] = None
 
-    def set_state(self, state):
+    def set_state(self, state: ArrayLike) -> None:
         """Set the state; with ``state_trainable`` the first state creates `train_state`, and
         every sample of the state is then filled with `train_state`."""
         state = unwrap(state)
         if self.state_trainable:
             if self.train_state is None:
                 object.__setattr__(self, "train_state", bm.TrainVar(jnp.asarray(state)[0]))
-            state = jnp.broadcast_to(self.train_state.value, jnp.shape(state))
+            state = jnp.broadcast_to(cast(bm.TrainVar, self.train_state).value, jnp.shape(state))
         super().set_state(state)
 
 
@@ -719,7 +740,8 @@ class Network(Node):
       name: the network name.
     """
 
-    def __init__(self, nodes: Sequence[Node] = (), ff_edges=(), fb_edges=(), name: Optional[str] = None):
+    def __init__(self, nodes: Sequence[Node] = (), ff_edges: Sequence[Tuple[Node, Node]] = (),
+                 fb_edges: Sequence[Tuple[Node, Node]] = (), name: Optional[str] = None):
         super().__init__(name=name)
         self._nodes = bm.NodeList()
         self._ff_edges, self._fb_edges = [], []
@@ -832,7 +854,7 @@ class Network(Node):
     def is_initialized(self) -> bool:
         return self._is_state_initialized and all(n.is_initialized for n in self._nodes)
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Any, **kwargs: Any) -> Any:
         raise BrainPyTypeError(f"{self._owner}: a network has no forward(); call the network itself.")
 
     # ----- initialization -----
@@ -844,7 +866,7 @@ class Network(Node):
                     f"feedforward path from {receiver.name} to {sender.name}, and there is none."
                 )
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         graph = self._graph()
         for node in graph.order:
             if node not in graph.entries:
@@ -852,7 +874,7 @@ class Network(Node):
             node._ff_init()
         self._is_ff_initialized = True
 
-    def init_fb(self):
+    def init_fb(self) -> None:
         graph = self._graph()
         self._check_feedback_paths(graph)
         for node in graph.order:
@@ -861,7 +883,7 @@ class Network(Node):
                 node._fb_init()
         self._is_fb_initialized = True
 
-    def init_state(self, num_batch: int = 1):
+    def init_state(self, num_batch: int = 1) -> None:
         graph = self._graph()
         for node in graph.order:
             node._state_init(num_batch)
@@ -870,7 +892,7 @@ class Network(Node):
             if value is not None:
                 node.set_fb_output(value)
 
-    def initialize(self, num_batch: int = 1):
+    def initialize(self, num_batch: int = 1) -> None:
         """Initialize every node (shapes passed from senders to receivers) for ``num_batch`` samples."""
         num_batch = _check_num_batch(num_batch, self._owner)
         self.init_ff()

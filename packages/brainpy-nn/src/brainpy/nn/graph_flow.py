@@ -16,7 +16,9 @@ __all__ = [
 ]
 
 
-def find_senders_and_receivers(edges: Iterable[Tuple[Hashable, Hashable]]):
+def find_senders_and_receivers(
+    edges: Iterable[Tuple[Hashable, Hashable]],
+) -> Tuple[Dict[Hashable, List[Hashable]], Dict[Hashable, List[Hashable]]]:
     """The senders and the receivers of every node of a graph.
 
     Args:
@@ -37,7 +39,7 @@ def find_senders_and_receivers(edges: Iterable[Tuple[Hashable, Hashable]]):
 
 
 def find_entries_and_exits(nodes: Sequence[Hashable], ff_edges: Iterable[Tuple[Hashable, Hashable]],
-                           fb_edges: Iterable[Tuple[Hashable, Hashable]] = ()):
+                           fb_edges: Iterable[Tuple[Hashable, Hashable]] = ()) -> Tuple[List[Hashable], List[Hashable]]:
     """The entry nodes (no feedforward sender) and exit nodes (no feedforward receiver).
 
     Feedback edges do not change which nodes are entries or exits.

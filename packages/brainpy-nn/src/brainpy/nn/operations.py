@@ -17,7 +17,7 @@ Rules every operation keeps:
 Connecting a network connects its exit nodes (as senders) or its entry nodes (as receivers).
 """
 
-from typing import List, Sequence, Union
+from typing import Any, List, Sequence, Union
 
 from brainpy.nn import graph_flow
 from brainpy.nn.base import _OPERATIONS, FrozenNetwork, Network, Node, SingleData
@@ -212,7 +212,7 @@ def _inplace(target, inplace):
     return target
 
 
-def select(node: Node, index) -> Network:
+def select(node: Node, index: Any) -> Network:
     """``node[index]``: a network where a `Select` node takes ``output[index]`` of ``node``.
 
     The index includes the batch axis first (``node[:, :5]`` takes the first five features).

@@ -1,5 +1,7 @@
 """The records brainpy-nn provides, registered through its ``brainpy.plugins`` entry point."""
 
+from typing import List
+
 from brainpy.math.plugins import TrainerSpec, TrainingAlgorithmSpec, hookimpl
 
 _ALGOS = "brainpy.nn.algorithms"
@@ -7,7 +9,7 @@ _RUNNERS = "brainpy.nn.runners"
 
 
 @hookimpl
-def brainpy_training_algorithms():
+def brainpy_training_algorithms() -> List[TrainingAlgorithmSpec]:
     return [
         TrainingAlgorithmSpec(name="rls", factory=f"{_ALGOS}.online:RLS", mode="online",
                               description="recursive least squares"),
@@ -23,7 +25,7 @@ def brainpy_training_algorithms():
 
 
 @hookimpl
-def brainpy_trainers():
+def brainpy_trainers() -> List[TrainerSpec]:
     return [
         TrainerSpec(name="RNNTrainer", factory=f"{_RUNNERS}.trainers:RNNTrainer",
                     description="base class of the structural trainers"),

@@ -1,7 +1,7 @@
 """`Sequential`: call objects and functions one after another."""
 
 import inspect
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import brainpy.math as bm
 from brainpy.errors import BrainPyIndexError, BrainPyKeyError, BrainPyTypeError
@@ -79,7 +79,7 @@ class Sequential(bm.BrainPyObject):
             lines.append(f"  {label} {text if text is not None else repr(m)}")
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Apply the elements in order to ``x`` (``seq(x)`` or ``seq(shared, x)``)."""
         from brainpy.nn.base import Node
 

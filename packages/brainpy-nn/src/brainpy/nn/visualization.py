@@ -1,7 +1,12 @@
 """Plotting node graphs with networkx and matplotlib."""
 
-from typing import Tuple
+from typing import TYPE_CHECKING, Tuple
 from brainpy.errors import ModelBuildError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    import brainpy.nn  # the package, not brainpy.nn.base: that module imports this one
 
 __all__ = ["plot_node_graph"]
 
@@ -9,8 +14,8 @@ _LAYOUTS = ("shell_layout", "circular_layout", "spring_layout", "spiral_layout",
             "random_layout", "kamada_kawai_layout", "planar_layout")
 
 
-def plot_node_graph(node, fig_size: Tuple[float, float] = (10, 10), node_size: int = 1000, arrow_size: int = 20,
-                    layout: str = "shell_layout", show: bool = True):
+def plot_node_graph(node: "brainpy.nn.Node", fig_size: Tuple[float, float] = (10, 10), node_size: int = 1000,
+                    arrow_size: int = 20, layout: str = "shell_layout", show: bool = True) -> "Figure":
     """Draw the graph of a node or network: feedforward edges solid, feedback edges dashed.
 
     Entry nodes are drawn in blue, exit nodes in orange, the others in green.

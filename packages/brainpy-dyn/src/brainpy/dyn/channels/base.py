@@ -12,12 +12,13 @@ inside a calcium pool (`Calcium`), which passes them its concentration ``C`` and
 potential ``E``.
 """
 
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Union
 
+import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import Channel, check_time_constants
+from brainpy.dyn.base import Channel, ParamLike, SharedArgs, Size, check_time_constants
 from brainpy.errors import ModelBuildError, NoImplementationError
 from brainpy.initialize import init_param
 
@@ -31,6 +32,7 @@ __all__ = [
     "IhChannel",
     "LeakyChannel",
 ]
+
 
 # the potential (mV) at which gates start, before `CondNeuGroup.reset` sets them for the real V
 _V_START = -65.
@@ -70,8 +72,12 @@ class GatedChannel(IonChannel):
 
     gates = {}
 
-    def __init__(self, size, g_max, E, keep_size: bool = False, name: Optional[str] = None,
-                 **params):
+    if TYPE_CHECKING:
+        # the kinetic parameters and the gate Variables are set by name
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, size: Size, g_max: ParamLike, E: ParamLike, keep_size: bool = False,
+                 name: Optional[str] = None, **params: Any):
         super().__init__(size, keep_size=keep_size, name=name)
         self.g_max = self._param(g_max)
         self.E = self._param(E)
@@ -86,28 +92,30 @@ class GatedChannel(IonChannel):
     def _C_start(self):
         return jnp.full(self.varshape, 2.4e-4, dtype=bm.dftype())
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         """``{gate: (steady state, time constant)}`` at the potential ``V`` (and calcium ``C``)."""
         raise NoImplementationError(f"{type(self).__name__} must implement gate_dynamics(V, C).")
 
-    def update(self, tdi, V, C=None, E=None):
+    def update(self, tdi: SharedArgs, V: jax.Array, C: Optional[jax.Array] = None,  # type: ignore[override]
+               E: Optional[jax.Array] = None) -> None:  # (the ignore: a channel's step takes V)
         dt = tdi["dt"]
         for gate, (inf, tau) in self.gate_dynamics(V, C).items():
             var = getattr(self, gate)
             var.value = (inf + (var.value - inf) * jnp.exp(-dt / tau)).astype(var.dtype)
 
-    def open_fraction(self, C=None):
+    def open_fraction(self, C: Optional[jax.Array] = None) -> Union[float, jax.Array]:
         """The product of the gates raised to their exponents."""
         out = 1.
         for gate, k in self.gates.items():
             out = out * getattr(self, gate).value ** k
         return out
 
-    def current(self, V, C=None, E=None):
+    def current(self, V: jax.Array, C: Optional[jax.Array] = None, E: Optional[jax.Array] = None) -> jax.Array:
         E = _p(self.E) if E is None else E
         return _p(self.g_max) * self.open_fraction(C) * (E - V)
 
-    def reset(self, V=None, C=None, E=None):
+    def reset(self, V: Union[jax.Array, bm.Array, None] = None, C: Optional[jax.Array] = None,
+              E: Optional[jax.Array] = None) -> None:
         """Set the gates to their steady state at ``V`` (default -65 mV)."""
         if V is None:
             V = jnp.full(self.varshape, _V_START, dtype=bm.dftype())
@@ -149,18 +157,19 @@ class LeakyChannel(IonChannel):
       name: the channel's name.
     """
 
-    def __init__(self, size, g_max, E, keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, g_max: ParamLike, E: ParamLike, keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         self.g_max = self._param(g_max)
         self.E = self._param(E)
 
-    def update(self, tdi, V):
+    def update(self, tdi: SharedArgs, V: jax.Array) -> None:  # type: ignore[override]  # a channel's step takes V
         """Leak channels have no state."""
 
-    def current(self, V):
+    def current(self, V: jax.Array) -> jax.Array:
         return _p(self.g_max) * (_p(self.E) - V)
 
-    def reset(self, V=None):
+    def reset(self, V: Union[jax.Array, bm.Array, None] = None) -> None:
         """Leak channels have no state."""
 
 
@@ -177,7 +186,8 @@ class Ion(Channel):
       ModelBuildError: a channel that is not a `CalciumChannel` or whose size differs.
     """
 
-    def __init__(self, size, keep_size: bool = False, name: Optional[str] = None, **channels):
+    def __init__(self, size: Size, keep_size: bool = False, name: Optional[str] = None,
+                 **channels: "CalciumChannel"):
         super().__init__(size, keep_size=keep_size, name=name)
         for key, ch in channels.items():
             if not isinstance(ch, CalciumChannel):

@@ -11,12 +11,13 @@ its ``current`` is the sum of theirs.
 """
 
 import abc
-from typing import Optional
+from typing import Dict, Optional, Tuple, Union
 
+import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import check_time_constants
+from brainpy.dyn.base import ParamLike, SharedArgs, Size, ValueLike, check_time_constants
 from brainpy.dyn.channels.base import CalciumChannel, Ion, _p
 from brainpy.initialize import init_param
 from brainpy.initialize.regular_inits import OneInit
@@ -47,6 +48,10 @@ class Calcium(Ion):
       E: the calcium reversal potential (mV).
     """
 
+    # created by each pool
+    C: bm.Variable
+    E: bm.Variable
+
     def _calcium_current(self, V):
         """The summed current of the calcium channels of the pool (inward positive)."""
         I = 0.
@@ -55,7 +60,7 @@ class Calcium(Ion):
                 I = I + ch.current(V, self.C.value, self.E.value)
         return I
 
-    def current(self, V):
+    def current(self, V: jax.Array) -> Union[float, jax.Array]:
         I = 0.
         for ch in self._channels():
             I = I + ch.current(V, self.C.value, self.E.value)
@@ -81,18 +86,18 @@ class CalciumFixed(Calcium):
       **channels: the calcium-dependent channels of the pool.
     """
 
-    def __init__(self, size, E=120., C=2.4e-4, keep_size: bool = False, name: Optional[str] = None,
-                 **channels):
+    def __init__(self, size: Size, E: ParamLike = 120., C: ParamLike = 2.4e-4, keep_size: bool = False,
+                 name: Optional[str] = None, **channels: CalciumChannel):
         super().__init__(size, keep_size=keep_size, name=name, **channels)
         value = lambda x: jnp.broadcast_to(jnp.asarray(bm.as_jax(init_param(x, self.varshape, allow_none=False)),
                                                        dtype=bm.dftype()), self.varshape)
         self.C = bm.Variable(value(C))
         self.E = bm.Variable(value(E))
 
-    def update(self, tdi, V):
+    def update(self, tdi: SharedArgs, V: jax.Array) -> None:  # type: ignore[override]  # a channel's step takes V
         self._update_channels(tdi, V)
 
-    def reset(self, V=None):
+    def reset(self, V: Optional[jax.Array] = None) -> None:
         if V is not None:
             self._reset_channels(V)
 
@@ -101,7 +106,7 @@ class _CalciumPool(Calcium, abc.ABC):
     """A calcium pool whose concentration ``C`` follows `dC` and whose reversal potential ``E`` is
     the Nernst potential (`CalciumDyna`, `CalciumFirstOrder`)."""
 
-    def __init__(self, size, C0, T, C_initializer, keep_size: bool, name: Optional[str], **channels):
+    def __init__(self, size: Size, C0, T, C_initializer, keep_size: bool, name: Optional[str], **channels):
         super().__init__(size, keep_size=keep_size, name=name, **channels)
         self.C0, self.T = C0, T
         self._C_initializer = C_initializer
@@ -115,15 +120,15 @@ class _CalciumPool(Calcium, abc.ABC):
         value = init_param(self._C_initializer, self.varshape, allow_none=False, allow_scalar=False)
         return jnp.asarray(bm.as_jax(value), dtype=bm.dftype())
 
-    def reversal(self, C):
+    def reversal(self, C: jax.Array) -> jax.Array:
         """The Nernst potential (mV) of the concentration ``C``."""
         return 1e3 * _R * (273.15 + _p(self.T)) / (2 * _F * 1e3) * jnp.log(_p(self.C0) / C)
 
     @abc.abstractmethod
-    def dC(self, C, I_Ca):
+    def dC(self, C: jax.Array, I_Ca: Union[float, jax.Array]) -> jax.Array:
         """The derivative of the concentration ``C`` for the calcium current ``I_Ca``."""
 
-    def update(self, tdi, V):
+    def update(self, tdi: SharedArgs, V: jax.Array) -> None:  # type: ignore[override]  # a channel's step takes V
         dt = tdi["dt"]
         I_Ca = self._calcium_current(V)
         self._update_channels(tdi, V)
@@ -131,7 +136,7 @@ class _CalciumPool(Calcium, abc.ABC):
         self.C.value = C
         self.E.value = self.reversal(C)
 
-    def reset(self, V=None):
+    def reset(self, V: Optional[jax.Array] = None) -> None:
         self.C.value = self._initial_C()
         self.E.value = self.reversal(self.C.value)
         if V is not None:
@@ -163,15 +168,16 @@ class CalciumDyna(_CalciumPool):
       **channels: the calcium-dependent channels of the pool.
     """
 
-    def __init__(self, size, d=1., tau=5., C_rest=2.4e-4, C0=2., T=36., C_initializer=OneInit(2.4e-4),
-                 keep_size: bool = False, name: Optional[str] = None, **channels):
+    def __init__(self, size: Size, d: ValueLike = 1., tau: ValueLike = 5., C_rest: ValueLike = 2.4e-4,
+                 C0: ValueLike = 2., T: float = 36., C_initializer: ParamLike = OneInit(2.4e-4),
+                 keep_size: bool = False, name: Optional[str] = None, **channels: CalciumChannel):
         super().__init__(size, C0=C0, T=T, C_initializer=C_initializer, keep_size=keep_size, name=name,
                          **channels)
         self.d, self.tau, self.C_rest = d, tau, C_rest
         check_time_constants(self, tau=tau)
         self._init_concentration()
 
-    def dC(self, C, I_Ca):
+    def dC(self, C: jax.Array, I_Ca: Union[float, jax.Array]) -> jax.Array:
         return jnp.maximum(10. * I_Ca / (2 * _F * 1e3 * _p(self.d)), 0.) + (_p(self.C_rest) - C) / _p(self.tau)
 
 
@@ -193,14 +199,15 @@ class CalciumFirstOrder(_CalciumPool):
       C0, T, C_initializer, keep_size, name, **channels: see `CalciumDyna`.
     """
 
-    def __init__(self, size, alpha=0.13, beta=0.075, C0=2., T=36., C_initializer=OneInit(2.4e-4),
-                 keep_size: bool = False, name: Optional[str] = None, **channels):
+    def __init__(self, size: Size, alpha: ValueLike = 0.13, beta: ValueLike = 0.075, C0: ValueLike = 2.,
+                 T: float = 36., C_initializer: ParamLike = OneInit(2.4e-4), keep_size: bool = False,
+                 name: Optional[str] = None, **channels: CalciumChannel):
         super().__init__(size, C0=C0, T=T, C_initializer=C_initializer, keep_size=keep_size,
                          name=name, **channels)
         self.alpha, self.beta = alpha, beta
         self._init_concentration()
 
-    def dC(self, C, I_Ca):
+    def dC(self, C: jax.Array, I_Ca: Union[float, jax.Array]) -> jax.Array:
         return _p(self.alpha) * I_Ca - _p(self.beta) * C
 
 
@@ -209,7 +216,7 @@ class _TypeCalcium(CalciumChannel):
 
     gates = {"p": 2, "q": 1}
 
-    def current(self, V, C=None, E=None):
+    def current(self, V: jax.Array, C: Optional[jax.Array] = None, E: Optional[jax.Array] = None) -> jax.Array:
         return _p(self.g_max) * self.open_fraction() * ((_p(self.E) if E is None else E) - V)
 
 
@@ -217,12 +224,12 @@ class _ICaT_HM1992Kinetics(_TypeCalcium):
     """The T-type kinetics of Huguenard & McCormick (1992), shared by `ICaT_HM1992` and
     `ICaHT_HM1992` (shifted by ``V_sh``)."""
 
-    def __init__(self, size, T, g_max, V_sh, keep_size: bool, name: Optional[str]):
+    def __init__(self, size: Size, T, g_max, V_sh, keep_size: bool, name: Optional[str]):
         phi = 3 ** ((T - 24) / 10)
         super().__init__(size, g_max=g_max, E=120., keep_size=keep_size, name=name, T=T,
                          V_sh=V_sh, phi_p=phi, phi_q=phi)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         p_inf = 1. / (1. + jnp.exp(-(U + 59.) / 6.2))
         tau_p = 1. / (jnp.exp(-(U + 132.) / 16.7) + jnp.exp((U + 16.8) / 18.2)) + 0.612
@@ -249,8 +256,8 @@ class ICaT_HM1992(_ICaT_HM1992Kinetics):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, T=36., g_max=2., V_sh=-3., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, T: float = 36., g_max: ParamLike = 2., V_sh: ValueLike = -3.,
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, T=T, g_max=g_max, V_sh=V_sh, keep_size=keep_size, name=name)
 
 
@@ -266,8 +273,8 @@ class ICaHT_HM1992(_ICaT_HM1992Kinetics):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, T=36., g_max=2., V_sh=25., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, T: float = 36., g_max: ParamLike = 2., V_sh: ValueLike = 25.,
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, T=T, g_max=g_max, V_sh=V_sh, keep_size=keep_size, name=name)
 
 
@@ -289,12 +296,12 @@ class ICaT_HP1992(_TypeCalcium):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, T=36., g_max=1.75, V_sh=-3., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, T: float = 36., g_max: ParamLike = 1.75, V_sh: ValueLike = -3.,
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=120., keep_size=keep_size, name=name, T=T,
                          V_sh=V_sh, phi_p=5 ** ((T - 24) / 10), phi_q=3 ** ((T - 24) / 10))
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         p_inf = 1. / (1. + jnp.exp(-(U + 52.) / 7.4))
         tau_p = 3. + 1. / (jnp.exp((U + 27.) / 10.) + jnp.exp(-(U + 102.) / 15.))
@@ -320,13 +327,13 @@ class ICaL_IS2008(_TypeCalcium):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, T=36., g_max=1., V_sh=0., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, T: float = 36., g_max: ParamLike = 1., V_sh: ValueLike = 0.,
+                 keep_size: bool = False, name: Optional[str] = None):
         phi = 3 ** ((T - 24) / 10)
         super().__init__(size, g_max=g_max, E=120., keep_size=keep_size, name=name, T=T,
                          V_sh=V_sh, phi_p=phi, phi_q=phi)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         p_inf = 1. / (1. + jnp.exp(-(U + 10.) / 4.))
         tau_p = 0.4 + 0.7 / (jnp.exp(-(U + 5.) / 15.) + jnp.exp((U + 5.) / 15.))
@@ -357,17 +364,18 @@ class IAHP_De1994(CalciumChannel):
 
     gates = {"p": 1}
 
-    def __init__(self, size, E=-95., g_max=10., n=2, alpha=48., beta=0.09, phi=1.,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -95., g_max: ParamLike = 10., n: ValueLike = 2,
+                 alpha: ValueLike = 48., beta: ValueLike = 0.09, phi: ValueLike = 1., keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name, n=n, alpha=alpha,
                          beta=beta, phi=phi)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         rate = _p(self.alpha) * C ** self.n
         total = _p(self.phi) * (rate + _p(self.beta))
         return {"p": (rate / (rate + _p(self.beta)), 1. / total)}
 
-    def current(self, V, C=None, E=None):
+    def current(self, V: jax.Array, C: Optional[jax.Array] = None, E: Optional[jax.Array] = None) -> jax.Array:
         return _p(self.g_max) * self.p.value * (_p(self.E) - V)
 
 
@@ -391,15 +399,15 @@ class ICaN_IS2008(CalciumChannel):
 
     gates = {"p": 1}
 
-    def __init__(self, size, E=10., g_max=1., phi=1., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = 10., g_max: ParamLike = 1., phi: ValueLike = 1.,
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name, phi=phi)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         p_inf = 1. / (1. + jnp.exp(-(V + 43.) / 5.2))
         tau_p = 2.7 / (jnp.exp(-(V + 55.) / 15.) + jnp.exp((V + 55.) / 15.)) + 1.6
         return {"p": (p_inf, tau_p / _p(self.phi))}
 
-    def current(self, V, C=None, E=None):
-        M = C / (C + 0.2)
+    def current(self, V: jax.Array, C: Optional[jax.Array] = None, E: Optional[jax.Array] = None) -> jax.Array:
+        M = C / (C + 0.2)  # type: ignore[operator]  # the pool always passes its C
         return _p(self.g_max) * M * self.p.value * (_p(self.E) - V)

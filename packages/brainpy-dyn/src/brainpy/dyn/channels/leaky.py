@@ -2,6 +2,7 @@
 
 from typing import Optional
 
+from brainpy.dyn.base import ParamLike, Size
 from brainpy.dyn.channels.base import LeakyChannel
 
 __all__ = ["IL", "IKL"]
@@ -17,7 +18,8 @@ class IL(LeakyChannel):
       keep_size, name: see `brainpy.channels.LeakyChannel`.
     """
 
-    def __init__(self, size, g_max=0.1, E=-70., keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, g_max: ParamLike = 0.1, E: ParamLike = -70., keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name)
 
 
@@ -31,5 +33,6 @@ class IKL(LeakyChannel):
       keep_size, name: see `brainpy.channels.LeakyChannel`.
     """
 
-    def __init__(self, size, g_max=0.005, E=-90., keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, g_max: ParamLike = 0.005, E: ParamLike = -90., keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name)

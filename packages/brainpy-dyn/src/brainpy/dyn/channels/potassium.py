@@ -1,10 +1,12 @@
 """Potassium channels: delayed rectifiers, A-type, slowly inactivating and non-inactivating."""
 
 import abc
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
+import jax
 import jax.numpy as jnp
 
+from brainpy.dyn.base import ParamLike, Size, ValueLike
 from brainpy.dyn.channels.base import PotassiumChannel, _p
 from brainpy.dyn.channels.sodium import _exprel, _from_rates
 
@@ -38,12 +40,12 @@ class IK_HH1952(PotassiumChannel):
 
     gates = {"n": 4}
 
-    def __init__(self, size, E=-77., g_max=36., phi=1., V_sh=0., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -77., g_max: ParamLike = 36., phi: ValueLike = 1.,
+                 V_sh: ValueLike = 0., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          phi=phi, V_sh=V_sh)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         return {"n": _from_rates(_exprel(0.01, -(U + 55.), 10.), 0.125 * jnp.exp(-(U + 65.) / 80.),
                                  _p(self.phi))}
@@ -69,12 +71,12 @@ class IK_DR(PotassiumChannel):
 
     gates = {"n": 4}
 
-    def __init__(self, size, E=-90., g_max=10., phi=1., V_sh=-60., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -90., g_max: ParamLike = 10., phi: ValueLike = 1.,
+                 V_sh: ValueLike = -60., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          phi=phi, V_sh=V_sh)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         return {"n": _from_rates(_exprel(0.032, 15. - U, 5.), 0.5 * jnp.exp((10. - U) / 40.),
                                  _p(self.phi))}
@@ -88,7 +90,7 @@ class _HM1992(PotassiumChannel):
 
     gates = {"p": 4, "q": 1}
 
-    def __init__(self, size, E, g_max, V_sh, phi_p, phi_q, keep_size, name):
+    def __init__(self, size: Size, E, g_max, V_sh, phi_p, phi_q, keep_size, name):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          V_sh=V_sh, phi_p=phi_p, phi_q=phi_q)
 
@@ -119,11 +121,11 @@ class IKA1_HM1992(_HM1992):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, E=-90., g_max=30., V_sh=0., phi_p=1., phi_q=1.,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -90., g_max: ParamLike = 30., V_sh: ValueLike = 0.,
+                 phi_p: ValueLike = 1., phi_q: ValueLike = 1., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, E, g_max, V_sh, phi_p, phi_q, keep_size, name)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         p = (1. / (1. + jnp.exp(-(U + 60.) / 8.5)), _tau_pA(U) / _p(self.phi_p))
         q = (1. / (1. + jnp.exp((U + 78.) / 6.)), jnp.where(U < -63., _tau_qA(U), 19.) / _p(self.phi_q))
@@ -146,11 +148,11 @@ class IKA2_HM1992(_HM1992):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, E=-90., g_max=20., V_sh=0., phi_p=1., phi_q=1.,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -90., g_max: ParamLike = 20., V_sh: ValueLike = 0.,
+                 phi_p: ValueLike = 1., phi_q: ValueLike = 1., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, E, g_max, V_sh, phi_p, phi_q, keep_size, name)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         p = (1. / (1. + jnp.exp(-(U + 36.) / 20.)), _tau_pA(U) / _p(self.phi_p))
         q = (1. / (1. + jnp.exp((U + 78.) / 6.)), jnp.where(U < -73., _tau_qA(U), 60.) / _p(self.phi_q))
@@ -168,15 +170,15 @@ def _tau_qK2(U):
 class _IKK2_HM1992(_HM1992, abc.ABC):
     """The K2 current of Huguenard & McCormick (1992); its components a and b differ in `_tau_q`."""
 
-    def __init__(self, size, E=-90., g_max=12., V_sh=0., phi_p=1., phi_q=1.,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -90., g_max: ParamLike = 12., V_sh: ValueLike = 0.,
+                 phi_p: ValueLike = 1., phi_q: ValueLike = 1., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, E, g_max, V_sh, phi_p, phi_q, keep_size, name)
 
     @abc.abstractmethod
     def _tau_q(self, U):
         """The time constant of the q gate (ms) at the shifted potential ``U``."""
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         p = (1. / (1. + jnp.exp(-(U + 43.) / 17.)), _tau_pK2(U) / _p(self.phi_p))
         q = (1. / (1. + jnp.exp((U + 58.) / 10.6)), self._tau_q(U) / _p(self.phi_q))
@@ -242,12 +244,12 @@ class IKNI_Ya1989(PotassiumChannel):
 
     gates = {"p": 1}
 
-    def __init__(self, size, E=-90., g_max=0.004, tau_max=4e3, V_sh=0., phi_p=1.,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = -90., g_max: ParamLike = 0.004, tau_max: ValueLike = 4e3,
+                 V_sh: ValueLike = 0., phi_p: ValueLike = 1., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          tau_max=tau_max, V_sh=V_sh, phi_p=phi_p)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh) + 35.
         tau = _p(self.tau_max) / (3.3 * jnp.exp(U / 20.) + jnp.exp(-U / 20.))
         return {"p": (1. / (1. + jnp.exp(-U / 10.)), tau / _p(self.phi_p))}

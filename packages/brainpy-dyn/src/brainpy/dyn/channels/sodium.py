@@ -1,9 +1,11 @@
 """Sodium channels: :math:`I_{Na} = g_{max} m^3 h (E - V)`."""
 
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
+import jax
 import jax.numpy as jnp
 
+from brainpy.dyn.base import ParamLike, Size, ValueLike
 from brainpy.dyn.channels.base import SodiumChannel, _p
 
 __all__ = ["INa_HH1952", "INa_HH", "INa_TM1991", "INa_Ba2002"]
@@ -39,12 +41,12 @@ class INa_HH1952(SodiumChannel):
 
     gates = {"m": 3, "h": 1}
 
-    def __init__(self, size, E=50., g_max=120., phi=1., V_sh=0., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = 50., g_max: ParamLike = 120., phi: ValueLike = 1.,
+                 V_sh: ValueLike = 0., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          phi=phi, V_sh=V_sh)
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         phi = _p(self.phi)
         m = _from_rates(_exprel(0.1, -(U + 40.), 10.), 4. * jnp.exp(-(U + 65.) / 18.), phi)
@@ -61,7 +63,7 @@ class _TraubMilesSodium(SodiumChannel):
 
     gates = {"m": 3, "h": 1}
 
-    def gate_dynamics(self, V, C=None):
+    def gate_dynamics(self, V: jax.Array, C: Optional[jax.Array] = None) -> Dict[str, Tuple[jax.Array, jax.Array]]:
         U = V - _p(self.V_sh)
         phi = _p(self.phi)
         m = _from_rates(_exprel(0.32, 13. - U, 4.), _exprel(0.28, U - 40., 5.), phi)
@@ -85,8 +87,8 @@ class INa_TM1991(_TraubMilesSodium):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, E=50., g_max=120., phi=1., V_sh=-63., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, E: ParamLike = 50., g_max: ParamLike = 120., phi: ValueLike = 1.,
+                 V_sh: ValueLike = -63., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, g_max=g_max, E=E, keep_size=keep_size, name=name,
                          phi=phi, V_sh=V_sh)
 
@@ -104,8 +106,8 @@ class INa_Ba2002(_TraubMilesSodium):
       keep_size, name: see `brainpy.channels.GatedChannel`.
     """
 
-    def __init__(self, size, T=36., E=50., g_max=90., V_sh=-50., keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, T: float = 36., E: ParamLike = 50., g_max: ParamLike = 90.,
+                 V_sh: ValueLike = -50., keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, E=E, g_max=g_max, phi=3 ** ((T - 36) / 10), V_sh=V_sh,
                          keep_size=keep_size, name=name)
         self.T = T

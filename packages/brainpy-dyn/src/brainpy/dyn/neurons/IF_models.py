@@ -5,9 +5,10 @@ from typing import Optional
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, Size, check_time_constants
 from brainpy.initialize import init_param
 from brainpy.initialize.regular_inits import ZeroInit
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
@@ -67,8 +68,9 @@ class LIF(NeuGroup):
         if "derivative" in vars(cls) and "has_closed_form_step" not in vars(cls):
             cls.has_closed_form_step = False
 
-    def __init__(self, size, V_rest=0., V_reset=-5., V_th=20., R=1., tau=10., tau_ref=1.,
-                 V_initializer=ZeroInit(), method: str = "exp_auto", keep_size: bool = False,
+    def __init__(self, size: Size, V_rest: ParamLike = 0., V_reset: ParamLike = -5., V_th: ParamLike = 20.,
+                 R: ParamLike = 1., tau: ParamLike = 10., tau_ref: ParamLike = 1.,
+                 V_initializer: ParamLike = ZeroInit(), method: str = "exp_auto", keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         from brainpy.integrators import odeint
@@ -96,7 +98,7 @@ class LIF(NeuGroup):
         value = init_param(self._V_initializer, self.varshape, allow_none=False, allow_scalar=False)
         return jnp.asarray(bm.as_jax(value), dtype=bm.dftype())
 
-    def derivative(self, V, t, I_ext):
+    def derivative(self, V: jax.Array, t: ArrayLike, I_ext: ArrayLike) -> jax.Array:
         return (-V + self.V_rest + self.R * I_ext) / self.tau
 
     def _closed_form_params(self):
@@ -114,7 +116,7 @@ class LIF(NeuGroup):
             values.append(float(value))
         return values
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         params = self._closed_form_params()
         if params is not None and jnp.result_type(self.V.value) in KERNEL_FLOAT_TYPES:
@@ -143,7 +145,7 @@ class LIF(NeuGroup):
         self.refractory.value = jnp.logical_or(refractory, spike)
         self.input.value = jnp.zeros_like(self.input.value)
 
-    def reset(self):
+    def reset(self) -> None:
         """Restore the initial potential and clear spikes, refractoriness and input."""
         shape = self.varshape
         self.V.value = self._initial_V()

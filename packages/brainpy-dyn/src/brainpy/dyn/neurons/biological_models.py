@@ -7,9 +7,12 @@ arguments.  A spike is an upward crossing of ``V_th``.
 
 from typing import Optional
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
+from brainpy.dyn.base import ParamLike, SharedArgs, Size
 from brainpy.dyn.neurons.reduced_models import _p, _PointNeuron
 from brainpy.initialize.random_inits import Uniform
 from brainpy.initialize.regular_inits import OneInit
@@ -52,10 +55,12 @@ class HH(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, ENa=50., gNa=120., EK=-77., gK=36., EL=-54.387, gL=0.03, V_th=20.,
-                 C=1.0, V_initializer=Uniform(-70, -60.), m_initializer=OneInit(0.5),
-                 h_initializer=OneInit(0.6), n_initializer=OneInit(0.32), method: str = "exp_auto",
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, ENa: ParamLike = 50., gNa: ParamLike = 120., EK: ParamLike = -77.,
+                 gK: ParamLike = 36., EL: ParamLike = -54.387, gL: ParamLike = 0.03, V_th: ParamLike = 20.,
+                 C: ParamLike = 1.0, V_initializer: ParamLike = Uniform(-70, -60.),
+                 m_initializer: ParamLike = OneInit(0.5), h_initializer: ParamLike = OneInit(0.6),
+                 n_initializer: ParamLike = OneInit(0.32), method: str = "exp_auto", keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
 
@@ -64,28 +69,28 @@ class HH(_PointNeuron):
         self.t_last_spike = bm.Variable(jnp.full(self.varshape, -1e7, dtype=bm.dftype()))
         self.integral = odeint(JointEq(self.dV, self.dm, self.dh, self.dn), method=method)
 
-    def dm(self, m, t, V):
+    def dm(self, m: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         alpha = 0.1 * (V + 40) / (1 - jnp.exp(-(V + 40) / 10))
         beta = 4.0 * jnp.exp(-(V + 65) / 18)
         return alpha * (1 - m) - beta * m
 
-    def dh(self, h, t, V):
+    def dh(self, h: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         alpha = 0.07 * jnp.exp(-(V + 65) / 20.)
         beta = 1 / (1 + jnp.exp(-(V + 35) / 10))
         return alpha * (1 - h) - beta * h
 
-    def dn(self, n, t, V):
+    def dn(self, n: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         alpha = 0.01 * (V + 55) / (1 - jnp.exp(-(V + 55) / 10))
         beta = 0.125 * jnp.exp(-(V + 65) / 80)
         return alpha * (1 - n) - beta * n
 
-    def dV(self, V, t, m, h, n, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, m: jax.Array, h: jax.Array, n: jax.Array, I_ext: ArrayLike) -> jax.Array:
         I_Na = _p(self.gNa) * m ** 3.0 * h * (V - _p(self.ENa))
         I_K = _p(self.gK) * n ** 4.0 * (V - _p(self.EK))
         I_leak = _p(self.gL) * (V - _p(self.EL))
         return (-I_Na - I_K - I_leak + I_ext) / _p(self.C)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, m, h, n = self.integral(self.V.value, self.m.value, self.h.value, self.n.value, t,
                                    self.input.value, dt=dt)
@@ -97,7 +102,7 @@ class HH(_PointNeuron):
         self.m.value, self.h.value, self.n.value = bm.as_jax(m), bm.as_jax(h), bm.as_jax(n)
         self._clear_input()
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.t_last_spike.value = jnp.full(self.varshape, -1e7, dtype=bm.dftype())
 
@@ -132,10 +137,12 @@ class MorrisLecar(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, V_Ca=130., g_Ca=4.4, V_K=-84., g_K=8., V_leak=-60., g_leak=2., C=20.,
-                 V1=-1.2, V2=18., V3=2., V4=30., phi=0.04, V_th=10.,
-                 V_initializer=Uniform(-70., -60.), W_initializer=OneInit(0.02),
-                 method: str = "exp_auto", keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, V_Ca: ParamLike = 130., g_Ca: ParamLike = 4.4, V_K: ParamLike = -84.,
+                 g_K: ParamLike = 8., V_leak: ParamLike = -60., g_leak: ParamLike = 2., C: ParamLike = 20.,
+                 V1: ParamLike = -1.2, V2: ParamLike = 18., V3: ParamLike = 2., V4: ParamLike = 30.,
+                 phi: ParamLike = 0.04, V_th: ParamLike = 10., V_initializer: ParamLike = Uniform(-70., -60.),
+                 W_initializer: ParamLike = OneInit(0.02), method: str = "exp_auto", keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
 
@@ -144,19 +151,19 @@ class MorrisLecar(_PointNeuron):
         self._states(V=V_initializer, W=W_initializer)
         self.integral = odeint(JointEq(self.dV, self.dW), method=method)
 
-    def dV(self, V, t, W, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, W: jax.Array, I_ext: ArrayLike) -> jax.Array:
         M_inf = 0.5 * (1 + jnp.tanh((V - _p(self.V1)) / _p(self.V2)))
         I_Ca = _p(self.g_Ca) * M_inf * (V - _p(self.V_Ca))
         I_K = _p(self.g_K) * W * (V - _p(self.V_K))
         I_leak = _p(self.g_leak) * (V - _p(self.V_leak))
         return (-I_Ca - I_K - I_leak + I_ext) / _p(self.C)
 
-    def dW(self, W, t, V):
+    def dW(self, W: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         tau_W = 1 / jnp.cosh((V - _p(self.V3)) / (2 * _p(self.V4)))
         W_inf = 0.5 * (1 + jnp.tanh((V - _p(self.V3)) / _p(self.V4)))
         return _p(self.phi) * (W_inf - W) / tau_W
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, W = self.integral(self.V.value, self.W.value, t, self.input.value, dt=dt)
         V = bm.as_jax(V)
@@ -216,10 +223,12 @@ class PinskyRinzelModel(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, gNa=30., gK=15., gCa=10., gAHP=0.8, gC=15., gL=0.1, ENa=60., EK=-75.,
-                 ECa=80., EL=-60., gc=2.1, V_th=0., Cm=3.0, p=0.5, A=1.,
-                 Vs_initializer=OneInit(-64.6), Vd_initializer=OneInit(-64.5),
-                 Ca_initializer=OneInit(0.2), method: str = "exp_auto", keep_size: bool = False,
+    def __init__(self, size: Size, gNa: ParamLike = 30., gK: ParamLike = 15., gCa: ParamLike = 10.,
+                 gAHP: ParamLike = 0.8, gC: ParamLike = 15., gL: ParamLike = 0.1, ENa: ParamLike = 60.,
+                 EK: ParamLike = -75., ECa: ParamLike = 80., EL: ParamLike = -60., gc: ParamLike = 2.1,
+                 V_th: ParamLike = 0., Cm: ParamLike = 3.0, p: ParamLike = 0.5, A: ParamLike = 1.,
+                 Vs_initializer: ParamLike = OneInit(-64.6), Vd_initializer: ParamLike = OneInit(-64.5),
+                 Ca_initializer: ParamLike = OneInit(0.2), method: str = "exp_auto", keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
@@ -234,11 +243,11 @@ class PinskyRinzelModel(_PointNeuron):
 
     # the somatic potential and input under the names every neuron group uses
     @property
-    def V(self):
+    def V(self) -> bm.Variable:
         return self.Vs
 
     @property
-    def Is(self):
+    def Is(self) -> bm.Variable:
         return self.input
 
     def _init_gates(self):
@@ -252,7 +261,7 @@ class PinskyRinzelModel(_PointNeuron):
             else:
                 setattr(self, key, bm.Variable(value))
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.Id.value = jnp.zeros(self.varshape, dtype=bm.dftype())
         self._init_gates()
@@ -287,7 +296,7 @@ class PinskyRinzelModel(_PointNeuron):
     def _ab_q(self, Ca):
         return jnp.minimum(0.00002 * Ca, 0.01), 0.001 * jnp.ones_like(Ca)
 
-    def dVs(self, Vs, t, Vd, h, n, Is):
+    def dVs(self, Vs: jax.Array, t: ArrayLike, Vd: jax.Array, h: jax.Array, n: jax.Array, Is: ArrayLike) -> jax.Array:
         alpha, beta = self._ab_m(Vs)
         m_inf = alpha / (alpha + beta)
         I_Na = _p(self.gNa) * m_inf ** 2 * h * (Vs - _p(self.ENa))
@@ -296,7 +305,8 @@ class PinskyRinzelModel(_PointNeuron):
         I_c = _p(self.gc) / _p(self.p) * (Vd - Vs)
         return (-I_L - I_Na - I_K + I_c + Is / _p(self.A) / _p(self.p)) / _p(self.Cm)
 
-    def dVd(self, Vd, t, Vs, Ca, s, c, q, Id):
+    def dVd(self, Vd: jax.Array, t: ArrayLike, Vs: jax.Array, Ca: jax.Array, s: jax.Array, c: jax.Array,
+            q: jax.Array, Id: ArrayLike) -> jax.Array:
         I_Ca = _p(self.gCa) * s * s * (Vd - _p(self.ECa))
         I_AHP = _p(self.gAHP) * q * (Vd - _p(self.EK))
         I_C = _p(self.gC) * c * jnp.minimum(Ca / 250., 1.) * (Vd - _p(self.EK))
@@ -304,31 +314,31 @@ class PinskyRinzelModel(_PointNeuron):
         I_c = _p(self.gc) / (1 - _p(self.p)) * (Vs - Vd)
         return (-I_L - I_Ca - I_AHP - I_C + I_c + Id / _p(self.A) / (1 - _p(self.p))) / _p(self.Cm)
 
-    def dCa(self, Ca, t, s, Vd):
+    def dCa(self, Ca: jax.Array, t: ArrayLike, s: jax.Array, Vd: jax.Array) -> jax.Array:
         I_Ca = _p(self.gCa) * s * s * (Vd - _p(self.ECa))
         return -0.13 * I_Ca - 0.075 * Ca
 
-    def dh(self, h, t, Vs):
+    def dh(self, h: jax.Array, t: ArrayLike, Vs: jax.Array) -> jax.Array:
         alpha, beta = self._ab_h(Vs)
         return alpha * (1 - h) - beta * h
 
-    def dn(self, n, t, Vs):
+    def dn(self, n: jax.Array, t: ArrayLike, Vs: jax.Array) -> jax.Array:
         alpha, beta = self._ab_n(Vs)
         return alpha * (1 - n) - beta * n
 
-    def ds(self, s, t, Vd):
+    def ds(self, s: jax.Array, t: ArrayLike, Vd: jax.Array) -> jax.Array:
         alpha, beta = self._ab_s(Vd)
         return alpha * (1 - s) - beta * s
 
-    def dc(self, c, t, Vd):
+    def dc(self, c: jax.Array, t: ArrayLike, Vd: jax.Array) -> jax.Array:
         alpha, beta = self._ab_c(Vd)
         return alpha * (1 - c) - beta * c
 
-    def dq(self, q, t, Ca):
+    def dq(self, q: jax.Array, t: ArrayLike, Ca: jax.Array) -> jax.Array:
         alpha, beta = self._ab_q(Ca)
         return alpha * (1 - q) - beta * q
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         values = self.integral(self.Vs.value, self.Vd.value, self.Ca.value, self.h.value,
                                self.n.value, self.s.value, self.c.value, self.q.value, t,
@@ -373,9 +383,10 @@ class WangBuzsakiModel(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, ENa=55., gNa=35., EK=-90., gK=9., EL=-65, gL=0.1, V_th=20., phi=5.0,
-                 C=1.0, V_initializer=OneInit(-65.), h_initializer=OneInit(0.6),
-                 n_initializer=OneInit(0.32), method: str = "exp_auto", keep_size: bool = False,
+    def __init__(self, size: Size, ENa: ParamLike = 55., gNa: ParamLike = 35., EK: ParamLike = -90., gK: ParamLike = 9.,
+                 EL: ParamLike = -65, gL: ParamLike = 0.1, V_th: ParamLike = 20., phi: ParamLike = 5.0,
+                 C: ParamLike = 1.0, V_initializer: ParamLike = OneInit(-65.), h_initializer: ParamLike = OneInit(0.6),
+                 n_initializer: ParamLike = OneInit(0.32), method: str = "exp_auto", keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
@@ -384,28 +395,28 @@ class WangBuzsakiModel(_PointNeuron):
         self._states(V=V_initializer, h=h_initializer, n=n_initializer)
         self.integral = odeint(JointEq(self.dV, self.dh, self.dn), method=method)
 
-    def m_inf(self, V):
+    def m_inf(self, V: ArrayLike) -> jax.Array:
         alpha = _exprel_rate(0.1, -(V + 35.), 10.)
         beta = 4. * jnp.exp(-(V + 60.) / 18.)
         return alpha / (alpha + beta)
 
-    def dh(self, h, t, V):
+    def dh(self, h: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         alpha = 0.07 * jnp.exp(-(V + 58.) / 20.)
         beta = 1. / (jnp.exp(-0.1 * (V + 28.)) + 1.)
         return _p(self.phi) * (alpha * (1 - h) - beta * h)
 
-    def dn(self, n, t, V):
+    def dn(self, n: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         alpha = _exprel_rate(0.01, -(V + 34.), 10.)
         beta = 0.125 * jnp.exp(-(V + 44.) / 80.)
         return _p(self.phi) * (alpha * (1 - n) - beta * n)
 
-    def dV(self, V, t, h, n, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, h: jax.Array, n: jax.Array, I_ext: ArrayLike) -> jax.Array:
         I_Na = _p(self.gNa) * self.m_inf(V) ** 3 * h * (V - _p(self.ENa))
         I_K = _p(self.gK) * n ** 4 * (V - _p(self.EK))
         I_L = _p(self.gL) * (V - _p(self.EL))
         return (-I_Na - I_K - I_L + I_ext) / _p(self.C)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, h, n = self.integral(self.V.value, self.h.value, self.n.value, t, self.input.value, dt=dt)
         V = bm.as_jax(V)

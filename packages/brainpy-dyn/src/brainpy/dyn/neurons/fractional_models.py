@@ -4,16 +4,23 @@ A fractional order :math:`0 < \\alpha \\le 1` gives the state a power-law memory
 :math:`\\alpha = 1` is the ordinary model, smaller orders adapt more slowly.
 """
 
-from typing import Any, Optional
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
+import jax
 import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
+from brainpy.dyn.base import ParamLike, SharedArgs, Size
 from brainpy.errors import ModelBuildError
 from brainpy.dyn.neurons.reduced_models import _p, _PointNeuron
 from brainpy.initialize.regular_inits import OneInit, ZeroInit
 
 __all__ = ["FractionalNeuron", "FractionalFHR", "FractionalIzhikevich"]
+
+#: the fractional order(s): one number, or one per variable
+AlphaLike = Union[float, Sequence[float], bm.Array, jax.Array, np.ndarray]
 
 
 class FractionalNeuron(_PointNeuron):
@@ -28,12 +35,12 @@ class FractionalNeuron(_PointNeuron):
     def _initial_values(self):
         return [getattr(self, key).value for key in self._initializers]
 
-    def reset(self):
+    def reset(self) -> None:
         """Restore the initial state and forget the solver's history."""
         super().reset()
         self.integral.reset(self._initial_values())
 
-    def set_init(self, values: dict):
+    def set_init(self, values: Dict[str, Union[float, bm.Array, jax.Array, np.ndarray]]) -> None:
         """Set the initial value of some variables (BrainPy 2.1), e.g. ``set_init({'w': -0.1})``.
 
         The variables take the values and the fractional solver restarts its memory from the new
@@ -75,10 +82,11 @@ class FractionalFHR(FractionalNeuron):
       name: the group's name.
     """
 
-    def __init__(self, size, alpha, num_memory: int = 1000, a=0.7, b=0.8, c=-0.775, d=1.,
-                 delta=0.08, mu=0.0001, Vth=1.8, V_initializer=OneInit(2.5),
-                 w_initializer=ZeroInit(), y_initializer=ZeroInit(), method: str = "GLShortMemory",
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, alpha: AlphaLike, num_memory: int = 1000, a: ParamLike = 0.7, b: ParamLike = 0.8,
+                 c: ParamLike = -0.775, d: ParamLike = 1., delta: ParamLike = 0.08, mu: ParamLike = 0.0001,
+                 Vth: ParamLike = 1.8, V_initializer: ParamLike = OneInit(2.5), w_initializer: ParamLike = ZeroInit(),
+                 y_initializer: ParamLike = ZeroInit(), method: str = "GLShortMemory", keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import fdeint
 
@@ -89,13 +97,14 @@ class FractionalFHR(FractionalNeuron):
         self.integral = fdeint(alpha, num_memory, self._initial_values(), f=self.derivative,
                                method=method)
 
-    def derivative(self, V, w, y, t, I_ext):
+    def derivative(self, V: jax.Array, w: jax.Array, y: jax.Array, t: ArrayLike,
+                   I_ext: ArrayLike) -> Tuple[jax.Array, jax.Array, jax.Array]:
         dV = V - V ** 3 / 3 - w + y + I_ext
         dw = _p(self.delta) * (_p(self.a) + V - _p(self.b) * w)
         dy = _p(self.mu) * (_p(self.c) - V - _p(self.d) * y)
         return dV, dw, dy
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, w, y = self.integral(self.V.value, self.w.value, self.y.value, t, self.input.value, dt=dt)
         V = bm.as_jax(V)
@@ -130,10 +139,11 @@ class FractionalIzhikevich(FractionalNeuron):
       name: the group's name.
     """
 
-    def __init__(self, size, alpha, num_memory: int, a=0.02, b=0.20, c=-65., d=8., f=0.04, g=5.,
-                 h=140., R=1., tau=1., V_th=30., V_initializer=OneInit(-65.),
-                 u_initializer=OneInit(0.20 * -65.), method: str = "CaputoL1Schema",
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, alpha: AlphaLike, num_memory: int, a: ParamLike = 0.02, b: ParamLike = 0.20,
+                 c: ParamLike = -65., d: ParamLike = 8., f: ParamLike = 0.04, g: ParamLike = 5., h: ParamLike = 140.,
+                 R: ParamLike = 1., tau: ParamLike = 1., V_th: ParamLike = 30.,
+                 V_initializer: ParamLike = OneInit(-65.), u_initializer: ParamLike = OneInit(0.20 * -65.),
+                 method: str = "CaputoL1Schema", keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import fdeint
 
@@ -144,12 +154,12 @@ class FractionalIzhikevich(FractionalNeuron):
         self.integral = fdeint(alpha, num_memory, self._initial_values(), f=self.derivative,
                                method=method)
 
-    def derivative(self, V, u, t, I_ext):
+    def derivative(self, V: jax.Array, u: jax.Array, t: ArrayLike, I_ext: ArrayLike) -> Tuple[jax.Array, jax.Array]:
         dV = (_p(self.f) * V * V + _p(self.g) * V + _p(self.h) - u + _p(self.R) * I_ext) / _p(self.tau)
         du = _p(self.a) * (_p(self.b) * V - u)
         return dV, du
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, u = self.integral(self.V.value, self.u.value, t, self.input.value, dt=dt)
         V, u = bm.as_jax(V), bm.as_jax(u)

@@ -4,13 +4,14 @@ They are `brainpy.dyn.NeuGroup` instances with a ``spike`` Variable, so they can
 pre-synaptic group of any synapse.
 """
 
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, Size
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 
@@ -42,7 +43,8 @@ class SpikeTimeGroup(NeuGroup):
       >>> _ = runner.run(3.)
     """
 
-    def __init__(self, size, times: Sequence, indices: Sequence, need_sort: bool = True,
+    def __init__(self, size: Size, times: Union[Sequence[float], np.ndarray, jax.Array, bm.Array],
+                 indices: Union[Sequence[int], np.ndarray, jax.Array, bm.Array], need_sort: bool = True,
                  keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         times_arr = np.asarray(bm.as_numpy(times) if isinstance(times, bm.Array) else times, dtype=float).ravel()
@@ -63,7 +65,7 @@ class SpikeTimeGroup(NeuGroup):
         self.spike = bm.Variable(jnp.zeros(self.varshape, dtype=bool))
         self.t_prev = bm.Variable(jnp.full((1,), -jnp.inf, dtype=bm.dftype()))
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         tol = 1e-3 * dt
         times = bm.as_jax(self.times)
@@ -72,7 +74,7 @@ class SpikeTimeGroup(NeuGroup):
         self.spike.value = flat.reshape(self.varshape)
         self.t_prev.value = jnp.full((1,), t, dtype=self.t_prev.dtype)
 
-    def reset(self):
+    def reset(self) -> None:
         """Clear the spikes and replay the events from the start."""
         self.spike.value = jnp.zeros(self.varshape, dtype=bool)
         self.t_prev.value = jnp.full((1,), -jnp.inf, dtype=self.t_prev.dtype)
@@ -101,7 +103,7 @@ class PoissonGroup(NeuGroup):
       >>> _ = runner.run(100.)
     """
 
-    def __init__(self, size, freqs, seed: Optional[int] = None, keep_size: bool = False,
+    def __init__(self, size: Size, freqs: ParamLike, seed: Optional[int] = None, keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         self.freqs = init_param(freqs, self.varshape, allow_none=False)
@@ -109,11 +111,11 @@ class PoissonGroup(NeuGroup):
         self.rng = bm.random.RandomState(seed)
         self.spike = bm.Variable(jnp.zeros(self.varshape, dtype=bool))
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         prob = bm.as_jax(self.freqs) * tdi["dt"] / 1000.
         self.spike.value = bm.as_jax(self.rng.random(self.varshape)) <= prob
 
-    def reset(self):
+    def reset(self) -> None:
         """Clear the spikes (the random stream continues)."""
         self.spike.value = jnp.zeros(self.varshape, dtype=bool)
 

@@ -2,10 +2,12 @@
 
 from typing import Optional
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, Size, check_time_constants
 from brainpy.initialize import init_param
 
 __all__ = ["OUProcess"]
@@ -34,8 +36,9 @@ class OUProcess(NeuGroup):
       x: the current values (starting at ``mean``).
     """
 
-    def __init__(self, size, mean=0., sigma=1., tau=10., method: str = "euler",
-                 seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, mean: ParamLike = 0., sigma: ParamLike = 1., tau: ParamLike = 10.,
+                 method: str = "euler", seed: Optional[int] = None, keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         from brainpy.integrators import sdeint
 
@@ -51,15 +54,15 @@ class OUProcess(NeuGroup):
     def _initial_x(self):
         return jnp.broadcast_to(jnp.asarray(bm.as_jax(self.mean), dtype=bm.dftype()), self.varshape)
 
-    def df(self, x, t):
+    def df(self, x: jax.Array, t: ArrayLike) -> jax.Array:
         return (bm.as_jax(self.mean) - x) / bm.as_jax(self.tau)
 
-    def dg(self, x, t):
+    def dg(self, x: jax.Array, t: ArrayLike) -> jax.Array:
         return jnp.broadcast_to(jnp.asarray(bm.as_jax(self.sigma), dtype=x.dtype), x.shape)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         self.x.value = bm.as_jax(self.integral(self.x.value, tdi["t"], dt=tdi["dt"]))
 
-    def reset(self):
+    def reset(self) -> None:
         """Restart the processes at their mean."""
         self.x.value = self._initial_x()

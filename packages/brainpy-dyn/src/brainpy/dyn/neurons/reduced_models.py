@@ -7,14 +7,15 @@ group's shape or initializers (`brainpy.initialize.init_param`); state Variables
 current ``I_ext`` so that analysers can treat it as a parameter.
 """
 
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, Size, check_time_constants
 from brainpy.initialize import init_param
 from brainpy.initialize.regular_inits import OneInit, ZeroInit
 
@@ -28,6 +29,7 @@ __all__ = [
     "HindmarshRose",
     "FHN",
 ]
+
 
 
 def _p(x):
@@ -44,7 +46,11 @@ def _state(initializer, shape):
 class _PointNeuron(NeuGroup):
     """Shared machinery of the point neurons: parameters, state Variables, input and spikes."""
 
-    def __init__(self, size, keep_size: bool = False, name: Optional[str] = None):
+    if TYPE_CHECKING:
+        # the parameters and state Variables are set by name (`_params`, `_states`)
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, size: Size, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         self._initializers = {}
 
@@ -90,7 +96,7 @@ class _PointNeuron(NeuGroup):
         """The ``refractory`` state after the step: held now, or spiking now."""
         return spike if refractory is None else jnp.logical_or(refractory, spike)
 
-    def reset(self):
+    def reset(self) -> None:
         """Restore the initial state values and clear the input, spikes and refractoriness."""
         for key, init in self._initializers.items():
             getattr(self, key).value = _state(init, self.varshape)
@@ -135,8 +141,9 @@ class ExpIF(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_T=-59.9, delta_T=3.48, R=1.,
-                 tau=10., tau_ref=1.7, V_initializer=ZeroInit(), method: str = "exp_auto",
+    def __init__(self, size: Size, V_rest: ParamLike = -65., V_reset: ParamLike = -68., V_th: ParamLike = -30.,
+                 V_T: ParamLike = -59.9, delta_T: ParamLike = 3.48, R: ParamLike = 1., tau: ParamLike = 10.,
+                 tau_ref: ParamLike = 1.7, V_initializer: ParamLike = ZeroInit(), method: str = "exp_auto",
                  keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import odeint
@@ -147,11 +154,11 @@ class ExpIF(_PointNeuron):
         self._refractory_states()
         self.integral = odeint(self.derivative, method=method)
 
-    def derivative(self, V, t, I_ext):
+    def derivative(self, V: jax.Array, t: ArrayLike, I_ext: ArrayLike) -> jax.Array:
         exp_v = _p(self.delta_T) * jnp.exp((V - _p(self.V_T)) / _p(self.delta_T))
         return (-(V - _p(self.V_rest)) + exp_v + _p(self.R) * I_ext) / _p(self.tau)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
         refractory = self._refractory_now(t)
@@ -193,10 +200,11 @@ class AdExIF(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_T=-59.9, delta_T=3.48, a=1.,
-                 b=1., tau=10., tau_w=30., tau_ref=0., R=1., V_initializer=ZeroInit(),
-                 w_initializer=ZeroInit(), method: str = "exp_auto", keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, V_rest: ParamLike = -65., V_reset: ParamLike = -68., V_th: ParamLike = -30.,
+                 V_T: ParamLike = -59.9, delta_T: ParamLike = 3.48, a: ParamLike = 1., b: ParamLike = 1.,
+                 tau: ParamLike = 10., tau_w: ParamLike = 30., tau_ref: ParamLike = 0., R: ParamLike = 1.,
+                 V_initializer: ParamLike = ZeroInit(), w_initializer: ParamLike = ZeroInit(), method: str = "exp_auto",
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
 
@@ -206,14 +214,14 @@ class AdExIF(_PointNeuron):
         self._refractory_states()
         self.integral = odeint(JointEq(self.dV, self.dw), method=method)
 
-    def dV(self, V, t, w, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, w: jax.Array, I_ext: ArrayLike) -> jax.Array:
         exp_v = _p(self.delta_T) * jnp.exp((V - _p(self.V_T)) / _p(self.delta_T))
         return (-(V - _p(self.V_rest)) + exp_v - _p(self.R) * w + _p(self.R) * I_ext) / _p(self.tau)
 
-    def dw(self, w, t, V):
+    def dw(self, w: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return (_p(self.a) * (V - _p(self.V_rest)) - w) / _p(self.tau_w)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
         refractory = self._refractory_now(t)
@@ -252,8 +260,9 @@ class QuaIF(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_c=-50.0, c=.07, R=1., tau=10.,
-                 tau_ref=0., V_initializer=ZeroInit(), method: str = "exp_auto",
+    def __init__(self, size: Size, V_rest: ParamLike = -65., V_reset: ParamLike = -68., V_th: ParamLike = -30.,
+                 V_c: ParamLike = -50.0, c: ParamLike = .07, R: ParamLike = 1., tau: ParamLike = 10.,
+                 tau_ref: ParamLike = 0., V_initializer: ParamLike = ZeroInit(), method: str = "exp_auto",
                  keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import odeint
@@ -264,11 +273,11 @@ class QuaIF(_PointNeuron):
         self._refractory_states()
         self.integral = odeint(self.derivative, method=method)
 
-    def derivative(self, V, t, I_ext):
+    def derivative(self, V: jax.Array, t: ArrayLike, I_ext: ArrayLike) -> jax.Array:
         dVdt = _p(self.c) * (V - _p(self.V_rest)) * (V - _p(self.V_c)) + _p(self.R) * I_ext
         return dVdt / _p(self.tau)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
         refractory = self._refractory_now(t)
@@ -308,8 +317,9 @@ class AdQuaIF(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, V_rest=-65., V_reset=-68., V_th=-30., V_c=-50.0, a=1., b=.1, c=.07,
-                 tau=10., tau_w=10., V_initializer=ZeroInit(), w_initializer=ZeroInit(),
+    def __init__(self, size: Size, V_rest: ParamLike = -65., V_reset: ParamLike = -68., V_th: ParamLike = -30.,
+                 V_c: ParamLike = -50.0, a: ParamLike = 1., b: ParamLike = .1, c: ParamLike = .07, tau: ParamLike = 10.,
+                 tau_w: ParamLike = 10., V_initializer: ParamLike = ZeroInit(), w_initializer: ParamLike = ZeroInit(),
                  method: str = "exp_auto", keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
@@ -319,13 +329,13 @@ class AdQuaIF(_PointNeuron):
         self._states(V=V_initializer, w=w_initializer)
         self.integral = odeint(JointEq(self.dV, self.dw), method=method)
 
-    def dV(self, V, t, w, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, w: jax.Array, I_ext: ArrayLike) -> jax.Array:
         return (_p(self.c) * (V - _p(self.V_rest)) * (V - _p(self.V_c)) - w + I_ext) / _p(self.tau)
 
-    def dw(self, w, t, V):
+    def dw(self, w: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return (_p(self.a) * (V - _p(self.V_rest)) - w) / _p(self.tau_w)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, w = self.integral(self.V.value, self.w.value, t, self.input.value, dt=dt)
         V, w = bm.as_jax(V), bm.as_jax(w)
@@ -370,10 +380,12 @@ class GIF(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, V_rest=-70., V_reset=-70., V_th_inf=-50., V_th_reset=-60., R=20.,
-                 tau=20., a=0., b=0.01, k1=0.2, k2=0.02, R1=0., R2=1., A1=0., A2=0.,
-                 V_initializer=OneInit(-70.), I1_initializer=ZeroInit(), I2_initializer=ZeroInit(),
-                 Vth_initializer=OneInit(-50.), method: str = "exp_auto", keep_size: bool = False,
+    def __init__(self, size: Size, V_rest: ParamLike = -70., V_reset: ParamLike = -70., V_th_inf: ParamLike = -50.,
+                 V_th_reset: ParamLike = -60., R: ParamLike = 20., tau: ParamLike = 20., a: ParamLike = 0.,
+                 b: ParamLike = 0.01, k1: ParamLike = 0.2, k2: ParamLike = 0.02, R1: ParamLike = 0., R2: ParamLike = 1.,
+                 A1: ParamLike = 0., A2: ParamLike = 0., V_initializer: ParamLike = OneInit(-70.),
+                 I1_initializer: ParamLike = ZeroInit(), I2_initializer: ParamLike = ZeroInit(),
+                 Vth_initializer: ParamLike = OneInit(-50.), method: str = "exp_auto", keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
@@ -383,19 +395,19 @@ class GIF(_PointNeuron):
         self._states(I1=I1_initializer, I2=I2_initializer, V_th=Vth_initializer, V=V_initializer)
         self.integral = odeint(JointEq(self.dI1, self.dI2, self.dVth, self.dV), method=method)
 
-    def dI1(self, I1, t):
+    def dI1(self, I1: jax.Array, t: ArrayLike) -> jax.Array:
         return -_p(self.k1) * I1
 
-    def dI2(self, I2, t):
+    def dI2(self, I2: jax.Array, t: ArrayLike) -> jax.Array:
         return -_p(self.k2) * I2
 
-    def dVth(self, V_th, t, V):
+    def dVth(self, V_th: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return _p(self.a) * (V - _p(self.V_rest)) - _p(self.b) * (V_th - _p(self.V_th_inf))
 
-    def dV(self, V, t, I1, I2, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, I1: jax.Array, I2: jax.Array, I_ext: ArrayLike) -> jax.Array:
         return (-(V - _p(self.V_rest)) + _p(self.R) * (I1 + I2 + I_ext)) / _p(self.tau)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         I1, I2, V_th, V = self.integral(self.I1.value, self.I2.value, self.V_th.value, self.V.value,
                                         t, self.input.value, dt=dt)
@@ -436,9 +448,10 @@ class Izhikevich(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, a=0.02, b=0.20, c=-65., d=8., V_th=30., tau_ref=0.,
-                 V_initializer=ZeroInit(), u_initializer=OneInit(), method: str = "exp_auto",
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, a: ParamLike = 0.02, b: ParamLike = 0.20, c: ParamLike = -65., d: ParamLike = 8.,
+                 V_th: ParamLike = 30., tau_ref: ParamLike = 0., V_initializer: ParamLike = ZeroInit(),
+                 u_initializer: ParamLike = OneInit(), method: str = "exp_auto", keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
 
@@ -447,13 +460,13 @@ class Izhikevich(_PointNeuron):
         self._refractory_states()
         self.integral = odeint(JointEq(self.dV, self.du), method=method)
 
-    def dV(self, V, t, u, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, u: jax.Array, I_ext: ArrayLike) -> jax.Array:
         return 0.04 * V * V + 5 * V + 140 - u + I_ext
 
-    def du(self, u, t, V):
+    def du(self, u: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return _p(self.a) * (_p(self.b) * V - u)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V_old = self.V.value
         refractory = self._refractory_now(t)
@@ -495,9 +508,11 @@ class HindmarshRose(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, a=1., b=3., c=1., d=5., r=0.01, s=4., V_rest=-1.6, V_th=1.0,
-                 V_initializer=ZeroInit(), y_initializer=OneInit(-10.), z_initializer=ZeroInit(),
-                 method: str = "exp_auto", keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, a: ParamLike = 1., b: ParamLike = 3., c: ParamLike = 1., d: ParamLike = 5.,
+                 r: ParamLike = 0.01, s: ParamLike = 4., V_rest: ParamLike = -1.6, V_th: ParamLike = 1.0,
+                 V_initializer: ParamLike = ZeroInit(), y_initializer: ParamLike = OneInit(-10.),
+                 z_initializer: ParamLike = ZeroInit(), method: str = "exp_auto", keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
 
@@ -505,16 +520,16 @@ class HindmarshRose(_PointNeuron):
         self._states(V=V_initializer, y=y_initializer, z=z_initializer)
         self.integral = odeint(JointEq(self.dV, self.dy, self.dz), method=method)
 
-    def dV(self, V, t, y, z, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, y: jax.Array, z: jax.Array, I_ext: ArrayLike) -> jax.Array:
         return y - _p(self.a) * V * V * V + _p(self.b) * V * V - z + I_ext
 
-    def dy(self, y, t, V):
+    def dy(self, y: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return _p(self.c) - _p(self.d) * V * V - y
 
-    def dz(self, z, t, V):
+    def dz(self, z: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return _p(self.r) * (_p(self.s) * (V - _p(self.V_rest)) - z)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, y, z = self.integral(self.V.value, self.y.value, self.z.value, t, self.input.value, dt=dt)
         V = bm.as_jax(V)
@@ -548,9 +563,9 @@ class FHN(_PointNeuron):
 
     fuses_update = True
 
-    def __init__(self, size, a=0.7, b=0.8, tau=12.5, Vth=1.8, V_initializer=ZeroInit(),
-                 w_initializer=ZeroInit(), method: str = "exp_auto", keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, a: ParamLike = 0.7, b: ParamLike = 0.8, tau: ParamLike = 12.5, Vth: ParamLike = 1.8,
+                 V_initializer: ParamLike = ZeroInit(), w_initializer: ParamLike = ZeroInit(), method: str = "exp_auto",
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, keep_size=keep_size, name=name)
         from brainpy.integrators import JointEq, odeint
 
@@ -558,13 +573,13 @@ class FHN(_PointNeuron):
         self._states(V=V_initializer, w=w_initializer)
         self.integral = odeint(JointEq(self.dV, self.dw), method=method)
 
-    def dV(self, V, t, w, I_ext):
+    def dV(self, V: jax.Array, t: ArrayLike, w: jax.Array, I_ext: ArrayLike) -> jax.Array:
         return V - V * V * V / 3 - w + I_ext
 
-    def dw(self, w, t, V):
+    def dw(self, w: jax.Array, t: ArrayLike, V: jax.Array) -> jax.Array:
         return (V + _p(self.a) - _p(self.b) * w) / _p(self.tau)
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         V, w = self.integral(self.V.value, self.w.value, t, self.input.value, dt=dt)
         V = bm.as_jax(V)

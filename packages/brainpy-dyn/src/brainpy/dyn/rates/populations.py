@@ -13,13 +13,15 @@ Noise: with ``x_ou_sigma > 0`` (``y_ou_sigma > 0``) an Ornstein-Uhlenbeck proces
 Euler-Maruyama scheme and added to the input of ``x`` (``y``) at every step.
 """
 
-from typing import Optional, Tuple
+from typing import Any, Callable, Optional, Tuple, Union
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, Size, check_time_constants
 from brainpy.initialize import init_param
 from brainpy.initialize.random_inits import Uniform
 from brainpy.initialize.regular_inits import ZeroInit
@@ -33,6 +35,7 @@ __all__ = [
     "WilsonCowanModel",
     "ThresholdLinearModel",
 ]
+
 
 
 def _p(x):
@@ -60,9 +63,9 @@ class RateModel(NeuGroup):
       name: the model's name.
     """
 
-    def __init__(self, size, x_ou_mean=0., x_ou_sigma=0., x_ou_tau=5., y_ou_mean=0., y_ou_sigma=0.,
-                 y_ou_tau=5., seed: Optional[int] = None, keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, x_ou_mean: ParamLike = 0., x_ou_sigma: ParamLike = 0., x_ou_tau: ParamLike = 5.,
+                 y_ou_mean: ParamLike = 0., y_ou_sigma: ParamLike = 0., y_ou_tau: ParamLike = 5.,
+                 seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         shape = self.varshape
         self.x_ou_mean = init_param(x_ou_mean, shape, allow_none=False)
@@ -113,7 +116,7 @@ class RateModel(NeuGroup):
         self.input.value = jnp.zeros_like(self.input.value)
         self.input_y.value = jnp.zeros_like(self.input_y.value)
 
-    def reset(self):
+    def reset(self) -> None:
         """Restore the initial states, clear the inputs and restart the noise at its mean."""
         for key, init in self._initializers.items():
             getattr(self, key).value = _state(init, self.varshape)
@@ -128,8 +131,11 @@ class _XYModel(RateModel):
 
     #: model parameters that ``dx``/``dy`` take as arguments (so an analysis can vary them)
     _integral_params: Tuple[str, ...] = ()
+    x: bm.Variable  # created by _states
+    y: bm.Variable
+    integral: Callable[..., Any]  # created by each model
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         x_ext, y_ext = self._inputs(dt)
         params = {key: _p(getattr(self, key)) for key in self._integral_params}
@@ -160,11 +166,12 @@ class FHN(_XYModel):
         see `RateModel`.
     """
 
-    def __init__(self, size, alpha=3.0, beta=4.0, gamma=-1.5, delta=0., epsilon=0.5, tau=20.0,
-                 x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0,
-                 y_ou_tau=5.0, x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
-                 method: str = "exp_auto", seed: Optional[int] = None, keep_size: bool = False,
-                 name: Optional[str] = None):
+    def __init__(self, size: Size, alpha: ParamLike = 3.0, beta: ParamLike = 4.0, gamma: ParamLike = -1.5,
+                 delta: ParamLike = 0., epsilon: ParamLike = 0.5, tau: ParamLike = 20.0, x_ou_mean: ParamLike = 0.0,
+                 x_ou_sigma: ParamLike = 0.0, x_ou_tau: ParamLike = 5.0, y_ou_mean: ParamLike = 0.0,
+                 y_ou_sigma: ParamLike = 0.0, y_ou_tau: ParamLike = 5.0, x_initializer: ParamLike = Uniform(0, 0.05),
+                 y_initializer: ParamLike = Uniform(0, 0.05), method: str = "exp_auto", seed: Optional[int] = None,
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
                          y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
                          keep_size=keep_size, name=name)
@@ -181,10 +188,10 @@ class FHN(_XYModel):
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
-    def dx(self, x, t, y, x_ext):
+    def dx(self, x: jax.Array, t: ArrayLike, y: jax.Array, x_ext: ArrayLike) -> jax.Array:
         return -_p(self.alpha) * x ** 3 + _p(self.beta) * x ** 2 + _p(self.gamma) * x - y + x_ext
 
-    def dy(self, y, t, x, y_ext=0.):
+    def dy(self, y: jax.Array, t: ArrayLike, x: jax.Array, y_ext: ArrayLike = 0.) -> jax.Array:
         return (x - _p(self.delta) - _p(self.epsilon) * y) / _p(self.tau) + y_ext
 
 
@@ -216,11 +223,12 @@ class FeedbackFHN(RateModel):
     x: bm.Variable  # created by _states
     y: bm.Variable
 
-    def __init__(self, size, a=0.7, b=0.8, delay=10., tau=12.5, mu=1.6886, v0=-1,
-                 x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0,
-                 y_ou_tau=5.0, x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
-                 method: str = "exp_auto", dt: Optional[float] = None, seed: Optional[int] = None,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, a: ParamLike = 0.7, b: ParamLike = 0.8, delay: float = 10., tau: ParamLike = 12.5,
+                 mu: ParamLike = 1.6886, v0: ParamLike = -1, x_ou_mean: ParamLike = 0.0, x_ou_sigma: ParamLike = 0.0,
+                 x_ou_tau: ParamLike = 5.0, y_ou_mean: ParamLike = 0.0, y_ou_sigma: ParamLike = 0.0,
+                 y_ou_tau: ParamLike = 5.0, x_initializer: ParamLike = Uniform(0, 0.05),
+                 y_initializer: ParamLike = Uniform(0, 0.05), method: str = "exp_auto", dt: Optional[float] = None,
+                 seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
                          y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
                          keep_size=keep_size, name=name)
@@ -240,13 +248,13 @@ class FeedbackFHN(RateModel):
         self.x_delay = bm.LengthDelay(self.x, max(self.delay_len, 1), initial_delay_data=self.x.value)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
-    def dx(self, x, t, y, x_delay, x_ext):
+    def dx(self, x: jax.Array, t: ArrayLike, y: jax.Array, x_delay: ArrayLike, x_ext: ArrayLike) -> jax.Array:
         return (x - x ** 3 / 3 - y + _p(self.mu) * (x_delay - _p(self.v0))) + x_ext
 
-    def dy(self, y, t, x, y_ext):
+    def dy(self, y: jax.Array, t: ArrayLike, x: jax.Array, y_ext: ArrayLike) -> jax.Array:
         return (x + _p(self.a) - _p(self.b) * y) / _p(self.tau) + y_ext
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         x_ext, y_ext = self._inputs(dt)
         x_delay = bm.as_jax(self.x_delay(self.delay_len))
@@ -257,7 +265,7 @@ class FeedbackFHN(RateModel):
         self.x_delay.update(self.x.value)
         self._clear_inputs()
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.x_delay.reset(self.x, max(self.delay_len, 1), self.x.value)
 
@@ -286,9 +294,10 @@ class QIF(_XYModel):
         see `RateModel`.
     """
 
-    def __init__(self, size, tau=1., eta=-5.0, delta=1.0, J=15., x_ou_mean=0.0, x_ou_sigma=0.0,
-                 x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0, y_ou_tau=5.0,
-                 x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
+    def __init__(self, size: Size, tau: ParamLike = 1., eta: ParamLike = -5.0, delta: ParamLike = 1.0,
+                 J: ParamLike = 15., x_ou_mean: ParamLike = 0.0, x_ou_sigma: ParamLike = 0.0, x_ou_tau: ParamLike = 5.0,
+                 y_ou_mean: ParamLike = 0.0, y_ou_sigma: ParamLike = 0.0, y_ou_tau: ParamLike = 5.0,
+                 x_initializer: ParamLike = Uniform(0, 0.05), y_initializer: ParamLike = Uniform(0, 0.05),
                  method: str = "exp_auto", seed: Optional[int] = None, keep_size: bool = False,
                  name: Optional[str] = None):
         super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
@@ -305,11 +314,11 @@ class QIF(_XYModel):
         self._states(x=x_initializer, y=y_initializer)
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
-    def dx(self, x, t, y, x_ext):
+    def dx(self, x: jax.Array, t: ArrayLike, y: jax.Array, x_ext: ArrayLike) -> jax.Array:
         tau = _p(self.tau)
         return (x ** 2 + _p(self.eta) + x_ext + _p(self.J) * y * tau - (jnp.pi * y * tau) ** 2) / tau
 
-    def dy(self, y, t, x, y_ext):
+    def dy(self, y: jax.Array, t: ArrayLike, x: jax.Array, y_ext: ArrayLike) -> jax.Array:
         tau = _p(self.tau)
         return (_p(self.delta) / (jnp.pi * tau) + 2. * x * y + y_ext) / tau
 
@@ -337,10 +346,11 @@ class StuartLandauOscillator(_XYModel):
         see `RateModel`.
     """
 
-    def __init__(self, size, a=0.25, w=0.2, x_ou_mean=0.0, x_ou_sigma=0.0, x_ou_tau=5.0,
-                 y_ou_mean=0.0, y_ou_sigma=0.0, y_ou_tau=5.0, x_initializer=Uniform(0, 0.5),
-                 y_initializer=Uniform(0, 0.5), method: str = "exp_auto",
-                 seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, a: ParamLike = 0.25, w: ParamLike = 0.2, x_ou_mean: ParamLike = 0.0,
+                 x_ou_sigma: ParamLike = 0.0, x_ou_tau: ParamLike = 5.0, y_ou_mean: ParamLike = 0.0,
+                 y_ou_sigma: ParamLike = 0.0, y_ou_tau: ParamLike = 5.0, x_initializer: ParamLike = Uniform(0, 0.5),
+                 y_initializer: ParamLike = Uniform(0, 0.5), method: str = "exp_auto", seed: Optional[int] = None,
+                 keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
                          y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
                          keep_size=keep_size, name=name)
@@ -353,10 +363,12 @@ class StuartLandauOscillator(_XYModel):
 
     _integral_params = ("a", "w")
 
-    def dx(self, x, t, y, x_ext, a, w):
+    def dx(self, x: jax.Array, t: ArrayLike, y: jax.Array, x_ext: ArrayLike, a: Union[float, jax.Array],
+           w: Union[float, jax.Array]) -> jax.Array:
         return (a - x * x - y * y) * x - w * y + x_ext
 
-    def dy(self, y, t, x, y_ext, a, w):
+    def dy(self, y: jax.Array, t: ArrayLike, x: jax.Array, y_ext: ArrayLike, a: Union[float, jax.Array],
+           w: Union[float, jax.Array]) -> jax.Array:
         return (a - x * x - y * y) * y + w * x + y_ext
 
 
@@ -389,12 +401,14 @@ class WilsonCowanModel(_XYModel):
         see `RateModel`.
     """
 
-    def __init__(self, size, E_tau=1., E_a=1.2, E_theta=2.8, I_tau=1., I_a=1., I_theta=4.0,
-                 wEE=12., wIE=4., wEI=13., wII=11., r=1., x_ou_mean=0.0, x_ou_sigma=0.0,
-                 x_ou_tau=5.0, y_ou_mean=0.0, y_ou_sigma=0.0, y_ou_tau=5.0,
-                 x_initializer=Uniform(0, 0.05), y_initializer=Uniform(0, 0.05),
-                 method: str = "exp_euler_auto", seed: Optional[int] = None,
-                 keep_size: bool = False, name: Optional[str] = None):
+    def __init__(self, size: Size, E_tau: ParamLike = 1., E_a: ParamLike = 1.2, E_theta: ParamLike = 2.8,
+                 I_tau: ParamLike = 1., I_a: ParamLike = 1., I_theta: ParamLike = 4.0, wEE: ParamLike = 12.,
+                 wIE: ParamLike = 4., wEI: ParamLike = 13., wII: ParamLike = 11., r: ParamLike = 1.,
+                 x_ou_mean: ParamLike = 0.0, x_ou_sigma: ParamLike = 0.0, x_ou_tau: ParamLike = 5.0,
+                 y_ou_mean: ParamLike = 0.0, y_ou_sigma: ParamLike = 0.0, y_ou_tau: ParamLike = 5.0,
+                 x_initializer: ParamLike = Uniform(0, 0.05), y_initializer: ParamLike = Uniform(0, 0.05),
+                 method: str = "exp_euler_auto", seed: Optional[int] = None, keep_size: bool = False,
+                 name: Optional[str] = None):
         super().__init__(size, x_ou_mean=x_ou_mean, x_ou_sigma=x_ou_sigma, x_ou_tau=x_ou_tau,
                          y_ou_mean=y_ou_mean, y_ou_sigma=y_ou_sigma, y_ou_tau=y_ou_tau, seed=seed,
                          keep_size=keep_size, name=name)
@@ -417,15 +431,15 @@ class WilsonCowanModel(_XYModel):
         self.integral = odeint(JointEq(self.dx, self.dy), method=method)
 
     @staticmethod
-    def F(u, a, theta):
+    def F(u: jax.Array, a: Union[float, jax.Array], theta: Union[float, jax.Array]) -> jax.Array:
         """The shifted sigmoid, zero at ``u = 0``."""
         return 1 / (1 + jnp.exp(-a * (u - theta))) - 1 / (1 + jnp.exp(a * theta))
 
-    def dx(self, x, t, y, x_ext):
+    def dx(self, x: jax.Array, t: ArrayLike, y: jax.Array, x_ext: ArrayLike) -> jax.Array:
         drive = _p(self.wEE) * x - _p(self.wIE) * y + x_ext
         return (-drive + (1 - _p(self.r) * drive) * self.F(drive, _p(self.E_a), _p(self.E_theta))) / _p(self.E_tau)
 
-    def dy(self, y, t, x, y_ext):
+    def dy(self, y: jax.Array, t: ArrayLike, x: jax.Array, y_ext: ArrayLike) -> jax.Array:
         drive = _p(self.wEI) * x - _p(self.wII) * y + y_ext
         return (-y + (1 - _p(self.r) * y) * self.F(drive, _p(self.I_a), _p(self.I_theta))) / _p(self.I_tau)
 
@@ -455,8 +469,9 @@ class ThresholdLinearModel(NeuGroup):
       name: the model's name.
     """
 
-    def __init__(self, size, tau_e=2e-2, tau_i=1e-2, beta_e=.066, beta_i=.351, noise_e=0.,
-                 noise_i=0., e_initializer=ZeroInit(), i_initializer=ZeroInit(),
+    def __init__(self, size: Size, tau_e: ParamLike = 2e-2, tau_i: ParamLike = 1e-2, beta_e: ParamLike = .066,
+                 beta_i: ParamLike = .351, noise_e: ParamLike = 0., noise_i: ParamLike = 0.,
+                 e_initializer: ParamLike = ZeroInit(), i_initializer: ParamLike = ZeroInit(),
                  seed: Optional[int] = None, keep_size: bool = False, name: Optional[str] = None):
         super().__init__(size=size, keep_size=keep_size, name=name)
         shape = self.varshape
@@ -485,7 +500,7 @@ class ThresholdLinearModel(NeuGroup):
             return x
         return x + sigma / tau * jnp.sqrt(tau / 2 * (1 - decay ** 2)) * noise
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         dt = tdi["dt"]
         noise_e = noise_i = None
         if self._noisy:
@@ -500,7 +515,7 @@ class ThresholdLinearModel(NeuGroup):
         self.Ie.value = jnp.zeros_like(self.Ie.value)
         self.Ii.value = jnp.zeros_like(self.Ii.value)
 
-    def reset(self):
+    def reset(self) -> None:
         """Restore the initial rates and clear the inputs."""
         self.e.value = _state(self._initializers["e"], self.varshape)
         self.i.value = _state(self._initializers["i"], self.varshape)

@@ -1,7 +1,7 @@
 """Abstract (phenomenological) synapse models."""
 
 import abc
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import jax
 import jax.numpy as jnp
@@ -9,7 +9,8 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
-from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, TwoEndConn, ValueLike, check_time_constants
+from brainpy.dyn.synapses.delta_dual_alpha import ConnLike, DelayLike
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
@@ -37,6 +38,8 @@ class _ExpConductance(TwoEndConn, abc.ABC):
     g: bm.Variable  # the conductance (post-synaptic shape), written by the subclasses' __init__
     tau: Any  # its decay time constant
     method: str  # the integration method of the decay
+    _spike_key: str  # the identifier of the delayed pre-synaptic spikes
+    delay_step: Union[None, int, bm.Array]  # their delay in steps
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -60,11 +63,11 @@ class _ExpConductance(TwoEndConn, abc.ABC):
     def _arrival(self, spike):
         """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""
 
-    def output(self, g):
+    def output(self, g: jax.Array) -> jax.Array:
         """The current given to the post-synaptic group for the conductance ``g``."""
         return g
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         self.update_local_delays()
         spike = self.get_delay_data(self._spike_key, self.delay_step)
@@ -77,7 +80,7 @@ class _ExpConductance(TwoEndConn, abc.ABC):
         """``g`` after one step: integrated over ``dt``, plus what ``spike`` brings."""
         return bm.as_jax(self.integral(self.g.value, t, dt=dt)) + self._arrival(spike)
 
-    def reset(self):
+    def reset(self) -> None:
         """Clear the conductance and the stored spikes."""
         self.g.value = jnp.zeros_like(self.g.value)
         for identifier, delay in self.local_delay_vars.items():
@@ -87,10 +90,15 @@ class _ExpConductance(TwoEndConn, abc.ABC):
 class _ConductanceOutput:
     """Mixin of the conductance-based variants: the current is ``g (E - V)`` of the post group."""
 
+    # set by the synapse this class is mixed into: the post-synaptic group (with a potential ``V``)
+    # and the reversal potential
+    post: Any
+    E: ValueLike
+
     def _check_post(self):
         self.check_post_attrs("input", "V")
 
-    def output(self, g):
+    def output(self, g: jax.Array) -> jax.Array:
         V = jnp.ravel(self.post.V.value)
         return g * (bm.as_jax(self.E) - V)
 
@@ -105,8 +113,9 @@ class _ExpSynapse(_ExpConductance):
 
     fuses_arrival: bool = True
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
-                 delay_step=None, tau=8.0, method: str = "exp_auto", name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "sparse", g_max: ParamLike = 1.,
+                 delay_step: DelayLike = None, tau: ValueLike = 8.0, method: str = "exp_auto",
+                 name: Optional[str] = None):
         super().__init__(pre=pre, post=post, conn=conn, name=name)
         from brainpy.integrators import odeint
 
@@ -221,8 +230,9 @@ class ExpCOBA(_ConductanceOutput, _ExpSynapse):
       >>> E2E = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(prob=0.1, seed=0), E=0., g_max=0.6, tau=5.)
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
-                 delay_step=None, tau=8.0, E=0., method: str = "exp_auto", name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "sparse", g_max: ParamLike = 1.,
+                 delay_step: DelayLike = None, tau: ValueLike = 8.0, E: ValueLike = 0., method: str = "exp_auto",
+                 name: Optional[str] = None):
         super().__init__(pre=pre, post=post, conn=conn, conn_type=conn_type, g_max=g_max,
                          delay_step=delay_step, tau=tau, method=method, name=name)
         self.E = E

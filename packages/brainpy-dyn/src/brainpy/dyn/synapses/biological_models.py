@@ -6,13 +6,15 @@ weights ``g_max`` and the connection then carry them to the post-synaptic neuron
 ``g`` to see the open fraction of each pre-synaptic neuron's synapses.
 """
 
-from typing import Optional
+from typing import Any, Optional
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
-from brainpy.dyn.synapses.delta_dual_alpha import SynapseBase
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, ValueLike, check_time_constants
+from brainpy.dyn.synapses.delta_dual_alpha import ConnLike, DelayLike, SynapseBase
 
 __all__ = ["AMPA", "GABAa", "NMDA"]
 
@@ -21,8 +23,16 @@ class _TransmitterPulseSynapse(SynapseBase):
     """The kinetics of `AMPA` and `GABAa`: a gating variable driven by transmitter pulses; the
     concrete classes set the defaults."""
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str, g_max, delay_step, E, alpha, beta, T,
-                 T_duration, method: str, name: Optional[str]):
+    # the kinetic parameters, numbers or arrays as given
+    E: Any
+    alpha: Any
+    beta: Any
+    T: Any
+    T_duration: Any
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str, g_max: ParamLike,
+                 delay_step: DelayLike, E: ValueLike, alpha: ValueLike, beta: ValueLike, T: ValueLike,
+                 T_duration: ValueLike, method: str, name: Optional[str]):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
                          name=name, post_attrs=("input", "V"))
         from brainpy.integrators import odeint
@@ -32,19 +42,20 @@ class _TransmitterPulseSynapse(SynapseBase):
         self.spike_arrival_time = bm.Variable(jnp.full(pre.num, -1e7, dtype=bm.dftype()))
         self.integral = odeint(self.dg, method=method)
 
-    def dg(self, g, t, TT):
+    def dg(self, g: jax.Array, t: ArrayLike, TT: ArrayLike) -> jax.Array:
         return self.alpha * TT * (1 - g) - self.beta * g
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         spike = self._delayed_spike()
         self.spike_arrival_time.value = jnp.where(spike, t, self.spike_arrival_time.value)
         TT = ((t - self.spike_arrival_time.value) < self.T_duration) * self.T
         self.g.value = bm.as_jax(self.integral(self.g.value, t, TT, dt=dt))
         g_post = self._pre_to_post(self.g.value)
-        self._add_to_post("input", g_post * (self.E - jnp.ravel(self.post.V.value)))
+        # the post group has V (checked in __init__): the ignore below
+        self._add_to_post("input", g_post * (self.E - jnp.ravel(self.post.V.value)))  # type: ignore[attr-defined]
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.g.value = jnp.zeros_like(self.g.value)
         self.spike_arrival_time.value = jnp.full_like(self.spike_arrival_time.value, -1e7)
@@ -76,9 +87,9 @@ class AMPA(_TransmitterPulseSynapse):
       spike_arrival_time: the time of the last spike that arrived from each pre-synaptic neuron.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=0.42,
-                 delay_step=None, E=0., alpha=0.98, beta=0.18, T=0.5, T_duration=0.5,
-                 method: str = "exp_auto", name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 0.42,
+                 delay_step: DelayLike = None, E: ValueLike = 0., alpha: ValueLike = 0.98, beta: ValueLike = 0.18,
+                 T: ValueLike = 0.5, T_duration: ValueLike = 0.5, method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
                          E=E, alpha=alpha, beta=beta, T=T, T_duration=T_duration, method=method,
                          name=name)
@@ -93,9 +104,9 @@ class GABAa(_TransmitterPulseSynapse):
       **kwargs: the other arguments of `AMPA` (``g_max`` defaults to 0.04).
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=0.04,
-                 delay_step=None, E=-80., alpha=0.53, beta=0.18, T=1., T_duration=1.,
-                 method: str = "exp_auto", name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 0.04,
+                 delay_step: DelayLike = None, E: ValueLike = -80., alpha: ValueLike = 0.53, beta: ValueLike = 0.18,
+                 T: ValueLike = 1., T_duration: ValueLike = 1., method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
                          E=E, alpha=alpha, beta=beta, T=T, T_duration=T_duration, method=method,
                          name=name)
@@ -126,9 +137,19 @@ class NMDA(SynapseBase):
       g, x: the gating variables, one value per pre-synaptic neuron.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=0.15,
-                 delay_step=None, E=0., cc_Mg=1.2, alpha=0.062, beta=3.57, tau_decay=100., a=0.5,
-                 tau_rise=2., method: str = "exp_auto", name: Optional[str] = None):
+    # the parameters, numbers or arrays as given
+    E: Any
+    cc_Mg: Any
+    alpha: Any
+    beta: Any
+    tau_decay: Any
+    a: Any
+    tau_rise: Any
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 0.15,
+                 delay_step: DelayLike = None, E: ValueLike = 0., cc_Mg: ValueLike = 1.2, alpha: ValueLike = 0.062,
+                 beta: ValueLike = 3.57, tau_decay: ValueLike = 100., a: ValueLike = 0.5, tau_rise: ValueLike = 2.,
+                 method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
                          name=name, post_attrs=("input", "V"))
         from brainpy.integrators import JointEq, odeint
@@ -140,23 +161,23 @@ class NMDA(SynapseBase):
         self.x = bm.Variable(jnp.zeros(pre.num, dtype=bm.dftype()))
         self.integral = odeint(JointEq(self.dg, self.dx), method=method)
 
-    def dg(self, g, t, x):
+    def dg(self, g: jax.Array, t: ArrayLike, x: jax.Array) -> jax.Array:
         return -g / self.tau_decay + self.a * x * (1 - g)
 
-    def dx(self, x, t):
+    def dx(self, x: jax.Array, t: ArrayLike) -> jax.Array:
         return -x / self.tau_rise
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         spike = self._delayed_spike()
         g, x = self.integral(self.g.value, self.x.value, t, dt=dt)
         self.g.value = bm.as_jax(g)
         self.x.value = bm.as_jax(x) + spike.astype(self.x.dtype)
-        V = jnp.ravel(self.post.V.value)
+        V = jnp.ravel(self.post.V.value)  # type: ignore[attr-defined]  # post has V: checked in __init__
         block = 1 + self.cc_Mg / self.beta * jnp.exp(-self.alpha * V)
         self._add_to_post("input", self._pre_to_post(self.g.value) * (self.E - V) / block)
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.g.value = jnp.zeros_like(self.g.value)
         self.x.value = jnp.zeros_like(self.x.value)

@@ -6,17 +6,26 @@ with one delay per connection, and adds the interaction to another Variable (for
 """
 
 import abc
-from typing import Optional
+from typing import Any, Callable, Optional, Sequence, Union
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.dyn.base import DynamicalSystem
+from brainpy.dyn.base import DynamicalSystem, SharedArgs
 from brainpy.errors import ModelBuildError
-from brainpy.initialize import init_param
+from brainpy.initialize import Initializer, init_param
+from brainpy.math.ndarray import ArrayLike
 
 __all__ = ["DelayCoupling", "DiffusiveCoupling", "AdditiveCoupling"]
+
+#: Delays in steps: None (no delay), an int, an integer array of shape ``(n_pre, n_post)``, or an
+#: initializer of that shape.
+DelaySteps = Union[None, int, ArrayLike, Initializer, Callable[..., Any]]
+#: The values before the start (see `brainpy.math.LengthDelay`): None (zeros), a number, an array
+#: or an initializer.
+InitialDelayData = Union[None, float, ArrayLike, Initializer, Callable[..., Any]]
 
 
 def _check_var(owner, key, var):
@@ -49,8 +58,9 @@ class DelayCoupling(DynamicalSystem, abc.ABC):
         Variables that are not one-dimensional `brainpy.math.Variable` instances.
     """
 
-    def __init__(self, delay_var: bm.Variable, target_var: bm.Variable, conn_mat, required_shape,
-                 delay_steps=None, initial_delay_data=None, name: Optional[str] = None):
+    def __init__(self, delay_var: bm.Variable, target_var: bm.Variable, conn_mat: ArrayLike,
+                 required_shape: Sequence[int], delay_steps: DelaySteps = None,
+                 initial_delay_data: InitialDelayData = None, name: Optional[str] = None):
         super().__init__(name=name)
         _check_var(self.name, "delay_var", delay_var)
         _check_var(self.name, "target_var", target_var)
@@ -97,7 +107,7 @@ class DelayCoupling(DynamicalSystem, abc.ABC):
             return None
         return bm.asarray(arr.astype(np.int32))
 
-    def delayed_values(self):
+    def delayed_values(self) -> jax.Array:
         """The read Variable as seen by each connection, shape ``(n_pre,)`` or ``(n_pre, n_post)``.
 
         The current value is pushed into the delay line first, so a delay of ``d`` steps reads
@@ -114,13 +124,13 @@ class DelayCoupling(DynamicalSystem, abc.ABC):
     def _add(self, value):
         self.target_var.value = self.target_var.value + value.astype(self.target_var.dtype)
 
-    def reset(self):
+    def reset(self) -> None:
         """Restart the delay line from the current value of the read Variable."""
         if self.delay is not None:
             self.delay.reset(self.delay_var)
 
     @abc.abstractmethod
-    def update(self, tdi=None):
+    def update(self, tdi: Optional[SharedArgs] = None) -> None:
         """Add the interaction of this step to the target Variable."""
 
 
@@ -150,7 +160,8 @@ class DiffusiveCoupling(DelayCoupling):
     """
 
     def __init__(self, coupling_var1: bm.Variable, coupling_var2: bm.Variable, out_var: bm.Variable,
-                 conn_mat, delay_steps=None, initial_delay_data=None, name: Optional[str] = None):
+                 conn_mat: ArrayLike, delay_steps: DelaySteps = None, initial_delay_data: InitialDelayData = None,
+                 name: Optional[str] = None):
         _check_var(name or type(self).__name__, "coupling_var2", coupling_var2)
         super().__init__(coupling_var1, out_var, conn_mat,
                          required_shape=(coupling_var1.size, coupling_var2.size),
@@ -164,7 +175,7 @@ class DiffusiveCoupling(DelayCoupling):
         self.coupling_var2 = coupling_var2
         self.out_var = out_var
 
-    def update(self, tdi=None):
+    def update(self, tdi: Optional[SharedArgs] = None) -> None:
         x = self.delayed_values()
         if x.ndim == 1:
             x = x[:, None]
@@ -186,8 +197,9 @@ class AdditiveCoupling(DelayCoupling):
       name: the coupling's name.
     """
 
-    def __init__(self, coupling_var: bm.Variable, out_var: bm.Variable, conn_mat, delay_steps=None,
-                 initial_delay_data=None, name: Optional[str] = None):
+    def __init__(self, coupling_var: bm.Variable, out_var: bm.Variable, conn_mat: ArrayLike,
+                 delay_steps: DelaySteps = None, initial_delay_data: InitialDelayData = None,
+                 name: Optional[str] = None):
         _check_var(name or type(self).__name__, "out_var", out_var)
         super().__init__(coupling_var, out_var, conn_mat,
                          required_shape=(coupling_var.size, out_var.size),
@@ -195,7 +207,7 @@ class AdditiveCoupling(DelayCoupling):
         self.coupling_var = coupling_var
         self.out_var = out_var
 
-    def update(self, tdi=None):
+    def update(self, tdi: Optional[SharedArgs] = None) -> None:
         x = self.delayed_values()
         if x.ndim == 1:
             self._add(x.astype(bm.dftype()) @ bm.as_jax(self.conn_mat))

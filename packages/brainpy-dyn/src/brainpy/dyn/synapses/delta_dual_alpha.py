@@ -9,17 +9,18 @@ that computation uses, and keeps the pre-synaptic spikes for ``delay_step``.
 """
 
 import abc
-from typing import Optional
+from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
 from brainpy import connect
-from brainpy.dyn.base import NeuGroup, TwoEndConn, check_time_constants
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, TwoEndConn, ValueLike, check_time_constants
 from brainpy.errors import ModelBuildError
-from brainpy.initialize import init_param
+from brainpy.initialize import Initializer, init_param
 
 __all__ = [
     "SynapseBase",
@@ -32,6 +33,13 @@ __all__ = [
 ]
 
 _CONN_TYPES = ("sparse", "dense")
+
+#: A connectivity as `brainpy.dyn.TwoEndConn` accepts it: a `brainpy.connect.TwoEndConnector`, a
+#: ``(pre.num, post.num)`` boolean matrix, or a dict ``{'i': pre_ids, 'j': post_ids}``.
+ConnLike = Union[connect.TwoEndConnector, bm.Array, jax.Array, np.ndarray, Dict[str, Any]]
+#: A delay in steps (`brainpy.dyn.DynamicalSystem.register_delay`): None or 0 (no delay), an int,
+#: an integer array with one delay per pre-synaptic neuron, or an initializer of the pre-synaptic shape.
+DelayLike = Union[None, int, bm.Array, jax.Array, np.ndarray, Initializer, Callable[..., Any]]
 
 
 class SynapseBase(TwoEndConn):
@@ -58,9 +66,9 @@ class SynapseBase(TwoEndConn):
       delay_step: the registered delay (None, an int or an integer array).
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
-                 delay_step=None, name: Optional[str] = None, post_attrs=("input",),
-                 need_spike: bool = True):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "sparse",
+                 g_max: ParamLike = 1., delay_step: DelayLike = None, name: Optional[str] = None,
+                 post_attrs: Sequence[str] = ("input",), need_spike: bool = True):
         super().__init__(pre=pre, post=post, conn=conn, name=name)
         if need_spike:
             self.check_pre_attrs("spike")
@@ -138,7 +146,7 @@ class SynapseBase(TwoEndConn):
         var = getattr(self.post, attr)
         var.value = var.value + jnp.reshape(value, var.shape).astype(var.dtype)
 
-    def reset(self):
+    def reset(self) -> None:
         """Clear the stored spikes (subclasses clear their state Variables too)."""
         for identifier, delay in self.local_delay_vars.items():
             delay.reset(self._delay_targets[identifier])
@@ -160,9 +168,9 @@ class DeltaSynapse(SynapseBase):
         need a ``refractory`` Variable).
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", g_max=1.,
-                 delay_step=None, post_key: str = "V", post_has_ref: bool = False,
-                 name: Optional[str] = None, weights=None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "sparse",
+                 g_max: ParamLike = 1., delay_step: DelayLike = None, post_key: str = "V",
+                 post_has_ref: bool = False, name: Optional[str] = None, weights: Optional[ParamLike] = None):
         attrs = (post_key, "refractory") if post_has_ref else (post_key,)
         super().__init__(pre, post, conn, conn_type=conn_type,
                          g_max=g_max if weights is None else weights, delay_step=delay_step,
@@ -171,14 +179,14 @@ class DeltaSynapse(SynapseBase):
         self.post_has_ref = post_has_ref
 
     @property
-    def weights(self):
+    def weights(self) -> Union[float, bm.Array]:
         """The jump sizes (the same as ``g_max``)."""
         return self.g_max
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         jump = self._pre_to_post(self._delayed_spike())
-        if self.post_has_ref:
-            jump = jnp.where(jnp.ravel(self.post.refractory.value), 0., jump)
+        if self.post_has_ref:  # the post group then has `refractory` (checked in __init__): the ignore below
+            jump = jnp.where(jnp.ravel(self.post.refractory.value), 0., jump)  # type: ignore[attr-defined]
         self._add_to_post(self.post_key, jump)
 
 
@@ -189,8 +197,12 @@ class _DualExpSynapse(SynapseBase, abc.ABC):
     """The dual-exponential dynamics of `DualExpCUBA`, `DualExpCOBA`, `AlphaCUBA` and `AlphaCOBA`
     (alpha: ``tau_rise == tau_decay``); subclasses define the current `output`."""
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str, g_max, tau_decay, tau_rise,
-                 delay_step, method: str, name: Optional[str], post_attrs):
+    tau_decay: Any  # the time constants, numbers or arrays as given
+    tau_rise: Any
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str, g_max: ParamLike,
+                 tau_decay: ValueLike, tau_rise: ValueLike, delay_step: DelayLike, method: str, name: Optional[str],
+                 post_attrs: Sequence[str]):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, delay_step=delay_step,
                          name=name, post_attrs=post_attrs)
         from brainpy.integrators import JointEq, odeint
@@ -202,17 +214,17 @@ class _DualExpSynapse(SynapseBase, abc.ABC):
         self.h = bm.Variable(jnp.zeros(post.num, dtype=bm.dftype()))
         self.integral = odeint(JointEq(self.dg, self.dh), method=method)
 
-    def dh(self, h, t):
+    def dh(self, h: jax.Array, t: ArrayLike) -> jax.Array:
         return -h / self.tau_rise
 
-    def dg(self, g, t, h):
+    def dg(self, g: jax.Array, t: ArrayLike, h: jax.Array) -> jax.Array:
         return -g / self.tau_decay + h
 
     @abc.abstractmethod
-    def output(self, g):
+    def output(self, g: jax.Array) -> jax.Array:
         """The current given to the post-synaptic group for the conductance ``g``."""
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         spike = self._delayed_spike()
         g, h = self.integral(self.g.value, self.h.value, t, dt=dt)
@@ -220,7 +232,7 @@ class _DualExpSynapse(SynapseBase, abc.ABC):
         self.h.value = bm.as_jax(h) + self._pre_to_post(spike)
         self._add_to_post("input", self.output(self.g.value))
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.g.value = jnp.zeros_like(self.g.value)
         self.h.value = jnp.zeros_like(self.h.value)
@@ -229,7 +241,7 @@ class _DualExpSynapse(SynapseBase, abc.ABC):
 class _CurrentOutput:
     """The current-based variants: the current is the conductance."""
 
-    def output(self, g):
+    def output(self, g: jax.Array) -> jax.Array:
         """The current given to the post-synaptic group for the conductance ``g``."""
         return g
 
@@ -237,7 +249,12 @@ class _CurrentOutput:
 class _ConductanceOutput:
     """The conductance-based variants: the current is ``g (E - V)`` of the post group."""
 
-    def output(self, g):
+    # set by the synapse this class is mixed into: the post-synaptic group (with a potential ``V``)
+    # and the reversal potential
+    post: Any
+    E: ValueLike
+
+    def output(self, g: jax.Array) -> jax.Array:
         """The current given to the post-synaptic group for the conductance ``g``."""
         return g * (bm.as_jax(self.E) - jnp.ravel(self.post.V.value))
 
@@ -262,9 +279,9 @@ class DualExpCUBA(_CurrentOutput, _DualExpSynapse):
       method: the integration method.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
-                 tau_decay=10.0, tau_rise=1., delay_step=None, method: str = "exp_auto",
-                 name: Optional[str] = None, post_attrs=("input",)):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 1.,
+                 tau_decay: ValueLike = 10.0, tau_rise: ValueLike = 1., delay_step: DelayLike = None,
+                 method: str = "exp_auto", name: Optional[str] = None, post_attrs: Sequence[str] = ("input",)):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, tau_decay=tau_decay, tau_rise=tau_rise,
                          delay_step=delay_step, method=method, name=name, post_attrs=post_attrs)
 
@@ -280,9 +297,9 @@ class DualExpCOBA(_ConductanceOutput, _DualExpSynapse):
       **kwargs: the arguments of `DualExpCUBA`.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
-                 delay_step=None, tau_decay=10.0, tau_rise=1., E=0., method: str = "exp_auto",
-                 name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 1.,
+                 delay_step: DelayLike = None, tau_decay: ValueLike = 10.0, tau_rise: ValueLike = 1., E: ValueLike = 0.,
+                 method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, tau_decay=tau_decay,
                          tau_rise=tau_rise, delay_step=delay_step, method=method, name=name,
                          post_attrs=("input", "V"))
@@ -307,9 +324,9 @@ class AlphaCUBA(_CurrentOutput, _DualExpSynapse):
       method: the integration method.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
-                 delay_step=None, tau_decay=10.0, method: str = "exp_auto",
-                 name: Optional[str] = None, post_attrs=("input",)):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 1.,
+                 delay_step: DelayLike = None, tau_decay: ValueLike = 10.0, method: str = "exp_auto",
+                 name: Optional[str] = None, post_attrs: Sequence[str] = ("input",)):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, tau_decay=tau_decay,
                          tau_rise=tau_decay, delay_step=delay_step, method=method, name=name,
                          post_attrs=post_attrs)
@@ -325,8 +342,8 @@ class AlphaCOBA(_ConductanceOutput, _DualExpSynapse):
       **kwargs: the arguments of `AlphaCUBA`.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
-                 delay_step=None, tau_decay=10.0, E=0., method: str = "exp_auto",
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 1.,
+                 delay_step: DelayLike = None, tau_decay: ValueLike = 10.0, E: ValueLike = 0., method: str = "exp_auto",
                  name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, tau_decay=tau_decay,
                          tau_rise=tau_decay, delay_step=delay_step, method=method, name=name,

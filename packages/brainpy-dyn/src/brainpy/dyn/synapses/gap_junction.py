@@ -4,8 +4,8 @@ from typing import Optional
 
 import jax.numpy as jnp
 
-from brainpy.dyn.base import NeuGroup
-from brainpy.dyn.synapses.delta_dual_alpha import SynapseBase
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs
+from brainpy.dyn.synapses.delta_dual_alpha import ConnLike, SynapseBase
 
 __all__ = ["GapJunction"]
 
@@ -25,15 +25,15 @@ class GapJunction(SynapseBase):
       g_max: the junction conductances :math:`g_{ij}` (scalar, per synapse, or an initializer).
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "dense", g_max=1.,
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "dense", g_max: ParamLike = 1.,
                  name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=g_max, name=name,
                          post_attrs=("input", "V"), need_spike=False)
         self.check_pre_attrs("V")
 
-    def update(self, tdi):
-        V_pre = jnp.ravel(self.pre.V.value)
-        V_post = jnp.ravel(self.post.V.value)
+    def update(self, tdi: SharedArgs) -> None:
+        V_pre = jnp.ravel(self.pre.V.value)  # type: ignore[attr-defined]  # both groups have V: checked in __init__
+        V_post = jnp.ravel(self.post.V.value)  # type: ignore[attr-defined]
         inflow = self._pre_to_post(V_pre)
         conductance = self._pre_to_post(jnp.ones_like(V_pre))
         self._add_to_post("input", inflow - conductance * V_post)

@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
+from brainpy.dyn.base import NeuGroup, ValueLike, check_time_constants
 from brainpy.dyn.synapses.abstract_models import _ConductanceOutput, _ExpConductance
 from brainpy.errors import ModelBuildError
 
@@ -25,8 +25,9 @@ class _JitConnExpSynapse(_ExpConductance):
     """The just-in-time exponential synapses (`JitConnExpCUBA`, `JitConnExpCOBA`): weights drawn
     from the counter-based hash, no stored connection; the current is `output`."""
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, prob: float, seed: int, g_max=1.,
-                 w_low=None, w_high=None, w_mu=None, w_sigma=None, delay_step=None, tau=8.0,
+    def __init__(self, pre: NeuGroup, post: NeuGroup, prob: float, seed: int, g_max: float = 1.,
+                 w_low: Optional[float] = None, w_high: Optional[float] = None, w_mu: Optional[float] = None,
+                 w_sigma: Optional[float] = None, delay_step: Optional[int] = None, tau: ValueLike = 8.0,
                  method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre=pre, post=post, conn=None, name=name)
         from brainpy.integrators import odeint
@@ -46,6 +47,7 @@ class _JitConnExpSynapse(_ExpConductance):
         if any(w is not None for w in uniform):
             if None in uniform:
                 raise ModelBuildError(f"{self.name}: uniform weights need both w_low and w_high, got {uniform}.")
+            assert w_low is not None and w_high is not None  # (for the type checker: tested just above)
             self.weight_type, self.weight_params = "uniform", (float(w_low), float(w_high))
             if not float(w_low) <= float(w_high):
                 raise ModelBuildError(f"{self.name}: uniform weights need w_low <= w_high, got w_low={w_low!r} > "
@@ -53,6 +55,7 @@ class _JitConnExpSynapse(_ExpConductance):
         elif any(w is not None for w in normal):
             if None in normal:
                 raise ModelBuildError(f"{self.name}: normal weights need both w_mu and w_sigma, got {normal}.")
+            assert w_mu is not None and w_sigma is not None  # (for the type checker: tested just above)
             self.weight_type, self.weight_params = "normal", (float(w_mu), float(w_sigma))
         else:
             self.weight_type, self.weight_params = "homo", (float(g_max),)
@@ -69,11 +72,11 @@ class _JitConnExpSynapse(_ExpConductance):
         self.integral = odeint(lambda g, t: -g / self.tau, method=method)
 
     @property
-    def conn_shape(self):
+    def conn_shape(self) -> Tuple[int, int]:
         """The shape ``(pre.num, post.num)`` of the implied connection matrix."""
         return (self.pre.num, self.post.num)
 
-    def conn_matrix(self):
+    def conn_matrix(self) -> bm.Array:
         """The weight matrix ``(pre.num, post.num)`` the synapse implies (dense; for inspection)."""
         return bm.get_prob_conn_matrix(self.prob, self.seed, self.conn_shape, dtype=bm.dftype(), **self._weights())
 
@@ -158,9 +161,10 @@ class JitConnExpCOBA(_ConductanceOutput, _JitConnExpSynapse):
       >>> syn = bp.dyn.synapses.JitConnExpCOBA(E, E, prob=0.08, seed=1, g_max=0.6, E=0., tau=5.)
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, prob: float, seed: int, g_max=1., w_low=None,
-                 w_high=None, w_mu=None, w_sigma=None, delay_step=None, tau=8.0, E=0.,
-                 method: str = "exp_auto", name: Optional[str] = None):
+    def __init__(self, pre: NeuGroup, post: NeuGroup, prob: float, seed: int, g_max: float = 1.,
+                 w_low: Optional[float] = None, w_high: Optional[float] = None, w_mu: Optional[float] = None,
+                 w_sigma: Optional[float] = None, delay_step: Optional[int] = None, tau: ValueLike = 8.0,
+                 E: ValueLike = 0., method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, prob, seed, g_max=g_max, w_low=w_low, w_high=w_high, w_mu=w_mu,
                          w_sigma=w_sigma, delay_step=delay_step, tau=tau, method=method, name=name)
         self.E = E

@@ -1,12 +1,14 @@
 """Synapses with activity-dependent efficacy: short-term plasticity (`STP`)."""
 
-from typing import Optional
+from typing import Any, Optional, Union
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 import brainpy.math as bm
-from brainpy.dyn.base import NeuGroup, check_time_constants
-from brainpy.dyn.synapses.delta_dual_alpha import SynapseBase
+from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, ValueLike, check_time_constants
+from brainpy.dyn.synapses.delta_dual_alpha import ConnLike, DelayLike, SynapseBase
 
 __all__ = ["STP"]
 
@@ -42,9 +44,15 @@ class STP(SynapseBase):
       I: the post-synaptic current.
     """
 
-    def __init__(self, pre: NeuGroup, post: NeuGroup, conn, conn_type: str = "sparse", U=0.15,
-                 tau_f=1500., tau_d=200., tau=8., A=1., delay_step=None, method: str = "exp_auto",
-                 name: Optional[str] = None):
+    # the parameters, numbers or arrays as given
+    U: Any
+    tau_f: Any
+    tau_d: Any
+    tau: Any
+
+    def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "sparse", U: ValueLike = 0.15,
+                 tau_f: ValueLike = 1500., tau_d: ValueLike = 200., tau: ValueLike = 8., A: ParamLike = 1.,
+                 delay_step: DelayLike = None, method: str = "exp_auto", name: Optional[str] = None):
         super().__init__(pre, post, conn, conn_type=conn_type, g_max=A, delay_step=delay_step,
                          name=name, post_attrs=("input",))
         from brainpy.integrators import JointEq, odeint
@@ -57,20 +65,20 @@ class STP(SynapseBase):
         self.integral = odeint(JointEq(self.du, self.dx, self.dI), method=method)
 
     @property
-    def A(self):
+    def A(self) -> Union[float, bm.Array]:
         """The response amplitudes (the synaptic weights)."""
         return self.g_max
 
-    def du(self, u, t):
+    def du(self, u: jax.Array, t: ArrayLike) -> jax.Array:
         return -u / self.tau_f
 
-    def dx(self, x, t):
+    def dx(self, x: jax.Array, t: ArrayLike) -> jax.Array:
         return (1 - x) / self.tau_d
 
-    def dI(self, I, t):
+    def dI(self, I: jax.Array, t: ArrayLike) -> jax.Array:
         return -I / self.tau
 
-    def update(self, tdi):
+    def update(self, tdi: SharedArgs) -> None:
         t, dt = tdi["t"], tdi["dt"]
         spike = self._delayed_spike()
         u, x, I = (bm.as_jax(v) for v in self.integral(self.u.value, self.x.value, self.I.value, t, dt=dt))
@@ -81,7 +89,7 @@ class STP(SynapseBase):
         self.I.value = I + self._pre_to_post(release)
         self._add_to_post("input", self.I.value)
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.u.value = jnp.zeros_like(self.u.value)
         self.x.value = jnp.ones_like(self.x.value)

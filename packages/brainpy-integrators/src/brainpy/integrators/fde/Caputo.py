@@ -1,12 +1,16 @@
 r"""Methods for Caputo fractional differential equations :math:`{}^C D^\alpha x = f(x, t)`."""
 
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import gammaln
 
 from brainpy.errors import IntegratorError
-from brainpy.integrators.fde.base import FDEIntegrator
-from brainpy.math.ndarray import Array, Variable, unwrap
+from brainpy.integrators.fde.base import FDEIntegrator, Inits
+from brainpy.math.delayvars import AbstractDelay
+from brainpy.math.ndarray import Array, ArrayLike, Variable, unwrap
 
 __all__ = ["CaputoEuler", "CaputoL1Schema"]
 
@@ -46,8 +50,10 @@ class CaputoEuler(FDEIntegrator):
       >>> integral = bp.fde.CaputoEuler(lambda x, t: -x, alpha=0.9, num_step=100, inits=[1.], dt=0.01)
     """
 
-    def __init__(self, f, alpha, num_step=None, inits=None, dt=None, name=None, state_delays=None,
-                 num_memory=None):
+    def __init__(self, f: Callable, alpha: ArrayLike, num_step: Optional[int] = None, inits: Optional[Inits] = None,
+                 dt: Optional[float] = None, name: Optional[str] = None,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 num_memory: Optional[int] = None):
         num_step = _steps(num_step, num_memory, type(self).__name__)
         super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
                          state_delays=state_delays)
@@ -61,7 +67,7 @@ class CaputoEuler(FDEIntegrator):
         for v, x in self.inits.items():
             self.f_states[v].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[()]]:
         n = self.idx.value[0]
         derivs = self.call_f(values, t, params)
         j = jnp.arange(self.num_step)
@@ -113,8 +119,10 @@ class CaputoL1Schema(FDEIntegrator):
       last_states: ``{var: Variable}``, the state of the previous call.
     """
 
-    def __init__(self, f, alpha, num_step=None, inits=None, dt=None, name=None, state_delays=None,
-                 num_memory=None):
+    def __init__(self, f: Callable, alpha: ArrayLike, num_step: Optional[int] = None, inits: Optional[Inits] = None,
+                 dt: Optional[float] = None, name: Optional[str] = None,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 num_memory: Optional[int] = None):
         num_step = _steps(num_step, num_memory, type(self).__name__)
         super().__init__(f, alpha=alpha, num_memory=num_step, inits=inits, dt=dt, name=name,
                          state_delays=state_delays)
@@ -133,7 +141,7 @@ class CaputoL1Schema(FDEIntegrator):
             self.diff_states[f"{v}_diff"].value = jnp.zeros((self.num_step,) + x.shape, dtype=x.dtype)
             self.last_states[v].value = x
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[()]]:
         p = self.idx.value[0]
         derivs = self.call_f(values, t, params)
         # the difference at position p is the newest (weight c_1), at p - 1 the one before (c_2), ...

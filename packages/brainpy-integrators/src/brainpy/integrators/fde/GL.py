@@ -1,10 +1,15 @@
 r"""The short-memory Grünwald-Letnikov method for fractional differential equations."""
 
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import IntegratorError
-from brainpy.integrators.fde.base import FDEIntegrator
+from brainpy.integrators.fde.base import FDEIntegrator, Inits
+from brainpy.math.delayvars import AbstractDelay
+from brainpy.math.ndarray import ArrayLike
 
 __all__ = ["GLShortMemory"]
 
@@ -35,7 +40,10 @@ class GLShortMemory(FDEIntegrator):
       binomial_coef: the coefficients :math:`c_j`, shape ``(num_memory, num_variables)``.
     """
 
-    def __init__(self, f, alpha, inits, num_memory=None, dt=None, name=None, state_delays=None, num_step=None):
+    def __init__(self, f: Callable, alpha: ArrayLike, inits: Inits, num_memory: Optional[int] = None,
+                 dt: Optional[float] = None, name: Optional[str] = None,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 num_step: Optional[int] = None):
         if num_memory is None:
             num_memory = num_step
         elif num_step is not None and num_step != num_memory:
@@ -56,7 +64,7 @@ class GLShortMemory(FDEIntegrator):
         for v in self.inits:
             self.delay_states[v].value = jnp.zeros_like(self.delay_states[v].value)
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[()]]:
         derivs = self.call_f(values, t, params)
         news = []
         for i, (v, x, d) in enumerate(zip(self.variables, values, derivs)):

@@ -6,16 +6,23 @@ lives in `brainpy.math.Variable` buffers of the integrator, so `IntegratorRunner
 """
 
 import numbers
+from typing import Callable, Dict, Optional, Union
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
 from brainpy.errors import IntegratorError, NoImplementationError
 from brainpy.integrators.base import Integrator, as_state
+from brainpy.math.delayvars import AbstractDelay
+from brainpy.math.ndarray import ArrayLike as BpArrayLike
 from brainpy.math.ndarray import Variable, unwrap
 
 __all__ = ["FDEIntegrator"]
+
+#: initial values: one value per variable, in order (a single value for one variable), or a dict by name
+Inits = Union[BpArrayLike, Dict[str, BpArrayLike]]
 
 
 class FDEIntegrator(Integrator):
@@ -32,7 +39,9 @@ class FDEIntegrator(Integrator):
       state_delays: ``{variable: TimeDelay or LengthDelay}`` updated with each new state.
     """
 
-    def __init__(self, f, alpha, num_memory, inits, dt=None, name=None, state_delays=None):
+    def __init__(self, f: Callable, alpha: BpArrayLike, num_memory: int, inits: Optional[Inits],
+                 dt: Optional[float] = None, name: Optional[str] = None,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None):
         super().__init__(f, dt=dt, name=name, state_delays=state_delays)
         n = len(self.variables)
         alphas = np.atleast_1d(np.asarray(unwrap(alpha), dtype=float))
@@ -45,8 +54,8 @@ class FDEIntegrator(Integrator):
         self.alpha = jnp.asarray(np.broadcast_to(alphas, (n,)), dtype=jnp.result_type(float))
         if isinstance(num_memory, bool) or not isinstance(num_memory, numbers.Integral) or num_memory < 1:
             raise IntegratorError(f"{self.name}: num_memory must be a positive integer, got {num_memory!r}.")
-        self.num_memory = int(num_memory)
-        self.inits = self._check_inits(inits)
+        self.num_memory: int = int(num_memory)
+        self.inits: Dict[str, jax.Array] = self._check_inits(inits)
 
     def _check_inits(self, inits):
         if inits is None:
@@ -74,7 +83,7 @@ class FDEIntegrator(Integrator):
             out[v] = x
         return out
 
-    def reset(self, inits=None):
+    def reset(self, inits: Optional[Inits] = None) -> None:
         """Forget the history and restart from ``inits`` (default: the current initial values)."""
         if inits is not None:
             self.inits = self._check_inits(inits)

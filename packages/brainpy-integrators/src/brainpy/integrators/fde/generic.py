@@ -1,9 +1,12 @@
 """`fdeint` and the FDE method registry functions (methods are plugin records of kind 'fde')."""
 
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators import utils
+from brainpy.integrators.fde.base import Inits
+from brainpy.math.delayvars import AbstractDelay
+from brainpy.math.ndarray import ArrayLike
 
 __all__ = [
     "fdeint",
@@ -16,8 +19,9 @@ __all__ = [
 _DEFAULT = ["CaputoL1Schema"]
 
 
-def fdeint(alpha, num_memory, inits, f: Optional[Callable] = None, method: Optional[str] = None,
-           dt: Optional[float] = None, name: Optional[str] = None, state_delays=None):
+def fdeint(alpha: ArrayLike, num_memory: int, inits: Inits, f: Optional[Callable] = None, method: Optional[str] = None,
+           dt: Optional[float] = None, name: Optional[str] = None,
+           state_delays: Optional[Dict[str, AbstractDelay]] = None) -> Any:
     """Make a numerical integrator of :math:`D^\\alpha x = f(x, t)` (also a decorator of ``f``).
 
     Args:
@@ -57,11 +61,11 @@ def get_default_fdeint() -> str:
     return _DEFAULT[0]
 
 
-def get_supported_methods():
+def get_supported_methods() -> List[str]:
     """The names of every registered FDE method (aliases included)."""
     return utils.supported_methods("fde")
 
 
-def register_fde_integrator(name: str, integrator) -> None:
+def register_fde_integrator(name: str, integrator: Union[type, str]) -> None:
     """Register an FDE integrator class (``cls(f, alpha=, num_memory=, inits=, dt=, name=, ...)``) as ``name``."""
     utils.register_method("fde", name, integrator)

@@ -24,7 +24,7 @@ Examples:
   >>> x, dt = integral(1., 0., dt=0.1)
 """
 
-from typing import cast
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import jax
 import jax.numpy as jnp
@@ -40,6 +40,7 @@ from brainpy.integrators.ode.explicit_rk import (
     weighted_sum,
 )
 from brainpy.integrators.utils import format_coef
+from brainpy.math.delayvars import AbstractDelay
 
 __all__ = [
     "STEP_CONTROLS",
@@ -79,9 +80,11 @@ class AdaptiveRKIntegrator(ODEIntegrator):
 
     tableau: tb.ButcherTableau = None  # type: ignore[assignment]  # each subclass sets its own
 
-    def __init__(self, f, var_type=None, dt=None, name=None, show_code=False, adaptive=False,
-                 tol=0.1, max_steps=1000, state_delays=None, neutral_delays=None, tableau=None,
-                 step_control="shrink"):
+    def __init__(self, f: Callable, var_type: Optional[str] = None, dt: Optional[float] = None,
+                 name: Optional[str] = None, show_code: bool = False, adaptive: bool = False,
+                 tol: float = 0.1, max_steps: int = 1000, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 neutral_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 tableau: Optional[tb.ButcherTableau] = None, step_control: str = "shrink"):
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays, neutral_delays=neutral_delays)
         tableau = type(self).tableau if tableau is None else tableau
@@ -111,7 +114,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
         errs = rk_combine([jnp.zeros_like(x) for x in values], ks, self.tableau.b_error, dt)
         return [n.astype(x.dtype) for n, x in zip(news, values)], errs
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[jax.Array, ...]]:
         if not self.adaptive:
             ks = rk_stages(self.call_f, self.tableau, values, t, params, dt)
             return rk_combine(values, ks, self.tableau.b, dt), ()
@@ -164,7 +167,7 @@ class AdaptiveRKIntegrator(ODEIntegrator):
         _, news, h, _ = jax.lax.while_loop(cond, body, init)
         return news, (h.reshape(dt_shape),)
 
-    def reserved_names(self):
+    def reserved_names(self) -> Dict[str, str]:
         names = super().reserved_names()
         names.update(rk_reserved_names(self.variables, self.tableau))
         if self.adaptive:

@@ -10,12 +10,16 @@ Examples:
   0.99004983...
 """
 
-from typing import Dict, List, Tuple
+from fractions import Fraction
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import jax
 
 from brainpy.errors import IntegratorError
 from brainpy.integrators.ode import tableaus as tb
 from brainpy.integrators.ode.base import ODEIntegrator
 from brainpy.integrators.utils import format_coef
+from brainpy.math.delayvars import AbstractDelay
 
 __all__ = [
     "ExplicitRKIntegrator",
@@ -43,7 +47,8 @@ def _coef(c):
     return float(c)
 
 
-def rk_stages(call_f, tableau: tb.ButcherTableau, values: List, t, params, dt) -> List[List]:
+def rk_stages(call_f: Callable[[List, Any, Sequence], List], tableau: tb.ButcherTableau, values: List, t: Any,
+              params: Sequence, dt: Any) -> List[List]:
     """The stage derivatives ``k[i][v]`` (stage ``i``, variable ``v``) of one step."""
     ks = []
     for i in range(tableau.stages):
@@ -57,7 +62,7 @@ def rk_stages(call_f, tableau: tb.ButcherTableau, values: List, t, params, dt) -
     return ks
 
 
-def rk_combine(values: List, ks: List[List], weights, dt) -> List:
+def rk_combine(values: List, ks: List[List], weights: Sequence[Union[Fraction, float]], dt: Any) -> List:
     """``x + sum_i k_i * dt * w_i`` for every variable."""
     terms = [(i, _coef(w)) for i, w in enumerate(weights) if w != 0]
     return [x + sum(ks[i][v] * dt * w for i, w in terms) for v, x in enumerate(values)]
@@ -74,7 +79,7 @@ def weighted_sum(terms: List[Tuple[bool, str]]) -> str:
     return out
 
 
-def rk_stage_code(variables, parameters, tableau: tb.ButcherTableau) -> List[str]:
+def rk_stage_code(variables: Sequence[str], parameters: Sequence[str], tableau: tb.ButcherTableau) -> List[str]:
     """The code lines computing the stages and the new values (``{var}_new``)."""
     lines = []
     for i in range(tableau.stages):
@@ -106,7 +111,7 @@ def rk_stage_code(variables, parameters, tableau: tb.ButcherTableau) -> List[str
     return lines
 
 
-def rk_reserved_names(variables, tableau: tb.ButcherTableau) -> Dict[str, str]:
+def rk_reserved_names(variables: Sequence[str], tableau: tb.ButcherTableau) -> Dict[str, str]:
     """The names `rk_stage_code` assigns, with what they denote."""
     names = {}
     for v in variables:
@@ -136,8 +141,11 @@ class ExplicitRKIntegrator(ODEIntegrator):
 
     tableau: tb.ButcherTableau = None  # type: ignore[assignment]  # each subclass sets its own
 
-    def __init__(self, f, var_type=None, dt=None, name=None, show_code=False,
-                 state_delays=None, neutral_delays=None, tableau=None):
+    def __init__(self, f: Callable, var_type: Optional[str] = None, dt: Optional[float] = None,
+                 name: Optional[str] = None, show_code: bool = False,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 neutral_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 tableau: Optional[tb.ButcherTableau] = None):
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays, neutral_delays=neutral_delays)
         tableau = type(self).tableau if tableau is None else tableau
@@ -147,7 +155,7 @@ class ExplicitRKIntegrator(ODEIntegrator):
         self._check_reserved_names()
         self._show()
 
-    def reserved_names(self):
+    def reserved_names(self) -> Dict[str, str]:
         names = super().reserved_names()
         names.update(rk_reserved_names(self.variables, self.tableau))
         return names
@@ -157,7 +165,7 @@ class ExplicitRKIntegrator(ODEIntegrator):
         """The order of accuracy of the method."""
         return self.tableau.order
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[()]]:
         ks = rk_stages(self.call_f, self.tableau, values, t, params, dt)
         return rk_combine(values, ks, self.tableau.b, dt), ()
 
@@ -204,8 +212,10 @@ class RK2(ExplicitRKIntegrator):
       beta: the node of the second stage (``1/2``: midpoint, ``1``: Heun, ``2/3``: Ralston).
     """
 
-    def __init__(self, f, beta=2 / 3, var_type=None, dt=None, name=None, show_code=False,
-                 state_delays=None, neutral_delays=None):
+    def __init__(self, f: Callable, beta: float = 2 / 3, var_type: Optional[str] = None, dt: Optional[float] = None,
+                 name: Optional[str] = None, show_code: bool = False,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 neutral_delays: Optional[Dict[str, AbstractDelay]] = None):
         self.beta = beta
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays, neutral_delays=neutral_delays,

@@ -18,16 +18,20 @@ Examples:
   0.09516...
 """
 
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from brainpy.integrators import constants
 from brainpy.integrators.ode.base import ODEIntegrator
+from brainpy.math.delayvars import AbstractDelay
 
 __all__ = ["ExponentialEuler", "phi1"]
 
 
-def phi1(z):
+def phi1(z: ArrayLike) -> jax.Array:
     """:math:`(e^z - 1)/z`, equal to 1 at ``z = 0``."""
     zero = z == 0
     safe = jnp.where(zero, 1.0, z)
@@ -51,14 +55,16 @@ class ExponentialEuler(ODEIntegrator):
 
     order = 1
 
-    def __init__(self, f, var_type=None, dt=None, name=None, show_code=False,
-                 state_delays=None, neutral_delays=None):
+    def __init__(self, f: Callable, var_type: Optional[str] = None, dt: Optional[float] = None,
+                 name: Optional[str] = None, show_code: bool = False,
+                 state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 neutral_delays: Optional[Dict[str, AbstractDelay]] = None):
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays, neutral_delays=neutral_delays)
         self._check_reserved_names()
         self._show()
 
-    def reserved_names(self):
+    def reserved_names(self) -> Dict[str, str]:
         names = super().reserved_names()
         for v in self.variables:
             names[f"f_{v}"] = f"the derivative of {v} as a function of {v}"
@@ -67,7 +73,8 @@ class ExponentialEuler(ODEIntegrator):
             names[f"{v}_new"] = f"the new value of {v}"
         return names
 
-    def linear_parts(self, values, t, params):
+    def linear_parts(self, values: Sequence[jax.Array], t: Any,
+                     params: Sequence) -> List[Tuple[jax.Array, jax.Array]]:
         """The derivatives and their element-wise linear coefficients, one pair per variable."""
         out = []
         for i, x in enumerate(values):
@@ -85,7 +92,7 @@ class ExponentialEuler(ODEIntegrator):
             out.append((deriv, linear))
         return out
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[()]]:
         news = []
         for x, (deriv, linear) in zip(values, self.linear_parts(values, t, params)):
             news.append((x + dt * phi1(dt * linear) * deriv).astype(x.dtype))

@@ -17,7 +17,7 @@ module-level state of `brainpy.math.random`), or are passed explicitly with `ste
 
 import inspect
 import math
-from typing import Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +25,11 @@ import jax.numpy as jnp
 from brainpy.errors import DiffEqError, IntegratorError, NoImplementationError
 from brainpy.integrators import constants
 from brainpy.integrators.base import Integrator, as_state
-from brainpy.math.ndarray import Array, unwrap
+from brainpy.math.delayvars import AbstractDelay
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
+
+if TYPE_CHECKING:
+    from brainpy.math.random import RandomState
 
 __all__ = ["SDEIntegrator"]
 
@@ -55,8 +59,10 @@ class SDEIntegrator(Integrator):
     #: whether the method uses the iterated integral ``dZ = int (W_s - W_t) ds``
     uses_dZ = False
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None):
         super().__init__(f, var_type=var_type, dt=dt, name=name, show_code=show_code,
                          state_delays=state_delays)
         if not callable(g):
@@ -121,7 +127,7 @@ class SDEIntegrator(Integrator):
         names = {p.name for p in rest}
         return [p for p in self.parameters if p in names]
 
-    def call_g(self, values, t, params):
+    def call_g(self, values: Sequence, t: Any, params: Sequence) -> List[jax.Array]:
         """The diffusion ``g`` at ``values``, ``t`` and ``params``: one JAX array per variable.
 
         With a vector Wiener process each array has the processes on its last axis.
@@ -162,13 +168,13 @@ class SDEIntegrator(Integrator):
             return f"g({', '.join(list(var_args) + [t_arg] + self.parameters)})"
         return f"g({', '.join(list(var_args) + [t_arg] + [f'{p}={p}' for p in self._g_params])})"
 
-    def noise(self, gs, dWs):
+    def noise(self, gs: Sequence[jax.Array], dWs: Sequence[jax.Array]) -> List[jax.Array]:
         """The noise terms ``g dW`` of every variable (summed over the last axis for vector noise)."""
         if self.wiener_type == constants.VECTOR_WIENER:
             return [jnp.sum(g * dW, axis=-1) for g, dW in zip(gs, dWs)]
         return [g * dW for g, dW in zip(gs, dWs)]
 
-    def noise_shapes(self, values, t, params):
+    def noise_shapes(self, values: Sequence[jax.Array], t: Any, params: Sequence) -> List[Tuple[int, ...]]:
         """The shapes of the Wiener increments of every variable."""
         gs = jax.eval_shape(lambda *xs: self.call_g(list(xs), t, params), *values)
         shapes = []
@@ -212,13 +218,14 @@ class SDEIntegrator(Integrator):
                 dZs.append(0.5 * dt * sq * (xi + eta / math.sqrt(3.0)))
         return dWs, (dZs if self.uses_dZ else None)
 
-    def step(self, values, t, params, dt):
+    def step(self, values: List, t: Any, params: List, dt: Any) -> Tuple[List[jax.Array], Tuple[()]]:
         """One step: draws the Wiener increments and calls `sde_step`."""
         dtype = jnp.result_type(*values)
         dWs, dZs = self._draw(self.noise_shapes(values, t, params), dt, dtype)
         return self.sde_step(values, t, params, dt, dWs, dZs), ()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
         """One step with given Wiener increments; the method a new SDE method defines.
 
         Args:
@@ -245,7 +252,8 @@ class SDEIntegrator(Integrator):
         """The former private name of `sde_step` (kept for compatibility)."""
         return self.sde_step(values, t, params, dt, dWs, dZs)
 
-    def step_with_noise(self, *args, dW, dZ=None, **kwargs):
+    def step_with_noise(self, *args: Any, dW: Union[ArrayLike, Sequence[ArrayLike]],
+                        dZ: Union[ArrayLike, Sequence[ArrayLike], None] = None, **kwargs: Any) -> Any:
         """One step with given Wiener increments instead of random ones.
 
         Args:

@@ -5,12 +5,18 @@ Euler-Heun (``euler`` with Stratonovich) 1.0 for scalar noise, Heun 1.0, Milstei
 derivative-free Milstein 1.0, exponential Euler 0.5 (1.0 with additive noise).
 """
 
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+
 import jax
 import jax.numpy as jnp
 
 from brainpy.integrators import constants
 from brainpy.integrators.ode.exponential import phi1
 from brainpy.integrators.sde.base import SDEIntegrator
+from brainpy.math.delayvars import AbstractDelay
+
+if TYPE_CHECKING:
+    from brainpy.math.random import RandomState
 
 __all__ = ["Euler", "Heun", "Milstein", "MilsteinGradFree", "ExponentialEuler"]
 
@@ -25,13 +31,16 @@ class Euler(SDEIntegrator):
 
     strong_order = 0.5
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None):
         super().__init__(f, g, dt=dt, name=name, show_code=show_code, var_type=var_type, intg_type=intg_type,
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
         fs = self.call_f(values, t, params)
         gs = self.call_g(values, t, params)
         noise = self.noise(gs, dWs)
@@ -65,15 +74,18 @@ class Heun(SDEIntegrator):
     strong_order = 1.0
     supported_intg_types = (constants.STRA_SDE,)
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None):
         if intg_type is None and sde_type is None:
             intg_type = constants.STRA_SDE
         super().__init__(f, g, dt=dt, name=name, show_code=show_code, var_type=var_type, intg_type=intg_type,
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
         fs = self.call_f(values, t, params)
         noise = self.noise(self.call_g(values, t, params), dWs)
         bars = [x + f * dt + n for x, f, n in zip(values, fs, noise)]
@@ -105,13 +117,16 @@ class Milstein(SDEIntegrator):
 
     strong_order = 1.0
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None):
         super().__init__(f, g, dt=dt, name=name, show_code=show_code, var_type=var_type, intg_type=intg_type,
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
         fs = self.call_f(values, t, params)
         news = []
         for i, (x, f, dW) in enumerate(zip(values, fs, dWs)):
@@ -159,13 +174,16 @@ class MilsteinGradFree(SDEIntegrator):
     strong_order = 1.0
     supported_wiener_types = (constants.SCALAR_WIENER,)
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None):
         super().__init__(f, g, dt=dt, name=name, show_code=show_code, var_type=var_type, intg_type=intg_type,
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
         fs = self.call_f(values, t, params)
         gs = self.call_g(values, t, params)
         sq = jnp.sqrt(dt)
@@ -206,13 +224,16 @@ class ExponentialEuler(SDEIntegrator):
     strong_order = 0.5
     supported_intg_types = (constants.ITO_SDE,)
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None):
         super().__init__(f, g, dt=dt, name=name, show_code=show_code, var_type=var_type, intg_type=intg_type,
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         self._show()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
         noise = self.noise(self.call_g(values, t, params), dWs)
         news = []
         for i, (x, n) in enumerate(zip(values, noise)):

@@ -21,14 +21,19 @@ References:
 
 from dataclasses import dataclass
 from fractions import Fraction as F
-from typing import Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, cast
 
+import jax
 import jax.numpy as jnp
 
 from brainpy.integrators import constants
 from brainpy.integrators.sde.base import SDEIntegrator
 from brainpy.integrators.utils import format_coef
 from brainpy.errors import BrainPyTypeError, IntegratorError
+from brainpy.math.delayvars import AbstractDelay
+
+if TYPE_CHECKING:
+    from brainpy.math.random import RandomState
 
 __all__ = ["SRITableau", "SRKIntegrator", "SRK1W1", "SRK2W1", "KlPl", "SRIW1_TABLEAU", "SRI2W1_TABLEAU", "KLPL_TABLEAU"]
 
@@ -147,8 +152,11 @@ class SRKIntegrator(SDEIntegrator):
     supported_wiener_types = (constants.SCALAR_WIENER,)
     uses_dZ = True
 
-    def __init__(self, f, g, dt=None, name=None, show_code=False, var_type=None, intg_type=None,
-                 wiener_type=None, state_delays=None, rng=None, sde_type=None, tableau=None):
+    def __init__(self, f: Callable, g: Callable, dt: Optional[float] = None, name: Optional[str] = None,
+                 show_code: bool = False, var_type: Optional[str] = None, intg_type: Optional[str] = None,
+                 wiener_type: Optional[str] = None, state_delays: Optional[Dict[str, AbstractDelay]] = None,
+                 rng: Optional["RandomState"] = None, sde_type: Optional[str] = None,
+                 tableau: Optional[SRITableau] = None):
         super().__init__(f, g, dt=dt, name=name, show_code=show_code, var_type=var_type, intg_type=intg_type,
                          wiener_type=wiener_type, state_delays=state_delays, rng=rng, sde_type=sde_type)
         tableau = type(self).tableau if tableau is None else tableau
@@ -158,7 +166,9 @@ class SRKIntegrator(SDEIntegrator):
         self.strong_order = tableau.strong_order
         self._show()
 
-    def sde_step(self, values, t, params, dt, dWs, dZs):
+    def sde_step(self, values: List[jax.Array], t: Any, params: List, dt: Any, dWs: List[jax.Array],
+                 dZs: Optional[List[jax.Array]]) -> List[jax.Array]:
+        dZs = cast(List[jax.Array], dZs)  # uses_dZ: the iterated integrals are always given
         tb = self.tableau
         sq = jnp.sqrt(dt)
         fs, gs = [], []

@@ -1,20 +1,20 @@
 """Argument checking shared by the synaptic and sparse operators of `brainpy.math`."""
 
-from typing import Any
+from typing import Any, Sequence, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from brainpy.errors import MathError
-from brainpy.math.ndarray import Array, _unwrap
+from brainpy.math.ndarray import Array, ArrayLike, _unwrap
 from brainpy.math.operators.backend import check_concrete_indptr
 from brainpy.tools.sizes import check_array_size, check_index_values
 
 __all__ = []
 
 
-def to_jax(x, fn: str, name: str):
+def to_jax(x: ArrayLike, fn: str, name: str) -> jax.Array:
     """Return ``x`` (an `Array`, a NumPy/JAX array or a Python number) as a JAX array."""
     x = _unwrap(x)
     try:
@@ -23,19 +23,19 @@ def to_jax(x, fn: str, name: str):
         raise MathError(f"{fn}(): '{name}' must be array-like, got {type(x).__name__}.") from err
 
 
-def as_inexact(x):
+def as_inexact(x: jax.Array) -> jax.Array:
     """Convert a boolean or integer JAX array to the default float type (float32 unless x64)."""
     if jnp.issubdtype(x.dtype, jnp.inexact):
         return x
     return x.astype(jax.dtypes.canonicalize_dtype(jnp.float64))
 
 
-def to_float(x, fn: str, name: str):
+def to_float(x: ArrayLike, fn: str, name: str) -> jax.Array:
     """Return ``x`` as a JAX array, converting booleans and integers to the default float type."""
     return as_inexact(to_jax(x, fn, name))
 
 
-def index_vector(x, fn: str, name: str):
+def index_vector(x: ArrayLike, fn: str, name: str) -> Union[np.ndarray, jax.Array]:
     """Return an integer index vector (e.g. ``post_ids`` or ``indptr``) as a 1-D array.
 
     Concrete indices come back as a NumPy array, so that structure derived from them (such as
@@ -62,7 +62,7 @@ def index_vector(x, fn: str, name: str):
 _INT32_MAX = int(np.iinfo(np.int32).max)
 
 
-def exact_ids(ids, size: int):
+def exact_ids(ids: Union[np.ndarray, jax.Array], size: int) -> Union[np.ndarray, jax.Array]:
     """``ids`` (from `index_vector`) with every id outside ``[0, size)`` replaced by ``size``.
 
     JAX indexes an axis of fewer than 2**31 entries with int32 indices: it converts int64 ids
@@ -81,7 +81,7 @@ def exact_ids(ids, size: int):
     return jnp.where((ids < 0) | (ids >= size), size, ids).astype(jnp.int32)
 
 
-def static_int(x, fn: str, name: str) -> int:
+def static_int(x: ArrayLike, fn: str, name: str) -> int:
     """Return ``x`` as a Python ``int``; the value must be known when the function is traced."""
     x = _unwrap(x)
     if isinstance(x, jax.core.Tracer):
@@ -97,7 +97,7 @@ def static_int(x, fn: str, name: str) -> int:
     return value
 
 
-def output_size(x, fn: str, name: str, tail: tuple = (), dtype=None) -> int:
+def output_size(x: ArrayLike, fn: str, name: str, tail: tuple = (), dtype: Any = None) -> int:
     """`static_int` for an argument that sets the length of a result (``post_num``, ...).
 
     The result, of shape ``(x,) + tail`` and dtype ``dtype``, is checked with
@@ -110,7 +110,7 @@ def output_size(x, fn: str, name: str, tail: tuple = (), dtype=None) -> int:
     return value
 
 
-def static_shape(shape, fn: str, name: str = "shape") -> tuple:
+def static_shape(shape: Sequence[ArrayLike], fn: str, name: str = "shape") -> tuple:
     """Return a 2-D matrix shape ``(num_rows, num_cols)`` as a tuple of Python ints.
 
     Each of the two sizes is the length of a vector the operators take or return, so each is
@@ -129,7 +129,7 @@ def static_shape(shape, fn: str, name: str = "shape") -> tuple:
     return dims
 
 
-def check_length(x, length: int, fn: str, name: str, expected: str):
+def check_length(x: Union[np.ndarray, jax.Array], length: int, fn: str, name: str, expected: str) -> None:
     """Raise `MathError` unless the leading dimension of ``x`` is ``length``."""
     if x.ndim == 0 or x.shape[0] != length:
         raise MathError(
@@ -137,13 +137,13 @@ def check_length(x, length: int, fn: str, name: str, expected: str):
             f"got shape {x.shape}.")
 
 
-def check_values(values, num_syn: int, fn: str, name: str = "values"):
+def check_values(values: Union[np.ndarray, jax.Array], num_syn: int, fn: str, name: str = "values") -> None:
     """Check that ``values`` is a scalar (homogeneous) or has one entry per synapse."""
     if values.ndim != 0:
         check_length(values, num_syn, fn, name, "one per synapse, or a scalar")
 
 
-def csr_row_ids(indptr, num_nnz: int, fn: str = "csr_row_ids"):
+def csr_row_ids(indptr: Union[np.ndarray, jax.Array], num_nnz: int, fn: str = "csr_row_ids") -> jax.Array:
     """The row of every stored entry of a CSR structure, i.e. the pre-synaptic id of each synapse.
 
     A concrete ``indptr`` (the usual case: a connection built before compilation) is expanded
@@ -171,6 +171,6 @@ def csr_row_ids(indptr, num_nnz: int, fn: str = "csr_row_ids"):
     return jnp.repeat(rows, counts, total_repeat_length=num_nnz)
 
 
-def wrap(x):
+def wrap(x: jax.Array) -> Array:
     """Wrap a JAX array result as a brainpy `Array`."""
     return Array(x)

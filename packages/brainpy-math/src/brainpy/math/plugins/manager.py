@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from importlib import metadata
 import typing
 from types import FrameType
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, cast
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, Union, cast
 
 import pluggy
 
@@ -106,6 +106,10 @@ NAMESPACES = {
     kind: (record_type.kind_values if record_type.kind_field is not None else ("",))
     for kind, record_type in HOOKS.values()
 }
+
+
+#: a namespace argument: one namespace, a sequence of them, or None for every namespace of the kind
+_Namespace = Optional[Union[str, Sequence[str]]]
 
 
 def namespace_of(record: Record) -> str:
@@ -207,7 +211,7 @@ class PluginRegistry:
         self.problems: List[Tuple[Provider, str]] = []
 
     @staticmethod
-    def _namespaces(kind: str, namespace) -> Tuple[str, ...]:
+    def _namespaces(kind: str, namespace: _Namespace) -> Tuple[str, ...]:
         if kind not in NAMESPACES:
             raise PluginError(f"Unknown plugin kind {kind!r}; expected one of {KINDS}.")
         if namespace is None:
@@ -250,14 +254,14 @@ class PluginRegistry:
         self._rows.append(reg)
         return True
 
-    def _registration(self, kind: str, name: str, namespace=None) -> Optional[Registration]:
+    def _registration(self, kind: str, name: str, namespace: _Namespace = None) -> Optional[Registration]:
         for ns in self._namespaces(kind, namespace):
             reg = self._tables[(kind, ns)].get(name)
             if reg is not None:
                 return reg
         return None
 
-    def get(self, kind: str, name: str, namespace=None) -> Optional[Record]:
+    def get(self, kind: str, name: str, namespace: _Namespace = None) -> Optional[Record]:
         """The record registered under ``name`` (or an alias), or None.
 
         ``namespace`` (one, a sequence of them, or None for every namespace of ``kind``) limits
@@ -266,20 +270,20 @@ class PluginRegistry:
         reg = self._registration(kind, name, namespace)
         return None if reg is None else reg.record
 
-    def provider(self, kind: str, name: str, namespace=None) -> Optional[Provider]:
+    def provider(self, kind: str, name: str, namespace: _Namespace = None) -> Optional[Provider]:
         reg = self._registration(kind, name, namespace)
         return None if reg is None else reg.provider
 
-    def registrations(self, kind: str, namespace=None) -> List[Registration]:
+    def registrations(self, kind: str, namespace: _Namespace = None) -> List[Registration]:
         """The rows of ``kind`` (in ``namespace``) in registration order."""
         spaces = set(self._namespaces(kind, namespace))
         return [r for r in self._rows if r.kind == kind and namespace_of(r.record) in spaces]
 
-    def records(self, kind: str, namespace=None) -> List[Record]:
+    def records(self, kind: str, namespace: _Namespace = None) -> List[Record]:
         """The distinct records of ``kind`` (in ``namespace``) in registration order."""
         return [r.record for r in self.registrations(kind, namespace)]
 
-    def names(self, kind: str, aliases: bool = False, namespace=None) -> List[str]:
+    def names(self, kind: str, aliases: bool = False, namespace: _Namespace = None) -> List[str]:
         """The names of ``kind`` (in ``namespace``), each once, in registration order."""
         names = []
         for record in self.records(kind, namespace):
@@ -545,7 +549,7 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def resolve(kind: str, name: str, *, namespace=None, what: Optional[str] = None,
+def resolve(kind: str, name: str, *, namespace: _Namespace = None, what: Optional[str] = None,
             where: Optional[str] = None, headline: Optional[str] = None) -> Record:
     """The record registered as ``name`` (or an alias) for ``kind``: the one look-up of BrainPy.
 
@@ -581,8 +585,9 @@ def resolve(kind: str, name: str, *, namespace=None, what: Optional[str] = None,
     raise RegistryLookupError(f"{headline}{hint}{listing}")
 
 
-def module_attributes(module: str, namespace_dict: dict, kind: str, namespace=None, what: Optional[str] = None,
-                      exports: Optional[Sequence[str]] = None):
+def module_attributes(module: str, namespace_dict: dict, kind: str, namespace: _Namespace = None,
+                      what: Optional[str] = None,
+                      exports: Optional[Sequence[str]] = None) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
     """``(__getattr__, __dir__)`` for a module whose attributes include the records of ``kind``.
 
     ``bp.dyn.X``, ``bp.conn.X``, ``bp.init.X`` and ``bp.nn.X`` resolve registered names this way;

@@ -99,7 +99,7 @@ class Record:
         """The name followed by the aliases."""
         return (self.name,) + self.aliases
 
-    def load(self):
+    def load(self) -> Callable[..., Any]:
         """The factory object itself (importing a lazy ``"module:attr"`` factory on first use).
 
         Raises:

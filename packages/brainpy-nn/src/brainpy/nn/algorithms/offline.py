@@ -1,9 +1,12 @@
 """Offline training algorithms: each call returns the weights fitted on all the data at once."""
 
+from typing import Optional
+
+import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import ArrayLike, unwrap
 from brainpy.errors import ModelBuildError, NoImplementationError
 
 __all__ = ["OfflineAlgorithm", "RidgeRegression", "LinearRegression"]
@@ -17,14 +20,14 @@ class OfflineAlgorithm(bm.BrainPyObject):
     current outputs), it returns the weights ``(num_input, num_output)``.
     """
 
-    def __call__(self, targets, inputs, outputs=None):
+    def __call__(self, targets: ArrayLike, inputs: ArrayLike, outputs: Optional[ArrayLike] = None) -> jax.Array:
         targets, inputs = jnp.asarray(unwrap(targets)), jnp.asarray(unwrap(inputs))
         if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[0] != targets.shape[0]:
             raise ModelBuildError(f"{type(self).__name__}: expected inputs (num_sample, num_input) and targets "
                                   f"(num_sample, num_output), got {inputs.shape} and {targets.shape}.")
         return self.call(targets, inputs, None if outputs is None else jnp.asarray(unwrap(outputs)))
 
-    def call(self, targets, inputs, outputs=None):
+    def call(self, targets: jax.Array, inputs: jax.Array, outputs: Optional[jax.Array] = None) -> jax.Array:
         raise NoImplementationError(f"{type(self).__name__} must implement call(targets, inputs, outputs).")
 
     def __repr__(self):
@@ -47,13 +50,13 @@ class RidgeRegression(OfflineAlgorithm):
       name: the object name.
     """
 
-    def __init__(self, beta: float = 1e-7, name=None):
+    def __init__(self, beta: float = 1e-7, name: Optional[str] = None):
         super().__init__(name=name)
         if beta < 0:
             raise ModelBuildError(f"{type(self).__name__}: beta must be >= 0, got {beta!r}.")
         self.beta = float(beta)
 
-    def call(self, targets, inputs, outputs=None):
+    def call(self, targets: jax.Array, inputs: jax.Array, outputs: Optional[jax.Array] = None) -> jax.Array:
         xtx = inputs.T @ inputs
         xtx = xtx + self.beta * jnp.eye(xtx.shape[0], dtype=xtx.dtype)
         rtol = 10. * xtx.shape[0] * jnp.finfo(xtx.dtype).eps
@@ -66,5 +69,5 @@ class RidgeRegression(OfflineAlgorithm):
 class LinearRegression(OfflineAlgorithm):
     """Least-squares linear regression: ``W = argmin ||X W - Y||^2`` (minimum-norm solution)."""
 
-    def call(self, targets, inputs, outputs=None):
+    def call(self, targets: jax.Array, inputs: jax.Array, outputs: Optional[jax.Array] = None) -> jax.Array:
         return jnp.linalg.lstsq(inputs, targets)[0]

@@ -1,9 +1,12 @@
 """Online training algorithms: each call returns the weight change for one time step."""
 
+from typing import Optional
+
+import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import ArrayLike, unwrap
 from brainpy.errors import BrainPyKeyError, ModelBuildError, NoImplementationError
 
 __all__ = ["OnlineAlgorithm", "RLS", "ForceLearning", "LMS"]
@@ -18,14 +21,14 @@ class OnlineAlgorithm(bm.BrainPyObject):
     when the node has a bias), ``output = input @ W`` and ``target`` ``(num_batch, num_output)``.
     """
 
-    def initialize(self, identifier: str, feature_in: int, feature_out: int):
+    def initialize(self, identifier: str, feature_in: int, feature_out: int) -> None:
         """Prepare the state for the weights of node ``identifier`` (nothing by default)."""
 
-    def __call__(self, identifier, target, input, output):
+    def __call__(self, identifier: str, target: ArrayLike, input: ArrayLike, output: ArrayLike) -> jax.Array:
         return self.call(identifier, jnp.asarray(unwrap(target)), jnp.asarray(unwrap(input)),
                          jnp.asarray(unwrap(output)))
 
-    def call(self, identifier, target, input, output):
+    def call(self, identifier: str, target: jax.Array, input: jax.Array, output: jax.Array) -> jax.Array:
         raise NoImplementationError(f"{type(self).__name__} must implement call(identifier, target, input, output).")
 
     def __repr__(self):
@@ -45,19 +48,19 @@ class RLS(OnlineAlgorithm):
       name: the object name.
     """
 
-    def __init__(self, alpha: float = 0.1, name=None):
+    def __init__(self, alpha: float = 0.1, name: Optional[str] = None):
         super().__init__(name=name)
         if alpha <= 0:
             raise ModelBuildError(f"{type(self).__name__}: alpha must be positive, got {alpha!r}.")
         self.alpha = float(alpha)
         self.Ps = {}
 
-    def initialize(self, identifier, feature_in, feature_out):
+    def initialize(self, identifier: str, feature_in: int, feature_out: int) -> None:
         p = bm.Variable(jnp.eye(feature_in, dtype=bm.float_) / self.alpha)
         self.Ps[identifier] = p
         self.register_implicit_vars({f"{identifier}_P": p})
 
-    def call(self, identifier, target, input, output):
+    def call(self, identifier: str, target: jax.Array, input: jax.Array, output: jax.Array) -> jax.Array:
         if identifier not in self.Ps:
             raise BrainPyKeyError(f"{self.name}: no state for {identifier!r}; call initialize() first.")
         p = self.Ps[identifier]
@@ -83,13 +86,13 @@ class LMS(OnlineAlgorithm):
       name: the object name.
     """
 
-    def __init__(self, alpha: float = 0.1, name=None):
+    def __init__(self, alpha: float = 0.1, name: Optional[str] = None):
         super().__init__(name=name)
         if alpha <= 0:
             raise ModelBuildError(f"{type(self).__name__}: alpha must be positive, got {alpha!r}.")
         self.alpha = float(alpha)
 
-    def call(self, identifier, target, input, output):
+    def call(self, identifier: str, target: jax.Array, input: jax.Array, output: jax.Array) -> jax.Array:
         return -self.alpha * input.T @ (output - target)
 
     def __repr__(self):

@@ -1,6 +1,6 @@
 """Name-based access to training algorithms, all through the BrainPy plugin registry."""
 
-from typing import Optional, Sequence, Tuple, cast
+from typing import Any, Dict, Optional, Sequence, Tuple, Type, Union, cast
 
 from brainpy.math.plugins import TrainingAlgorithmSpec, get_registry, register, resolve
 from brainpy.nn.algorithms.offline import OfflineAlgorithm
@@ -16,7 +16,8 @@ __all__ = [
 ]
 
 _KIND = "training_algorithms"
-_BASES = {"online": OnlineAlgorithm, "offline": OfflineAlgorithm}
+_BASES: Dict[str, Union[Type[OnlineAlgorithm], Type[OfflineAlgorithm]]] = {"online": OnlineAlgorithm,
+                                                                          "offline": OfflineAlgorithm}
 
 
 def _names(mode: str) -> Tuple[str, ...]:
@@ -52,8 +53,9 @@ def _register(mode, name, method, aliases, description, replace):
                                           description=description, mode=mode), replace=replace)
 
 
-def register_online_method(name: str, method, aliases: Sequence[str] = (), description: str = "",
-                           replace: bool = False):
+def register_online_method(name: str, method: Union[OnlineAlgorithm, Type[OnlineAlgorithm]],
+                           aliases: Sequence[str] = (), description: str = "",
+                           replace: bool = False) -> TrainingAlgorithmSpec:
     """Register an online algorithm (an `OnlineAlgorithm` subclass or instance) under ``name``.
 
     Afterwards ``OnlineTrainer(model, fit_method=name)`` (or ``dict(name=name, ...)``) uses it.
@@ -64,8 +66,9 @@ def register_online_method(name: str, method, aliases: Sequence[str] = (), descr
     return _register("online", name, method, aliases, description, replace)
 
 
-def register_offline_method(name: str, method, aliases: Sequence[str] = (), description: str = "",
-                            replace: bool = False):
+def register_offline_method(name: str, method: Union[OfflineAlgorithm, Type[OfflineAlgorithm]],
+                            aliases: Sequence[str] = (), description: str = "",
+                            replace: bool = False) -> TrainingAlgorithmSpec:
     """Register an offline algorithm (an `OfflineAlgorithm` subclass or instance) under ``name``.
 
     Raises:
@@ -74,7 +77,9 @@ def register_offline_method(name: str, method, aliases: Sequence[str] = (), desc
     return _register("offline", name, method, aliases, description, replace)
 
 
-def get_training_method(fit_method, mode: str, default: Optional[str] = None, owner: str = "trainer"):
+def get_training_method(fit_method: Union[str, Dict[str, Any], OnlineAlgorithm, OfflineAlgorithm, None], mode: str,
+                        default: Optional[str] = None,
+                        owner: str = "trainer") -> Union[OnlineAlgorithm, OfflineAlgorithm]:
     """Build the algorithm ``fit_method`` names.
 
     Args:

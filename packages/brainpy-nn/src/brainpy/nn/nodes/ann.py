@@ -3,16 +3,17 @@
 Data are channels-last: ``(batch, *spatial, channels)``.
 """
 
-from typing import Callable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
+from brainpy.initialize.base import Initializer
 from brainpy.initialize.random_inits import Orthogonal, XavierNormal
 from brainpy.initialize.regular_inits import OneInit, ZeroInit
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import _concat_last, _num_features, _param
 from brainpy.errors import ModelBuildError
@@ -77,9 +78,14 @@ class GeneralConv(Node):
     num_spatial: Optional[int] = None
     data_pass_type = PASS_ONLY_ONE
 
-    def __init__(self, out_channels: int, kernel_size, strides=1, padding="SAME", lhs_dilation=1, rhs_dilation=1,
-                 groups: int = 1, w_init=XavierNormal(), b_init=ZeroInit(), trainable: bool = True,
-                 input_dilation=None, kernel_dilation=None, **kwargs):
+    def __init__(self, out_channels: int, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int], None] = 1,
+                 padding: Union[str, Sequence[Tuple[int, int]]] = "SAME", lhs_dilation: Union[int, Sequence[int]] = 1,
+                 rhs_dilation: Union[int, Sequence[int]] = 1, groups: int = 1,
+                 w_init: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 b_init: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(), trainable: bool = True,
+                 input_dilation: Union[int, Sequence[int], None] = None,
+                 kernel_dilation: Union[int, Sequence[int], None] = None, **kwargs: Any):
         super().__init__(trainable=trainable, **kwargs)
         strides = 1 if strides is None else strides
         lhs_dilation = lhs_dilation if input_dilation is None else input_dilation
@@ -93,7 +99,7 @@ class GeneralConv(Node):
         self.w_init, self.b_init = w_init, b_init
         self.w = self.b = None
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         shape = _one_input(self)
         n = len(shape) - 2
         if n < 1 or (self.num_spatial is not None and n != self.num_spatial):
@@ -110,7 +116,7 @@ class GeneralConv(Node):
         if isinstance(self.padding, str):
             if self.padding.upper() not in ("SAME", "VALID"):
                 raise ModelBuildError(f"{self._owner}: padding must be 'SAME', 'VALID' or (low, high) pairs, got {self.padding!r}.")
-            self._padding = self.padding.upper()
+            self._padding: Union[str, Tuple[Tuple[int, ...], ...]] = self.padding.upper()
         else:
             self._padding = tuple(tuple(int(v) for v in p) for p in self.padding)
         spatial = "DHW"[-n:] if n <= 3 else None
@@ -124,7 +130,7 @@ class GeneralConv(Node):
                                jax.ShapeDtypeStruct(w_shape, jnp.float32))
         self.set_output_shape((None,) + tuple(probe.shape[1:]))
 
-    def init_fb(self):
+    def init_fb(self) -> None:
         ff_shape = _one_input(self)
         fb_shapes = self.feedback_shapes
         for shape in fb_shapes:
@@ -144,7 +150,7 @@ class GeneralConv(Node):
                                             lhs_dilation=self._lhs, rhs_dilation=self._rhs,
                                             dimension_numbers=self._dims, feature_group_count=self.groups)
 
-    def forward(self, ff, fb=None, **kwargs):
+    def forward(self, ff: ArrayLike, fb: Optional[ArrayLike] = None, **kwargs: Any) -> Array:
         x = unwrap(ff)
         if fb is not None:
             x = jnp.concatenate([x, unwrap(fb).astype(x.dtype)], axis=-1)
@@ -188,17 +194,17 @@ class Dropout(Node):
 
     data_pass_type = PASS_ONLY_ONE
 
-    def __init__(self, prob: float, seed: Optional[int] = None, **kwargs):
+    def __init__(self, prob: float, seed: Optional[int] = None, **kwargs: Any):
         super().__init__(**kwargs)
         if not 0. < prob <= 1.:
             raise ModelBuildError(f"{self._owner}: prob (the keep probability) must be in (0, 1], got {prob!r}.")
         self.prob = float(prob)
         self.rng = bm.random.RandomState(seed)
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         self.set_output_shape(_one_input(self))
 
-    def forward(self, ff, train: bool = True, **kwargs):
+    def forward(self, ff: ArrayLike, train: bool = True, **kwargs: Any) -> Array:
         x = unwrap(ff)
         if not train:
             return bm.Array(x)
@@ -221,8 +227,11 @@ class _RNNCell(RecurrentNode):
 
     num_gates = 1
 
-    def __init__(self, num_unit: int, state_initializer=ZeroInit(), wi_initializer=XavierNormal(),
-                 wh_initializer=XavierNormal(), bias_initializer=ZeroInit(), trainable: bool = True, **kwargs):
+    def __init__(self, num_unit: int, state_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 wi_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 wh_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(), trainable: bool = True,
+                 **kwargs: Any):
         super().__init__(trainable=trainable, **kwargs)
         self.num_unit = _positive_int(num_unit, self._owner, "num_unit")
         self.state_initializer = state_initializer
@@ -231,7 +240,7 @@ class _RNNCell(RecurrentNode):
         self.Wi = self.Wh = self.bias = self.Wfb = None
         self.set_output_shape((None, self.num_unit))
 
-    def init_fb(self):
+    def init_fb(self) -> None:
         num_fb = int(sum(int(s[-1]) for s in self.feedback_shapes))
         g = self.num_gates * self.num_unit
         self.Wfb = _param(self, init_param(self.wi_initializer, (num_fb, g), allow_none=False))
@@ -243,7 +252,7 @@ class _RNNCell(RecurrentNode):
             out = out + _concat_last(fb) @ unwrap(self.Wfb)
         return out
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         num_input = _num_features(self)
         g = self.num_gates * self.num_unit
         self.Wi = _param(self, init_param(self.wi_initializer, (num_input, g), allow_none=False))
@@ -277,14 +286,18 @@ class VanillaRNN(_RNNCell):
       **kwargs: see `Node`.
     """
 
-    def __init__(self, num_unit: int, state_initializer=ZeroInit(), wi_initializer=XavierNormal(),
-                 wh_initializer=XavierNormal(), bias_initializer=ZeroInit(),
-                 activation: Union[str, Callable] = "relu", trainable: bool = True, **kwargs):
+    def __init__(self, num_unit: int, state_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 wi_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 wh_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(),
+                 activation: Union[str, Callable] = "relu", trainable: bool = True, **kwargs: Any):
         super().__init__(num_unit, state_initializer, wi_initializer, wh_initializer, bias_initializer,
                          trainable=trainable, **kwargs)
         self.activation = _get_activation(activation, self._owner)
 
-    def forward(self, ff, fb=None, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], fb: Optional[Sequence[ArrayLike]] = None, **kwargs: Any) -> Array:
+        if self.state is None:
+            raise self._no_state()
         h = unwrap(self.activation(self._gates(self._inputs(ff, fb), self.state.value)))
         self.state.value = h
         return bm.Array(h)
@@ -305,12 +318,17 @@ class GRU(_RNNCell):
 
     num_gates = 3
 
-    def __init__(self, num_unit: int, state_initializer=ZeroInit(), wi_initializer=XavierNormal(),
-                 wh_initializer=Orthogonal(), bias_initializer=ZeroInit(), trainable: bool = True, **kwargs):
+    def __init__(self, num_unit: int, state_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 wi_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 wh_initializer: Union[Initializer, Callable, ArrayLike] = Orthogonal(),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(), trainable: bool = True,
+                 **kwargs: Any):
         super().__init__(num_unit, state_initializer, wi_initializer, wh_initializer, bias_initializer,
                          trainable=trainable, **kwargs)
 
-    def forward(self, ff, fb=None, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], fb: Optional[Sequence[ArrayLike]] = None, **kwargs: Any) -> Array:
+        if self.state is None:
+            raise self._no_state()
         h, n = self.state.value, self.num_unit
         wh = unwrap(self.Wh)
         b = unwrap(self.bias) if self.bias is not None else jnp.zeros(3 * n, dtype=h.dtype)
@@ -339,8 +357,11 @@ class LSTM(_RNNCell):
 
     num_gates = 4
 
-    def __init__(self, num_unit: int, state_initializer=ZeroInit(), wi_initializer=XavierNormal(),
-                 wh_initializer=Orthogonal(), bias_initializer=ZeroInit(), trainable: bool = True, **kwargs):
+    def __init__(self, num_unit: int, state_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 wi_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 wh_initializer: Union[Initializer, Callable, ArrayLike] = Orthogonal(),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(), trainable: bool = True,
+                 **kwargs: Any):
         super().__init__(num_unit, state_initializer, wi_initializer, wh_initializer, bias_initializer,
                          trainable=trainable, **kwargs)
 
@@ -357,8 +378,10 @@ class LSTM(_RNNCell):
         """The memory cell."""
         return bm.Array(self.state.value[:, self.num_unit:])
 
-    def forward(self, ff, fb=None, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], fb: Optional[Sequence[ArrayLike]] = None, **kwargs: Any) -> Array:
         n = self.num_unit
+        if self.state is None:
+            raise self._no_state()
         state = self.state.value
         h, c = state[:, :n], state[:, n:]
         gates = self._gates(self._inputs(ff, fb), h)
@@ -389,9 +412,12 @@ class Pool(Node):
     """
 
     data_pass_type = PASS_ONLY_ONE
+    _pool: Callable[[jax.Array], jax.Array]  # the pooling of one input, defined by the subclasses
 
-    def __init__(self, kernel_size=None, strides=None, padding="VALID", channel_axis: Optional[int] = -1,
-                 window_shape=None, **kwargs):
+    def __init__(self, kernel_size: Union[int, Sequence[int], None] = None,
+                 strides: Union[int, Sequence[int], None] = None,
+                 padding: Union[str, Sequence[Tuple[int, int]]] = "VALID", channel_axis: Optional[int] = -1,
+                 window_shape: Union[int, Sequence[int], None] = None, **kwargs: Any):
         super().__init__(**kwargs)
         if (kernel_size is None) == (window_shape is None):
             raise ModelBuildError(f"{self._owner}: give the window as kernel_size (or its 2.1.12 name window_shape), "
@@ -413,7 +439,7 @@ class Pool(Node):
         """The 2.1.12 name of ``kernel_size``."""
         return self.kernel_size
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         shape = _one_input(self)
         ndim = len(shape)
         channel = None if self.channel_axis is None else self.channel_axis % ndim
@@ -423,13 +449,13 @@ class Pool(Node):
         kernel = _tuple(self.kernel_size, len(pooled), self._owner, "kernel_size")
         strides = (1,) * len(pooled) if self.strides is None else _tuple(self.strides, len(pooled), self._owner,
                                                                            "strides")
-        self._window = [1] * ndim
-        self._strides = [1] * ndim
+        self._window: Union[List[int], Tuple[int, ...]] = [1] * ndim
+        self._strides: Union[List[int], Tuple[int, ...]] = [1] * ndim
         for a, k, st in zip(pooled, kernel, strides):
             self._window[a], self._strides[a] = k, st
         self._window, self._strides = tuple(self._window), tuple(self._strides)
         if isinstance(self.padding, str):
-            self._padding = self.padding
+            self._padding: Union[str, Tuple[Tuple[int, int], ...]] = self.padding
         else:
             if len(self.padding) != len(pooled):
                 raise ModelBuildError(f"{self._owner}: padding has {len(self.padding)} (low, high) pairs, expected one per "
@@ -444,7 +470,7 @@ class Pool(Node):
     def _reduce(self, x, init, op):
         return jax.lax.reduce_window(x, jnp.asarray(init, x.dtype), op, self._window, self._strides, self._padding)
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> Array:
         return bm.Array(self._pool(unwrap(ff)))
 
 
@@ -496,8 +522,10 @@ class _Norm(Node):
     data_pass_type = PASS_ONLY_ONE
 
     def __init__(self, epsilon: float = 1e-5, use_bias: bool = True, use_scale: bool = True,
-                 bias_initializer=ZeroInit(), scale_initializer=OneInit(), trainable: bool = True,
-                 beta_init=None, gamma_init=None, **kwargs):
+                 bias_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 scale_initializer: Union[Initializer, Callable, ArrayLike] = OneInit(), trainable: bool = True,
+                 beta_init: Union[Initializer, Callable, ArrayLike, None] = None,
+                 gamma_init: Union[Initializer, Callable, ArrayLike, None] = None, **kwargs: Any):
         super().__init__(trainable=trainable, **kwargs)
         self.epsilon = float(epsilon)
         self.use_bias, self.use_scale = bool(use_bias), bool(use_scale)
@@ -564,14 +592,15 @@ class BatchNorm(_Norm):
 
     ndims: Optional[Tuple[int, ...]] = None
 
-    def __init__(self, axis: Optional[Sequence[int]] = None, epsilon: float = 1e-5, momentum: float = 0.99,
-                 use_bias: bool = True, use_scale: bool = True, bias_initializer=ZeroInit(),
-                 scale_initializer=OneInit(), **kwargs):
+    def __init__(self, axis: Union[int, Sequence[int], None] = None, epsilon: float = 1e-5, momentum: float = 0.99,
+                 use_bias: bool = True, use_scale: bool = True,
+                 bias_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 scale_initializer: Union[Initializer, Callable, ArrayLike] = OneInit(), **kwargs: Any):
         super().__init__(epsilon, use_bias, use_scale, bias_initializer, scale_initializer, **kwargs)
         self.axis = axis
         self.momentum = float(momentum)
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         shape = _one_input(self)
         if self.ndims is not None and len(shape) not in self.ndims:
             raise ModelBuildError(f"{self._owner} expects inputs with {' or '.join(map(str, self.ndims))} axes "
@@ -589,7 +618,7 @@ class BatchNorm(_Norm):
         self.running_var = bm.Variable(jnp.ones(param_shape, dtype=bm.float_))
         self.set_output_shape(shape)
 
-    def forward(self, ff, train: bool = True, **kwargs):
+    def forward(self, ff: ArrayLike, train: bool = True, **kwargs: Any) -> Array:
         x = unwrap(ff)
         if train:
             mean = jnp.mean(x, axis=self._axes)
@@ -635,11 +664,14 @@ class LayerNorm(_Norm):
     """
 
     def __init__(self, epsilon: float = 1e-5, use_bias: bool = True, use_scale: bool = True,
-                 bias_initializer=ZeroInit(), scale_initializer=OneInit(), axis=None, **kwargs):
+                 bias_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 scale_initializer: Union[Initializer, Callable, ArrayLike] = OneInit(),
+                 axis: Union[int, Sequence[int], None] = None,
+                 **kwargs: Any):
         super().__init__(epsilon, use_bias, use_scale, bias_initializer, scale_initializer, **kwargs)
         self.axis = axis
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         shape = _one_input(self)
         ndim = len(shape)
         self._axes = tuple(range(1, ndim)) if self.axis is None else _norm_axes(self.axis, ndim, self._owner)
@@ -649,7 +681,7 @@ class LayerNorm(_Norm):
         self._affine_params(tuple(shape[a] for a in self._axes), self._axes)
         self.set_output_shape(shape)
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> Array:
         x = unwrap(ff)
         mean = jnp.mean(x, axis=self._axes, keepdims=True)
         var = jnp.var(x, axis=self._axes, keepdims=True)
@@ -669,14 +701,15 @@ class GroupNorm(_Norm):
     """
 
     def __init__(self, num_groups: Optional[int] = 32, group_size: Optional[int] = None, epsilon: float = 1e-5,
-                 use_bias: bool = True, use_scale: bool = True, bias_initializer=ZeroInit(),
-                 scale_initializer=OneInit(), **kwargs):
+                 use_bias: bool = True, use_scale: bool = True,
+                 bias_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 scale_initializer: Union[Initializer, Callable, ArrayLike] = OneInit(), **kwargs: Any):
         super().__init__(epsilon, use_bias, use_scale, bias_initializer, scale_initializer, **kwargs)
         if (num_groups is None) == (group_size is None):
             raise ModelBuildError(f"{self._owner}: give exactly one of num_groups and group_size.")
         self.num_groups, self.group_size = num_groups, group_size
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         shape = _one_input(self)
         channels = shape[-1]
         groups = self.num_groups if self.num_groups is not None else channels // self.group_size
@@ -687,7 +720,7 @@ class GroupNorm(_Norm):
         self._affine_params((channels,))
         self.set_output_shape(shape)
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> Array:
         x = unwrap(ff)
         g = self._groups
         y = jnp.reshape(x, x.shape[:-1] + (g, x.shape[-1] // g))
@@ -702,6 +735,7 @@ class InstanceNorm(GroupNorm):
     """Instance normalization: every channel of every sample normalized over the spatial axes."""
 
     def __init__(self, epsilon: float = 1e-5, use_bias: bool = True, use_scale: bool = True,
-                 bias_initializer=ZeroInit(), scale_initializer=OneInit(), **kwargs):
+                 bias_initializer: Union[Initializer, Callable, ArrayLike] = ZeroInit(),
+                 scale_initializer: Union[Initializer, Callable, ArrayLike] = OneInit(), **kwargs: Any):
         super().__init__(num_groups=None, group_size=1, epsilon=epsilon, use_bias=use_bias, use_scale=use_scale,
                          bias_initializer=bias_initializer, scale_initializer=scale_initializer, **kwargs)

@@ -1,18 +1,23 @@
 """Basic nodes: `Input`, `Activation`, `Dense`, `Concat`, `Select`, `Reshape`, `Summation`."""
 
-from typing import Callable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
+from brainpy.initialize.base import Initializer
 from brainpy.initialize.random_inits import XavierNormal
 from brainpy.initialize.regular_inits import ZeroInit
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.nn.base import PASS_ONLY_ONE, Node, _get_activation, init_param
 from brainpy.tools.checking import check_shape_consistency
 from brainpy.errors import BrainPyIndexError, ModelBuildError
+
+if TYPE_CHECKING:
+    from brainpy.nn.algorithms.offline import OfflineAlgorithm
+    from brainpy.nn.algorithms.online import OnlineAlgorithm
 
 __all__ = ["Input", "Activation", "Dense", "DenseMD", "Concat", "Select", "Reshape", "Summation"]
 
@@ -50,12 +55,12 @@ class Input(Node):
         super().__init__(name=name, input_shape=input_shape)
         self.set_output_shape(self.feedforward_shapes[0])
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         if len(self.feedforward_shapes) != 1:
             raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         self.set_output_shape(self.feedforward_shapes[0])
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> ArrayLike:
         return ff
 
 
@@ -70,17 +75,17 @@ class Activation(Node):
 
     data_pass_type = PASS_ONLY_ONE
 
-    def __init__(self, activation: Union[str, Callable] = "relu", fun_kwargs: Optional[dict] = None, **kwargs):
+    def __init__(self, activation: Union[str, Callable] = "relu", fun_kwargs: Optional[dict] = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.activation = _get_activation(activation, f"{type(self).__name__}")
         self.fun_kwargs = dict(fun_kwargs or {})
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         if len(self.feedforward_shapes) != 1:
             raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         self.set_output_shape(self.feedforward_shapes[0])
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> Any:
         return self.activation(ff, **self.fun_kwargs)
 
 
@@ -101,8 +106,9 @@ class Dense(Node):
       Wff: the weights; bias: the bias (or None).
     """
 
-    def __init__(self, num_unit: int, weight_initializer=XavierNormal(), bias_initializer=ZeroInit(),
-                 trainable: bool = True, **kwargs):
+    def __init__(self, num_unit: int, weight_initializer: Union[Initializer, Callable, ArrayLike] = XavierNormal(),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(),
+                 trainable: bool = True, **kwargs: Any):
         super().__init__(trainable=trainable, **kwargs)
         if isinstance(num_unit, bool) or not isinstance(num_unit, (int, np.integer)) or num_unit < 1:
             raise ModelBuildError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
@@ -113,14 +119,14 @@ class Dense(Node):
         self.bias = None
         self.set_output_shape((None, self.num_unit))
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         fixed, _ = check_shape_consistency(self.feedforward_shapes, -1)
         num_input = _num_features(self)
         self.Wff = _param(self, init_param(self.weight_initializer, (num_input, self.num_unit), allow_none=False))
         self.bias = _param(self, init_param(self.bias_initializer, (self.num_unit,)))
         self.set_output_shape(tuple(fixed) + (self.num_unit,))
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], **kwargs: Any) -> Array:
         out = _concat_last(ff) @ unwrap(self.Wff)
         if self.bias is not None:
             out = out + unwrap(self.bias)
@@ -145,18 +151,18 @@ class Dense(Node):
             w = jnp.concatenate([jnp.reshape(unwrap(self.bias), (1, -1)), w], axis=0)
         return w
 
-    def offline_fit(self, targets, ffs, fit_method):
+    def offline_fit(self, targets: ArrayLike, ffs: ArrayLike, fit_method: "OfflineAlgorithm") -> None:
         """Fit the weights at once: ``targets`` ``(num_sample, num_unit)`` from the concatenated
         inputs ``ffs`` ``(num_sample, num_input)``."""
         x = self._with_bias(jnp.asarray(unwrap(ffs)))
         y = jnp.asarray(unwrap(targets))
         self._set_weights(fit_method(y, x, x @ self._weights()))
 
-    def online_init(self, fit_method):
+    def online_init(self, fit_method: "OnlineAlgorithm") -> None:
         """Prepare the state of an online algorithm for the weights of this node."""
         fit_method.initialize(identifier=self.name, feature_in=self._weights().shape[0], feature_out=self.num_unit)
 
-    def online_fit(self, target, ffs, fit_method):
+    def online_fit(self, target: ArrayLike, ffs: ArrayLike, fit_method: "OnlineAlgorithm") -> None:
         """One online update from ``target`` ``(num_batch, num_unit)`` and the inputs."""
         x = self._with_bias(jnp.asarray(unwrap(ffs)))
         w = self._weights()
@@ -175,11 +181,11 @@ class DenseMD(Dense):
 class Concat(Node):
     """Concatenate all inputs along ``axis`` (the batch axis is axis 0)."""
 
-    def __init__(self, axis: int = -1, **kwargs):
+    def __init__(self, axis: int = -1, **kwargs: Any):
         super().__init__(**kwargs)
         self.axis = axis
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         fixed, free = check_shape_consistency(self.feedforward_shapes, self.axis)
         ndim = len(self.feedforward_shapes[0])
         axis = self.axis % ndim
@@ -189,7 +195,7 @@ class Concat(Node):
         shape.insert(axis, int(sum(free)))
         self.set_output_shape(tuple(shape))
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], **kwargs: Any) -> Array:
         return bm.Array(jnp.concatenate([unwrap(x) for x in ff], axis=self.axis))
 
 
@@ -198,13 +204,13 @@ class Select(Node):
 
     data_pass_type = PASS_ONLY_ONE
 
-    def __init__(self, index, **kwargs):
+    def __init__(self, index: Any, **kwargs: Any):
         super().__init__(**kwargs)
         if isinstance(index, (list, np.ndarray)):
             index = jnp.asarray(index)
         self.index = index
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         if len(self.feedforward_shapes) != 1:
             raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         shape = self.feedforward_shapes[0]
@@ -232,7 +238,7 @@ class Select(Node):
             raise BrainPyIndexError(f"{self._owner}: the selection {self.index!r} is out of range for the selected outputs of shape "
                                     f"{(None,) + tuple(shape[1:])} (batch axis first): {e}.") from None
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> Array:
         return bm.Array(unwrap(ff)[self.index])
 
 
@@ -246,11 +252,11 @@ class Reshape(Node):
 
     data_pass_type = PASS_ONLY_ONE
 
-    def __init__(self, shape: Sequence[int], **kwargs):
+    def __init__(self, shape: Union[int, Sequence[int]], **kwargs: Any):
         super().__init__(**kwargs)
         self.shape = (shape,) if isinstance(shape, int) else tuple(shape)
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         if len(self.feedforward_shapes) != 1:
             raise ModelBuildError(f"{self._owner} takes one input, got shapes {self.feedforward_shapes}.")
         in_shape = self.feedforward_shapes[0][1:]
@@ -269,7 +275,7 @@ class Reshape(Node):
             shape = shape[1:]
         self.set_output_shape((None,) + tuple(shape))
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: ArrayLike, **kwargs: Any) -> Array:
         x = unwrap(ff)
         return bm.Array(jnp.reshape(x, (x.shape[0],) + tuple(self.output_shape[1:])))
 
@@ -277,12 +283,12 @@ class Reshape(Node):
 class Summation(Node):
     """Sum all inputs (their shapes must agree)."""
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         shapes = self.feedforward_shapes
         fixed, _ = check_shape_consistency(shapes, ())
         self.set_output_shape(fixed)
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], **kwargs: Any) -> Array:
         out = unwrap(ff[0])
         for x in ff[1:]:
             out = out + unwrap(x)

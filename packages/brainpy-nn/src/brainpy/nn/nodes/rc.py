@@ -1,15 +1,16 @@
 """Reservoir-computing nodes: `Reservoir`, `LinearReadout` and `NVAR`."""
 
 import itertools
-from typing import Callable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
+from brainpy.initialize.base import Initializer
 from brainpy.initialize.random_inits import Normal
 from brainpy.initialize.regular_inits import ZeroInit
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.nn.base import RecurrentNode, _get_activation, init_param
 from brainpy.nn.nodes.base import Dense, _concat_last, _num_features, _param
 from brainpy.errors import ModelBuildError
@@ -28,16 +29,19 @@ class LinearReadout(Dense):
       **kwargs: see `Node`.
     """
 
-    def __init__(self, num_unit: int, weight_initializer=Normal(scale=0.1), bias_initializer=ZeroInit(),
-                 trainable: bool = True, **kwargs):
+    def __init__(self, num_unit: int, weight_initializer: Union[Initializer, Callable, ArrayLike] = Normal(scale=0.1),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(),
+                 trainable: bool = True, **kwargs: Any):
         super().__init__(num_unit=num_unit, weight_initializer=weight_initializer,
                          bias_initializer=bias_initializer, trainable=trainable, **kwargs)
 
-    def init_state(self, num_batch=1):
+    def init_state(self, num_batch: int = 1) -> None:
         self.set_state(jnp.zeros((num_batch,) + tuple(self.output_shape[1:]), dtype=bm.float_))
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], **kwargs: Any) -> Array:
         out = super().forward(ff, **kwargs)
+        if self.state is None:
+            raise self._no_state()
         self.state.value = unwrap(out)
         return out
 
@@ -74,12 +78,15 @@ class Reservoir(RecurrentNode):
     """
 
     def __init__(self, num_unit: int, leaky_rate: float = 0.3, activation: Union[str, Callable] = "tanh",
-                 activation_type: str = "internal", ff_initializer=Normal(scale=0.1),
-                 rec_initializer=Normal(scale=0.1), fb_initializer=Normal(scale=0.1), bias_initializer=ZeroInit(),
+                 activation_type: str = "internal",
+                 ff_initializer: Union[Initializer, Callable, ArrayLike] = Normal(scale=0.1),
+                 rec_initializer: Union[Initializer, Callable, ArrayLike] = Normal(scale=0.1),
+                 fb_initializer: Union[Initializer, Callable, ArrayLike] = Normal(scale=0.1),
+                 bias_initializer: Union[Initializer, Callable, ArrayLike, None] = ZeroInit(),
                  ff_connectivity: float = 0.1, rec_connectivity: float = 0.1, fb_connectivity: float = 0.1,
                  conn_type: str = "dense", spectral_radius: Optional[float] = None, noise_ff: float = 0.,
                  noise_rec: float = 0., noise_fb: float = 0., noise_type: str = "normal", seed: Optional[int] = None,
-                 trainable: bool = False, **kwargs):
+                 trainable: bool = False, **kwargs: Any):
         super().__init__(trainable=trainable, **kwargs)
         if isinstance(num_unit, bool) or not isinstance(num_unit, (int, np.integer)) or num_unit < 1:
             raise ModelBuildError(f"{self._owner}: num_unit must be a positive int, got {num_unit!r}.")
@@ -123,7 +130,7 @@ class Reservoir(RecurrentNode):
             w = w * (self._np_rng.random(w.shape) < connectivity)
         return w
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         num_input = _num_features(self)
         wff = init_param(self.ff_initializer, (num_input, self.num_unit), allow_none=False)
         self.Wff = _param(self, jnp.asarray(self._sparse(wff, self.ff_connectivity)))
@@ -138,12 +145,12 @@ class Reservoir(RecurrentNode):
         self.bias = _param(self, init_param(self.bias_initializer, (self.num_unit,)))
         self.set_output_shape((self.feedforward_shapes[0][0], self.num_unit))
 
-    def init_fb(self):
+    def init_fb(self) -> None:
         num_fb = int(sum(s[-1] for s in self.feedback_shapes))
         wfb = init_param(self.fb_initializer, (num_fb, self.num_unit), allow_none=False)
         self.Wfb = _param(self, jnp.asarray(self._sparse(wfb, self.fb_connectivity)))
 
-    def init_state(self, num_batch=1):
+    def init_state(self, num_batch: int = 1) -> None:
         self.set_state(jnp.zeros((num_batch, self.num_unit), dtype=bm.float_))
 
     def _noise(self, scale, shape):
@@ -153,8 +160,10 @@ class Reservoir(RecurrentNode):
             return scale * unwrap(self.rng.normal(size=shape))
         return scale * unwrap(self.rng.uniform(-1., 1., size=shape))
 
-    def forward(self, ff, fb=None, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], fb: Optional[Sequence[ArrayLike]] = None, **kwargs: Any) -> Array:
         x = _concat_last(ff)
+        if self.state is None:
+            raise self._no_state()
         state = self.state.value
         hidden = x @ unwrap(self.Wff) + self._noise(self.noise_ff, state.shape)
         hidden = hidden + state @ unwrap(self.Wrec) + self._noise(self.noise_rec, state.shape)
@@ -189,7 +198,7 @@ class NVAR(RecurrentNode):
     """
 
     def __init__(self, delay: int, order: Union[int, Sequence[int], None] = None, stride: int = 1,
-                 constant: bool = False, **kwargs):
+                 constant: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         for name, value in (("delay", delay), ("stride", stride)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -208,7 +217,7 @@ class NVAR(RecurrentNode):
         self.num_delay = 1 + (self.delay - 1) * self.stride
         self.comb_ids = []
 
-    def init_ff(self):
+    def init_ff(self) -> None:
         if len(self.feedforward_shapes) != 1 or len(self.feedforward_shapes[0]) != 2:
             raise ModelBuildError(f"{self._owner} takes one input of shape (batch, features), got {self.feedforward_shapes}.")
         self.num_in = int(self.feedforward_shapes[0][-1])
@@ -219,7 +228,7 @@ class NVAR(RecurrentNode):
         self.linear_dim, self.nonlinear_dim = linear_dim, nonlinear_dim
         self.set_output_shape((None, int(self.constant) + linear_dim + nonlinear_dim))
 
-    def init_state(self, num_batch=1):
+    def init_state(self, num_batch: int = 1) -> None:
         self.set_state(jnp.zeros((num_batch, self.num_delay, self.num_in), dtype=bm.float_))
 
     def _names(self, current, delayed):
@@ -238,7 +247,7 @@ class NVAR(RecurrentNode):
                 nonlinear.append(" ".join(terms))
         return linear, nonlinear
 
-    def get_feature_names(self):
+    def get_feature_names(self) -> List[str]:
         """The names of the output features, in output order.
 
         ``'1'`` for the constant, ``'x<i>(t)'`` and ``'x<i>(t-<lag>)'`` for the linear features
@@ -248,14 +257,16 @@ class NVAR(RecurrentNode):
         linear, nonlinear = self._names(lambda i: f"x{i}(t)", lambda i, lag: f"x{i}(t-{lag})")
         return (["1"] if self.constant else []) + linear + nonlinear
 
-    def get_feature_names_for_plot(self):
+    def get_feature_names_for_plot(self) -> List[str]:
         """The feature names as matplotlib math text (``'$x0_t$'``, ``'$x0_{t-1}$'``, ``'$x0_t^2$'``;
         ``'1'`` for the constant)."""
         linear, nonlinear = self._names(lambda i: f"x{i}_t", lambda i, lag: f"x{i}_{{t-{lag}}}")
         return (["1"] if self.constant else []) + [f"${n}$" for n in linear + nonlinear]
 
-    def forward(self, ff, **kwargs):
+    def forward(self, ff: Sequence[ArrayLike], **kwargs: Any) -> Array:
         x = unwrap(ff[0])
+        if self.state is None:
+            raise self._no_state()
         store = jnp.concatenate([x[:, None, :], self.state.value[:, :-1]], axis=1)
         self.state.value = store
         linear = jnp.reshape(store[:, ::self.stride], (x.shape[0], -1))

@@ -3,7 +3,7 @@ feedforward nodes without a time axis)."""
 
 import time
 import weakref
-from typing import Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, Optional, Union
 
 import jax
 import jax.numpy as jnp
@@ -11,10 +11,10 @@ import numpy as np
 
 import brainpy.losses
 import brainpy.math as bm
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, unwrap
 from brainpy.nn.base import Network, Node
 from brainpy.nn.runners.rnn_runner import _as_jax, _time_major
-from brainpy.nn.runners.trainers import RNNTrainer
+from brainpy.nn.runners.trainers import Data, RNNTrainer, TrainData
 from brainpy.optimizers import Optimizer
 from brainpy.tools.checking import serialize_kwargs
 from brainpy.errors import BrainPyTypeError, RunningError
@@ -54,7 +54,7 @@ class BPTT(RNNTrainer):
 
     def __init__(self, target: Node, loss: Union[str, Callable], optimizer: Optimizer,
                  max_grad_norm: Optional[float] = None, shuffle_data: bool = True, seed: Optional[int] = None,
-                 jit: Union[bool, Dict[str, bool]] = True, **kwargs):
+                 jit: Union[bool, Dict[str, bool]] = True, **kwargs: Any):
         super().__init__(target, jit=jit, **kwargs)
         if isinstance(loss, str):
             fun = getattr(brainpy.losses, loss, None)
@@ -196,8 +196,8 @@ class BPTT(RNNTrainer):
 
         return step
 
-    def fit(self, train_data, num_batch: int = 32, num_train: int = 100, num_report: int = 100,
-            reset: bool = True, shared_kwargs: Dict = None):
+    def fit(self, train_data: TrainData, num_batch: int = 32, num_train: int = 100, num_report: int = 100,
+            reset: bool = True, shared_kwargs: Dict = None) -> Array:
         """Train for ``num_train`` epochs.
 
         Args:
@@ -293,7 +293,8 @@ class BPFF(BPTT):
         return xs_dict
 
     # BrainPy 2.1's signature: a feed-forward network has no states or feedbacks to force
-    def predict(self, xs, reset: bool = False, shared_kwargs: Dict = None, **kwargs):  # type: ignore[override]
+    def predict(self, xs: Data, reset: bool = False, shared_kwargs: Dict = None,  # type: ignore[override]
+                **kwargs: Any) -> Union[Array, Dict[str, Array]]:
         """The outputs of the target on ``xs`` ``(num_sample, ...)`` (with ``train=False``)."""
         xs_dict = self._format_batch(xs)
         self._prepare(xs_dict, reset)

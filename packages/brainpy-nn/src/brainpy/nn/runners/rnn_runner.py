@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
 from brainpy.nn.base import Network, Node
 from brainpy.running import Monitor
 from brainpy.running.loop import CompiledLoop
@@ -191,8 +191,9 @@ class RNNRunner:
         mons = {k: _batch_major(unwrap(v)) for k, v in mons.items()}
         return outs, mons
 
-    def predict(self, xs, forced_states: Dict = None, forced_feedbacks: Dict = None, reset: bool = False,
-                shared_kwargs: Dict = None, progress_bar: Optional[bool] = None):
+    def predict(self, xs: Union[ArrayLike, Dict[str, ArrayLike]], forced_states: Dict = None,
+                forced_feedbacks: Dict = None, reset: bool = False,
+                shared_kwargs: Dict = None, progress_bar: Optional[bool] = None) -> Union[Array, Dict[str, Array]]:
         """Run the target over ``xs`` and return its outputs, ``(num_batch, num_time, ...)``.
 
         Args:
@@ -218,5 +219,5 @@ class RNNRunner:
             self.mon[key] = value
         return outs
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Union[Array, Dict[str, Array]]:
         return self.predict(*args, **kwargs)

@@ -1,13 +1,15 @@
 """Structural trainers: `RNNTrainer`, online (`OnlineTrainer`, `ForceLearning`) and offline
 (`OfflineTrainer`, `RidgeTrainer`) training of the trainable nodes of a network."""
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import jax
 import jax.numpy as jnp
 
 import brainpy.math as bm
-from brainpy.math.ndarray import unwrap
+from brainpy.math.ndarray import Array, ArrayLike, unwrap
+from brainpy.nn.algorithms.offline import OfflineAlgorithm
+from brainpy.nn.algorithms.online import OnlineAlgorithm
 from brainpy.nn.algorithms.utils import get_training_method
 from brainpy.nn.base import Node
 from brainpy.nn.runners.rnn_runner import RNNRunner, _as_jax, _time_major
@@ -15,6 +17,11 @@ from brainpy.tools.checking import serialize_kwargs, warn_nan
 from brainpy.errors import BrainPyTypeError, NoImplementationError, RunningError
 
 __all__ = ["RNNTrainer", "OnlineTrainer", "ForceLearning", "OfflineTrainer", "RidgeTrainer"]
+
+#: the inputs ``X`` or the targets ``Y``: an array, or a dict of arrays keyed by node name
+Data = Union[ArrayLike, Dict[str, ArrayLike]]
+#: training data: an ``(X, Y)`` pair, or a function returning an iterable of ``(X, Y)`` pairs
+TrainData = Union[Tuple[Data, Data], List[Data], Callable[[], Iterable[Tuple[Data, Data]]]]
 
 
 class RNNTrainer(RNNRunner):
@@ -33,11 +40,11 @@ class RNNTrainer(RNNRunner):
 
     _jit_keys: Tuple[str, ...] = ("fit", "predict")
 
-    def __init__(self, target: Node, jit: Union[bool, Dict[str, bool]] = True, **kwargs):
+    def __init__(self, target: Node, jit: Union[bool, Dict[str, bool]] = True, **kwargs: Any):
         super().__init__(target, jit=jit, **kwargs)
-        self.train_losses = None
+        self.train_losses: Optional[Array] = None
 
-    def fit(self, train_data, *args, **kwargs):
+    def fit(self, train_data: TrainData, *args: Any, **kwargs: Any) -> Any:
         raise NoImplementationError(f"{type(self).__name__} must implement fit(train_data, ...).")
 
     def _iter_data(self, train_data):
@@ -103,7 +110,8 @@ class OfflineTrainer(RNNTrainer):
       **kwargs: see `RNNTrainer`.
     """
 
-    def __init__(self, target: Node, fit_method=None, **kwargs):
+    def __init__(self, target: Node, fit_method: Union[str, Dict[str, Any], OfflineAlgorithm, None] = None,
+                 **kwargs: Any):
         super().__init__(target, **kwargs)
         self.fit_method = get_training_method(fit_method, "offline", default="ridge", owner=type(self).__name__)
 
@@ -111,8 +119,8 @@ class OfflineTrainer(RNNTrainer):
         return (f"{type(self).__name__}(target={self.target!r},\njit={dict(sorted(self.jit.items()))},\n"
                 f"fit_method={self.fit_method!r})")
 
-    def fit(self, train_data, reset: bool = False, shared_kwargs: Dict = None, forced_states: Dict = None,
-            forced_feedbacks: Dict = None, progress_bar: Optional[bool] = None):
+    def fit(self, train_data: TrainData, reset: bool = False, shared_kwargs: Dict = None, forced_states: Dict = None,
+            forced_feedbacks: Dict = None, progress_bar: Optional[bool] = None) -> Union[Array, Dict[str, Array]]:
         """Fit the trainable nodes on ``train_data`` (see `RNNTrainer`).
 
         Args:
@@ -159,7 +167,7 @@ class OfflineTrainer(RNNTrainer):
 class RidgeTrainer(OfflineTrainer):
     """An `OfflineTrainer` with ridge regression of regularization ``beta``."""
 
-    def __init__(self, target: Node, beta: float = 1e-7, **kwargs):
+    def __init__(self, target: Node, beta: float = 1e-7, **kwargs: Any):
         super().__init__(target, fit_method=dict(name="ridge", beta=beta), **kwargs)
 
 
@@ -174,7 +182,8 @@ class OnlineTrainer(RNNTrainer):
       **kwargs: see `RNNTrainer`.
     """
 
-    def __init__(self, target: Node, fit_method=None, **kwargs):
+    def __init__(self, target: Node, fit_method: Union[str, Dict[str, Any], OnlineAlgorithm, None] = None,
+                 **kwargs: Any):
         super().__init__(target, **kwargs)
         self.fit_method = get_training_method(fit_method, "online", default="rls", owner=type(self).__name__)
         self._prepared = set()
@@ -183,7 +192,8 @@ class OnlineTrainer(RNNTrainer):
         return (f"{type(self).__name__}(target={self.target!r},\njit={dict(sorted(self.jit.items()))},\n"
                 f"fit_method={self.fit_method!r})")
 
-    def fit(self, train_data, reset: bool = False, shared_kwargs: Dict = None, progress_bar: Optional[bool] = None):
+    def fit(self, train_data: TrainData, reset: bool = False, shared_kwargs: Dict = None,
+            progress_bar: Optional[bool] = None) -> Union[Array, Dict[str, Array]]:
         """Train on ``train_data``; ``Y`` must have the time axis.
 
         Returns:
@@ -237,5 +247,5 @@ class ForceLearning(OnlineTrainer):
     """FORCE learning: an `OnlineTrainer` with recursive least squares (`RLS`) of regularization
     ``alpha``."""
 
-    def __init__(self, target: Node, alpha: float = 1., **kwargs):
+    def __init__(self, target: Node, alpha: float = 1., **kwargs: Any):
         super().__init__(target, fit_method=dict(name="rls", alpha=alpha), **kwargs)
