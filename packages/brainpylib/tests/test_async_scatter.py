@@ -28,7 +28,7 @@ def always_async(monkeypatch):
 
 def test_the_target_depends_on_the_size():
     small = _csr(100, 80, 4, 0)
-    big = _csr(6000, 5000, 4, 0)
+    big = _csr(80000, 60000, 2, 0)
 
     def text(csr, n_pre, n_post):
         f = jax.jit(lambda e, b: brainpylib.event_csr_sum_into(e, csr[0], csr[1], 0.5, b, 0.9))
@@ -37,8 +37,8 @@ def test_the_target_depends_on_the_size():
     # (the row pointers are constants checked while tracing: the "_prechecked" targets)
     assert "_async" not in text(small, 100, 80)
     assert "brainpylib_event_csr_sum_into_prechecked" in text(small, 100, 80)
-    assert 6000 + 5000 >= _core.ASYNC_SCATTER_MIN_SIZE
-    assert "brainpylib_event_csr_sum_into_prechecked_async" in text(big, 6000, 5000)
+    assert 80000 + 60000 >= _core.ASYNC_SCATTER_MIN_SIZE
+    assert "brainpylib_event_csr_sum_into_prechecked_async" in text(big, 80000, 60000)
 
 
 @pytest.mark.parametrize("homogeneous", [True, False])

@@ -17,9 +17,11 @@ EVENT_TYPES = (np.dtype(np.bool_), np.dtype(np.float32), np.dtype(np.float64),
 # Event scatters whose rows plus result elements reach this many run on the CPU as tasks on XLA's
 # intra-op thread pool (FFI targets "..._async", which return a future), so that the independent
 # projections of one step proceed in parallel; smaller ones run inline, where handing over to
-# another thread costs more than it saves.  Measured on a 2-core machine (COBA network): at 4k
-# neurons asynchronous scatters double the step time, at 40k and 400k they cut it by 15-25%.
-ASYNC_SCATTER_MIN_SIZE = 8192
+# another thread costs more than it saves.  Measured on a 2-core machine (COBA network, steady
+# runs alternated): at 4k neurons asynchronous scatters doubled the step time; at 40k (largest
+# projection 64k) they made it ~20% slower once the neuron update itself shared the cores (best
+# of five runs 61 vs 47 us per step); at 400k (projections of 160k-640k) they still save ~25%.
+ASYNC_SCATTER_MIN_SIZE = 131072
 
 
 def scatter_target(target, num_rows, num_out, prechecked=False):
