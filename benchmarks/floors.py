@@ -39,7 +39,6 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 from jax.extend import core as jcore  # noqa: E402
 
-import brainpy as bp  # noqa: E402
 import brainpy.math as bm  # noqa: E402
 
 DT = 0.1  # ms

@@ -17,6 +17,8 @@ Cases (``--quick`` keeps the 4k ones):
 
 The implementations of one case run one after the other, and the targets of issue #9 are checked
 as ratios between numbers of the same run.
+Then ``floors.py`` (this project's environment) estimates each case's floor per step, which the
+section lists next to this project's time per step.
 """
 
 import argparse
@@ -96,6 +98,47 @@ def run_case(python, script, args, label, timeout):
     record["process_wall_s"] = round(wall, 2)
     print(lines[-1], flush=True)
     return record
+
+
+FLOOR_CASES = {  # case -> (script, scale, neuron) for benchmarks/floors.py
+    "coba_4k": ("coba", "1", "lif"), "cobahh_4k": ("cobahh", "1", "hh"),
+    "coba_izhikevich_4k": ("coba", "1", "izhikevich"), "coba_adex_4k": ("coba", "1", "adex"),
+    "coba_40k": ("coba", "10", "lif"), "coba_400k": ("coba", "100", "lif"),
+}
+
+
+def floors(python, results, timeout):
+    """benchmarks/floors.py's estimate for each case this project ran (at its measured rate)."""
+    specs = []
+    for case, (script, scale, neuron) in FLOOR_CASES.items():
+        rec = results.get(case, {}).get("ours", {})
+        if rec.get("rate_hz") is not None:
+            specs.append(f"{case}:{script}:{scale}:{neuron}:{rec['rate_hz']}")
+    if not specs:
+        return {}
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    try:
+        proc = subprocess.run([python, str(HERE / "floors.py"), *specs], capture_output=True, text=True, env=env,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout} s"}
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"error": " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-4:])}
+    return json.loads(lines[-1])
+
+
+def floor_rows(results, floor):
+    """(case, our per-step time, memory floor, compute floor, bound, ratio) for each case."""
+    rows = []
+    for case, est in floor.items():
+        if case.startswith("_") or not isinstance(est, dict):
+            continue
+        rec = results[case]["ours"]
+        per_step = None if rec.get("steady_s") is None else rec["steady_s"] / (rec["duration_ms"] / rec["dt_ms"]) * 1e6
+        ratio = None if per_step is None else per_step / est["floor_us"]
+        rows.append((case, per_step, est["memory_us"], est["compute_us"], est["bound"], ratio))
+    return rows
 
 
 def package_versions(python, names):
@@ -231,7 +274,7 @@ def _fmt(x, digits=3):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def render(results, started, finished, info, versions, load_before, load_after, quick):
+def render(results, started, finished, info, versions, load_before, load_after, quick, floor=None):
     lines = [
         f"\n## COBA / COBAHH side by side ({started:%Y-%m-%d %H:%M} UTC{', quick' if quick else ''})",
         "",
@@ -274,6 +317,20 @@ def render(results, started, finished, info, versions, load_before, load_after, 
                   "|---|---|---:|---:|---|"]
         lines += [f"| {case} | {NAMES[peer]} | {steady} | {first} | {rates} |"
                   for case, peer, steady, first, rates in peers]
+    if floor and "error" in floor:
+        lines += ["", f"Floors (benchmarks/floors.py): failed: {floor['error'][:300]}"]
+    elif floor:
+        costs = floor.get("_costs", {})
+        lines += ["", "This project against the machine's floor (`benchmarks/floors.py`: the larger of the step's "
+                      "unavoidable memory traffic at the measured bandwidth and the neuron update's counted "
+                      f"operations at the measured costs of the {costs.get('loop', '?')} loop, per element: "
+                      f"exp-like {costs.get('exp_ns')} ns, expm1 (small argument) {costs.get('expm1_ns')} ns, "
+                      f"division {costs.get('div_ns')} ns, other {costs.get('op_ns')} ns):", "",
+                  "| case | per step (us) | memory floor (us) | compute floor (us) | bound | per step / floor |",
+                  "|---|---:|---:|---:|---|---:|"]
+        lines += [f"| {case} | {_fmt(step, 1)} | {_fmt(mem, 2)} | {_fmt(comp, 2)} | {bound} | "
+                  f"{'-' if ratio is None else f'{ratio:.1f}x'} |"
+                  for case, step, mem, comp, bound, ratio in floor_rows(results, floor)]
     lines += ["", "<details><summary>raw records</summary>", "", "```"]
     for by_impl in results.values():
         for rec in by_impl.values():
@@ -307,14 +364,17 @@ def main():
                 continue
             results[case][impl] = run_case(python, _script(script, impl), case_args + EXTRA_ARGS.get(impl, []),
                                            NAMES[impl], args.timeout)
+    floor = floors(args.ours, results, args.timeout)
     finished = datetime.datetime.now(datetime.timezone.utc)
     versions = {impl: package_versions(py, PACKAGES_OF[impl]) for impl, py in pythons.items() if py}
-    section = render(results, started, finished, machine_info(), versions, load_before, _load(), args.quick)
+    section = render(results, started, finished, machine_info(), versions, load_before, _load(), args.quick, floor)
     print(section)
     if not args.no_write:
         with open(args.results, "a") as f:
             f.write(section)
     failed = [f"{case}/{impl}" for case, by in results.items() for impl, rec in by.items() if "error" in rec]
+    if "error" in floor:
+        failed.append("floors")
     if failed:
         print("failed: " + ", ".join(failed), file=sys.stderr)
         return 1
