@@ -111,9 +111,9 @@ def floors(python, results, timeout):
     """benchmarks/floors.py's estimate for each case this project ran (at its measured rate)."""
     specs = []
     for case, (script, scale, neuron) in FLOOR_CASES.items():
-        rec = results.get(case, {}).get("ours", {})
-        if rec.get("rate_hz") is not None:
-            specs.append(f"{case}:{script}:{scale}:{neuron}:{rec['rate_hz']}")
+        rate = _get(results, case, "ours", "rate_hz")
+        if rate is not None:
+            specs.append(f"{case}:{script}:{scale}:{neuron}:{rate}")
     if not specs:
         return {}
     env = dict(os.environ, JAX_PLATFORMS="cpu")
@@ -128,14 +128,20 @@ def floors(python, results, timeout):
     return json.loads(lines[-1])
 
 
+def _per_step_us(rec):
+    """Microseconds per step of a record's steady run (None without one)."""
+    if rec.get("steady_s") is None:
+        return None
+    return rec["steady_s"] / (rec["duration_ms"] / rec["dt_ms"]) * 1e6
+
+
 def floor_rows(results, floor):
     """(case, our per-step time, memory floor, compute floor, bound, ratio) for each case."""
     rows = []
     for case, est in floor.items():
         if case.startswith("_") or not isinstance(est, dict):
             continue
-        rec = results[case]["ours"]
-        per_step = None if rec.get("steady_s") is None else rec["steady_s"] / (rec["duration_ms"] / rec["dt_ms"]) * 1e6
+        per_step = _per_step_us(results[case]["ours"])
         ratio = None if per_step is None else per_step / est["floor_us"]
         rows.append((case, per_step, est["memory_us"], est["compute_us"], est["bound"], ratio))
     return rows
@@ -300,8 +306,7 @@ def render(results, started, finished, info, versions, load_before, load_after, 
             if "error" in rec:
                 lines.append(f"| {case} | {NAMES[impl]} | - | - | - | - | - | - | failed: {rec['error'][:300]} |")
                 continue
-            steps = rec["duration_ms"] / rec["dt_ms"]
-            per_step = None if rec["steady_s"] is None else rec["steady_s"] / steps * 1e6
+            per_step = _per_step_us(rec)
             lines.append(
                 f"| {case} | {NAMES[impl]} | {rec['N']} | {_fmt(rec['build_s'], 2)} | "
                 f"{_fmt(rec['first_run_s'], 2)} | {_fmt(rec['steady_s'])} | {_fmt(per_step, 1)} | "

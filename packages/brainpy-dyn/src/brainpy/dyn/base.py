@@ -22,6 +22,7 @@ import numpy as np
 
 import brainpy.math as bm
 from brainpy import connect
+from brainpy.connect.base import Size  # the geometry of a group: a number or a tuple of dimensions
 from brainpy.errors import BrainPyAttributeError, ModelBuildError, NoImplementationError
 from brainpy.initialize import Initializer, init_param
 from brainpy.integrators.base import Integrator
@@ -31,8 +32,6 @@ from brainpy.tools import to_size
 from brainpy.tools.sizes import check_array_size
 from brainpy.tools.checking import check_time_constants as _check_positive_taus
 
-#: the geometry of a group: a number of neurons or a tuple of dimensions
-Size = Union[int, Sequence[int]]
 #: A parameter or an initial state as the models accept it (`brainpy.initialize.init_param`): a
 #: number, an array of the group's shape, or an `Initializer` (any function of the shape).
 ParamLike = Union[float, bm.Array, jax.Array, np.ndarray, Initializer, Callable[..., Any]]

@@ -11,7 +11,7 @@ Examples:
 
 import jax.numpy as jnp
 
-from brainpy.math.numpy_ops import _with_signature, _wrap_function
+from brainpy.math.numpy_ops import _wrap_function
 
 __all__ = [
     "cholesky",
@@ -49,8 +49,7 @@ __all__ = [
 
 
 def _linalg(name):
-    fun = getattr(jnp.linalg, name)
-    return _with_signature(_wrap_function(fun, name, "jax.numpy.linalg"), fun)
+    return _wrap_function(getattr(jnp.linalg, name), name, "jax.numpy.linalg")
 
 
 cholesky = _linalg("cholesky")

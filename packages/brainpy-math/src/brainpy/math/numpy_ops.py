@@ -174,7 +174,7 @@ def _wrap_function(fun, name, namespace="jax.numpy"):
         f"Accepts `Array`/`Variable` arguments (also inside lists and tuples) and returns array "
         f"results as `Array`; the arguments are those of ``{namespace}.{name}``."
     )
-    return wrapper
+    return _with_signature(wrapper, fun)
 
 
 def _check_inplace_target(fname, a):
@@ -254,10 +254,11 @@ def _returns_jax_arrays(annotation):
 
 
 def _with_signature(wrapper, fun):
-    """Give the wrapper of ``fun`` its signature: the parameters of ``fun`` (typed ``Any`` where JAX
-    leaves them unannotated) and the result the wrapper returns: `Array` where ``fun`` returns a JAX
-    array, ``Any`` where ``fun`` does not say or returns arrays inside a container (wrapped there
-    too), other results as ``fun`` gives them.  Returns ``wrapper``."""
+    """Give the wrapper of ``fun`` (every `_wrap_function`: the numpy, linalg and fft wrappers) its
+    signature: the parameters of ``fun`` (typed ``Any`` where JAX leaves them unannotated) and the
+    result the wrapper returns: `Array` where ``fun`` returns a JAX array, ``Any`` where ``fun``
+    does not say or returns arrays inside a container (wrapped there too), other results as ``fun``
+    gives them.  Returns ``wrapper``."""
     try:
         signature = inspect.signature(fun)
     except (TypeError, ValueError):
@@ -279,9 +280,9 @@ def _make_all():
     for name in _WRAPPED:
         fun = getattr(jnp, name, None)
         if isinstance(fun, jnp.ufunc):
-            generated[name] = _with_signature(_wrap_ufunc(fun, name), fun)
+            generated[name] = _wrap_ufunc(fun, name)
         elif fun is not None:
-            generated[name] = _with_signature(_wrap_function(fun, name), fun)
+            generated[name] = _wrap_function(fun, name)
     for name in _UNCHANGED + _CONSTANTS:
         if hasattr(jnp, name):
             generated[name] = getattr(jnp, name)
