@@ -16,7 +16,7 @@ from brainpy.math import fusion
 
 pytestmark = pytest.mark.skipif(not bm.fusion_available(), reason="needs brainpylib's CPU kernels and llvmlite")
 
-FUSED = ["ExpIF", "AdExIF", "QuaIF", "AdQuaIF", "GIF", "Izhikevich", "HindmarshRose", "FHN", "HH", "MorrisLecar",
+FUSED = ["LIF", "ExpIF", "AdExIF", "QuaIF", "AdQuaIF", "GIF", "Izhikevich", "HindmarshRose", "FHN", "HH", "MorrisLecar",
          "PinskyRinzelModel", "WangBuzsakiModel"]
 INPUT = {"HH": 10., "MorrisLecar": 100., "PinskyRinzelModel": 1., "WangBuzsakiModel": 1., "FHN": 1.,
          "HindmarshRose": 2., "GIF": 2., "Izhikevich": 10.}
@@ -67,7 +67,7 @@ def test_a_subclass_with_its_own_update_loses_the_capability():
         pass
 
     assert not Slower.fuses_update and Declared.fuses_update and Inherits.fuses_update
-    assert not NeuGroup.fuses_update and not bp.dyn.LIF.fuses_update
+    assert not NeuGroup.fuses_update and bp.dyn.LIF.fuses_update
 
 
 def test_an_update_drawing_random_numbers_is_declined_and_runs_as_written(monkeypatch):

@@ -207,3 +207,48 @@ def test_updates_write_over_arguments_and_keep_arguments_still_used():
     loop = jax.jit(lambda x: jax.lax.fori_loop(0, 5, lambda i, v: bm.fused_elementwise(
         lambda a: [a * 0.5 + 1.], v, updates={0: 0})[0], x))
     np.testing.assert_allclose(loop(x), jax.lax.fori_loop(0, 5, lambda i, v: v * 0.5 + 1., x), rtol=1e-6)
+
+
+@needs_fusion
+def test_operators_with_kernels_are_fused_in_their_pure_form():
+    # lif_step dispatches to brainpylib's kernel; traced for a fused loop it is its pure form and
+    # the whole function is one loop, equal to the kernel's results
+    V = jnp.asarray(np.random.default_rng(0).uniform(-62., -49., 500), jnp.float32)
+    t_last = jnp.full(500, -1e7, jnp.float32).at[::7].set(0.5)
+    I = jnp.asarray(np.random.default_rng(1).uniform(0., 30., 500), jnp.float32)
+    pars = dict(V_rest=-60., V_reset=-60., V_th=-50., R=1., tau_ref=2.)
+
+    def step(V, t_last, I):
+        return bm.lif_step(V, t_last, I, 1.0, 0.05, **pars)
+
+    outs, reason = _fused(step, V, t_last, I)
+    assert reason is None
+    want = jax.jit(step)(V, t_last, I)
+    for got, ref in zip(outs, want):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=1e-6, atol=1e-5)
+
+
+def test_several_event_sums_equal_each_sum():
+    from brainpy.math.operators.pre_syn_post import EventSum, pre2post_event_sums, sum_events
+
+    rng = np.random.default_rng(5)
+    projections = []
+    for num_pre, num_post, homogeneous in [(40, 25, True), (15, 25, False), (40, 9, False)]:
+        counts = rng.integers(0, 6, num_pre)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        indices = rng.integers(0, num_post, indptr[-1]).astype(np.int32)
+        values = 0.3 if homogeneous else rng.random(indices.size).astype(np.float32)
+        projections.append((jnp.asarray(rng.random(num_pre) < 0.4), (indices, indptr), num_post, values))
+
+    def each(ps):
+        return [bm.as_jax(bm.pre2post_event_sum(*p)) for p in ps]
+
+    for got, want in zip(jax.jit(lambda ev: pre2post_event_sums([(e, *p[1:]) for e, p in zip(ev, projections)]))(
+            [p[0] for p in projections]), each(projections)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    # sum_events: EventSum items summed together, other items passed through
+    marker = jnp.arange(3.)
+    out = sum_events([EventSum(*projections[0]), marker, EventSum(*projections[2])])
+    assert out[1] is marker
+    np.testing.assert_array_equal(np.asarray(out[0]), np.asarray(each(projections[:1])[0]))
+    np.testing.assert_array_equal(np.asarray(out[2]), np.asarray(each(projections[2:])[0]))

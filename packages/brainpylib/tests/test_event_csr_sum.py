@@ -242,3 +242,74 @@ def test_row_pointers_beyond_the_cache_are_checked_and_summed():
     bad[first + 1] = bad[first] - 1  # that spiking row runs backwards
     with pytest.raises(Exception, match="indptr must be non-decreasing"):
         np.asarray(brainpylib.event_csr_sum(events, indices, bad, w, num_post))
+
+
+# ---- event_csr_sum_many: several projections in one call ----
+
+def _projection(rng, num_pre, num_post, homogeneous, rate=0.3):
+    indices, indptr = _random_csr(rng, num_pre, num_post, 8, np.int32)
+    events = rng.random(num_pre) < rate
+    weights = np.float32(0.7) if homogeneous else rng.random(indices.size).astype(np.float32)
+    return events, indices, indptr, weights, num_post
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_many_matches_numpy_loop_per_projection(jit):
+    rng = np.random.default_rng(7)
+    projections = [_projection(rng, 50, 30, True), _projection(rng, 20, 30, False),
+                   _projection(rng, 50, 7, False), _projection(rng, 1, 4, True, rate=1.0)]
+    fn = brainpylib.event_csr_sum_many
+    if jit:  # the spikes and weights traced, the connections constants of the program
+        structure = [(p[1], p[2], p[4]) for p in projections]
+        fn = jax.jit(lambda ev, ws: brainpylib.event_csr_sum_many(
+            [(e, i, p, w, n) for e, w, (i, p, n) in zip(ev, ws, structure)]))
+        got = fn([p[0] for p in projections], [p[3] for p in projections])
+    else:
+        got = fn(projections)
+    assert len(got) == len(projections)
+    for value, (events, indices, indptr, weights, num_post) in zip(got, projections):
+        assert value.shape == (num_post,) and value.dtype == jnp.float32
+        want = numpy_event_csr_sum(events, indices, indptr, weights, num_post)
+        np.testing.assert_allclose(np.asarray(value), want, rtol=1e-6, atol=1e-6)
+        # the same additions in the same order as event_csr_sum
+        np.testing.assert_array_equal(np.asarray(value),
+                                      np.asarray(brainpylib.event_csr_sum(events, indices, indptr, weights, num_post)))
+
+
+def test_many_large_projections_shared_over_threads():
+    # past the parallel threshold the projections are tasks of XLA's pool: same sums
+    rng = np.random.default_rng(3)
+    projections = [_projection(rng, 40000, 40000, k % 2 == 0, rate=0.01) for k in range(3)]
+    for value, (events, indices, indptr, weights, num_post) in zip(brainpylib.event_csr_sum_many(projections),
+                                                                   projections):
+        np.testing.assert_allclose(np.asarray(value), numpy_event_csr_sum(events, indices, indptr, weights, num_post),
+                                   rtol=1e-5, atol=1e-5)
+
+
+def test_many_skips_out_of_range_targets_and_checks_arguments():
+    indices = np.array([0, 5, 1, -1], np.int32)
+    indptr = np.array([0, 2, 4], np.int32)
+    (got,) = brainpylib.event_csr_sum_many([(np.array([True, True]), indices, indptr, np.float32(1.), 3)])
+    np.testing.assert_array_equal(np.asarray(got), [1., 1., 0.])
+    with pytest.raises(ValueError, match="indptr"):
+        brainpylib.event_csr_sum_many([(np.array([True, True]), indices, np.array([0, 5, 4], np.int32),
+                                        np.float32(1.), 3)])
+    with pytest.raises(ValueError, match="weights"):
+        brainpylib.event_csr_sum_many([(np.array([True, True]), indices, indptr, np.ones(3, np.float32), 3)])
+
+
+def test_many_gradient_with_respect_to_the_weights():
+    rng = np.random.default_rng(11)
+    projections = [_projection(rng, 30, 20, False), _projection(rng, 10, 20, False)]
+
+    def loss_many(ws):
+        outs = brainpylib.event_csr_sum_many([(e, i, p, w, n) for (e, i, p, _, n), w in zip(projections, ws)])
+        return sum(jnp.sum(o * jnp.arange(o.size)) for o in outs)
+
+    def loss_single(ws):
+        return sum(jnp.sum(brainpylib.event_csr_sum(e, i, p, w, n) * jnp.arange(n))
+                   for (e, i, p, _, n), w in zip(projections, ws))
+
+    weights = [jnp.asarray(p[3]) for p in projections]
+    for got, want in zip(jax.grad(loss_many)(weights), jax.grad(loss_single)(weights)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)

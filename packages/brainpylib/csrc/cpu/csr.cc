@@ -290,6 +290,45 @@ ffi::Future EventScatterIntoAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, f
   });
 }
 
+// Several event sums in one call (target "event_csr_sum_many"): per projection k the arguments
+// 4k..4k+3 are its events, weights, indices and row pointer (checked by the Python side, as for
+// the "_prechecked" scatters), result k its sum.  A network's projections then cost one operation
+// of the executor per step instead of one each; from `kParallelMinElements` rows plus results in
+// all they are shared out over XLA's thread pool, one projection per task.
+ffi::Error EventScatterMany(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::RemainingRets rets) {
+  constexpr const char *kName = "event_csr_sum_many";
+  const size_t count = rets.size();
+  if (args.size() != 4 * count) return invalid(kName, "needs four arguments per result");
+  std::vector<ffi::AnyBuffer> in;
+  std::vector<ffi::Result<ffi::AnyBuffer>> out;
+  int64_t work = 0;
+  for (size_t k = 0; k < count; ++k) {
+    for (size_t a = 0; a < 4; ++a) {
+      ffi::ErrorOr<ffi::AnyBuffer> buffer = args.get<ffi::AnyBuffer>(4 * k + a);
+      if (buffer.has_error()) return buffer.error();
+      in.push_back(buffer.value());
+    }
+    ffi::ErrorOr<ffi::Result<ffi::AnyBuffer>> result = rets.get<ffi::AnyBuffer>(k);
+    if (result.has_error()) return result.error();
+    out.push_back(result.value());
+    work += brainpylib::element_count(in[4 * k].dimensions()) + brainpylib::element_count(out[k]->dimensions());
+  }
+  std::vector<ffi::Error> errors(count, ffi::Error::Success());
+  auto one = [&](int64_t k) {
+    errors[k] = scatter_handler<Scatter::kSum>(kName, true, in[4 * k], in[4 * k + 1], in[4 * k + 2], in[4 * k + 3],
+                                                out[k]);
+  };
+  if (count > 1 && work >= brainpylib::kParallelMinElements) {
+    brainpylib::parallel_tasks(&pool, static_cast<int64_t>(count), one);
+  } else {
+    for (size_t k = 0; k < count; ++k) one(static_cast<int64_t>(k));
+  }
+  for (ffi::Error &error : errors) {
+    if (error.failure()) return std::move(error);
+  }
+  return ffi::Error::Success();
+}
+
 ffi::Error EventCsrGather(ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices,
                           ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out) {
   return csr_op_handler<CsrOp::kGather>("event_csr_gather", events, weights, indices, indptr, out);

@@ -15,7 +15,7 @@ from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # n
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.elementwise import elementwise_call, register_elementwise_program  # noqa: E402
 from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
-                                  event_csr_sum_into, event_prod, event_sum)
+                                  event_csr_sum_into, event_csr_sum_many, event_prod, event_sum)
 from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
                                 event_matvec_prob_conn_into,
                                 event_matvec_prob_conn_normal_weight,
@@ -36,6 +36,7 @@ __all__ = [
     "target_platforms",
     "KernelsUnavailableError",
     "event_csr_sum",
+    "event_csr_sum_many",
     "event_csr_sum_into",
     "event_csr_prod",
     "event_csr_matvec",

@@ -25,7 +25,7 @@ differentiable with respect to the weights (`jax.custom_vjp`); events carry no g
 
 import functools
 
-from typing import Tuple
+from typing import List, Optional, Sequence, Tuple, cast
 
 import jax
 import jax.numpy as jnp
@@ -35,8 +35,8 @@ from jax.typing import ArrayLike
 from brainpylib import _core
 from brainpylib._registry import ensure_registered
 
-__all__ = ["event_csr_sum", "event_csr_sum_into", "event_csr_prod", "event_csr_matvec", "event_sum",
-           "event_prod"]
+__all__ = ["event_csr_sum", "event_csr_sum_many", "event_csr_sum_into", "event_csr_prod", "event_csr_matvec",
+           "event_sum", "event_prod"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -201,6 +201,67 @@ def event_csr_sum(events: ArrayLike, indices: ArrayLike, indptr: ArrayLike, weig
     """
     args = _event_args("event_csr_sum", events, indices, indptr, weights, post_num)
     return _scatter_sum(*args)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
+def _scatter_sum_many(num_outs, *flat):
+    ensure_registered()
+    results = [jax.ShapeDtypeStruct((n,), flat[4 * k + 1].dtype) for k, n in enumerate(num_outs)]
+    call = jax.ffi.ffi_call("brainpylib_event_csr_sum_many", results, vmap_method="sequential")
+    return tuple(call(*flat))
+
+
+def _scatter_sum_many_fwd(num_outs, *flat):
+    return _scatter_sum_many(num_outs, *flat), flat
+
+
+def _scatter_sum_many_bwd(num_outs, flat, gs):
+    grads = []
+    for k, (n, g) in enumerate(zip(num_outs, gs)):
+        _, dw, _, _ = _scatter_sum_bwd(n, True, flat[4 * k:4 * k + 4], g)
+        grads += [None, dw, None, None]
+    return tuple(grads)
+
+
+_scatter_sum_many.defvjp(_scatter_sum_many_fwd, _scatter_sum_many_bwd)
+
+
+@_core.calls_targets("event_csr_sum_many", *_core.scatter_variants("event_csr_sum"))
+def event_csr_sum_many(projections: Sequence[Tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike, int]]
+                       ) -> Tuple[jax.Array, ...]:
+    """`event_csr_sum` of several projections in one kernel call.
+
+    A network's projections are a few small scatters per step, each an operation XLA dispatches:
+    here those whose row pointer is concrete (checked once, when traced) are one call, shared out
+    over XLA's thread pool, one projection per task, when they are large.  The others are
+    computed by `event_csr_sum` each.  The sums are the same as `event_csr_sum`'s.
+
+    Args:
+      projections: ``(events, indices, indptr, weights, post_num)`` per projection, each as the
+        arguments of `event_csr_sum`.
+
+    Returns:
+      The sums, one per projection, in order.
+
+    Raises:
+      ValueError: as `event_csr_sum`, naming the bad argument.
+    """
+    fn = "event_csr_sum_many"
+    checked, together = [], []
+    for k, (events, indices, indptr, weights, post_num) in enumerate(projections):
+        args = _event_args(fn, events, indices, indptr, weights, post_num)
+        checked.append(args)
+        if args[5]:  # a concrete row pointer, checked here
+            together.append(k)
+    results: List[Optional[jax.Array]] = [None] * len(checked)
+    if together:
+        flat = [x for k in together for x in checked[k][:4]]
+        for k, value in zip(together, _scatter_sum_many(tuple(checked[k][4] for k in together), *flat)):
+            results[k] = value
+    for k, args in enumerate(checked):
+        if results[k] is None:
+            results[k] = _scatter_sum(*args)
+    return tuple(cast(jax.Array, r) for r in results)
 
 
 @_core.calls_targets(*_core.scatter_variants("event_csr_sum_into"))

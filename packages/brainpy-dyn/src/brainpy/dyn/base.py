@@ -27,6 +27,7 @@ from brainpy.errors import BrainPyAttributeError, ModelBuildError, NoImplementat
 from brainpy.initialize import Initializer, init_param
 from brainpy.integrators.base import Integrator
 from brainpy.math.object_base import BrainPyObject, Collector, NodeDict
+from brainpy.math.operators.pre_syn_post import sum_events
 from brainpy.running import SharedArgs, shared_arg_style
 from brainpy.tools import to_size
 from brainpy.tools.sizes import check_array_size
@@ -406,8 +407,48 @@ class Container(DynamicalSystem):
         synapses = [c for c in children if isinstance(c, TwoEndConn)]
         groups = [c for c in children if isinstance(c, NeuGroup)]
         others = [c for c in children if not isinstance(c, (TwoEndConn, NeuGroup))]
-        for node in synapses + groups + others:
+        receivers = _split_receivers(synapses, groups, tdi)
+        split = {id(s) for group_synapses in receivers.values() for s in group_synapses}
+        pending = {}
+        for synapse in synapses:
+            if id(synapse) in split:
+                pending[id(synapse)] = synapse._split_events(tdi)
+            else:
+                synapse.update(tdi)
+        # the spikes of every split projection summed together (one kernel call)
+        events = dict(zip(pending, sum_events(list(pending.values()))))
+        for group in groups:
+            group_synapses = receivers.get(id(group))
+            if not group_synapses:
+                group.update(tdi)
+                continue
+            group_events = [events[id(s)] for s in group_synapses]
+            if not _fused_step(group, type(group).update._plain_update, tdi, group_synapses, group_events):
+                for synapse, event in zip(group_synapses, group_events):
+                    synapse._split_receive(event, tdi)
+                group.update(tdi)
+        for node in others:
             node.update(tdi)
+
+
+def _split_receivers(synapses: Sequence["TwoEndConn"], groups: Sequence["NeuGroup"],
+                     tdi: SharedArgs) -> Dict[int, list]:
+    """``{id(group): its synapses}`` for the groups whose synapses' element-wise ends `Container`
+    computes in the group's fused update (`TwoEndConn.splits_update`): inside a compiled run with
+    fusion available, a group whose class fuses its update, every synapse onto it a child of the
+    container that can split this step (so that the group's input is written by nothing else)."""
+    if not synapses or not bm.fusion_available():
+        return {}
+    receivers: Dict[int, list] = {}
+    for group in groups:
+        if (not group.fuses_update or not getattr(type(group).update, "_plain_update", None)
+                or group.__dict__.get("_fusion_declined")
+                or not any(isinstance(v.value, jax.core.Tracer) for v in group.vars().unique().values())):
+            continue
+        onto = [s for s in synapses if s.post is group]
+        if onto and all(s.splits_update and s._split_ready(tdi) for s in onto):
+            receivers[id(group)] = onto
+    return receivers
 
 
 class Network(Container):
@@ -502,47 +543,68 @@ def _fused_update(update: Callable) -> Callable:
 
     @functools.wraps(update)
     def fused(self, *args, **kwargs):
-        if kwargs or len(args) != 1 or not isinstance(args[0], dict):
+        if (kwargs or len(args) != 1 or not isinstance(args[0], dict) or not self.fuses_update
+                or not _fused_step(self, update, args[0])):
             return update(self, *args, **kwargs)
-        variables = list(self.vars().unique().values())
-        if (not variables or not any(isinstance(v.value, jax.core.Tracer) for v in variables)
-                or self.__dict__.get("_fusion_declined") or not bm.fusion_available()):
-            return update(self, *args)
-        tdi = args[0]
-        # traced shared values are arguments of the loop; numbers (dt, usually) are constants of it,
-        # so that what depends only on them (the decay factors of linear equations) is folded
-        keys = [k for k in tdi if isinstance(tdi[k], jax.core.Tracer)]
-        fixed = {k: tdi[k] for k in tdi if k not in keys}
-        outer = [v.value for v in variables]
-        rng = vars(bm.random).get("DEFAULT")  # the shared random state, if created (random draws write it)
-        rng_before = None if rng is None else rng.value
-
-        def step(*values):
-            for var, value in zip(variables, values[len(keys):]):
-                var.value = value
-            update(self, SharedArgs(fixed, **dict(zip(keys, values[:len(keys)]))))
-            return [var.value for var in variables]
-
-        try:
-            new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer,
-                                       updates={k: len(keys) + k for k in range(len(variables))})
-        finally:
-            for var, value in zip(variables, outer):
-                var.value = value
-        rng_now = vars(bm.random).get("DEFAULT")
-        if rng_now is not rng or (rng is not None and rng.value is not rng_before):
-            # the update drew random numbers: not element-wise; never again for this group
-            if rng is not None:
-                rng.value = rng_before
-            else:  # created by the traced draw: created again, untraced, by the update below
-                vars(bm.random).pop("DEFAULT", None)
-            self._fusion_declined = True
-            return update(self, tdi)
-        for var, value in zip(variables, new):
-            var.value = value
         return None
 
+    fused._plain_update = update  # type: ignore[attr-defined]  # what `Container` fuses with synapse ends
     return fused
+
+
+def _fused_step(group: "NeuGroup", update: Callable, tdi: Dict[str, Any], synapses: Sequence["TwoEndConn"] = (),
+                events: Sequence[Any] = ()) -> bool:
+    """Compute, in one `brainpy.math.fused_elementwise` loop, the element-wise ends of ``synapses``
+    (``synapse._split_receive(event, tdi)`` for each of ``events``, see `TwoEndConn.splits_update`)
+    then ``update(group, tdi)``, and write the new values of the group's and the synapses'
+    Variables.
+
+    Returns False, having changed nothing, when the loop does not apply: outside a compiled run,
+    fusion unavailable, or a group whose update draws random numbers (found out by the first trace,
+    after which the group is never fused again); the caller then computes the same steps itself.
+    """
+    variables = list(group.vars().unique().values())
+    for synapse in synapses:
+        variables.extend(v for v in synapse._split_variables() if all(v is not w for w in variables))
+    if (not variables or not any(isinstance(v.value, jax.core.Tracer) for v in variables)
+            or group.__dict__.get("_fusion_declined") or not bm.fusion_available()):
+        return False
+    # traced shared values are arguments of the loop; numbers (dt, usually) are constants of it,
+    # so that what depends only on them (the decay factors of linear equations) is folded
+    keys = [k for k in tdi if isinstance(tdi[k], jax.core.Tracer)]
+    fixed = {k: tdi[k] for k in tdi if k not in keys}
+    outer = [v.value for v in variables]
+    rng = vars(bm.random).get("DEFAULT")  # the shared random state, if created (random draws write it)
+    rng_before = None if rng is None else rng.value
+    num_keys, num_vars = len(keys), len(variables)
+
+    def step(*values):
+        for var, value in zip(variables, values[num_keys:num_keys + num_vars]):
+            var.value = value
+        shared = SharedArgs(fixed, **dict(zip(keys, values[:num_keys])))
+        for synapse, event in zip(synapses, values[num_keys + num_vars:]):
+            synapse._split_receive(event, shared)
+        update(group, shared)
+        return [var.value for var in variables]
+
+    try:
+        new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer, *events,
+                                   updates={k: num_keys + k for k in range(num_vars)})
+    finally:
+        for var, value in zip(variables, outer):
+            var.value = value
+    rng_now = vars(bm.random).get("DEFAULT")
+    if rng_now is not rng or (rng is not None and rng.value is not rng_before):
+        # the update drew random numbers: not element-wise; never again for this group
+        if rng is not None:
+            rng.value = rng_before
+        else:  # created by the traced draw: created again, untraced, by the caller's update
+            vars(bm.random).pop("DEFAULT", None)
+        group._fusion_declined = True
+        return False
+    for var, value in zip(variables, new):
+        var.value = value
+    return True
 
 
 class Channel(DynamicalSystem):
@@ -750,6 +812,41 @@ class TwoEndConn(DynamicalSystem):
           ModelBuildError: naming the missing attributes.
         """
         self._check_attrs("post", self.post, attrs)
+
+    #: Whether the update splits into an event part and an element-wise end (a declared
+    #: capability).  Such a synapse implements ``_split_ready(tdi)`` (whether it can split at this
+    #: step), ``_split_events(tdi)`` (the part that is not element-wise over the post-synaptic
+    #: neurons, the arrival of spikes, say: it returns an array of the post-synaptic shape, or a
+    #: ``brainpy.math.operators.pre_syn_post.EventSum`` that the container sums with the other
+    #: projections' in one call) and ``_split_receive(events, tdi)`` (the rest of the update, element-wise: it writes the
+    #: Variables of ``_split_variables()``, of the post-synaptic shape, and adds the current to
+    #: ``post.input``), which together compute ``update(tdi)``.  Inside a
+    #: compiled run a `Container` then computes the ends of the synapses onto a group that fuses
+    #: its update (`NeuGroup.fuses_update`) in that group's fused loop, one pass over the
+    #: post-synaptic neurons.  A subclass that defines its own ``update`` loses the capability
+    #: unless it declares it again.
+    splits_update: bool = False
+
+    def __init_subclass__(cls, **kwargs):
+        if "update" in cls.__dict__ and "splits_update" not in cls.__dict__:
+            cls.splits_update = False
+        super().__init_subclass__(**kwargs)
+
+    def _split_ready(self, tdi: SharedArgs) -> bool:
+        """Whether the update can split at this step (see `splits_update`)."""
+        return False
+
+    def _split_variables(self) -> Sequence["bm.Variable"]:
+        """The synapse's Variables its element-wise end writes (see `splits_update`)."""
+        return ()
+
+    def _split_events(self, tdi: SharedArgs) -> Any:
+        """The event part of the update (see `splits_update`)."""
+        raise NoImplementationError(f"{type(self).__name__} does not split its update.")
+
+    def _split_receive(self, events: Any, tdi: SharedArgs) -> None:
+        """The element-wise end of the update (see `splits_update`)."""
+        raise NoImplementationError(f"{type(self).__name__} does not split its update.")
 
     def update(self, tdi: SharedArgs) -> None:
         """Advance the synapse by one step (implemented by each model)."""

@@ -719,15 +719,15 @@ def _fused(fn: Callable, args: Sequence[Any], updates: Optional[Dict[int, int]] 
     """``(outputs, None)`` when fused, ``(outputs computed by JAX, reason)`` otherwise."""
     if not fusion_available():
         return list(fn(*args)), "fusion is not available"
-    closed = jax.make_jaxpr(lambda *a: list(fn(*a)))(*args)
+    from brainpy.math.operators.backend import pure_operators
+
+    with pure_operators():  # operators with kernels trace their element-wise pure form
+        closed = jax.make_jaxpr(lambda *a: list(fn(*a)))(*args)
     try:
         return _run_fused(closed, list(args), dict(updates or {})), None
     except Unsupported as reason:
-        return _evaluate(closed, args), str(reason)
-
-
-def _evaluate(closed, args):
-    return list(jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args))
+        # computed by JAX as the caller wrote it: with the operators' kernels where they have some
+        return list(fn(*args)), str(reason)
 
 
 def _run_fused(closed, args: List[Any], updates: Dict[int, int]) -> List[Any]:

@@ -62,6 +62,7 @@ class LIF(NeuGroup):
     # The closed-form step (`brainpy.math.lif_step`, brainpylib's kernel) solves this class's `derivative`; a
     # subclass that defines its own loses it when created, unless it declares it again.
     has_closed_form_step: bool = True
+    fuses_update = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -1,7 +1,7 @@
 """Abstract (phenomenological) synapse models."""
 
 import abc
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -13,6 +13,7 @@ from brainpy.dyn.base import NeuGroup, ParamLike, SharedArgs, TwoEndConn, ValueL
 from brainpy.dyn.synapses.delta_dual_alpha import ConnLike, DelayLike
 from brainpy.errors import ModelBuildError
 from brainpy.initialize import init_param
+from brainpy.math.operators.pre_syn_post import EventSum
 from brainpy.math.operators.backend import KERNEL_FLOAT_TYPES
 
 __all__ = ["ExpCUBA", "ExpCOBA"]
@@ -45,16 +46,41 @@ class _ExpConductance(TwoEndConn, abc.ABC):
         super().__init_subclass__(**kwargs)
         if "_arrival" in vars(cls) and "fuses_arrival" not in vars(cls):
             cls.fuses_arrival = False
+        if "_decay_and_arrival" in vars(cls) and "splits_update" not in vars(cls):
+            cls.splits_update = False
 
-    def _exact_decay(self, dt) -> Optional[float]:
-        """``exp(-dt / tau)`` as a number when this synapse may fuse its decay and arrival (the
-        class declares `fuses_arrival`, ``exp_auto`` integration, a concrete ``dt``, one scalar
-        ``tau``, a float32/float64 conductance); None otherwise."""
-        if (self.fuses_arrival and getattr(self, "method", None) == "exp_auto"
+    def _decay_factor(self, dt) -> Optional[float]:
+        """``exp(-dt / tau)`` as a number when the decay over ``dt`` is that exact factor:
+        ``exp_auto`` integration, a concrete ``dt``, one scalar ``tau``, a float32/float64
+        conductance; None otherwise."""
+        if (getattr(self, "method", None) == "exp_auto"
                 and not isinstance(dt, jax.core.Tracer) and not isinstance(self.tau, (bm.Array, jax.Array))
                 and np.ndim(self.tau) == 0 and jnp.result_type(self.g.value) in KERNEL_FLOAT_TYPES):
             return float(np.exp(-float(dt) / float(self.tau)))
         return None
+
+    def _exact_decay(self, dt) -> Optional[float]:
+        """`_decay_factor` when this synapse may fuse its decay and arrival (the class declares
+        `fuses_arrival`); None otherwise."""
+        return self._decay_factor(dt) if self.fuses_arrival else None
+
+    # the split update (`brainpy.dyn.TwoEndConn.splits_update`): the spikes' arrival, then, in the
+    # post-synaptic group's fused loop, the exact decay plus that arrival and the current
+    def _split_ready(self, tdi: SharedArgs) -> bool:
+        return self._decay_factor(tdi["dt"]) is not None
+
+    def _split_variables(self) -> Sequence[bm.Variable]:
+        return (self.g,)
+
+    def _split_events(self, tdi: SharedArgs) -> Any:
+        self.update_local_delays()
+        spike = self.get_delay_data(self._spike_key, self.delay_step)
+        return jnp.reshape(bm.as_jax(self._arrival(spike)), self.g.shape)
+
+    def _split_receive(self, events: Any, tdi: SharedArgs) -> None:
+        g = self.g.value * self._decay_factor(tdi["dt"]) + events
+        self.g.value = g
+        self.post.input.value = self.post.input.value + jnp.reshape(self.output(g), self.post.input.shape)
 
     def _check_post(self):
         self.check_post_attrs("input")
@@ -112,6 +138,7 @@ class _ExpSynapse(_ExpConductance):
     """
 
     fuses_arrival: bool = True
+    splits_update: bool = True
 
     def __init__(self, pre: NeuGroup, post: NeuGroup, conn: ConnLike, conn_type: str = "sparse", g_max: ParamLike = 1.,
                  delay_step: DelayLike = None, tau: ValueLike = 8.0, method: str = "exp_auto",
@@ -158,6 +185,14 @@ class _ExpSynapse(_ExpConductance):
             return bm.as_jax(bm.pre2post_event_sum_into(jnp.ravel(spike), self.pre2post, self.g.value,
                                                      decay, bm.as_jax(self.g_max)))
         return super()._decay_and_arrival(spike, t, dt)
+
+    def _split_events(self, tdi: SharedArgs) -> Any:
+        # sparse arrivals are summed by the network with its other projections' (one kernel call)
+        if self.comp_type != "sparse" or type(self)._arrival is not _ExpSynapse._arrival:
+            return super()._split_events(tdi)
+        self.update_local_delays()
+        spike = self.get_delay_data(self._spike_key, self.delay_step)
+        return EventSum(jnp.ravel(spike), self.pre2post, self.post.num, bm.as_jax(self.g_max))
 
     def _arrival(self, spike):
         """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""

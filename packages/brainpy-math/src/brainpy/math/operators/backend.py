@@ -15,6 +15,7 @@ equals `KERNEL_API`), its ``__version__`` has a ``(major, minor)`` pair in
 ``BRAINPY_DISABLE_BRAINPYLIB=1`` forces the pure-JAX path even when ``brainpylib`` is installed.
 """
 
+import contextlib
 import dataclasses
 import functools
 import importlib
@@ -22,9 +23,10 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
+import threading
 import warnings
 from types import ModuleType
-from typing import Any, Callable, Dict, List, Optional, Tuple, cast
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, cast
 
 import numpy as np
 
@@ -48,6 +50,8 @@ HOW_TO_GET_KERNELS = ("install a C++17 compiler and CMake >= 3.18, then, from th
 KERNEL_NAMES = {
     "pre2post_event_sum": "event_csr_sum",
     "pre2post_event_sum_into": "event_csr_sum_into",
+    # several pre2post_event_sum in one call (brainpy.dyn's networks; not a public operator)
+    "pre2post_event_sums": "event_csr_sum_many",
     "pre2post_event_prod": "event_csr_prod",
     "syn2post_sum": "atomic_sum",
     "syn2post_prod": "atomic_prod",
@@ -209,6 +213,25 @@ def kernel_platforms(op_name: str) -> Tuple[str, ...]:
     return tuple(module.kernel_platforms(KERNEL_NAMES[op_name]))
 
 
+_TRACING = threading.local()
+
+
+@contextlib.contextmanager
+def pure_operators() -> Iterator[None]:
+    """Within the block (in this thread), `dispatch` traces the pure-JAX form of every operator.
+
+    `brainpy.math.fused_elementwise` traces its function in such a block: an element-wise
+    operator with a kernel (`lif_step`, say) is then compiled into the fused loop with the rest
+    of the function instead of making the function impossible to fuse.
+    """
+    before = getattr(_TRACING, "pure", False)
+    _TRACING.pure = True
+    try:
+        yield
+    finally:
+        _TRACING.pure = before
+
+
 def dispatch(op_name: str, kernel_call: Callable, fallback: Callable, *operands: Any) -> Any:
     """``kernel_call(*operands)`` on the platforms of `kernel_platforms` (``op_name``),
     ``fallback(*operands)`` elsewhere.
@@ -220,7 +243,7 @@ def dispatch(op_name: str, kernel_call: Callable, fallback: Callable, *operands:
     arrays of the same shapes and dtypes.
     """
     platforms = kernel_platforms(op_name)
-    if not platforms:
+    if not platforms or getattr(_TRACING, "pure", False):
         return fallback(*operands)
     import jax  # this module is imported before JAX is needed
 

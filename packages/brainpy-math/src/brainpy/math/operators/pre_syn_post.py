@@ -11,7 +11,7 @@ reduction: 0 for sums and means, 1 for products, ``-inf``/``+inf`` for maxima/mi
 dtype's extreme values for integers).
 """
 
-from typing import Optional, Tuple
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, cast
 
 import jax
 import jax.numpy as jnp
@@ -377,6 +377,72 @@ def pre2post_event_sum(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike],
         return wrap(dispatch(fn, lambda e, i, p, v: kernel(e, i, p, v, post_num), pure, events, indices, indptr,
                              values))
     return wrap(pure(events, indices, indptr, values))
+
+
+class EventSum(NamedTuple):
+    """The arguments of a `pre2post_event_sum` not computed yet: what a synapse hands to its
+    network to be summed with the other projections' (`sum_events`)."""
+    events: Any
+    pre2post: Tuple[Any, Any]
+    post_num: int
+    values: Any
+
+
+def sum_events(items: Sequence[Any]) -> List[Any]:
+    """``items`` with each `EventSum` replaced by its sum, all of them computed together by
+    `pre2post_event_sums`; other items are returned as they are."""
+    pending = [k for k, item in enumerate(items) if isinstance(item, EventSum)]
+    out = list(items)
+    for k, value in zip(pending, pre2post_event_sums([tuple(items[k]) for k in pending])):
+        out[k] = value
+    return out
+
+
+def pre2post_event_sums(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, ArrayLike], int, ArrayLike]]
+                        ) -> List[jax.Array]:
+    """`pre2post_event_sum` of several projections, ``(events, pre2post, post_num, values)``
+    each, in one call.
+
+    With brainpylib the projections whose weights are float32/float64 are one kernel call
+    (``event_csr_sum_many``: an operation of the compiled program instead of one per projection,
+    the large ones shared out over the threads), computing the same sums as `pre2post_event_sum`
+    (added in synapse order); the others, and every projection without brainpylib, are computed
+    by `pre2post_event_sum` each.  `brainpy.dyn`'s networks sum the spikes of all their
+    projections this way (see `brainpy.dyn.TwoEndConn.splits_update`).
+
+    Returns:
+      One ``jax.Array`` of shape ``(post_num,)`` per projection, in order.
+    """
+    fn = "pre2post_event_sums"
+    checked = [_event_csr_args(fn, events, pre2post, post_num, values)
+               for events, pre2post, post_num, values in projections]
+    kernel = brainpylib_kernel(fn)
+    results: List[Optional[jax.Array]] = [None] * len(checked)
+    together = [k for k, args in enumerate(checked) if kernel is not None and args[4].dtype in KERNEL_FLOAT_TYPES]
+    if len(together) > 1:
+        # the connections are constants of the program (checked here once), the spikes and
+        # weights its operands
+        operands, structure = [], []
+        for k in together:
+            events, indices, indptr, size, values = checked[k]
+            check_concrete_indptr(fn, indptr, indices.shape[0])
+            operands += [events, values]
+            structure.append((indices, indptr, size))
+
+        def fast(*flat):
+            return tuple(kernel([(flat[2 * n], indices, indptr, flat[2 * n + 1], size)
+                                 for n, (indices, indptr, size) in enumerate(structure)]))
+
+        def pure(*flat):
+            return tuple(csr_event_transpose(flat[2 * n + 1], indices, indptr, flat[2 * n], size, fn)
+                         for n, (indices, indptr, size) in enumerate(structure))
+
+        for k, value in zip(together, dispatch(fn, fast, pure, *operands)):
+            results[k] = value
+    for k, (events, indices, indptr, post_num, values) in enumerate(checked):
+        if results[k] is None:
+            results[k] = _unwrap(pre2post_event_sum(events, (indices, indptr), post_num, values))
+    return [cast(jax.Array, r) for r in results]
 
 
 def pre2post_event_sum_into(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike], base: ArrayLike, scale: float,

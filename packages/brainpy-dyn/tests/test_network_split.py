@@ -1,0 +1,174 @@
+"""Synapses that split their update (`TwoEndConn.splits_update`) inside a `Network`.
+
+In a compiled run the network sums the spikes of all such projections in one kernel call and
+computes each synapse's element-wise end (exact decay, arrival, current) in the fused loop of its
+post-synaptic group.  The result is the step written by the models, to rounding: checked against
+the same network with fusion disabled (each synapse's own update, XLA's loops) and against a
+NumPy loop of the COBA equations.
+"""
+
+import numpy as np
+import pytest
+
+import brainpy as bp
+import brainpy.math as bm
+from brainpy.dyn import base
+from brainpy.math import fusion
+
+pytestmark = pytest.mark.skipif(not bm.fusion_available(), reason="needs brainpylib's CPU kernels and llvmlite")
+
+DT = 0.1
+PARS = dict(V_rest=-60., V_th=-50., V_reset=-60., tau=20., tau_ref=5.)
+
+
+def _network(syn_cls=bp.dyn.ExpCOBA, seed=0):
+    bm.random.seed(seed)
+    E = bp.dyn.LIF(80, **PARS, V_initializer=bp.init.Uniform(-60., -50.))
+    I = bp.dyn.LIF(20, **PARS, V_initializer=bp.init.Uniform(-60., -50.))
+    syns = [syn_cls(pre, post, bp.conn.FixedProb(0.1, seed=k), g_max=g, tau=tau, E=rev)
+            for k, (pre, post, g, tau, rev) in enumerate([(E, E, 0.6, 5., 0.), (E, I, 0.6, 5., 0.),
+                                                          (I, E, 6.7, 10., -80.), (I, I, 6.7, 10., -80.)])]
+    return bp.dyn.Network(*syns, E=E, I=I), syns
+
+
+def _run(net, syns, steps=300):
+    runner = bp.dyn.DSRunner(net, monitors=["E.V", "E.spike", "I.spike"] + [f"{s.name}.g" for s in syns],
+                             inputs=[("E.input", 20.), ("I.input", 20.)], dt=DT, progress_bar=False)
+    runner.run(steps * DT)
+    return runner.mon
+
+
+def _counting(monkeypatch):
+    import brainpylib
+
+    calls = {"elementwise": 0, "many": 0}
+    elementwise, many = brainpylib.elementwise_call, brainpylib.event_csr_sum_many
+
+    def count_elementwise(*a, **k):
+        calls["elementwise"] += 1
+        return elementwise(*a, **k)
+
+    def count_many(*a, **k):
+        calls["many"] += 1
+        return many(*a, **k)
+
+    monkeypatch.setattr(brainpylib, "elementwise_call", count_elementwise)
+    monkeypatch.setattr(brainpylib, "event_csr_sum_many", count_many)
+    return calls
+
+
+def _numpy_coba(net, syns, steps):
+    """The network's equations stepped in float64 NumPy from its initial state (no delay: spikes
+    of step n-1 arrive at step n; exact decays; the LIF's exact update with refractoriness)."""
+    E, I = net.E, net.I
+    V = {g: np.asarray(g.V.value, np.float64).copy() for g in (E, I)}
+    spike = {g: np.zeros(g.num, bool) for g in (E, I)}
+    # times in float32, as the runner's: the end of refractoriness is a comparison of times
+    t_last = {g: np.full(g.num, -1e7, np.float32) for g in (E, I)}
+    gs = {s: np.zeros(s.post.num) for s in syns}
+    mats = {s: np.asarray(s.conn.require("conn_mat"), np.float64) * float(s.g_max) for s in syns}
+    Vs, spikes = [], []
+    for n in range(steps):
+        t = np.float32(n * DT)
+        inputs = {g: np.full(g.num, 20.) for g in (E, I)}
+        for s in syns:
+            gs[s] = gs[s] * np.exp(-DT / s.tau) + spike[s.pre] @ mats[s]
+            inputs[s.post] += gs[s] * (s.E - V[s.post])
+        for g in (E, I):
+            refractory = (t - t_last[g]) <= np.float32(PARS["tau_ref"])
+            new = V[g] + (-np.expm1(-DT / PARS["tau"])) * ((PARS["V_rest"] - V[g]) + inputs[g])
+            new = np.where(refractory, V[g], new)
+            spike[g] = new >= PARS["V_th"]
+            t_last[g] = np.where(spike[g], t, t_last[g])
+            V[g] = np.where(spike[g], PARS["V_reset"], new)
+        Vs.append(V[E].copy())
+        spikes.append(spike[E].copy())
+    return np.array(Vs), np.array(spikes)
+
+
+def test_the_split_network_follows_the_equations(monkeypatch):
+    calls = _counting(monkeypatch)
+    net, syns = _network()
+    assert all(s.splits_update for s in syns)
+    ref_V, ref_spikes = _numpy_coba(net, syns, 300)
+    mon = _run(net, syns)
+    # one event call and one loop per group per step, traced once
+    assert calls["many"] >= 1 and calls["elementwise"] >= 2
+    assert ref_spikes.sum() > 30, "the case must fire"
+    # float32 against float64: the same spikes while the trajectories have not diverged
+    first = 150
+    np.testing.assert_array_equal(mon["E.spike"][:first], ref_spikes[:first])
+    np.testing.assert_allclose(mon["E.V"][:first], ref_V[:first], atol=1e-3)
+
+
+def test_the_split_network_equals_each_synapse_updating_itself(monkeypatch):
+    net, syns = _network()
+    mon = _run(net, syns)
+    monkeypatch.setenv(fusion.DISABLE_FUSION_ENV, "1")  # each synapse's own update, XLA's loops
+    calls = _counting(monkeypatch)
+    net2, syns2 = _network()
+    ref = _run(net2, syns2)
+    assert calls == {"elementwise": 0, "many": 0}
+    first = 150  # to rounding: a spike may move by one step after many steps
+    np.testing.assert_array_equal(mon["E.spike"][:first], ref["E.spike"][:first])
+    for s, s2 in zip(syns, syns2):
+        np.testing.assert_allclose(mon[f"{s.name}.g"][:first], ref[f"{s2.name}.g"][:first], rtol=1e-5, atol=1e-6)
+    rate, ref_rate = mon["E.spike"].mean(), ref["E.spike"].mean()
+    assert abs(rate - ref_rate) <= 0.1 * ref_rate
+
+
+def test_a_subclass_with_its_own_update_or_decay_loses_the_capability():
+    class OwnUpdate(bp.dyn.ExpCOBA):
+        def update(self, tdi):
+            super().update(tdi)
+
+    class OwnDecay(bp.dyn.ExpCOBA):
+        def _decay_and_arrival(self, spike, t, dt):
+            return super()._decay_and_arrival(spike, t, dt)
+
+    class Declared(OwnUpdate):
+        splits_update = True
+
+    class OwnArrival(bp.dyn.ExpCOBA):  # the split arrival is computed by its _arrival
+        def _arrival(self, spike):
+            return 2. * super()._arrival(spike)
+
+    assert bp.dyn.ExpCOBA.splits_update and bp.dyn.ExpCUBA.splits_update
+    assert not OwnUpdate.splits_update and not OwnDecay.splits_update
+    assert Declared.splits_update and OwnArrival.splits_update
+    assert not bp.dyn.TwoEndConn.splits_update
+
+
+def test_a_group_receiving_a_synapse_that_does_not_split_is_updated_as_written(monkeypatch):
+    class Whole(bp.dyn.ExpCOBA):
+        splits_update = False
+
+    net, syns = _network()
+    E, I = net.E, net.I
+    whole = Whole(E, E, bp.conn.FixedProb(0.05, seed=9), g_max=0.3, tau=5., E=0.)
+    net = bp.dyn.Network(*syns, whole, E=E, I=I)
+    seen = []
+    original = base._split_receivers
+
+    def spy(*args):
+        found = original(*args)
+        seen.append(set(found))
+        return found
+
+    monkeypatch.setattr(base, "_split_receivers", spy)
+    mon = _run(net, syns + [whole], steps=100)
+    assert seen and all(id(E) not in s and id(I) in s for s in seen if s)
+    monkeypatch.setenv(fusion.DISABLE_FUSION_ENV, "1")
+    net2, syns2 = _network()
+    whole2 = Whole(net2.E, net2.E, bp.conn.FixedProb(0.05, seed=9), g_max=0.3, tau=5., E=0.)
+    ref = _run(bp.dyn.Network(*syns2, whole2, E=net2.E, I=net2.I), syns2 + [whole2], steps=100)
+    np.testing.assert_array_equal(mon["E.spike"][:60], ref["E.spike"][:60])
+    np.testing.assert_allclose(mon[f"{whole.name}.g"][:60], ref[f"{whole2.name}.g"][:60], rtol=1e-5, atol=1e-6)
+
+
+def test_outside_a_compiled_run_each_synapse_updates_itself():
+    net, syns = _network()
+    shared = bp.running.SharedArgs(t=0., dt=DT, i=0)
+    assert base._split_receivers(syns, [net.E, net.I], shared) == {}
+    net.update(shared)  # eager: the models' own updates
+    assert np.all(np.isfinite(np.asarray(net.E.V.value)))
