@@ -423,7 +423,8 @@ class Container(DynamicalSystem):
                 group.update(tdi)
                 continue
             group_events = [events[id(s)] for s in group_synapses]
-            if not _fused_step(group, type(group).update._plain_update, tdi, group_synapses, group_events):
+            plain_update = getattr(type(group).update, "_plain_update")  # the group's update, unfused
+            if not _fused_step(group, plain_update, tdi, group_synapses, group_events):
                 for synapse, event in zip(group_synapses, group_events):
                     synapse._split_receive(event, tdi)
                 group.update(tdi)
