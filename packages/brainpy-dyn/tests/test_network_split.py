@@ -172,3 +172,28 @@ def test_outside_a_compiled_run_each_synapse_updates_itself():
     assert base._split_receivers(syns, [net.E, net.I], shared) == {}
     net.update(shared)  # eager: the models' own updates
     assert np.all(np.isfinite(np.asarray(net.E.V.value)))
+
+
+@pytest.mark.parametrize("inputs", [
+    [("E.input", 20.), ("I.input", 20., "fix", "=")],
+    [("E.input", np.linspace(15., 25., 80)), ("I.input", lambda tdi: 20. + 0. * tdi["t"], "func")],
+    [("E.input", 10.), ("E.input", 10.), ("I.input", 20.), ("E.V", 0.01)],  # onto V: applied first
+])
+def test_a_runners_inputs_applied_in_the_loop_equal_applied_before(inputs, monkeypatch):
+    def run():
+        net, syns = _network()
+        runner = bp.dyn.DSRunner(net, monitors=["E.V", "E.spike", "I.V"], inputs=inputs, dt=DT,
+                                 progress_bar=False)
+        runner.run(100 * DT)
+        return runner.mon
+
+    applied = []
+    original = base.apply_input
+    monkeypatch.setattr(base, "apply_input", lambda var, op, x: applied.append(var) or original(var, op, x))
+    mon = run()
+    assert applied  # (traced) inside the loops or at the start of the network's update
+    monkeypatch.setenv(fusion.DISABLE_FUSION_ENV, "1")  # the runner's inputs, then each model's update
+    ref = run()
+    np.testing.assert_array_equal(mon["E.spike"], ref["E.spike"])
+    np.testing.assert_allclose(mon["E.V"], ref["E.V"], atol=1e-4)
+    np.testing.assert_allclose(mon["I.V"], ref["I.V"], atol=1e-4)

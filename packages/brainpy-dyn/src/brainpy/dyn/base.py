@@ -10,11 +10,13 @@ Whatever a class declares, its ``update`` can be called either way (``node.updat
 ``node.update(tdi)``), so models written in both styles can be mixed in one network.
 """
 
+import contextlib
 import functools
 import inspect
 import numbers
+import threading
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple, Union, cast
 
 import jax
 import jax.numpy as jnp
@@ -338,6 +340,47 @@ class DynamicalSystem(BrainPyObject):
 # ---------------------------------------------------------------------------------------------
 
 
+def apply_input(var: "bm.Variable", op: str, x: Any) -> None:
+    """``var = var op x`` for a runner's input (``op``: ``'='``, ``'+'``, ``'-'``, ``'*'``,
+    ``'/'``), broadcast to the Variable's shape and dtype."""
+    current = var.value
+    x = jnp.asarray(x.value if isinstance(x, bm.Array) else x)
+    if op == "=":
+        new = jnp.broadcast_to(x, current.shape)
+    elif op == "+":
+        new = current + x
+    elif op == "-":
+        new = current - x
+    elif op == "*":
+        new = current * x
+    else:
+        new = current / x
+    var.value = jnp.broadcast_to(new, current.shape).astype(current.dtype)
+
+
+_DEFERRED = threading.local()
+
+
+@contextlib.contextmanager
+def deferred_inputs(inputs: Sequence[Tuple["bm.Variable", str, Any]]) -> Iterator[None]:
+    """Within the block, the next `Container.update` (in this thread) applies ``inputs``
+    (``(variable, operation, value)``, see `apply_input`) before it updates its children, those
+    onto the ``input`` of a group it fuses with its synapses inside that group's loop.  A runner
+    whose target is a container hands it the inputs of each step so."""
+    before = getattr(_DEFERRED, "inputs", None)
+    _DEFERRED.inputs = list(inputs)
+    try:
+        yield
+    finally:
+        _DEFERRED.inputs = before
+
+
+def _take_deferred_inputs() -> list:
+    inputs = getattr(_DEFERRED, "inputs", None) or []
+    _DEFERRED.inputs = None
+    return inputs
+
+
 class Container(DynamicalSystem):
     """A dynamical system made of other dynamical systems.
 
@@ -409,6 +452,16 @@ class Container(DynamicalSystem):
         others = [c for c in children if not isinstance(c, (TwoEndConn, NeuGroup))]
         receivers = _split_receivers(synapses, groups, tdi)
         split = {id(s) for group_synapses in receivers.values() for s in group_synapses}
+        # a runner's inputs: onto the input of a group fused with its synapses, in its loop;
+        # the others now, before any child is updated, as the runner would have applied them
+        group_inputs: Dict[int, list] = {}
+        inputs_of = {id(g.input): id(g) for g in groups if id(g) in receivers and isinstance(
+            getattr(g, "input", None), bm.Variable)}
+        for var, op, x in _take_deferred_inputs():
+            if id(var) in inputs_of:
+                group_inputs.setdefault(inputs_of[id(var)], []).append((var, op, x))
+            else:
+                apply_input(var, op, x)
         pending = {}
         for synapse in synapses:
             if id(synapse) in split:
@@ -423,8 +476,11 @@ class Container(DynamicalSystem):
                 group.update(tdi)
                 continue
             group_events = [events[id(s)] for s in group_synapses]
-            plain_update = getattr(type(group).update, "_plain_update")  # the group's update, unfused
-            if not _fused_step(group, plain_update, tdi, group_synapses, group_events):
+            plain_update = cast(Any, type(group).update)._plain_update  # the group's update, unfused
+            inputs = group_inputs.get(id(group), [])
+            if not _fused_step(group, plain_update, tdi, group_synapses, group_events, inputs):
+                for var, op, x in inputs:
+                    apply_input(var, op, x)
                 for synapse, event in zip(group_synapses, group_events):
                     synapse._split_receive(event, tdi)
                 group.update(tdi)
@@ -554,8 +610,9 @@ def _fused_update(update: Callable) -> Callable:
 
 
 def _fused_step(group: "NeuGroup", update: Callable, tdi: Dict[str, Any], synapses: Sequence["TwoEndConn"] = (),
-                events: Sequence[Any] = ()) -> bool:
-    """Compute, in one `brainpy.math.fused_elementwise` loop, the element-wise ends of ``synapses``
+                events: Sequence[Any] = (), inputs: Sequence[Tuple["bm.Variable", str, Any]] = ()) -> bool:
+    """Compute, in one `brainpy.math.fused_elementwise` loop, a runner's ``inputs`` onto the
+    group's Variables (`apply_input`), the element-wise ends of ``synapses``
     (``synapse._split_receive(event, tdi)`` for each of ``events``, see `TwoEndConn.splits_update`)
     then ``update(group, tdi)``, and write the new values of the group's and the synapses'
     Variables.
@@ -583,6 +640,8 @@ def _fused_step(group: "NeuGroup", update: Callable, tdi: Dict[str, Any], synaps
         for var, value in zip(variables, values[num_keys:num_keys + num_vars]):
             var.value = value
         shared = SharedArgs(fixed, **dict(zip(keys, values[:num_keys])))
+        for var, op, x in inputs:
+            apply_input(var, op, x)
         for synapse, event in zip(synapses, values[num_keys + num_vars:]):
             synapse._split_receive(event, shared)
         update(group, shared)

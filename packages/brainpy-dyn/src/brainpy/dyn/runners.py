@@ -22,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import brainpy.math as bm
-from brainpy.dyn.base import DynamicalSystem
+from brainpy.dyn.base import Container, DynamicalSystem, apply_input, deferred_inputs
 from brainpy.errors import MonitorError, RunningError
 from brainpy.math.ndarray import Array, Variable
 from brainpy.running import HDF5Monitor, Monitor, Runner, SharedArgs, SpikeRecord, call_with_shared
@@ -50,22 +50,6 @@ class _Input:
 
     def __init__(self, key, var, value, type_, op, style=None):
         self.key, self.var, self.value, self.type, self.op, self.style = key, var, value, type_, op, style
-
-
-def _apply_op(var: Variable, op: str, x):
-    current = var.value
-    x = jnp.asarray(x.value if isinstance(x, Array) else x)
-    if op == "=":
-        new = jnp.broadcast_to(x, current.shape)
-    elif op == "+":
-        new = current + x
-    elif op == "-":
-        new = current - x
-    elif op == "*":
-        new = current * x
-    else:
-        new = current / x
-    var.value = jnp.broadcast_to(new, current.shape).astype(current.dtype)
 
 
 def _check_func_value(owner: str, inp: "_Input", x):
@@ -288,7 +272,10 @@ class DSRunner(Runner):
         check_broadcast(arr.shape, "value")
         return _Input(key, var, arr, type_, op)
 
-    def _apply_inputs(self, tdi, iter_values):
+    def _apply_inputs(self, tdi, iter_values, defer: bool = False) -> List[Tuple[Variable, str, Any]]:
+        """Apply the inputs of this step; with ``defer``, return them instead, as ``(variable,
+        operation, value)``, for the target to apply (`brainpy.dyn.base.deferred_inputs`)."""
+        deferred = []
         for k, inp in enumerate(self._inputs):
             if inp.type == "fix":
                 x = inp.value
@@ -297,7 +284,11 @@ class DSRunner(Runner):
             else:
                 x = call_with_shared(inp.value, tdi, inp.style)
                 _check_func_value(type(self).__name__, inp, x)
-            _apply_op(inp.var, inp.op, x)
+            if defer:
+                deferred.append((inp.var, inp.op, x))
+            else:
+                apply_input(inp.var, inp.op, x)
+        return deferred
 
     def _iter_data(self, n: int) -> Dict[str, Any]:
         """The 'iter' inputs for a run of ``n`` steps, keyed by the input's position."""
@@ -326,10 +317,18 @@ class DSRunner(Runner):
         # put it in a reference cycle, and its records would wait for the cyclic garbage collector
         runner = weakref.ref(self)
 
+        # a container applies the inputs itself: those of a group's input inside the group's
+        # fused loop (see `Container.update`)
+        defer = isinstance(target, Container)
+
         def step(t, i, iter_values):
             tdi = SharedArgs(t=t, dt=dt, i=i)
-            runner()._apply_inputs(tdi, iter_values)
-            target.update(tdi)
+            inputs = runner()._apply_inputs(tdi, iter_values, defer=defer)
+            if defer:
+                with deferred_inputs(inputs):
+                    target.update(tdi)
+            else:
+                target.update(tdi)
             if sharding is None:
                 return record(tdi)
             sharding.constrain()
