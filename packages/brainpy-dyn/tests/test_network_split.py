@@ -197,3 +197,23 @@ def test_a_runners_inputs_applied_in_the_loop_equal_applied_before(inputs, monke
     np.testing.assert_array_equal(mon["E.spike"], ref["E.spike"])
     np.testing.assert_allclose(mon["E.V"], ref["E.V"], atol=1e-4)
     np.testing.assert_allclose(mon["I.V"], ref["I.V"], atol=1e-4)
+
+
+def test_a_network_with_its_own_update_gets_the_inputs_applied_before_it():
+    class Doubling(bp.dyn.Network):
+        def update(self, tdi):  # uses the runner's input before updating the children
+            self.E.input.value = self.E.input.value * 2.
+            super().update(tdi)
+
+    def run(cls, current):
+        net, syns = _network()
+        net = cls(*syns, E=net.E, I=net.I)
+        runner = bp.dyn.DSRunner(net, monitors=["E.spike", "E.V"], inputs=[("E.input", current), ("I.input", 20.)],
+                                 dt=DT, progress_bar=False)
+        runner.run(100 * DT)
+        return runner.mon
+
+    mon, ref = run(Doubling, 10.), run(bp.dyn.Network, 20.)
+    assert ref["E.spike"].sum() > 0
+    np.testing.assert_array_equal(mon["E.spike"], ref["E.spike"])
+    np.testing.assert_allclose(mon["E.V"], ref["E.V"], atol=1e-4)

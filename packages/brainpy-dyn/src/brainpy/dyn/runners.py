@@ -318,8 +318,9 @@ class DSRunner(Runner):
         runner = weakref.ref(self)
 
         # a container applies the inputs itself: those of a group's input inside the group's
-        # fused loop (see `Container.update`)
-        defer = isinstance(target, Container)
+        # fused loop (see `Container.update`); not one whose class redefines its update (which
+        # may use the inputs before updating its children)
+        defer = isinstance(target, Container) and type(target).update is Container.update
 
         def step(t, i, iter_values):
             tdi = SharedArgs(t=t, dt=dt, i=i)
