@@ -277,9 +277,11 @@ def test_many_matches_numpy_loop_per_projection(jit):
 
 
 def test_many_large_projections_shared_over_threads():
-    # past the parallel threshold the projections are tasks of XLA's pool: same sums
+    # past the parallel threshold (2**19 rows plus results in all) the projections are tasks of
+    # XLA's pool: same sums
     rng = np.random.default_rng(3)
-    projections = [_projection(rng, 40000, 40000, k % 2 == 0, rate=0.01) for k in range(3)]
+    projections = [_projection(rng, 100000, 100000, k % 2 == 0, rate=0.01) for k in range(3)]
+    assert sum(p[0].size + p[4] for p in projections) >= 2 ** 19
     for value, (events, indices, indptr, weights, num_post) in zip(brainpylib.event_csr_sum_many(projections),
                                                                    projections):
         np.testing.assert_allclose(np.asarray(value), numpy_event_csr_sum(events, indices, indptr, weights, num_post),

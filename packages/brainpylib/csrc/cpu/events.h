@@ -45,7 +45,9 @@ inline int64_t next_event<bool>(const bool *events, int64_t i, int64_t n) {
 }
 
 // Calls visit(i) for every non-zero event, in order, until it returns false; returns whether it
-// never did.  Boolean events are tested 16 bytes at a time (a byte mask of the non-zero ones).
+// never did.  Boolean events are skipped 64 bytes at a time while all are zero (spikes are sparse:
+// a 40k-neuron network has ~80 per step), and tested 16 bytes at a time (a byte mask of the
+// non-zero ones) where some are set.
 template <typename E, typename Visit>
 bool for_each_event(const E *events, int64_t n, Visit &&visit) {
   for (int64_t i = next_event(events, 0, n); i < n; i = next_event(events, i + 1, n)) {
@@ -59,14 +61,26 @@ template <typename Visit>
 bool for_each_event(const bool *events, int64_t n, Visit &&visit) {
   const unsigned char *bytes = reinterpret_cast<const unsigned char *>(events);
   const __m128i zero = _mm_setzero_si128();
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(bytes + i));
+  auto visit_block = [&](int64_t i, __m128i block) {
     unsigned mask = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, zero))) & 0xFFFFu;
     while (mask != 0) {
       if (!visit(i + __builtin_ctz(mask))) return false;
       mask &= mask - 1;
     }
+    return true;
+  };
+  auto load = [bytes](int64_t i) { return _mm_loadu_si128(reinterpret_cast<const __m128i *>(bytes + i)); };
+  int64_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m128i b0 = load(i), b1 = load(i + 16), b2 = load(i + 32), b3 = load(i + 48);
+    const __m128i any = _mm_or_si128(_mm_or_si128(b0, b1), _mm_or_si128(b2, b3));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(any, zero)) == 0xFFFF) continue;
+    if (!visit_block(i, b0) || !visit_block(i + 16, b1) || !visit_block(i + 32, b2) || !visit_block(i + 48, b3)) {
+      return false;
+    }
+  }
+  for (; i + 16 <= n; i += 16) {
+    if (!visit_block(i, load(i))) return false;
   }
   for (; i < n; ++i) {
     if (bytes[i] && !visit(i)) return false;
