@@ -42,18 +42,18 @@ def _counting(monkeypatch):
     import brainpylib
 
     calls = {"elementwise": 0, "many": 0}
-    elementwise, many = brainpylib.elementwise_call, brainpylib.event_csr_sum_many
 
-    def count_elementwise(*a, **k):
-        calls["elementwise"] += 1
-        return elementwise(*a, **k)
+    def counting(name, fn):
+        def count(*a, **k):
+            calls[name] += 1
+            return fn(*a, **k)
+        return count
 
-    def count_many(*a, **k):
-        calls["many"] += 1
-        return many(*a, **k)
-
-    monkeypatch.setattr(brainpylib, "elementwise_call", count_elementwise)
-    monkeypatch.setattr(brainpylib, "event_csr_sum_many", count_many)
+    monkeypatch.setattr(brainpylib, "elementwise_call", counting("elementwise", brainpylib.elementwise_call))
+    # the projections' spikes summed (event_csr_sum_many) or added to their conductances
+    # (event_csr_add_many) in one call
+    monkeypatch.setattr(brainpylib, "event_csr_sum_many", counting("many", brainpylib.event_csr_sum_many))
+    monkeypatch.setattr(brainpylib, "event_csr_add_many", counting("many", brainpylib.event_csr_add_many))
     return calls
 
 
@@ -115,6 +115,70 @@ def test_the_split_network_equals_each_synapse_updating_itself(monkeypatch):
         np.testing.assert_allclose(mon[f"{s.name}.g"][:first], ref[f"{s2.name}.g"][:first], rtol=1e-5, atol=1e-6)
     rate, ref_rate = mon["E.spike"].mean(), ref["E.spike"].mean()
     assert abs(rate - ref_rate) <= 0.1 * ref_rate
+
+
+def _counting_kinds(monkeypatch):
+    """How many times the networks' projections were summed (event_csr_sum_many) and added to
+    their conductances (event_csr_add_many) while traced."""
+    import brainpylib
+
+    calls = {"sum": 0, "add": 0}
+    for kind, name in (("sum", "event_csr_sum_many"), ("add", "event_csr_add_many")):
+        def count(*a, _fn=getattr(brainpylib, name), _kind=kind, **k):
+            calls[_kind] += 1
+            return _fn(*a, **k)
+        monkeypatch.setattr(brainpylib, name, count)
+    return calls
+
+
+def test_one_weight_spikes_added_before_the_decay_equal_the_arrivals_summed(monkeypatch):
+    # one scalar weight: w / decay added to g in its buffer, then g * decay in the group's loop;
+    # the same, to rounding, as the arrivals summed into a vector and g * decay + arrivals
+    from brainpy.dyn.synapses import abstract_models
+
+    calls = _counting_kinds(monkeypatch)
+    net, syns = _network()
+    assert all(s._adds_before_decay(DT) is not None for s in syns)
+    mon = _run(net, syns)
+    assert calls["add"] >= 1 and calls["sum"] == 0  # (per trace of the step)
+    calls.update(sum=0, add=0)
+    monkeypatch.setattr(abstract_models, "_MIN_DECAY_FOR_ADDS", 2.)  # no decay factor reaches it
+    net2, syns2 = _network()
+    assert all(s._adds_before_decay(DT) is None for s in syns2)
+    ref = _run(net2, syns2)
+    assert calls["sum"] >= 1 and calls["add"] == 0
+    first = 150
+    np.testing.assert_array_equal(mon["E.spike"][:first], ref["E.spike"][:first])
+    for s, s2 in zip(syns, syns2):
+        np.testing.assert_allclose(mon[f"{s.name}.g"][:first], ref[f"{s2.name}.g"][:first], rtol=1e-5, atol=1e-6)
+
+
+def test_weights_per_synapse_and_fast_decays_sum_the_arrivals(monkeypatch):
+    # per-synapse weights, or a decay factor below the limit (tau = dt / 10: exp(-10) = 4.5e-5),
+    # keep the vector of arrivals: g * decay + arrivals, against the NumPy reference
+    calls = _counting_kinds(monkeypatch)
+    bm.random.seed(3)
+    E = bp.dyn.LIF(60, **PARS, V_initializer=bp.init.Uniform(-60., -50.))
+    weights = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(0.1, seed=1), g_max=bp.init.Uniform(0.2, 0.6), tau=5., E=0.)
+    fast = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(0.1, seed=2), g_max=0.6, tau=DT / 10, E=0.)
+    assert weights._adds_before_decay(DT) is None and fast._adds_before_decay(DT) is None
+    net = bp.dyn.Network(weights, fast, E=E)
+    runner = bp.dyn.DSRunner(net, monitors=["E.spike", f"{weights.name}.g", f"{fast.name}.g"],
+                             inputs=[("E.input", 20.)], dt=DT, progress_bar=False)
+    runner.run(100 * DT)
+    assert calls["sum"] >= 1 and calls["add"] == 0
+    spikes = runner.mon["E.spike"]
+    assert spikes.sum() > 0
+    for syn in (weights, fast):
+        mat = np.zeros((E.num, E.num))
+        indices, indptr = (np.asarray(a) for a in syn.pre2post)
+        w = np.broadcast_to(np.asarray(syn.g_max, np.float64), indices.shape)
+        for i in range(E.num):
+            mat[i, indices[indptr[i]:indptr[i + 1]]] += w[indptr[i]:indptr[i + 1]]
+        g = np.zeros(E.num)
+        for n in range(100):  # the recorded spikes of step n - 1 arrive at step n
+            g = g * np.exp(-DT / syn.tau) + (spikes[n - 1] @ mat if n else 0.)
+            np.testing.assert_allclose(runner.mon[f"{syn.name}.g"][n], g, rtol=1e-4, atol=1e-5)
 
 
 def test_a_subclass_with_its_own_update_or_decay_loses_the_capability():

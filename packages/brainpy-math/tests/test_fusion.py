@@ -252,3 +252,41 @@ def test_several_event_sums_equal_each_sum():
     assert out[1] is marker
     np.testing.assert_array_equal(np.asarray(out[0]), np.asarray(each(projections[:1])[0]))
     np.testing.assert_array_equal(np.asarray(out[2]), np.asarray(each(projections[2:])[0]))
+
+def test_several_event_adds_equal_each_sum_into_and_the_pure_form():
+    from brainpy.errors import MathError
+    from brainpy.math.operators import backend
+    from brainpy.math.operators.pre_syn_post import EventSum, pre2post_event_adds, sum_events
+
+    rng = np.random.default_rng(9)
+    projections = []
+    for num_pre, num_post, homogeneous in [(40, 25, True), (15, 25, False), (40, 9, True)]:
+        counts = rng.integers(0, 6, num_pre)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        indices = rng.integers(0, num_post, indptr[-1]).astype(np.int32)
+        values = 0.3 if homogeneous else rng.random(indices.size).astype(np.float32)
+        base = jnp.asarray(rng.normal(size=num_post).astype(np.float32))
+        projections.append((jnp.asarray(rng.random(num_pre) < 0.4), (indices, indptr), values, base))
+    # base + sum, with the additions of pre2post_event_sum_into (scale 1), in the kernel and in
+    # the pure form alike
+    want = [np.asarray(bm.as_jax(bm.pre2post_event_sum_into(e, c, b, 1., v))) for e, c, v, b in projections]
+
+    def adds(bases):
+        return pre2post_event_adds([(e, c, v, b) for (e, c, v, _), b in zip(projections, bases)])
+
+    bases = [p[3] for p in projections]
+    for got, ref in zip(jax.jit(adds)(bases), want):
+        np.testing.assert_array_equal(np.asarray(got), ref)
+    with backend.pure_operators():
+        pure = jax.jit(adds)(bases)
+    for got, ref in zip(pure, want):
+        np.testing.assert_array_equal(np.asarray(got), ref)
+    # sum_events: EventSum items with ``into`` added to it, the others summed
+    out = sum_events([EventSum(projections[0][0], projections[0][1], 25, projections[0][2], into=bases[0]),
+                      EventSum(projections[1][0], projections[1][1], 25, projections[1][2])])
+    np.testing.assert_array_equal(np.asarray(out[0]), want[0])
+    np.testing.assert_array_equal(np.asarray(out[1]),
+                                  np.asarray(bm.as_jax(bm.pre2post_event_sum(*projections[1][:2], 25,
+                                                                             projections[1][2]))))
+    with pytest.raises(MathError, match="base"):
+        pre2post_event_adds([(projections[0][0], projections[0][1], 0.3, jnp.zeros((25, 1)))])

@@ -315,3 +315,102 @@ def test_many_gradient_with_respect_to_the_weights():
     weights = [jnp.asarray(p[3]) for p in projections]
     for got, want in zip(jax.grad(loss_many)(weights), jax.grad(loss_single)(weights)):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
+
+
+def _numpy_add_in_order(events, indices, indptr, weights, base):
+    """``base`` plus the spikes' weights added one synapse after another in float32 (the kernel's
+    order of additions); out-of-range targets skipped."""
+    out = np.array(base, np.float32, copy=True)
+    w = np.atleast_1d(np.asarray(weights, np.float32))
+    for i in range(len(indptr) - 1):
+        if events[i]:
+            for j in range(indptr[i], indptr[i + 1]):
+                if 0 <= indices[j] < out.size:
+                    out[indices[j]] = np.float32(out[indices[j]] + (w[0] if w.size == 1 else w[j]))
+    return out
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_add_many_adds_each_projection_to_its_base_in_synapse_order(jit):
+    rng = np.random.default_rng(17)
+    projections = [_projection(rng, 50, 30, True), _projection(rng, 20, 30, False),
+                   _projection(rng, 50, 7, False), _projection(rng, 1, 4, True, rate=1.0)]
+    bases = [rng.normal(size=p[4]).astype(np.float32) for p in projections]
+    if jit:  # the bases traced (their buffers taken by the results), the connections constants
+        structure = [(p[0], p[1], p[2], p[3]) for p in projections]
+        got = jax.jit(lambda bs: brainpylib.event_csr_add_many(
+            [(e, i, p, w, b) for (e, i, p, w), b in zip(structure, bs)]))([jnp.asarray(b) for b in bases])
+    else:
+        got = brainpylib.event_csr_add_many([(e, i, p, w, b) for (e, i, p, w, _), b in zip(projections, bases)])
+    assert len(got) == len(projections)
+    for value, (events, indices, indptr, weights, num_post), base in zip(got, projections, bases):
+        assert value.shape == (num_post,) and value.dtype == jnp.float32
+        np.testing.assert_array_equal(np.asarray(value), _numpy_add_in_order(events, indices, indptr, weights, base))
+        # the additions of event_csr_sum_into with scale 1
+        np.testing.assert_array_equal(
+            np.asarray(value), np.asarray(brainpylib.event_csr_sum_into(events, indices, indptr, weights, base, 1.0)))
+
+
+def test_add_many_in_a_loop_updates_the_carried_vectors():
+    # the results written over the loop-carried bases, step after step
+    rng = np.random.default_rng(5)
+    (_, i1, p1, w1, n1), (_, i2, p2, w2, n2) = _projection(rng, 40, 25, True), _projection(rng, 30, 25, False)
+    spikes1 = rng.random((20, 40)) < 0.2
+    spikes2 = rng.random((20, 30)) < 0.2
+
+    def body(carry, s):
+        a, b = brainpylib.event_csr_add_many([(s[0], i1, p1, w1, carry[0] * 0.9), (s[1], i2, p2, w2, carry[1])])
+        return (a, b), None
+
+    (a, b), _ = jax.jit(lambda: jax.lax.scan(body, (jnp.zeros(n1), jnp.ones(n2)), (spikes1, spikes2)))()
+    want_a, want_b = np.zeros(n1, np.float32), np.ones(n2, np.float32)
+    for s1, s2 in zip(spikes1, spikes2):
+        want_a = _numpy_add_in_order(s1, i1, p1, w1, want_a * np.float32(0.9))
+        want_b = _numpy_add_in_order(s2, i2, p2, w2, want_b)
+    np.testing.assert_allclose(np.asarray(a), want_a, rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(b), want_b)
+
+
+def test_add_many_large_projections_shared_over_threads():
+    rng = np.random.default_rng(23)
+    projections = [_projection(rng, 100000, 100000, k % 2 == 0, rate=0.01) for k in range(3)]
+    bases = [rng.random(100000).astype(np.float32) for _ in projections]
+    got = brainpylib.event_csr_add_many([(e, i, p, w, b) for (e, i, p, w, _), b in zip(projections, bases)])
+    for value, (events, indices, indptr, weights, num_post), base in zip(got, projections, bases):
+        np.testing.assert_allclose(np.asarray(value), base + numpy_event_csr_sum(events, indices, indptr, weights,
+                                                                                  num_post), rtol=1e-5, atol=1e-5)
+
+
+def test_add_many_checks_its_arguments_and_takes_traced_row_pointers():
+    indices = np.array([0, 2, 1, -1], np.int32)
+    indptr = np.array([0, 2, 4], np.int32)
+    events = np.array([True, True])
+    (got,) = brainpylib.event_csr_add_many([(events, indices, indptr, np.float32(1.), np.full(3, 0.5, np.float32))])
+    np.testing.assert_array_equal(np.asarray(got), [1.5, 1.5, 1.5])  # the -1 target skipped
+    with pytest.raises(ValueError, match="indptr"):
+        brainpylib.event_csr_add_many([(events, indices, np.array([0, 5, 4], np.int32), np.float32(1.),
+                                        np.zeros(3, np.float32))])
+    with pytest.raises(TypeError, match="base"):
+        brainpylib.event_csr_add_many([(events, indices, indptr, np.float32(1.), np.zeros((3, 1), np.float32))])
+    # a traced row pointer: the single in-place sum, same result
+    (traced,) = jax.jit(lambda p: brainpylib.event_csr_add_many(
+        [(events, indices, p, np.float32(1.), np.full(3, 0.5, np.float32))]))(indptr)
+    np.testing.assert_array_equal(np.asarray(traced), [1.5, 1.5, 1.5])
+
+
+def test_add_many_gradients_with_respect_to_weights_and_bases():
+    rng = np.random.default_rng(29)
+    projections = [_projection(rng, 30, 20, False), _projection(rng, 10, 20, True)]
+
+    def loss(ws, bs, add):
+        if add:
+            outs = brainpylib.event_csr_add_many([(e, i, p, w, b) for (e, i, p, _, _), w, b in zip(projections, ws, bs)])
+        else:
+            outs = [b + brainpylib.event_csr_sum(e, i, p, w, n) for (e, i, p, _, n), w, b in zip(projections, ws, bs)]
+        return sum(jnp.sum(o * jnp.arange(o.size) ** 2) for o in outs)
+
+    ws = [jnp.asarray(p[3]) for p in projections]
+    bs = [jnp.asarray(rng.random(20).astype(np.float32)) for _ in projections]
+    got, want = jax.grad(loss, argnums=(0, 1))(ws, bs, True), jax.grad(loss, argnums=(0, 1))(ws, bs, False)
+    for g, w in zip(jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want)):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-6)

@@ -28,7 +28,7 @@ def _kernel_functions():
 
 def test_every_operator_declares_targets_the_cpu_module_has():
     functions = _kernel_functions()
-    assert len(functions) == 19
+    assert len(functions) == 20
     for name, fn in functions.items():
         assert fn.__brainpylib_targets__, name
         assert brainpylib.kernel_platforms(fn) == brainpylib.kernel_platforms(name)

@@ -110,7 +110,9 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, c
     }
   }
   if (base != nullptr) {
-    brainpylib::scale_into(base, scale, out, num_out);
+    // base + sums written over base itself (event_csr_add_many, aliased by XLA): nothing to do
+    // before the additions
+    if (base != out || scale != T(1)) brainpylib::scale_into(base, scale, out, num_out);
   } else {
     std::fill(out, out + num_out, Op == Scatter::kProd ? T(1) : T(0));
   }
@@ -290,41 +292,49 @@ ffi::Future EventScatterIntoAsync(ffi::ThreadPool pool, ffi::AnyBuffer events, f
   });
 }
 
-// Several event sums in one call (target "event_csr_sum_many"): per projection k the arguments
-// 4k..4k+3 are its events, weights, indices and row pointer (checked by the Python side, as for
-// the "_prechecked" scatters), result k its sum.  A network's projections then cost one operation
-// of the executor per step instead of one each.  From `kManyParallelMinElements` rows plus results
-// in all they are shared out over XLA's thread pool, one projection per task; below that the
-// projections run one after the other on the calling thread, which was measured faster (COBA at
-// 40k neurons, 160k rows plus results: 53-62 us per step serial against 69-71 shared; at 400k,
-// 1.6M: 810-900 serial against 525-570 shared; equal at 100k).
+// Several event sums in one call (targets "event_csr_sum_many" and "event_csr_add_many"): per
+// projection k the arguments are its events, weights, indices and row pointer (checked by the
+// Python side, as for the "_prechecked" scatters), and for the add variant (`kAdd`) a base vector,
+// result k being base plus the sum (in base's buffer when XLA aliases the two: then only the
+// spikes' synapses are written).  A network's projections then cost one operation of the executor
+// per step instead of one each.  From `kManyParallelMinElements` rows plus results in all they are
+// shared out over XLA's thread pool, one projection per task; below that the projections run one
+// after the other on the calling thread, which was measured faster (COBA at 40k neurons, 160k
+// rows plus results: 53-62 us per step serial against 69-71 shared; at 400k, 1.6M: 810-900
+// serial against 525-570 shared; equal at 100k).
 constexpr int64_t kManyParallelMinElements = int64_t{1} << 19;
 
+template <bool kAdd>
 ffi::Error EventScatterMany(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::RemainingRets rets) {
-  constexpr const char *kName = "event_csr_sum_many";
+  constexpr const char *kName = kAdd ? "event_csr_add_many" : "event_csr_sum_many";
+  constexpr int64_t kArity = kAdd ? 5 : 4;
   const int64_t count = static_cast<int64_t>(rets.size());
-  if (static_cast<int64_t>(args.size()) != 4 * count) return invalid(kName, "needs four arguments per result");
+  if (static_cast<int64_t>(args.size()) != kArity * count) {
+    return invalid(kName, kAdd ? "needs five arguments per result" : "needs four arguments per result");
+  }
   // the buffers of projection k (in the handler's argument order), or the decoding error
   auto projection = [&](int64_t k, auto &&use) -> ffi::Error {
-    ffi::ErrorOr<ffi::AnyBuffer> events = args.get<ffi::AnyBuffer>(4 * k);
-    ffi::ErrorOr<ffi::AnyBuffer> weights = args.get<ffi::AnyBuffer>(4 * k + 1);
-    ffi::ErrorOr<ffi::AnyBuffer> indices = args.get<ffi::AnyBuffer>(4 * k + 2);
-    ffi::ErrorOr<ffi::AnyBuffer> indptr = args.get<ffi::AnyBuffer>(4 * k + 3);
+    ffi::ErrorOr<ffi::AnyBuffer> events = args.get<ffi::AnyBuffer>(kArity * k);
+    ffi::ErrorOr<ffi::AnyBuffer> weights = args.get<ffi::AnyBuffer>(kArity * k + 1);
+    ffi::ErrorOr<ffi::AnyBuffer> indices = args.get<ffi::AnyBuffer>(kArity * k + 2);
+    ffi::ErrorOr<ffi::AnyBuffer> indptr = args.get<ffi::AnyBuffer>(kArity * k + 3);
+    ffi::ErrorOr<ffi::AnyBuffer> base = args.get<ffi::AnyBuffer>(kArity * k + (kAdd ? 4 : 0));
     ffi::ErrorOr<ffi::Result<ffi::AnyBuffer>> result = rets.get<ffi::AnyBuffer>(k);
-    for (auto *buffer : {&events, &weights, &indices, &indptr}) {
+    for (auto *buffer : {&events, &weights, &indices, &indptr, &base}) {
       if (buffer->has_error()) return buffer->error();
     }
     if (result.has_error()) return result.error();
-    return use(events.value(), weights.value(), indices.value(), indptr.value(), result.value());
+    return use(events.value(), weights.value(), indices.value(), indptr.value(), base.value(), result.value());
   };
   auto scatter = [&](ffi::AnyBuffer events, ffi::AnyBuffer weights, ffi::AnyBuffer indices, ffi::AnyBuffer indptr,
-                     ffi::Result<ffi::AnyBuffer> out) {
-    return scatter_handler<Scatter::kSum>(kName, true, events, weights, indices, indptr, out);
+                     ffi::AnyBuffer base, ffi::Result<ffi::AnyBuffer> out) {
+    return scatter_handler<Scatter::kSum>(kName, true, events, weights, indices, indptr, out,
+                                          kAdd ? &base : nullptr, 1.0);
   };
   int64_t work = 0;
   for (int64_t k = 0; k < count; ++k) {
     ffi::Error e = projection(k, [&](ffi::AnyBuffer events, ffi::AnyBuffer, ffi::AnyBuffer, ffi::AnyBuffer,
-                                     ffi::Result<ffi::AnyBuffer> out) {
+                                     ffi::AnyBuffer, ffi::Result<ffi::AnyBuffer> out) {
       work += brainpylib::element_count(events.dimensions()) + brainpylib::element_count(out->dimensions());
       return ffi::Error::Success();
     });

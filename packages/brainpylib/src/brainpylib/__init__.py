@@ -14,8 +14,9 @@ from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # n
                                   target_platforms, targets)
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.elementwise import elementwise_call, register_elementwise_program  # noqa: E402
-from brainpylib.event_ops import (event_csr_matvec, event_csr_prod, event_csr_sum,  # noqa: E402
-                                  event_csr_sum_into, event_csr_sum_many, event_prod, event_sum)
+from brainpylib.event_ops import (event_csr_add_many, event_csr_matvec, event_csr_prod,  # noqa: E402
+                                  event_csr_sum, event_csr_sum_into, event_csr_sum_many, event_prod,
+                                  event_sum)
 from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
                                 event_matvec_prob_conn_into,
                                 event_matvec_prob_conn_normal_weight,
@@ -37,6 +38,7 @@ __all__ = [
     "KernelsUnavailableError",
     "event_csr_sum",
     "event_csr_sum_many",
+    "event_csr_add_many",
     "event_csr_sum_into",
     "event_csr_prod",
     "event_csr_matvec",

@@ -35,7 +35,7 @@ from jax.typing import ArrayLike
 from brainpylib import _core
 from brainpylib._registry import ensure_registered
 
-__all__ = ["event_csr_sum", "event_csr_sum_many", "event_csr_sum_into", "event_csr_prod", "event_csr_matvec",
+__all__ = ["event_csr_sum", "event_csr_sum_many", "event_csr_add_many", "event_csr_sum_into", "event_csr_prod", "event_csr_matvec",
            "event_sum", "event_prod"]
 
 
@@ -261,6 +261,76 @@ def event_csr_sum_many(projections: Sequence[Tuple[ArrayLike, ArrayLike, ArrayLi
     for k, args in enumerate(checked):
         if results[k] is None:
             results[k] = _scatter_sum(*args)
+    return tuple(cast(jax.Array, r) for r in results)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
+def _scatter_add_many(count, *flat):
+    ensure_registered()
+    # result k overwrites base k (argument 5k + 4); under vmap every batch element is its own call
+    results = [jax.ShapeDtypeStruct(flat[5 * k + 4].shape, flat[5 * k + 4].dtype) for k in range(count)]
+    call = jax.ffi.ffi_call("brainpylib_event_csr_add_many", results, vmap_method="sequential",
+                            input_output_aliases={5 * k + 4: k for k in range(count)})
+    return tuple(call(*flat))
+
+
+def _scatter_add_many_fwd(count, *flat):
+    return _scatter_add_many(count, *flat), flat
+
+
+def _scatter_add_many_bwd(count, flat, gs):
+    grads = []
+    for k, g in enumerate(gs):
+        _, dw, _, _ = _scatter_sum_bwd(g.shape[-1], True, flat[5 * k:5 * k + 4], g)
+        grads += [None, dw, None, None, g]
+    return tuple(grads)
+
+
+_scatter_add_many.defvjp(_scatter_add_many_fwd, _scatter_add_many_bwd)
+
+
+@_core.calls_targets("event_csr_add_many", *_core.scatter_variants("event_csr_sum_into"))
+def event_csr_add_many(projections: Sequence[Tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike, ArrayLike]]
+                       ) -> Tuple[jax.Array, ...]:
+    """``base + event_csr_sum(...)`` of several projections in one kernel call.
+
+    As `event_csr_sum_many`, each projection's spikes adding their weights to a vector of its own
+    (``base``), in ``base``'s buffer when nothing else uses it: then only the targets of the
+    spiking neurons' synapses are written, where a sum starts by clearing a whole vector.  A
+    decaying conductance receives its spikes this way with weights divided by the decay factor,
+    the decay itself being applied after (`brainpy.dyn`'s networks do so in their groups' fused
+    loops).  Projections whose row pointer is traced are computed by `event_csr_sum_into` each.
+    The additions are those of `event_csr_sum_into` with ``scale=1``, in the same order.
+
+    Args:
+      projections: ``(events, indices, indptr, weights, base)`` per projection: the arguments of
+        `event_csr_sum` (the length of ``base`` giving ``post_num``) and a float32/float64 vector.
+
+    Returns:
+      ``base`` plus the sum, one per projection, in order, each with the shape and dtype of its
+      ``base``; differentiable with respect to the weights and the bases.
+
+    Raises:
+      TypeError: a ``base`` that is not a float32/float64 vector.
+      ValueError: as `event_csr_sum`, naming the bad argument.
+    """
+    fn = "event_csr_add_many"
+    checked, together = [], []
+    for k, (events, indices, indptr, weights, base) in enumerate(projections):
+        base, _ = _core.base_and_scale(fn, base, 1.0)
+        events, weights, indices, indptr, _, concrete = _event_args(fn, events, indices, indptr, weights,
+                                                                    base.shape[0])
+        checked.append((events, weights.astype(base.dtype), indices, indptr, base, concrete))
+        if concrete:  # a concrete row pointer, checked here
+            together.append(k)
+    results: List[Optional[jax.Array]] = [None] * len(checked)
+    if together:
+        flat = [x for k in together for x in checked[k][:5]]
+        for k, value in zip(together, _scatter_add_many(len(together), *flat)):
+            results[k] = value
+    for k, (events, weights, indices, indptr, base, concrete) in enumerate(checked):
+        if results[k] is None:
+            results[k] = _scatter_sum_into(events, weights, indices, indptr, base, 1.0, concrete)
     return tuple(cast(jax.Array, r) for r in results)
 
 

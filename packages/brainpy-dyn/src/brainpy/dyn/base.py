@@ -647,9 +647,13 @@ def _fused_step(group: "NeuGroup", update: Callable, tdi: Dict[str, Any], synaps
         update(group, shared)
         return [var.value for var in variables]
 
+    updates = {k: num_keys + k for k in range(num_vars)}
+    for n, synapse in enumerate(synapses[:len(events)]):
+        replaced = synapse._split_replaced(SharedArgs(tdi))
+        if replaced is not None:  # its new value written over the event part's result
+            updates[next(k for k, v in enumerate(variables) if v is replaced)] = num_keys + num_vars + n
     try:
-        new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer, *events,
-                                   updates={k: num_keys + k for k in range(num_vars)})
+        new = bm.fused_elementwise(step, *[tdi[k] for k in keys], *outer, *events, updates=updates)
     finally:
         for var, value in zip(variables, outer):
             var.value = value
@@ -899,6 +903,12 @@ class TwoEndConn(DynamicalSystem):
     def _split_variables(self) -> Sequence["bm.Variable"]:
         """The synapse's Variables its element-wise end writes (see `splits_update`)."""
         return ()
+
+    def _split_replaced(self, tdi: SharedArgs) -> Optional["bm.Variable"]:
+        """The Variable of ``_split_variables()`` (if any) whose buffer the event part's result
+        may take: ``_split_receive`` then reads that result and no longer the Variable, and the
+        group's loop writes the Variable's new value over it (no copy of the Variable per step)."""
+        return None
 
     def _split_events(self, tdi: SharedArgs) -> Any:
         """The event part of the update (see `splits_update`)."""

@@ -20,6 +20,11 @@ __all__ = ["ExpCUBA", "ExpCOBA"]
 
 _CONN_TYPES = ("sparse", "dense")
 
+# The split update of a sparse synapse with one weight adds w / decay to g before the decay (no
+# vector of arrivals to clear and read each step) when exp(-dt / tau) is at least this: the
+# quotient stays far from overflow and within a few roundings of the decay-then-add result.
+_MIN_DECAY_FOR_ADDS = 1e-4
+
 
 class _ExpConductance(TwoEndConn, abc.ABC):
     """The dynamics shared by the exponential synapses (`ExpCUBA`, `ExpCOBA` and the just-in-time
@@ -192,7 +197,33 @@ class _ExpSynapse(_ExpConductance):
             return super()._split_events(tdi)
         self.update_local_delays()
         spike = self.get_delay_data(self._spike_key, self.delay_step)
+        decay = self._adds_before_decay(tdi["dt"])
+        if decay is not None:
+            # g + w / decay, in g's buffer (only the spikes' targets written); the group's loop
+            # then multiplies by the decay (`_split_receive`)
+            return EventSum(jnp.ravel(spike), self.pre2post, self.post.num, bm.as_jax(self.g_max) / decay,
+                            into=self.g.value)
         return EventSum(jnp.ravel(spike), self.pre2post, self.post.num, bm.as_jax(self.g_max))
+
+    def _split_receive(self, events: Any, tdi: SharedArgs) -> None:
+        decay = self._adds_before_decay(tdi["dt"])
+        if decay is None:
+            return super()._split_receive(events, tdi)
+        g = events * decay  # (g + w / decay) * decay: g decayed plus the arrivals
+        self.g.value = g
+        self.post.input.value = self.post.input.value + jnp.reshape(self.output(g), self.post.input.shape)
+
+    def _split_replaced(self, tdi: SharedArgs) -> Optional[bm.Variable]:
+        return self.g if self._adds_before_decay(tdi["dt"]) is not None else None
+
+    def _adds_before_decay(self, dt) -> Optional[float]:
+        """The decay factor when the split update adds the spikes' weights, divided by it, to ``g``
+        before the decay (sparse connection, the class's own arrival, one scalar weight, a
+        factor of at least `_MIN_DECAY_FOR_ADDS`); None otherwise."""
+        if self.comp_type != "sparse" or type(self)._arrival is not _ExpSynapse._arrival or np.size(self.g_max) != 1:
+            return None
+        decay = self._decay_factor(dt)
+        return decay if decay is not None and decay >= _MIN_DECAY_FOR_ADDS else None
 
     def _arrival(self, spike):
         """The increment of ``g`` (post-synaptic shape) caused by the arriving ``spike``."""

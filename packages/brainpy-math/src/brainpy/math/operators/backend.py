@@ -52,6 +52,8 @@ KERNEL_NAMES = {
     "pre2post_event_sum_into": "event_csr_sum_into",
     # several pre2post_event_sum in one call (brainpy.dyn's networks; not a public operator)
     "pre2post_event_sums": "event_csr_sum_many",
+    # the same, each added to a vector of its own in place (brainpy.dyn's networks)
+    "pre2post_event_adds": "event_csr_add_many",
     "pre2post_event_prod": "event_csr_prod",
     "syn2post_sum": "atomic_sum",
     "syn2post_prod": "atomic_prod",

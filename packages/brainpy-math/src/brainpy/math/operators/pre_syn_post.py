@@ -381,21 +381,84 @@ def pre2post_event_sum(events: ArrayLike, pre2post: Tuple[ArrayLike, ArrayLike],
 
 class EventSum(NamedTuple):
     """The arguments of a `pre2post_event_sum` not computed yet: what a synapse hands to its
-    network to be summed with the other projections' (`sum_events`)."""
+    network to be summed with the other projections' (`sum_events`).  With ``into`` (a float
+    vector over the post-synaptic neurons) the sum is added to it (`pre2post_event_adds`)."""
     events: Any
     pre2post: Tuple[Any, Any]
     post_num: int
     values: Any
+    into: Any = None
 
 
 def sum_events(items: Sequence[Any]) -> List[Any]:
-    """``items`` with each `EventSum` replaced by its sum, all of them computed together by
-    `pre2post_event_sums`; other items are returned as they are."""
-    pending = [k for k, item in enumerate(items) if isinstance(item, EventSum)]
+    """``items`` with each `EventSum` replaced by its sum (plus its ``into``), those without
+    ``into`` computed together by `pre2post_event_sums`, those with by `pre2post_event_adds`;
+    other items are returned as they are."""
     out = list(items)
-    for k, value in zip(pending, pre2post_event_sums([tuple(items[k]) for k in pending])):
+    sums = [k for k, item in enumerate(items) if isinstance(item, EventSum) and item.into is None]
+    adds = [k for k, item in enumerate(items) if isinstance(item, EventSum) and item.into is not None]
+    for k, value in zip(sums, pre2post_event_sums([tuple(items[k])[:4] for k in sums])):
+        out[k] = value
+    for k, value in zip(adds, pre2post_event_adds([(items[k].events, items[k].pre2post, items[k].values,
+                                                    items[k].into) for k in adds])):
         out[k] = value
     return out
+
+
+def pre2post_event_adds(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, ArrayLike], ArrayLike, ArrayLike]]
+                        ) -> List[jax.Array]:
+    """``base + pre2post_event_sum(events, pre2post, len(base), values)`` of several projections,
+    ``(events, pre2post, values, base)`` each, in one call.
+
+    With brainpylib the projections whose ``base`` is float32/float64 are one kernel call
+    (``event_csr_add_many``), which writes each result into its ``base``'s buffer when nothing
+    else uses it: only the targets of the spiking neurons' synapses are touched, where a sum
+    clears a whole vector first.  The additions are those of `pre2post_event_sum_into` with
+    ``scale=1`` (synapse order).  The others, and every projection without brainpylib, are
+    computed by `pre2post_event_sum_into` each.
+
+    Returns:
+      One ``jax.Array`` per projection, with the shape and dtype of its ``base``, in order.
+
+    Raises:
+      MathError: a ``base`` that is not a floating vector, or bad connection arguments (as
+        `pre2post_event_sum`).
+    """
+    fn = "pre2post_event_adds"
+    checked = []
+    for events, pre2post, values, base in projections:
+        base = to_jax(base, fn, "base")
+        if base.ndim != 1 or not jnp.issubdtype(base.dtype, jnp.floating):
+            raise MathError(f"{fn}(): 'base' must be a floating vector over the post-synaptic neurons, got "
+                            f"{base.dtype} array of shape {base.shape}.")
+        events, indices, indptr, post_num, values = _event_csr_args(fn, events, pre2post, base.shape[0], values)
+        checked.append((events, indices, indptr, values.astype(base.dtype), base))
+    kernel = brainpylib_kernel(fn)
+    results: List[Optional[jax.Array]] = [None] * len(checked)
+    together = [k for k, args in enumerate(checked) if kernel is not None and args[4].dtype in KERNEL_FLOAT_TYPES]
+    if together:
+        operands, structure = [], []
+        for k in together:
+            events, indices, indptr, values, base = checked[k]
+            check_concrete_indptr(fn, indptr, indices.shape[0])
+            operands += [events, values, base]
+            structure.append((indices, indptr))
+
+        def fast(*flat):
+            return tuple(kernel([(flat[3 * n], indices, indptr, flat[3 * n + 1], flat[3 * n + 2])
+                                 for n, (indices, indptr) in enumerate(structure)]))
+
+        def pure(*flat):
+            return tuple(csr_event_transpose(flat[3 * n + 1], indices, indptr, flat[3 * n], flat[3 * n + 2].shape[0],
+                                             fn, start=flat[3 * n + 2])
+                         for n, (indices, indptr) in enumerate(structure))
+
+        for k, value in zip(together, dispatch(fn, fast, pure, *operands)):
+            results[k] = value
+    for k, (events, indices, indptr, values, base) in enumerate(checked):
+        if results[k] is None:
+            results[k] = _unwrap(pre2post_event_sum_into(events, (indices, indptr), base, 1., values))
+    return [cast(jax.Array, r) for r in results]
 
 
 def pre2post_event_sums(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, ArrayLike], int, ArrayLike]]
