@@ -181,6 +181,25 @@ def test_weights_per_synapse_and_fast_decays_sum_the_arrivals(monkeypatch):
             np.testing.assert_allclose(runner.mon[f"{syn.name}.g"][n], g, rtol=1e-4, atol=1e-5)
 
 
+def test_a_runner_traces_the_step_of_a_fused_network_once(monkeypatch):
+    # checking whether a group's update drew random numbers reads the random state without using
+    # it: no Variable is discovered, the loop is not traced again (it was four times)
+    net, syns = _network()
+    bm.random.seed(1)  # the shared random state exists, as in most scripts
+    traces = []
+    update = type(net).update
+
+    def counting_update(self, *args, **kwargs):
+        traces.append(1)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(net), "update", counting_update)
+    runner = bp.dyn.DSRunner(net, monitors=["E.spike"], inputs=[("E.input", 20.), ("I.input", 20.)], dt=DT,
+                             progress_bar=False)
+    runner.run(5 * DT)
+    assert len(traces) == 1
+
+
 def test_a_subclass_with_its_own_update_or_decay_loses_the_capability():
     class OwnUpdate(bp.dyn.ExpCOBA):
         def update(self, tdi):

@@ -633,7 +633,7 @@ def _fused_step(group: "NeuGroup", update: Callable, tdi: Dict[str, Any], synaps
     fixed = {k: tdi[k] for k in tdi if k not in keys}
     outer = [v.value for v in variables]
     rng = vars(bm.random).get("DEFAULT")  # the shared random state, if created (random draws write it)
-    rng_before = None if rng is None else rng.value
+    rng_before = None if rng is None else rng._value  # read untracked: reading it is not using it
     num_keys, num_vars = len(keys), len(variables)
 
     def step(*values):
@@ -658,7 +658,7 @@ def _fused_step(group: "NeuGroup", update: Callable, tdi: Dict[str, Any], synaps
         for var, value in zip(variables, outer):
             var.value = value
     rng_now = vars(bm.random).get("DEFAULT")
-    if rng_now is not rng or (rng is not None and rng.value is not rng_before):
+    if rng_now is not rng or (rng is not None and rng._value is not rng_before):
         # the update drew random numbers: not element-wise; never again for this group
         if rng is not None:
             rng.value = rng_before
