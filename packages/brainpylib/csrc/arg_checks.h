@@ -19,28 +19,35 @@ constexpr const char *kBadColumn = "a column index is outside [0, len(vector))";
 // The checked shape of a CSR call.
 struct CsrCall {
   Batch batch;
-  ffi::DataType value_type, index_type;
+  // index_type: the row pointer's (int32/int64); column_type: the column indices', the same or,
+  // for the event scatters, uint16 (`narrow_columns`)
+  ffi::DataType value_type, index_type, column_type;
   int64_t nnz, num_rows, num_w, num_x, num_out;
 };
 
 // Checks common to every CSR handler.  `x` holds events (`events`) or a dense vector of the
 // weights' dtype; it runs over the rows (`x_over_rows`: scatters, transposed product) or is
 // indexed by the column indices (gathers: the result runs over the rows).  `base` (the
-// scatter-into): the vector the result starts from.
+// scatter-into): the vector the result starts from.  `narrow_columns` (the CPU event scatters):
+// the column indices may also be uint16 whatever the row pointer's type (half the bytes to read
+// per synapse; brainpylib narrows concrete connections of at most 65,535 targets).
 inline ffi::Error check_csr(const char *name, bool events, bool x_over_rows, const ffi::AnyBuffer &x,
                             const ffi::AnyBuffer &weights, const ffi::AnyBuffer &indices,
                             const ffi::AnyBuffer &indptr, ffi::Result<ffi::AnyBuffer> &out,
-                            const ffi::AnyBuffer *base, CsrCall *call) {
+                            const ffi::AnyBuffer *base, CsrCall *call, bool narrow_columns = false) {
   if (!Batch::from_result(out->dimensions(), &call->batch)) return invalid(name, "bad result rank");
   for (const ffi::AnyBuffer *buf : {&x, &weights, &indices, &indptr}) {
     if (!call->batch.compatible(buf->dimensions())) return invalid(name, "inconsistent batch axes");
   }
   call->value_type = weights.element_type();
-  call->index_type = indices.element_type();
+  call->index_type = indptr.element_type();
+  call->column_type = indices.element_type();
   if (!is_value_type(call->value_type)) return invalid(name, "weights must be float32 or float64");
   if (out->element_type() != call->value_type) return invalid(name, "result dtype differs from the weights'");
-  if (!is_index_type(call->index_type) || indptr.element_type() != call->index_type) {
-    return invalid(name, "indices and indptr must both be int32 or both int64");
+  if (!is_index_type(call->index_type) ||
+      (call->column_type != call->index_type && !(narrow_columns && call->column_type == ffi::DataType::U16))) {
+    return invalid(name, narrow_columns ? "indices and indptr must both be int32 or both int64 (or uint16 indices)"
+                                        : "indices and indptr must both be int32 or both int64");
   }
   if (events ? !is_event_type(x.element_type()) : x.element_type() != call->value_type) {
     return invalid(name, events ? "unsupported event dtype" : "vector dtype differs from the weights'");

@@ -414,3 +414,28 @@ def test_add_many_gradients_with_respect_to_weights_and_bases():
     got, want = jax.grad(loss, argnums=(0, 1))(ws, bs, True), jax.grad(loss, argnums=(0, 1))(ws, bs, False)
     for g, w in zip(jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want)):
         np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-6)
+
+
+def test_many_reads_concrete_columns_of_small_targets_as_uint16():
+    # a concrete connection onto at most 65,535 targets is read through uint16 column indices
+    # (ids out of range become 65535, skipped as well); more targets, or traced ids, stay int32
+    rng = np.random.default_rng(31)
+    small = _projection(rng, 30, 20, True)
+    large = _projection(rng, 30, 70000, True)
+    indices = small[1].copy()
+    indices[:3] = [-1, 20, 70000]  # out of range: skipped
+
+    def lowered(fn, *args):
+        return jax.jit(fn).lower(*args).as_text()
+
+    sums = lambda e: brainpylib.event_csr_sum_many([(e, indices, small[2], small[3], 20)])  # noqa: E731
+    adds = lambda e, b: brainpylib.event_csr_add_many([(e, indices, small[2], small[3], b)])  # noqa: E731
+    assert "xui16>" in lowered(sums, small[0]) and "xui16>" in lowered(adds, small[0], jnp.zeros(20))
+    big = lambda e: brainpylib.event_csr_sum_many([(e, large[1], large[2], large[3], 70000)])  # noqa: E731
+    assert "xui16>" not in lowered(big, large[0])
+    traced = lambda e, i: brainpylib.event_csr_sum_many([(e, i, small[2], small[3], 20)])  # noqa: E731
+    assert "xui16>" not in lowered(traced, small[0], small[1])
+    want = numpy_event_csr_sum(small[0], np.where((indices < 0) | (indices >= 20), 0, indices), small[2],
+                               np.where((indices < 0) | (indices >= 20), 0., 0.7).astype(np.float32), 20)
+    np.testing.assert_allclose(np.asarray(jax.jit(sums)(small[0])[0]), want, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(jax.jit(adds)(small[0], jnp.ones(20))[0]), want + 1, rtol=1e-6)

@@ -76,10 +76,10 @@ enum class CsrOp { kGather, kMatvec, kMatvecTransposed };
 // (for row pointers that do not fit in cache, first the pointers, then in a second pass the
 // entries); then the scatter.  With `base`, the result starts from base * scale instead of 0 (1
 // for products); `base` may be `out` itself (an update in place).
-template <Scatter Op, typename T, typename I, typename E>
+template <Scatter Op, typename T, typename I, typename C, typename E>
 bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, const T *base, T scale) {
   const T *w = static_cast<const T *>(a.weights);
-  const I *indices = static_cast<const I *>(a.indices);
+  const C *indices = static_cast<const C *>(a.indices);  // int32/int64 as the row pointer, or uint16
   const I *indptr = static_cast<const I *>(a.indptr);
   thread_local std::vector<int64_t> rows;
   rows.clear();
@@ -195,7 +195,8 @@ ffi::Error scatter_handler(const char *name, bool prechecked, ffi::AnyBuffer eve
                            ffi::AnyBuffer indices, ffi::AnyBuffer indptr, ffi::Result<ffi::AnyBuffer> out,
                            const ffi::AnyBuffer *base = nullptr, double scale = 1.0) {
   CsrCall call;
-  if (ffi::Error e = brainpylib::check_csr(name, true, true, events, weights, indices, indptr, out, base, &call);
+  if (ffi::Error e = brainpylib::check_csr(name, true, true, events, weights, indices, indptr, out, base, &call,
+                                           /*narrow_columns=*/true);
       e.failure()) {
     return e;
   }
@@ -211,8 +212,12 @@ ffi::Error scatter_handler(const char *name, bool prechecked, ffi::AnyBuffer eve
       using I = decltype(i);
       return brainpylib::visit_event(events.element_type(), [&](auto e) {
         using E = decltype(e);
-        return event_scatter<Op, T, I, E>(a, static_cast<const E *>(x), static_cast<T *>(ob), call.num_out,
-                                          static_cast<const T *>(bb), static_cast<T>(scale));
+        if (call.column_type == ffi::DataType::U16) {
+          return event_scatter<Op, T, I, uint16_t, E>(a, static_cast<const E *>(x), static_cast<T *>(ob),
+                                                      call.num_out, static_cast<const T *>(bb), static_cast<T>(scale));
+        }
+        return event_scatter<Op, T, I, I, E>(a, static_cast<const E *>(x), static_cast<T *>(ob), call.num_out,
+                                             static_cast<const T *>(bb), static_cast<T>(scale));
       });
     });
     if (!ok) return invalid(name, kBadIndptr);

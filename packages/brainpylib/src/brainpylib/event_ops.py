@@ -172,6 +172,24 @@ def _csr(fn, indices, indptr, with_checked=False):
     return (indices, indptr, checked) if with_checked else (indices, indptr)
 
 
+# Targets up to this count are addressed by uint16 column indices in the CPU event scatters of
+# several projections (half the bytes read per synapse; the rows of the spiking neurons are read
+# from memory at every step: twice as fast at 40k neurons).
+_NARROW_COLUMNS_MAX = 65535
+
+
+def _narrowed_columns(given, indices, num_out):
+    """``indices`` as uint16 when ``given`` is a concrete NumPy index vector and ``num_out`` at most
+    `_NARROW_COLUMNS_MAX` (the ids out of range, skipped by the kernels, become 65535, out of
+    range as well); ``indices`` itself otherwise."""
+    if not isinstance(given, np.ndarray) or num_out > _NARROW_COLUMNS_MAX or given.ndim != 1:
+        return indices
+    ids = np.asarray(given)
+    if not np.issubdtype(ids.dtype, np.integer):
+        return indices
+    return np.where((ids < 0) | (ids >= num_out), _NARROW_COLUMNS_MAX, ids).astype(np.uint16)
+
+
 def _event_args(fn, events, indices, indptr, weights, post_num):
     """``(events, weights, indices, indptr, post_num, prechecked)``, checked."""
     indices, indptr, checked = _csr(fn, indices, indptr, with_checked=True)
@@ -247,15 +265,16 @@ def event_csr_sum_many(projections: Sequence[Tuple[ArrayLike, ArrayLike, ArrayLi
       ValueError: as `event_csr_sum`, naming the bad argument.
     """
     fn = "event_csr_sum_many"
-    checked, together = [], []
+    checked, together, columns = [], [], {}
     for k, (events, indices, indptr, weights, post_num) in enumerate(projections):
         args = _event_args(fn, events, indices, indptr, weights, post_num)
         checked.append(args)
         if args[5]:  # a concrete row pointer, checked here
             together.append(k)
+            columns[k] = _narrowed_columns(indices, args[2], args[4])
     results: List[Optional[jax.Array]] = [None] * len(checked)
     if together:
-        flat = [x for k in together for x in checked[k][:4]]
+        flat = [x for k in together for x in (checked[k][0], checked[k][1], columns[k], checked[k][3])]
         for k, value in zip(together, _scatter_sum_many(tuple(checked[k][4] for k in together), *flat)):
             results[k] = value
     for k, args in enumerate(checked):
@@ -315,7 +334,7 @@ def event_csr_add_many(projections: Sequence[Tuple[ArrayLike, ArrayLike, ArrayLi
       ValueError: as `event_csr_sum`, naming the bad argument.
     """
     fn = "event_csr_add_many"
-    checked, together = [], []
+    checked, together, columns = [], [], {}
     for k, (events, indices, indptr, weights, base) in enumerate(projections):
         base, _ = _core.base_and_scale(fn, base, 1.0)
         events, weights, indices, indptr, _, concrete = _event_args(fn, events, indices, indptr, weights,
@@ -323,9 +342,11 @@ def event_csr_add_many(projections: Sequence[Tuple[ArrayLike, ArrayLike, ArrayLi
         checked.append((events, weights.astype(base.dtype), indices, indptr, base, concrete))
         if concrete:  # a concrete row pointer, checked here
             together.append(k)
+            columns[k] = _narrowed_columns(projections[k][1], indices, base.shape[0])
     results: List[Optional[jax.Array]] = [None] * len(checked)
     if together:
-        flat = [x for k in together for x in checked[k][:5]]
+        flat = [x for k in together
+                for x in (checked[k][0], checked[k][1], columns[k], checked[k][3], checked[k][4])]
         for k, value in zip(together, _scatter_add_many(len(together), *flat)):
             results[k] = value
     for k, (events, weights, indices, indptr, base, concrete) in enumerate(checked):
