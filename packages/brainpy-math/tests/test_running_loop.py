@@ -101,3 +101,36 @@ def test_run_chunks_feeds_the_sink_then_the_hook_chunk_by_chunk():
     whole = run(7)
     for key in ("x", "over", "t"):
         np.testing.assert_array_equal(chunked[key], whole[key])
+
+
+def test_unpack_rows_uses_brainpylibs_host_unpacking_where_it_can():
+    from brainpy.math.operators.backend import get_brainpylib
+    from brainpy.running.loop import unpack_rows
+
+    rng = np.random.default_rng(4)
+    x = rng.random((50, 3203)) < 0.2
+    packed = np.packbits(x, axis=-1)
+    module = get_brainpylib()
+    calls = []
+    if module is not None:
+        original = module.unpack_bits_into
+
+        def counting(p, o):
+            calls.append(p.shape)
+            return original(p, o)
+
+        module.unpack_bits_into = counting
+    try:
+        np.testing.assert_array_equal(unpack_rows(packed, 3203), x)
+        out = np.zeros((50, 3203), bool)
+        assert unpack_rows(packed, 3203, out=out) is out
+        np.testing.assert_array_equal(out, x)
+        # rows taken every other step are strided: NumPy unpacks them
+        strided = np.zeros((25, 3203), bool)
+        unpack_rows(packed[::2], 3203, out=strided)
+        np.testing.assert_array_equal(strided, x[::2])
+    finally:
+        if module is not None:
+            module.unpack_bits_into = original
+    if module is not None and hasattr(module, "unpack_bits_into"):
+        assert calls == [(50, 401), (50, 401)]

@@ -6,10 +6,14 @@
 // and results of the batched targets are vectors; leading batch axes added by `vmap`
 // (vmap_method="expand_dims") are looped over, see `Batch` in ffi_common.h.
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "cpu/targets.inc"
@@ -24,6 +28,51 @@ void register_elementwise_program(int64_t key, uintptr_t address, const std::str
                                   const std::string &outputs);
 }
 
+namespace {
+
+// The eight booleans (bytes 0/1, in memory order) of each packed byte, first boolean in the most
+// significant bit (numpy.packbits' order).
+std::array<uint64_t, 256> unpacked_bytes() {
+  std::array<uint64_t, 256> table{};
+  for (unsigned b = 0; b < 256; ++b) {
+    unsigned char bytes[8];
+    for (int k = 0; k < 8; ++k) bytes[k] = static_cast<unsigned char>((b >> (7 - k)) & 1u);
+    std::memcpy(&table[b], bytes, 8);
+  }
+  return table;
+}
+
+// Host side of the runners' spike records: `packed` (uint8, rows x ceil(n / 8), C order) unpacked
+// into `out` (bool, rows x n, C order, written), eight booleans per table look-up, without the GIL.
+void unpack_bits_into(py::array packed, py::array out) {
+  if (!py::isinstance<py::array_t<uint8_t>>(packed) || packed.ndim() != 2 ||
+      !(packed.flags() & py::array::c_style)) {
+    throw py::value_error("unpack_bits_into: 'packed' must be a C-contiguous 2-D uint8 array");
+  }
+  if (!py::isinstance<py::array_t<bool>>(out) || out.ndim() != 2 || !(out.flags() & py::array::c_style) ||
+      !out.writeable()) {
+    throw py::value_error("unpack_bits_into: 'out' must be a writable C-contiguous 2-D bool array");
+  }
+  const int64_t rows = packed.shape(0), bytes = packed.shape(1), n = out.shape(1);
+  if (out.shape(0) != rows || bytes != (n + 7) / 8) {
+    throw py::value_error("unpack_bits_into: 'out' must have the rows of 'packed' and 8 columns per byte of it "
+                          "(the last byte partly)");
+  }
+  static const std::array<uint64_t, 256> table = unpacked_bytes();
+  const uint8_t *src = static_cast<const uint8_t *>(packed.data());
+  unsigned char *dst = static_cast<unsigned char *>(out.mutable_data());
+  py::gil_scoped_release release;
+  const int64_t whole = n / 8, rest = n % 8;
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint8_t *in = src + r * bytes;
+    unsigned char *o = dst + r * n;
+    for (int64_t j = 0; j < whole; ++j) std::memcpy(o + 8 * j, &table[in[j]], 8);
+    if (rest != 0) std::memcpy(o + 8 * whole, &table[in[whole]], static_cast<size_t>(rest));
+  }
+}
+
+}  // namespace
+
 PYBIND11_MODULE(_cpu_kernels, m) {
   m.doc() = "brainpylib CPU kernels (XLA FFI handlers)";
   m.attr("platform") = "cpu";
@@ -35,4 +84,6 @@ PYBIND11_MODULE(_cpu_kernels, m) {
   m.def("register_elementwise_program", &brainpylib::register_elementwise_program, py::arg("key"),
         py::arg("address"), py::arg("inputs"), py::arg("outputs"),
         "Register the loop compiled at `address` for the target \"elementwise\" under `key`.");
+  m.def("unpack_bits_into", &unpack_bits_into, py::arg("packed"), py::arg("out"),
+        "Unpack the booleans of `packed` (uint8, rows x ceil(n / 8)) into `out` (bool, rows x n).");
 }

@@ -14,6 +14,7 @@ from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # n
                                   target_platforms, targets)
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
 from brainpylib.elementwise import elementwise_call, register_elementwise_program  # noqa: E402
+from brainpylib.host import unpack_bits_into  # noqa: E402
 from brainpylib.event_ops import (event_csr_add_many, event_csr_matvec, event_csr_prod,  # noqa: E402
                                   event_csr_sum, event_csr_sum_into, event_csr_sum_many, event_prod,
                                   event_sum)
@@ -39,6 +40,7 @@ __all__ = [
     "event_csr_sum",
     "event_csr_sum_many",
     "event_csr_add_many",
+    "unpack_bits_into",
     "event_csr_sum_into",
     "event_csr_prod",
     "event_csr_matvec",

