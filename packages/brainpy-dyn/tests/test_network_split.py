@@ -39,21 +39,18 @@ def _run(net, syns, steps=300):
 
 
 def _counting(monkeypatch):
+    """How many times, while the step was traced, a fused loop was called (``elementwise``) and the
+    networks' projections were summed in one call (``sum``: event_csr_sum_many) or added to their
+    conductances in one call (``add``: event_csr_add_many)."""
     import brainpylib
 
-    calls = {"elementwise": 0, "many": 0}
-
-    def counting(name, fn):
-        def count(*a, **k):
-            calls[name] += 1
-            return fn(*a, **k)
-        return count
-
-    monkeypatch.setattr(brainpylib, "elementwise_call", counting("elementwise", brainpylib.elementwise_call))
-    # the projections' spikes summed (event_csr_sum_many) or added to their conductances
-    # (event_csr_add_many) in one call
-    monkeypatch.setattr(brainpylib, "event_csr_sum_many", counting("many", brainpylib.event_csr_sum_many))
-    monkeypatch.setattr(brainpylib, "event_csr_add_many", counting("many", brainpylib.event_csr_add_many))
+    calls = {"elementwise": 0, "sum": 0, "add": 0}
+    for kind, name in (("elementwise", "elementwise_call"), ("sum", "event_csr_sum_many"),
+                       ("add", "event_csr_add_many")):
+        def count(*a, _fn=getattr(brainpylib, name), _kind=kind, **k):
+            calls[_kind] += 1
+            return _fn(*a, **k)
+        monkeypatch.setattr(brainpylib, name, count)
     return calls
 
 
@@ -93,7 +90,7 @@ def test_the_split_network_follows_the_equations(monkeypatch):
     ref_V, ref_spikes = _numpy_coba(net, syns, 300)
     mon = _run(net, syns)
     # one event call and one loop per group per step, traced once
-    assert calls["many"] >= 1 and calls["elementwise"] >= 2
+    assert calls["sum"] + calls["add"] >= 1 and calls["elementwise"] >= 2
     assert ref_spikes.sum() > 30, "the case must fire"
     # float32 against float64: the same spikes while the trajectories have not diverged
     first = 150
@@ -108,7 +105,7 @@ def test_the_split_network_equals_each_synapse_updating_itself(monkeypatch):
     calls = _counting(monkeypatch)
     net2, syns2 = _network()
     ref = _run(net2, syns2)
-    assert calls == {"elementwise": 0, "many": 0}
+    assert calls == {"elementwise": 0, "sum": 0, "add": 0}
     first = 150  # to rounding: a spike may move by one step after many steps
     np.testing.assert_array_equal(mon["E.spike"][:first], ref["E.spike"][:first])
     for s, s2 in zip(syns, syns2):
@@ -117,31 +114,17 @@ def test_the_split_network_equals_each_synapse_updating_itself(monkeypatch):
     assert abs(rate - ref_rate) <= 0.1 * ref_rate
 
 
-def _counting_kinds(monkeypatch):
-    """How many times the networks' projections were summed (event_csr_sum_many) and added to
-    their conductances (event_csr_add_many) while traced."""
-    import brainpylib
-
-    calls = {"sum": 0, "add": 0}
-    for kind, name in (("sum", "event_csr_sum_many"), ("add", "event_csr_add_many")):
-        def count(*a, _fn=getattr(brainpylib, name), _kind=kind, **k):
-            calls[_kind] += 1
-            return _fn(*a, **k)
-        monkeypatch.setattr(brainpylib, name, count)
-    return calls
-
-
 def test_one_weight_spikes_added_before_the_decay_equal_the_arrivals_summed(monkeypatch):
     # one scalar weight: w / decay added to g in its buffer, then g * decay in the group's loop;
     # the same, to rounding, as the arrivals summed into a vector and g * decay + arrivals
     from brainpy.dyn.synapses import abstract_models
 
-    calls = _counting_kinds(monkeypatch)
+    calls = _counting(monkeypatch)
     net, syns = _network()
     assert all(s._adds_before_decay(DT) is not None for s in syns)
     mon = _run(net, syns)
     assert calls["add"] >= 1 and calls["sum"] == 0  # (per trace of the step)
-    calls.update(sum=0, add=0)
+    calls.update(elementwise=0, sum=0, add=0)
     monkeypatch.setattr(abstract_models, "_MIN_DECAY_FOR_ADDS", 2.)  # no decay factor reaches it
     net2, syns2 = _network()
     assert all(s._adds_before_decay(DT) is None for s in syns2)
@@ -156,7 +139,7 @@ def test_one_weight_spikes_added_before_the_decay_equal_the_arrivals_summed(monk
 def test_weights_per_synapse_and_fast_decays_sum_the_arrivals(monkeypatch):
     # per-synapse weights, or a decay factor below the limit (tau = dt / 10: exp(-10) = 4.5e-5),
     # keep the vector of arrivals: g * decay + arrivals, against the NumPy reference
-    calls = _counting_kinds(monkeypatch)
+    calls = _counting(monkeypatch)
     bm.random.seed(3)
     E = bp.dyn.LIF(60, **PARS, V_initializer=bp.init.Uniform(-60., -50.))
     weights = bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(0.1, seed=1), g_max=bp.init.Uniform(0.2, 0.6), tau=5., E=0.)

@@ -228,17 +228,24 @@ def test_operators_with_kernels_are_fused_in_their_pure_form():
         np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=1e-6, atol=1e-5)
 
 
-def test_several_event_sums_equal_each_sum():
-    from brainpy.math.operators.pre_syn_post import EventSum, pre2post_event_sums, sum_events
-
-    rng = np.random.default_rng(5)
+def _random_projections(rng, shapes):
+    """``(events, (indices, indptr), num_post, values)`` per ``(num_pre, num_post, homogeneous)``:
+    random CSR connections (0-5 synapses per row), spikes of 40% of the rows, one weight or one
+    per synapse."""
     projections = []
-    for num_pre, num_post, homogeneous in [(40, 25, True), (15, 25, False), (40, 9, False)]:
+    for num_pre, num_post, homogeneous in shapes:
         counts = rng.integers(0, 6, num_pre)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
         indices = rng.integers(0, num_post, indptr[-1]).astype(np.int32)
         values = 0.3 if homogeneous else rng.random(indices.size).astype(np.float32)
         projections.append((jnp.asarray(rng.random(num_pre) < 0.4), (indices, indptr), num_post, values))
+    return projections
+
+
+def test_several_event_sums_equal_each_sum():
+    from brainpy.math.operators.pre_syn_post import EventSum, pre2post_event_sums, sum_events
+
+    projections = _random_projections(np.random.default_rng(5), [(40, 25, True), (15, 25, False), (40, 9, False)])
 
     def each(ps):
         return [bm.as_jax(bm.pre2post_event_sum(*p)) for p in ps]
@@ -253,20 +260,16 @@ def test_several_event_sums_equal_each_sum():
     np.testing.assert_array_equal(np.asarray(out[0]), np.asarray(each(projections[:1])[0]))
     np.testing.assert_array_equal(np.asarray(out[2]), np.asarray(each(projections[2:])[0]))
 
+
 def test_several_event_adds_equal_each_sum_into_and_the_pure_form():
     from brainpy.errors import MathError
     from brainpy.math.operators import backend
     from brainpy.math.operators.pre_syn_post import EventSum, pre2post_event_adds, sum_events
 
     rng = np.random.default_rng(9)
-    projections = []
-    for num_pre, num_post, homogeneous in [(40, 25, True), (15, 25, False), (40, 9, True)]:
-        counts = rng.integers(0, 6, num_pre)
-        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        indices = rng.integers(0, num_post, indptr[-1]).astype(np.int32)
-        values = 0.3 if homogeneous else rng.random(indices.size).astype(np.float32)
-        base = jnp.asarray(rng.normal(size=num_post).astype(np.float32))
-        projections.append((jnp.asarray(rng.random(num_pre) < 0.4), (indices, indptr), values, base))
+    projections = [(events, pre2post, values, jnp.asarray(rng.normal(size=num_post).astype(np.float32)))
+                   for events, pre2post, num_post, values
+                   in _random_projections(rng, [(40, 25, True), (15, 25, False), (40, 9, True)])]
     # base + sum, with the additions of pre2post_event_sum_into (scale 1), in the kernel and in
     # the pure form alike
     want = [np.asarray(bm.as_jax(bm.pre2post_event_sum_into(e, c, b, 1., v))) for e, c, v, b in projections]

@@ -336,14 +336,15 @@ ffi::Error EventScatterMany(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::
     return scatter_handler<Scatter::kSum>(kName, true, events, weights, indices, indptr, out,
                                           kAdd ? &base : nullptr, 1.0);
   };
+  // the serial path needs no count of the work; the parallel one only rows plus results
   int64_t work = 0;
-  for (int64_t k = 0; k < count; ++k) {
-    ffi::Error e = projection(k, [&](ffi::AnyBuffer events, ffi::AnyBuffer, ffi::AnyBuffer, ffi::AnyBuffer,
-                                     ffi::AnyBuffer, ffi::Result<ffi::AnyBuffer> out) {
-      work += brainpylib::element_count(events.dimensions()) + brainpylib::element_count(out->dimensions());
-      return ffi::Error::Success();
-    });
-    if (e.failure()) return e;
+  for (int64_t k = 0; count > 1 && k < count && work < kManyParallelMinElements; ++k) {
+    ffi::ErrorOr<ffi::AnyBuffer> events = args.get<ffi::AnyBuffer>(kArity * k);
+    ffi::ErrorOr<ffi::Result<ffi::AnyBuffer>> result = rets.get<ffi::AnyBuffer>(k);
+    if (events.has_error()) return events.error();
+    if (result.has_error()) return result.error();
+    work += brainpylib::element_count(events.value().dimensions()) +
+            brainpylib::element_count(result.value()->dimensions());
   }
   if (count <= 1 || work < kManyParallelMinElements) {
     for (int64_t k = 0; k < count; ++k) {

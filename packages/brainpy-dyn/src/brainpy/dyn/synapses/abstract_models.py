@@ -83,7 +83,10 @@ class _ExpConductance(TwoEndConn, abc.ABC):
         return jnp.reshape(bm.as_jax(self._arrival(spike)), self.g.shape)
 
     def _split_receive(self, events: Any, tdi: SharedArgs) -> None:
-        g = self.g.value * self._decay_factor(tdi["dt"]) + events
+        self._take_conductance(self.g.value * self._decay_factor(tdi["dt"]) + events)
+
+    def _take_conductance(self, g: jax.Array) -> None:
+        """``g`` as the new conductance, its current added to the post-synaptic ``input``."""
         self.g.value = g
         self.post.input.value = self.post.input.value + jnp.reshape(self.output(g), self.post.input.shape)
 
@@ -102,10 +105,7 @@ class _ExpConductance(TwoEndConn, abc.ABC):
         t, dt = tdi["t"], tdi["dt"]
         self.update_local_delays()
         spike = self.get_delay_data(self._spike_key, self.delay_step)
-        g = self._decay_and_arrival(spike, t, dt)
-        self.g.value = g
-        current = self.output(g)
-        self.post.input.value = self.post.input.value + jnp.reshape(current, self.post.input.shape)
+        self._take_conductance(self._decay_and_arrival(spike, t, dt))
 
     def _decay_and_arrival(self, spike, t, dt):
         """``g`` after one step: integrated over ``dt``, plus what ``spike`` brings."""
@@ -209,9 +209,7 @@ class _ExpSynapse(_ExpConductance):
         decay = self._adds_before_decay(tdi["dt"])
         if decay is None:
             return super()._split_receive(events, tdi)
-        g = events * decay  # (g + w / decay) * decay: g decayed plus the arrivals
-        self.g.value = g
-        self.post.input.value = self.post.input.value + jnp.reshape(self.output(g), self.post.input.shape)
+        self._take_conductance(events * decay)  # (g + w / decay) * decay: g decayed plus the arrivals
 
     def _split_replaced(self, tdi: SharedArgs) -> Optional[bm.Variable]:
         return self.g if self._adds_before_decay(tdi["dt"]) is not None else None
