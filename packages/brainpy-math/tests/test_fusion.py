@@ -5,6 +5,8 @@ polynomial approximations checked here in units in the last place against NumPy'
 (XLA's own are of the same order).  Whatever cannot be fused is computed by JAX.
 """
 
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -68,6 +70,75 @@ def test_special_values_as_jax():
         np.testing.assert_array_equal(np.isnan(g), np.isnan(ref))
         np.testing.assert_allclose(np.nan_to_num(np.asarray(g), nan=0.), np.nan_to_num(ref, nan=0.), rtol=3e-7,
                                    atol=0)
+
+
+
+def _exprel(x):
+    return jnp.expm1(x) / x
+
+
+@needs_fusion
+@pytest.mark.parametrize("xs", [np.linspace(-0.05, 0.05, 4001, dtype=np.float32),  # every lane below 1/16
+                                np.linspace(-0.7, 0.7, 4001, dtype=np.float32),  # both polynomials, the quotient
+                                GRID])
+def test_expm1_over_its_argument_is_computed_without_a_division_within_a_few_ulps(xs):
+    (got,), why = _fused(lambda x: [_exprel(x)], jnp.asarray(xs))
+    assert why is None
+    with np.errstate(all="ignore"):
+        ref = np.expm1(xs.astype(np.float64)) / xs.astype(np.float64)
+    normal = np.isfinite(ref) & (np.abs(ref) >= np.finfo(np.float32).tiny)
+    assert np.max(_ulps(got, ref)[normal]) <= 3
+    # at 0 the quotient is 0 / 0, as JAX computes it
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(np.asarray(jax.jit(_exprel)(jnp.asarray(xs)))))
+
+
+@needs_fusion
+def test_special_values_among_ordinary_lanes_as_jax():
+    # one special value in some vectors of 16 lanes, none in others: the branches taken only for
+    # rare lanes (exp beyond its range or NaN, expm1 / x at 0 or beyond 1/16) give JAX's values
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-0.05, 0.05, 16 * 40).astype(np.float32)
+    x[[5, 70, 130, 200, 260, 333, 400, 470]] = [0., np.inf, -np.inf, np.nan, 100., -100., 0.3, -3.]
+    fns = [jnp.exp, jnp.expm1, _exprel, jnp.tanh, lambda v: jnp.exp(v * 2. - 1.)]
+    got, why = _fused(lambda v: [f(v) for f in fns], jnp.asarray(x))
+    assert why is None
+    for f, g in zip(fns, got):
+        ref = np.asarray(jax.jit(f)(jnp.asarray(x)))
+        np.testing.assert_array_equal(np.isnan(g), np.isnan(ref))
+        np.testing.assert_allclose(np.nan_to_num(np.asarray(g), nan=0.), np.nan_to_num(ref, nan=0.), rtol=1e-6,
+                                   atol=0)
+
+
+@needs_fusion
+def test_chains_of_constants_fold_into_one_multiply_add():
+    x = jnp.asarray(np.linspace(-70., -40., 1001, dtype=np.float32))
+    chains = [lambda v: ((v - 3.) * 2. + 1.) / 4., lambda v: 0.1 * (-(v + 65.) / 10.),
+              lambda v: 5. - (v * 0.5 - 2.), lambda v: (v + 59.9) / 3.48]
+    got, why = _fused(lambda v: [c(v) for c in chains], x)
+    assert why is None
+    for chain, g in zip(chains, got):
+        exact = chain(np.asarray(x, np.float64))
+        # the folded constants are rounded once: within a few ulps of the result's own scale (that of
+        # the chain's largest term, where it cancels)
+        scale = np.maximum(np.abs(exact), np.abs(chain(np.zeros(1))[0]) + 1e-30)
+        assert np.max(np.abs(np.asarray(g, np.float64) - exact) / np.spacing(scale.astype(np.float32))) <= 4
+    # one instruction per loop: ((x - 3) * 2 + 1) / 4 is x * 0.5 - 1.25
+    closed = jax.make_jaxpr(lambda v: [chains[0](v)])(x)
+    module = fusion._compile(closed.jaxpr, [], [0], "f", [(0, "f")], x.size)
+    llvm, machine = fusion._llvm()
+    parsed = llvm.parse_assembly(str(module))
+    passes = llvm.create_pass_builder(machine, llvm.create_pipeline_tuning_options(speed_level=3))
+    passes.getModulePassManager().run(parsed, passes)
+    arithmetic = re.findall(r"= (fmul|fadd|fsub|fdiv|call <16 x float> @llvm\.fmuladd)[^\n]*<16 x float>", str(parsed))
+    assert len(arithmetic) <= 2, arithmetic
+    # constants whose product leaves the float32 range are not folded: the chain over- or
+    # underflows as JAX's does
+    x = jnp.asarray([1., -2., 0.5] * 8, jnp.float32)
+    fns = [lambda v: v * 1e30 * 1e30 * 1e-30, lambda v: v * 1e-30 * 1e-30 * 1e30]
+    got, why = _fused(lambda v: [f(v) for f in fns], x)
+    assert why is None
+    for f, g in zip(fns, got):
+        np.testing.assert_array_equal(np.asarray(g), np.asarray(jax.jit(f)(x)))
 
 
 def _neuron_like(V, w, I, spike, t, dt):

@@ -95,12 +95,16 @@ F32, BOOL = "f32", "bool"
 
 
 class _Value:
-    """A value of the loop: an IR vector, or a constant (folded on the host)."""
+    """A value of the loop: an IR vector, or a constant (folded on the host).
 
-    __slots__ = ("kind", "ir", "const")
+    ``affine``: ``(source, scale, offset)`` when the value is ``source * scale + offset`` for an IR
+    vector ``source`` and constants (a chain of operations with constants, folded into one); and
+    ``expm1_of``: the argument when the value is its ``expm1``."""
 
-    def __init__(self, kind: str, ir=None, const=None):
-        self.kind, self.ir, self.const = kind, ir, const
+    __slots__ = ("kind", "ir", "const", "affine", "expm1_of")
+
+    def __init__(self, kind: str, ir=None, const=None, affine=None, expm1_of=None):
+        self.kind, self.ir, self.const, self.affine, self.expm1_of = kind, ir, const, affine, expm1_of
 
     @property
     def is_const(self) -> bool:
@@ -186,7 +190,8 @@ class _Emitter:
 
         Within [lo, hi] = [log(FLT_MIN), log(FLT_MAX)] the polynomial's value times 2^n is a
         normal number, so 2^n is applied by adding n to its exponent bits; below lo the result is
-        0 (subnormal results are flushed, as XLA flushes them), above hi infinity."""
+        0 (subnormal results are flushed, as XLA flushes them), above hi infinity, which a branch
+        taken only when some lane is outside [lo, hi] (or NaN) sets."""
         hi, lo = 88.72283, -87.33654
         xc = self.intrinsic("minnum", self.intrinsic("maxnum", x, self.fconst(lo)), self.fconst(hi))
         fx = self.intrinsic("floor", self.add(self.mul(xc, self.fconst(1.44269504088896341)), self.fconst(0.5)))
@@ -198,9 +203,14 @@ class _Emitter:
         n = self.b.fptosi(fx, self.i32)
         bits = self.b.add(self.b.bitcast(y, self.i32), self.b.shl(n, self.iconst(23)))
         out = self.b.bitcast(bits, self.f32)
-        out = self.sel(self.cmp(">", x, self.fconst(hi)), self.fconst(math.inf), out)
-        out = self.sel(self.cmp("<", x, self.fconst(lo)), self.fconst(0.0), out)
-        return self.sel(self.isnan(x), x, out)
+
+        def outside():
+            fixed = self.sel(self.cmp(">", x, self.fconst(hi)), self.fconst(math.inf), out)
+            fixed = self.sel(self.cmp("<", x, self.fconst(lo)), self.fconst(0.0), fixed)
+            return self.sel(self.isnan(x), x, fixed)
+
+        inside = self.b.and_(self.cmp(">=", x, self.fconst(lo)), self.cmp("<=", x, self.fconst(hi)))
+        return self._unless_some_lane(inside, out, outside)
 
     def expm1(self, x):
         """exp(x) - 1: a degree-8 Taylor polynomial for |x| < 0.5, exp(x) - 1 beyond.
@@ -210,22 +220,39 @@ class _Emitter:
         small = self.cmp("<", self.fabs(x), self.fconst(0.5))
         p = self.poly(x, [1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5])
         p = self.add(self.mul(self.mul(p, x), x), x)
+        return self._unless_some_lane(small, p, lambda: self.sel(small, p, self.sub(self.exp(x), self.fconst(1.0))))
+
+    def exprel(self, x):
+        """(exp(x) - 1) / x, the factor of exponential Euler, without a division where |x| < 0.5:
+        the Taylor polynomial of `expm1` divided by x; the quotient beyond 0.5 and at 0 (NaN, as
+        the quotient it replaces), computed in a branch taken only for the vectors with such a
+        lane.  (A shorter polynomial for the smaller arguments would need a second branch, taken
+        in a neuron update for nearly half the vectors: measured slower.)"""
+        nonzero = self.cmp("!=", x, self.fconst(0.0))
+        small = self.b.and_(self.cmp("<", self.fabs(x), self.fconst(0.5)), nonzero)
+        p = self.poly(x, [1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1.0])
+        return self._unless_some_lane(
+            small, p, lambda: self.sel(small, p, self.div(self.sub(self.exp(x), self.fconst(1.0)), x)))
+
+    def _unless_some_lane(self, mask, value, otherwise: Callable):
+        """``value`` when every lane of ``mask`` is set, else ``otherwise()``: the latter is
+        emitted in a branch taken only then (the rare lanes pay for every lane of their vector)."""
         lanes_type = self.irm.IntType(self.lanes)
-        all_small = self.b.icmp_unsigned("==", self.b.bitcast(small, lanes_type),
-                                         self.irm.Constant(lanes_type, (1 << self.lanes) - 1))
+        all_set = self.b.icmp_unsigned("==", self.b.bitcast(mask, lanes_type),
+                                       self.irm.Constant(lanes_type, (1 << self.lanes) - 1))
         before = self.b.block
         function = self.b.function
-        wide = function.append_basic_block("expm1_wide")
-        merge = function.append_basic_block("expm1_done")
-        self.b.cbranch(all_small, merge, wide)
-        self.b.position_at_end(wide)
-        mixed = self.sel(small, p, self.sub(self.exp(x), self.fconst(1.0)))
-        wide_end = self.b.block
+        rare = function.append_basic_block("rare_lanes")
+        merge = function.append_basic_block("all_lanes")
+        self.b.cbranch(all_set, merge, rare)
+        self.b.position_at_end(rare)
+        computed = otherwise()
+        rare_end = self.b.block
         self.b.branch(merge)
         self.b.position_at_end(merge)
         out = self.b.phi(self.f32)
-        out.add_incoming(p, before)
-        out.add_incoming(mixed, wide_end)
+        out.add_incoming(value, before)
+        out.add_incoming(computed, rare_end)
         return out
 
     def log(self, x):
@@ -380,6 +407,9 @@ def _float_args(t, args):
 
 def _binary(op):
     def handle(t, eqn, args, kind):
+        folded = _fold_affine(t, op, *args)
+        if folded is not None:
+            return folded
         a, b = _float_args(t, args)
         return _Value(F32, ir=getattr(t.e, op)(a, b))
     return handle
@@ -392,6 +422,58 @@ def _unary(op):
     return handle
 
 
+def _affine_value(t, source, scale: float, offset: float) -> Optional[_Value]:
+    """``source * scale + offset`` as one instruction (a multiply-add), or None when a folded
+    constant is not a normal float32 (an overflow or underflow the unfolded chain would have
+    rounded differently)."""
+    with np.errstate(over="ignore", under="ignore"):
+        scale32, offset32 = np.float32(scale), np.float32(offset)
+    for c, c32 in ((scale, scale32), (offset, offset32)):
+        if c != 0.0 and not (np.isfinite(c32) and abs(c32) >= np.finfo(np.float32).tiny):
+            return None
+    if scale32 == 0.0:
+        return None
+    e = t.e
+    ir = source if scale32 == 1.0 else e.mul(source, e.fconst(scale32))
+    if offset32 != 0.0:
+        ir = e.add(ir, e.fconst(offset32))
+    return _Value(F32, ir=ir, affine=(source, float(scale32), float(offset32)))
+
+
+def _fold_affine(t, op: str, x: _Value, y: _Value) -> Optional[_Value]:
+    """An operation of a value with a constant, folded into the value's multiply-add: a chain
+    such as ``(V - V_T) / delta_T`` or ``dt * (x * c) / tau`` becomes one instruction on V or x
+    instead of one per constant (the neuron updates of exponential Euler are full of them), the
+    folded constants rounded once in float64.  None when neither operand is a constant."""
+    if x.kind != F32 or y.kind != F32 or x.is_const == y.is_const:
+        return None
+    c = float(np.float32(y.const if y.is_const else x.const))
+    v = x if y.is_const else y
+    if not math.isfinite(c):
+        return None
+    source, scale, offset = v.affine if v.affine is not None else (v.ir, 1.0, 0.0)
+    if op == "mul":
+        return _affine_value(t, source, scale * c, offset * c)
+    if op == "div" and y.is_const and c != 0.0:
+        return _affine_value(t, source, scale / c, offset / c)
+    if op == "add":
+        return _affine_value(t, source, scale, offset + c)
+    if op == "sub":
+        return _affine_value(t, source, scale, offset - c) if y.is_const else _affine_value(t, source, -scale,
+                                                                                              c - offset)
+    return None
+
+
+def _neg(t, eqn, args, kind):
+    (x,) = args
+    if x.kind == F32 and not x.is_const and x.affine is not None:
+        folded = _affine_value(t, x.affine[0], -x.affine[1], -x.affine[2])
+        if folded is not None:
+            return folded
+    (a,) = _float_args(t, args)
+    return _Value(F32, ir=t.e.b.fneg(a))
+
+
 def _div(t, eqn, args, kind):
     numerator, divisor = args
     if divisor.is_const and divisor.kind == F32:
@@ -399,10 +481,21 @@ def _div(t, eqn, args, kind):
         if c != 0.0 and math.isfinite(c) and math.isfinite(1.0 / c):
             # by a constant: a product with its reciprocal (within an ulp; divisions are the slow
             # instructions of a neuron update, mostly by time constants)
+            folded = _fold_affine(t, "div", numerator, divisor)
+            if folded is not None:
+                return folded
             (x,) = _float_args(t, [numerator])
             return _Value(F32, ir=t.e.mul(x, t.e.fconst(1.0 / c)))
     a, b = _float_args(t, args)
+    if numerator.expm1_of is not None and numerator.expm1_of.ir is b:
+        # expm1(x) / x, exponential Euler's factor: a polynomial where x is small, no division
+        return _Value(F32, ir=t.e.exprel(b))
     return _Value(F32, ir=t.e.div(a, b))
+
+
+def _expm1(t, eqn, args, kind):
+    (a,) = _float_args(t, args)
+    return _Value(F32, ir=t.e.expm1(a), expm1_of=args[0])
 
 
 def _compare(op):
@@ -509,8 +602,8 @@ def _is_finite(t, eqn, args, kind):
 _HANDLERS: Dict[str, Callable] = {
     "add": _binary("add"), "add_any": _binary("add"), "sub": _binary("sub"), "mul": _binary("mul"),
     "div": _div, "max": _binary("maximum"), "min": _binary("minimum"),
-    "neg": _unary(lambda e, a: e.b.fneg(a)), "abs": _unary(lambda e, a: e.fabs(a)),
-    "exp": _unary(lambda e, a: e.exp(a)), "expm1": _unary(lambda e, a: e.expm1(a)),
+    "neg": _neg, "abs": _unary(lambda e, a: e.fabs(a)),
+    "exp": _unary(lambda e, a: e.exp(a)), "expm1": _expm1,
     "log": _unary(lambda e, a: e.log(a)), "tanh": _unary(lambda e, a: e.tanh(a)),
     "logistic": _unary(lambda e, a: e.div(e.fconst(1.0), e.add(e.fconst(1.0), e.exp(e.b.fneg(a))))),
     "sinh": _unary(lambda e, a: e.sinh(a)), "cosh": _unary(lambda e, a: e.cosh(a)),
