@@ -15,7 +15,10 @@ comparisons, ``where``, ``exp``, ``expm1``, ``log``, ``tanh``, ``logistic``, ``s
 ``sqrt``, powers, ...; calls of jitted functions and custom derivatives are inlined).  Anything
 else (float64, integers, reductions, random numbers, gathers) is computed by JAX as usual: the
 result is the same either way, to rounding (``exp``, ``log`` and ``tanh`` are polynomial
-approximations of a few units in the last place, as XLA's are).
+approximations of a few units in the last place, as XLA's are; a chain of operations with constants,
+such as ``(V - V_T) / delta_T``, is one multiply-add with the constants folded, exact to a few units
+in the last place of its largest term; ``expm1(x) / x`` is a polynomial, not a division, for
+|x| < 0.5).
 
 The fused loop is used on a CPU backend with one device, when brainpylib's CPU kernels are
 installed; ``BRAINPY_DISABLE_FUSION=1`` turns it off.  Derivatives are those of the function
