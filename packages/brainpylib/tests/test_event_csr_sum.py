@@ -244,6 +244,25 @@ def test_row_pointers_beyond_the_cache_are_checked_and_summed():
         np.asarray(brainpylib.event_csr_sum(events, indices, bad, w, num_post))
 
 
+
+def test_index_arrays_backed_by_large_pages_are_summed_alike():
+    """Index arrays of 32 MB and more (a network of ~400k neurons) are asked to be remapped onto
+    2 MB pages on their first use; the sums are unchanged, in that call and the following ones."""
+    num_pre, num_post, fanout = 100_000, 90_000, 90  # 9M int32 indices: 36 MB
+    rng = np.random.default_rng(12)
+    indptr = (np.arange(num_pre + 1) * fanout).astype(np.int32)
+    indices = rng.integers(0, num_post, num_pre * fanout).astype(np.int32)
+    step = jax.jit(lambda e, g: brainpylib.event_csr_add_many([(e, indices, indptr, np.float32(0.5), g)])[0])
+    g = jnp.zeros(num_post, jnp.float32)
+    want = np.zeros(num_post, np.float64)
+    for _ in range(3):
+        events = rng.random(num_pre) < 0.002
+        g = step(events, g)
+        rows = np.flatnonzero(events)
+        targets = indices[(rows[:, None] * fanout + np.arange(fanout)).ravel()]
+        want += 0.5 * np.bincount(targets, minlength=num_post)
+        np.testing.assert_allclose(np.asarray(g), want, rtol=1e-6)
+
 # ---- event_csr_sum_many: several projections in one call ----
 
 def _projection(rng, num_pre, num_post, homogeneous, rate=0.3):

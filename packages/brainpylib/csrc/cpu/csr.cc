@@ -81,6 +81,8 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, c
   const T *w = static_cast<const T *>(a.weights);
   const C *indices = static_cast<const C *>(a.indices);  // int32/int64 as the row pointer, or uint16
   const I *indptr = static_cast<const I *>(a.indptr);
+  brainpylib::prefer_huge_pages(indices, static_cast<int64_t>(sizeof(C)) * a.nnz);
+  if (!a.homogeneous) brainpylib::prefer_huge_pages(w, static_cast<int64_t>(sizeof(T)) * a.nnz);
   thread_local std::vector<int64_t> rows;
   rows.clear();
   auto check_and_prefetch = [&](int64_t i) {

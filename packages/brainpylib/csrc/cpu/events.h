@@ -5,6 +5,12 @@
 
 #include <cstdint>
 #include <cstring>
+#include <mutex>
+#include <unordered_set>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -133,6 +139,40 @@ inline void prefetch_range(const D *data, int64_t begin, int64_t end) {
   constexpr int64_t kPerLine = 64 / static_cast<int64_t>(sizeof(D));
   for (int64_t j = begin; j < end; j += kPerLine) __builtin_prefetch(data + j);
   if (end > begin) __builtin_prefetch(data + end - 1);
+}
+
+// Asks the kernel to back [data, data + bytes) with 2 MB pages (Linux: MADV_COLLAPSE, synchronous,
+// once per array), for the large arrays a scatter reads at random places: the index arrays of a
+// network's connections.  With 4 kB pages every spiking row of a large array is a miss of the
+// address translation caches as well (in a virtual machine a two-level page walk), which the
+// prefetches of the rows cannot hide.  Only the 2 MB blocks wholly inside the array are remapped;
+// the contents stay the same.  Arrays below `kHugePageMinBytes` (they stay in the caches) and
+// failures (no transparent huge pages) are left as they are.
+constexpr int64_t kHugePageMinBytes = int64_t{32} << 20;
+
+inline void prefer_huge_pages(const void *data, int64_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#ifndef MADV_COLLAPSE
+  constexpr int MADV_COLLAPSE = 25;
+#endif
+  if (bytes < kHugePageMinBytes) return;
+  static std::mutex mutex;
+  static std::unordered_set<const void *> seen;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!seen.insert(data).second) return;
+  }
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + static_cast<uintptr_t>(bytes)) & ~(kHuge - 1);
+  if (end <= begin) return;
+  void *start = reinterpret_cast<void *>(begin);
+  madvise(start, end - begin, MADV_HUGEPAGE);
+  madvise(start, end - begin, MADV_COLLAPSE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 }  // namespace brainpylib
