@@ -125,11 +125,16 @@ def test_chains_of_constants_fold_into_one_multiply_add():
     # one instruction per loop: ((x - 3) * 2 + 1) / 4 is x * 0.5 - 1.25
     closed = jax.make_jaxpr(lambda v: [chains[0](v)])(x)
     module = fusion._compile(closed.jaxpr, [], [0], "f", [(0, "f")], x.size)
-    llvm, machine = fusion._llvm()
-    parsed = llvm.parse_assembly(str(module))
-    passes = llvm.create_pass_builder(machine, llvm.create_pipeline_tuning_options(speed_level=3))
-    passes.getModulePassManager().run(parsed, passes)
-    arithmetic = re.findall(r"= (fmul|fadd|fsub|fdiv|call <16 x float> @llvm\.fmuladd)[^\n]*<16 x float>", str(parsed))
+
+    def optimized():  # on the compiler thread: LLVM's context is used by one thread only
+        llvm, machine = fusion._llvm()
+        parsed = llvm.parse_assembly(str(module))
+        passes = llvm.create_pass_builder(machine, llvm.create_pipeline_tuning_options(speed_level=3))
+        passes.getModulePassManager().run(parsed, passes)
+        return str(parsed)
+
+    ir = fusion._compiler().submit(optimized).result()
+    arithmetic = re.findall(r"= (fmul|fadd|fsub|fdiv|call <16 x float> @llvm\.fmuladd)[^\n]*<16 x float>", ir)
     assert len(arithmetic) <= 2, arithmetic
     # constants whose product leaves the float32 range are not folded: the chain over- or
     # underflows as JAX's does
@@ -253,6 +258,40 @@ def test_the_kernel_checks_the_buffers_against_the_program():
     with pytest.raises(ValueError, match="bad signature"):
         brainpylib.register_elementwise_program(7, 1, "x", "f")
 
+
+
+@needs_fusion
+def test_programs_compile_on_another_thread_and_calls_wait_for_them():
+    import threading
+    import time
+
+    import brainpylib
+
+    x = jnp.linspace(0., 1., 64)
+    before = set(fusion._PROGRAMS)
+    bm.fused_elementwise(lambda v: [v * 3. - 0.5], x)
+    (key,) = set(fusion._PROGRAMS) - before
+    program = fusion._PROGRAMS[key]
+    program.ready.result()  # compiled on the compiler thread
+    assert program.engine is not None
+    address = program.engine.get_function_address("program")
+    # a program announced and registered later: the call waits for it
+    late = 987_654_321
+    brainpylib.expect_elementwise_program(late, "f", "f")
+    timer = threading.Timer(0.3, brainpylib.register_elementwise_program, (late, address, "f", "f"))
+    start = time.perf_counter()
+    timer.start()
+    out = jax.block_until_ready(brainpylib.elementwise_call(late, 64, [x], "f", (64,))[0])
+    assert time.perf_counter() - start >= 0.25
+    np.testing.assert_allclose(out, x * 3. - 0.5, rtol=1e-6)
+    # announced, then reported failed: the call says why
+    failed = 987_654_322
+    brainpylib.expect_elementwise_program(failed, "f", "f")
+    brainpylib.fail_elementwise_program(failed, "LLVM ran out of patience")
+    with pytest.raises(Exception, match="failed to compile: LLVM ran out of patience"):
+        jax.block_until_ready(brainpylib.elementwise_call(failed, 64, [x], "f", (64,)))
+    with pytest.raises(ValueError, match="bad signature"):
+        brainpylib.expect_elementwise_program(7, "f", "q")
 
 def test_the_environment_variable_is_documented():
     assert fusion.DISABLE_FUSION_ENV == "BRAINPY_DISABLE_FUSION"

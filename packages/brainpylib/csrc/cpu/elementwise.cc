@@ -6,12 +6,17 @@
 // computing elements [begin, end) of every output from the same elements of the inputs (an input
 // of one element is a scalar, read as its only element).  Python registers the loop's address
 // with its signature under a key derived from the program's content (`register_elementwise_program`)
-// and calls the target "elementwise" with that key: an executable XLA saved to a persistent cache
+// and calls the target "elementwise" with that key.  A program may be announced first
+// (`expect_elementwise_program`) and compiled on another thread while XLA compiles the
+// executables using it: a call then waits until the address is registered (or the compilation
+// reported failed, `fail_elementwise_program`).  An executable an executable XLA saved to a persistent cache
 // finds its program again in a later process, which traces (so compiles and registers) the same
 // program before it looks the executable up.  The handler checks every buffer against the
 // signature, then runs the loop over the elements, split over XLA's intra-op thread pool for
 // large arrays.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
@@ -31,31 +36,62 @@ namespace brainpylib {
 using ElementwiseLoop = void (*)(const void *const *, void *const *, int64_t, int64_t);
 
 struct ElementwiseProgram {
-  ElementwiseLoop loop;
-  std::string inputs;   // per input: 'f' float32 array, 's' float32 scalar, 'b' bool array, 'c' bool scalar
-  std::string outputs;  // per output: 'f' float32 array, 'b' bool array
+  ElementwiseLoop loop;  // null while the program is being compiled
+  std::string inputs;    // per input: 'f' float32 array, 's' float32 scalar, 'b' bool array, 'c' bool scalar
+  std::string outputs;   // per output: 'f' float32 array, 'b' bool array
+  std::string error;     // why its compilation failed, if it did
 };
+
+// How long a call waits for a program announced but not yet compiled.
+constexpr std::chrono::seconds kCompileWait{600};
 
 namespace {
 std::mutex registry_mutex;
+std::condition_variable registry_changed;
 std::unordered_map<int64_t, ElementwiseProgram> &registry() {
   // never freed: compiled programs live as long as the process
   static std::unordered_map<int64_t, ElementwiseProgram> programs;
   return programs;
 }
-}  // namespace
 
-void register_elementwise_program(int64_t key, uintptr_t address, const std::string &inputs,
-                                  const std::string &outputs) {
-  if (address == 0) throw std::invalid_argument("brainpylib: an element-wise program at address 0");
+void check_signature(const std::string &inputs, const std::string &outputs) {
   for (char k : inputs) {
     if (k != 'f' && k != 's' && k != 'b' && k != 'c') throw std::invalid_argument("brainpylib: bad input kind");
   }
   for (char k : outputs) {
     if (k != 'f' && k != 'b') throw std::invalid_argument("brainpylib: bad output kind");
   }
+}
+}  // namespace
+
+void register_elementwise_program(int64_t key, uintptr_t address, const std::string &inputs,
+                                  const std::string &outputs) {
+  if (address == 0) throw std::invalid_argument("brainpylib: an element-wise program at address 0");
+  check_signature(inputs, outputs);
+  {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    registry()[key] = {reinterpret_cast<ElementwiseLoop>(address), inputs, outputs, ""};
+  }
+  registry_changed.notify_all();
+}
+
+void expect_elementwise_program(int64_t key, const std::string &inputs, const std::string &outputs) {
+  check_signature(inputs, outputs);
   std::lock_guard<std::mutex> lock(registry_mutex);
-  registry()[key] = {reinterpret_cast<ElementwiseLoop>(address), inputs, outputs};
+  auto it = registry().find(key);
+  if (it == registry().end() || (it->second.loop == nullptr && !it->second.error.empty())) {
+    registry()[key] = {nullptr, inputs, outputs, ""};
+  }
+}
+
+void fail_elementwise_program(int64_t key, const std::string &error) {
+  {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    auto it = registry().find(key);
+    if (it == registry().end() || it->second.loop != nullptr) return;
+    it->second.error = error.empty() ? "unknown error" : error;
+  }
+  registry_changed.notify_all();
 }
 
 }  // namespace brainpylib
@@ -76,12 +112,18 @@ ffi::Error Elementwise(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::Remai
   constexpr const char *kName = "elementwise";
   brainpylib::ElementwiseProgram found;
   {
-    std::lock_guard<std::mutex> lock(brainpylib::registry_mutex);
-    auto it = brainpylib::registry().find(program);
-    if (it == brainpylib::registry().end()) {
+    std::unique_lock<std::mutex> lock(brainpylib::registry_mutex);
+    auto &programs = brainpylib::registry();
+    if (programs.find(program) == programs.end()) {
       return invalid(kName, "unknown program (programs are registered per process, when traced)");
     }
-    found = it->second;
+    const bool settled = brainpylib::registry_changed.wait_for(lock, brainpylib::kCompileWait, [&] {
+      const brainpylib::ElementwiseProgram &p = programs.at(program);
+      return p.loop != nullptr || !p.error.empty();
+    });
+    found = programs.at(program);
+    if (!settled) return invalid(kName, "the program is still being compiled after 600 s");
+    if (found.loop == nullptr) return invalid(kName, "the program failed to compile: " + found.error);
   }
   if (size < 0) return invalid(kName, "negative size");
   if (args.size() != found.inputs.size() || rets.size() != found.outputs.size()) {

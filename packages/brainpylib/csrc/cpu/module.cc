@@ -26,6 +26,8 @@ BPL_CPU_TARGETS(BPL_DECLARE_TARGET)
 namespace brainpylib {
 void register_elementwise_program(int64_t key, uintptr_t address, const std::string &inputs,
                                   const std::string &outputs);
+void expect_elementwise_program(int64_t key, const std::string &inputs, const std::string &outputs);
+void fail_elementwise_program(int64_t key, const std::string &error);
 }
 
 namespace {
@@ -84,6 +86,10 @@ PYBIND11_MODULE(_cpu_kernels, m) {
   m.def("register_elementwise_program", &brainpylib::register_elementwise_program, py::arg("key"),
         py::arg("address"), py::arg("inputs"), py::arg("outputs"),
         "Register the loop compiled at `address` for the target \"elementwise\" under `key`.");
+  m.def("expect_elementwise_program", &brainpylib::expect_elementwise_program, py::arg("key"), py::arg("inputs"),
+        py::arg("outputs"), "Announce the program `key`, being compiled: calls wait for its registration.");
+  m.def("fail_elementwise_program", &brainpylib::fail_elementwise_program, py::arg("key"), py::arg("error"),
+        "Report that the announced program `key` failed to compile: calls return `error`.");
   m.def("unpack_bits_into", &unpack_bits_into, py::arg("packed"), py::arg("out"),
         "Unpack the booleans of `packed` (uint8, rows x ceil(n / 8)) into `out` (bool, rows x n).");
 }

@@ -13,7 +13,8 @@ from brainpylib._registry import (KernelsUnavailableError, has_cpu_kernels,  # n
                                   has_gpu_kernels, kernel_import_error, kernel_platforms,
                                   target_platforms, targets)
 from brainpylib.atomic_ops import atomic_prod, atomic_sum  # noqa: E402
-from brainpylib.elementwise import elementwise_call, register_elementwise_program  # noqa: E402
+from brainpylib.elementwise import (  # noqa: E402
+    elementwise_call, expect_elementwise_program, fail_elementwise_program, register_elementwise_program)
 from brainpylib.host import unpack_bits_into  # noqa: E402
 from brainpylib.event_ops import (event_csr_add_many, event_csr_matvec, event_csr_prod,  # noqa: E402
                                   event_csr_sum, event_csr_sum_into, event_csr_sum_many, event_prod,
@@ -59,5 +60,7 @@ __all__ = [
     "lif_update",
     "lif_update_reference",
     "register_elementwise_program",
+    "expect_elementwise_program",
+    "fail_elementwise_program",
     "elementwise_call",
 ]

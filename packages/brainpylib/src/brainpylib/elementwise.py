@@ -8,7 +8,10 @@
   from XLA's persistent cache finds the same program in a later process, which traces and
   registers it again before using the executable);
 * `elementwise_call` calls the target with that key: one XLA operation computing every output,
-  however many operations the function had.
+  however many operations the function had;
+* `expect_elementwise_program` announces a program that another thread is still compiling (so that
+  LLVM and XLA compile at the same time): a call of the target then waits for its registration,
+  or for `fail_elementwise_program`'s report that its compilation failed.
 
 The loop has the C signature ``void (const void *const *inputs, void *const *outputs, int64_t
 begin, int64_t end)`` and computes the elements ``[begin, end)`` of every output.  The signature
@@ -25,10 +28,20 @@ from jax.typing import ArrayLike
 
 from brainpylib import _core, _registry
 
-__all__ = ["register_elementwise_program", "elementwise_call"]
+__all__ = ["register_elementwise_program", "expect_elementwise_program", "fail_elementwise_program", "elementwise_call"]
 
 _INPUT_KINDS = frozenset("fsbc")
 _OUTPUT_KINDS = frozenset("fb")
+
+
+def _kernels(fn: str, inputs: str, outputs: str):
+    if not set(inputs) <= _INPUT_KINDS or not set(outputs) <= _OUTPUT_KINDS or not outputs:
+        raise ValueError(f"{fn}: bad signature {inputs!r} -> {outputs!r}; inputs are letters of 'fsbc', outputs "
+                         f"(at least one) letters of 'fb'.")
+    module = _registry._cpu_kernels
+    if module is None:
+        raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
+    return module
 
 
 def register_elementwise_program(key: int, address: int, inputs: str, outputs: str) -> None:
@@ -40,13 +53,32 @@ def register_elementwise_program(key: int, address: int, inputs: str, outputs: s
       ValueError: a signature letter outside ``'fsbc'`` (inputs) or ``'fb'`` (outputs), or no
         output.
     """
-    if not set(inputs) <= _INPUT_KINDS or not set(outputs) <= _OUTPUT_KINDS or not outputs:
-        raise ValueError(f"register_elementwise_program: bad signature {inputs!r} -> {outputs!r}; inputs are "
-                         f"letters of 'fsbc', outputs (at least one) letters of 'fb'.")
+    _kernels("register_elementwise_program", inputs, outputs).register_elementwise_program(
+        int(key), int(address), inputs, outputs)
+
+
+def expect_elementwise_program(key: int, inputs: str, outputs: str) -> None:
+    """Announce the program ``key``, of this signature, as being compiled: calls of the target
+    wait (up to 600 s) until `register_elementwise_program` registers it or
+    `fail_elementwise_program` reports it failed.  A key already registered is left as it is.
+
+    Raises:
+      KernelsUnavailableError, ValueError: as `register_elementwise_program`.
+    """
+    _kernels("expect_elementwise_program", inputs, outputs).expect_elementwise_program(int(key), inputs, outputs)
+
+
+def fail_elementwise_program(key: int, error: str) -> None:
+    """Report that the announced program ``key`` could not be compiled: its calls, waiting or
+    to come, fail with ``error``.  Nothing happens for a key already registered or never announced.
+
+    Raises:
+      KernelsUnavailableError: brainpylib was built without its CPU kernels.
+    """
     module = _registry._cpu_kernels
     if module is None:
         raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
-    module.register_elementwise_program(int(key), int(address), inputs, outputs)
+    module.fail_elementwise_program(int(key), str(error))
 
 
 @_core.calls_targets("elementwise")

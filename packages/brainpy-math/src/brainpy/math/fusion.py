@@ -25,6 +25,7 @@ installed; ``BRAINPY_DISABLE_FUSION=1`` turns it off.  Derivatives are those of 
 (`jax.custom_jvp` over the traced jaxpr), and under `jax.vmap` the loop runs once per batch element.
 """
 
+import concurrent.futures
 import functools
 import hashlib
 import math
@@ -55,7 +56,8 @@ class Unsupported(MathError):
 
 @functools.lru_cache(maxsize=1)
 def _llvm():
-    """llvmlite's binding with the native target initialised, and the host target machine."""
+    """llvmlite's binding with the native target initialised, and the host target machine
+    (shared by the engines: one owns it, and all live as long as the process)."""
     import llvmlite.binding as llvm
 
     llvm.initialize_native_target()
@@ -632,14 +634,26 @@ SUPPORTED_PRIMITIVES = frozenset(_HANDLERS)
 # ---------------------------------------------------------------------------------------------
 
 class _Program:
-    """A compiled, registered loop: its number and signature, and the engine holding its code."""
+    """A loop: its number and signature, and once compiled the engine holding its code
+    (``ready``: the compilation, a future)."""
 
-    def __init__(self, number: int, inputs: str, outputs: str, engine):
-        self.number, self.inputs, self.outputs, self.engine = number, inputs, outputs, engine
+    def __init__(self, number: int, inputs: str, outputs: str):
+        self.number, self.inputs, self.outputs = number, inputs, outputs
+        self.engine = None
+        self.ready: Optional[concurrent.futures.Future] = None
 
 
 _PROGRAMS: Dict[str, _Program] = {}
 _LOCK = threading.Lock()
+_COMPILER: List[concurrent.futures.ThreadPoolExecutor] = []
+
+
+def _compiler() -> concurrent.futures.ThreadPoolExecutor:
+    """The one thread that runs LLVM (its context is not shared between threads), beside the
+    tracing and XLA's compilation on the caller's thread."""
+    if not _COMPILER:
+        _COMPILER.append(concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="brainpy-fusion"))
+    return _COMPILER[0]
 
 
 def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], in_kinds: str,
@@ -732,26 +746,39 @@ def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], 
 
 
 def _program(jaxpr, const_values, arg_slots, in_kinds: str, out_spec, size: int, key: str) -> _Program:
+    """The loop of ``key``: its IR emitted here (which raises `Unsupported`), its machine code
+    compiled on the compiler thread, announced to brainpylib meanwhile (a call waits for it)."""
     with _LOCK:
         found = _PROGRAMS.get(key)
         if found is not None:
             return found
-        module = _compile(jaxpr, const_values, arg_slots, in_kinds, out_spec, size)
-        llvm, machine = _llvm()
-        parsed = llvm.parse_assembly(str(module))
-        parsed.verify()
-        options = llvm.create_pipeline_tuning_options(speed_level=3)
-        builder = llvm.create_pass_builder(machine, options)
-        builder.getModulePassManager().run(parsed, builder)
-        engine = llvm.create_mcjit_compiler(parsed, machine)
-        engine.finalize_object()
-        address = engine.get_function_address("program")
+        text = str(_compile(jaxpr, const_values, arg_slots, in_kinds, out_spec, size))
         outputs = "".join(kind for _, kind in out_spec)
         number = int.from_bytes(bytes.fromhex(key[:16]), "little", signed=True)  # the content names it
-        _brainpylib().register_elementwise_program(number, address, in_kinds, outputs)
-        program = _Program(number, in_kinds, outputs, engine)
+        program = _Program(number, in_kinds, outputs)
+        _brainpylib().expect_elementwise_program(number, in_kinds, outputs)
+        program.ready = _compiler().submit(_machine_code, program, text)
         _PROGRAMS[key] = program
         return program
+
+
+def _machine_code(program: _Program, text: str) -> None:
+    """Compile the IR ``text`` (on the compiler thread) and register the loop."""
+    try:
+        llvm, machine = _llvm()
+        parsed = llvm.parse_assembly(text)
+        parsed.verify()
+        options = llvm.create_pipeline_tuning_options(speed_level=3)
+        passes = llvm.create_pass_builder(machine, options)
+        passes.getModulePassManager().run(parsed, passes)
+        engine = llvm.create_mcjit_compiler(parsed, machine)  # kept: it owns the code
+        engine.finalize_object()
+        program.engine = engine
+        _brainpylib().register_elementwise_program(program.number, engine.get_function_address("program"),
+                                                   program.inputs, program.outputs)
+    except BaseException as error:
+        _brainpylib().fail_elementwise_program(program.number, f"{type(error).__name__}: {error}")
+        raise
 
 
 # ---------------------------------------------------------------------------------------------

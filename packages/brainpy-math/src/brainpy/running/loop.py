@@ -362,8 +362,9 @@ def run_chunks(loop: ChunkLoop, make_step: StepFactory, dyn_vars: DynVars, *, ts
     n = len(ts_host)
     for s in range(0, n, chunk):
         e = min(n, s + chunk)
-        ts = jnp.asarray(ts_host[s:e], dtype=float_dtype)
-        idx = jnp.asarray(steps[s:e], dtype=jnp.int32)
+        # converted by NumPy and placed as they are: jnp.asarray compiles a program in a first run
+        ts = jax.device_put(np.asarray(ts_host[s:e], dtype=float_dtype))
+        idx = jax.device_put(np.asarray(steps[s:e], dtype=np.int32))
         part = {k: (v if is_iterator(v) else v[s:e]) for k, v in xs.items()}
         out = loop.run(make_step, dyn_vars, ts, idx, part, progress, every)
         sink.add(s, e, out, ts_host[s:e].astype(float_dtype), steps[s:e])

@@ -1,8 +1,8 @@
 """`Runner`, the base class of BrainPy runners, and the shared per-step arguments `SharedArgs`."""
 
 import difflib
-import functools
 import inspect
+import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
@@ -25,18 +25,36 @@ __all__ = ["Runner", "SharedArgs", "call_with_shared", "shared_arg_style", "loop
 CPU_LOOP_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
 
 
-@functools.lru_cache(maxsize=None)
+_OPTIONS_LOCK = threading.Lock()
+_OPTIONS: Dict[str, Tuple[Tuple[str, bool], ...]] = {}
+
+
 def _accepted_options(backend: str) -> Tuple[Tuple[str, bool], ...]:
+    """The `CPU_LOOP_OPTIONS` the installed XLA accepts, found once per process by compiling a
+    small function with each (~20 ms; `prepare_loop_compiler_options` starts it early)."""
     if backend != "cpu":
         return ()
-    accepted = []
-    for name, value in CPU_LOOP_OPTIONS.items():
-        try:  # an XLA that does not know the option rejects it; compile without it then
-            jax.jit(lambda x: x + 1, compiler_options={name: value}).lower(np.float32(0)).compile()
-        except Exception:  # noqa: BLE001 - any rejection means: do not use the option
-            continue
-        accepted.append((name, value))
-    return tuple(accepted)
+    with _OPTIONS_LOCK:  # a second caller waits for the first one's answer
+        if backend not in _OPTIONS:
+            accepted = []
+            for name, value in CPU_LOOP_OPTIONS.items():
+                try:  # an XLA that does not know the option rejects it; compile without it then
+                    jax.jit(lambda x: x + 1, compiler_options={name: value}).lower(np.float32(0)).compile()
+                except Exception:  # noqa: BLE001 - any rejection means: do not use the option
+                    continue
+                accepted.append((name, value))
+            _OPTIONS[backend] = tuple(accepted)
+        return _OPTIONS[backend]
+
+
+def prepare_loop_compiler_options() -> None:
+    """Find out `loop_compiler_options` on a background thread (runners call this when they are
+    created, so that their first run does not wait for it)."""
+    if env_flag("BRAINPY_NO_LOOP_OPTIONS"):
+        return
+    backend = jax.default_backend()
+    if backend == "cpu" and backend not in _OPTIONS:
+        threading.Thread(target=_accepted_options, args=(backend,), name="brainpy-loop-options", daemon=True).start()
 
 
 def loop_compiler_options() -> Dict[str, bool]:
@@ -216,6 +234,8 @@ class Runner:
             self._resolve_monitor(item) for item in self.mon.items
         ]
         self.dyn_vars = self._gather_dyn_vars(dyn_vars)
+        if self.jit:
+            prepare_loop_compiler_options()
 
     # ----- Variables -----
     def _gather_dyn_vars(self, dyn_vars) -> ArrayCollector:
