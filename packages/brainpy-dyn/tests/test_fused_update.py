@@ -88,3 +88,16 @@ def test_an_update_drawing_random_numbers_is_declined_and_runs_as_written(monkey
         results.append(runner.mon["V"])
         assert group.__dict__.get("_fusion_declined", False) is fused
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_a_fusing_group_has_llvm_loaded_on_the_compiler_thread_when_it_is_created(monkeypatch):
+    monkeypatch.setattr(fusion, "_LLVM", [])  # as in a fresh process
+    bp.dyn.LIF(10)
+    assert fusion._compiler().submit(lambda: list(fusion._LLVM)).result()  # loaded there, in the build
+    before = list(fusion._LLVM)
+    bp.dyn.LIF(10)  # loaded once
+    assert fusion._LLVM == before
+    plain = type("Plain", (NeuGroup,), {"update": lambda self, tdi: None})
+    monkeypatch.setattr(fusion, "_LLVM", [])
+    plain(10)  # a group that does not fuse its update does not load it
+    assert fusion._compiler().submit(lambda: list(fusion._LLVM)).result() == []

@@ -588,6 +588,10 @@ class NeuGroup(DynamicalSystem):
         self.num = int(np.prod(self.size))
         self.keep_size = bool(keep_size)
         self.varshape = self.size if self.keep_size else (self.num,)
+        if self.fuses_update:
+            from brainpy.math.fusion import prepare_fusion
+
+            prepare_fusion()  # LLVM loads while the model is built, not in its first run
 
     def update(self, tdi: SharedArgs) -> None:
         """Advance the neurons by one step (implemented by each model)."""

@@ -26,9 +26,9 @@ installed; ``BRAINPY_DISABLE_FUSION=1`` turns it off.  Derivatives are those of 
 """
 
 import concurrent.futures
-import functools
 import hashlib
 import math
+import os
 import re
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -54,18 +54,37 @@ class Unsupported(MathError):
 # availability
 # ---------------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=1)
+_LLVM_LOCK = threading.Lock()
+_LLVM: List[Any] = []  # [(binding, machine)] once loaded, or [the exception] if it could not be
+
+
 def _llvm():
     """llvmlite's binding with the native target initialised, and the host target machine
-    (shared by the engines: one owns it, and all live as long as the process)."""
-    import llvmlite.binding as llvm
+    (shared by the engines: one owns it, and all live as long as the process).  Loaded once
+    (~0.1 s, mostly the import of llvmlite), by whichever thread asks first."""
+    with _LLVM_LOCK:
+        if not _LLVM:
+            try:
+                import llvmlite.binding as llvm
 
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_default_triple()
-    machine = target.create_target_machine(cpu=llvm.get_host_cpu_name(),
-                                           features=llvm.get_host_cpu_features().flatten(), opt=3)
-    return llvm, machine
+                llvm.initialize_native_target()
+                llvm.initialize_native_asmprinter()
+                target = llvm.Target.from_default_triple()
+                machine = target.create_target_machine(cpu=llvm.get_host_cpu_name(),
+                                                       features=llvm.get_host_cpu_features().flatten(), opt=3)
+                _LLVM.append((llvm, machine))
+            except Exception as error:  # noqa: BLE001 - kept, raised to every caller
+                _LLVM.append(error)
+        if isinstance(_LLVM[0], Exception):
+            raise _LLVM[0]
+        return _LLVM[0]
+
+
+def prepare_fusion() -> None:
+    """Load LLVM on the compiler thread now, while the model is built, rather than in its first
+    run (neuron groups that fuse their update call this when they are created)."""
+    if not _LLVM and not env_flag(DISABLE_FUSION_ENV):
+        _compiler().submit(_llvm).add_done_callback(lambda done: done.exception())  # errors: fusion_available
 
 
 def _brainpylib():
@@ -651,9 +670,26 @@ _COMPILER: List[concurrent.futures.ThreadPoolExecutor] = []
 def _compiler() -> concurrent.futures.ThreadPoolExecutor:
     """The one thread that runs LLVM (its context is not shared between threads), beside the
     tracing and XLA's compilation on the caller's thread."""
-    if not _COMPILER:
-        _COMPILER.append(concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="brainpy-fusion"))
-    return _COMPILER[0]
+    with _LOCK_COMPILER:
+        if not _COMPILER:
+            _COMPILER.append(concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                                                   thread_name_prefix="brainpy-fusion"))
+        return _COMPILER[0]
+
+
+_LOCK_COMPILER = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    # a forked process has none of its parent's threads: a compiler thread of its own when it
+    # needs one, and no lock left held by a thread that is not there
+    global _LOCK, _LOCK_COMPILER, _LLVM_LOCK
+    _COMPILER.clear()
+    _LOCK, _LOCK_COMPILER, _LLVM_LOCK = threading.Lock(), threading.Lock(), threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], in_kinds: str,

@@ -2,6 +2,7 @@
 
 import difflib
 import inspect
+import os
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -27,6 +28,15 @@ CPU_LOOP_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
 
 _OPTIONS_LOCK = threading.Lock()
 _OPTIONS: Dict[str, Tuple[Tuple[str, bool], ...]] = {}
+
+
+def _after_fork_in_child() -> None:
+    global _OPTIONS_LOCK
+    _OPTIONS_LOCK = threading.Lock()  # not left held by a probing thread the child does not have
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _accepted_options(backend: str) -> Tuple[Tuple[str, bool], ...]:
