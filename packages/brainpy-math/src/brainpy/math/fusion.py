@@ -83,7 +83,7 @@ def _llvm():
 def prepare_fusion() -> None:
     """Load LLVM on the compiler thread now, while the model is built, rather than in its first
     run (neuron groups that fuse their update call this when they are created)."""
-    if not _LLVM and not env_flag(DISABLE_FUSION_ENV):
+    if not _LLVM and not env_flag(DISABLE_FUSION_ENV) and _brainpylib() is not None:
         _compiler().submit(_llvm).add_done_callback(lambda done: done.exception())  # errors: fusion_available
 
 
