@@ -172,3 +172,37 @@ def test_a_program_for_the_gpu_calls_no_cpu_only_kernel(name, function, operands
     if not backend.get_brainpylib().has_gpu_kernels():
         cuda = export.export(jax.jit(function), platforms=["cuda"])(*operands).mlir_module()
         assert "brainpylib" not in cuda and "custom_call" not in cuda
+
+
+def test_the_fallback_of_a_many_projection_kernel_call_holds_no_constant_of_row_ids():
+    # the pure-JAX branch beside the kernel (for platforms without it) expands its row ids in the
+    # program: a constant of one id per synapse would be held by every compiled program
+    import re
+
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from brainpy.math.operators.pre_syn_post import pre2post_event_adds, pre2post_event_sums
+
+    rng = np.random.default_rng(0)
+    pre, post, fan = 2000, 1500, 50
+    indptr = (np.arange(pre + 1) * fan).astype(np.int32)
+    indices = rng.integers(0, post, pre * fan).astype(np.int32)
+    events = rng.random(pre) < 0.1
+    adds = jax.jit(lambda e, g: pre2post_event_adds([(e, (indices, indptr), 0.5, g)])[0])
+    sums = jax.jit(lambda e: pre2post_event_sums([(e, (indices, indptr), post, 0.5)])[0])
+    for f, args in ((adds, (events, jnp.zeros(post, jnp.float32))), (sums, (events,))):
+        text = f.lower(*args).as_text()
+        constants = re.findall(rf"stablehlo\.constant dense<[^>]*> : tensor<{indices.size}xi32>", text)
+        assert len(constants) <= 1, "a constant of row ids"  # the indices of the fallback, nothing more
+    want = 0.5 * np.bincount(indices[(np.flatnonzero(events)[:, None] * fan + np.arange(fan)).ravel()],
+                             minlength=post)
+    np.testing.assert_allclose(np.asarray(adds(events, jnp.zeros(post, jnp.float32))), want, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(sums(events)), want, rtol=1e-6)
+    # the fallback itself, as a platform without the kernel runs it
+    from brainpy.math.operators.backend import pure_operators
+
+    with pure_operators():
+        np.testing.assert_allclose(np.asarray(jax.jit(lambda e, g: pre2post_event_adds(
+            [(e, (indices, indptr), 0.5, g)])[0])(events, jnp.zeros(post, jnp.float32))), want, rtol=1e-6)

@@ -405,6 +405,15 @@ def sum_events(items: Sequence[Any]) -> List[Any]:
     return out
 
 
+def _traced_rows(indptr):
+    """``indptr`` as a value of the traced program, so that the fallback of a kernel call
+    expands the row ids itself (`csr_row_ids` with a traced row pointer): a concrete one would be
+    expanded while tracing into a constant of one id per synapse, which every compiled program
+    holds even where the kernel runs (a 40,000-neuron network's fallbacks held 13 MB of them,
+    lengthening XLA's compilation of its first run)."""
+    return jnp.asarray(indptr) + 0
+
+
 def pre2post_event_adds(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, ArrayLike], ArrayLike, ArrayLike]]
                         ) -> List[jax.Array]:
     """``base + pre2post_event_sum(events, pre2post, len(base), values)`` of several projections,
@@ -448,9 +457,9 @@ def pre2post_event_adds(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, 
             return tuple(kernel([(flat[3 * n], indices, indptr, flat[3 * n + 1], flat[3 * n + 2])
                                  for n, (indices, indptr) in enumerate(structure)]))
 
-        def pure(*flat):
-            return tuple(csr_event_transpose(flat[3 * n + 1], indices, indptr, flat[3 * n], flat[3 * n + 2].shape[0],
-                                             fn, start=flat[3 * n + 2])
+        def pure(*flat):  # on platforms without the kernel (row ids computed there: see _traced_rows)
+            return tuple(csr_event_transpose(flat[3 * n + 1], indices, _traced_rows(indptr), flat[3 * n],
+                                             flat[3 * n + 2].shape[0], fn, start=flat[3 * n + 2])
                          for n, (indices, indptr) in enumerate(structure))
 
         for k, value in zip(together, dispatch(fn, fast, pure, *operands)):
@@ -496,8 +505,8 @@ def pre2post_event_sums(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, 
             return tuple(kernel([(flat[2 * n], indices, indptr, flat[2 * n + 1], size)
                                  for n, (indices, indptr, size) in enumerate(structure)]))
 
-        def pure(*flat):
-            return tuple(csr_event_transpose(flat[2 * n + 1], indices, indptr, flat[2 * n], size, fn)
+        def pure(*flat):  # on platforms without the kernel (row ids computed there: see _traced_rows)
+            return tuple(csr_event_transpose(flat[2 * n + 1], indices, _traced_rows(indptr), flat[2 * n], size, fn)
                          for n, (indices, indptr, size) in enumerate(structure))
 
         for k, value in zip(together, dispatch(fn, fast, pure, *operands)):
