@@ -9,7 +9,7 @@
 // and calls the target "elementwise" with that key.  A program may be announced first
 // (`expect_elementwise_program`) and compiled on another thread while XLA compiles the
 // executables using it: a call then waits until the address is registered (or the compilation
-// reported failed, `fail_elementwise_program`).  An executable an executable XLA saved to a persistent cache
+// reported failed, `fail_elementwise_program`).  An executable XLA saved to a persistent cache
 // finds its program again in a later process, which traces (so compiles and registers) the same
 // program before it looks the executable up.  The handler checks every buffer against the
 // signature, then runs the loop over the elements, split over XLA's intra-op thread pool for
