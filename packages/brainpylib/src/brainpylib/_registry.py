@@ -7,6 +7,7 @@ build falls back to a pure-Python wheel, see ``pyproject.toml``): it still impor
 """
 
 import importlib
+from types import ModuleType
 from typing import Callable, FrozenSet, Optional, Tuple, Union
 
 import jax
@@ -54,6 +55,17 @@ def kernel_import_error() -> Optional[str]:
     if _cpu_error is None:
         return None
     return f"brainpylib._cpu_kernels could not be imported ({_cpu_error})"
+
+
+def cpu_kernels() -> ModuleType:
+    """The compiled CPU extension module ``brainpylib._cpu_kernels``.
+
+    Raises:
+      KernelsUnavailableError: brainpylib was built without its CPU kernels.
+    """
+    if _cpu_kernels is None:
+        raise KernelsUnavailableError(kernel_import_error())
+    return _cpu_kernels
 
 
 def _modules():

@@ -34,14 +34,10 @@ _INPUT_KINDS = frozenset("fsbc")
 _OUTPUT_KINDS = frozenset("fb")
 
 
-def _kernels(fn: str, inputs: str, outputs: str):
+def _check_signature(fn: str, inputs: str, outputs: str) -> None:
     if not set(inputs) <= _INPUT_KINDS or not set(outputs) <= _OUTPUT_KINDS or not outputs:
         raise ValueError(f"{fn}: bad signature {inputs!r} -> {outputs!r}; inputs are letters of 'fsbc', outputs "
                          f"(at least one) letters of 'fb'.")
-    module = _registry._cpu_kernels
-    if module is None:
-        raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
-    return module
 
 
 def register_elementwise_program(key: int, address: int, inputs: str, outputs: str) -> None:
@@ -53,8 +49,8 @@ def register_elementwise_program(key: int, address: int, inputs: str, outputs: s
       ValueError: a signature letter outside ``'fsbc'`` (inputs) or ``'fb'`` (outputs), or no
         output.
     """
-    _kernels("register_elementwise_program", inputs, outputs).register_elementwise_program(
-        int(key), int(address), inputs, outputs)
+    _check_signature("register_elementwise_program", inputs, outputs)
+    _registry.cpu_kernels().register_elementwise_program(int(key), int(address), inputs, outputs)
 
 
 def expect_elementwise_program(key: int, inputs: str, outputs: str) -> None:
@@ -65,7 +61,8 @@ def expect_elementwise_program(key: int, inputs: str, outputs: str) -> None:
     Raises:
       KernelsUnavailableError, ValueError: as `register_elementwise_program`.
     """
-    _kernels("expect_elementwise_program", inputs, outputs).expect_elementwise_program(int(key), inputs, outputs)
+    _check_signature("expect_elementwise_program", inputs, outputs)
+    _registry.cpu_kernels().expect_elementwise_program(int(key), inputs, outputs)
 
 
 def fail_elementwise_program(key: int, error: str) -> None:
@@ -75,10 +72,7 @@ def fail_elementwise_program(key: int, error: str) -> None:
     Raises:
       KernelsUnavailableError: brainpylib was built without its CPU kernels.
     """
-    module = _registry._cpu_kernels
-    if module is None:
-        raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
-    module.fail_elementwise_program(int(key), str(error))
+    _registry.cpu_kernels().fail_elementwise_program(int(key), str(error))
 
 
 @_core.calls_targets("elementwise")

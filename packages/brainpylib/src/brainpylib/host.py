@@ -22,7 +22,4 @@ def unpack_bits_into(packed: np.ndarray, out: np.ndarray) -> None:
       KernelsUnavailableError: brainpylib was built without its CPU kernels.
       ValueError: arrays of other dtypes, ranks, layouts or shapes.
     """
-    module = _registry._cpu_kernels
-    if module is None:
-        raise _registry.KernelsUnavailableError(_registry.kernel_import_error())
-    module.unpack_bits_into(packed, out)
+    _registry.cpu_kernels().unpack_bits_into(packed, out)

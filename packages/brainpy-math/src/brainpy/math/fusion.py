@@ -665,6 +665,7 @@ class _Program:
 _PROGRAMS: Dict[str, _Program] = {}
 _LOCK = threading.Lock()
 _COMPILER: List[concurrent.futures.ThreadPoolExecutor] = []
+_LOCK_COMPILER = threading.Lock()
 
 
 def _compiler() -> concurrent.futures.ThreadPoolExecutor:
@@ -675,9 +676,6 @@ def _compiler() -> concurrent.futures.ThreadPoolExecutor:
             _COMPILER.append(concurrent.futures.ThreadPoolExecutor(max_workers=1,
                                                                    thread_name_prefix="brainpy-fusion"))
         return _COMPILER[0]
-
-
-_LOCK_COMPILER = threading.Lock()
 
 
 def _after_fork_in_child() -> None:
