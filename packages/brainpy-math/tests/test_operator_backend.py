@@ -174,6 +174,49 @@ def test_a_program_for_the_gpu_calls_no_cpu_only_kernel(name, function, operands
         assert "brainpylib" not in cuda and "custom_call" not in cuda
 
 
+def test_a_many_projection_kernel_call_and_its_fallback_hold_one_uint16_copy_of_the_indices():
+    # brainpylib's kernel reads the indices of a connection onto <= 65,535 targets as uint16; the
+    # fallback converts that same array in the program, so no int32 copy of them is a constant
+    import re
+
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from brainpy.math.operators.backend import pure_operators
+    from brainpy.math.operators.pre_syn_post import pre2post_event_adds, pre2post_event_sums
+
+    if backend.brainpylib_kernel("pre2post_event_adds") is None or not hasattr(backend.get_brainpylib(),
+                                                                               "narrowed_indices"):
+        pytest.skip("needs brainpylib's CPU kernels and its narrowed_indices")
+    rng = np.random.default_rng(3)
+    pre, post, fan = 1200, 900, 40
+    indptr = (np.arange(pre + 1) * fan).astype(np.int32)
+    indices = rng.integers(0, post, pre * fan).astype(np.int32)
+    indices[:2] = [post, post + 5]  # out of range: skipped by the kernel and by the fallback
+    events = rng.random(pre) < 0.2
+    events[0] = True
+    adds = lambda e, g: pre2post_event_adds([(e, (indices, indptr), 0.25, g), (e, (indices, indptr), 0.5, g)])  # noqa
+    sums = lambda e: pre2post_event_sums([(e, (indices, indptr), post, 0.25), (e, (indices, indptr), post, 0.5)])  # noqa
+    base = jnp.ones(post, jnp.float32)
+    for f, args in ((adds, (events, base)), (sums, (events,))):
+        text = jax.jit(f).lower(*args).as_text()
+        assert not re.findall(rf"stablehlo\.constant dense<[^>]*> : tensor<{indices.size}xi32>", text)
+        assert len(re.findall(rf"stablehlo\.constant dense<[^>]*> : tensor<{indices.size}xui16>", text)) == 1
+    rows = np.repeat(np.arange(pre), fan)
+    hit = events[rows] & (indices < post)
+    want = np.bincount(indices[hit], minlength=post)
+    for scale, got in zip((0.25, 0.5), jax.jit(adds)(events, base)):
+        np.testing.assert_allclose(np.asarray(got), 1 + scale * want, rtol=1e-6)
+    for scale, got in zip((0.25, 0.5), jax.jit(sums)(events)):
+        np.testing.assert_allclose(np.asarray(got), scale * want, rtol=1e-6)
+    with pure_operators():  # the fallback, as a platform without the kernel runs it
+        for scale, got in zip((0.25, 0.5), jax.jit(adds)(events, base)):
+            np.testing.assert_allclose(np.asarray(got), 1 + scale * want, rtol=1e-6)
+        for scale, got in zip((0.25, 0.5), jax.jit(sums)(events)):
+            np.testing.assert_allclose(np.asarray(got), scale * want, rtol=1e-6)
+
+
 def test_the_fallback_of_a_many_projection_kernel_call_holds_no_constant_of_row_ids():
     # the pure-JAX branch beside the kernel (for platforms without it) expands its row ids in the
     # program: a constant of one id per synapse would be held by every compiled program

@@ -458,3 +458,35 @@ def test_many_reads_concrete_columns_of_small_targets_as_uint16():
                                np.where((indices < 0) | (indices >= 20), 0., 0.7).astype(np.float32), 20)
     np.testing.assert_allclose(np.asarray(jax.jit(sums)(small[0])[0]), want, rtol=1e-6)
     np.testing.assert_allclose(np.asarray(jax.jit(adds)(small[0], jnp.ones(20))[0]), want + 1, rtol=1e-6)
+
+
+def test_narrowed_indices_are_read_as_they_are_and_give_the_same_sums():
+    rng = np.random.default_rng(32)
+    events, indices, indptr, weights, _ = _projection(rng, 40, 25, True)
+    indices = indices.copy()
+    indices[:3] = [-1, 25, 70000]  # out of range: 65535 in the narrowed copy, skipped either way
+    narrow = brainpylib.narrowed_indices(indices, 25)
+    assert narrow.dtype == np.uint16 and narrow.shape == indices.shape
+    np.testing.assert_array_equal(narrow[:3], [65535, 65535, 65535])
+    np.testing.assert_array_equal(narrow[3:], indices[3:])
+    assert brainpylib.narrowed_indices(narrow, 25) is narrow
+    # left as they are: too many targets, a JAX array, floats
+    assert brainpylib.narrowed_indices(indices, 70000) is indices
+    as_jax = jnp.asarray(indices)
+    assert brainpylib.narrowed_indices(as_jax, 25) is as_jax
+    floats = indices.astype(np.float32)
+    assert brainpylib.narrowed_indices(floats, 25) is floats
+    base = jnp.asarray(rng.random(25).astype(np.float32))
+    plain = jax.jit(lambda e, b: brainpylib.event_csr_add_many([(e, indices, indptr, weights, b)])[0])
+    narrowed = jax.jit(lambda e, b: brainpylib.event_csr_add_many([(e, narrow, indptr, weights, b)])[0])
+    np.testing.assert_array_equal(np.asarray(plain(events, base)), np.asarray(narrowed(events, base)))
+    sums = jax.jit(lambda e: brainpylib.event_csr_sum_many([(e, narrow, indptr, weights, 25)] * 2))
+    kept = (indices >= 0) & (indices < 25)
+    want = numpy_event_csr_sum(events, np.where(kept, indices, 0), indptr,
+                               np.where(kept, np.broadcast_to(weights, indices.shape), 0.).astype(np.float32), 25)
+    for got in sums(events):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6)
+    # the narrowed array itself is the program's only copy of the indices
+    text = jax.jit(lambda e, b: brainpylib.event_csr_add_many([(e, narrow, indptr, weights, b)])[0]).lower(
+        events, base).as_text()
+    assert f"tensor<{indices.size}xui16>" in text and f"tensor<{indices.size}xi32>" not in text

@@ -18,7 +18,7 @@ from brainpylib.elementwise import (  # noqa: E402
 from brainpylib.host import unpack_bits_into  # noqa: E402
 from brainpylib.event_ops import (event_csr_add_many, event_csr_matvec, event_csr_prod,  # noqa: E402
                                   event_csr_sum, event_csr_sum_into, event_csr_sum_many, event_prod,
-                                  event_sum)
+                                  event_sum, narrowed_indices)
 from brainpylib.jitconn import (event_matvec_prob_conn_homo_weight,  # noqa: E402
                                 event_matvec_prob_conn_into,
                                 event_matvec_prob_conn_normal_weight,
@@ -41,6 +41,7 @@ __all__ = [
     "event_csr_sum",
     "event_csr_sum_many",
     "event_csr_add_many",
+    "narrowed_indices",
     "unpack_bits_into",
     "event_csr_sum_into",
     "event_csr_prod",

@@ -36,7 +36,7 @@ from brainpylib import _core
 from brainpylib._registry import ensure_registered
 
 __all__ = ["event_csr_sum", "event_csr_sum_many", "event_csr_add_many", "event_csr_sum_into", "event_csr_prod",
-           "event_csr_matvec", "event_sum", "event_prod"]
+           "event_csr_matvec", "event_sum", "event_prod", "narrowed_indices"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -182,13 +182,38 @@ _NARROW_COLUMNS_MAX = 65535
 def _narrowed_columns(given, indices, num_out):
     """``indices`` as uint16 when ``given`` is a concrete NumPy index vector and ``num_out`` at most
     `_NARROW_COLUMNS_MAX` (the ids out of range, skipped by the kernels, become 65535, out of
-    range as well); ``indices`` itself otherwise."""
+    range as well); ``indices`` itself otherwise.  A uint16 ``given`` is returned as it is (its
+    ids >= ``num_out`` are skipped by the kernels as well), so that a caller holding the array of
+    `narrowed_indices` passes the kernel the same object."""
     if not isinstance(given, np.ndarray) or num_out > _NARROW_COLUMNS_MAX or given.ndim != 1:
         return indices
-    ids = np.asarray(given)
-    if not np.issubdtype(ids.dtype, np.integer):
+    if given.dtype == np.uint16:
+        return given
+    if not np.issubdtype(given.dtype, np.integer):
         return indices
-    return np.where((ids < 0) | (ids >= num_out), _NARROW_COLUMNS_MAX, ids).astype(np.uint16)
+    return np.where((given < 0) | (given >= num_out), _NARROW_COLUMNS_MAX, given).astype(np.uint16)
+
+
+def narrowed_indices(indices: ArrayLike, post_num: int) -> ArrayLike:
+    """The column indices of a connection as the CPU scatters of several projections
+    (`event_csr_sum_many`, `event_csr_add_many`) read them.
+
+    For a concrete NumPy integer vector and ``post_num`` at most 65535 this is a uint16 copy of
+    ``indices``, where every id outside ``[0, post_num)`` becomes 65535 (out of range as well, so
+    still skipped); a uint16 vector is returned as it is.  Anything else (a JAX array, a traced
+    value, more targets) comes back unchanged.  Passed to those functions in place of
+    ``indices``, it gives the same sums, and the kernel reads it without another copy: a program
+    that needs the indices elsewhere too (for instance in a pure-JAX fallback, converting them
+    with ``.astype(jnp.int32)`` inside the program) then holds them once, at two bytes per synapse.
+
+    Args:
+      indices: the CSR column (post-synaptic) indices.
+      post_num: the number of post-synaptic neurons.
+
+    Returns:
+      A uint16 NumPy vector, or ``indices`` itself.
+    """
+    return _narrowed_columns(indices, indices, int(post_num))
 
 
 def _event_args(fn, events, indices, indptr, weights, post_num):

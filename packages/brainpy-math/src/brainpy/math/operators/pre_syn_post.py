@@ -19,7 +19,7 @@ import jax.numpy as jnp
 from brainpy.errors import MathError
 from brainpy.math.ndarray import Array, ArrayLike, _unwrap
 from brainpy.math.operators.backend import (KERNEL_FLOAT_TYPES, brainpylib_kernel, dispatch,
-                                                  check_concrete_indptr)
+                                                  check_concrete_indptr, get_brainpylib)
 from brainpy.math.operators.sparse_matmul import csr_event_transpose
 from brainpy.math.operators.utils import (as_inexact, check_length, check_values, csr_row_ids,
                                           exact_ids, index_vector, output_size, to_float, to_jax,
@@ -414,6 +414,29 @@ def _traced_rows(indptr):
     return jnp.asarray(indptr) + 0
 
 
+def _kernel_columns(indices, post_num, made):
+    """The column indices of a kernel call and of its fallback: brainpylib's narrowed copy
+    (`brainpylib.narrowed_indices`: uint16 for a concrete connection onto at most 65,535 targets,
+    which its kernel reads as it is), ``indices`` itself otherwise.  Both branches then hold the
+    same array, one constant of the compiled program: a 40,000-neuron network's fallbacks held a
+    12.8 MB int32 copy beside the kernel's uint16 one.  ``made`` (a dict kept for one call) gives
+    projections sharing a connection one copy."""
+    narrow = getattr(get_brainpylib(), "narrowed_indices", None)
+    if narrow is None:
+        return indices
+    key = (id(indices), post_num)
+    if key not in made:
+        made[key] = (indices, narrow(indices, post_num))  # (the source is kept: its id stays its own)
+    return made[key][1]
+
+
+def _traced_ids(indices):
+    """Column indices for the fallback's scatter: a narrowed (uint16) array is converted to int32
+    by the traced program, so that the program holds the uint16 array only."""
+    indices = jnp.asarray(indices)
+    return indices.astype(jnp.int32) if indices.dtype == jnp.uint16 else indices
+
+
 def pre2post_event_adds(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, ArrayLike], ArrayLike, ArrayLike]]
                         ) -> List[jax.Array]:
     """``base + pre2post_event_sum(events, pre2post, len(base), values)`` of several projections,
@@ -446,19 +469,19 @@ def pre2post_event_adds(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, 
     results: List[Optional[jax.Array]] = [None] * len(checked)
     together = [k for k, args in enumerate(checked) if kernel is not None and args[4].dtype in KERNEL_FLOAT_TYPES]
     if together:
-        operands, structure = [], []
+        operands, structure, made = [], [], {}
         for k in together:
             events, indices, indptr, values, base = checked[k]
             check_concrete_indptr(fn, indptr, indices.shape[0])
             operands += [events, values, base]
-            structure.append((indices, indptr))
+            structure.append((_kernel_columns(indices, base.shape[0], made), indptr))
 
         def fast(*flat):
             return tuple(kernel([(flat[3 * n], indices, indptr, flat[3 * n + 1], flat[3 * n + 2])
                                  for n, (indices, indptr) in enumerate(structure)]))
 
         def pure(*flat):  # on platforms without the kernel (row ids computed there: see _traced_rows)
-            return tuple(csr_event_transpose(flat[3 * n + 1], indices, _traced_rows(indptr), flat[3 * n],
+            return tuple(csr_event_transpose(flat[3 * n + 1], _traced_ids(indices), _traced_rows(indptr), flat[3 * n],
                                              flat[3 * n + 2].shape[0], fn, start=flat[3 * n + 2])
                          for n, (indices, indptr) in enumerate(structure))
 
@@ -494,19 +517,20 @@ def pre2post_event_sums(projections: Sequence[Tuple[ArrayLike, Tuple[ArrayLike, 
     if len(together) > 1:
         # the connections are constants of the program (checked here once), the spikes and
         # weights its operands
-        operands, structure = [], []
+        operands, structure, made = [], [], {}
         for k in together:
             events, indices, indptr, size, values = checked[k]
             check_concrete_indptr(fn, indptr, indices.shape[0])
             operands += [events, values]
-            structure.append((indices, indptr, size))
+            structure.append((_kernel_columns(indices, size, made), indptr, size))
 
         def fast(*flat):
             return tuple(kernel([(flat[2 * n], indices, indptr, flat[2 * n + 1], size)
                                  for n, (indices, indptr, size) in enumerate(structure)]))
 
         def pure(*flat):  # on platforms without the kernel (row ids computed there: see _traced_rows)
-            return tuple(csr_event_transpose(flat[2 * n + 1], indices, _traced_rows(indptr), flat[2 * n], size, fn)
+            return tuple(csr_event_transpose(flat[2 * n + 1], _traced_ids(indices), _traced_rows(indptr), flat[2 * n],
+                                             size, fn)
                          for n, (indices, indptr, size) in enumerate(structure))
 
         for k, value in zip(together, dispatch(fn, fast, pure, *operands)):
