@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not brainpylib.has_cpu_kernels(), reason="compil
 _NOT_KERNELS = {"__version__", "KERNEL_API", "has_cpu_kernels", "has_gpu_kernels", "kernel_import_error",
                 "KernelsUnavailableError", "kernel_platforms", "targets", "target_platforms",
                 "lif_update_reference", "register_elementwise_program", "expect_elementwise_program",
-                "fail_elementwise_program", "unpack_bits_into"}
+                "fail_elementwise_program", "unpack_bits_into", "narrowed_indices"}
 
 
 def _kernel_functions():
