@@ -107,49 +107,68 @@ bool buffer_matches(const ffi::AnyBuffer &buffer, char kind, int64_t size) {
   return buffer.element_type() == type && count == (scalar ? 1 : size);
 }
 
+// Inputs or outputs up to this many are gathered on the stack, more on the heap.
+constexpr size_t kStackBuffers = 32;
+
 ffi::Error Elementwise(ffi::ThreadPool pool, ffi::RemainingArgs args, ffi::RemainingRets rets, int64_t program,
                        int64_t size) {
   constexpr const char *kName = "elementwise";
-  brainpylib::ElementwiseProgram found;
+  if (size < 0) return invalid(kName, "negative size");
+  const void *inputs_stack[kStackBuffers];
+  void *outputs_stack[kStackBuffers];
+  std::vector<const void *> inputs_heap;
+  std::vector<void *> outputs_heap;
+  const void **inputs = inputs_stack;
+  void **outputs = outputs_stack;
+  if (args.size() > kStackBuffers) {
+    inputs_heap.resize(args.size());
+    inputs = inputs_heap.data();
+  }
+  if (rets.size() > kStackBuffers) {
+    outputs_heap.resize(rets.size());
+    outputs = outputs_heap.data();
+  }
+  brainpylib::ElementwiseLoop loop = nullptr;
   {
+    // Entries are never erased and a registration assigns in place, so `found` stays valid; its
+    // signature is read under the lock (a registration may replace it).
     std::unique_lock<std::mutex> lock(brainpylib::registry_mutex);
     auto &programs = brainpylib::registry();
-    if (programs.find(program) == programs.end()) {
+    auto it = programs.find(program);
+    if (it == programs.end()) {
       return invalid(kName, "unknown program (programs are registered per process, when traced)");
     }
-    const bool settled = brainpylib::registry_changed.wait_for(lock, brainpylib::kCompileWait, [&] {
-      const brainpylib::ElementwiseProgram &p = programs.at(program);
-      return p.loop != nullptr || !p.error.empty();
-    });
-    found = programs.at(program);
-    if (!settled) return invalid(kName, "the program is still being compiled after 600 s");
+    const brainpylib::ElementwiseProgram &found = it->second;
+    if (found.loop == nullptr && found.error.empty() &&
+        !brainpylib::registry_changed.wait_for(lock, brainpylib::kCompileWait,
+                                               [&] { return found.loop != nullptr || !found.error.empty(); })) {
+      return invalid(kName, "the program is still being compiled after 600 s");
+    }
     if (found.loop == nullptr) return invalid(kName, "the program failed to compile: " + found.error);
-  }
-  if (size < 0) return invalid(kName, "negative size");
-  if (args.size() != found.inputs.size() || rets.size() != found.outputs.size()) {
-    return invalid(kName, "the numbers of arguments and results differ from the program's");
-  }
-  std::vector<const void *> inputs(args.size());
-  for (size_t k = 0; k < args.size(); ++k) {
-    ffi::ErrorOr<ffi::AnyBuffer> buffer = args.get<ffi::AnyBuffer>(k);
-    if (buffer.has_error()) return buffer.error();
-    if (!buffer_matches(buffer.value(), found.inputs[k], size)) {
-      return invalid(kName, "an argument's dtype or size differs from the program's");
+    if (args.size() != found.inputs.size() || rets.size() != found.outputs.size()) {
+      return invalid(kName, "the numbers of arguments and results differ from the program's");
     }
-    inputs[k] = buffer.value().untyped_data();
-  }
-  std::vector<void *> outputs(rets.size());
-  for (size_t k = 0; k < rets.size(); ++k) {
-    ffi::ErrorOr<ffi::Result<ffi::AnyBuffer>> buffer = rets.get<ffi::AnyBuffer>(k);
-    if (buffer.has_error()) return buffer.error();
-    if (!buffer_matches(*buffer.value(), found.outputs[k], size)) {
-      return invalid(kName, "a result's dtype or size differs from the program's");
+    for (size_t k = 0; k < args.size(); ++k) {
+      ffi::ErrorOr<ffi::AnyBuffer> buffer = args.get<ffi::AnyBuffer>(k);
+      if (buffer.has_error()) return buffer.error();
+      if (!buffer_matches(buffer.value(), found.inputs[k], size)) {
+        return invalid(kName, "an argument's dtype or size differs from the program's");
+      }
+      inputs[k] = buffer.value().untyped_data();
     }
-    outputs[k] = buffer.value()->untyped_data();
+    for (size_t k = 0; k < rets.size(); ++k) {
+      ffi::ErrorOr<ffi::Result<ffi::AnyBuffer>> buffer = rets.get<ffi::AnyBuffer>(k);
+      if (buffer.has_error()) return buffer.error();
+      if (!buffer_matches(*buffer.value(), found.outputs[k], size)) {
+        return invalid(kName, "a result's dtype or size differs from the program's");
+      }
+      outputs[k] = buffer.value()->untyped_data();
+    }
+    loop = found.loop;
   }
-  const void *const *in = inputs.data();
-  void *const *out = outputs.data();
-  brainpylib::parallel_for(&pool, size, [&](int64_t begin, int64_t end) { found.loop(in, out, begin, end); });
+  const void *const *in = inputs;
+  void *const *out = outputs;
+  brainpylib::parallel_for(&pool, size, [&](int64_t begin, int64_t end) { loop(in, out, begin, end); });
   return ffi::Error::Success();
 }
 

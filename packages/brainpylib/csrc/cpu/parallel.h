@@ -60,10 +60,13 @@ inline int64_t thread_count(ffi::ThreadPool *pool) {
 
 // Runs body(begin, end) over [0, n), cut into one chunk per thread (`parallel_tasks`) when the
 // range is large enough to repay waking other threads.
-inline void parallel_for(ffi::ThreadPool *pool, int64_t n, const std::function<void(int64_t, int64_t)> &body) {
-  const int64_t chunks = std::min<int64_t>(thread_count(pool), n / (kParallelMinElements / 2));
-  if (n < kParallelMinElements || chunks <= 1) {
-    body(0, n);
+// (A template: the small ranges of every step call `body` directly, with no std::function made.)
+template <typename Body>
+void parallel_for(ffi::ThreadPool *pool, int64_t n, Body &&body) {
+  const int64_t chunks =
+      n < kParallelMinElements ? 1 : std::min<int64_t>(thread_count(pool), n / (kParallelMinElements / 2));
+  if (chunks <= 1) {
+    body(int64_t{0}, n);
     return;
   }
   parallel_tasks(pool, chunks, [&](int64_t c) { body(n * c / chunks, n * (c + 1) / chunks); });
