@@ -257,6 +257,28 @@ def test_the_kernel_checks_the_buffers_against_the_program():
         jax.block_until_ready(brainpylib.elementwise_call(10 ** 6, 64, [x], "f", (64,)))
     with pytest.raises(ValueError, match="bad signature"):
         brainpylib.register_elementwise_program(7, 1, "x", "f")
+    with pytest.raises(Exception, match="numbers of arguments and results differ"):
+        jax.block_until_ready(brainpylib.elementwise_call(number, 64, [x, x], "f", (64,)))
+    with pytest.raises(Exception, match="dtype or size differs"):  # a result of another size
+        jax.block_until_ready(brainpylib.elementwise_call(number, 64, [x], "f", (32,)))
+    with pytest.raises(Exception, match="negative size"):
+        jax.block_until_ready(brainpylib.elementwise_call(number, -1, [x], "f", (64,)))
+
+
+@needs_fusion
+def test_programs_of_many_buffers_over_many_elements_match_jax():
+    # 40 inputs (more than the handler gathers on its stack) and 35 outputs, over enough elements
+    # to be split over the thread pool
+    n, count = 300_001, 40
+    xs = [jnp.asarray(np.random.default_rng(k).random(n).astype(np.float32)) for k in range(count)]
+
+    def many(*vs):
+        return [vs[k] * float(k + 1) + vs[(k + 1) % count] for k in range(35)]
+
+    got, why = _fused(many, *xs)
+    assert why is None
+    for k, value in enumerate(got):
+        np.testing.assert_allclose(np.asarray(value), np.asarray(xs[k] * (k + 1) + xs[(k + 1) % count]), rtol=1e-6)
 
 
 
