@@ -342,6 +342,48 @@ def test_updates_write_over_arguments_and_keep_arguments_still_used():
 
 
 @needs_fusion
+def test_an_update_that_keeps_its_argument_except_where_selected_matches_jax_in_place_or_not():
+    # where(spike, t, t_last): written over t_last's buffer, the vectors with no spike are not
+    # stored (the loop checks at run time that the buffer is the argument's); elsewhere, and
+    # without the alias, every vector is
+    n = 16 * 40 + 5  # whole vectors, then a tail
+
+    def update(t, v, last):
+        spike = v >= 1.
+        return [jnp.where(spike, 0., v + 0.3), jnp.where(spike, t, last), jnp.where(spike, last, v)]
+
+    closed = jax.make_jaxpr(lambda t, v, last: update(t, v, last))(1., jnp.zeros(n), jnp.zeros(n))
+    text = str(fusion._compile(closed.jaxpr, [], [0, 1, 2], "sff", [(0, "f"), (1, "f"), (2, "f")], n))
+    assert text.count("store <16 x float>") == 3 and ".endif" in text  # one store behind a test
+
+    def run(steps, v, last, fused):
+        def body(i, state):
+            v, last, _ = state
+            if fused:  # the third output keeps v's values, but v's buffer is the first output's
+                return tuple(bm.fused_elementwise(update, jnp.float32(i), v, last, updates={0: 1, 1: 2}))
+            return tuple(update(jnp.float32(i), v, last))
+        return jax.jit(lambda v, last: jax.lax.fori_loop(0, steps, body, (v, last, v)))(v, last)
+
+    v0 = jnp.asarray(np.random.default_rng(5).random(n).astype(np.float32))
+    last0 = jnp.full(n, -1e7, jnp.float32)
+    for steps in (1, 7):  # some vectors with a spike at each step, most without
+        got = run(steps, v0, last0, True)
+        want = run(steps, v0, last0, False)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+    # not in place (the argument is still used afterwards: XLA gives the output a buffer of its own)
+    def twice(t, v, last):
+        new = bm.fused_elementwise(update, t, v, last, updates={1: 2})
+        return new[1], last
+    new_last, old_last = jax.jit(twice)(jnp.float32(3.), v0 + 0.5, last0)
+    np.testing.assert_array_equal(np.asarray(new_last), np.where(np.asarray(v0 + 0.5) >= 1., 3., -1e7))
+    np.testing.assert_array_equal(np.asarray(old_last), np.asarray(last0))
+    got = bm.fused_elementwise(update, jnp.float32(3.), v0 + 0.5, last0)  # outside jit, no alias
+    np.testing.assert_array_equal(np.asarray(got[1]), np.where(np.asarray(v0 + 0.5) >= 1., 3., -1e7))
+    np.testing.assert_array_equal(np.asarray(got[2]), np.where(np.asarray(v0 + 0.5) >= 1., -1e7, v0 + 0.5))
+
+
+@needs_fusion
 def test_operators_with_kernels_are_fused_in_their_pure_form():
     # lif_step dispatches to brainpylib's kernel; traced for a fused loop it is its pure form and
     # the whole function is one loop, equal to the kernel's results
