@@ -11,13 +11,16 @@ cuts its run into chunks of steps; this module does the rest:
 * `pack_booleans` makes a step record its wide boolean values (spikes) packed eight to a byte,
   `ChunkRecords` gathers the chunks into one array per monitor (unpacking them with
   `unpack_rows`) or into spike events (`boolean_events`), holding the result and one chunk only;
-  `StreamSink` hands each chunk to an `HDF5Monitor` instead;
+  `StreamSink` hands each chunk to an `HDF5Monitor` instead; `prefaulted` allocates a large
+  record on a background thread while the run compiles and computes;
 * `run_chunks` drives a run: the chunks one after the other through the strategy, each chunk's
   records into its sink, and a hook after every chunk (a checkpoint).
 """
 
 import abc
+import concurrent.futures
 import os
+import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import jax
@@ -33,7 +36,8 @@ if TYPE_CHECKING:
     from brainpy.running.hdf5_monitor import HDF5Monitor
 
 __all__ = ["ChunkLoop", "CompiledLoop", "SteppedLoop", "run_chunks", "pack_booleans", "unpack_rows",
-           "ChunkRecords", "StreamSink", "boolean_events", "is_iterator", "PACK_MIN_LENGTH"]
+           "ChunkRecords", "StreamSink", "boolean_events", "is_iterator", "prefaulted", "PACK_MIN_LENGTH",
+           "PREFAULT_MIN_BYTES"]
 
 # boolean monitored values with at least this many elements on their last axis are recorded
 # packed eight to a byte inside the compiled loop and unpacked after it
@@ -41,6 +45,9 @@ PACK_MIN_LENGTH = 16
 # threads that unpack the rows of a large record, and the bytes of result each must have
 _UNPACK_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 _UNPACK_THREAD_BYTES = 32 * 2 ** 20
+
+# records of at least this many bytes are worth allocating ahead (`prefaulted`)
+PREFAULT_MIN_BYTES = 16 * 2 ** 20
 
 StepFactory = Callable[[bool], Callable]  # packed -> step(t, i, xs) -> {key: value}
 #: the Variables a loop carries, by name (a runner's ``dyn_vars``)
@@ -65,6 +72,9 @@ class ChunkLoop(abc.ABC):
 
     #: whether inputs may be Python iterators (consumed one item per step)
     accepts_iterators: bool = False
+    #: whether wide boolean records reach the host packed (``make_step(True)``), so that the
+    #: records' dense arrays are made on the host (which a runner may then allocate ahead)
+    packs_booleans: bool = False
 
     def __init__(self, jit: bool = True):
         self.jit = bool(jit)
@@ -99,6 +109,8 @@ class CompiledLoop(ChunkLoop):
       to_host: return the records as NumPy arrays (a dict of them); otherwise as the device
         values the step returned (any pytree), once they are ready.
     """
+
+    packs_booleans = True
 
     def __init__(self, jit: bool = True, to_host: bool = True):
         super().__init__(jit)
@@ -239,6 +251,43 @@ def unpack_rows(packed: np.ndarray, length: int, out: Optional[np.ndarray] = Non
     return out
 
 
+_PREFAULT_LOCK = threading.Lock()
+_PREFAULT_POOL: Optional[concurrent.futures.ThreadPoolExecutor] = None
+
+
+def prefaulted(shape: Tuple[int, ...], dtype: Any) -> "concurrent.futures.Future[np.ndarray]":
+    """A new array of ``shape`` and ``dtype``, allocated and written once (with zeros) on a
+    background thread: the future of it.
+
+    The first write of a large new array costs the operating system a page fault per page (in a
+    virtual machine also the host's): a 10,000-step spike record of 32,000 neurons (320 MB) took
+    0.24-0.55 s to unpack in a first run and 0.015 s into an array written before.  A runner asks
+    for its large records when a run starts, so that this happens while the run is compiled and
+    computed (NumPy writes the zeros without holding the GIL), and `ChunkRecords` takes the
+    array from the future when the first chunk's records arrive.
+    """
+    global _PREFAULT_POOL
+    with _PREFAULT_LOCK:
+        if _PREFAULT_POOL is None:
+            _PREFAULT_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="brainpy-records")
+        pool = _PREFAULT_POOL
+
+    def allocate() -> np.ndarray:
+        array = np.empty(shape, dtype=dtype)
+        array.fill(0)
+        return array
+
+    return pool.submit(allocate)
+
+
+if hasattr(os, "register_at_fork"):  # a forked child makes a pool of its own
+    def _forget_prefault_pool():
+        global _PREFAULT_POOL, _PREFAULT_LOCK
+        _PREFAULT_POOL, _PREFAULT_LOCK = None, threading.Lock()
+
+    os.register_at_fork(after_in_child=_forget_prefault_pool)
+
+
 def _host_unpacker(packed: np.ndarray, out: np.ndarray) -> Optional[Callable]:
     """brainpylib's ``unpack_bits_into`` when installed and the arrays are C-contiguous 2-D ones
     of its dtypes (rows of a record with an interval are strided: NumPy unpacks those)."""
@@ -259,11 +308,11 @@ class ChunkRecords:
     never the chunks plus their concatenation; a run of one chunk keeps that chunk's arrays as
     they are.  Values recorded packed (``packed``: key -> unpacked length) are unpacked on the way;
     those of ``events`` become `SpikeRecord` events.  ``spare`` arrays (shape, dtype str) ->
-    [arrays] may lend their memory.
+    [arrays, or futures of arrays (`prefaulted`)] may lend their memory.
     """
 
     def __init__(self, num_steps: int, every: Dict[str, int], packed: Optional[Dict[str, int]] = None,
-                 spare: Optional[Dict[Tuple[tuple, str], List[np.ndarray]]] = None, events: Sequence[str] = ()):
+                 spare: Optional[Dict[Tuple[tuple, str], List[Any]]] = None, events: Sequence[str] = ()):
         self.n = num_steps
         self.every = every
         self.packed = {} if packed is None else packed
@@ -274,7 +323,10 @@ class ChunkRecords:
 
     def _empty(self, shape: tuple, dtype) -> np.ndarray:
         pool = self.spare.get((shape, np.dtype(dtype).str))
-        return pool.pop() if pool else np.empty(shape, dtype=dtype)
+        if not pool:
+            return np.empty(shape, dtype=dtype)
+        array = pool.pop()
+        return array.result() if isinstance(array, concurrent.futures.Future) else array
 
     def add(self, s: int, e: int, out: Dict[str, np.ndarray], ts: np.ndarray,
             steps: Optional[np.ndarray] = None) -> None:
