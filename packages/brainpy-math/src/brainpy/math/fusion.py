@@ -122,17 +122,13 @@ class _Value:
     """A value of the loop: an IR vector, or a constant (folded on the host).
 
     ``affine``: ``(source, scale, offset)`` when the value is ``source * scale + offset`` for an IR
-    vector ``source`` and constants (a chain of operations with constants, folded into one);
-    ``expm1_of``: the argument when the value is its ``expm1``; ``loaded``: the loop input it was
-    read from (its index), for an array input itself; ``kept``: ``(input index, changed)`` when the
-    value is that input's except in the lanes where the IR mask ``changed`` is set (a select of
-    a new value or the input, as ``where(spike, t, t_last_spike)``)."""
+    vector ``source`` and constants (a chain of operations with constants, folded into one); and
+    ``expm1_of``: the argument when the value is its ``expm1``."""
 
-    __slots__ = ("kind", "ir", "const", "affine", "expm1_of", "loaded", "kept")
+    __slots__ = ("kind", "ir", "const", "affine", "expm1_of")
 
-    def __init__(self, kind: str, ir=None, const=None, affine=None, expm1_of=None, loaded=None, kept=None):
+    def __init__(self, kind: str, ir=None, const=None, affine=None, expm1_of=None):
         self.kind, self.ir, self.const, self.affine, self.expm1_of = kind, ir, const, affine, expm1_of
-        self.loaded, self.kept = loaded, kept
 
     @property
     def is_const(self) -> bool:
@@ -558,13 +554,7 @@ def _select_n(t, eqn, args, kind):
         raise Unsupported("select_n with an integer predicate")
     if cases[0].kind != cases[1].kind:
         raise Unsupported("select_n of mixed kinds")
-    mask = t.e.vec(pred)
-    kept = None
-    if cases[0].loaded is not None and cases[1].loaded != cases[0].loaded:
-        kept = (cases[0].loaded, mask)  # the input where the mask is off
-    elif cases[1].loaded is not None and cases[0].loaded != cases[1].loaded:
-        kept = (cases[1].loaded, t.e.b.not_(mask))
-    return _Value(cases[0].kind, ir=t.e.sel(mask, t.e.vec(cases[1]), t.e.vec(cases[0])), kept=kept)
+    return _Value(cases[0].kind, ir=t.e.sel(t.e.vec(pred), t.e.vec(cases[1]), t.e.vec(cases[0])))
 
 
 def _convert(t, eqn, args, kind):
@@ -745,7 +735,7 @@ def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], 
                 v = builder.load(builder.bitcast(p, vt.as_pointer()), align=1)
             if kind in "bc":
                 v = builder.icmp_unsigned("!=", v, ir.Constant(i8v, [0] * lanes))
-            args.append(_Value(F32 if kind in "fs" else BOOL, ir=v, loaded=None if kind in "sc" else k))
+            args.append(_Value(F32 if kind in "fs" else BOOL, ir=v))
         loaded = iter(args)
         arguments = [_Value(F32, const=0.0) for _ in jaxpr.invars]  # an unused argument: never read
         for slot in arg_slots:
@@ -762,18 +752,7 @@ def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], 
             if kind == "b":
                 v = builder.zext(v, i8v)
             p = builder.gep(builder.bitcast(ptr, elem.as_pointer()), [index])
-            if value.kept is not None and lanes > 1 and in_kinds[value.kept[0]] == kind:
-                # The input's value except where `changed`: when XLA gave this output the input's
-                # buffer (an update in place), a vector with no lane changed is not written (the
-                # time of the last spike, say, is stored for the vectors holding a spike only).
-                slot, changed = value.kept
-                in_place = builder.icmp_unsigned("==", ptr, in_ptrs[slot])
-                any_changed = builder.icmp_unsigned("!=", builder.bitcast(changed, ir.IntType(lanes)),
-                                                    ir.Constant(ir.IntType(lanes), 0))
-                with builder.if_then(builder.or_(builder.not_(in_place), any_changed)):
-                    builder.store(v, builder.bitcast(p, vt.as_pointer()), align=1)
-            else:
-                builder.store(v, builder.bitcast(p, vt.as_pointer()), align=1)
+            builder.store(v, builder.bitcast(p, vt.as_pointer()), align=1)
 
     # main loop over whole vectors, then one element at a time
     span = builder.sub(end, begin)
