@@ -261,10 +261,10 @@ def prefaulted(shape: Tuple[int, ...], dtype: Any) -> "concurrent.futures.Future
 
     The first write of a large new array costs the operating system a page fault per page (in a
     virtual machine also the host's): a 10,000-step spike record of 32,000 neurons (320 MB) took
-    0.24-0.55 s to unpack in a first run and 0.015 s into an array written before.  A runner asks
-    for its large records when a run starts, so that this happens while the run is compiled and
-    computed (NumPy writes the zeros without holding the GIL), and `ChunkRecords` takes the
-    array from the future when the first chunk's records arrive.
+    0.33 s to unpack into a new array in a first run, 0.015 s into an array written before.  A
+    runner asks for its large records when a run starts, so that this happens while the run is
+    compiled and computed (NumPy writes the zeros without holding the GIL), and `ChunkRecords`
+    takes the array from the future when the first chunk's records arrive.
     """
     global _PREFAULT_POOL
     with _PREFAULT_LOCK:
