@@ -231,7 +231,7 @@ def unpack_rows(packed: np.ndarray, length: int, out: Optional[np.ndarray] = Non
     host = _host_unpacker(packed, out)
 
     def unpack(first: int, last: int):
-        if host is not None:  # brainpylib's: no temporary, about 1.6x as fast
+        if host is not None:  # brainpylib's: no temporary, ~3x NumPy's unpack and copy
             host(packed[first:last], out[first:last])
             return
         for r in range(first, last, block):
