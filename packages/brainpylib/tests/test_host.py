@@ -18,22 +18,15 @@ def test_unpack_bits_into_equals_numpy(columns):
     np.testing.assert_array_equal(out, np.unpackbits(packed, axis=-1, count=columns).view(bool))
 
 
-def test_unpack_bits_into_writes_a_row_range_of_a_larger_array():
-    rng = np.random.default_rng(2)
-    x = rng.random((10, 20)) < 0.5
-    out = np.zeros((10, 20), bool)
-    brainpylib.unpack_bits_into(np.packbits(x[3:7], axis=-1), out[3:7])
-    np.testing.assert_array_equal(out[3:7], x[3:7])
-    assert not out[:3].any() and not out[7:].any()
-
-
-def test_unpack_bits_into_writes_wide_rows_of_a_larger_array():
-    rng = np.random.default_rng(3)
-    x = rng.random((9, 200)) < 0.5
-    out = np.zeros((9, 200), bool)
-    brainpylib.unpack_bits_into(np.packbits(x[2:8], axis=-1), out[2:8])
-    np.testing.assert_array_equal(out[2:8], x[2:8])
-    assert not out[:2].any() and not out[8:].any()
+# narrow rows (table only) and wide ones (AVX-512 blocks, then the table for the last < 64)
+@pytest.mark.parametrize("seed,shape,first,last", [(2, (10, 20), 3, 7), (3, (9, 200), 2, 8)])
+def test_unpack_bits_into_writes_a_row_range_of_a_larger_array(seed, shape, first, last):
+    rng = np.random.default_rng(seed)
+    x = rng.random(shape) < 0.5
+    out = np.zeros(shape, bool)
+    brainpylib.unpack_bits_into(np.packbits(x[first:last], axis=-1), out[first:last])
+    np.testing.assert_array_equal(out[first:last], x[first:last])
+    assert not out[:first].any() and not out[last:].any()
 
 
 def test_unpack_bits_into_rejects_bad_arrays_naming_them():
