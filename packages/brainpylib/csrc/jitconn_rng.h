@@ -73,7 +73,9 @@ enum WeightKind : int64_t { kHomo = 0, kUniform = 1, kNormal = 2 };
 //   threshold[m] = ceil(2**24 * (1 - (1 - p)**(m + 1))) (at most 2**24),  g = #{m: threshold[m] <= u},
 //   guide[b] = #{m: threshold[m] <= b << kGuideShift}.
 //
-// L = 0 (p = 0) means an empty matrix.  The guide narrows the search for g to one bucket of u.
+// L = 0 (p = 0) means an empty matrix.  The guide narrows the search for g to one bucket of u
+// (the CPU kernels estimate g from a logarithm instead and correct it against the thresholds:
+// `ColumnWalker` in cpu/jitconn.cc).
 // ---------------------------------------------------------------------------------------------
 
 constexpr int kGuideShift = 8;
@@ -112,51 +114,6 @@ BPL_HD void for_each_column(const uint32_t *table, int64_t num_thresholds, uint3
     col += 1 + static_cast<int64_t>(geometric_skip(guide, thresholds, static_cast<uint32_t>(num_thresholds), u));
     if (col >= num_cols) return;
     f(col);
-  }
-}
-
-// `for_each_column` for the CPU: the same columns in the same order, with the skips of eight
-// consecutive k searched in lockstep.  The searches are independent (only the running column
-// depends on them all), so interleaving them overlaps their cache misses in the threshold table
-// instead of waiting for each bisection in turn (12 instead of 14 ns per column, 800k columns).
-template <typename F>
-void for_each_column_interleaved(const uint32_t *table, int64_t num_thresholds, uint32_t seed, uint32_t row,
-                                 int64_t num_cols, F &&f) {
-  if (num_thresholds == 0) return;
-  constexpr int kLanes = 8;
-  const uint32_t *guide = table;
-  const uint32_t *thresholds = table + kGuideSize + 1;
-  const uint32_t count = static_cast<uint32_t>(num_thresholds);
-  const uint32_t state = row_state(seed, 0u, row);
-  int64_t col = -1;
-  for (uint32_t k0 = 0;; k0 += kLanes) {
-    uint32_t u[kLanes], lo[kLanes], n[kLanes];
-    uint32_t widest = 0;
-    for (int j = 0; j < kLanes; ++j) {
-      u[j] = entry_hash(state, k0 + static_cast<uint32_t>(j)) >> 8;
-      uint32_t hi = guide[(u[j] >> kGuideShift) + 1];
-      hi = hi < count ? hi : count;
-      const uint32_t l = guide[u[j] >> kGuideShift];
-      lo[j] = l < hi ? l : hi;
-      n[j] = hi - lo[j];
-      widest = n[j] > widest ? n[j] : widest;
-    }
-    // the branch-free bisection of `geometric_skip`, every lane one step at a time (a lane whose
-    // range is down to one candidate stays put)
-    for (; widest > 1; widest -= widest / 2) {
-      for (int j = 0; j < kLanes; ++j) {
-        const uint32_t half = n[j] / 2;
-        const uint32_t probe = half > 0 ? lo[j] + half - 1 : lo[j];
-        lo[j] = (half > 0 && thresholds[probe] <= u[j]) ? lo[j] + half : lo[j];
-        n[j] -= half;
-      }
-    }
-    for (int j = 0; j < kLanes; ++j) {
-      if (n[j] == 1) lo[j] += thresholds[lo[j]] <= u[j] ? 1u : 0u;
-      col += 1 + static_cast<int64_t>(lo[j]);
-      if (col >= num_cols) return;
-      f(col);
-    }
   }
 }
 

@@ -40,6 +40,24 @@ def _np_hash(seed, stream, rows, cols):
     return h ^ (h >> np.uint32(16))
 
 
+def numpy_prob_conn_columns(conn_prob, seed, row, num_cols):
+    """The columns of one row of the just-in-time matrix, from the thresholds alone (a count of
+    the thresholds <= u per skip, as the kernels' rule defines it), for rows of any length."""
+    thresholds = prob_conn_skip_table(conn_prob)[_GUIDE_SIZE + 1:]
+    if thresholds.size == 0:
+        return np.zeros(0, np.int64)
+    seed = np.uint32(int(seed) % (1 << 32))
+    columns, col, start = [], -1, 0
+    with np.errstate(over="ignore"):
+        while col < num_cols:
+            k = np.arange(start, start + 4096)
+            u = _np_hash(seed, 0, np.full(k.shape, row), k) >> np.uint32(8)
+            cols = col + np.cumsum(1 + np.searchsorted(thresholds, u, side="right"))
+            columns.append(cols[cols < num_cols])
+            col, start = int(cols[-1]), start + 4096
+    return np.concatenate(columns)
+
+
 def numpy_prob_conn_matrix(conn_prob, seed, shape, kind="homo", params=(1.,), dtype=np.float64):
     """The dense matrix implied by the arguments, computed with NumPy (a row-by-row walk)."""
     num_rows, num_cols = shape

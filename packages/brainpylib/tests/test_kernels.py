@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import brainpylib
-from brainpylib_references import numpy_prob_conn_matrix
+from brainpylib_references import numpy_prob_conn_columns, numpy_prob_conn_matrix
 
 NUM_ROWS, NUM_COLS = 13, 9
 
@@ -231,6 +231,29 @@ def test_jitconn_matches_numpy_hash(kind, params):
             col = np.asarray(ev_fn(onehot, *params.values(), prob, seed, shape, transpose))
             np.testing.assert_array_equal(col != 0, ref[:, k] != 0)
             np.testing.assert_allclose(col, ref[:, k], rtol=2e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("prob", [1.0, 0.97, 0.5, 0.05, 3e-4, 2e-6])
+def test_jitconn_columns_are_the_thresholds_count_for_long_rows(prob):
+    # The CPU kernels estimate each skip from a logarithm and correct it against the thresholds:
+    # the columns must be exactly those the thresholds define, from dense rows (p near 1, where
+    # the thresholds reach 2**24 after a few entries) to sparse rows of millions of columns.
+    num_rows, num_cols, seed = 40, min(int(500 / prob), 3_000_000), 11
+    shape = (num_rows, num_cols)
+    columns = [numpy_prob_conn_columns(prob, seed, row, num_cols) for row in range(num_rows)]
+    assert sum(c.size for c in columns) > 0
+    for row in (0, 1, 39):  # one row at a time (transposed product, rows walked on one thread)
+        onehot = np.arange(num_rows) == row
+        out = np.asarray(brainpylib.event_matvec_prob_conn_homo_weight(onehot, 1., prob, seed, shape, True))
+        np.testing.assert_array_equal(np.flatnonzero(out), columns[row])
+    # every row: counts per column (large products share the rows out over the threads)
+    out = np.asarray(brainpylib.event_matvec_prob_conn_homo_weight(np.ones(num_rows, bool), 1., prob, seed,
+                                                                   shape, True))
+    np.testing.assert_array_equal(out, np.bincount(np.concatenate(columns), minlength=num_cols))
+    # M @ x, every row walked for its own sum (small integers: exact in float32)
+    x = (np.arange(num_cols) % 7).astype(np.float32)
+    out = np.asarray(brainpylib.matvec_prob_conn_homo_weight(x, 1., prob, seed, shape))
+    np.testing.assert_array_equal(out, [x[c].sum() for c in columns])
 
 
 def test_jitconn_float64_jit_vmap_and_traced_seed():

@@ -10,7 +10,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "cpu/events.h"
 #include "cpu/parallel.h"
@@ -27,6 +32,141 @@ namespace {
 using brainpylib::Batch;
 using brainpylib::invalid;
 using brainpylib::WeightKind;
+
+// The columns of the rows of one matrix on the CPU: the same columns, in the same order, as
+// `brainpylib::for_each_column`, with each geometric skip found from an estimate instead of the
+// guide's bucket and a bisection.  g = #{m: threshold[m] <= u} is close to
+// log(1 - u / 2**24) / log(1 - p); that estimate, computed for eight skips at a time in
+// vectorizable code (the hashes as well), is corrected against the thresholds on both sides, so
+// the skip is exact whatever the estimate's error (one step at most in practice) and the table is
+// read at one place per skip (two dependent reads with the guide).  Measured on the four
+// projections of a 1M-neuron network (p = 8e-5, ~168k columns per step, alternated processes):
+// 2.29-2.34 -> 1.56-1.94 ms per step, the decay of the conductances included.
+class ColumnWalker {
+ public:
+  static constexpr int kLanes = 8;
+
+  ColumnWalker(const uint32_t *table, int64_t num_thresholds, uint32_t seed)
+      : thresholds_(table + brainpylib::kGuideSize + 1), count_(num_thresholds), seed_(seed) {
+    // log(1 - p) from the threshold nearest 2**23: there 1 - threshold / 2**24 = (1 - p)**(m + 1)
+    // is about 1/2, so the rounding of the table (2**-24) changes the estimate by ~1e-7 of itself
+    if (count_ == 0) return;
+    const uint32_t *half = std::lower_bound(thresholds_, thresholds_ + count_, uint32_t{1} << 23);
+    int64_t m = std::min<int64_t>(half - thresholds_, count_ - 1);
+    if (thresholds_[m] >= (uint32_t{1} << 24)) m = std::max<int64_t>(m - 1, 0);
+    const double rest = 1.0 - static_cast<double>(thresholds_[m]) * 5.9604644775390625e-08;
+    const double log_q = rest > 0.0 ? std::log(rest) / static_cast<double>(m + 1) : 0.0;
+    inverse_log_q_ = log_q < 0.0 ? 1.0 / log_q : 0.0;  // 0: every estimate is 0, then corrected
+  }
+
+  // Calls f(col) for every column of row `row` below num_cols, in increasing order.
+  template <typename F>
+  void walk(uint32_t row, int64_t num_cols, F &&f) const {
+    if (count_ == 0) return;
+    const uint32_t state = brainpylib::row_state(seed_, 0u, row);
+    int64_t col = -1;
+    for (uint32_t k0 = 0;; k0 += kLanes) {
+      uint32_t u[kLanes];
+      int64_t g[kLanes];
+      estimate(state, k0, u, g);
+      for (int j = 0; j < kLanes; ++j) {
+        int64_t skip = g[j];
+        while (skip < count_ && thresholds_[skip] <= u[j]) ++skip;
+        while (skip > 0 && thresholds_[skip - 1] > u[j]) --skip;
+        col += 1 + skip;
+        if (col >= num_cols) return;
+        f(col);
+      }
+    }
+  }
+
+ private:
+  // The 24-bit uniforms u of skips k0 .. k0 + 7 and their estimated skips, in [0, count_].
+  void estimate(uint32_t state, uint32_t k0, uint32_t *u, int64_t *g) const {
+#if defined(__x86_64__)
+    static const bool has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    if (has_avx512) return estimate_avx512(state, k0, u, g);
+#endif
+    estimate_lanes(state, k0, u, g);
+  }
+
+#if defined(__x86_64__)
+  // `estimate_lanes` in AVX-512 vectors: the eight hashes in one (32-bit lanes), the logarithms
+  // in another (64-bit lanes)
+  __attribute__((target("avx512f,avx512dq,avx512vl"))) void estimate_avx512(uint32_t state, uint32_t k0,
+                                                                            uint32_t *u, int64_t *g) const {
+    __m256i k = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(k0)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    // entry_hash(state, k): mix_word(state, k), then finalize
+    k = _mm256_mullo_epi32(k, _mm256_set1_epi32(static_cast<int>(0xcc9e2d51u)));
+    k = _mm256_rol_epi32(k, 15);
+    k = _mm256_mullo_epi32(k, _mm256_set1_epi32(0x1b873593));
+    __m256i h = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(state)), k);
+    h = _mm256_rol_epi32(h, 13);
+    h = _mm256_add_epi32(_mm256_mullo_epi32(h, _mm256_set1_epi32(5)), _mm256_set1_epi32(static_cast<int>(0xe6546b64u)));
+    h = _mm256_xor_si256(h, _mm256_set1_epi32(12));
+    h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+    h = _mm256_mullo_epi32(h, _mm256_set1_epi32(static_cast<int>(0x85ebca6bu)));
+    h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 13));
+    h = _mm256_mullo_epi32(h, _mm256_set1_epi32(static_cast<int>(0xc2b2ae35u)));
+    h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+    const __m256i v = _mm256_srli_epi32(h, 8);
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(u), v);
+    // log(2**24 - v): exponent and mantissa m in [1, 2), folded into [sqrt(1/2), sqrt(2))
+    const __m512d x = _mm512_cvtepu32_pd(_mm256_sub_epi32(_mm256_set1_epi32(1 << 24), v));
+    __m512d exponent = _mm512_getexp_pd(x);
+    __m512d m = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+    const __mmask8 fold = _mm512_cmp_pd_mask(m, _mm512_set1_pd(1.4142135623730951), _CMP_GT_OQ);
+    m = _mm512_mask_mul_pd(m, fold, m, _mm512_set1_pd(0.5));
+    exponent = _mm512_mask_add_pd(exponent, fold, exponent, _mm512_set1_pd(1.0));
+    const __m512d one = _mm512_set1_pd(1.0);
+    const __m512d t = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
+    const __m512d t2 = _mm512_mul_pd(t, t);
+    __m512d series = _mm512_set1_pd(2.0 / 11);
+    for (const double c : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0}) series = _mm512_fmadd_pd(series, t2, _mm512_set1_pd(c));
+    const __m512d log_rest = _mm512_fmadd_pd(exponent, _mm512_set1_pd(0.6931471805599453),
+                                             _mm512_fmsub_pd(series, t, _mm512_set1_pd(16.635532333438686)));
+    __m512d estimate = _mm512_mul_pd(log_rest, _mm512_set1_pd(inverse_log_q_));
+    estimate = _mm512_min_pd(_mm512_max_pd(estimate, _mm512_setzero_pd()), _mm512_set1_pd(static_cast<double>(count_)));
+    _mm512_storeu_si512(g, _mm512_cvttpd_epi64(estimate));
+  }
+#endif
+
+  // log(x) for x in [1, 2**24] (an integer), to ~1e-9 of 1: the exponent from the bits, then the
+  // series of 2 atanh((m - 1) / (m + 1)) for the mantissa m folded into [sqrt(1/2), sqrt(2)).
+  static inline __attribute__((always_inline)) double log_of(double x) {
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof(bits));
+    int64_t exponent = static_cast<int64_t>(bits >> 52) - 1023;
+    const uint64_t mantissa_bits = (bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1023} << 52);
+    double m;
+    std::memcpy(&m, &mantissa_bits, sizeof(m));
+    const bool fold = m > 1.4142135623730951;
+    m = fold ? m * 0.5 : m;
+    exponent += fold ? 1 : 0;
+    const double t = (m - 1.0) / (m + 1.0), t2 = t * t;
+    const double series =
+        t * (2.0 + t2 * (2.0 / 3 + t2 * (2.0 / 5 + t2 * (2.0 / 7 + t2 * (2.0 / 9 + t2 * (2.0 / 11))))));
+    return static_cast<double>(exponent) * 0.6931471805599453 + series;
+  }
+
+  inline __attribute__((always_inline)) void estimate_lanes(uint32_t state, uint32_t k0, uint32_t *u,
+                                                            int64_t *g) const {
+    const double top = static_cast<double>(count_), scale = inverse_log_q_;
+    for (int j = 0; j < kLanes; ++j) {
+      const uint32_t v = brainpylib::entry_hash(state, k0 + static_cast<uint32_t>(j)) >> 8;
+      u[j] = v;
+      // log(1 - v / 2**24) = log(2**24 - v) - 24 log 2, 2**24 - v >= 1
+      const double log_rest = log_of(static_cast<double>((uint32_t{1} << 24) - v)) - 16.635532333438686;
+      const double estimate = std::min(std::max(log_rest * scale, 0.0), top);
+      g[j] = static_cast<int64_t>(estimate);
+    }
+  }
+
+  const uint32_t *thresholds_;
+  int64_t count_;
+  uint32_t seed_;
+  double inverse_log_q_ = 0.0;
+};
 
 template <typename T, WeightKind Kind>
 struct JitConn {
@@ -82,12 +222,13 @@ void scatter_rows(ffi::ThreadPool *pool, const uint32_t *table, int64_t num_thre
       std::fill(out + c0, out + c1, T(0));
     }
   };
+  const ColumnWalker walker(table, num_thresholds, seed);
   const int64_t threads = brainpylib::thread_count(pool);
   if (threads == 1 || expected_entries(table, num_thresholds, rows.size(), num_cols) < kParallelMinEntries) {
     start(0, num_cols);
     for (size_t k = 0; k < rows.size(); ++k) {
       const uint32_t row = static_cast<uint32_t>(rows[k]);
-      brainpylib::for_each_column_interleaved(table, num_thresholds, seed, row, num_cols, [&](int64_t c) {
+      walker.walk(row, num_cols, [&](int64_t c) {
         out[c] += value(k, row, static_cast<uint32_t>(c));
       });
     }
@@ -109,7 +250,7 @@ void scatter_rows(ffi::ThreadPool *pool, const uint32_t *table, int64_t num_thre
     tv.clear();
     for (int64_t k = num_rows * t / threads; k < num_rows * (t + 1) / threads; ++k) {
       const uint32_t row = static_cast<uint32_t>(rows[k]);
-      brainpylib::for_each_column_interleaved(table, num_thresholds, seed, row, num_cols, [&](int64_t c) {
+      walker.walk(row, num_cols, [&](int64_t c) {
         tc.push_back(static_cast<uint32_t>(c));
         if (!constant_value) tv.push_back(value(k, row, static_cast<uint32_t>(c)));
       });
@@ -162,11 +303,12 @@ void jitconn_kernel(ffi::ThreadPool *pool, const JitConn<T, Kind> &m, bool trans
     return;
   }
   // M @ x: every row is one output, so blocks of rows go to the pool's threads as they are.
+  const ColumnWalker walker(m.table, m.num_thresholds, m.seed);
   auto row_block = [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const uint32_t row = static_cast<uint32_t>(i);
       T acc = 0;
-      brainpylib::for_each_column_interleaved(m.table, m.num_thresholds, m.seed, row, num_cols, [&](int64_t c) {
+      walker.walk(row, num_cols, [&](int64_t c) {
         if constexpr (Event) {
           if (brainpylib::event_on(x, x_type, c)) acc += m.weight(row, static_cast<uint32_t>(c));
         } else {
