@@ -237,6 +237,9 @@ def test_row_pointers_beyond_the_cache_are_checked_and_summed():
     base = rng.random(num_post).astype(np.float32)
     into = brainpylib.event_csr_sum_into(events, indices, indptr, w, base, 0.5)
     np.testing.assert_allclose(np.asarray(into), base * np.float32(0.5) + want, rtol=1e-5, atol=1e-6)
+    # the same rows through the call of several projections, which reads uint16 columns
+    (added,) = brainpylib.event_csr_add_many([(events, indices, indptr, w, base)])
+    np.testing.assert_allclose(np.asarray(added), base + want, rtol=1e-5, atol=1e-6)
     bad = indptr.copy()
     first = int(np.flatnonzero(events)[3])
     bad[first + 1] = bad[first] - 1  # that spiking row runs backwards
