@@ -16,7 +16,8 @@ namespace brainpylib {
 // `for_each_column` below); the weight of entry (row, col) uses the words (stream, row, col):
 // stream 1 gives the uniform weight (or the first uniform of Box-Muller) and stream 2 the second
 // Box-Muller uniform.  The same arithmetic is written in
-// jax.numpy in brainpylib/jitconn.py and brainpy/math/operators/jitconn.py; keep them identical.
+// jax.numpy in brainpylib/jitconn.py and brainpy/math/operators/jitconn.py, and in AVX-512
+// vectors in cpu/jitconn.cc (`ColumnWalker::estimate_avx512`); keep them identical.
 // ---------------------------------------------------------------------------------------------
 
 BPL_HD uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }

@@ -74,8 +74,9 @@ enum class CsrOp { kGather, kMatvec, kMatvecTransposed };
 // again as they are read (free: their pointers are loaded anyway), returning false when one is
 // not within [0, nnz].  A first pass finds the rows with an event and prefetches their entries
 // (for row pointers that do not fit in cache, first the pointers, then in a second pass the
-// entries, loaded: `touch_range`, measured faster there than prefetches); then the scatter.  With `base`, the result starts from base * scale instead of 0 (1
-// for products); `base` may be `out` itself (an update in place).
+// entries, loaded: `touch_range`, measured faster there than prefetches); then the scatter.
+// With `base`, the result starts from base * scale instead of 0 (1 for products); `base` may be
+// `out` itself (an update in place).
 template <Scatter Op, typename T, typename I, typename C, typename E>
 bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, const T *base, T scale) {
   const T *w = static_cast<const T *>(a.weights);

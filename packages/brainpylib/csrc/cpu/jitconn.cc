@@ -36,12 +36,13 @@ using brainpylib::WeightKind;
 // The columns of the rows of one matrix on the CPU: the same columns, in the same order, as
 // `brainpylib::for_each_column`, with each geometric skip found from an estimate instead of the
 // guide's bucket and a bisection.  g = #{m: threshold[m] <= u} is close to
-// log(1 - u / 2**24) / log(1 - p); that estimate, computed for eight skips at a time in
-// vectorizable code (the hashes as well), is corrected against the thresholds on both sides, so
-// the skip is exact whatever the estimate's error (one step at most in practice) and the table is
-// read at one place per skip (two dependent reads with the guide).  Measured on the four
-// projections of a 1M-neuron network (p = 8e-5, ~168k columns per step, alternated processes):
-// 2.29-2.34 -> 1.56-1.94 ms per step, the decay of the conductances included.
+// log(1 - u / 2**24) / log(1 - p); that estimate, computed for eight skips at a time (with their
+// hashes, in AVX-512 vectors where the processor has them), is corrected against the thresholds
+// on both sides, so the skip is exact whatever the estimate's error (one step at most in
+// practice) and the table is read at one place per skip (two dependent reads with the guide).
+// Measured on the four projections of a 1M-neuron network (p = 8e-5, ~168k columns per step,
+// medians of alternated processes): 2.29-3.08 -> 1.51-2.23 ms per step, the conductances' decay
+// included.
 class ColumnWalker {
  public:
   static constexpr int kLanes = 8;
@@ -95,14 +96,16 @@ class ColumnWalker {
   // in another (64-bit lanes)
   __attribute__((target("avx512f,avx512dq,avx512vl"))) void estimate_avx512(uint32_t state, uint32_t k0,
                                                                             uint32_t *u, int64_t *g) const {
-    __m256i k = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(k0)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    // entry_hash(state, k): mix_word(state, k), then finalize
+    // brainpylib::entry_hash(state, k) (jitconn_rng.h): mix_word(state, k), then finalize
+    __m256i k = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(k0)),
+                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     k = _mm256_mullo_epi32(k, _mm256_set1_epi32(static_cast<int>(0xcc9e2d51u)));
     k = _mm256_rol_epi32(k, 15);
     k = _mm256_mullo_epi32(k, _mm256_set1_epi32(0x1b873593));
     __m256i h = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(state)), k);
     h = _mm256_rol_epi32(h, 13);
-    h = _mm256_add_epi32(_mm256_mullo_epi32(h, _mm256_set1_epi32(5)), _mm256_set1_epi32(static_cast<int>(0xe6546b64u)));
+    h = _mm256_add_epi32(_mm256_mullo_epi32(h, _mm256_set1_epi32(5)),
+                         _mm256_set1_epi32(static_cast<int>(0xe6546b64u)));
     h = _mm256_xor_si256(h, _mm256_set1_epi32(12));
     h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
     h = _mm256_mullo_epi32(h, _mm256_set1_epi32(static_cast<int>(0x85ebca6bu)));
@@ -122,11 +125,14 @@ class ColumnWalker {
     const __m512d t = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
     const __m512d t2 = _mm512_mul_pd(t, t);
     __m512d series = _mm512_set1_pd(2.0 / 11);
-    for (const double c : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0}) series = _mm512_fmadd_pd(series, t2, _mm512_set1_pd(c));
+    for (const double c : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0}) {
+      series = _mm512_fmadd_pd(series, t2, _mm512_set1_pd(c));
+    }
     const __m512d log_rest = _mm512_fmadd_pd(exponent, _mm512_set1_pd(0.6931471805599453),
                                              _mm512_fmsub_pd(series, t, _mm512_set1_pd(16.635532333438686)));
     __m512d estimate = _mm512_mul_pd(log_rest, _mm512_set1_pd(inverse_log_q_));
-    estimate = _mm512_min_pd(_mm512_max_pd(estimate, _mm512_setzero_pd()), _mm512_set1_pd(static_cast<double>(count_)));
+    estimate = _mm512_min_pd(_mm512_max_pd(estimate, _mm512_setzero_pd()),
+                             _mm512_set1_pd(static_cast<double>(count_)));
     _mm512_storeu_si512(g, _mm512_cvttpd_epi64(estimate));
   }
 #endif
