@@ -86,21 +86,21 @@ bool event_scatter(const CsrArgs &a, const E *events, T *out, int64_t num_out, c
   if (!a.homogeneous) brainpylib::prefer_huge_pages(w, static_cast<int64_t>(sizeof(T)) * a.nnz);
   thread_local std::vector<int64_t> rows;
   rows.clear();
+  // checks row i's bounds, then requests its entries (and weights) with `request`
+  auto check_row = [&](int64_t i, auto &&request) {
+    const int64_t begin = indptr[i], end = indptr[i + 1];
+    if (begin < 0 || end < begin || end > a.nnz) return false;
+    request(indices, begin, end);
+    if (!a.homogeneous) request(w, begin, end);
+    return true;
+  };
   uint64_t touched = 0;
-  auto check_and_prefetch = [&](int64_t i) {
-    const int64_t begin = indptr[i], end = indptr[i + 1];
-    if (begin < 0 || end < begin || end > a.nnz) return false;
-    brainpylib::prefetch_range(indices, begin, end);
-    if (!a.homogeneous) brainpylib::prefetch_range(w, begin, end);
-    return true;
+  auto prefetch = [](const auto *data, int64_t begin, int64_t end) { brainpylib::prefetch_range(data, begin, end); };
+  auto load = [&touched](const auto *data, int64_t begin, int64_t end) {
+    touched += brainpylib::touch_range(data, sizeof(*data), begin, end);
   };
-  auto check_and_touch = [&](int64_t i) {
-    const int64_t begin = indptr[i], end = indptr[i + 1];
-    if (begin < 0 || end < begin || end > a.nnz) return false;
-    touched += brainpylib::touch_range(indices, sizeof(C), begin, end);
-    if (!a.homogeneous) touched += brainpylib::touch_range(w, sizeof(T), begin, end);
-    return true;
-  };
+  auto check_and_prefetch = [&](int64_t i) { return check_row(i, prefetch); };
+  auto check_and_touch = [&](int64_t i) { return check_row(i, load); };
   if (static_cast<int64_t>(sizeof(I)) * a.num_rows <= kCachedRowPointerBytes) {
     const bool valid = brainpylib::for_each_event(events, a.num_rows, [&](int64_t i) {
       rows.push_back(i);

@@ -46,6 +46,8 @@ using brainpylib::WeightKind;
 class ColumnWalker {
  public:
   static constexpr int kLanes = 8;
+  static constexpr double kLn2 = 0.6931471805599453, kSqrt2 = 1.4142135623730951;
+  static constexpr double kLnTwoTo24 = 24 * kLn2;  // log(2**24)
 
   ColumnWalker(const uint32_t *table, int64_t num_thresholds, uint32_t seed)
       : thresholds_(table + brainpylib::kGuideSize + 1), count_(num_thresholds), seed_(seed) {
@@ -118,7 +120,7 @@ class ColumnWalker {
     const __m512d x = _mm512_cvtepu32_pd(_mm256_sub_epi32(_mm256_set1_epi32(1 << 24), v));
     __m512d exponent = _mm512_getexp_pd(x);
     __m512d m = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
-    const __mmask8 fold = _mm512_cmp_pd_mask(m, _mm512_set1_pd(1.4142135623730951), _CMP_GT_OQ);
+    const __mmask8 fold = _mm512_cmp_pd_mask(m, _mm512_set1_pd(kSqrt2), _CMP_GT_OQ);
     m = _mm512_mask_mul_pd(m, fold, m, _mm512_set1_pd(0.5));
     exponent = _mm512_mask_add_pd(exponent, fold, exponent, _mm512_set1_pd(1.0));
     const __m512d one = _mm512_set1_pd(1.0);
@@ -128,8 +130,8 @@ class ColumnWalker {
     for (const double c : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0}) {
       series = _mm512_fmadd_pd(series, t2, _mm512_set1_pd(c));
     }
-    const __m512d log_rest = _mm512_fmadd_pd(exponent, _mm512_set1_pd(0.6931471805599453),
-                                             _mm512_fmsub_pd(series, t, _mm512_set1_pd(16.635532333438686)));
+    const __m512d log_rest = _mm512_fmadd_pd(exponent, _mm512_set1_pd(kLn2),
+                                             _mm512_fmsub_pd(series, t, _mm512_set1_pd(kLnTwoTo24)));
     __m512d estimate = _mm512_mul_pd(log_rest, _mm512_set1_pd(inverse_log_q_));
     estimate = _mm512_min_pd(_mm512_max_pd(estimate, _mm512_setzero_pd()),
                              _mm512_set1_pd(static_cast<double>(count_)));
@@ -146,13 +148,13 @@ class ColumnWalker {
     const uint64_t mantissa_bits = (bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1023} << 52);
     double m;
     std::memcpy(&m, &mantissa_bits, sizeof(m));
-    const bool fold = m > 1.4142135623730951;
+    const bool fold = m > kSqrt2;
     m = fold ? m * 0.5 : m;
     exponent += fold ? 1 : 0;
     const double t = (m - 1.0) / (m + 1.0), t2 = t * t;
     const double series =
         t * (2.0 + t2 * (2.0 / 3 + t2 * (2.0 / 5 + t2 * (2.0 / 7 + t2 * (2.0 / 9 + t2 * (2.0 / 11))))));
-    return static_cast<double>(exponent) * 0.6931471805599453 + series;
+    return static_cast<double>(exponent) * kLn2 + series;
   }
 
   inline __attribute__((always_inline)) void estimate_lanes(uint32_t state, uint32_t k0, uint32_t *u,
@@ -162,7 +164,7 @@ class ColumnWalker {
       const uint32_t v = brainpylib::entry_hash(state, k0 + static_cast<uint32_t>(j)) >> 8;
       u[j] = v;
       // log(1 - v / 2**24) = log(2**24 - v) - 24 log 2, 2**24 - v >= 1
-      const double log_rest = log_of(static_cast<double>((uint32_t{1} << 24) - v)) - 16.635532333438686;
+      const double log_rest = log_of(static_cast<double>((uint32_t{1} << 24) - v)) - kLnTwoTo24;
       const double estimate = std::min(std::max(log_rest * scale, 0.0), top);
       g[j] = static_cast<int64_t>(estimate);
     }
