@@ -5,12 +5,14 @@ exponential conductance-based synapses) where every projection is a
 `bp.dyn.JitConnExpCOBA`: the connectivity (probability 80 / 1M per pair) is regenerated from a
 seed at every step by brainpylib's kernels, so no synapse is stored.  The script runs a short
 simulation, prints the wall-clock time per simulated second (extrapolated), the firing rates
-and the peak memory, and with ``--results`` appends them to benchmarks/RESULTS.md.
+and the peak memory (then the same as one JSON line, which ``run_all.py`` reads), and with
+``--results`` appends them to benchmarks/RESULTS.md.
 
     python benchmarks/jitconn_1m.py --duration 10
 """
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -44,6 +46,7 @@ def main(argv=None):
     parser.add_argument("--syn", type=float, default=80.)
     parser.add_argument("--duration", type=float, default=10., help="simulated ms (default 10)")
     parser.add_argument("--results", default=None, help="append a section to this RESULTS.md")
+    parser.add_argument("--label", default=None, help="a name for this implementation in the JSON record")
     args = parser.parse_args(argv)
 
     t0 = time.time()
@@ -75,6 +78,17 @@ def main(argv=None):
         f"{args.duration:g} ms run; the cost per step grows with the number of spikes)",
     ]
     print("\n".join(lines))
+    # synaptic events per simulated second: each spike reaches `syn` targets on average
+    events = (rate_e * net.E.num + rate_i * net.I.num) * args.syn
+    print(json.dumps({
+        "bench": "jitconn_1m", "implementation": "brainpy", "version": getattr(bp, "__version__", "unknown"),
+        "label": args.label or "this project", "N": args.num, "syn_per_neuron": args.syn,
+        "duration_ms": args.duration, "dt_ms": 0.1, "build_s": round(build_s, 3), "first_run_s": round(first, 3),
+        "steady_s": round(steady, 4), "steady_all_s": [round(steady, 4)],
+        "per_simulated_second_s": round(per_sec, 3),
+        "ns_per_event": None if events == 0 else round(per_sec / events * 1e9, 2),
+        "rate_hz": round(float(rate_e), 3), "rate_i_hz": round(float(rate_i), 3), "peak_rss_mb": round(rss_mb, 1),
+    }), flush=True)
     if args.results:
         with open(args.results, "a") as f:
             f.write(f"\n## Just-in-time connectivity, 1M neurons ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})\n\n")

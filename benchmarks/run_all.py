@@ -13,10 +13,15 @@ Cases (``--quick`` keeps the 4k ones):
 * COBA 4k with Izhikevich and with AdEx neurons (``coba.py --neuron``), 1 s: this project, BrainPy 2.3.8;
 * COBA 40k, 1 s: this project, BrainPy 2.3.8, Brian2 (both modes), NEST;
 * COBA 40k, 5 s with the spike monitor, first run only (peak memory): this project, BrainPy 2.3.8;
-* COBA 400k, 1 s: this project only.
+  this project also without monitors, with spikes streamed to HDF5 and with spikes as events;
+* COBA 400k, 1 s: this project only;
+* 1M neurons with just-in-time connectivity, 0.1 s (``jitconn_1m.py``): this project only.
 
-The implementations of one case run one after the other, and the targets of issue #9 are checked
-as ratios between numbers of the same run.
+In the cases compared with BrainPy 2.3.8 the two alternate, ``--rounds`` processes each in the
+order ours, BrainPy, BrainPy, ours, ... (the machine's speed drifts by up to 1.5x within an hour):
+a case's steady time is the median of all its processes' repeated runs, its first run and build
+the medians over its processes.  The peers run once after them.  The targets of issues #20 and
+#9 are checked as ratios between numbers of the same run.
 Then ``floors.py`` (this project's environment) estimates each case's floor per step, which the
 section lists next to this project's time per step.
 """
@@ -26,6 +31,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -62,21 +68,61 @@ def _cases(quick):
     ]
     if not quick:
         cases += [
-            ("coba_40k", "coba", ["--scale", "10", "--duration", "1000", "--repeat", "2"],
+            ("coba_40k", "coba", ["--scale", "10", "--duration", "1000", "--repeat", "3"],
              ["ours", "brainpy238", "brian2", "brian2_standalone", "nest"]),
             ("coba_40k_mem5s", "coba", ["--scale", "10", "--duration", "5000", "--repeat", "0"],
              ["ours", "brainpy238"]),
+            ("coba_40k_mem5s_none", "coba", ["--scale", "10", "--duration", "5000", "--repeat", "0",
+                                             "--monitor", "none"], ["ours"]),
             ("coba_40k_mem5s_stream", "coba",
              ["--scale", "10", "--duration", "5000", "--repeat", "0", "--monitor", "spike-stream"], ["ours"]),
             ("coba_40k_mem5s_events", "coba",
              ["--scale", "10", "--duration", "5000", "--repeat", "0", "--monitor", "spike-events"], ["ours"]),
-            ("coba_400k", "coba", ["--scale", "100", "--duration", "1000", "--repeat", "1"], ["ours"]),
+            ("coba_400k", "coba", ["--scale", "100", "--duration", "1000", "--repeat", "3"], ["ours"]),
+            ("jitconn_1m", "jitconn_1m", ["--duration", "100"], ["ours"]),
         ]
     return cases
 
 
+# the cases whose processes alternate with BrainPy 2.3.8's (`merge_runs`)
+ALTERNATED = ("ours", "brainpy238")
+
+
 def _script(name, impl):
     return HERE / SCRIPT_OF.get(impl, "{}.py").format(name)
+
+
+def _order(impls, rounds):
+    """The processes of a case: this project and BrainPy 2.3.8 alternated over ``rounds`` rounds
+    (ours, BrainPy, BrainPy, ours, ...), then the other implementations once each."""
+    paired = [impl for impl in ALTERNATED if impl in impls]
+    order = []
+    if len(paired) == 2:
+        for r in range(rounds):
+            order += paired if r % 2 == 0 else paired[::-1]
+    else:
+        order += paired
+    return order + [impl for impl in impls if impl not in paired]
+
+
+def merge_runs(records):
+    """One record from the processes of one implementation in one case: the steady time is the
+    median of every repeated run, the first run and the build the medians over the processes,
+    the peak memory the largest; a failed process makes the whole record a failure."""
+    failed = [rec for rec in records if "error" in rec]
+    if failed or len(records) == 1:
+        return failed[0] if failed else records[0]
+    merged = dict(records[-1])
+    steady = [s for rec in records for s in rec.get("steady_all_s") or []]
+    merged["steady_all_s"] = steady
+    merged["steady_s"] = round(statistics.median(steady), 4) if steady else None
+    merged["first_run_all_s"] = [rec["first_run_s"] for rec in records]
+    merged["first_run_s"] = round(statistics.median(merged["first_run_all_s"]), 4)
+    merged["build_all_s"] = [rec["build_s"] for rec in records]
+    merged["build_s"] = round(statistics.median(merged["build_all_s"]), 4)
+    merged["peak_rss_mb"] = max(rec["peak_rss_mb"] for rec in records)
+    merged["processes"] = len(records)
+    return merged
 
 
 def run_case(python, script, args, label, timeout):
@@ -105,6 +151,8 @@ FLOOR_CASES = {  # case -> (script, scale, neuron) for benchmarks/floors.py
     "coba_izhikevich_4k": ("coba", "1", "izhikevich"), "coba_adex_4k": ("coba", "1", "adex"),
     "coba_40k": ("coba", "10", "lif"), "coba_400k": ("coba", "100", "lif"),
 }
+# the dense spike record of coba_40k_mem5s: 50,000 steps x 32,000 excitatory neurons, one byte each
+DENSE_RECORD_MB = 50_000 * 32_000 / 2 ** 20
 
 
 def floors(python, results, timeout):
@@ -198,14 +246,17 @@ def _get(results, case, impl, key):
     return rec.get(key)
 
 
-def check_targets(results):
-    """Rows (target, measured, limit, verdict) for the targets of issue #9."""
-    rows = []
+def _verdict(value, limit):
+    return "n/a" if value is None else ("PASS" if value <= limit else "FAIL")
+
+
+def _row_makers(results, rows):
+    """``ratio_row(text, case, key, reference, limit)`` and ``rate_row(case, reference)``, which
+    append a target's row to ``rows``."""
 
     def ratio_row(text, case, key, impl_ref, limit):
         r = _ratio(_get(results, case, "ours", key), _get(results, case, impl_ref, key))
-        rows.append((text, None if r is None else f"{r:.2f}x", f"<= {limit}x",
-                     "n/a" if r is None else ("PASS" if r <= limit else "FAIL")))
+        rows.append((text, None if r is None else f"{r:.2f}x", f"<= {limit}x", _verdict(r, limit)))
 
     def rate_row(case, impl_ref):
         ours, ref = _get(results, case, "ours", "rate_hz"), _get(results, case, impl_ref, "rate_hz")
@@ -214,7 +265,57 @@ def check_targets(results):
             return
         diff = abs(ours - ref) / ref
         rows.append((f"{case}: rate vs {NAMES[impl_ref]} ({ours:.1f} vs {ref:.1f} Hz)", f"{diff:.1%}",
-                     "within 10%", "PASS" if diff <= 0.10 else "FAIL"))
+                     "within 10%", _verdict(diff, 0.10)))
+
+    return ratio_row, rate_row
+
+
+def check_targets_20(results):
+    """Rows (target, measured, limit, verdict) for the targets of issue #20."""
+    rows = []
+    ratio_row, rate_row = _row_makers(results, rows)
+    if "coba_4k" in results:
+        ratio_row("COBA 4k: steady vs BrainPy 2.3.8", "coba_4k", "steady_s", "brainpy238", 0.35)
+        ratio_row("COBA 4k: first run vs BrainPy 2.3.8", "coba_4k", "first_run_s", "brainpy238", 0.3)
+    if "coba_40k" in results:
+        ratio_row("COBA 40k: steady vs BrainPy 2.3.8", "coba_40k", "steady_s", "brainpy238", 0.3)
+        ratio_row("COBA 40k: first run vs BrainPy 2.3.8", "coba_40k", "first_run_s", "brainpy238", 0.3)
+    if "coba_400k" in results:
+        r = _ratio(_get(results, "coba_400k", "ours", "steady_s"), _get(results, "coba_40k", "ours", "steady_s"))
+        rows.append(("COBA 400k, 1 s: steady time vs 40k", None if r is None else f"{r:.1f}x", "<= 10x",
+                     _verdict(r, 10)))
+    if "cobahh_4k" in results:
+        ratio_row("COBAHH 4k: steady vs BrainPy 2.3.8", "cobahh_4k", "steady_s", "brainpy238", 0.2)
+        rate_row("cobahh_4k", "brainpy238")
+    for case, model in (("coba_izhikevich_4k", "Izhikevich"), ("coba_adex_4k", "AdEx")):
+        if case in results:  # any zoo neuron, integrated with exp_auto
+            ratio_row(f"COBA 4k with {model} neurons: steady vs BrainPy 2.3.8", case, "steady_s", "brainpy238", 0.5)
+            rate_row(case, "brainpy238")
+    if "jitconn_1m" in results:
+        per_sec = _get(results, "jitconn_1m", "ours", "per_simulated_second_s")
+        per_event = _get(results, "jitconn_1m", "ours", "ns_per_event")
+        measured = None if per_sec is None else f"{per_sec:.1f} s ({per_event:.1f} ns per synaptic event)"
+        rows.append(("1M neurons, just-in-time connectivity: time per simulated second", measured, "<= 30 s",
+                     _verdict(per_sec, 30)))
+    if "coba_40k_mem5s_events" in results:
+        mem = _get(results, "coba_40k_mem5s_events", "ours", "peak_rss_mb")
+        rows.append(("COBA 40k, 5 s, both groups' spikes as events in memory (Monitor events=): peak memory",
+                     None if mem is None else f"{mem:.0f} MB", "<= 1024 MB", _verdict(mem, 1024)))
+    if "coba_40k_mem5s" in results and "coba_40k_mem5s_none" in results:
+        dense = _get(results, "coba_40k_mem5s", "ours", "peak_rss_mb")
+        none = _get(results, "coba_40k_mem5s_none", "ours", "peak_rss_mb")
+        limit = None if none is None else none + DENSE_RECORD_MB
+        rows.append(("COBA 40k, 5 s, dense spike monitor (E): peak memory vs the run without monitors + the "
+                     f"{DENSE_RECORD_MB:.0f} MB array", None if dense is None else f"{dense:.0f} MB",
+                     "-" if limit is None else f"<= {limit:.0f} MB",
+                     "n/a" if dense is None or limit is None else _verdict(dense, limit)))
+    return rows
+
+
+def check_targets(results):
+    """Rows (target, measured, limit, verdict) for the targets of issue #9."""
+    rows = []
+    ratio_row, rate_row = _row_makers(results, rows)
 
     if "coba_4k" in results:
         ratio_row("COBA 4k: steady vs BrainPy 2.3.8", "coba_4k", "steady_s", "brainpy238", 0.7)
@@ -226,10 +327,6 @@ def check_targets(results):
     if "cobahh_4k" in results:
         ratio_row("COBAHH 4k: steady vs BrainPy 2.3.8", "cobahh_4k", "steady_s", "brainpy238", 0.8)
         rate_row("cobahh_4k", "brainpy238")
-    for case, model in (("coba_izhikevich_4k", "Izhikevich"), ("coba_adex_4k", "AdEx")):
-        if case in results:  # issue 20: any zoo neuron, integrated with exp_auto
-            ratio_row(f"COBA 4k with {model} neurons: steady vs BrainPy 2.3.8", case, "steady_s", "brainpy238", 0.5)
-            rate_row(case, "brainpy238")
     if "coba_40k" in results:
         ratio_row("COBA 40k: steady vs BrainPy 2.3.8", "coba_40k", "steady_s", "brainpy238", 0.8)
         build = _get(results, "coba_40k", "ours", "build_s")
@@ -237,18 +334,10 @@ def check_targets(results):
                      "n/a" if build is None else ("PASS" if build <= 3.0 else "FAIL")))
         rate_row("coba_40k", "brainpy238")
         rate_row("coba_40k", "brian2")
-    if "coba_40k_mem5s" in results:
-        mem = _get(results, "coba_40k_mem5s", "ours", "peak_rss_mb")
-        rows.append(("COBA 40k, 5 s, spike monitor: peak memory", None if mem is None else f"{mem:.0f} MB",
-                     "<= 1024 MB", "n/a" if mem is None else ("PASS" if mem <= 1024 else "FAIL")))
+    # (issue #9's 1 GB for the dense monitor could not hold its 1.5 GB array: issue #20 restated it)
     if "coba_40k_mem5s_stream" in results:
         mem = _get(results, "coba_40k_mem5s_stream", "ours", "peak_rss_mb")
         rows.append(("COBA 40k, 5 s, spikes streamed as events (HDF5Monitor): peak memory",
-                     None if mem is None else f"{mem:.0f} MB", "<= 1024 MB",
-                     "n/a" if mem is None else ("PASS" if mem <= 1024 else "FAIL")))
-    if "coba_40k_mem5s_events" in results:
-        mem = _get(results, "coba_40k_mem5s_events", "ours", "peak_rss_mb")
-        rows.append(("COBA 40k, 5 s, both groups' spikes as events in memory (Monitor events=): peak memory",
                      None if mem is None else f"{mem:.0f} MB", "<= 1024 MB",
                      "n/a" if mem is None else ("PASS" if mem <= 1024 else "FAIL")))
     if "coba_400k" in results:
@@ -311,10 +400,11 @@ def render(results, started, finished, info, versions, load_before, load_after, 
                 f"| {case} | {NAMES[impl]} | {rec['N']} | {_fmt(rec['build_s'], 2)} | "
                 f"{_fmt(rec['first_run_s'], 2)} | {_fmt(rec['steady_s'])} | {_fmt(per_step, 1)} | "
                 f"{_fmt(rec['rate_hz'], 1)} | {_fmt(rec['peak_rss_mb'], 0)} |")
-    lines += ["", "Targets of issue #9 (ratios of this project to the reference, same run):", "",
-              "| target | measured | limit | verdict |", "|---|---:|---:|---|"]
-    for text, measured, limit, verdict in check_targets(results):
-        lines.append(f"| {text} | {measured or '-'} | {limit} | {verdict} |")
+    for issue, check in (("20", check_targets_20), ("9", check_targets)):
+        lines += ["", f"Targets of issue #{issue} (ratios of this project to the reference, same run):", "",
+                  "| target | measured | limit | verdict |", "|---|---:|---:|---|"]
+        for text, measured, limit, verdict in check(results):
+            lines.append(f"| {text} | {measured or '-'} | {limit} | {verdict} |")
     peers = peer_rows(results)
     if peers:
         lines += ["", "This project against the peers (steady time: ours / theirs, below 1 is faster; rates of "
@@ -354,7 +444,11 @@ def main():
     parser.add_argument("--results", default=str(RESULTS), help="the file to append the section to")
     parser.add_argument("--no-write", action="store_true", help="print the section only")
     parser.add_argument("--timeout", type=float, default=1800, help="limit of one process, in s")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="processes of this project and of BrainPy 2.3.8 per case, alternated (default 2)")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error(f"--rounds must be >= 1, got {args.rounds}")
     pythons = {"ours": args.ours, "brainpy238": args.brainpy238, "brian2": args.brian2,
                "brian2_standalone": args.brian2, "nest": args.nest}
 
@@ -362,13 +456,12 @@ def main():
     load_before = _load()
     results = {}
     for case, script, case_args, impls in _cases(args.quick):
-        results[case] = {}
-        for impl in impls:
-            python = pythons[impl]
-            if not python:
-                continue
-            results[case][impl] = run_case(python, _script(script, impl), case_args + EXTRA_ARGS.get(impl, []),
-                                           NAMES[impl], args.timeout)
+        runs = {}
+        for impl in _order([impl for impl in impls if pythons[impl]], args.rounds):
+            runs.setdefault(impl, []).append(
+                run_case(pythons[impl], _script(script, impl), case_args + EXTRA_ARGS.get(impl, []), NAMES[impl],
+                         args.timeout))
+        results[case] = {impl: merge_runs(records) for impl, records in runs.items()}
     floor = floors(args.ours, results, args.timeout)
     finished = datetime.datetime.now(datetime.timezone.utc)
     versions = {impl: package_versions(py, PACKAGES_OF[impl]) for impl, py in pythons.items() if py}

@@ -236,6 +236,39 @@ def test_chunked_run_equals_unchunked_run_exactly():
     assert whole.spike.sum() > 0
 
 
+def test_chunks_divide_the_run_and_packed_records_get_small_chunks(monkeypatch):
+    """Without ``chunk_size`` a run is cut into the fewest chunks of one length that divides it
+    (a chunk of another length compiles the loop again); when every record is a packed spike
+    record the chunk's output is only a transient copy, so its budget is the small one."""
+    from brainpy.dyn import runners
+
+    group = dyn.LIF(64)
+    spikes = dyn.DSRunner(group, monitors=["spike"], dt=0.1, progress_bar=False)  # 8 bytes per step packed
+    both = dyn.DSRunner(group, monitors=["spike", "V"], dt=0.1, progress_bar=False)  # + 256 bytes of V
+    monkeypatch.setattr(runners, "_PACKED_CHUNK_MEMORY", 8 * 300)  # 300 steps of spikes
+    monkeypatch.setattr(runners, "_CHUNK_MEMORY", 264 * 1000)  # 1000 steps of spikes and V
+    assert spikes._chunk_length(1000) == 250  # 300 steps fit: 4 chunks of 250 (not 300 + 300 + 300 + 100)
+    assert spikes._chunk_length(200) == 200
+    assert spikes._chunk_length(997) == 250  # 997 is prime: 4 chunks of <= 250
+    assert both._chunk_length(3000) == 1000  # V is kept as the loop makes it: the large budget
+    assert spikes._chunk_length(1000, packed=False) == 1000  # a stream receives 64 bytes per step
+    # and the records are those of a run in one chunk
+    bm.random.seed(5)
+    group = dyn.LIF(64, V_initializer=lambda s: bm.random.uniform(-60., -50., s))
+    start = np.asarray(group.V.value)
+    chunked = dyn.DSRunner(group, monitors=["spike"], dt=0.1, inputs=("input", 26.), progress_bar=False)
+    chunked.run(99.7)  # 997 steps: a chunk of 247, then 3 of 250
+    group.V.value = start
+    group.t_last_spike.value = bm.full(64, -1e7)
+    group.refractory.value = bm.zeros(64, dtype=bool)
+    group.spike.value = bm.zeros(64, dtype=bool)
+    whole = dyn.DSRunner(group, monitors=["spike"], dt=0.1, inputs=("input", 26.), progress_bar=False,
+                         chunk_size=997)
+    whole.run(99.7)
+    assert chunked.mon.spike.shape == (997, 64) and chunked.mon.spike.sum() > 0
+    np.testing.assert_array_equal(chunked.mon.spike, whole.mon.spike)
+
+
 def test_boolean_monitors_recorded_packed_come_back_exact():
     """DSRunner records boolean monitors packed eight to a byte; what comes back is exact."""
     def simulate(cls, size, chunk_size=None):

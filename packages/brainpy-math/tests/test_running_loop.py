@@ -103,6 +103,38 @@ def test_run_chunks_feeds_the_sink_then_the_hook_chunk_by_chunk():
         np.testing.assert_array_equal(chunked[key], whole[key])
 
 
+def test_run_chunks_can_run_the_shorter_chunk_first():
+    """With ``short_first`` the chunk left over by the division comes first (its loop is compiled
+    before the records fill memory); the records are those of a run in one chunk."""
+    from brainpy.running.loop import run_chunks
+
+    def run(chunk, short_first):
+        events = []
+
+        class Sink(ChunkRecords):
+            def add(self, s, e, out, ts, steps=None):
+                events.append((s, e, list(steps)))
+                super().add(s, e, out, ts, steps)
+
+        x, step = _counter()
+        packed = {}
+        sink = Sink(7, {}, packed)
+        run_chunks(CompiledLoop(), lambda p: pack_booleans(step, packed) if p else step, [x],
+                   ts_host=np.arange(7) * 0.5, steps=10 + np.arange(7), chunk=chunk,
+                   xs={"inp": np.full(7, 0.75, np.float32)}, sink=sink, float_dtype=np.float32,
+                   short_first=short_first)
+        return events, sink.arrays()
+
+    events, chunked = run(3, True)
+    assert events == [(0, 1, [10]), (1, 4, [11, 12, 13]), (4, 7, [14, 15, 16])]
+    assert run(7, True)[0] == [(0, 7, list(range(10, 17)))]  # one chunk: nothing to reorder
+    assert run(7 + 2, True)[0] == [(0, 7, list(range(10, 17)))]  # a chunk longer than the run
+    assert [e[:2] for e in run(2, True)[0]] == [(0, 1), (1, 3), (3, 5), (5, 7)]
+    whole = run(7, False)[1]
+    for key in ("x", "over", "t"):
+        np.testing.assert_array_equal(chunked[key], whole[key])
+
+
 def test_unpack_rows_uses_brainpylibs_host_unpacking_where_it_can():
     from brainpy.math.operators.backend import get_brainpylib
     from brainpy.running.loop import unpack_rows

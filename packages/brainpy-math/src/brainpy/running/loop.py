@@ -403,23 +403,29 @@ class StreamSink:
 def run_chunks(loop: ChunkLoop, make_step: StepFactory, dyn_vars: DynVars, *, ts_host: np.ndarray,
                steps: np.ndarray, chunk: int, xs: Dict[str, Any], sink: Union["ChunkRecords", "StreamSink"],
                float_dtype: Any, progress: Optional[ProgressBar] = None, every: int = 1,
-               after_chunk: Optional[Callable[[int], None]] = None) -> None:
+               after_chunk: Optional[Callable[[int], None]] = None, short_first: bool = False) -> None:
     """Run the steps at times ``ts_host`` (indices ``steps``) in chunks of ``chunk`` steps.
 
     Each chunk runs through ``loop`` with its slice of the per-step inputs ``xs`` (iterators are
     passed whole), its records go to ``sink`` (`ChunkRecords` or `StreamSink`:
     ``sink.add(s, e, out, ts, steps)``), then ``after_chunk(number of steps)`` is called (the
     runner advances its clock and saves a checkpoint there, which then holds the chunk's records).
+    When ``chunk`` does not divide the number of steps the shorter chunk is the last one, or with
+    ``short_first`` the first: its loop is compiled then, before the run's records have filled
+    memory, rather than at the end (a compilation takes tens of MB for a moment).
     """
     n = len(ts_host)
-    for s in range(0, n, chunk):
-        e = min(n, s + chunk)
+    short = n % chunk
+    starts = ([0] + list(range(short, n, chunk))) if short_first and short and n > chunk else list(range(0, n, chunk))
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else n
         # converted by NumPy and placed as they are: jnp.asarray compiles a program in a first run
         ts = jax.device_put(np.asarray(ts_host[s:e], dtype=float_dtype))
         idx = jax.device_put(np.asarray(steps[s:e], dtype=np.int32))
         part = {k: (v if is_iterator(v) else v[s:e]) for k, v in xs.items()}
         out = loop.run(make_step, dyn_vars, ts, idx, part, progress, every)
         sink.add(s, e, out, ts_host[s:e].astype(float_dtype), steps[s:e])
+        del out, part  # the chunk's output is freed before the next chunk makes its own
         if after_chunk is not None:  # after the sink: a checkpoint then covers the stream's chunk too
             after_chunk(e - s)
 
