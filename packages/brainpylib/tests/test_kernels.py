@@ -1,5 +1,7 @@
 """brainpylib's kernels against NumPy loops and dense matrices, under jit, vmap and grad."""
 
+import itertools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -276,15 +278,15 @@ def test_jitconn_float64_jit_vmap_and_traced_seed():
 @pytest.mark.parametrize("kind,params", JIT_CASES)
 def test_jitconn_event_sum_into_matches_numpy(kind, params):
     # base * scale + M.T @ events, M the NumPy hash matrix; in one call and for large vectors
-    # (the asynchronous target) too
+    # (the asynchronous target) too; a scale of 1 leaves the base aliased by the result as it is
     rng = np.random.default_rng(21)
-    for shape, prob in (((17, 23), 0.3), ((6000, 5000), 0.002)):
+    for (shape, prob), scale in itertools.product((((17, 23), 0.3), ((6000, 5000), 0.002)), (0.75, 1.0)):
         mat = numpy_prob_conn_matrix(prob, 5, shape, kind, tuple(params.values()), np.float32)
         events = rng.random(shape[0]) < 0.2
         base = rng.standard_normal(shape[1]).astype(np.float32)
-        out = jax.jit(lambda e, b: brainpylib.event_matvec_prob_conn_into(e, b, 0.75, prob, 5, **params))(events, base)
+        out = jax.jit(lambda e, b: brainpylib.event_matvec_prob_conn_into(e, b, scale, prob, 5, **params))(events, base)
         assert out.dtype == jnp.float32 and out.shape == base.shape
-        ref = base.astype(np.float64) * np.float32(0.75) + mat.T.astype(np.float64) @ events
+        ref = base.astype(np.float64) * np.float32(scale) + mat.T.astype(np.float64) @ events
         np.testing.assert_allclose(np.asarray(out), ref, rtol=1e-5, atol=1e-5)
 
 

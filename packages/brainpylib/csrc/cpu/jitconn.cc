@@ -225,7 +225,8 @@ void scatter_rows(ffi::ThreadPool *pool, const uint32_t *table, int64_t num_thre
                   const T *base, T scale) {
   auto start = [&](int64_t c0, int64_t c1) {
     if (base != nullptr) {
-      brainpylib::scale_into(base + c0, scale, out + c0, c1 - c0);
+      // (a base aliased by the result and a scale of 1: the columns are already in place)
+      if (base != out || scale != T(1)) brainpylib::scale_into(base + c0, scale, out + c0, c1 - c0);
     } else {
       std::fill(out + c0, out + c1, T(0));
     }
