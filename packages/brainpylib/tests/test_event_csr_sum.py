@@ -75,18 +75,20 @@ def test_targets_are_prefixed():
     assert names and all(n.startswith("brainpylib_") for n in names)
 
 
-@pytest.mark.parametrize("num_pre", [1, 7, 8, 9, 31, 33, 64, 71, 100])
+@pytest.mark.parametrize("num_pre", [1, 7, 8, 9, 31, 33, 64, 71, 100, 128, 129, 200])
 @pytest.mark.parametrize("event_dtype", [np.bool_, np.int32, np.float64])
 def test_sparse_events_at_word_boundaries(num_pre, event_dtype):
-    # the kernel skips silent boolean events 32 then 8 at a time: events on the first/last byte
-    # of a block, and tails shorter than a block, must all be found (sum and product)
+    # the kernel tests boolean events in blocks (64, 32 or 16 bytes at a time, as the processor
+    # allows, the last block of AVX-512 by a masked load): events on the first/last byte of a
+    # block, and tails shorter than a block, must all be found (sum and product)
     rng = np.random.default_rng(num_pre)
     num_post = 13
     with jax.enable_x64(event_dtype == np.float64):
         indices, indptr = _random_csr(rng, num_pre, num_post, 6, np.int32)
         weights = (rng.random(indices.size) + 0.5).astype(np.float32)
         for on in ([], [0], [num_pre - 1], [k for k in (0, 7, 8, 15, 16, 63, 64, 70) if k < num_pre],
-                   [k for k in (31, 32, 39, 40, 95, 96, 99) if k < num_pre]):
+                   [k for k in (31, 32, 39, 40, 95, 96, 99) if k < num_pre],
+                   [k for k in (127, 128, 191, 192, 199) if k < num_pre]):
             events = np.zeros(num_pre, event_dtype)
             events[on] = 1
             got = brainpylib.event_csr_sum(events, indices, indptr, weights, num_post)

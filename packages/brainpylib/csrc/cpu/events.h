@@ -15,6 +15,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace brainpylib {
 
@@ -62,10 +65,53 @@ bool for_each_event(const E *events, int64_t n, Visit &&visit) {
   return true;
 }
 
+#if defined(__x86_64__)
+// The walk of `for_each_event` over booleans with AVX-512 (a mask of the non-zero bytes, 64 at a
+// time, the last ones by a masked load) or AVX2 (32 at a time), where the processor has them: a
+// network's step walks every projection's events, 8,000 bytes at 4,000 neurons.  Measured on
+// one event_csr_add_many projection without spikes per step: 0.97 -> 0.88 us at 4,000 rows,
+// 61.8 -> 58.8 us at 400,000 (the call and a pass over its result included).
+template <typename Visit>
+__attribute__((target("avx512f,avx512bw"))) bool for_each_byte_event_avx512(const unsigned char *bytes, int64_t n,
+                                                                           Visit &&visit) {
+  for (int64_t i = 0; i < n; i += 64) {
+    const __mmask64 lanes = n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1;
+    const __m512i block = _mm512_maskz_loadu_epi8(lanes, bytes + i);
+    for (uint64_t mask = _mm512_test_epi8_mask(block, block); mask != 0; mask &= mask - 1) {
+      if (!visit(i + __builtin_ctzll(mask))) return false;
+    }
+  }
+  return true;
+}
+
+template <typename Visit>
+__attribute__((target("avx2"))) bool for_each_byte_event_avx2(const unsigned char *bytes, int64_t n, Visit &&visit) {
+  const __m256i zero = _mm256_setzero_si256();
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(bytes + i));
+    uint32_t mask = ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, zero)));
+    for (; mask != 0; mask &= mask - 1) {
+      if (!visit(i + __builtin_ctz(mask))) return false;
+    }
+  }
+  for (; i < n; ++i) {
+    if (bytes[i] && !visit(i)) return false;
+  }
+  return true;
+}
+#endif
+
 #if defined(__SSE2__)
 template <typename Visit>
 bool for_each_event(const bool *events, int64_t n, Visit &&visit) {
   const unsigned char *bytes = reinterpret_cast<const unsigned char *>(events);
+#if defined(__x86_64__)
+  static const bool has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx512) return for_each_byte_event_avx512(bytes, n, visit);
+  if (has_avx2) return for_each_byte_event_avx2(bytes, n, visit);
+#endif
   const __m128i zero = _mm_setzero_si128();
   auto visit_block = [&](int64_t i, __m128i block) {
     unsigned mask = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, zero))) & 0xFFFFu;
