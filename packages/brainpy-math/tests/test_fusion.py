@@ -110,6 +110,26 @@ def test_special_values_among_ordinary_lanes_as_jax():
 
 
 @needs_fusion
+@pytest.mark.parametrize("size", [1, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 100, 2 ** 18 + 37])
+def test_every_element_is_computed_whatever_the_size(size):
+    # the loop takes vectors of 32 lanes (with AVX-512), then of 16, then single elements, and a
+    # large array is split over threads at an element that need not start a vector
+    rng = np.random.default_rng(size)
+    x = rng.uniform(-3., 3., size).astype(np.float32)
+    y = rng.uniform(-1., 1., size).astype(np.float32)
+    x[rng.random(size) < 0.01] = 100.  # beyond exp's range: the branch for rare lanes
+
+    def fn(a, b):
+        return [jnp.exp(a) * b + 1., jnp.where(a > b, a, b * 2.), a > 0.]
+
+    got, why = _fused(fn, jnp.asarray(x), jnp.asarray(y))
+    assert why is None
+    for g, ref in zip(got, jax.jit(fn)(jnp.asarray(x), jnp.asarray(y))):
+        assert g.shape == (size,)
+        np.testing.assert_allclose(np.asarray(g, np.float64), np.asarray(ref, np.float64), rtol=1e-6)
+
+
+@needs_fusion
 def test_chains_of_constants_fold_into_one_multiply_add():
     x = jnp.asarray(np.linspace(-70., -40., 1001, dtype=np.float32))
     chains = [lambda v: ((v - 3.) * 2. + 1.) / 4., lambda v: 0.1 * (-(v + 65.) / 10.),
