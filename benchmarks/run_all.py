@@ -15,7 +15,7 @@ Cases (``--quick`` keeps the 4k ones):
 * COBA 40k, 5 s with the spike monitor, first run only (peak memory): this project, BrainPy 2.3.8;
   this project also without monitors, with spikes streamed to HDF5 and with spikes as events;
 * COBA 400k, 1 s: this project only;
-* 1M neurons with just-in-time connectivity, 0.1 s (``jitconn_1m.py``): this project only.
+* 1M neurons with just-in-time connectivity, 0.1 s three times (``jitconn_1m.py``): this project only.
 
 In the cases compared with BrainPy 2.3.8 the two alternate, ``--rounds`` processes each in the
 order ours, BrainPy, BrainPy, ours, ... (the machine's speed drifts by up to 1.5x within an hour):
@@ -79,7 +79,7 @@ def _cases(quick):
             ("coba_40k_mem5s_events", "coba",
              ["--scale", "10", "--duration", "5000", "--repeat", "0", "--monitor", "spike-events"], ["ours"]),
             ("coba_400k", "coba", ["--scale", "100", "--duration", "1000", "--repeat", "3"], ["ours"]),
-            ("jitconn_1m", "jitconn_1m", ["--duration", "100"], ["ours"]),
+            ("jitconn_1m", "jitconn_1m", ["--duration", "100", "--repeat", "3"], ["ours"]),
         ]
     return cases
 
