@@ -378,8 +378,10 @@ def render(results, started, finished, info, versions, load_before, load_after, 
         "where the steady time is one more execution of the compiled program), `coba_nest.py` on NEST "
         "(`iaf_cond_exp`, every CPU as a thread); dt 0.1 ms; steady = median of the repeated "
         "runs after the first; per step = steady / steps; build = network + connectivity + runner "
-        "construction; peak RSS = `ru_maxrss` of the process. Every process is separate; the "
-        "implementations of a case run one after the other.",
+        "construction; peak RSS = `ru_maxrss` of the process. Every process is separate; in the cases "
+        "compared with BrainPy 2.3.8 the two alternate (ours, BrainPy, BrainPy, ours, ...: `--rounds` "
+        "processes each), the steady time being the median of all their repeated runs and the first run "
+        "and build the medians over the processes; the peers run once after them.",
         "",
         f"* machine: `{info['uname']}`, {info['cpus']} CPUs, {info['mem_gb']} GB memory, Python {info['python']}",
         f"* load average (1/5/15 min) before: {load_before}; after: {load_after}; "
