@@ -44,7 +44,8 @@ _EVENT_CHUNK_MEMORY = 64 * 2 ** 20
 # the same when every record is a packed spike record: each chunk's output is unpacked into the
 # run's array and freed, so it only adds to the peak.  A 40,000-neuron run of 5 s recording the
 # 32,000 excitatory neurons' spikes peaked at the 1.5 GiB array + the run without monitors
-# + 190 MB with the whole run in one chunk (200 MB packed); 16 MiB chunks cost ~0.5 ms each
+# + 190 MB with the whole run in one chunk (200 MB packed), + 15-40 MB with these.  COBA at 400k
+# neurons was not slower in 25 chunks per simulated second than in 2 (4 MiB, 96 chunks: 3-10%)
 _PACKED_CHUNK_MEMORY = 16 * 2 ** 20
 
 
@@ -388,9 +389,9 @@ class DSRunner(Runner):
 
     def _chunk_length(self, n: int, packed: bool = True) -> int:
         """Steps per chunk: ``chunk_size``, or as many as fit the chunk's memory budget, spread
-        evenly: the fewest chunks of one length that divides ``n`` (at most twice, and 64 more than,
-        as many chunks as the budget needs), else of (nearly) equal lengths.  A chunk of another length compiles
-        the loop again, and `run_chunks` runs that one first."""
+        evenly: the fewest chunks of one length that divides ``n`` (at most twice, and 64 more
+        than, as many chunks as the budget needs), else of (nearly) equal lengths.  A chunk of
+        another length compiles the loop again, and `run_chunks` runs that one first."""
         if self.chunk_size is not None:
             return min(n, self.chunk_size)
         if packed and self.mon.events:

@@ -696,12 +696,16 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+_HOST_AVX512: List[bool] = []  # whether the host processor has AVX-512, once asked
+
+
 def _loop_lanes() -> Tuple[int, ...]:
     """The lanes of the loops of a program, in order (the last one, 1, takes the remaining
     elements one at a time): 32 then 16 on a processor with AVX-512, 16 elsewhere."""
-    llvm, _ = _llvm()
-    wide = llvm.get_host_cpu_features().get("avx512f", False)
-    return (_WIDE_LANES, _LANES, 1) if wide else (_LANES, 1)
+    if not _HOST_AVX512:
+        llvm, _ = _llvm()
+        _HOST_AVX512.append(bool(llvm.get_host_cpu_features().get("avx512f", False)))
+    return (_WIDE_LANES, _LANES, 1) if _HOST_AVX512[0] else (_LANES, 1)
 
 
 def _compile(jaxpr, const_values: List[Optional[_Value]], arg_slots: List[int], in_kinds: str,
