@@ -73,27 +73,32 @@ def test_only_the_stepped_loop_takes_iterators_and_the_base_is_abstract():
         ChunkLoop()
 
 
-def test_run_chunks_feeds_the_sink_then_the_hook_chunk_by_chunk():
-    """`run_chunks` runs the chunks in order; each chunk's records reach the sink before the hook
-    (a checkpoint taken there covers them), and the records equal a run in one chunk."""
+def _run_chunks_of_seven_steps(chunk, events, **kwargs):
+    """The counter run for 7 steps (indices 10..16) in chunks of ``chunk`` through `run_chunks`,
+    each chunk's ``("add", start, end, steps)`` appended to ``events``; its records."""
     from brainpy.running.loop import run_chunks
-
-    events = []
 
     class Sink(ChunkRecords):
         def add(self, s, e, out, ts, steps=None):
             events.append(("add", s, e, list(steps)))
             super().add(s, e, out, ts, steps)
 
+    x, step = _counter()
+    packed = {}
+    sink = Sink(7, {}, packed)
+    run_chunks(CompiledLoop(), lambda p: pack_booleans(step, packed) if p else step, [x],
+               ts_host=np.arange(7) * 0.5, steps=10 + np.arange(7), chunk=chunk,
+               xs={"inp": np.full(7, 0.75, np.float32)}, sink=sink, float_dtype=np.float32, **kwargs)
+    return sink.arrays()
+
+
+def test_run_chunks_feeds_the_sink_then_the_hook_chunk_by_chunk():
+    """`run_chunks` runs the chunks in order; each chunk's records reach the sink before the hook
+    (a checkpoint taken there covers them), and the records equal a run in one chunk."""
+    events = []
+
     def run(chunk):
-        x, step = _counter()
-        packed = {}
-        sink = Sink(7, {}, packed)
-        run_chunks(CompiledLoop(), lambda p: pack_booleans(step, packed) if p else step, [x],
-                   ts_host=np.arange(7) * 0.5, steps=10 + np.arange(7), chunk=chunk,
-                   xs={"inp": np.full(7, 0.75, np.float32)}, sink=sink, float_dtype=np.float32,
-                   after_chunk=lambda count: events.append(("hook", count)))
-        return sink.arrays()
+        return _run_chunks_of_seven_steps(chunk, events, after_chunk=lambda count: events.append(("hook", count)))
 
     chunked = run(3)
     assert events == [("add", 0, 3, [10, 11, 12]), ("hook", 3), ("add", 3, 6, [13, 14, 15]), ("hook", 3),
@@ -106,24 +111,10 @@ def test_run_chunks_feeds_the_sink_then_the_hook_chunk_by_chunk():
 def test_run_chunks_can_run_the_shorter_chunk_first():
     """With ``short_first`` the chunk left over by the division comes first (its loop is compiled
     before the records fill memory); the records are those of a run in one chunk."""
-    from brainpy.running.loop import run_chunks
-
     def run(chunk, short_first):
         events = []
-
-        class Sink(ChunkRecords):
-            def add(self, s, e, out, ts, steps=None):
-                events.append((s, e, list(steps)))
-                super().add(s, e, out, ts, steps)
-
-        x, step = _counter()
-        packed = {}
-        sink = Sink(7, {}, packed)
-        run_chunks(CompiledLoop(), lambda p: pack_booleans(step, packed) if p else step, [x],
-                   ts_host=np.arange(7) * 0.5, steps=10 + np.arange(7), chunk=chunk,
-                   xs={"inp": np.full(7, 0.75, np.float32)}, sink=sink, float_dtype=np.float32,
-                   short_first=short_first)
-        return events, sink.arrays()
+        records = _run_chunks_of_seven_steps(chunk, events, short_first=short_first)
+        return [event[1:] for event in events], records
 
     events, chunked = run(3, True)
     assert events == [(0, 1, [10]), (1, 4, [11, 12, 13]), (4, 7, [14, 15, 16])]

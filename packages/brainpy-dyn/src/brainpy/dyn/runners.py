@@ -495,7 +495,7 @@ class DSRunner(Runner):
         needed: Dict[Tuple[tuple, str], int] = {}
         for key, var, indices, interval in self._mon_vars:
             shape = tuple(var.shape) if indices is None else tuple(np.shape(indices))
-            if key in self.mon.events or np.dtype(var.dtype) != np.bool_ or not shape or shape[-1] < PACK_MIN_LENGTH:
+            if key in self.mon.events or not self._packs(var, indices):
                 continue
             full = (-(-n // self._every(interval)),) + shape
             if math.prod(full) >= PREFAULT_MIN_BYTES:
